@@ -1,0 +1,39 @@
+# Zijin CRM — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install migrate demo lint bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) requirements.txt requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
+
+## Set up, migrate, load the demo world, and start web + Celery worker + beat (Ctrl-C stops all).
+run: demo
+	@PY=$(PY) bin/run-all
+
+## Run the whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set).
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var/ .pytest_cache

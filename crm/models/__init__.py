@@ -1,0 +1,44 @@
+"""Demand side of the park: people, enterprises, projects, service requests and reminders."""
+
+from .base import IndustryChain, Jurisdiction, TimeStampedModel
+from .enterprises import Contact, Enterprise, EnterpriseQualification
+from .notifications import Notification
+from .projects import (
+    ACTIVE_STAGES,
+    KEY_PROJECT_THRESHOLD,
+    LANDED_STAGES,
+    MAJOR_PROJECT_THRESHOLD,
+    PIPELINE,
+    AnnualCommitment,
+    CapitalArrival,
+    Event,
+    FollowUp,
+    Milestone,
+    Project,
+    ProjectCredit,
+    ProjectMilestone,
+    ProjectStageChange,
+    SourceChannel,
+    Stage,
+)
+from .services import (
+    OPEN_REQUEST_STATUSES,
+    ApprovalStep,
+    CalendarDay,
+    RequestStatus,
+    ServiceCategory,
+    ServiceRequest,
+    ServiceRequestAttachment,
+    ServiceRequestMessage,
+    ServiceRequestTransition,
+)
+from .users import Role, User
+
+__all__ = [
+    "ACTIVE_STAGES", "KEY_PROJECT_THRESHOLD", "LANDED_STAGES", "MAJOR_PROJECT_THRESHOLD", "OPEN_REQUEST_STATUSES",
+    "PIPELINE", "AnnualCommitment", "ApprovalStep", "CalendarDay", "CapitalArrival", "Contact", "Enterprise",
+    "EnterpriseQualification", "Event", "FollowUp", "IndustryChain", "Jurisdiction", "Milestone", "Notification",
+    "Project", "ProjectCredit", "ProjectMilestone", "ProjectStageChange", "RequestStatus", "Role", "ServiceCategory",
+    "ServiceRequest", "ServiceRequestAttachment", "ServiceRequestMessage", "ServiceRequestTransition", "SourceChannel",
+    "Stage", "TimeStampedModel", "User",
+]

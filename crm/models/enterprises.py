@@ -1,0 +1,121 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.validators import validate_credit_code
+
+from .base import IndustryChain, Jurisdiction, TimeStampedModel
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def in_park(self):
+        return self.filter(status=Enterprise.Status.IN_PARK)
+
+    def visible_to(self, user):
+        """Staff see every enterprise; an enterprise user only those it belongs to."""
+        if user.is_staff:
+            return self
+        return self.filter(members=user)
+
+
+class Enterprise(TimeStampedModel):
+    """企业: a company in the park or one the park is courting (a prospect, 意向企业)."""
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("意向企业")
+        IN_PARK = "in_park", _("在园企业")
+        LEFT = "left", _("已迁出")
+
+    name = models.CharField(_("企业名称"), max_length=200, help_text=_("营业执照上的全称。"))
+    short_name = models.CharField(_("简称"), max_length=50, blank=True, help_text=_("如“科聪控制”。"))
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("18 位，含校验位（GB 32100-2015）。意向企业尚未注册时可留空。"),
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PROSPECT)
+    industry_chain = models.CharField(_("产业链"), max_length=30, choices=IndustryChain.choices, default=IndustryChain.OTHER)
+    registered_capital = models.DecimalField(
+        _("注册资本（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    jurisdiction = models.CharField(_("属地"), max_length=20, choices=Jurisdiction.choices, blank=True)
+    park = models.ForeignKey(
+        "parks.Park", verbose_name=_("所在园区"), on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises"
+    )
+    headcount = models.PositiveIntegerField(_("员工人数"), null=True, blank=True)
+    rd_headcount = models.PositiveIntegerField(_("研发人员数"), null=True, blank=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    description = models.TextField(_("简介"), blank=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="crm_enterprise_unique_credit_code"
+            ),
+            models.UniqueConstraint(fields=["name"], name="crm_enterprise_unique_name"),
+            models.CheckConstraint(
+                condition=Q(registered_capital__isnull=True) | Q(registered_capital__gte=0),
+                name="crm_enterprise_capital_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class EnterpriseQualification(TimeStampedModel):
+    """资质: a qualification an enterprise holds, e.g. 国家级专精特新“小巨人”; policies are matched against these."""
+
+    class Kind(models.TextChoices):
+        LITTLE_GIANT = "little_giant", _("国家级专精特新“小巨人”")
+        PROVINCIAL_SRDI = "provincial_srdi", _("省专精特新")
+        HIGH_TECH = "high_tech", _("高新技术企业")
+        LISTED = "listed", _("上市企业")
+        TECH_SME = "tech_sme", _("科技型中小企业")
+        FIRST_OF_KIND = "first_of_kind", _("首台（套）装备认定")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="qualifications"
+    )
+    kind = models.CharField(_("资质"), max_length=30, choices=Kind.choices)
+    awarded_on = models.DateField(_("认定日期"), null=True, blank=True)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业资质")
+        verbose_name_plural = _("企业资质")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "kind"], name="crm_qualification_unique_kind"),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class Contact(TimeStampedModel):
+    """联系人: a person at an enterprise whom officers call and visit."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    is_primary = models.BooleanField(_("主要联系人"), default=False)
+    notes = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("联系人")
+        verbose_name_plural = _("联系人")
+        ordering = ["-is_primary", "name"]
+        indexes = [models.Index(fields=["name"], name="crm_contact_name_idx")]
+
+    def __str__(self):
+        return f"{self.name}（{self.enterprise}）"

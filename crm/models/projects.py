@@ -1,0 +1,330 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import IndustryChain, TimeStampedModel
+
+KEY_PROJECT_THRESHOLD = Decimal("10000")  # 万元 = 1 亿: 亿元以上项目
+MAJOR_PROJECT_THRESHOLD = Decimal("100000")  # 万元 = 10 亿: 十亿元以上重大项目
+
+
+class Stage(models.TextChoices):
+    """A project's stage in the 招商 pipeline, in pipeline order, then the two side states."""
+
+    LEAD = "lead", _("线索")
+    CONTACTED = "contacted", _("初步接洽")
+    NEGOTIATING = "negotiating", _("深度洽谈")
+    SIGNED = "signed", _("签约")
+    REGISTERED = "registered", _("注册落地")
+    CONSTRUCTION = "construction", _("开工")
+    PRODUCTION = "production", _("投产")
+    ON_HOLD = "on_hold", _("暂缓")
+    LOST = "lost", _("终止")
+
+
+PIPELINE = [Stage.LEAD, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION]
+ACTIVE_STAGES = [Stage.LEAD, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.CONSTRUCTION]
+LANDED_STAGES = [Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION]
+
+
+class SourceChannel(models.TextChoices):
+    ALLIANCE_EVENT = "alliance_event", _("联盟活动")
+    BUSINESS_REFERRAL = "business_referral", _("以商招商")
+    FUND_LED = "fund_led", _("基金招商")
+    CHAIN_LED = "chain_led", _("链式招商")
+    INTERMEDIARY = "intermediary", _("中介机构")
+    WALK_IN = "walk_in", _("企业自荐")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def active(self):
+        """Still being worked: not yet producing, not on hold, not lost."""
+        return self.filter(stage__in=ACTIVE_STAGES)
+
+    def owned_by(self, user):
+        return self.filter(Q(owner=user) | Q(co_officers=user)).distinct()
+
+    def key(self):
+        return self.filter(total_investment__gte=KEY_PROJECT_THRESHOLD)
+
+    def major(self):
+        return self.filter(total_investment__gte=MAJOR_PROJECT_THRESHOLD)
+
+    def with_last_follow_up(self):
+        return self.annotate(last_follow_up_on=models.Max("follow_ups__occurred_on"))
+
+
+class Project(TimeStampedModel):
+    """招商项目: an investment lead driven from first contact (线索) to a producing project (投产).
+
+    Its stage changes only through ``crm.services.projects.project_change_stage``, which writes a
+    ``ProjectStageChange``; the funnel, conversion and velocity reports are computed from those rows.
+    """
+
+    name = models.CharField(_("项目名称"), max_length=200)
+    enterprise = models.ForeignKey(
+        "crm.Enterprise", verbose_name=_("投资企业"), on_delete=models.PROTECT, related_name="projects"
+    )
+    industry_chain = models.CharField(_("产业链"), max_length=30, choices=IndustryChain.choices, default=IndustryChain.OTHER)
+    segment = models.CharField(
+        _("细分赛道"), max_length=50, blank=True, help_text=_("如机器人“大脑”（大模型）或“小脑”（运动控制）。")
+    )
+    source_channel = models.CharField(_("来源渠道"), max_length=30, choices=SourceChannel.choices, default=SourceChannel.WALK_IN)
+    source_event = models.ForeignKey(
+        "crm.Event", verbose_name=_("来源活动"), on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
+    )
+    park = models.ForeignKey(
+        "parks.Park", verbose_name=_("拟落地园区"), on_delete=models.PROTECT, null=True, blank=True, related_name="projects"
+    )
+    total_investment = models.DecimalField(_("总投资（万元）"), max_digits=14, decimal_places=2, default=0)
+    fixed_asset_investment = models.DecimalField(_("固定资产投资（万元）"), max_digits=14, decimal_places=2, default=0)
+    expected_annual_output = models.DecimalField(_("预计年产值（万元）"), max_digits=14, decimal_places=2, default=0)
+    expected_annual_tax = models.DecimalField(_("预计年税收（万元）"), max_digits=14, decimal_places=2, default=0)
+    land_need_m2 = models.DecimalField(_("用地需求（m²）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    land_use_need = models.CharField(_("用地性质需求"), max_length=10, blank=True, choices=[
+        ("M1", _("工业用地 M1")), ("M0", _("新型产业用地 M0")), ("B", _("商业用地")), ("RD", _("科研用地")),
+    ])
+    space_need_m2 = models.DecimalField(_("空间需求（m²）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    headcount_planned = models.PositiveIntegerField(_("计划用工人数"), null=True, blank=True)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="owned_projects"
+    )
+    co_officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("协办人"), related_name="co_projects", blank=True
+    )
+    stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices, default=Stage.LEAD, editable=False)
+    stage_changed_at = models.DateTimeField(_("进入当前阶段时间"), null=True, blank=True, editable=False)
+    lost_reason = models.TextField(_("终止原因"), blank=True, editable=False)
+    expected_signing_on = models.DateField(_("预计签约日期"), null=True, blank=True)
+    next_step = models.CharField(_("下一步"), max_length=200, blank=True)
+    next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("招商项目")
+        verbose_name_plural = _("招商项目")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment__gte=0)
+                & Q(fixed_asset_investment__gte=0)
+                & Q(expected_annual_output__gte=0)
+                & Q(expected_annual_tax__gte=0),
+                name="crm_project_amounts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="lost") | ~Q(lost_reason=""), name="crm_project_lost_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(fixed_asset_investment__lte=models.F("total_investment")) | Q(total_investment=0),
+                name="crm_project_fixed_asset_within_total",
+            ),
+        ]
+        indexes = [
+            # The officer's pipeline list: my projects by stage.
+            models.Index(fields=["owner", "stage"], name="crm_project_owner_stage_idx"),
+            models.Index(fields=["stage", "total_investment"], name="crm_project_stage_amount_idx"),
+            # The follow-up reminder sweep: active projects whose next follow-up date has come.
+            models.Index(fields=["next_follow_up_on"], name="crm_project_next_follow_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_key(self) -> bool:
+        return self.total_investment >= KEY_PROJECT_THRESHOLD
+
+    @property
+    def is_major(self) -> bool:
+        return self.total_investment >= MAJOR_PROJECT_THRESHOLD
+
+    @property
+    def priority_label(self) -> str:
+        if self.is_major:
+            return _("重大项目（≥10亿）")
+        if self.is_key:
+            return _("重点项目（≥1亿）")
+        return _("一般项目")
+
+
+class ProjectStageChange(models.Model):
+    """阶段变更记录: who moved a project, when, from which stage to which, and why."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("原阶段"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("新阶段"), max_length=20, choices=Stage.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("说明"), blank=True)
+    changed_at = models.DateTimeField(_("变更时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("阶段变更")
+        verbose_name_plural = _("阶段变更")
+        ordering = ["changed_at", "id"]
+        indexes = [
+            models.Index(fields=["project", "changed_at"], name="crm_stagechange_project_idx"),
+            # Funnel and "landed this year" reports: who entered a stage within a date range.
+            models.Index(fields=["to_stage", "changed_at"], name="crm_stagechange_to_stage_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_stage_display() or '—'} → {self.get_to_stage_display()}"
+
+
+class ProjectCredit(models.Model):
+    """业绩分成: how the credit for one signed project is split between officers, units and events.
+
+    The project is still counted once in every report; this only records the split.
+    """
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="credits")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("人员"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.CharField(_("单位"), max_length=100, blank=True, help_text=_("如镇街或部门名称。"))
+    share_percent = models.DecimalField(_("分成比例（%）"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("业绩分成")
+        verbose_name_plural = _("业绩分成")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share_percent__gt=0) & Q(share_percent__lte=100), name="crm_credit_share_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.officer or self.unit} {self.share_percent}%"
+
+
+class FollowUp(TimeStampedModel):
+    """跟进记录: a visit, call, meeting or event encounter with a project's investor."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("走访")
+        CALL = "call", _("电话")
+        MEETING = "meeting", _("会谈")
+        EVENT = "event", _("活动对接")
+        OTHER = "other", _("其他")
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(_("方式"), max_length=20, choices=Kind.choices, default=Kind.VISIT)
+    occurred_on = models.DateField(_("跟进日期"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("跟进人"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    event = models.ForeignKey(
+        "crm.Event", verbose_name=_("活动"), on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
+    )
+    note = models.TextField(_("跟进内容"))
+    next_step = models.CharField(_("下一步"), max_length=200, blank=True)
+    next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("跟进记录")
+        verbose_name_plural = _("跟进记录")
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["project", "occurred_on"], name="crm_followup_project_date_idx")]
+
+    def __str__(self):
+        return f"{self.occurred_on} {self.get_kind_display()}"
+
+
+class Event(TimeStampedModel):
+    """活动: an alliance forum or matchmaking session (e.g. 基因组学论坛, “西湖链链看”) that produces projects."""
+
+    class Kind(models.TextChoices):
+        FORUM = "forum", _("论坛")
+        MATCHMAKING = "matchmaking", _("对接会")
+        ROADSHOW = "roadshow", _("路演")
+        ALLIANCE = "alliance", _("联盟活动")
+
+    name = models.CharField(_("活动名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.FORUM)
+    held_on = models.DateField(_("举办日期"))
+    location = models.CharField(_("地点"), max_length=200, blank=True)
+    organizer = models.CharField(_("主办方"), max_length=200, blank=True)
+    park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.SET_NULL, null=True, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
+        ordering = ["-held_on"]
+        constraints = [models.UniqueConstraint(fields=["name", "held_on"], name="crm_event_unique_name_date")]
+
+    def __str__(self):
+        return f"{self.name}（{self.held_on:%Y-%m-%d}）"
+
+
+class Milestone(models.TextChoices):
+    LAND_DELIVERY = "land_delivery", _("交地")
+    CONSTRUCTION_START = "construction_start", _("开工")
+    COMPLETION = "completion", _("竣工")
+    FULL_PRODUCTION = "full_production", _("达产")
+
+
+class ProjectMilestone(TimeStampedModel):
+    """落地节点: a signed project's planned and actual date of 交地, 开工, 竣工 or 达产."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("节点"), max_length=30, choices=Milestone.choices)
+    planned_on = models.DateField(_("计划日期"))
+    actual_on = models.DateField(_("实际日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("落地节点")
+        verbose_name_plural = _("落地节点")
+        ordering = ["planned_on"]
+        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="crm_milestone_unique_kind")]
+        indexes = [
+            # Milestone reminders: planned dates still without an actual date.
+            models.Index(fields=["planned_on"], condition=Q(actual_on__isnull=True), name="crm_milestone_open_idx"),
+        ]
+
+
+class CapitalArrival(TimeStampedModel):
+    """实际到资: one arrival of committed capital, in 万元."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="capital_arrivals")
+    arrived_on = models.DateField(_("到资日期"))
+    amount = models.DecimalField(_("到资金额（万元）"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("到资记录")
+        verbose_name_plural = _("到资记录")
+        ordering = ["arrived_on"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="crm_capital_amount_positive")]
+
+
+class AnnualCommitment(TimeStampedModel):
+    """年度承诺与考核: the yearly figures a landed project committed to, and the actuals of its review."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="commitments")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    output_per_mu = models.DecimalField(_("承诺亩均产值（万元/亩）"), max_digits=12, decimal_places=2, default=0)
+    tax_per_mu = models.DecimalField(_("承诺亩均税收（万元/亩）"), max_digits=12, decimal_places=2, default=0)
+    headcount = models.PositiveIntegerField(_("承诺用工人数"), default=0)
+    actual_output_per_mu = models.DecimalField(_("实际亩均产值"), max_digits=12, decimal_places=2, null=True, blank=True)
+    actual_tax_per_mu = models.DecimalField(_("实际亩均税收"), max_digits=12, decimal_places=2, null=True, blank=True)
+    actual_headcount = models.PositiveIntegerField(_("实际用工人数"), null=True, blank=True)
+    reviewed_on = models.DateField(_("考核日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度承诺")
+        verbose_name_plural = _("年度承诺")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="crm_commitment_unique_year"),
+            models.CheckConstraint(condition=Q(output_per_mu__gte=0) & Q(tax_per_mu__gte=0), name="crm_commitment_non_negative"),
+        ]

@@ -1,0 +1,251 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import TimeStampedModel
+
+
+class ServiceCategory(TimeStampedModel):
+    """服务类别: a kind of enterprise request and its SLA, e.g. 外国人来华工作许可 within 24 calendar hours."""
+
+    class SlaUnit(models.TextChoices):
+        CALENDAR_HOURS = "calendar_hours", _("自然小时")
+        WORKING_DAYS = "working_days", _("工作日")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("API 中使用的代码，如 work_permit。"))
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    sla_unit = models.CharField(_("时限单位"), max_length=20, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS)
+    sla_value = models.PositiveIntegerField(_("办理时限"), help_text=_("按时限单位计，如 24（小时）或 5（工作日）。"))
+    pause_while_waiting_external = models.BooleanField(
+        _("待外部审批时暂停计时"), default=False, help_text=_("勾选后，请求处于“待外部审批”期间不计入办理时限。")
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("服务类别")
+        verbose_name_plural = _("服务类别")
+        ordering = ["sort_order", "code"]
+        constraints = [models.CheckConstraint(condition=Q(sla_value__gt=0), name="crm_servicecategory_sla_positive")]
+
+    def __str__(self):
+        return self.name
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交")
+    ACCEPTED = "accepted", _("已受理")
+    IN_PROGRESS = "in_progress", _("办理中")
+    WAITING_EXTERNAL = "waiting_external", _("待外部审批")
+    RESOLVED = "resolved", _("已办结")
+    CLOSED = "closed", _("已关闭")
+    REJECTED = "rejected", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+OPEN_REQUEST_STATUSES = [
+    RequestStatus.SUBMITTED,
+    RequestStatus.ACCEPTED,
+    RequestStatus.IN_PROGRESS,
+    RequestStatus.WAITING_EXTERNAL,
+]
+
+
+class ServiceRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_REQUEST_STATUSES)
+
+    def visible_to(self, user):
+        """Staff see every request; an enterprise user only those of its own enterprises."""
+        if user.is_staff:
+            return self
+        return self.filter(enterprise__in=user.enterprises.all())
+
+
+class ServiceRequest(TimeStampedModel):
+    """企业诉求: something an enterprise asks the service station (企业服务驿站) to get done, on an SLA clock.
+
+    Its status changes only through ``crm.services.service_requests.service_request_transition``.
+    """
+
+    enterprise = models.ForeignKey(
+        "crm.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="service_requests"
+    )
+    category = models.ForeignKey(ServiceCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="requests")
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("描述"), max_length=5000, blank=True)
+    details = models.JSONField(_("类别专属信息"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED, editable=False
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="submitted_requests"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    due_at = models.DateTimeField(_("办理时限"))
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
+    paused_seconds = models.PositiveIntegerField(_("暂停计时（秒）"), default=0, editable=False)
+    paused_since = models.DateTimeField(_("暂停开始"), null=True, blank=True, editable=False)
+    rejection_reason = models.TextField(_("不予受理原因"), blank=True, editable=False)
+    satisfaction = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True, help_text=_("1 到 5 分。"))
+    satisfaction_comment = models.TextField(_("评价"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["details", "updated_at"])
+    objects = ServiceRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企业诉求")
+        verbose_name_plural = _("企业诉求")
+        ordering = ["due_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="crm_servicerequest_rejected_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="crm_servicerequest_satisfaction_range",
+            ),
+            models.CheckConstraint(condition=Q(due_at__gte=models.F("submitted_at")), name="crm_servicerequest_due_after_submit"),
+        ]
+        indexes = [
+            # The officer's queue and the SLA reminder sweep: open requests by time left.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["submitted", "accepted", "in_progress", "waiting_external"]),
+                name="crm_request_open_due_idx",
+            ),
+            # The "unassigned after 1 hour" reminder: new requests nobody has taken.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(assignee__isnull=True, status="submitted"),
+                name="crm_request_unassigned_idx",
+            ),
+            models.Index(fields=["enterprise", "status"], name="crm_request_enterprise_idx"),
+            models.Index(fields=["category", "status"], name="crm_request_category_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES
+
+
+class ServiceRequestTransition(models.Model):
+    """状态流转记录: one status change of a request, with who made it and why."""
+
+    request = models.ForeignKey(
+        ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField(_("操作"), max_length=20)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=RequestStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("状态流转")
+        verbose_name_plural = _("状态流转")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="crm_transition_request_idx")]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class ServiceRequestMessage(TimeStampedModel):
+    """留言: one message in the thread between the enterprise and the officer. Internal notes stay with staff."""
+
+    request = models.ForeignKey(ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("作者"), on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("内容"), max_length=5000)
+    is_internal = models.BooleanField(_("内部备注"), default=False, help_text=_("内部备注企业不可见。"))
+
+    class Meta:
+        verbose_name = _("留言")
+        verbose_name_plural = _("留言")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="crm_message_request_idx")]
+
+
+def attachment_upload_to(instance, filename):
+    # Stored under MEDIA_ROOT (outside the web root) with a random name; the original name is kept in the row.
+    import uuid
+
+    return f"attachments/{instance.request_id}/{uuid.uuid4().hex}"
+
+
+class ServiceRequestAttachment(TimeStampedModel):
+    """附件: a document attached to a request, served only through a view that checks access."""
+
+    request = models.ForeignKey(
+        ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_upload_to)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ApprovalStep(TimeStampedModel):
+    """审批环节: an external step a request waits on (e.g. 材料审核 → 网上申报 → 外专局审批 → 发证), with its own due time."""
+
+    request = models.ForeignKey(
+        ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="approval_steps"
+    )
+    sequence = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("环节"), max_length=100)
+    authority = models.CharField(_("审批部门"), max_length=100, blank=True)
+    due_at = models.DateTimeField(_("应完成时间"))
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审批环节")
+        verbose_name_plural = _("审批环节")
+        ordering = ["request", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["request", "sequence"], name="crm_approvalstep_unique_sequence")]
+        indexes = [
+            # Approval-step reminders: steps not yet completed, by due time.
+            models.Index(fields=["due_at"], condition=Q(completed_at__isnull=True), name="crm_approvalstep_open_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.sequence}. {self.name}"
+
+
+class CalendarDay(models.Model):
+    """节假日调整: a day whose working status overrides the chinesecalendar library (a holiday or a 调休 make-up day)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("是否工作日"), help_text=_("勾选表示上班（调休补班），不勾选表示放假。"))
+    name = models.CharField(_("说明"), max_length=50, blank=True, help_text=_("如“国庆节”或“国庆调休补班”。"))
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"

@@ -1,0 +1,48 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role:
+    """Names of the role groups created by migration ``crm.0002_role_groups``."""
+
+    INVESTMENT_OFFICER = "investment_officer"
+    SERVICE_OFFICER = "service_officer"
+    MANAGER = "manager"
+    ENTERPRISE = "enterprise"
+
+    STAFF_ROLES = (INVESTMENT_OFFICER, SERVICE_OFFICER, MANAGER)
+
+
+class User(AbstractUser):
+    """Anyone who logs in: committee staff (招商专员, 企业服务专员, 领导) or an enterprise's people (企业用户).
+
+    An enterprise user belongs to one or more enterprises and sees only their data.
+    """
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True, help_text=_("显示在列表和消息中的中文姓名。"))
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    enterprises = models.ManyToManyField(
+        "crm.Enterprise",
+        verbose_name=_("所属企业"),
+        related_name="members",
+        blank=True,
+        help_text=_("企业用户只能看到这些企业的数据。"),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+    def has_role(self, role: str) -> bool:
+        # Cached per instance: role checks run several times per request.
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return role in self._role_names
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return not self.is_staff and self.has_role(Role.ENTERPRISE)

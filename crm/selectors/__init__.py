@@ -1,0 +1,1 @@
+"""Reads that cross models or feed a report."""

@@ -1,0 +1,1 @@
+"""Writes: every state change of the CRM goes through one function here."""

@@ -1,0 +1,179 @@
+"""Writes on enterprise service requests: submit, and every status transition."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crm.errors import DomainError
+from crm.models import (
+    Enterprise,
+    RequestStatus,
+    Role,
+    ServiceCategory,
+    ServiceRequest,
+    ServiceRequestTransition,
+    User,
+)
+from crm.services.sla import compute_due_at
+
+S = RequestStatus
+OFFICER = "officer"
+ENTERPRISE = "enterprise"
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    sources: frozenset
+    target: str
+    actors: frozenset  # who may take it: OFFICER (service officer) and/or ENTERPRISE (a member of the request's enterprise)
+    needs_note: bool = False
+
+
+ACTIONS = {
+    "accept": Action(gettext_lazy("受理"), frozenset({S.SUBMITTED}), S.ACCEPTED, frozenset({OFFICER})),
+    "start": Action(gettext_lazy("开始办理"), frozenset({S.ACCEPTED, S.WAITING_EXTERNAL}), S.IN_PROGRESS, frozenset({OFFICER})),
+    "wait_external": Action(
+        gettext_lazy("转外部审批"), frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.WAITING_EXTERNAL, frozenset({OFFICER})
+    ),
+    "resolve": Action(
+        gettext_lazy("办结"), frozenset({S.ACCEPTED, S.IN_PROGRESS, S.WAITING_EXTERNAL}), S.RESOLVED, frozenset({OFFICER})
+    ),
+    "close": Action(gettext_lazy("确认关闭"), frozenset({S.RESOLVED}), S.CLOSED, frozenset({OFFICER, ENTERPRISE})),
+    "reject": Action(
+        gettext_lazy("不予受理"), frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED, frozenset({OFFICER}), needs_note=True
+    ),
+    "withdraw": Action(gettext_lazy("撤回"), frozenset({S.SUBMITTED}), S.WITHDRAWN, frozenset({ENTERPRISE})),
+    "reopen": Action(gettext_lazy("重新办理"), frozenset({S.RESOLVED}), S.IN_PROGRESS, frozenset({OFFICER, ENTERPRISE})),
+}
+
+
+def _actor_kinds(user: User, request: ServiceRequest) -> set[str]:
+    kinds = set()
+    if user.is_superuser or user.has_role(Role.SERVICE_OFFICER):
+        kinds.add(OFFICER)
+    if user.enterprises.filter(pk=request.enterprise_id).exists():
+        kinds.add(ENTERPRISE)
+    return kinds
+
+
+def allowed_actions(*, request: ServiceRequest, user: User) -> list[str]:
+    """The actions ``user`` may take on ``request`` in its current status."""
+    kinds = _actor_kinds(user, request)
+    return [name for name, a in ACTIONS.items() if request.status in a.sources and a.actors & kinds]
+
+
+@transaction.atomic
+def service_request_submit(
+    *,
+    enterprise: Enterprise,
+    category: ServiceCategory,
+    title: str,
+    submitted_by: User,
+    description: str = "",
+    details: dict | None = None,
+    at=None,
+) -> tuple[ServiceRequest, list[str]]:
+    """An enterprise asks for something: the request gets its SLA due time and its first history row.
+
+    Returns the request and any calendar warnings meant for staff (never shown as an error to the enterprise).
+    """
+    if not category.is_active:
+        raise DomainError(_("该服务类别已停用。"), field="category")
+    if not submitted_by.is_staff and not submitted_by.enterprises.filter(pk=enterprise.pk).exists():
+        raise DomainError(_("您不属于该企业，不能代其提交诉求。"), code=DomainError.FORBIDDEN, field="enterprise")
+    at = at or timezone.now()
+    due = compute_due_at(category=category, submitted_at=at)
+    request = ServiceRequest(
+        enterprise=enterprise,
+        category=category,
+        title=(title or "").strip(),
+        description=description or "",
+        details=details or {},
+        submitted_by=submitted_by,
+        submitted_at=at,
+        due_at=due.due_at,
+        status=S.SUBMITTED,
+    )
+    request.full_clean()
+    request.save()
+    ServiceRequestTransition.objects.create(
+        request=request, action="submit", from_status="", to_status=S.SUBMITTED, actor=submitted_by, created_at=at
+    )
+    return request, due.warnings
+
+
+@transaction.atomic
+def service_request_transition(
+    *, request: ServiceRequest, action: str, actor: User, note: str = "", at=None
+) -> ServiceRequest:
+    """Apply ``action`` to a request — the only way its status changes.
+
+    Raises ``DomainError`` with code ``forbidden`` when the actor's role may not take the action,
+    ``illegal_transition`` when the request's status does not allow it (nothing is changed then).
+    """
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise DomainError(
+            _("未知操作：%(action)s。可用操作：%(all)s。") % {"action": action, "all": ", ".join(ACTIONS)}, field="action"
+        )
+    request = ServiceRequest.objects.select_for_update().select_related("category").get(pk=request.pk)
+    if not spec.actors & _actor_kinds(actor, request):
+        raise DomainError(_("您没有权限执行“%(label)s”。") % {"label": spec.label}, code=DomainError.FORBIDDEN)
+    if request.status not in spec.sources:
+        raise DomainError(
+            _("诉求当前状态为“%(status)s”，不能“%(label)s”。")
+            % {"status": request.get_status_display(), "label": spec.label},
+            code=DomainError.ILLEGAL_TRANSITION,
+        )
+    note = (note or "").strip()
+    if spec.needs_note and not note:
+        raise DomainError(_("“%(label)s”必须填写原因。") % {"label": spec.label}, field="note")
+
+    at = at or timezone.now()
+    from_status = request.status
+    _apply_clock(request, leaving=from_status, entering=spec.target, at=at)
+    request.status = spec.target
+    if action == "accept" and request.assignee_id is None:
+        request.assignee = actor
+    if action == "reject":
+        request.rejection_reason = note
+    if spec.target == S.RESOLVED:
+        request.resolved_at = at
+    if action == "reopen":
+        request.resolved_at = None
+    request._change_reason = f"{action}: {note}"[:100]
+    request.save()
+    ServiceRequestTransition.objects.create(
+        request=request, action=action, from_status=from_status, to_status=spec.target, actor=actor, note=note, created_at=at
+    )
+    return request
+
+
+def _apply_clock(request: ServiceRequest, *, leaving: str, entering: str, at) -> None:
+    """Pause the SLA clock while waiting on an external authority, if the category says so."""
+    if not request.category.pause_while_waiting_external:
+        return
+    if entering == S.WAITING_EXTERNAL and request.paused_since is None:
+        request.paused_since = at
+    elif leaving == S.WAITING_EXTERNAL and request.paused_since is not None:
+        paused = at - request.paused_since
+        request.paused_seconds += int(paused.total_seconds())
+        request.due_at += paused
+        request.paused_since = None
+
+
+@transaction.atomic
+def service_request_assign(*, request: ServiceRequest, assignee: User, actor: User) -> ServiceRequest:
+    """Give a request to a service officer."""
+    if not (actor.is_superuser or actor.has_role(Role.SERVICE_OFFICER)):
+        raise DomainError(_("只有企业服务专员可以分派诉求。"), code=DomainError.FORBIDDEN)
+    if not (assignee.is_superuser or assignee.has_role(Role.SERVICE_OFFICER)):
+        raise DomainError(_("只能分派给企业服务专员。"), field="assignee")
+    request.assignee = assignee
+    request._change_reason = _("分派给 %(name)s") % {"name": assignee}
+    request.save(update_fields=["assignee", "updated_at"])
+    return request

@@ -1,0 +1,75 @@
+"""The SLA clock: when a request is due, on calendar hours or on Chinese working days.
+
+Working days follow the State Council's arrangement: statutory holidays are off and the weekend
+make-up days (调休) are on. The ``chinesecalendar`` package carries the years it was released for;
+``CalendarDay`` rows edited in the admin override it and cover later years; a year that neither
+knows falls back to Monday–Friday and is reported so staff can enter that year's arrangement.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+import chinese_calendar
+from django.utils import timezone
+
+from crm.models import CalendarDay, ServiceCategory
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkingCalendar:
+    """Answers "is this a working day?" for a range of dates, with one query for the overrides."""
+
+    overrides: dict = field(default_factory=dict)
+    unknown_years: set = field(default_factory=set)
+
+    @classmethod
+    def for_range(cls, start: dt.date, end: dt.date) -> "WorkingCalendar":
+        rows = CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_working_day")
+        return cls(overrides=dict(rows))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            self.unknown_years.add(day.year)
+            return day.weekday() < 5
+
+
+@dataclass
+class DueTime:
+    due_at: dt.datetime
+    warnings: list[str]
+
+
+def compute_due_at(*, category: ServiceCategory, submitted_at: dt.datetime) -> DueTime:
+    """The due time of a request of ``category`` submitted at ``submitted_at``.
+
+    Calendar hours: submitted_at + N hours. Working days: the end (24:00, Asia/Shanghai) of the N-th
+    working day after the day of submission — the day of submission itself is not counted, as in
+    “5 个工作日内办结”.
+    """
+    if category.sla_unit == ServiceCategory.SlaUnit.CALENDAR_HOURS:
+        return DueTime(submitted_at + dt.timedelta(hours=category.sla_value), [])
+    local = timezone.localtime(submitted_at)
+    # Wide enough for N working days across the longest holiday (Spring Festival, about 9 days off).
+    calendar = WorkingCalendar.for_range(local.date(), local.date() + dt.timedelta(days=category.sla_value * 2 + 30))
+    day = local.date()
+    remaining = category.sla_value
+    while remaining:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            remaining -= 1
+    end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+    due_at = timezone.make_aware(end_of_day, timezone.get_current_timezone())
+    warnings = [
+        f"{year} 年的法定节假日安排尚未录入，已按周一至周五计算工作日；请在“节假日调整”中录入。"
+        for year in sorted(calendar.unknown_years)
+    ]
+    for warning in warnings:
+        logger.warning(warning)
+    return DueTime(due_at, warnings)

@@ -1,0 +1,305 @@
+"""Supply side of the park: platforms, land parcels, rentable spaces and incentive policies."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import TimeStampedModel
+
+
+class Park(TimeStampedModel):
+    """园区/平台: the science city itself or one of its sub-parks, incubators and transformation bases."""
+
+    class Kind(models.TextChoices):
+        SCIENCE_CITY = "science_city", _("科技城")
+        INDUSTRIAL_PARK = "industrial_park", _("产业园")
+        PILOT_ZONE = "pilot_zone", _("先导区")
+        INCUBATOR = "incubator", _("孵化器")
+        TRANSFORMATION_BASE = "transformation_base", _("成果转化基地")
+        SERVICE_COMPLEX = "service_complex", _("服务综合体")
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级园区"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    planned_area_km2 = models.DecimalField(_("规划面积（km²）"), max_digits=8, decimal_places=2, null=True, blank=True)
+    target_built_area_m2 = models.DecimalField(
+        _("目标建筑面积（m²）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_enterprises = models.PositiveIntegerField(_("目标入驻企业数"), null=True, blank=True)
+    established_on = models.DateField(_("设立日期"), null=True, blank=True)
+    description = models.TextField(_("简介"), blank=True)
+
+    class Meta:
+        verbose_name = _("园区")
+        verbose_name_plural = _("园区")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class LandUse(models.TextChoices):
+    INDUSTRIAL_M1 = "M1", _("工业用地 M1")
+    INDUSTRIAL_M0 = "M0", _("新型产业用地 M0")
+    COMMERCIAL = "B", _("商业用地")
+    RESIDENTIAL = "R", _("住宅用地")
+    COMMERCIAL_RESIDENTIAL = "BR", _("商住用地")
+    RESEARCH = "RD", _("科研用地")
+
+
+class ParcelStatus(models.TextChoices):
+    PLANNED = "planned", _("规划中")
+    AVAILABLE = "available", _("可供地")
+    RESERVED = "reserved", _("已预留")
+    LISTED = "listed", _("挂牌中")
+    TRANSFERRED = "transferred", _("已出让")
+    UNDER_CONSTRUCTION = "under_construction", _("在建")
+    DELIVERED = "delivered", _("已交付")
+
+
+# Statuses in which the parcel has gone to a project; the project is then required.
+PARCEL_COMMITTED_STATUSES = [ParcelStatus.TRANSFERRED, ParcelStatus.UNDER_CONSTRUCTION, ParcelStatus.DELIVERED]
+
+
+class LandParcel(TimeStampedModel):
+    """地块: a parcel of land the park can offer; its status changes only through ``parks.services.parcel_change_status``."""
+
+    code = models.CharField(_("地块编号"), max_length=50, unique=True)
+    name = models.CharField(_("地块名称"), max_length=100, blank=True)
+    park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.PROTECT, related_name="parcels")
+    land_use = models.CharField(_("用地性质"), max_length=5, choices=LandUse.choices)
+    area_m2 = models.DecimalField(_("面积（m²）"), max_digits=12, decimal_places=2)
+    far_min = models.DecimalField(_("容积率下限"), max_digits=4, decimal_places=2, null=True, blank=True)
+    far_max = models.DecimalField(_("容积率上限"), max_digits=4, decimal_places=2, null=True, blank=True)
+    reserve_price = models.DecimalField(_("起始价（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=30, choices=ParcelStatus.choices, default=ParcelStatus.PLANNED, editable=False)
+    project = models.ForeignKey(
+        "crm.Project",
+        verbose_name=_("落地项目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parcels",
+        editable=False,
+        help_text=_("一宗地块至多出让给一个项目。"),
+    )
+    transferred_on = models.DateField(_("出让日期"), null=True, blank=True, editable=False)
+    transfer_price = models.DecimalField(_("成交价（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    address = models.CharField(_("位置"), max_length=200, blank=True)
+    outline = models.JSONField(_("地块轮廓（GeoJSON）"), null=True, blank=True, help_text=_("GeoJSON Polygon 几何。"))
+
+    class Meta:
+        verbose_name = _("地块")
+        verbose_name_plural = _("地块")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(area_m2__gt=0), name="parks_landparcel_area_positive"),
+            models.CheckConstraint(
+                condition=(Q(reserve_price__isnull=True) | Q(reserve_price__gte=0))
+                & (Q(transfer_price__isnull=True) | Q(transfer_price__gte=0)),
+                name="parks_landparcel_prices_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(far_min__isnull=True) | Q(far_max__isnull=True) | Q(far_min__lte=models.F("far_max")),
+                name="parks_landparcel_far_bounds",
+            ),
+            # Once transferred, a parcel belongs to exactly one project and has a transfer date.
+            models.CheckConstraint(
+                condition=~Q(status__in=PARCEL_COMMITTED_STATUSES) | Q(project__isnull=False, transferred_on__isnull=False),
+                name="parks_landparcel_transferred_has_project",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ParcelStatus.PLANNED, ParcelStatus.AVAILABLE]) | Q(project__isnull=True),
+                name="parks_landparcel_free_has_no_project",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "land_use"], name="parks_parcel_status_use_idx")]
+
+    def __str__(self):
+        return self.code
+
+
+class Space(TimeStampedModel):
+    """载体空间: a rentable unit in a building or workshop, e.g. a 1,300 m² smart-manufacturing centre with 3 years rent-free."""
+
+    class Kind(models.TextChoices):
+        OFFICE = "office", _("办公")
+        WORKSHOP = "workshop", _("厂房")
+        LAB = "lab", _("实验室")
+        INCUBATOR = "incubator", _("孵化空间")
+
+    class Status(models.TextChoices):
+        VACANT = "vacant", _("空置")
+        RESERVED = "reserved", _("已预定")
+        OCCUPIED = "occupied", _("已入驻")
+
+    park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.PROTECT, related_name="spaces")
+    building = models.CharField(_("楼宇"), max_length=100)
+    unit = models.CharField(_("单元"), max_length=50)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
+    area_m2 = models.DecimalField(_("面积（m²）"), max_digits=10, decimal_places=2)
+    rent_per_m2_day = models.DecimalField(_("租金（元/m²·天）"), max_digits=8, decimal_places=2, default=0)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.VACANT)
+    occupant = models.ForeignKey(
+        "crm.Enterprise", verbose_name=_("入驻企业"), on_delete=models.PROTECT, null=True, blank=True, related_name="spaces"
+    )
+    lease_start = models.DateField(_("起租日期"), null=True, blank=True)
+    lease_end = models.DateField(_("租期截止"), null=True, blank=True)
+    rent_free_months = models.PositiveSmallIntegerField(_("免租期（月）"), default=0)
+
+    class Meta:
+        verbose_name = _("载体空间")
+        verbose_name_plural = _("载体空间")
+        ordering = ["park", "building", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["park", "building", "unit"], name="parks_space_unique_unit"),
+            models.CheckConstraint(condition=Q(area_m2__gt=0) & Q(rent_per_m2_day__gte=0), name="parks_space_amounts_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="occupied") | Q(occupant__isnull=False), name="parks_space_occupied_has_occupant"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.building} {self.unit}"
+
+
+class Policy(TimeStampedModel):
+    """政策: an incentive package such as 信创“紫金十条”, made of clauses."""
+
+    name = models.CharField(_("政策名称"), max_length=200, unique=True)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    issuer = models.CharField(_("发布单位"), max_length=100, blank=True)
+    issued_on = models.DateField(_("发布日期"), null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+    park = models.ForeignKey(Park, verbose_name=_("适用园区"), on_delete=models.PROTECT, null=True, blank=True)
+    is_published = models.BooleanField(_("已发布"), default=True, help_text=_("发布后企业用户可见。"))
+    summary = models.TextField(_("摘要"), blank=True)
+
+    class Meta:
+        verbose_name = _("政策")
+        verbose_name_plural = _("政策")
+        ordering = ["-issued_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="parks_policy_valid_window",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class BenefitKind(models.TextChoices):
+    RENT_FREE = "rent_free", _("免租")
+    RENT_SUBSIDY = "rent_subsidy", _("房租补贴")
+    FUND_EQUITY = "fund_equity", _("产业基金股权投资")
+    TALENT_SUBSIDY = "talent_subsidy", _("人才补贴")
+    RD_SUBSIDY = "rd_subsidy", _("研发补助")
+    FIRST_OF_KIND = "first_of_kind", _("首台（套）奖励")
+    INVESTMENT_AWARD = "investment_award", _("固定资产投资奖励")
+    OTHER = "other", _("其他")
+
+
+class PolicyClause(TimeStampedModel):
+    """条款: one clause of a policy, with its benefit, cap and eligibility criteria."""
+
+    policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="clauses")
+    number = models.PositiveSmallIntegerField(_("条款序号"))
+    title = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("条款内容"), blank=True)
+    benefit_kind = models.CharField(_("支持方式"), max_length=30, choices=BenefitKind.choices)
+    amount_cap = models.DecimalField(
+        _("最高金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("留空表示不设上限。")
+    )
+    formula = models.CharField(_("计算方式"), max_length=200, blank=True, help_text=_("如“按实际研发投入的 20% 补助”。"))
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("政策条款")
+        verbose_name_plural = _("政策条款")
+        ordering = ["policy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="parks_clause_unique_number"),
+            models.CheckConstraint(condition=Q(amount_cap__isnull=True) | Q(amount_cap__gte=0), name="parks_clause_cap_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.policy} 第{self.number}条 {self.title}"
+
+
+class EligibilityCriterion(models.Model):
+    """申报条件: one machine-readable condition of a clause, e.g. “固定资产投资 ≥ 10,000 万元”."""
+
+    class Kind(models.TextChoices):
+        INDUSTRY_CHAIN = "industry_chain", _("产业链")
+        QUALIFICATION = "qualification", _("企业资质")
+        MIN_INVESTMENT = "min_investment", _("最低总投资（万元）")
+        MIN_FIXED_ASSET = "min_fixed_asset", _("最低固定资产投资（万元）")
+        MIN_HEADCOUNT = "min_headcount", _("最低员工人数")
+        MIN_RD_HEADCOUNT = "min_rd_headcount", _("最低研发人员数")
+        IN_PARK = "in_park", _("注册在指定园区")
+        MIN_STAGE = "min_stage", _("项目至少达到阶段")
+
+    clause = models.ForeignKey(PolicyClause, verbose_name=_("条款"), on_delete=models.CASCADE, related_name="criteria")
+    kind = models.CharField(_("条件类型"), max_length=30, choices=Kind.choices)
+    number = models.DecimalField(_("数值"), max_digits=14, decimal_places=2, null=True, blank=True)
+    choice = models.CharField(
+        _("选项"), max_length=30, blank=True, help_text=_("产业链、资质或阶段的代码，视条件类型而定。")
+    )
+    park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.CASCADE, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("申报条件")
+        verbose_name_plural = _("申报条件")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number or self.choice or self.park or ''}"
+
+
+class PolicyGrant(TimeStampedModel):
+    """政策兑现: a clause applied to an enterprise (and maybe one of its projects), with the money applied, approved and paid."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("已申请")
+        APPROVED = "approved", _("已核准")
+        DISBURSED = "disbursed", _("已拨付")
+        REJECTED = "rejected", _("未通过")
+
+    clause = models.ForeignKey(PolicyClause, verbose_name=_("条款"), on_delete=models.PROTECT, related_name="grants")
+    enterprise = models.ForeignKey("crm.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="grants")
+    project = models.ForeignKey(
+        "crm.Project", verbose_name=_("项目"), on_delete=models.PROTECT, null=True, blank=True, related_name="grants"
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.APPLIED)
+    applied_amount = models.DecimalField(_("申请金额（万元）"), max_digits=14, decimal_places=2, default=0)
+    approved_amount = models.DecimalField(_("核准金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    disbursed_amount = models.DecimalField(_("拨付金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    applied_on = models.DateField(_("申请日期"))
+    approved_on = models.DateField(_("核准日期"), null=True, blank=True)
+    disbursed_on = models.DateField(_("拨付日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("政策兑现")
+        verbose_name_plural = _("政策兑现")
+        ordering = ["-applied_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(applied_amount__gte=0)
+                & (Q(approved_amount__isnull=True) | Q(approved_amount__gte=0))
+                & (Q(disbursed_amount__isnull=True) | Q(disbursed_amount__gte=0)),
+                name="parks_grant_amounts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(disbursed_amount__isnull=True) | Q(disbursed_amount__lte=models.F("approved_amount")),
+                name="parks_grant_disbursed_within_approved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.clause}"

@@ -1,0 +1,152 @@
+"""factory_boy factories for the whole domain; each builds a valid row with plausible Chinese data."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from stdnum.cn import uscc
+
+from crm.models import Enterprise, Event, FollowUp, Role, ServiceCategory, User
+from parks.models import LandParcel, LandUse, Park, Policy, PolicyClause
+
+
+def credit_code(n: int) -> str:
+    """A valid 统一社会信用代码 (registered in 杭州 330106) built from a sequence number."""
+    body = f"91330106MA{n:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.django.Password("pass-1234")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+            if extracted in Role.STAFF_ROLES:
+                self.is_staff = True
+                self.save(update_fields=["is_staff"])
+
+
+def officer(**kwargs):
+    return UserFactory(role=Role.INVESTMENT_OFFICER, **kwargs)
+
+
+def service_officer(**kwargs):
+    return UserFactory(role=Role.SERVICE_OFFICER, **kwargs)
+
+
+def manager(**kwargs):
+    return UserFactory(role=Role.MANAGER, **kwargs)
+
+
+def enterprise_user(enterprise, **kwargs):
+    user = UserFactory(role=Role.ENTERPRISE, **kwargs)
+    user.enterprises.add(enterprise)
+    return user
+
+
+class ParkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Park
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"测试园区{n}")
+    kind = Park.Kind.INDUSTRIAL_PARK
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"杭州测试{n}号智能装备有限公司")
+    credit_code = factory.Sequence(lambda n: credit_code(n + 1))
+    status = Enterprise.Status.IN_PARK
+    industry_chain = "robotics"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    name = factory.Sequence(lambda n: f"西湖链链看 第{n}场")
+    held_on = dt.date(2024, 6, 1)
+
+
+class ProjectFactory(factory.Factory):
+    """Builds through ``project_create`` so every project has its first stage-history row."""
+
+    class Meta:
+        model = dict
+
+    name = factory.Sequence(lambda n: f"测试项目{n}")
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    total_investment = Decimal("5000")
+    fixed_asset_investment = Decimal("2000")
+    industry_chain = "robotics"
+
+    @classmethod
+    def _create(cls, model_class, owner=None, **kwargs):
+        from crm.services.projects import project_create
+
+        owner = owner or officer()
+        return project_create(actor=owner, owner=owner, **kwargs)
+
+    _build = _create
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    project = None
+    officer = factory.LazyAttribute(lambda o: o.project.owner)
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate())
+    note = "上门走访，了解用地需求。"
+
+
+class ServiceCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceCategory
+        django_get_or_create = ("code",)
+
+    code = "work_permit"
+    name = "外国人来华工作许可"
+    sla_unit = ServiceCategory.SlaUnit.CALENDAR_HOURS
+    sla_value = 24
+
+
+class PolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Policy
+
+    name = factory.Sequence(lambda n: f"测试政策{n}")
+
+
+class PolicyClauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PolicyClause
+
+    policy = factory.SubFactory(PolicyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = "研发补助"
+    benefit_kind = "rd_subsidy"
+
+
+class LandParcelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LandParcel
+
+    code = factory.Sequence(lambda n: f"XH2024-{n:03d}")
+    park = factory.SubFactory(ParkFactory)
+    land_use = LandUse.INDUSTRIAL_M1
+    area_m2 = Decimal("20000")
