@@ -12,6 +12,8 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("crm.api.urls")),
+    path("portal/", include("crm.portal.urls")),
 ]
 
 if settings.DEBUG:

@@ -16,7 +16,16 @@ class DomainError(Exception):
         self.code = code
         self.field = field
 
+    @classmethod
+    def from_validation_error(cls, error):
+        """Wrap a Django ``ValidationError`` raised by ``full_clean`` so callers handle one error type."""
+        exc = cls("; ".join(error.messages))
+        exc.errors = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        return exc
+
     def as_dict(self):
+        if getattr(self, "errors", None):
+            return self.errors
         if self.field:
             return {self.field: [str(self.message)]}
         return {"detail": str(self.message)}

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from crm.models import (
     ServiceRequestTransition,
     User,
 )
+from crm.services.request_details import details_clean
 from crm.services.sla import compute_due_at
 
 S = RequestStatus
@@ -85,20 +87,27 @@ def service_request_submit(
         raise DomainError(_("该服务类别已停用。"), field="category")
     if not submitted_by.is_staff and not submitted_by.enterprises.filter(pk=enterprise.pk).exists():
         raise DomainError(_("您不属于该企业，不能代其提交诉求。"), code=DomainError.FORBIDDEN, field="enterprise")
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("标题不能为空。"), field="title")
+    stored_details = details_clean(category_code=category.code, data=details)
     at = at or timezone.now()
     due = compute_due_at(category=category, submitted_at=at)
     request = ServiceRequest(
         enterprise=enterprise,
         category=category,
-        title=(title or "").strip(),
+        title=title,
         description=description or "",
-        details=details or {},
+        details=stored_details,
         submitted_by=submitted_by,
         submitted_at=at,
         due_at=due.due_at,
         status=S.SUBMITTED,
     )
-    request.full_clean()
+    try:
+        request.full_clean()
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from None
     request.save()
     ServiceRequestTransition.objects.create(
         request=request, action="submit", from_status="", to_status=S.SUBMITTED, actor=submitted_by, created_at=at

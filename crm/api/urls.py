@@ -1,0 +1,3 @@
+"""REST API v1 (placeholder until the API lands)."""
+
+urlpatterns = []

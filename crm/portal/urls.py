@@ -1,0 +1,4 @@
+"""Enterprise portal (placeholder until the portal lands)."""
+
+app_name = "portal"
+urlpatterns = []

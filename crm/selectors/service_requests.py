@@ -1,0 +1,35 @@
+"""Reads about service requests, always scoped to what the user may see."""
+
+from django.db.models import Prefetch, QuerySet
+
+from crm.models import ServiceRequest, ServiceRequestMessage, ServiceRequestTransition
+
+
+def service_request_list(*, user) -> QuerySet[ServiceRequest]:
+    """Requests ``user`` may see, open ones first by time left, with what a list row shows loaded."""
+    return (
+        ServiceRequest.objects.visible_to(user)
+        .select_related("enterprise", "category", "assignee", "submitted_by")
+        .order_by("due_at", "id")
+    )
+
+
+def service_request_get(*, user, pk) -> ServiceRequest:
+    """One request ``user`` may see; ``ServiceRequest.DoesNotExist`` (→ 404) for anyone else's."""
+    return service_request_list(user=user).get(pk=pk)
+
+
+def message_list(*, request: ServiceRequest, user) -> QuerySet[ServiceRequestMessage]:
+    """The thread as ``user`` may see it: internal notes only for staff."""
+    messages = request.messages.select_related("author").order_by("created_at", "id")
+    if not user.is_staff:
+        messages = messages.filter(is_internal=False)
+    return messages
+
+
+def service_request_detail_queryset(*, user) -> QuerySet[ServiceRequest]:
+    return service_request_list(user=user).prefetch_related(
+        "attachments",
+        "approval_steps",
+        Prefetch("transitions", queryset=ServiceRequestTransition.objects.select_related("actor")),
+    )

@@ -1,0 +1,117 @@
+"""The category-specific fields of a service request (``ServiceRequest.details``).
+
+Each category code may have a Django form describing its own fields; the portal renders it and
+the API validates with it, so both give the same field-level errors. Sensitive values (passport
+numbers) are encrypted before they are stored and masked for everyone but the assigned officer.
+"""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm import crypto
+from crm.errors import DomainError
+
+PASSPORT_RE = re.compile(r"^[A-Z0-9]{6,12}$")
+SENSITIVE_KEYS = {"passport_number"}
+
+
+class WorkPermitDetailsForm(forms.Form):
+    """外国人来华工作许可: the foreign expert the permit is for."""
+
+    expert_name = forms.CharField(label=_("外籍人才姓名"), max_length=100)
+    nationality = forms.CharField(label=_("国籍"), max_length=50)
+    passport_number = forms.CharField(
+        label=_("护照号码"), max_length=12, help_text=_("6–12 位大写字母或数字。")
+    )
+    position = forms.CharField(label=_("拟任职务"), max_length=100)
+    planned_start_date = forms.DateField(label=_("计划入职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_passport_number(self):
+        value = self.cleaned_data["passport_number"].strip().upper().replace(" ", "")
+        if not PASSPORT_RE.match(value):
+            raise forms.ValidationError(_("护照号码格式不正确：应为 6–12 位大写字母或数字。"))
+        return value
+
+    def clean_planned_start_date(self):
+        value = self.cleaned_data["planned_start_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("计划入职日期不能早于今天。"))
+        return value
+
+
+class TalentHousingDetailsForm(forms.Form):
+    """人才房: who is applying and for how many people."""
+
+    applicant_name = forms.CharField(label=_("申请人姓名"), max_length=50)
+    talent_level = forms.CharField(label=_("人才层次"), max_length=50, required=False)
+    household_size = forms.IntegerField(label=_("入住人数"), min_value=1, max_value=10)
+
+
+DETAIL_FORMS: dict[str, type[forms.Form]] = {
+    "work_permit": WorkPermitDetailsForm,
+    "talent_housing": TalentHousingDetailsForm,
+}
+
+
+def details_form_for(category_code: str, data=None, prefix="details"):
+    """The form of a category's own fields, or None when the category has none."""
+    form_class = DETAIL_FORMS.get(category_code)
+    if form_class is None:
+        return None
+    return form_class(data=data, prefix=prefix)
+
+
+def details_clean(*, category_code: str, data: dict | None) -> dict:
+    """Validate raw details for a category and return what to store (JSON-safe, sensitive values encrypted).
+
+    Raises ``DomainError`` whose message is a dict of field errors keyed ``details.<field>``.
+    """
+    form_class = DETAIL_FORMS.get(category_code)
+    data = data or {}
+    if form_class is None:
+        return {}
+    if not isinstance(data, dict):
+        raise DomainError(_("类别专属信息应为对象。"), field="details")
+    form = form_class(data=data)
+    if not form.is_valid():
+        raise DetailsInvalid(form.errors)
+    stored = {}
+    for key, value in form.cleaned_data.items():
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if key in SENSITIVE_KEYS and value:
+            value = crypto.encrypt(value)
+        stored[key] = value
+    return stored
+
+
+class DetailsInvalid(DomainError):
+    def __init__(self, errors):
+        super().__init__(_("类别专属信息有误。"), field="details")
+        self.errors = {key: [str(e) for e in errs] for key, errs in errors.items()}
+
+    def as_dict(self):
+        return {"details": self.errors}
+
+
+def details_for_display(*, request, user) -> dict:
+    """Details as ``user`` may see them: sensitive values in clear only for the assigned officer."""
+    can_see = user.is_authenticated and request.assignee_id == user.pk
+    shown = {}
+    for key, value in (request.details or {}).items():
+        if key in SENSITIVE_KEYS and value:
+            clear = crypto.decrypt(value)
+            value = clear if can_see else crypto.mask(clear)
+        shown[key] = value
+    return shown
+
+
+def details_labels(category_code: str) -> dict:
+    form_class = DETAIL_FORMS.get(category_code)
+    if form_class is None:
+        return {}
+    return {name: field.label for name, field in form_class.base_fields.items()}
