@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,9 +39,15 @@ def _stage_before_hold(project: Project) -> str:
 def project_create(*, actor: User, owner: User | None = None, at=None, **fields) -> Project:
     """Create a project in stage 线索 and record its first history row."""
     at = at or timezone.now()
+    co_officers = fields.pop("co_officers", None)
     project = Project(owner=owner or actor, stage=Stage.LEAD, stage_changed_at=at, **fields)
-    project.full_clean()
+    try:
+        project.full_clean()
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from None
     project.save()
+    if co_officers:
+        project.co_officers.set(co_officers)
     ProjectStageChange.objects.create(project=project, from_stage="", to_stage=Stage.LEAD, actor=actor, changed_at=at)
     return project
 
@@ -95,7 +102,10 @@ def follow_up_create(
         project=project, officer=officer, occurred_on=occurred_on, note=note, kind=kind,
         next_step=next_step, next_follow_up_on=next_follow_up_on, event=event,
     )
-    follow_up.full_clean()
+    try:
+        follow_up.full_clean()
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from None
     follow_up.save()
     follow_up_apply_next_step(follow_up=follow_up)
     return follow_up

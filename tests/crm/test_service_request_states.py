@@ -1,0 +1,148 @@
+"""Service requests: every legal and illegal transition, who may take it, and what it records."""
+
+import pytest
+
+from crm.errors import DomainError
+from crm.models import RequestStatus, ServiceCategory, ServiceRequest
+from crm.services.service_requests import ACTIONS, service_request_submit, service_request_transition
+from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, manager, officer, service_officer
+
+pytestmark = pytest.mark.django_db
+S = RequestStatus
+
+# How to bring a fresh request to each status, as (action, by) steps; "e" is the enterprise, "o" the officer.
+PATH = {
+    S.SUBMITTED: [],
+    S.ACCEPTED: [("accept", "o")],
+    S.IN_PROGRESS: [("accept", "o"), ("start", "o")],
+    S.WAITING_EXTERNAL: [("accept", "o"), ("start", "o"), ("wait_external", "o")],
+    S.RESOLVED: [("accept", "o"), ("start", "o"), ("resolve", "o")],
+    S.CLOSED: [("accept", "o"), ("resolve", "o"), ("close", "e")],
+    S.REJECTED: [("reject", "o")],
+    S.WITHDRAWN: [("withdraw", "e")],
+}
+
+LEGAL = {
+    (S.SUBMITTED, "accept"): S.ACCEPTED,
+    (S.SUBMITTED, "reject"): S.REJECTED,
+    (S.SUBMITTED, "withdraw"): S.WITHDRAWN,
+    (S.ACCEPTED, "start"): S.IN_PROGRESS,
+    (S.ACCEPTED, "wait_external"): S.WAITING_EXTERNAL,
+    (S.ACCEPTED, "resolve"): S.RESOLVED,
+    (S.ACCEPTED, "reject"): S.REJECTED,
+    (S.IN_PROGRESS, "wait_external"): S.WAITING_EXTERNAL,
+    (S.IN_PROGRESS, "resolve"): S.RESOLVED,
+    (S.WAITING_EXTERNAL, "start"): S.IN_PROGRESS,
+    (S.WAITING_EXTERNAL, "resolve"): S.RESOLVED,
+    (S.RESOLVED, "close"): S.CLOSED,
+    (S.RESOLVED, "reopen"): S.IN_PROGRESS,
+}
+
+
+@pytest.fixture
+def world():
+    enterprise = EnterpriseFactory(name="西湖阳光（杭州）科技有限公司")
+    category = ServiceCategoryFactory(code="policy_redemption", name="政策兑现", sla_unit="working_days", sla_value=15)
+    return {"enterprise": enterprise, "category": category, "e": enterprise_user(enterprise), "o": service_officer()}
+
+
+def _request_in(world, status):
+    request, _ = service_request_submit(
+        enterprise=world["enterprise"], category=world["category"], title="申请研发补助兑现", submitted_by=world["e"]
+    )
+    for action, who in PATH[status]:
+        request = service_request_transition(request=request, action=action, actor=world[who], note="说明")
+    assert request.status == status
+    return request
+
+
+@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_every_action_in_every_status(world, status, action):
+    request = _request_in(world, status)
+    actor = world["e"] if action == "withdraw" else world["o"]
+    before = request.transitions.count()
+    if (status, action) in LEGAL:
+        done = service_request_transition(request=request, action=action, actor=actor, note="原因")
+        assert done.status == LEGAL[(status, action)]
+        last = done.transitions.order_by("-id").first()
+        assert (last.action, last.from_status, last.to_status, last.actor) == (action, status, done.status, actor)
+    else:
+        with pytest.raises(DomainError) as err:
+            service_request_transition(request=request, action=action, actor=actor, note="原因")
+        assert err.value.code == DomainError.ILLEGAL_TRANSITION
+        request.refresh_from_db()
+        assert request.status == status
+        assert request.transitions.count() == before
+
+
+@pytest.mark.parametrize(
+    ("action", "who"), [("accept", "e"), ("resolve", "e"), ("reject", "e"), ("withdraw", "o")]
+)
+def test_a_role_may_not_take_the_other_sides_actions(world, action, who):
+    request = _request_in(world, S.SUBMITTED)
+    with pytest.raises(DomainError) as err:
+        service_request_transition(request=request, action=action, actor=world[who], note="原因")
+    assert err.value.code == DomainError.FORBIDDEN
+    request.refresh_from_db()
+    assert request.status == S.SUBMITTED
+
+
+def test_managers_and_investment_officers_cannot_work_requests(world):
+    request = _request_in(world, S.SUBMITTED)
+    for actor in (manager(), officer()):
+        with pytest.raises(DomainError) as err:
+            service_request_transition(request=request, action="accept", actor=actor)
+        assert err.value.code == DomainError.FORBIDDEN
+    assert ServiceRequest.objects.get(pk=request.pk).status == S.SUBMITTED
+
+
+def test_another_enterprise_cannot_withdraw(world):
+    request = _request_in(world, S.SUBMITTED)
+    stranger = enterprise_user(EnterpriseFactory())
+    with pytest.raises(DomainError):
+        service_request_transition(request=request, action="withdraw", actor=stranger)
+    assert ServiceRequest.objects.get(pk=request.pk).status == S.SUBMITTED
+
+
+def test_rejecting_needs_a_reason(world):
+    request = _request_in(world, S.SUBMITTED)
+    with pytest.raises(DomainError) as err:
+        service_request_transition(request=request, action="reject", actor=world["o"], note="")
+    assert err.value.field == "note"
+    done = service_request_transition(request=request, action="reject", actor=world["o"], note="不属于本园区受理范围")
+    assert done.rejection_reason == "不属于本园区受理范围"
+
+
+def test_accepting_assigns_the_officer(world):
+    request = service_request_transition(request=_request_in(world, S.SUBMITTED), action="accept", actor=world["o"])
+    assert request.assignee == world["o"]
+
+
+def test_unknown_action_is_a_field_error(world):
+    with pytest.raises(DomainError) as err:
+        service_request_transition(request=_request_in(world, S.SUBMITTED), action="escalate", actor=world["o"])
+    assert err.value.field == "action"
+
+
+def test_empty_title_is_refused_and_nothing_saved(world):
+    with pytest.raises(DomainError) as err:
+        service_request_submit(enterprise=world["enterprise"], category=world["category"], title="  ", submitted_by=world["e"])
+    assert err.value.field == "title"
+    assert ServiceRequest.objects.count() == 0
+
+
+def test_an_enterprise_user_cannot_submit_for_another_enterprise(world):
+    other = EnterpriseFactory()
+    with pytest.raises(DomainError) as err:
+        service_request_submit(enterprise=other, category=world["category"], title="代提交", submitted_by=world["e"])
+    assert err.value.code == DomainError.FORBIDDEN
+    assert ServiceRequest.objects.count() == 0
+
+
+def test_a_disabled_category_takes_no_new_requests(world):
+    ServiceCategory.objects.filter(pk=world["category"].pk).update(is_active=False)
+    world["category"].refresh_from_db()
+    with pytest.raises(DomainError):
+        service_request_submit(enterprise=world["enterprise"], category=world["category"], title="x", submitted_by=world["e"])
+    assert ServiceRequest.objects.count() == 0
