@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+import crm.views
+
 admin.site.site_header = _("紫金港科技城 招商与企业服务平台")
 admin.site.site_title = _("Zijin CRM")
 admin.site.index_title = _("工作台")
@@ -14,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("crm.api.urls")),
     path("portal/", include("crm.portal.urls")),
+    path("attachments/<int:pk>/", crm.views.attachment_download, name="attachment-download"),
 ]
 
 if settings.DEBUG:

@@ -150,3 +150,51 @@ class LandParcelFactory(factory.django.DjangoModelFactory):
     park = factory.SubFactory(ParkFactory)
     land_use = LandUse.INDUSTRIAL_M1
     area_m2 = Decimal("20000")
+
+
+def work_permit_details(**overrides) -> dict:
+    """Valid 外国人来华工作许可 details: an expert starting in a month."""
+    return {
+        "expert_name": "John Smith",
+        "nationality": "英国",
+        "passport_number": "E12345678",
+        "position": "首席算法工程师",
+        "planned_start_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        **overrides,
+    }
+
+
+def service_request(*, enterprise, submitted_by=None, category=None, title="申请外籍专家工作许可", **kwargs):
+    """A request submitted the normal way (``service_request_submit``), with its SLA due time and first history row."""
+    from crm.services.service_requests import service_request_submit
+
+    category = category or ServiceCategoryFactory()
+    if "details" not in kwargs and category.code == "work_permit":
+        kwargs["details"] = work_permit_details()
+    request, _warnings = service_request_submit(
+        enterprise=enterprise,
+        category=category,
+        title=title,
+        submitted_by=submitted_by or enterprise_user(enterprise),
+        **kwargs,
+    )
+    return request
+
+
+def tiny_pdf() -> bytes:
+    """The smallest well-formed one-page PDF: enough for a content check that looks at the bytes."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -5,7 +5,14 @@ import pytest
 from crm.errors import DomainError
 from crm.models import RequestStatus, ServiceCategory, ServiceRequest
 from crm.services.service_requests import ACTIONS, service_request_submit, service_request_transition
-from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, manager, officer, service_officer
+from tests.factories import (
+    EnterpriseFactory,
+    ServiceCategoryFactory,
+    enterprise_user,
+    manager,
+    officer,
+    service_officer,
+)
 
 pytestmark = pytest.mark.django_db
 S = RequestStatus

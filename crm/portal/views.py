@@ -1,0 +1,316 @@
+"""Enterprise portal (企业服务门户): thin views over the service-request selectors and services.
+
+Every view that takes a request id looks it up through ``service_request_list(user=...)``, so a
+request of another enterprise is a 404 before anything else happens. Services raise
+``DomainError``; the portal shows its message next to the field it names, or as a page message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from crm.errors import DomainError
+from crm.models import Notification, RequestStatus, ServiceCategory, ServiceRequest
+from crm.selectors.service_requests import (
+    message_list,
+    service_request_detail_queryset,
+    service_request_list,
+)
+from crm.services.attachments import attachment_add
+from crm.services.messages import message_post
+from crm.services.request_details import DetailsInvalid, details_for_display, details_form_for, details_labels
+from crm.services.satisfaction import service_request_rate
+from crm.services.service_requests import ACTIONS, allowed_actions, service_request_submit, service_request_transition
+
+from .access import enterprise_required, portal_render
+from .display import time_left
+from .forms import (
+    AttachmentAddForm,
+    MessageForm,
+    PortalAuthenticationForm,
+    RatingForm,
+    ServiceRequestForm,
+    TransitionForm,
+)
+
+PAGE_SIZE = 20
+# What an enterprise may do from the portal with a plain button; ``close`` goes through the rating form.
+BUTTON_ACTIONS = ("withdraw", "reopen")
+# Requests whose thread is finished: the message and upload forms are not offered any more.
+FINISHED = (RequestStatus.CLOSED, RequestStatus.WITHDRAWN, RequestStatus.REJECTED)
+
+
+class PortalLoginView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    authentication_form = PortalAuthenticationForm
+    next_page = reverse_lazy("portal:request-list")
+
+
+class PortalLogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("portal:login")
+
+
+def _visible_request(user, pk, *, detail=False) -> ServiceRequest:
+    queryset = service_request_detail_queryset(user=user) if detail else service_request_list(user=user)
+    try:
+        return queryset.get(pk=pk)
+    except ServiceRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def _back(request_obj):
+    return redirect("portal:request-detail", pk=request_obj.pk)
+
+
+@require_safe
+@enterprise_required
+def request_list(request):
+    # Queries: session, user, user's groups (role check), unread badge, page count, page rows.
+    page = Paginator(service_request_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(obj, time_left(obj, now=now)) for obj in page.object_list]
+    many_enterprises = len({obj.enterprise_id for obj, _ in rows}) > 1
+    return portal_render(
+        request, "portal/request_list.html", {"page": page, "rows": rows, "many_enterprises": many_enterprises}
+    )
+
+
+def _detail_forms(categories, *, data=None, selected=None):
+    """One form of own fields per category that has them, bound only for the chosen category."""
+    forms = {}
+    for category in categories:
+        form = details_form_for(category.code, data if category.code == selected else None, prefix=f"details-{category.code}")
+        if form is not None:
+            forms[category.code] = form
+    return forms
+
+
+def _raw_details(form) -> dict:
+    """The submitted values of a details form under their own field names, as the service expects them."""
+    return {name: form.data.get(form.add_prefix(name), "") for name in form.fields}
+
+
+def _show_domain_error(form, details_form, error: DomainError) -> None:
+    if isinstance(error, DetailsInvalid):
+        for name, field_errors in error.errors.items():
+            target = details_form if details_form is not None and name in details_form.fields else form
+            target.add_error(name if name in target.fields else None, field_errors)
+        return
+    errors = getattr(error, "errors", None) or {error.field: [str(error.message)]}
+    for name, field_errors in errors.items():
+        name = "attachments" if name == "file" else name
+        form.add_error(name if name in form.fields else None, field_errors)
+
+
+def _submit(form, details_form, user) -> ServiceRequest:
+    """Request and attachments in one transaction: an attachment refused means nothing is kept, files included."""
+    saved = []
+    try:
+        with transaction.atomic():
+            service_request, _warnings = service_request_submit(
+                enterprise=form.chosen_enterprise(),
+                category=form.cleaned_data["category"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                details=_raw_details(details_form) if details_form is not None else None,
+                submitted_by=user,
+            )
+            for upload in form.cleaned_data["attachments"]:
+                saved.append(attachment_add(request=service_request, uploaded=upload, user=user))
+    except Exception:
+        for attachment in saved:
+            attachment.file.delete(save=False)
+        raise
+    return service_request
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@enterprise_required
+def request_create(request):
+    user = request.user
+    categories = list(ServiceCategory.objects.filter(is_active=True))
+    codes = {category.code for category in categories}
+    selected = (request.POST if request.method == "POST" else request.GET).get("category")
+    selected = selected if selected in codes else None
+
+    if request.method == "POST":
+        form = ServiceRequestForm(request.POST, request.FILES, user=user)
+        detail_forms = _detail_forms(categories, data=request.POST, selected=selected)
+        details_form = detail_forms.get(selected)
+        form_ok = form.is_valid()
+        details_ok = details_form.is_valid() if details_form is not None else True
+        if form_ok and details_ok and form.enterprises:
+            try:
+                service_request = _submit(form, details_form, user)
+            except DomainError as error:
+                _show_domain_error(form, details_form, error)
+            else:
+                messages.success(
+                    request,
+                    _("诉求已提交，办理时限：%(due)s。")
+                    % {"due": timezone.localtime(service_request.due_at).strftime("%Y-%m-%d %H:%M")},
+                )
+                return redirect("portal:request-detail", pk=service_request.pk)
+    else:
+        form = ServiceRequestForm(user=user, initial={"category": selected} if selected else None)
+        detail_forms = _detail_forms(categories)
+
+    return portal_render(
+        request,
+        "portal/request_form.html",
+        {
+            "form": form,
+            "detail_forms": [(c, detail_forms[c.code]) for c in categories if c.code in detail_forms],
+            "selected": selected,
+            "categories": categories,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+@enterprise_required
+def request_detail(request, pk):
+    # Queries: session, user, groups, the request with enterprise/category/assignee/submitter, its attachments,
+    # approval steps and transitions (with actors), the thread, the membership check of allowed_actions, the badge.
+    user = request.user
+    obj = _visible_request(user, pk, detail=True)
+    labels = details_labels(obj.category.code)
+    details = [(labels.get(key, key), value) for key, value in details_for_display(request=obj, user=user).items()]
+    actions = allowed_actions(request=obj, user=user)
+    return portal_render(
+        request,
+        "portal/request_detail.html",
+        {
+            "obj": obj,
+            "details": details,
+            "time_left": time_left(obj, now=timezone.now()),
+            "thread": message_list(request=obj, user=user),
+            "button_actions": [(name, ACTIONS[name].label) for name in BUTTON_ACTIONS if name in actions],
+            "can_rate": "close" in actions,
+            "can_write": obj.status not in FINISHED,
+            "can_upload": obj.is_open,
+            "message_form": MessageForm(),
+            "attachment_form": AttachmentAddForm(),
+            "rating_form": RatingForm(),
+            "transition_form": TransitionForm(),
+        },
+    )
+
+
+@require_POST
+@enterprise_required
+def message_create(request, pk):
+    obj = _visible_request(request.user, pk)
+    if obj.status in FINISHED:
+        messages.error(request, _("该诉求已结束，不能再留言。"))
+        return _back(obj)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["body"]))
+        return _back(obj)
+    try:
+        message_post(request=obj, author=request.user, body=form.cleaned_data["body"])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("留言已发送。"))
+    return redirect(reverse("portal:request-detail", kwargs={"pk": obj.pk}) + "#thread")
+
+
+@require_POST
+@enterprise_required
+def attachment_create(request, pk):
+    obj = _visible_request(request.user, pk)
+    if not obj.is_open:
+        messages.error(request, _("该诉求已不在办理中，不能再补充附件。"))
+        return _back(obj)
+    form = AttachmentAddForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["attachments"]))
+        return _back(obj)
+    saved = []
+    try:
+        with transaction.atomic():
+            for upload in form.cleaned_data["attachments"]:
+                saved.append(attachment_add(request=obj, uploaded=upload, user=request.user))
+    except DomainError as error:
+        for attachment in saved:
+            attachment.file.delete(save=False)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已上传 %(n)s 个附件。") % {"n": len(saved)})
+    return _back(obj)
+
+
+@require_POST
+@enterprise_required
+def request_transition(request, pk, action):
+    if action not in BUTTON_ACTIONS:
+        raise Http404
+    obj = _visible_request(request.user, pk)
+    form = TransitionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        service_request_transition(request=obj, action=action, actor=request.user, note=note)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已%(label)s。") % {"label": ACTIONS[action].label})
+    return _back(obj)
+
+
+@require_POST
+@enterprise_required
+def request_rate(request, pk):
+    obj = _visible_request(request.user, pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        field = "rating" if "rating" in form.errors else "comment"
+        messages.error(request, _("%(field)s：%(errors)s") % {
+            "field": form.fields[field].label, "errors": " ".join(form.errors[field]),
+        })
+        return _back(obj)
+    try:
+        service_request_rate(
+            request=obj, user=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("感谢您的评价，诉求已关闭。"))
+    return _back(obj)
+
+
+@require_safe
+@enterprise_required
+def notification_list(request):
+    notifications = Notification.objects.filter(
+        recipient=request.user, channel=Notification.Channel.IN_APP
+    ).select_related("content_type")
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for notification in page.object_list:
+        content_type = notification.content_type
+        link = None
+        if content_type and (content_type.app_label, content_type.model) == ("crm", "servicerequest"):
+            link = reverse("portal:request-detail", kwargs={"pk": notification.object_id})
+        rows.append((notification, link))
+    return portal_render(request, "portal/notification_list.html", {"page": page, "rows": rows})
+
+
+@require_POST
+@enterprise_required
+def notification_mark_read(request):
+    # The reader's own in-app notifications only; marking read is not part of any audited workflow.
+    Notification.objects.filter(
+        recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    return redirect("portal:notifications")

@@ -1,0 +1,34 @@
+"""Views shared by the admin and the portal."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from crm.models import ServiceRequest, ServiceRequestAttachment
+
+
+@require_safe
+def attachment_download(request, pk):
+    """附件下载: a file of a request the user may see, as a download; anyone else's is a 404.
+
+    Files live under MEDIA_ROOT, outside the web root; this view is the only way to them. The stored
+    content type is the one detected from the content at upload, and ``nosniff`` stops a browser
+    from second-guessing it.
+    """
+    if not request.user.is_authenticated:
+        # Enterprise users are the ones who follow links without a session; staff find the admin from there.
+        return redirect_to_login(request.get_full_path(), reverse("portal:login"))
+    attachment = get_object_or_404(
+        ServiceRequestAttachment.objects.filter(request__in=ServiceRequest.objects.visible_to(request.user)), pk=pk
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
