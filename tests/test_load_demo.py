@@ -1,0 +1,275 @@
+"""``manage.py load_demo``: the science city of the source article, built idempotently.
+
+Most tests read one demo world loaded once for this module (``world``), inside a transaction that is
+rolled back when the module ends; each test still runs in its own savepoint. The tests that need an
+empty database come first in the file, before ``world`` is loaded, and check that it is empty.
+"""
+
+import datetime as dt
+import re
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from crm.demo.builder import DemoBuilder
+from crm.models import (
+    PIPELINE,
+    Enterprise,
+    Event,
+    Project,
+    ProjectStageChange,
+    RequestStatus,
+    Role,
+    ServiceCategory,
+    ServiceRequest,
+    Stage,
+    User,
+)
+from crm.validators import validate_credit_code
+from parks.models import PARCEL_COMMITTED_STATUSES, LandParcel, LandUse, Policy, Space
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-pass-123"
+ACCOUNTS = {
+    # username: (groups, is_staff, is_superuser, enterprises)
+    "officer": ([Role.INVESTMENT_OFFICER], True, False, []),
+    "officer2": ([Role.INVESTMENT_OFFICER], True, False, []),
+    "service": ([Role.SERVICE_OFFICER], True, False, []),
+    "manager": ([Role.MANAGER], True, False, []),
+    "enterprise": ([Role.ENTERPRISE], False, False, ["西湖阳光（杭州）科技有限公司"]),
+    "enterprise2": ([Role.ENTERPRISE], False, False, ["浙江科聪控制技术有限公司"]),
+    "admin": ([], True, True, []),
+}
+
+
+def load_demo(*args) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every model, history tables included."""
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def last_updates() -> dict[str, object]:
+    return {
+        model._meta.label: model.objects.aggregate(last=Max("updated_at"))["last"]
+        for model in apps.get_models()
+        if any(f.name == "updated_at" for f in model._meta.concrete_fields)
+    }
+
+
+def assert_database_is_empty():
+    assert not User.objects.exists(), "this test needs an empty database: keep it above the tests that use `world`"
+
+
+# --- on an empty database ------------------------------------------------------------------------
+
+
+def test_without_password_new_accounts_get_one_random_password_which_is_printed(client):
+    assert_database_is_empty()
+
+    output = load_demo()
+
+    passwords = re.findall(r"password: (\S+)", output)
+    assert len(passwords) == 1
+    assert len(passwords[0]) >= 16
+    for username in ACCOUNTS:
+        assert client.login(username=username, password=passwords[0]), username
+
+
+def test_a_weak_password_is_refused_and_nothing_is_built():
+    assert_database_is_empty()
+
+    with pytest.raises(CommandError, match="--password"):
+        load_demo("--password", "123")
+
+    assert User.objects.count() == 0
+    assert Project.objects.count() == 0
+
+
+# --- on the demo world ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo loaded once with ``--password``, rolled back after the last test of this module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo("--password", PASSWORD)
+        transaction.set_rollback(True)
+
+
+def test_running_load_demo_twice_changes_no_row_and_creates_no_duplicates(world):
+    counts, updates = row_counts(), last_updates()
+
+    output = load_demo("--password", PASSWORD)
+
+    assert "新建 0 个项目、0 条企业诉求" in output
+    assert row_counts() == counts
+    assert last_updates() == updates
+    assert Project.objects.values("name").distinct().count() == Project.objects.count()
+    assert Event.objects.values("name", "held_on").distinct().count() == Event.objects.count()
+    assert ServiceRequest.objects.values("enterprise", "category", "title").distinct().count() == ServiceRequest.objects.count()
+
+
+def test_a_rerun_days_later_changes_nothing_although_the_open_pipeline_is_dated_relative_to_today(world):
+    counts, updates = row_counts(), last_updates()
+
+    DemoBuilder(now=timezone.now() + dt.timedelta(days=10)).build()
+
+    assert row_counts() == counts
+    assert last_updates() == updates
+
+
+def test_a_rerun_without_password_keeps_the_existing_passwords(world, client):
+    output = load_demo()
+
+    assert "password:" not in output
+    assert "保持原密码" in output
+    assert client.login(username="officer", password=PASSWORD)
+
+
+def test_the_32_projects_of_at_least_1_yi_landed_in_2024_are_found_in_the_stage_history(world):
+    landed = Project.objects.filter(
+        stage_changes__to_stage=Stage.REGISTERED,
+        stage_changes__changed_at__year=2024,
+        total_investment__gte=10000,
+    ).distinct()
+
+    assert landed.count() == 32
+    assert landed.filter(fixed_asset_investment__gte=10000).count() == 11
+    assert landed.filter(fixed_asset_investment__gte=100000).count() == 2
+    assert set(landed.values_list("stage", flat=True)) == {Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION}
+
+
+def test_every_landed_project_walked_the_pipeline_one_stage_at_a_time_in_date_order(world):
+    for project in Project.objects.filter(stage__in=[Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION]):
+        history = list(project.stage_changes.order_by("changed_at", "id"))
+        stages = [change.to_stage for change in history]
+        assert stages == PIPELINE[: len(stages)], project.name
+        assert [change.from_stage for change in history] == ["", *stages[:-1]], project.name
+        assert project.stage_changed_at == history[-1].changed_at
+
+
+def test_every_stage_has_at_least_one_project_and_lost_ones_say_why(world):
+    by_stage = dict(Project.objects.values_list("stage").annotate(n=Count("id")))
+
+    assert set(by_stage) == set(Stage.values)
+    assert all(n >= 1 for n in by_stage.values())
+    assert not Project.objects.filter(stage=Stage.LOST, lost_reason="").exists()
+    assert ProjectStageChange.objects.filter(to_stage=Stage.LOST).exclude(note="").count() == by_stage[Stage.LOST]
+
+
+def test_robotics_projects_are_split_into_brain_and_cerebellum_segments(world):
+    robotics = Project.objects.filter(industry_chain="robotics")
+
+    assert robotics.filter(segment__contains="大脑").count() == 5
+    assert robotics.filter(segment__contains="小脑").count() == 8
+
+
+def test_2024_parcels_are_7_industrial_and_2_commercial_or_residential_each_with_its_project(world):
+    transferred_2024 = LandParcel.objects.filter(transferred_on__year=2024)
+
+    industrial = transferred_2024.filter(land_use__in=[LandUse.INDUSTRIAL_M1, LandUse.INDUSTRIAL_M0])
+    commercial_or_residential = transferred_2024.filter(
+        land_use__in=[LandUse.COMMERCIAL, LandUse.RESIDENTIAL, LandUse.COMMERCIAL_RESIDENTIAL]
+    )
+    assert industrial.count() == 7
+    assert commercial_or_residential.count() == 2
+    assert transferred_2024.count() == 9
+    assert not transferred_2024.exclude(status__in=PARCEL_COMMITTED_STATUSES).exists()
+    assert not transferred_2024.filter(project__isnull=True).exists()
+
+
+def test_parcel_outlines_are_separate_rectangles_around_the_science_city(world):
+    boxes = []
+    for parcel in LandParcel.objects.all():
+        assert parcel.outline["type"] == "Polygon"
+        ring = parcel.outline["coordinates"][0]
+        assert ring[0] == ring[-1]
+        lngs, lats = [p[0] for p in ring], [p[1] for p in ring]
+        assert 120.05 < min(lngs) < max(lngs) < 120.11
+        assert 30.28 < min(lats) < max(lats) < 30.32
+        boxes.append((min(lngs), min(lats), max(lngs), max(lats)))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
+def test_zijin_ten_clauses_is_the_xinchuang_policy_of_april_2024_with_ten_clauses(world):
+    policy = Policy.objects.get(short_name="信创“紫金十条”")
+
+    assert policy.issued_on == dt.date(2024, 4, 15)
+    assert list(policy.clauses.values_list("number", flat=True)) == list(range(1, 11))
+    assert not policy.clauses.filter(criteria__isnull=True).exists()
+    assert policy.clauses.get(benefit_kind="fund_equity").amount_cap == 5000
+
+
+def test_kecong_occupies_its_1300_m2_smart_manufacturing_centre_with_36_months_rent_free(world):
+    space = Space.objects.get(occupant__short_name="科聪控制")
+
+    assert (space.area_m2, space.rent_free_months, space.status) == (1300, 36, Space.Status.OCCUPIED)
+    assert space.occupant.contacts.get(name="杨剑剑").title == "董事长助理"
+
+
+def test_every_enterprise_has_a_valid_and_unique_credit_code(world):
+    codes = list(Enterprise.objects.values_list("credit_code", flat=True))
+
+    for code in codes:
+        validate_credit_code(code)
+    assert len(set(codes)) == len(codes) == Enterprise.objects.count()
+
+
+def test_service_categories_carry_the_slas_of_the_product_brief(world):
+    slas = {c.code: (c.sla_unit, c.sla_value, c.pause_while_waiting_external) for c in ServiceCategory.objects.all()}
+
+    assert slas == {
+        "work_permit": ("calendar_hours", 24, False),
+        "talent_housing": ("working_days", 5, False),
+        "business_registration": ("working_days", 3, False),
+        "policy_redemption": ("working_days", 15, False),
+        "planning_land": ("working_days", 10, True),
+    }
+
+
+def test_the_work_permit_of_xihu_sunshine_was_resolved_within_24_hours(world):
+    request = ServiceRequest.objects.get(enterprise__short_name="西湖阳光", category__code="work_permit")
+
+    assert request.resolved_at - request.submitted_at == dt.timedelta(hours=20)
+    assert request.resolved_at <= request.due_at == request.submitted_at + dt.timedelta(hours=24)
+    assert (request.status, request.satisfaction) == (RequestStatus.CLOSED, 5)
+    assert list(request.transitions.values_list("action", flat=True)) == [
+        "submit", "accept", "start", "wait_external", "resolve", "close",
+    ]
+    assert list(request.approval_steps.values_list("name", flat=True)) == ["材料审核", "网上申报", "外专局审批", "发证"]
+    assert not request.approval_steps.filter(completed_at__gt=request.resolved_at).exists()
+    assert set(request.details) == {"expert_name", "nationality", "passport_number", "position", "planned_start_date"}
+
+
+def test_the_open_queue_has_an_overdue_request_an_unassigned_one_and_one_waiting_on_an_authority(world):
+    open_requests = ServiceRequest.objects.open()
+
+    assert open_requests.count() == 7
+    assert open_requests.filter(due_at__lt=timezone.now()).count() == 1
+    assert open_requests.filter(assignee__isnull=True, status=RequestStatus.SUBMITTED).count() == 1
+    waiting = open_requests.get(status=RequestStatus.WAITING_EXTERNAL)
+    assert waiting.category.code == "planning_land"
+    assert waiting.paused_since is not None
+
+
+def test_demo_accounts_have_their_roles_and_enterprises_and_log_in_with_the_given_password(world, client):
+    for username, (groups, is_staff, is_superuser, enterprises) in ACCOUNTS.items():
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == groups, username
+        assert (user.is_staff, user.is_superuser) == (is_staff, is_superuser), username
+        assert list(user.enterprises.values_list("name", flat=True)) == enterprises, username
+        assert user.display_name, username
+        assert client.login(username=username, password=PASSWORD), username
