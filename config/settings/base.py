@@ -114,33 +114,86 @@ EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Zijin CRM <noreply@localhost>")
 
 # Celery: an embedded filesystem broker under var/ by default, so `make run` needs no server.
+# The database is the source of truth for reminders (docs/reminders.md): a lost message is re-sent by the
+# next sweep, so the broker may be down; publishing then gives up within ~2 s instead of hanging a web request.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 _BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # the worker waits for the broker; web publishers do not
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_BROKER_DIR / "out"),
         "data_folder_out": str(_BROKER_DIR / "out"),
         "processed_folder": str(_BROKER_DIR / "processed"),
+        "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
     }
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # A task not acknowledged within this time is given to another worker: keep it well above
+    # CELERY_TASK_TIME_LIMIT and above every retry countdown (REMINDERS_RETRY_BACKOFF_MAX).
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    # Used by kombu when a publisher (re)connects: give up after one retry instead of retrying forever.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_BROKER_TRANSPORT_OPTIONS)
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="zijin")
+# Safe to kill a worker mid-task: the message is acknowledged only after the task ran, and given back
+# to the broker if the worker process dies; one message reserved per worker process at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+CELERY_TASK_TIME_LIMIT = 120  # far below the Redis visibility_timeout (3600 s)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
+# Reminders and escalations (crm.services.reminders; thresholds and recipients are edited in the admin).
+REMINDERS_SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)  # then the notification is parked
+REMINDERS_RETRY_BACKOFF = 30  # seconds before the 2nd attempt, doubling after each failure ...
+REMINDERS_RETRY_BACKOFF_MAX = 900  # ... up to 15 minutes
+REMINDERS_CATCH_UP_HOURS = env.int("REMINDERS_CATCH_UP_HOURS", default=7 * 24)  # after an outage, how far back to look
+REMINDERS_EMAIL_TIMEOUT = env.int("REMINDERS_EMAIL_TIMEOUT", default=10)
+REMINDERS_WEBHOOK_TIMEOUT = env.int("REMINDERS_WEBHOOK_TIMEOUT", default=5)
+
 REST_FRAMEWORK = {
+    # Token first: an anonymous client is told 401 with "WWW-Authenticate: Token" (not a bare 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DomainError → 409 (illegal transition) / 403 (forbidden) / 400 (field errors), mapped in one place.
+    "EXCEPTION_HANDLER": "crm.api.exceptions.exception_handler",
+    # Per user when logged in, per client address otherwise; rates are read on every request.
+    "DEFAULT_THROTTLE_CLASSES": ["crm.api.throttling.UserThrottle", "crm.api.throttling.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("DJANGO_API_THROTTLE_USER", default="600/min"),
+        "anon": env("DJANGO_API_THROTTLE_ANON", default="60/min"),
+    },
+    # How many trusted reverse proxies put the client's address in X-Forwarded-For; 0 trusts none,
+    # so a client cannot pick its own throttle key. Set to 1 behind one nginx.
+    "NUM_PROXIES": env.int("DJANGO_API_NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -151,6 +204,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No online validator badge: Swagger UI would otherwise call validator.swagger.io from the intranet.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Ids in URLs are 1–18 digits (crm.api.base.IdConverter).
+    "PATH_CONVERTER_OVERRIDES": {"api_id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999}},
+    # Enums stay inline where they are used (no $ref'd *Enum components): simpler for clients, and
+    # schemathesis' negative mode cannot mutate a $ref'd enum.
+    "POSTPROCESSING_HOOKS": [],
 }
 
 LOGGING = {

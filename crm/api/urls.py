@@ -1,3 +1,52 @@
-"""REST API v1 (placeholder until the API lands)."""
+"""REST API: v1 endpoints under /api/v1/, the OpenAPI 3 schema at /api/schema/, docs at /api/docs/ and /api/redoc/.
 
-urlpatterns = []
+The docs pages load Swagger UI and Redoc from drf_spectacular_sidecar's static files — no CDN, as the
+product runs in government intranets.
+"""
+
+from django.urls import include, path, register_converter
+
+from . import views
+from .auth import TokenObtainView
+from .base import IdConverter
+from .docs import RedocView, SchemaView, SwaggerView
+
+register_converter(IdConverter, "api_id")
+
+app_name = "api"
+
+
+v1 = [
+    path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("service-categories/", views.ServiceCategoryListView.as_view(), name="service-category-list"),
+    path("service-requests/", views.ServiceRequestListCreateView.as_view(), name="service-request-list"),
+    path("service-requests/<api_id:pk>/", views.ServiceRequestDetailView.as_view(), name="service-request-detail"),
+    path(
+        "service-requests/<api_id:pk>/transition/",
+        views.ServiceRequestTransitionView.as_view(),
+        name="service-request-transition",
+    ),
+    path("service-requests/<api_id:pk>/assign/", views.ServiceRequestAssignView.as_view(), name="service-request-assign"),
+    path("service-requests/<api_id:pk>/messages/", views.MessageListCreateView.as_view(), name="service-request-messages"),
+    path(
+        "service-requests/<api_id:pk>/attachments/",
+        views.AttachmentListCreateView.as_view(),
+        name="service-request-attachments",
+    ),
+    path("attachments/<api_id:pk>/download/", views.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/<api_id:pk>/read/", views.NotificationReadView.as_view(), name="notification-read"),
+    path("enterprises/", views.EnterpriseListCreateView.as_view(), name="enterprise-list"),
+    path("enterprises/<api_id:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
+    path("projects/", views.ProjectListCreateView.as_view(), name="project-list"),
+    path("projects/<api_id:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
+    path("projects/<api_id:pk>/stage/", views.ProjectStageView.as_view(), name="project-stage"),
+    path("projects/<api_id:pk>/follow-ups/", views.FollowUpListCreateView.as_view(), name="project-follow-ups"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
+]

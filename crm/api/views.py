@@ -1,0 +1,376 @@
+"""REST API v1 views: thin — check the shape, call a service or a selector, serialize the answer.
+
+Scoping: every request-related read goes through ``service_request_list(user=...)`` (or a selector
+built on it), so another enterprise's request, message, attachment or notification is a 404.
+Writes are decided by the role permissions in ``crm.api.permissions`` and by the services.
+"""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import filters, generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from crm.models import (
+    Enterprise,
+    FollowUp,
+    Notification,
+    Project,
+    ServiceCategory,
+    ServiceRequest,
+    ServiceRequestAttachment,
+    ServiceRequestMessage,
+)
+from crm.selectors import api_lists
+from crm.selectors.projects import project_collisions
+from crm.selectors.service_requests import message_list, service_request_detail_queryset, service_request_list
+from crm.services.attachments import attachment_add
+from crm.services.messages import message_post
+from crm.services.projects import follow_up_create, project_change_stage, project_create
+from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
+
+from . import serializers as s
+from .base import ApiViewMixin
+from .filters import EnterpriseFilter, NotificationFilter, ProjectFilter, ServiceRequestFilter
+from .permissions import IsStaff, WorksEnterprises, WorksProjects, WorksRequests
+
+ERRORS = {
+    400: OpenApiResponse(description=_("输入有误：按字段给出错误。")),
+    403: OpenApiResponse(description=_("当前角色无权执行此操作。")),
+    404: OpenApiResponse(description=_("不存在，或不属于当前用户可见的范围。")),
+}
+CONFLICT = {409: OpenApiResponse(description=_("当前状态不允许此操作（非法流转）。"))}
+
+
+def _visible_request(view, pk):
+    """The service request ``pk`` if the user may see it, else 404 (never a 403 that confirms it exists)."""
+    return get_object_or_404(service_request_list(user=view.request.user), pk=pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Service categories and requests
+
+
+@extend_schema(tags=["service-requests"])
+class ServiceCategoryListView(ApiViewMixin, generics.ListAPIView):
+    """服务类别: the kinds of request an enterprise can submit, with their SLA and their own fields."""
+
+    serializer_class = s.ServiceCategorySerializer
+    queryset = ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+@extend_schema(tags=["service-requests"])
+class ServiceRequestListCreateView(ApiViewMixin, generics.ListCreateAPIView):
+    """企业诉求: list what the user may see (open ones by time left), or submit a new request."""
+
+    model = ServiceRequest
+    permission_classes = [IsAuthenticated, WorksRequests]
+    filter_backends = [*generics.ListCreateAPIView.filter_backends, filters.SearchFilter]
+    filterset_class = ServiceRequestFilter
+    search_fields = ["title", "enterprise__name"]
+
+    def scoped_queryset(self):
+        return service_request_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return s.ServiceRequestCreateSerializer if self.request.method == "POST" else s.ServiceRequestSerializer
+
+    @extend_schema(request=s.ServiceRequestCreateSerializer, responses={201: s.ServiceRequestDetailSerializer, **ERRORS})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        created, warnings = service_request_submit(
+            enterprise=data["enterprise"],
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            details=data["details"],
+            submitted_by=request.user,
+        )
+        instance = service_request_detail_queryset(user=request.user).get(pk=created.pk)
+        body = s.ServiceRequestDetailSerializer(instance, context=self.get_serializer_context()).data
+        if warnings and request.user.is_staff:
+            # Calendar warnings are for staff (a year whose holidays are not entered yet), never the enterprise.
+            body["warnings"] = warnings
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["service-requests"])
+class ServiceRequestDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    model = ServiceRequest
+    serializer_class = s.ServiceRequestDetailSerializer
+
+    def scoped_queryset(self):
+        return service_request_detail_queryset(user=self.request.user)
+
+
+class _RequestActionView(ApiViewMixin, generics.GenericAPIView):
+    """POST on one visible request, answered with the request as it now is."""
+
+    def respond(self, request_obj):
+        instance = service_request_detail_queryset(user=self.request.user).get(pk=request_obj.pk)
+        return Response(s.ServiceRequestDetailSerializer(instance, context=self.get_serializer_context()).data)
+
+
+@extend_schema(tags=["service-requests"])
+class ServiceRequestTransitionView(_RequestActionView):
+    """流转: accept, start, wait_external, resolve, close, reject, withdraw or reopen.
+
+    An action the status does not allow is a 409 and changes nothing; one the user's role may not take is a 403.
+    """
+
+    serializer_class = s.TransitionRequestSerializer
+
+    @extend_schema(responses={200: s.ServiceRequestDetailSerializer, **ERRORS, **CONFLICT})
+    def post(self, request, pk):
+        target = _visible_request(self, pk)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        done = service_request_transition(
+            request=target, action=serializer.validated_data["action"], actor=request.user,
+            note=serializer.validated_data["note"],
+        )
+        return self.respond(done)
+
+
+@extend_schema(tags=["service-requests"])
+class ServiceRequestAssignView(_RequestActionView):
+    """分派: give the request to a service officer (service officers only)."""
+
+    serializer_class = s.AssignSerializer
+
+    @extend_schema(responses={200: s.ServiceRequestDetailSerializer, **ERRORS})
+    def post(self, request, pk):
+        target = _visible_request(self, pk)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        done = service_request_assign(request=target, assignee=serializer.validated_data["assignee"], actor=request.user)
+        return self.respond(done)
+
+
+@extend_schema(tags=["service-requests"])
+class MessageListCreateView(ApiViewMixin, generics.ListCreateAPIView):
+    """留言: the thread of one request; internal notes (is_internal) only for staff."""
+
+    model = ServiceRequestMessage
+    serializer_class = s.MessageSerializer
+    permission_classes = [IsAuthenticated, WorksRequests]
+
+    def scoped_queryset(self):
+        return message_list(request=_visible_request(self, self.kwargs["pk"]), user=self.request.user)
+
+    @extend_schema(responses={201: s.MessageSerializer, **ERRORS})
+    def post(self, request, pk):
+        target = _visible_request(self, pk)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = message_post(
+            request=target, author=request.user, body=serializer.validated_data["body"],
+            is_internal=serializer.validated_data["is_internal"],
+        )
+        return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["service-requests"])
+class AttachmentListCreateView(ApiViewMixin, generics.ListCreateAPIView):
+    """附件: list a request's files, or upload one (multipart, field ``file``)."""
+
+    model = ServiceRequestAttachment
+    serializer_class = s.AttachmentSerializer
+    permission_classes = [IsAuthenticated, WorksRequests]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def scoped_queryset(self):
+        return api_lists.attachment_list(request=_visible_request(self, self.kwargs["pk"]))
+
+    @extend_schema(request=s.AttachmentUploadSerializer, responses={201: s.AttachmentSerializer, **ERRORS})
+    def post(self, request, pk):
+        target = _visible_request(self, pk)
+        upload = s.AttachmentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        attachment = attachment_add(request=target, uploaded=upload.validated_data["file"], user=request.user)
+        return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["service-requests"])
+class AttachmentDownloadView(ApiViewMixin, generics.GenericAPIView):
+    """附件下载 over the API (token or session): the file as a download, for those who may see its request."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]})
+    def get(self, request, pk):
+        attachment = api_lists.attachment_get(user=request.user, pk=pk)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications
+
+
+@extend_schema(tags=["notifications"])
+class NotificationListView(ApiViewMixin, generics.ListAPIView):
+    """提醒: the user's own reminders and escalations, newest first."""
+
+    model = Notification
+    serializer_class = s.NotificationSerializer
+    filterset_class = NotificationFilter
+
+    def scoped_queryset(self):
+        return api_lists.notification_list(user=self.request.user)
+
+
+@extend_schema(tags=["notifications"])
+class NotificationReadView(ApiViewMixin, generics.GenericAPIView):
+    """Mark one of the user's own notifications read (a personal flag, so any role may)."""
+
+    model = Notification
+    serializer_class = s.NotificationSerializer
+
+    def scoped_queryset(self):
+        return api_lists.notification_list(user=self.request.user)
+
+    @extend_schema(request=None, responses={200: s.NotificationSerializer, 404: ERRORS[404]})
+    def post(self, request, pk):
+        notification = self.get_object()
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(self.get_serializer(notification).data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Enterprises and projects (staff)
+
+
+@extend_schema(tags=["enterprises"])
+class EnterpriseListCreateView(ApiViewMixin, generics.ListCreateAPIView):
+    """企业: search by name or 统一社会信用代码; officers register new ones."""
+
+    model = Enterprise
+    serializer_class = s.EnterpriseSerializer
+    permission_classes = [IsAuthenticated, IsStaff, WorksEnterprises]
+    filter_backends = [*generics.ListCreateAPIView.filter_backends, filters.SearchFilter]
+    filterset_class = EnterpriseFilter
+    search_fields = ["name", "short_name", "credit_code"]
+
+    def scoped_queryset(self):
+        return api_lists.enterprise_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        # Model validation (constraints included) so a duplicate or a check-constraint breach is a 400.
+        enterprise = Enterprise(**serializer.validated_data)
+        enterprise.full_clean()
+        enterprise.save()
+        serializer.instance = enterprise
+
+
+@extend_schema(tags=["enterprises"])
+class EnterpriseDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    model = Enterprise
+    serializer_class = s.EnterpriseSerializer
+    permission_classes = [IsAuthenticated, IsStaff]
+
+    def scoped_queryset(self):
+        return api_lists.enterprise_list(user=self.request.user)
+
+
+@extend_schema(tags=["projects"])
+class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
+    """招商项目: the pipeline, filtered and searched; investment officers log new leads (stage 线索)."""
+
+    model = Project
+    permission_classes = [IsAuthenticated, IsStaff, WorksProjects]
+    filter_backends = [*generics.ListCreateAPIView.filter_backends, filters.SearchFilter, filters.OrderingFilter]
+    filterset_class = ProjectFilter
+    search_fields = ["name", "enterprise__name", "enterprise__short_name", "enterprise__credit_code"]
+    ordering_fields = ["created_at", "total_investment", "expected_signing_on", "stage_changed_at", "name"]
+
+    def scoped_queryset(self):
+        return api_lists.project_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return s.ProjectCreateSerializer if self.request.method == "POST" else s.ProjectSerializer
+
+    @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectCreatedSerializer, **ERRORS})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        owner = fields.pop("owner", None) or request.user
+        project = project_create(actor=request.user, owner=owner, **fields)
+        instance = api_lists.project_detail_queryset(user=request.user).get(pk=project.pk)
+        context = {
+            **self.get_serializer_context(),
+            "collisions": project_collisions(enterprise=instance.enterprise, exclude_owner=owner, exclude_project=instance),
+        }
+        return Response(s.ProjectCreatedSerializer(instance, context=context).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["projects"])
+class ProjectDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    model = Project
+    serializer_class = s.ProjectDetailSerializer
+    permission_classes = [IsAuthenticated, IsStaff]
+
+    def scoped_queryset(self):
+        return api_lists.project_detail_queryset(user=self.request.user)
+
+
+@extend_schema(tags=["projects"])
+class ProjectStageView(ApiViewMixin, generics.GenericAPIView):
+    """阶段变更: move the project along the pipeline, or to 暂缓 / 终止 (with a reason)."""
+
+    model = Project
+    serializer_class = s.StageRequestSerializer
+    permission_classes = [IsAuthenticated, IsStaff, WorksProjects]
+
+    def scoped_queryset(self):
+        return api_lists.project_detail_queryset(user=self.request.user)
+
+    @extend_schema(responses={200: s.ProjectDetailSerializer, **ERRORS, **CONFLICT})
+    def post(self, request, pk):
+        project = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project_change_stage(
+            project=project, to=serializer.validated_data["stage"], actor=request.user,
+            note=serializer.validated_data["note"],
+        )
+        instance = self.scoped_queryset().get(pk=project.pk)
+        return Response(s.ProjectDetailSerializer(instance, context=self.get_serializer_context()).data)
+
+
+@extend_schema(tags=["projects"])
+class FollowUpListCreateView(ApiViewMixin, generics.ListCreateAPIView):
+    """跟进记录 of one project; logging one carries its next step and date onto the project."""
+
+    model = FollowUp
+    serializer_class = s.FollowUpSerializer
+    permission_classes = [IsAuthenticated, IsStaff, WorksProjects]
+
+    def _project(self):
+        return get_object_or_404(Project.objects.all(), pk=self.kwargs["pk"])
+
+    def scoped_queryset(self):
+        return api_lists.follow_up_list(project=self._project())
+
+    @extend_schema(responses={201: s.FollowUpSerializer, **ERRORS})
+    def post(self, request, pk):
+        project = self._project()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        follow_up = follow_up_create(project=project, officer=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)

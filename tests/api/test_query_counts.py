@@ -1,0 +1,113 @@
+"""Every list answers in a fixed number of queries, however many rows it shows (2 or 20).
+
+The numbers are pinned: if one changes, explain why in the commit, or add the missing
+select_related/prefetch_related. Every count starts with the token lookup (1, the user joined) and
+ends with the pagination COUNT and the page's SELECT.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from crm.models import Notification
+from crm.services.attachments import attachment_add
+from crm.services.messages import message_post
+from crm.services.projects import follow_up_create
+from tests.api.support import api_client, pdf_upload
+from tests.factories import EnterpriseFactory, ProjectFactory, ServiceCategoryFactory, service_request
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+@pytest.fixture
+def requests_of(sunshine, alice, work_permit):
+    def make(i):
+        return service_request(enterprise=sunshine, submitted_by=alice, category=work_permit, title=f"诉求{i}")
+
+    return make
+
+
+def _counts_at_2_and_20(client, url, make):
+    """The queries of ``url`` with 2 rows, then with 20; ``make(i)`` adds row number ``i``."""
+    for i in range(2):
+        make(i)
+    at_2 = count_queries(client, url)
+    for i in range(2, 20):
+        make(i)
+    return at_2, count_queries(client, url)
+
+
+def test_request_list_queries_do_not_grow_with_rows_for_staff(zhou, requests_of):
+    # token+user, COUNT, SELECT requests with enterprise, category, assignee, submitter joined.
+    assert _counts_at_2_and_20(api_client(zhou), "/api/v1/service-requests/", requests_of) == (3, 3)
+
+
+def test_request_list_queries_do_not_grow_with_rows_for_an_enterprise_user(alice, requests_of):
+    # Same three: the enterprise scope is a subquery, not a query of its own.
+    assert _counts_at_2_and_20(api_client(alice), "/api/v1/service-requests/", requests_of) == (3, 3)
+
+
+def test_message_list_queries_do_not_grow_with_rows(alice, zhou, alice_request):
+    # token+user, the request (scope check), COUNT, SELECT messages with authors.
+    def make(i):
+        message_post(request=alice_request, author=zhou if i % 2 else alice, body=f"留言{i}")
+
+    assert _counts_at_2_and_20(api_client(alice), f"/api/v1/service-requests/{alice_request.pk}/messages/", make) == (4, 4)
+
+
+def test_attachment_list_queries_do_not_grow_with_rows(alice, alice_request):
+    # token+user, the request (scope check), COUNT, SELECT attachments with uploaders.
+    def make(i):
+        attachment_add(request=alice_request, uploaded=pdf_upload(f"file{i}.pdf"), user=alice)
+
+    url = f"/api/v1/service-requests/{alice_request.pk}/attachments/"
+    assert _counts_at_2_and_20(api_client(alice), url, make) == (4, 4)
+
+
+def test_notification_list_queries_do_not_grow_with_rows(alice, alice_request):
+    # token+user, COUNT, SELECT notifications with content types.
+    def make(i):
+        Notification.objects.create(key=f"k{i}", rule="sla", recipient=alice, subject=f"提醒{i}", target=alice_request)
+
+    assert _counts_at_2_and_20(api_client(alice), "/api/v1/notifications/", make) == (3, 3)
+
+
+def test_category_list_queries_do_not_grow_with_rows(alice):
+    # token+user, COUNT, SELECT categories.
+    def make(i):
+        ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}", sla_value=3)
+
+    assert _counts_at_2_and_20(api_client(alice), "/api/v1/service-categories/", make) == (3, 3)
+
+
+def test_enterprise_list_queries_do_not_grow_with_rows(qian):
+    # token+user, COUNT, SELECT enterprises.
+    def make(i):
+        EnterpriseFactory()
+
+    assert _counts_at_2_and_20(api_client(qian), "/api/v1/enterprises/", make) == (3, 3)
+
+
+def test_project_list_queries_do_not_grow_with_rows(boss, qian):
+    # token+user, COUNT, SELECT projects with enterprise, owner and park, prefetch of co-officers.
+    def make(i):
+        ProjectFactory(owner=qian)
+
+    assert _counts_at_2_and_20(api_client(boss), "/api/v1/projects/", make) == (4, 4)
+
+
+def test_follow_up_list_queries_do_not_grow_with_rows(boss, qian, sunshine):
+    # token+user, the project, COUNT, SELECT follow-ups with officers.
+    project = ProjectFactory(owner=qian, enterprise=sunshine)
+
+    def make(i):
+        follow_up_create(project=project, officer=qian, occurred_on=project.created_at.date(), note=f"走访{i}")
+
+    assert _counts_at_2_and_20(api_client(boss), f"/api/v1/projects/{project.pk}/follow-ups/", make) == (4, 4)
