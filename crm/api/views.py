@@ -30,6 +30,7 @@ from crm.selectors import api_lists
 from crm.selectors.projects import project_collisions
 from crm.selectors.service_requests import message_list, service_request_detail_queryset, service_request_list
 from crm.services.attachments import attachment_add
+from crm.services.enterprises import enterprise_create
 from crm.services.messages import message_post
 from crm.services.projects import follow_up_create, project_change_stage, project_create
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
@@ -270,11 +271,7 @@ class EnterpriseListCreateView(ApiViewMixin, generics.ListCreateAPIView):
         return api_lists.enterprise_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        # Model validation (constraints included) so a duplicate or a check-constraint breach is a 400.
-        enterprise = Enterprise(**serializer.validated_data)
-        enterprise.full_clean()
-        enterprise.save()
-        serializer.instance = enterprise
+        serializer.instance = enterprise_create(actor=self.request.user, **serializer.validated_data)
 
 
 @extend_schema(tags=["enterprises"])

@@ -76,6 +76,11 @@ def details_clean(*, category_code: str, data: dict | None) -> dict:
         return {}
     if not isinstance(data, dict):
         raise DomainError(_("类别专属信息应为对象。"), field="details")
+    # A posted form carries text; JSON clients may send numbers. Lists and objects are never a field value.
+    nested = [key for key, value in data.items() if isinstance(value, list | dict)]
+    if nested:
+        raise DetailsInvalid({key: [_("应为文字、数字或日期，不能是列表或对象。")] for key in nested})
+    data = {key: "" if value is None else str(value) for key, value in data.items()}
     form = form_class(data=data)
     if not form.is_valid():
         raise DetailsInvalid(form.errors)
