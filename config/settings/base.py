@@ -115,7 +115,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Zijin CRM <norepl
 
 # Celery: an embedded filesystem broker under var/ by default, so `make run` needs no server.
 # The database is the source of truth for reminders (docs/reminders.md): a lost message is re-sent by the
-# next sweep, so the broker may be down; publishing then gives up within ~2 s instead of hanging a web request.
+# next sweep, so the broker may be down; publishing then gives up within 2 s instead of hanging a web request.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 _BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
@@ -133,8 +133,10 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
     # A task not acknowledged within this time is given to another worker: keep it well above
     # CELERY_TASK_TIME_LIMIT and above every retry countdown (REMINDERS_RETRY_BACKOFF_MAX).
     "visibility_timeout": 3600,
-    "socket_connect_timeout": 1,
-    "socket_timeout": 5,
+    # A web request that publishes must not wait long for an unreachable or hung Redis (the notification
+    # stays pending and the next sweep sends it); both bounds together keep a failed publish under 3 s.
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 2,
     # Used by kombu when a publisher (re)connects: give up after one retry instead of retrying forever.
     "max_retries": 1,
     "interval_start": 0,

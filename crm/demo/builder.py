@@ -177,8 +177,8 @@ class DemoBuilder:
                 if changed:
                     user.save(update_fields=changed)
                 self.result.existing_accounts.append(spec.username)
-            if spec.role:
-                user.groups.add(Group.objects.get(name=spec.role))
+            for group in filter(None, (spec.role, *spec.extra_groups)):
+                user.groups.add(Group.objects.get(name=group))
             self.users[spec.username] = user
 
     def build_parks(self) -> None:

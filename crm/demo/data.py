@@ -63,12 +63,13 @@ class AccountSpec:
     enterprises: tuple[str, ...] = ()  # short names
     is_superuser: bool = False
     title: str = ""
+    extra_groups: tuple[str, ...] = ()  # e.g. service_manager: receives due/overdue escalations
 
 
 ACCOUNTS = (
     AccountSpec("officer", "王志远", Role.INVESTMENT_OFFICER, title="招商专员"),
     AccountSpec("officer2", "李晓燕", Role.INVESTMENT_OFFICER, title="招商专员"),
-    AccountSpec("service", "周敏", Role.SERVICE_OFFICER, title="企业服务专员"),
+    AccountSpec("service", "周敏", Role.SERVICE_OFFICER, title="企业服务驿站站长", extra_groups=("service_manager",)),
     AccountSpec("manager", "郑国华", Role.MANAGER, title="领导"),
     AccountSpec("enterprise", "陈思远", Role.ENTERPRISE, enterprises=("西湖阳光",), title="企业用户 · 西湖阳光"),
     AccountSpec("enterprise2", "杨剑剑", Role.ENTERPRISE, enterprises=("科聪控制",), title="企业用户 · 科聪控制"),

@@ -40,9 +40,13 @@ def create_groups(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     for app_config in global_apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        # create_permissions skips apps whose models_module is unset; restore it afterwards, as
+        # post_migrate handlers and the test runner's serialized rollback rely on the real value.
+        previous, app_config.models_module = app_config.models_module, app_config.models_module or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = previous
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -21,6 +21,7 @@ from .projects import (
     SourceChannel,
     Stage,
 )
+from .reminders import NotificationWebhook, ReminderRule
 from .services import (
     OPEN_REQUEST_STATUSES,
     ApprovalStep,
@@ -38,7 +39,8 @@ __all__ = [
     "ACTIVE_STAGES", "KEY_PROJECT_THRESHOLD", "LANDED_STAGES", "MAJOR_PROJECT_THRESHOLD", "OPEN_REQUEST_STATUSES",
     "PIPELINE", "AnnualCommitment", "ApprovalStep", "CalendarDay", "CapitalArrival", "Contact", "Enterprise",
     "EnterpriseQualification", "Event", "FollowUp", "IndustryChain", "Jurisdiction", "Milestone", "Notification",
-    "Project", "ProjectCredit", "ProjectMilestone", "ProjectStageChange", "RequestStatus", "Role", "ServiceCategory",
+    "NotificationWebhook", "Project", "ProjectCredit", "ProjectMilestone", "ProjectStageChange", "ReminderRule",
+    "RequestStatus", "Role", "ServiceCategory",
     "ServiceRequest", "ServiceRequestAttachment", "ServiceRequestMessage", "ServiceRequestTransition", "SourceChannel",
     "Stage", "TimeStampedModel", "User",
 ]

@@ -103,6 +103,13 @@ class Project(TimeStampedModel):
     expected_signing_on = models.DateField(_("预计签约日期"), null=True, blank=True)
     next_step = models.CharField(_("下一步"), max_length=200, blank=True)
     next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    followed_up_on = models.DateField(
+        _("最近跟进日期"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("最近一次跟进记录的日期，由跟进服务维护，供“久未跟进”提醒使用。"),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = ProjectQuerySet.as_manager()
@@ -133,6 +140,16 @@ class Project(TimeStampedModel):
             models.Index(fields=["stage", "total_investment"], name="crm_project_stage_amount_idx"),
             # The follow-up reminder sweep: active projects whose next follow-up date has come.
             models.Index(fields=["next_follow_up_on"], name="crm_project_next_follow_idx"),
+            # The "no follow-up for 14 days" reminder: active projects by the date of their last follow-up ...
+            models.Index(
+                fields=["followed_up_on"], condition=Q(stage__in=ACTIVE_STAGES), name="crm_project_followed_up_idx"
+            ),
+            # ... and, for those never followed up, by creation time.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(stage__in=ACTIVE_STAGES, followed_up_on__isnull=True),
+                name="crm_project_never_followed_idx",
+            ),
         ]
 
     def __str__(self):

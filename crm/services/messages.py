@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import ServiceRequest, ServiceRequestMessage, User
+from crm.services.notifications import notify_message_posted
 
 MAX_MESSAGE_LENGTH = 5000
 
@@ -18,4 +19,6 @@ def message_post(*, request: ServiceRequest, author: User, body: str, is_interna
         raise DomainError(_("留言不能超过 %(n)s 字。") % {"n": MAX_MESSAGE_LENGTH}, field="body")
     if is_internal and not author.is_staff:
         raise DomainError(_("只有工作人员可以写内部备注。"), code=DomainError.FORBIDDEN)
-    return ServiceRequestMessage.objects.create(request=request, author=author, body=body, is_internal=is_internal)
+    message = ServiceRequestMessage.objects.create(request=request, author=author, body=body, is_internal=is_internal)
+    notify_message_posted(message)
+    return message

@@ -112,15 +112,23 @@ def follow_up_create(
 
 
 def follow_up_apply_next_step(*, follow_up: FollowUp) -> None:
-    """Carry the newest follow-up's next step and date onto its project (the admin inline saves rows itself)."""
+    """Carry the newest follow-up's next step and date onto its project (the admin inline saves rows itself).
+
+    Also keeps ``Project.followed_up_on`` (the newest follow-up's date) for the "no follow-up" reminder.
+    """
     project = follow_up.project
     newest = project.follow_ups.order_by("-occurred_on", "-id").first()
     if newest is not None and newest.pk == follow_up.pk:
         Project.objects.filter(pk=project.pk).update(
-            next_step=follow_up.next_step, next_follow_up_on=follow_up.next_follow_up_on
+            next_step=follow_up.next_step, next_follow_up_on=follow_up.next_follow_up_on,
+            followed_up_on=follow_up.occurred_on,
         )
         project.next_step = follow_up.next_step
         project.next_follow_up_on = follow_up.next_follow_up_on
+        project.followed_up_on = follow_up.occurred_on
+    elif newest is not None and project.followed_up_on != newest.occurred_on:
+        Project.objects.filter(pk=project.pk).update(followed_up_on=newest.occurred_on)
+        project.followed_up_on = newest.occurred_on
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from crm.models import (
     ServiceRequestTransition,
     User,
 )
+from crm.services.notifications import notify_request_submitted, notify_status_changed
 from crm.services.request_details import details_clean
 from crm.services.sla import compute_due_at
 
@@ -112,6 +113,7 @@ def service_request_submit(
     ServiceRequestTransition.objects.create(
         request=request, action="submit", from_status="", to_status=S.SUBMITTED, actor=submitted_by, created_at=at
     )
+    notify_request_submitted(request)
     return request, due.warnings
 
 
@@ -156,9 +158,10 @@ def service_request_transition(
         request.resolved_at = None
     request._change_reason = f"{action}: {note}"[:100]
     request.save()
-    ServiceRequestTransition.objects.create(
+    transition = ServiceRequestTransition.objects.create(
         request=request, action=action, from_status=from_status, to_status=spec.target, actor=actor, note=note, created_at=at
     )
+    notify_status_changed(request, transition)
     return request
 
 
