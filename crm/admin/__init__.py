@@ -1,0 +1,8 @@
+"""The staff admin (/admin/): every model of the CRM, registered by the modules below.
+
+The admin stays thin: writes go through ``crm.services``, reads that cross models through ``crm.selectors``.
+"""
+
+from . import enterprises, notifications, projects, service_requests, users
+
+__all__ = ["enterprises", "notifications", "projects", "service_requests", "users"]

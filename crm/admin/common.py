@@ -1,0 +1,87 @@
+"""Shared pieces of the staff admin: money display, read-only admins, 撞单 texts, DomainError → messages."""
+
+from decimal import Decimal
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
+
+from crm.errors import DomainError
+from crm.models import KEY_PROJECT_THRESHOLD, MAJOR_PROJECT_THRESHOLD
+from crm.selectors.projects import project_collisions
+
+YI = Decimal("10000")  # 1 亿元 = 10,000 万元
+
+
+def money_wan(amount: Decimal | None):
+    """12000 → “12,000.00 万元 (1.20 亿)”: officers think in 万元, leaders in 亿元."""
+    if amount is None:
+        return "—"
+    if amount >= YI:
+        return format_html('{} 万元<br><span class="zj-yi">（{} 亿）</span>', f"{amount:,.2f}", f"{amount / YI:,.2f}")
+    return f"{amount:,.2f} 万元"
+
+
+def priority_badge(amount: Decimal | None):
+    """重大 (≥ 10 亿) or 重点 (≥ 1 亿) as a coloured badge; nothing for an ordinary project."""
+    if amount is None:
+        return ""
+    if amount >= MAJOR_PROJECT_THRESHOLD:
+        return format_html('<span class="zj-badge zj-major">{}</span>', _t("重大"))
+    if amount >= KEY_PROJECT_THRESHOLD:
+        return format_html('<span class="zj-badge zj-key">{}</span>', _t("重点"))
+    return ""
+
+
+def collision_texts(projects) -> list[str]:
+    """The 撞单 warning for each colliding project, naming it, its owner and its stage."""
+    return [
+        _t("撞单提醒：%(owner)s 已在跟进该企业的项目“%(project)s”（%(stage)s）。")
+        % {"owner": p.owner, "project": p.name, "stage": p.get_stage_display()}
+        for p in projects
+    ]
+
+
+def warn_collisions(request, *, enterprise, owner, exclude_project=None) -> None:
+    """Show a 撞单 warning for every active project of another officer on the same company."""
+    hits = project_collisions(enterprise=enterprise, exclude_owner=owner, exclude_project=exclude_project)
+    for text in collision_texts(hits):
+        messages.warning(request, text)
+
+
+def run_each(request, objects, call, *, done_message) -> None:
+    """Apply a service call to each selected row; a refused row shows its DomainError and does not stop the others."""
+    done = 0
+    for obj in objects:
+        try:
+            call(obj)
+        except DomainError as error:
+            messages.error(request, f"{obj}：{error.message}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, done_message % {"n": done})
+
+
+class ReadOnlyAdminMixin:
+    """For records written only by services (history rows, transitions, notifications): look, never touch."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    classes = ["zj-readonly"]  # the stylesheet hides the duplicate row title Django prints above read-only rows
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or [f.name for f in self.model._meta.fields if f.name not in ("id",)]
+

@@ -1,0 +1,87 @@
+"""Enterprises, their contacts and qualifications."""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import XLSX
+
+from crm.models import ACTIVE_STAGES, Contact, Enterprise, EnterpriseQualification
+from crm.selectors.projects import project_collisions
+
+from .common import collision_texts, warn_collisions
+from .resources import EnterpriseResource
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    fields = ("name", "title", "phone", "email", "is_primary", "notes")
+    extra = 0
+
+
+class QualificationInline(admin.TabularInline):
+    model = EnterpriseQualification
+    fields = ("kind", "awarded_on", "expires_on")
+    extra = 0
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [EnterpriseResource]
+    export_formats = [XLSX]
+    skip_export_form = True  # one format, one resource: “导出” downloads the filtered list at once
+    list_display = (
+        "name", "short_name", "credit_code", "status", "industry_chain", "jurisdiction", "park", "active_projects",
+    )
+    list_select_related = ("park",)
+    list_filter = ("status", "industry_chain", "jurisdiction", ("park", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "short_name", "credit_code", "contacts__name", "contacts__phone")
+    search_help_text = _("按企业名称、简称、统一社会信用代码、联系人姓名或电话搜索。")
+    autocomplete_fields = ("park",)
+    inlines = [ContactInline, QualificationInline]
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "credit_code", "status", "industry_chain", "park", "jurisdiction")}),
+        (_("规模"), {"fields": ("registered_capital", "headcount", "rd_headcount", "founded_on")}),
+        (_("其他"), {"fields": ("address", "description")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            active_project_count=Count("projects", filter=Q(projects__stage__in=ACTIVE_STAGES))
+        )
+
+    @admin.display(description=_("在跟项目"), ordering="active_project_count")
+    def active_projects(self, obj):
+        return obj.active_project_count
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or {"name", "credit_code"} & set(form.changed_data):
+            warn_collisions(request, enterprise=obj, owner=request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            # 撞单 on the enterprise page: who else is already working this company.
+            context["collisions"] = collision_texts(project_collisions(enterprise=obj, exclude_owner=request.user))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "enterprise", "title", "phone", "email", "is_primary")
+    list_select_related = ("enterprise",)
+    list_filter = ("is_primary",)
+    search_fields = ("name", "phone", "email", "enterprise__name", "enterprise__short_name")
+    autocomplete_fields = ("enterprise",)
+
+
+@admin.register(EnterpriseQualification)
+class EnterpriseQualificationAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "kind", "awarded_on", "expires_on")
+    list_select_related = ("enterprise",)
+    list_filter = ("kind",)
+    search_fields = ("enterprise__name", "enterprise__short_name")
+    autocomplete_fields = ("enterprise",)

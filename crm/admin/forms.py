@@ -1,0 +1,61 @@
+"""Small forms of the staff admin: they collect input; the services decide what is legal."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Role, Stage, User
+from crm.services.projects import allowed_stages
+
+
+def officers(role: str):
+    """Active staff of a role (and superusers, whom the services accept too), for owner/assignee pickers."""
+    return (
+        User.objects.filter(Q(groups__name=role) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+class ProjectChangeStageForm(forms.Form):
+    """变更阶段: the select offers only the moves ``allowed_stages`` permits now.
+
+    The field accepts any known stage so that a stale page (the project moved meanwhile) reaches
+    ``project_change_stage``, which refuses it with its own message — one place decides legality.
+    """
+
+    to = forms.ChoiceField(label=_("转到阶段"), choices=Stage.choices)
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=2000, widget=forms.TextInput(attrs={"size": 40}),
+        help_text=_("转为“终止”时必须填写原因。"),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].widget.choices = [(s, Stage(s).label) for s in allowed_stages(project)]
+
+
+class AssignOwnerForm(forms.Form):
+    """分配负责人: the intermediate page of the bulk action."""
+
+    owner = forms.ModelChoiceField(label=_("负责人"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = officers(Role.INVESTMENT_OFFICER)
+
+
+class RequestTransitionForm(forms.Form):
+    """办理: one transition of a service request, with an optional note (required to reject)."""
+
+    action = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000)
+
+
+class RequestAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("经办人"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = officers(Role.SERVICE_OFFICER)
+

@@ -1,0 +1,446 @@
+"""The 招商 pipeline in the admin: projects, their follow-ups, stage history and landing records, and events.
+
+Writes go through ``crm.services.projects``: a project is created by ``project_create``, its stage
+moves only by ``project_change_stage``, owners change by ``projects_assign_owner``.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.forms import Textarea
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import XLSX
+from import_export.results import RowResult
+from simple_history.admin import SimpleHistoryAdmin
+
+from crm.errors import DomainError
+from crm.models import (
+    ACTIVE_STAGES,
+    KEY_PROJECT_THRESHOLD,
+    AnnualCommitment,
+    CapitalArrival,
+    Event,
+    FollowUp,
+    Project,
+    ProjectCredit,
+    ProjectMilestone,
+    ProjectStageChange,
+    Role,
+)
+from crm.selectors.projects import project_collisions
+from crm.services.projects import (
+    allowed_stages,
+    follow_up_apply_next_step,
+    project_change_stage,
+    project_create,
+    projects_assign_owner,
+)
+
+from .common import ReadOnlyAdminMixin, ReadOnlyInline, collision_texts, money_wan, priority_badge, warn_collisions
+from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
+from .resources import ProjectExportResource, ProjectImportResource
+
+# Days without a follow-up after which an active project is shown in red (the reminder rule: 7 for key projects).
+STALE_DAYS = 14
+STALE_DAYS_KEY = 7
+
+
+class PriorityFilter(admin.SimpleListFilter):
+    """项目等级 by total investment: key ≥ 1 亿, major ≥ 10 亿."""
+
+    title = _("项目等级")
+    parameter_name = "priority"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("major", _("重大项目（≥10亿）")),
+            ("key", _("重点项目（≥1亿）")),
+            ("normal", _("一般项目（<1亿）")),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "major":
+            return queryset.major()
+        if self.value() == "key":
+            return queryset.key()
+        if self.value() == "normal":
+            return queryset.filter(total_investment__lt=KEY_PROJECT_THRESHOLD)
+        return queryset
+
+
+class OfficerFieldsMixin:
+    """Officer pickers list investment officers only, and default to the officer at the keyboard."""
+
+    officer_fields = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.officer_fields:
+            kwargs["queryset"] = officers(Role.INVESTMENT_OFFICER)
+            kwargs.setdefault("initial", request.user.pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.officer_fields:
+            kwargs["queryset"] = officers(Role.INVESTMENT_OFFICER)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class FollowUpInline(OfficerFieldsMixin, admin.TabularInline):
+    """Quick logging on the project page; the event a follow-up came from is set on the follow-up's own page."""
+
+    model = FollowUp
+    fields = ("occurred_on", "kind", "officer", "note", "next_step", "next_follow_up_on")
+    autocomplete_fields = ("officer",)
+    officer_fields = ("officer",)
+    extra = 1
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 30})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("officer")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "occurred_on":
+            kwargs["initial"] = timezone.localdate()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class StageChangeInline(ReadOnlyInline):
+    """阶段变更记录: written only by ``project_change_stage``; shown, never edited."""
+
+    model = ProjectStageChange
+    fields = ("changed_at", "from_stage", "to_stage", "actor", "note")
+    ordering = ("-changed_at", "-id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class MilestoneInline(admin.TabularInline):
+    model = ProjectMilestone
+    fields = ("kind", "planned_on", "actual_on")
+    extra = 0
+    classes = ["collapse"]
+
+
+class CapitalArrivalInline(admin.TabularInline):
+    model = CapitalArrival
+    fields = ("arrived_on", "amount", "note")
+    extra = 0
+    classes = ["collapse"]
+
+
+class CreditInline(OfficerFieldsMixin, admin.TabularInline):
+    model = ProjectCredit
+    fields = ("officer", "unit", "share_percent")
+    autocomplete_fields = ("officer",)
+    officer_fields = ("officer",)
+    extra = 0
+    classes = ["collapse"]
+
+
+class CommitmentInline(admin.TabularInline):
+    model = AnnualCommitment
+    fields = (
+        "year", "output_per_mu", "tax_per_mu", "headcount", "actual_output_per_mu", "actual_tax_per_mu",
+        "actual_headcount", "reviewed_on",
+    )
+    extra = 0
+    classes = ["collapse"]
+
+
+@admin.register(Project)
+class ProjectAdmin(OfficerFieldsMixin, ImportExportMixin, SimpleHistoryAdmin):
+    list_display = (
+        "name", "enterprise", "stage", "investment", "priority", "owner", "next_follow_up", "days_since_follow_up",
+    )
+    list_select_related = ("enterprise", "owner", "park")
+    list_filter = (
+        "stage",
+        "industry_chain",
+        "source_channel",
+        PriorityFilter,
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        ("park", admin.RelatedOnlyFieldListFilter),
+    )
+    date_hierarchy = "created_at"
+    search_fields = ("name", "enterprise__name", "enterprise__short_name", "enterprise__credit_code", "enterprise__contacts__name")
+    search_help_text = _("按项目名称、企业名称、统一社会信用代码或联系人姓名搜索。")
+    autocomplete_fields = ("enterprise", "owner", "co_officers", "park", "source_event")
+    officer_fields = ("owner", "co_officers")
+    readonly_fields = ("stage", "stage_changed_at", "lost_reason", "created_at", "updated_at")
+    actions = ["assign_owner"]
+    export_formats = [XLSX]
+    import_formats = [XLSX]
+    skip_export_form = True  # one format, one resource: “导出” downloads the filtered list at once
+    base_fieldsets = (
+        (None, {"fields": ("name", "enterprise", "industry_chain", "segment", "source_channel", "source_event", "park")}),
+        (_("投资（万元）"), {"fields": (
+            "total_investment", "fixed_asset_investment", "expected_annual_output", "expected_annual_tax",
+        )}),
+        (_("负责与跟进"), {"fields": ("owner", "co_officers", "expected_signing_on", "next_step", "next_follow_up_on")}),
+        (_("用地与空间需求"), {"classes": ["collapse"], "fields": (
+            "land_need_m2", "land_use_need", "space_need_m2", "headcount_planned",
+        )}),
+    )
+    stage_fieldset = (_("阶段"), {"fields": ("stage", "stage_changed_at", "lost_reason", "created_at", "updated_at")})
+
+    def get_fieldsets(self, request, obj=None):
+        # A new project always starts as 线索: the stage block appears once there is a stage history.
+        return self.base_fieldsets if obj is None else (*self.base_fieldsets, self.stage_fieldset)
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return [FollowUpInline]
+        return [FollowUpInline, StageChangeInline, MilestoneInline, CapitalArrivalInline, CreditInline, CommitmentInline]
+
+    def get_queryset(self, request):
+        # “Days since last follow-up” comes from this annotation: one query for the page, not one per row.
+        return super().get_queryset(request).with_last_follow_up()
+
+    # ---- list columns ----
+
+    @admin.display(description=_("总投资"), ordering="total_investment")
+    def investment(self, obj):
+        return money_wan(obj.total_investment)
+
+    @admin.display(description=_("等级"), ordering="total_investment")
+    def priority(self, obj):
+        return priority_badge(obj.total_investment)
+
+    @admin.display(description=_("下次跟进"), ordering="next_follow_up_on")
+    def next_follow_up(self, obj):
+        """The planned date, red once it has passed on an active project (the reminder rule fires then)."""
+        if obj.next_follow_up_on is None:
+            return "—"
+        today = timezone.localdate()
+        day = obj.next_follow_up_on
+        text = day.strftime("%m-%d") if day.year == today.year else day.isoformat()
+        if obj.stage in ACTIVE_STAGES and day < today:
+            return format_html('<span class="zj-late">{}</span>', text)
+        return text
+
+    @admin.display(description=_("距上次跟进"), ordering="last_follow_up_on")
+    def days_since_follow_up(self, obj):
+        if obj.last_follow_up_on is None:
+            return format_html('<span class="zj-muted">{}</span>', _t("未跟进"))
+        days = (timezone.localdate() - obj.last_follow_up_on).days
+        limit = STALE_DAYS_KEY if obj.is_key else STALE_DAYS
+        text = _t("%(days)s 天") % {"days": days}
+        if obj.stage in ACTIVE_STAGES and days > limit:
+            return format_html('<span class="zj-late">{}</span>', text)
+        return text
+
+    # ---- writes through the services ----
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            if "enterprise" in form.changed_data:
+                warn_collisions(request, enterprise=obj.enterprise, owner=obj.owner, exclude_project=obj)
+            return
+        fields = dict(form.cleaned_data)
+        owner = fields.pop("owner")
+        created = project_create(actor=request.user, owner=owner, **fields)
+        # The admin goes on with ``obj`` (inlines, log entry): give it the identity of the created row.
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj._state.db = created._state.db
+        for name in ("stage", "stage_changed_at", "created_at", "updated_at"):
+            setattr(obj, name, getattr(created, name))
+        warn_collisions(request, enterprise=obj.enterprise, owner=obj.owner, exclude_project=obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is FollowUp and (formset.new_objects or formset.changed_objects or formset.deleted_objects):
+            newest = form.instance.follow_ups.order_by("-occurred_on", "-id").first()
+            if newest is not None:
+                follow_up_apply_next_step(follow_up=newest)
+
+    # ---- change page: 撞单 box and the stage-change form ----
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["collisions"] = collision_texts(
+                project_collisions(enterprise=obj.enterprise, exclude_owner=obj.owner, exclude_project=obj)
+            )
+            if self.has_change_permission(request, obj) and allowed_stages(obj):
+                context["stage_form"] = ProjectChangeStageForm(project=obj)
+                context["stage_form_url"] = reverse("admin:crm_project_change_stage", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/change-stage/",
+                self.admin_site.admin_view(self.change_stage_view),
+                name="crm_project_change_stage",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_stage_view(self, request, object_id):
+        """POST from the change page: move the project through ``project_change_stage``; refusals come back as messages."""
+        project = self.get_object(request, unquote(object_id))
+        if project is None:
+            raise Http404
+        if not self.has_change_permission(request, project):
+            raise PermissionDenied
+        change_url = reverse("admin:crm_project_change", args=[project.pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        form = ProjectChangeStageForm(request.POST, project=project)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(change_url)
+        try:
+            moved = project_change_stage(
+                project=project, to=form.cleaned_data["to"], actor=request.user, note=form.cleaned_data["note"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _t("项目已转到“%(stage)s”。") % {"stage": moved.get_stage_display()})
+        return redirect(change_url)
+
+    # ---- bulk action ----
+
+    @admin.action(description=_("分配负责人"), permissions=["change"])
+    def assign_owner(self, request, queryset):
+        """Intermediate page: pick an investment officer, then ``projects_assign_owner`` hands the selection over."""
+        form = AssignOwnerForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            owner = form.cleaned_data["owner"]
+            # A plain queryset of the selection: the services lock rows (SELECT … FOR UPDATE), which an
+            # aggregated (GROUP BY) list queryset cannot do.
+            selection = Project.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+            try:
+                count = projects_assign_owner(projects=selection, owner=owner, actor=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _t("已将 %(n)s 个项目分配给 %(owner)s。") % {"n": count, "owner": owner})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _t("分配负责人"),
+            "opts": self.opts,
+            "form": form,
+            "projects": queryset.select_related("enterprise", "owner"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+            "action_index": request.POST.get("index", "0"),
+        }
+        return TemplateResponse(request, "admin/crm/project/assign_owner.html", context)
+
+    # ---- import / export ----
+
+    def get_export_resource_classes(self, request):
+        return [ProjectExportResource]
+
+    def get_import_resource_classes(self, request):
+        return [ProjectImportResource]
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
+
+    def process_result(self, result, request):
+        """After an import, the same 撞单 check as for a project added by hand."""
+        response = super().process_result(result, request)
+        new_ids = [row.object_id for row in result.rows if row.import_type == RowResult.IMPORT_TYPE_NEW]
+        for project in Project.objects.filter(pk__in=new_ids).select_related("enterprise", "owner"):
+            warn_collisions(request, enterprise=project.enterprise, owner=project.owner, exclude_project=project)
+        return response
+
+
+@admin.register(ProjectStageChange)
+class ProjectStageChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "from_stage", "to_stage", "actor", "changed_at", "note")
+    list_select_related = ("project", "actor")
+    list_filter = ("to_stage", "from_stage")
+    search_fields = ("project__name", "note")
+    date_hierarchy = "changed_at"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(OfficerFieldsMixin, admin.ModelAdmin):
+    list_display = ("occurred_on", "project", "kind", "officer", "next_step", "next_follow_up_on")
+    list_select_related = ("project", "officer")
+    list_filter = ("kind", ("officer", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("project__name", "project__enterprise__name", "note")
+    date_hierarchy = "occurred_on"
+    autocomplete_fields = ("project", "officer", "event")
+    officer_fields = ("officer",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "occurred_on":
+            kwargs["initial"] = timezone.localdate()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The newest follow-up's next step and date become the project's, as ``follow_up_create`` does.
+        follow_up_apply_next_step(follow_up=obj)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "held_on", "location", "organizer", "park")
+    list_select_related = ("park",)
+    list_filter = ("kind", ("park", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "organizer", "location")
+    date_hierarchy = "held_on"
+    autocomplete_fields = ("park",)
+
+
+@admin.register(ProjectMilestone)
+class ProjectMilestoneAdmin(admin.ModelAdmin):
+    list_display = ("project", "kind", "planned_on", "actual_on")
+    list_select_related = ("project",)
+    list_filter = ("kind",)
+    search_fields = ("project__name",)
+    autocomplete_fields = ("project",)
+
+
+@admin.register(CapitalArrival)
+class CapitalArrivalAdmin(admin.ModelAdmin):
+    list_display = ("project", "arrived_on", "amount_display", "note")
+    list_select_related = ("project",)
+    search_fields = ("project__name", "project__enterprise__name")
+    date_hierarchy = "arrived_on"
+    autocomplete_fields = ("project",)
+
+    @admin.display(description=_("到资金额"), ordering="amount")
+    def amount_display(self, obj):
+        return money_wan(obj.amount)
+
+
+@admin.register(ProjectCredit)
+class ProjectCreditAdmin(OfficerFieldsMixin, admin.ModelAdmin):
+    list_display = ("project", "officer", "unit", "share_percent")
+    list_select_related = ("project", "officer")
+    search_fields = ("project__name", "unit")
+    autocomplete_fields = ("project", "officer")
+    officer_fields = ("officer",)
+
+
+@admin.register(AnnualCommitment)
+class AnnualCommitmentAdmin(admin.ModelAdmin):
+    list_display = ("project", "year", "output_per_mu", "tax_per_mu", "headcount", "reviewed_on")
+    list_select_related = ("project",)
+    list_filter = ("year",)
+    search_fields = ("project__name",)
+    autocomplete_fields = ("project",)

@@ -1,0 +1,215 @@
+"""Excel export of the enterprise and project lists, and Excel import of leads (线索导入).
+
+Columns carry Chinese headers and choice labels (“深度洽谈”, not “negotiating”) because the files are
+read and filled in by officers. Imported leads are created through ``project_create`` like any other
+project, so each gets its first stage-history row.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from crm.models import Enterprise, IndustryChain, Project, Role, SourceChannel, User
+from crm.services.projects import project_create
+from crm.validators import normalize_credit_code
+
+
+def _label(value, choices) -> str:
+    return str(dict(choices).get(value, value or ""))
+
+
+class EnterpriseResource(resources.ModelResource):
+    name = fields.Field(attribute="name", column_name="企业名称")
+    short_name = fields.Field(attribute="short_name", column_name="简称")
+    credit_code = fields.Field(attribute="credit_code", column_name="统一社会信用代码")
+    status = fields.Field(attribute="get_status_display", column_name="状态")
+    industry_chain = fields.Field(attribute="get_industry_chain_display", column_name="产业链")
+    jurisdiction = fields.Field(attribute="get_jurisdiction_display", column_name="属地")
+    park = fields.Field(attribute="park", column_name="所在园区")
+    registered_capital = fields.Field(attribute="registered_capital", column_name="注册资本（万元）")
+    headcount = fields.Field(attribute="headcount", column_name="员工人数")
+    active_projects = fields.Field(attribute="active_project_count", column_name="在跟项目数")
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "name", "short_name", "credit_code", "status", "industry_chain", "jurisdiction", "park",
+            "registered_capital", "headcount", "active_projects",
+        )
+        export_order = fields
+
+
+class ProjectExportResource(resources.ModelResource):
+    name = fields.Field(attribute="name", column_name="项目名称")
+    enterprise = fields.Field(attribute="enterprise__name", column_name="投资企业")
+    credit_code = fields.Field(attribute="enterprise__credit_code", column_name="统一社会信用代码")
+    stage = fields.Field(attribute="get_stage_display", column_name="阶段")
+    industry_chain = fields.Field(attribute="get_industry_chain_display", column_name="产业链")
+    segment = fields.Field(attribute="segment", column_name="细分赛道")
+    source_channel = fields.Field(attribute="get_source_channel_display", column_name="来源渠道")
+    total_investment = fields.Field(attribute="total_investment", column_name="总投资（万元）")
+    fixed_asset_investment = fields.Field(attribute="fixed_asset_investment", column_name="固定资产投资（万元）")
+    priority = fields.Field(attribute="priority_label", column_name="项目等级")
+    owner = fields.Field(attribute="owner", column_name="负责人")
+    park = fields.Field(attribute="park", column_name="拟落地园区")
+    expected_signing_on = fields.Field(attribute="expected_signing_on", column_name="预计签约日期")
+    next_step = fields.Field(attribute="next_step", column_name="下一步")
+    next_follow_up_on = fields.Field(attribute="next_follow_up_on", column_name="下次跟进日期")
+    last_follow_up_on = fields.Field(attribute="last_follow_up_on", column_name="最近跟进日期")
+
+    class Meta:
+        model = Project
+        fields = (
+            "name", "enterprise", "credit_code", "stage", "industry_chain", "segment", "source_channel",
+            "total_investment", "fixed_asset_investment", "priority", "owner", "park", "expected_signing_on",
+            "next_step", "next_follow_up_on", "last_follow_up_on",
+        )
+        export_order = fields
+
+    @classmethod
+    def get_display_name(cls):
+        return _("项目清单")
+
+
+# ---- import of leads -------------------------------------------------------------------------------
+
+CREDIT_CODE_COLUMN = "统一社会信用代码"
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """Reads a choice by its Chinese label (“以商招商”) or its code (“business_referral”); blank → the default."""
+
+    def __init__(self, choices, default):
+        super().__init__()
+        self.by_label = {str(label): value for value, label in choices}
+        self.values = {value for value, _label in choices}
+        self.default = default
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return self.default
+        if text in self.values:
+            return text
+        if text in self.by_label:
+            return self.by_label[text]
+        raise ValueError(_("无法识别“%(value)s”，可填：%(labels)s。") % {"value": text, "labels": "、".join(self.by_label)})
+
+
+class EnterpriseWidget(widgets.Widget):
+    """The investor, found by credit code, then by exact name; an unknown company is registered as a prospect (意向企业).
+
+    The prospect is created with the model's own validation (credit-code check character, unique name),
+    exactly as the enterprise admin form would; in the preview (dry run) it is rolled back with the rest.
+    """
+
+    def clean(self, value, row=None, **kwargs):
+        name = str(value or "").strip()
+        code = normalize_credit_code(str((row or {}).get(CREDIT_CODE_COLUMN) or ""))
+        if code:
+            found = Enterprise.objects.filter(credit_code=code).first()
+            if found:
+                return found
+        if name:
+            found = Enterprise.objects.filter(name=name).first()
+            if found:
+                return found
+        if not name:
+            raise ValueError(_("企业名称不能为空。"))
+        enterprise = Enterprise(name=name, credit_code=code, status=Enterprise.Status.PROSPECT)
+        try:
+            enterprise.full_clean()
+        except ValidationError as error:
+            raise ValueError("；".join(error.messages)) from None
+        enterprise.save()
+        return enterprise
+
+
+class OfficerWidget(widgets.Widget):
+    """The owner by user name or display name, among investment officers; blank → the officer importing."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        found = (
+            User.objects.filter(Q(username=text) | Q(display_name=text), is_active=True)
+            .filter(Q(groups__name=Role.INVESTMENT_OFFICER) | Q(is_superuser=True))
+            .distinct()
+            .first()
+        )
+        if found is None:
+            raise ValueError(_("找不到招商专员“%(name)s”。") % {"name": text})
+        return found
+
+
+class ProjectImportResource(resources.ModelResource):
+    """线索导入: one new project per row, created through ``project_create``; a row already imported is skipped."""
+
+    name = fields.Field(attribute="name", column_name="项目名称")
+    enterprise = fields.Field(attribute="enterprise", column_name="企业名称", widget=EnterpriseWidget())
+    credit_code = fields.Field(column_name=CREDIT_CODE_COLUMN, readonly=True)
+    industry_chain = fields.Field(
+        attribute="industry_chain", column_name="产业链",
+        widget=ChoiceLabelWidget(IndustryChain.choices, IndustryChain.OTHER),
+    )
+    segment = fields.Field(attribute="segment", column_name="细分赛道", default="")
+    source_channel = fields.Field(
+        attribute="source_channel", column_name="来源渠道",
+        widget=ChoiceLabelWidget(SourceChannel.choices, SourceChannel.WALK_IN),
+    )
+    total_investment = fields.Field(
+        attribute="total_investment", column_name="总投资（万元）", widget=widgets.DecimalWidget(), default=0
+    )
+    fixed_asset_investment = fields.Field(
+        attribute="fixed_asset_investment", column_name="固定资产投资（万元）", widget=widgets.DecimalWidget(), default=0
+    )
+    owner = fields.Field(attribute="owner", column_name="负责人", widget=OfficerWidget(), saves_null_values=False)
+    next_step = fields.Field(attribute="next_step", column_name="下一步", default="")
+    next_follow_up_on = fields.Field(attribute="next_follow_up_on", column_name="下次跟进日期", widget=widgets.DateWidget())
+
+    IMPORTED = (
+        "name", "enterprise", "industry_chain", "segment", "source_channel", "total_investment",
+        "fixed_asset_investment", "next_step", "next_follow_up_on",
+    )
+
+    class Meta:
+        model = Project
+        fields = (
+            "name", "enterprise", "credit_code", "industry_chain", "segment", "source_channel", "total_investment",
+            "fixed_asset_investment", "owner", "next_step", "next_follow_up_on",
+        )
+        import_id_fields = ()
+        force_init_instance = True  # a leads import only ever adds projects
+        skip_unchanged = False
+
+    @classmethod
+    def get_display_name(cls):
+        return _("线索导入")
+
+    def before_import(self, dataset, **kwargs):
+        self.importing_user = kwargs.get("user")
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance.owner_id is None and self.importing_user is not None:
+            instance.owner = self.importing_user
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.enterprise_id is None:
+            return False
+        return Project.objects.filter(name=instance.name, enterprise_id=instance.enterprise_id).exists()
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
+            return
+        created = project_create(
+            actor=kwargs.get("user") or instance.owner,
+            owner=instance.owner,
+            **{name: getattr(instance, name) for name in self.IMPORTED},
+        )
+        # The row result reports this instance; give it the identity of the project just created.
+        instance.pk = created.pk
+        instance.stage = created.stage
+        instance.stage_changed_at = created.stage_changed_at

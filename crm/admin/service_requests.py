@@ -1,0 +1,370 @@
+"""The service station's queue: enterprise requests on their SLA clocks, and what they are made of.
+
+Status changes only through ``service_request_transition``, assignment through ``service_request_assign``,
+messages through ``message_post``. The request itself is the enterprise's submission and is read-only here.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.forms import Textarea
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from crm.errors import DomainError
+from crm.models import (
+    OPEN_REQUEST_STATUSES,
+    ApprovalStep,
+    CalendarDay,
+    ServiceCategory,
+    ServiceRequest,
+    ServiceRequestAttachment,
+    ServiceRequestMessage,
+    ServiceRequestTransition,
+)
+from crm.services.messages import message_post
+from crm.services.request_details import details_for_display, details_labels
+from crm.services.service_requests import (
+    ACTIONS,
+    allowed_actions,
+    service_request_assign,
+    service_request_transition,
+)
+
+from .common import ReadOnlyAdminMixin, ReadOnlyInline, run_each
+from .forms import RequestAssignForm, RequestTransitionForm
+
+
+def time_left(request: ServiceRequest, now=None):
+    """剩余时间 of an open request, red once overdue; a paused clock says so."""
+    if request.status not in OPEN_REQUEST_STATUSES:
+        return "—"
+    if request.paused_since is not None:
+        return format_html('<span class="zj-muted">{}</span>', _t("暂停计时"))
+    seconds = int((request.due_at - (now or timezone.now())).total_seconds())
+    days, rest = divmod(abs(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    span = _t("%(d)s 天 %(h)s 小时") % {"d": days, "h": hours} if days else _t("%(h)s 小时 %(m)s 分") % {
+        "h": hours, "m": rest // 60,
+    }
+    if seconds < 0:
+        return format_html('<span class="zj-late">{}</span>', _t("已超时 %(span)s") % {"span": span})
+    return _t("剩 %(span)s") % {"span": span}
+
+
+def _short_time(value):
+    """“03-01 14:30” this year, “2024-03-01” before, in Asia/Shanghai: the queue's columns must fit one line."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return local.strftime("%m-%d %H:%M") if local.year == timezone.localdate().year else local.strftime("%Y-%m-%d")
+
+
+class MessageThreadInline(ReadOnlyInline):
+    """The thread so far; messages are never edited after they are sent."""
+
+    model = ServiceRequestMessage
+    fields = ("created_at", "author", "is_internal", "body")
+    verbose_name_plural = _("留言记录")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class NewMessageInline(admin.TabularInline):
+    """写留言: an empty form whose rows are posted through ``message_post`` (see ``save_formset``)."""
+
+    model = ServiceRequestMessage
+    fields = ("body", "is_internal")
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name = _("新留言")
+    verbose_name_plural = _("写留言")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = Textarea(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = ServiceRequestAttachment
+    fields = ("original_name", "content_type", "size", "uploaded_by", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+
+class ApprovalStepInline(admin.TabularInline):
+    model = ApprovalStep
+    fields = ("sequence", "name", "authority", "due_at", "completed_at")
+    extra = 0
+
+
+def action_label(name: str) -> str:
+    """“受理” rather than “accept”; the first row of every request is its submission."""
+    if name == "submit":
+        return _t("提交")
+    spec = ACTIONS.get(name)
+    return str(spec.label) if spec else name
+
+
+class TransitionInline(ReadOnlyInline):
+    model = ServiceRequestTransition
+    fields = ("created_at", "action_display", "from_status", "to_status", "actor", "note")
+
+    @admin.display(description=_("操作"))
+    def action_display(self, obj):
+        return action_label(obj.action)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+def _transition_action(name):
+    spec = ACTIONS[name]
+
+    def action(modeladmin, request, queryset):
+        run_each(
+            request,
+            queryset,
+            lambda obj: service_request_transition(request=obj, action=name, actor=request.user),
+            done_message=_t("已对 %%(n)s 条诉求执行“%(label)s”。") % {"label": spec.label},
+        )
+
+    action.__name__ = f"transition_{name}"
+    return admin.action(description=spec.label, permissions=["change"])(action)
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "status", "time_left", "due", "category", "enterprise", "assignee", "submitted")
+    list_select_related = ("enterprise", "category", "assignee")
+    list_filter = ("status", "category", ("assignee", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "enterprise__name", "enterprise__short_name")
+    search_help_text = _("按标题或企业名称搜索。")
+    date_hierarchy = "submitted_at"
+    readonly_fields = (
+        "enterprise", "category", "title", "description", "details_display", "status", "assignee", "submitted_by",
+        "submitted_at", "due_at", "time_left", "resolved_at", "rejection_reason", "satisfaction", "satisfaction_comment",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "enterprise", "category", "description", "details_display")}),
+        (_("办理"), {"fields": ("status", "assignee", "submitted_by", "submitted_at", "due_at", "time_left", "resolved_at",
+                               "rejection_reason")}),
+        (_("评价"), {"fields": ("satisfaction", "satisfaction_comment")}),
+    )
+    inlines = [MessageThreadInline, NewMessageInline, AttachmentInline, ApprovalStepInline, TransitionInline]
+    actions = [
+        "assign_to_me",
+        *(_transition_action(name) for name in ("accept", "start", "wait_external", "resolve", "close", "reopen")),
+    ]
+
+    # The queue: open requests first, then by time left.
+    ordering = (
+        Case(When(status__in=OPEN_REQUEST_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()).asc(),
+        "due_at",
+        "id",
+    )
+
+    def has_add_permission(self, request):
+        # Requests are submitted by enterprises (portal, API) through ``service_request_submit``.
+        return False
+
+    @admin.display(description=_("提交时间"), ordering="submitted_at")
+    def submitted(self, obj):
+        return _short_time(obj.submitted_at)
+
+    @admin.display(description=_("办理时限"), ordering="due_at")
+    def due(self, obj):
+        return _short_time(obj.due_at)
+
+    @admin.display(description=_("剩余时间"), ordering="due_at")
+    def time_left(self, obj):
+        return time_left(obj)
+
+    @admin.display(description=_("类别专属信息"))
+    def details_display(self, obj):
+        """Category fields with labels; a passport number in clear only for the assigned officer, else masked."""
+        shown = details_for_display(request=obj, user=getattr(obj, "details_viewer", AnonymousUser()))
+        labels = details_labels(obj.category.code)
+        if not shown:
+            return "—"
+        return format_html_join(
+            "", "<div><strong>{}</strong>：{}</div>", ((labels.get(k, k), v) for k, v in shown.items())
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # ``details_display`` must know who is looking, and read-only displays get only the object;
+            # the viewer rides on this request's own instance (never on the shared ModelAdmin).
+            obj.details_viewer = request.user
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        # Every field of the request is read-only here: saving it would only add an empty history row.
+        if form.has_changed():
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ServiceRequestMessage:
+            # New messages go through ``message_post`` (author = the officer); the admin's change log reads these lists.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            for message_form in formset.forms:
+                if message_form.has_changed() and message_form.cleaned_data.get("body"):
+                    try:
+                        posted = message_post(
+                            request=form.instance, author=request.user,
+                            body=message_form.cleaned_data["body"], is_internal=message_form.cleaned_data["is_internal"],
+                        )
+                    except DomainError as error:
+                        messages.error(request, error.message)
+                    else:
+                        formset.new_objects.append(posted)
+            return
+        super().save_formset(request, form, formset, change)
+
+    # ---- change page: transitions and assignment ----
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_change_permission(request, obj):
+            context["request_actions"] = [(name, ACTIONS[name]) for name in allowed_actions(request=obj, user=request.user)]
+            context["transition_url"] = reverse("admin:crm_servicerequest_transition", args=[obj.pk])
+            context["assign_form"] = RequestAssignForm(initial={"assignee": obj.assignee_id})
+            context["assign_url"] = reverse("admin:crm_servicerequest_assign", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        own = [
+            path("<path:object_id>/transition/", self.admin_site.admin_view(self.transition_view),
+                 name="crm_servicerequest_transition"),
+            path("<path:object_id>/assign/", self.admin_site.admin_view(self.assign_view), name="crm_servicerequest_assign"),
+        ]
+        return own + super().get_urls()
+
+    def _posted_request(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def transition_view(self, request, object_id):
+        obj = self._posted_request(request, object_id)
+        change_url = reverse("admin:crm_servicerequest_change", args=[obj.pk])
+        form = RequestTransitionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                obj = service_request_transition(
+                    request=obj, action=form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["note"]
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _t("诉求状态已变为“%(status)s”。") % {"status": obj.get_status_display()})
+        return redirect(change_url)
+
+    def assign_view(self, request, object_id):
+        obj = self._posted_request(request, object_id)
+        change_url = reverse("admin:crm_servicerequest_change", args=[obj.pk])
+        form = RequestAssignForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                service_request_assign(request=obj, assignee=form.cleaned_data["assignee"], actor=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _t("已分派给 %(name)s。") % {"name": form.cleaned_data["assignee"]})
+        elif request.method == "POST":
+            messages.error(request, _t("请选择经办人。"))
+        return redirect(change_url)
+
+    @admin.action(description=_("分派给我"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        run_each(
+            request,
+            queryset,
+            lambda obj: service_request_assign(request=obj, assignee=request.user, actor=request.user),
+            done_message=_t("已将 %(n)s 条诉求分派给您。"),
+        )
+
+
+@admin.register(ServiceCategory)
+class ServiceCategoryAdmin(admin.ModelAdmin):
+    """服务类别 and its SLA; a changed SLA applies to requests submitted afterwards."""
+
+    list_display = ("name", "code", "sla_value", "sla_unit", "pause_while_waiting_external", "is_active", "sort_order")
+    list_editable = ("sla_value", "sla_unit", "pause_while_waiting_external", "is_active", "sort_order")
+    list_filter = ("sla_unit", "is_active")
+    search_fields = ("name", "code")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """节假日调整: overrides of the chinesecalendar package (a later year's holidays, a local 调休)."""
+
+    list_display = ("date", "is_working_day", "name")
+    list_filter = ("is_working_day",)
+    search_fields = ("name",)
+    date_hierarchy = "date"
+
+
+@admin.register(ServiceRequestTransition)
+class ServiceRequestTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("request", "action_display", "from_status", "to_status", "actor", "created_at")
+    list_select_related = ("request", "actor")
+    list_filter = ("to_status", "action")
+    search_fields = ("request__title", "note")
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_display(self, obj):
+        return action_label(obj.action)
+
+
+@admin.register(ServiceRequestMessage)
+class ServiceRequestMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Messages are written from the request page (through ``message_post``); this list is for looking them up."""
+
+    list_display = ("request", "author", "is_internal", "created_at", "excerpt")
+    list_select_related = ("request", "author")
+    list_filter = ("is_internal",)
+    search_fields = ("request__title", "body")
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("内容"))
+    def excerpt(self, obj):
+        return obj.body[:60]
+
+
+@admin.register(ServiceRequestAttachment)
+class ServiceRequestAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Attachments are uploaded through ``attachment_add`` (content-checked); here they are only listed."""
+
+    list_display = ("original_name", "request", "content_type", "size", "uploaded_by", "created_at")
+    list_select_related = ("request", "uploaded_by")
+    search_fields = ("original_name", "request__title")
+    exclude = ("file",)
+
+
+@admin.register(ApprovalStep)
+class ApprovalStepAdmin(admin.ModelAdmin):
+    list_display = ("request", "sequence", "name", "authority", "due_at", "completed_at")
+    list_select_related = ("request",)
+    list_filter = ("authority",)
+    search_fields = ("request__title", "name", "authority")
+    autocomplete_fields = ("request",)

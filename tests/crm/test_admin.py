@@ -1,0 +1,633 @@
+"""The staff admin of the CRM: constant-query lists, projects through the services, the service queue."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import tablib
+from django.contrib import admin
+from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from crm import crypto
+from crm.models import (
+    AnnualCommitment,
+    ApprovalStep,
+    CalendarDay,
+    CapitalArrival,
+    Contact,
+    Enterprise,
+    EnterpriseQualification,
+    FollowUp,
+    Notification,
+    Project,
+    ProjectCredit,
+    ProjectMilestone,
+    ProjectStageChange,
+    RequestStatus,
+    ServiceCategory,
+    ServiceRequest,
+    ServiceRequestAttachment,
+    ServiceRequestMessage,
+    ServiceRequestTransition,
+    Stage,
+)
+from crm.services.messages import message_post
+from crm.services.projects import project_change_stage
+from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
+from tests.factories import (
+    EnterpriseFactory,
+    EventFactory,
+    FollowUpFactory,
+    ParkFactory,
+    ProjectFactory,
+    ServiceCategoryFactory,
+    UserFactory,
+    enterprise_user,
+    manager,
+    officer,
+    service_officer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _messages(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _service_request(*, enterprise=None, category=None, at=None, title="外籍专家工作许可", details=None):
+    # A category without its own detail fields, unless the test is about them.
+    category = category or ServiceCategoryFactory(code="business_registration", name="工商注册")
+    enterprise = enterprise or EnterpriseFactory()
+    request, _warnings = service_request_submit(
+        enterprise=enterprise, category=category, title=title, submitted_by=enterprise_user(enterprise),
+        details=details, at=at,
+    )
+    return request
+
+
+# ---- every list runs a constant number of queries ---------------------------------------------------
+
+def _one(model, i):
+    """Create one row of ``model`` with its own related rows, so a per-row query would show up."""
+    if model is Enterprise:
+        return EnterpriseFactory(park=ParkFactory(), short_name=f"简称{i}")
+    if model is EnterpriseQualification:
+        return EnterpriseQualification.objects.create(enterprise=EnterpriseFactory(), kind="high_tech")
+    if model is Contact:
+        return Contact.objects.create(enterprise=EnterpriseFactory(), name=f"联系人{i}", phone="13800000000")
+    if model is Project:
+        project = ProjectFactory(park=ParkFactory(), total_investment=Decimal(6000 * (i + 1)))
+        FollowUpFactory(project=project)
+        return project
+    if model is ProjectStageChange:
+        return ProjectFactory().stage_changes.get()
+    if model is ProjectCredit:
+        return ProjectCredit.objects.create(project=ProjectFactory(), officer=officer(), share_percent=50)
+    if model is FollowUp:
+        return FollowUpFactory(project=ProjectFactory())
+    if model.__name__ == "Event":
+        return EventFactory(park=ParkFactory())
+    if model is ProjectMilestone:
+        return ProjectMilestone.objects.create(project=ProjectFactory(), kind="land_delivery", planned_on=dt.date(2025, 6, 1))
+    if model is CapitalArrival:
+        return CapitalArrival.objects.create(project=ProjectFactory(), arrived_on=dt.date(2025, 6, 1), amount=1000)
+    if model is AnnualCommitment:
+        return AnnualCommitment.objects.create(project=ProjectFactory(), year=2025)
+    if model is ServiceCategory:
+        return ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}")
+    if model is ServiceRequest:
+        request = _service_request(category=ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}"))
+        return service_request_assign(request=request, assignee=service_officer(), actor=service_officer())
+    if model is ServiceRequestTransition:
+        return _service_request().transitions.get()
+    if model is ServiceRequestMessage:
+        return message_post(request=_service_request(), author=service_officer(), body="请补充护照首页。")
+    if model is ServiceRequestAttachment:
+        return ServiceRequestAttachment.objects.create(
+            request=_service_request(), file=ContentFile(b"%PDF-1.4 test", name="a.pdf"), original_name=f"护照{i}.pdf",
+            content_type="application/pdf", size=13, uploaded_by=UserFactory(),
+        )
+    if model is ApprovalStep:
+        return ApprovalStep.objects.create(
+            request=_service_request(), sequence=1, name="材料审核", due_at=timezone.now() + dt.timedelta(days=1)
+        )
+    if model is CalendarDay:
+        return CalendarDay.objects.create(date=dt.date(2031, 1, 1) + dt.timedelta(days=i), is_working_day=False, name="假日")
+    if model is Notification:
+        return Notification.objects.create(key=f"request:{i}:sla:50", rule="sla_50", recipient=UserFactory(), subject="提醒")
+    if model.__name__ == "ReminderRule":
+        return model.objects.create(code=list(model.Code)[i], hours=1, percents="50,80", days=14, key_project_days=7,
+                                    weekday=1, send_at=dt.time(9))
+    if model.__name__ == "NotificationWebhook":
+        return model.objects.create(name=f"工作群{i}", url=f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k{i}")
+    if model._meta.model_name == "user":
+        return UserFactory(role="service_officer" if i % 2 else "investment_officer")
+    raise AssertionError(f"no row builder for {model.__name__}")
+
+
+CRM_ADMINS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label == "crm"), key=lambda m: m._meta.model_name
+)
+
+
+def _changelist_queries(client, model):
+    url = reverse(f"admin:crm_{model._meta.model_name}_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.context["cl"].result_count
+
+
+@pytest.mark.parametrize("model", CRM_ADMINS, ids=lambda m: m._meta.model_name)
+def test_every_crm_list_runs_the_same_number_of_queries_for_2_and_25_rows(client, model):
+    """A list whose query count grows with its rows has an N+1: explain any change to the counts."""
+    superuser = UserFactory(is_staff=True, is_superuser=True, username="root")
+    client.force_login(superuser)
+    if model.__name__ == "ReminderRule":
+        model.objects.all().delete()  # the fixed set from the migration; rebuilt below, one row per rule code
+    large_size = len(model.Code) if model.__name__ == "ReminderRule" else 25
+    for i in range(2):
+        _one(model, i)
+    client.get(reverse(f"admin:crm_{model._meta.model_name}_changelist"))  # warm per-process caches
+    small, small_rows = _changelist_queries(client, model)
+    for i in range(2, large_size):
+        _one(model, i)
+    large, large_rows = _changelist_queries(client, model)
+    assert large_rows - small_rows == large_size - 2
+    assert large == small, f"{model.__name__}: {small} queries for {small_rows} rows, {large} for {large_rows}"
+
+
+def test_every_crm_and_parks_model_is_registered():
+    from django.apps import apps
+
+    models = [m for app in ("crm", "parks") for m in apps.get_app_config(app).get_models() if not m.__name__.startswith("Historical")]
+    assert [m.__name__ for m in models if m not in admin.site._registry] == []
+
+
+def test_project_list_runs_a_pinned_number_of_queries(client, django_assert_num_queries):
+    """Pinned at 9: session, user, the owner and park filter choices, the filtered and the total count, the page
+    of rows (with the last-follow-up annotation), and the date hierarchy's range and its days. Explain any change."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    for _ in range(3):
+        FollowUpFactory(project=ProjectFactory(park=ParkFactory()))
+    url = reverse("admin:crm_project_changelist")
+    client.get(url)
+    with django_assert_num_queries(9):
+        client.get(url)
+
+
+# ---- who may enter ----------------------------------------------------------------------------------
+
+def test_enterprise_users_are_sent_to_the_login_page(client):
+    client.force_login(enterprise_user(EnterpriseFactory()))
+    response = client.get(reverse("admin:crm_project_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_officer_opens_the_project_list_and_sees_amounts_priority_and_follow_up_age(client):
+    me = officer()
+    project = ProjectFactory(owner=me, name="机器人小脑研发中心", total_investment=Decimal("12000"), fixed_asset_investment=0)
+    FollowUpFactory(project=project, occurred_on=timezone.localdate() - dt.timedelta(days=9))
+    client.force_login(me)
+    response = client.get(reverse("admin:crm_project_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "机器人小脑研发中心" in html
+    assert "12,000.00 万元" in html
+    assert "1.20 亿" in html
+    assert "重点" in html
+    # A key project with no follow-up for 9 days is past its 7-day rule: shown in red.
+    assert '<span class="zj-late">9 天</span>' in html
+
+
+def test_project_list_search_finds_a_project_by_contact_name_and_credit_code(client):
+    client.force_login(officer())
+    project = ProjectFactory(name="云谷智算中心")
+    Contact.objects.create(enterprise=project.enterprise, name="王建国")
+    ProjectFactory(name="别的项目")
+    url = reverse("admin:crm_project_changelist")
+    for term in ("王建国", project.enterprise.credit_code):
+        response = client.get(url, {"q": term})
+        assert [p.name for p in response.context["cl"].result_list] == ["云谷智算中心"]
+
+
+def test_priority_filter_separates_key_and_major_projects(client):
+    client.force_login(officer())
+    ProjectFactory(name="小项目", total_investment=Decimal("5000"))
+    ProjectFactory(name="重点项目", total_investment=Decimal("20000"), fixed_asset_investment=0)
+    ProjectFactory(name="重大项目", total_investment=Decimal("150000"), fixed_asset_investment=0)
+    url = reverse("admin:crm_project_changelist")
+    names = lambda value: sorted(p.name for p in client.get(url, {"priority": value}).context["cl"].result_list)  # noqa: E731
+    assert names("major") == ["重大项目"]
+    assert names("key") == ["重大项目", "重点项目"]
+    assert names("normal") == ["小项目"]
+
+
+# ---- adding a project goes through project_create ---------------------------------------------------
+
+def _project_form(enterprise, owner, **extra):
+    data = {
+        "name": "机器人小脑研发中心", "enterprise": enterprise.pk, "industry_chain": "robotics", "segment": "小脑",
+        "source_channel": "business_referral", "source_event": "", "park": "",
+        "total_investment": "12000", "fixed_asset_investment": "5000", "expected_annual_output": "0",
+        "expected_annual_tax": "0", "owner": owner.pk, "expected_signing_on": "", "next_step": "", "next_follow_up_on": "",
+        "land_need_m2": "", "land_use_need": "", "space_need_m2": "", "headcount_planned": "",
+        "follow_ups-TOTAL_FORMS": "0", "follow_ups-INITIAL_FORMS": "0",
+        "follow_ups-MIN_NUM_FORMS": "0", "follow_ups-MAX_NUM_FORMS": "1000",
+        "_save": "保存",
+    }
+    data.update(extra)
+    return data
+
+
+def test_officer_adds_a_project_with_a_follow_up_and_it_starts_as_a_lead_with_history(client):
+    me = officer()
+    enterprise = EnterpriseFactory()
+    client.force_login(me)
+    data = _project_form(enterprise, me, **{
+        "follow_ups-TOTAL_FORMS": "1",
+        "follow_ups-0-occurred_on": "2025-03-01", "follow_ups-0-kind": "visit", "follow_ups-0-officer": me.pk,
+        "follow_ups-0-note": "上门走访，了解用地需求。", "follow_ups-0-next_step": "发送用地方案",
+        "follow_ups-0-next_follow_up_on": "2025-03-10",
+    })
+    response = client.post(reverse("admin:crm_project_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    project = Project.objects.get(name="机器人小脑研发中心")
+    assert (project.stage, project.owner, project.total_investment) == (Stage.LEAD, me, Decimal("12000"))
+    assert list(project.stage_changes.values_list("from_stage", "to_stage", "actor")) == [("", Stage.LEAD, me.pk)]
+    assert list(project.follow_ups.values_list("note", "officer")) == [("上门走访，了解用地需求。", me.pk)]
+    # The newest follow-up's next step became the project's.
+    assert (project.next_step, project.next_follow_up_on) == ("发送用地方案", dt.date(2025, 3, 10))
+
+
+def test_the_add_form_has_no_stage_field(client):
+    client.force_login(officer())
+    response = client.get(reverse("admin:crm_project_add"))
+    assert "stage" not in response.context["adminform"].form.fields
+    assert 'name="stage"' not in response.content.decode()
+
+
+def test_a_follow_up_added_on_the_change_page_becomes_the_projects_next_step(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    FollowUpFactory(project=project, occurred_on=dt.date(2025, 1, 5), next_step="旧的下一步")
+    client.force_login(me)
+    url = reverse("admin:crm_project_change", args=[project.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+    data.update({"co_officers": [], "_save": "保存"})
+    # The existing follow-up and one new, newer one; the other inlines stay empty.
+    old = project.follow_ups.get()
+    data.update({
+        "follow_ups-TOTAL_FORMS": "2", "follow_ups-INITIAL_FORMS": "1",
+        "follow_ups-MIN_NUM_FORMS": "0", "follow_ups-MAX_NUM_FORMS": "1000",
+        "follow_ups-0-id": old.pk, "follow_ups-0-project": project.pk, "follow_ups-0-occurred_on": "2025-01-05",
+        "follow_ups-0-kind": "visit", "follow_ups-0-officer": me.pk, "follow_ups-0-note": old.note,
+        "follow_ups-0-next_step": "旧的下一步", "follow_ups-0-next_follow_up_on": "",
+        "follow_ups-1-project": project.pk, "follow_ups-1-occurred_on": "2025-02-01", "follow_ups-1-kind": "call",
+        "follow_ups-1-officer": me.pk, "follow_ups-1-note": "电话确认考察时间。", "follow_ups-1-next_step": "安排实地考察",
+        "follow_ups-1-next_follow_up_on": "2025-02-15",
+    })
+    for prefix in ("stage_changes", "milestones", "capital_arrivals", "credits", "commitments"):
+        initial = "1" if prefix == "stage_changes" else "0"
+        data.update({f"{prefix}-TOTAL_FORMS": initial, f"{prefix}-INITIAL_FORMS": initial,
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+    data["stage_changes-0-id"] = project.stage_changes.get().pk
+    data["stage_changes-0-project"] = project.pk
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    project.refresh_from_db()
+    assert (project.next_step, project.next_follow_up_on) == ("安排实地考察", dt.date(2025, 2, 15))
+    assert project.follow_ups.count() == 2
+
+
+# ---- stage changes go through project_change_stage --------------------------------------------------
+
+def test_stage_form_offers_only_the_moves_the_pipeline_allows(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    client.force_login(me)
+    response = client.get(reverse("admin:crm_project_change", args=[project.pk]))
+    offered = [value for value, _label in response.context["stage_form"].fields["to"].widget.choices]
+    assert offered == [Stage.CONTACTED, Stage.ON_HOLD, Stage.LOST]
+
+
+def test_stage_form_moves_a_project_and_records_who_did_it(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    client.force_login(me)
+    response = client.post(
+        reverse("admin:crm_project_change_stage", args=[project.pk]), {"to": Stage.CONTACTED, "note": "首次电话"}
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.stage == Stage.CONTACTED
+    last = project.stage_changes.order_by("-id").first()
+    assert (last.from_stage, last.to_stage, last.actor, last.note) == (Stage.LEAD, Stage.CONTACTED, me, "首次电话")
+    assert _messages(response) == ["项目已转到“初步接洽”。"]
+
+
+def test_stage_form_refuses_an_illegal_move_with_the_services_message_and_changes_nothing(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    client.force_login(me)
+    response = client.post(reverse("admin:crm_project_change_stage", args=[project.pk]), {"to": Stage.SIGNED, "note": ""})
+    assert response.status_code == 302
+    assert _messages(response) == ["项目当前处于“线索”，不能转到“签约”。可转到：初步接洽、暂缓、终止。"]
+    project.refresh_from_db()
+    assert project.stage == Stage.LEAD
+    assert project.stage_changes.count() == 1
+
+
+def test_stage_form_refuses_to_end_a_project_without_a_reason(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    client.force_login(me)
+    response = client.post(reverse("admin:crm_project_change_stage", args=[project.pk]), {"to": Stage.LOST, "note": " "})
+    assert _messages(response) == ["终止项目必须填写原因。"]
+    project.refresh_from_db()
+    assert (project.stage, project.stage_changes.count()) == (Stage.LEAD, 1)
+
+
+def test_stage_history_is_shown_read_only_on_the_project_page(client):
+    me = officer()
+    project = project_change_stage(project=ProjectFactory(owner=me), to=Stage.CONTACTED, actor=me)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    response = client.get(reverse("admin:crm_project_change", args=[project.pk]))
+    inline = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is ProjectStageChange)
+    assert not inline.has_add_permission and not inline.has_change_permission and not inline.has_delete_permission
+    assert len(inline.formset.forms) == 2
+
+
+# ---- bulk assignment goes through projects_assign_owner ---------------------------------------------
+
+def test_bulk_assign_asks_for_an_officer_then_hands_the_projects_over(client):
+    me, colleague = officer(), officer(display_name="李四")
+    projects = [ProjectFactory(owner=me), ProjectFactory(owner=me)]
+    untouched = ProjectFactory(owner=me)
+    client.force_login(me)
+    url = reverse("admin:crm_project_changelist")
+    selection = {"action": "assign_owner", "_selected_action": [p.pk for p in projects], "index": "0"}
+    page = client.post(url, selection)
+    assert page.status_code == 200
+    assert set(page.context["form"].fields["owner"].queryset) == {me, colleague}
+    response = client.post(url, {**selection, "apply": "1", "owner": colleague.pk})
+    assert response.status_code == 302
+    assert sorted(Project.objects.filter(owner=colleague).values_list("pk", flat=True)) == sorted(p.pk for p in projects)
+    untouched.refresh_from_db()
+    assert untouched.owner == me
+    assert _messages(response) == ["已将 2 个项目分配给 李四。"]
+
+
+def test_bulk_assign_cannot_hand_projects_to_someone_who_is_not_an_investment_officer(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    client.force_login(me)
+    response = client.post(
+        reverse("admin:crm_project_changelist"),
+        {"action": "assign_owner", "_selected_action": [project.pk], "apply": "1", "owner": service_officer().pk},
+    )
+    assert response.status_code == 200
+    assert "owner" in response.context["form"].errors
+    project.refresh_from_db()
+    assert project.owner == me
+
+
+# ---- officer pickers ----------------------------------------------------------------------------------
+
+def test_owner_autocomplete_offers_investment_officers_only_and_works_for_officers(client):
+    me = officer(display_name="张三")
+    officer(display_name="李四")
+    service_officer(display_name="王五")
+    enterprise_user(EnterpriseFactory(), display_name="赵六")
+    client.force_login(me)
+    response = client.get(
+        reverse("admin:autocomplete"), {"app_label": "crm", "model_name": "project", "field_name": "owner", "term": ""}
+    )
+    assert response.status_code == 200
+    assert sorted(r["text"] for r in response.json()["results"]) == ["张三", "李四"]
+
+
+def test_officers_cannot_browse_the_user_list(client):
+    client.force_login(officer())
+    assert client.get(reverse("admin:crm_user_changelist")).status_code == 403
+
+
+# ---- Excel export and import ------------------------------------------------------------------------
+
+def test_project_list_exports_to_excel_with_chinese_headers(client):
+    me = officer(display_name="张三")
+    ProjectFactory(owner=me, name="云谷智算中心", total_investment=Decimal("30000"), fixed_asset_investment=0)
+    client.force_login(me)
+    response = client.get(reverse("admin:crm_project_export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("项目名称", "投资企业", "统一社会信用代码", "阶段")
+    assert rows[1][0] == "云谷智算中心"
+    assert rows[1][3] == "线索"
+    assert "重点项目（≥1亿）" in rows[1]
+
+
+def test_enterprise_list_exports_to_excel(client):
+    EnterpriseFactory(name="杭州科聪控制技术有限公司")
+    client.force_login(officer())
+    response = client.get(reverse("admin:crm_enterprise_export"))
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "企业名称"
+    assert rows[1][0] == "杭州科聪控制技术有限公司"
+
+
+def _leads_file(*rows):
+    headers = ["项目名称", "企业名称", "统一社会信用代码", "产业链", "细分赛道", "来源渠道", "总投资（万元）",
+               "固定资产投资（万元）", "负责人", "下一步", "下次跟进日期"]
+    data = tablib.Dataset(*rows, headers=headers)
+    return ContentFile(data.export("xlsx"), name="线索.xlsx")
+
+
+def test_officer_imports_leads_from_excel_and_each_starts_as_a_lead_with_history(client):
+    me = officer(display_name="张三")
+    known = EnterpriseFactory(name="杭州已登记科技有限公司")
+    client.force_login(me)
+    upload = _leads_file(
+        ["具身智能大脑项目", "杭州已登记科技有限公司", "", "智能机器人", "大脑", "以商招商", 20000, 8000, "", "约见董事长", ""],
+        ["新材料中试基地", "浙江新来材料有限公司", "", "新材料", "", "", 3000, "", "", "", ""],
+    )
+    preview = client.post(reverse("admin:crm_project_import"), {"import_file": upload, "format": "0", "resource": "0"})
+    assert preview.status_code == 200
+    assert not preview.context["result"].has_errors(), preview.context["result"].row_errors()
+    assert Project.objects.count() == 0  # the preview is rolled back
+    confirm = preview.context["confirm_form"].initial
+    response = client.post(reverse("admin:crm_project_process_import"), confirm)
+    assert response.status_code == 302
+    first = Project.objects.get(name="具身智能大脑项目")
+    assert (first.enterprise, first.owner, first.stage, first.source_channel) == (known, me, Stage.LEAD, "business_referral")
+    assert (first.total_investment, first.next_step) == (Decimal("20000"), "约见董事长")
+    second = Project.objects.get(name="新材料中试基地")
+    assert second.enterprise.status == Enterprise.Status.PROSPECT
+    assert second.industry_chain == "new_materials"
+    for project in (first, second):
+        assert list(project.stage_changes.values_list("from_stage", "to_stage", "actor")) == [("", Stage.LEAD, me.pk)]
+
+
+def test_leads_import_reports_an_unknown_label_and_imports_nothing(client):
+    client.force_login(officer())
+    upload = _leads_file(["某项目", "杭州某某有限公司", "", "区块链", "", "", 100, "", "", "", ""])
+    preview = client.post(reverse("admin:crm_project_import"), {"import_file": upload, "format": "0", "resource": "0"})
+    result = preview.context["result"]
+    assert result.has_validation_errors()
+    assert "无法识别“区块链”" in str(result.invalid_rows[0].error_dict)
+    assert Project.objects.count() == 0
+
+
+# ---- the service-request queue ------------------------------------------------------------------------
+
+def test_request_queue_lists_open_requests_first_by_time_left(client):
+    now = timezone.now()
+    _service_request(title="较晚到期", at=now - dt.timedelta(hours=1))
+    _service_request(title="较早到期", at=now - dt.timedelta(hours=20))
+    done = _service_request(title="已办结", at=now - dt.timedelta(hours=30))
+    so = service_officer()
+    for action in ("accept", "resolve"):
+        service_request_transition(request=done, action=action, actor=so)
+    client.force_login(so)
+    response = client.get(reverse("admin:crm_servicerequest_changelist"))
+    assert [r.title for r in response.context["cl"].result_list] == ["较早到期", "较晚到期", "已办结"]
+
+
+def test_an_overdue_request_shows_its_time_left_in_red(client):
+    _service_request(title="超时诉求", at=timezone.now() - dt.timedelta(hours=30))
+    client.force_login(service_officer())
+    html = client.get(reverse("admin:crm_servicerequest_changelist")).content.decode()
+    assert '<span class="zj-late">已超时 6 小时' in html
+
+
+def test_the_passport_number_never_appears_in_the_request_list_and_is_masked_for_other_officers(client, settings):
+    details = {
+        "expert_name": "John Smith", "nationality": "英国", "passport_number": "E12345678", "position": "首席科学家",
+        "planned_start_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+    }
+    request = _service_request(category=ServiceCategoryFactory(), details=details)
+    assert request.details["passport_number"].startswith(crypto.PREFIX)
+    client.force_login(service_officer())
+    listing = client.get(reverse("admin:crm_servicerequest_changelist")).content.decode()
+    assert "E12345678" not in listing and "enc:" not in listing
+    page = client.get(reverse("admin:crm_servicerequest_change", args=[request.pk])).content.decode()
+    assert "E12345678" not in page
+    assert "E1*****78" in page
+
+
+def test_accept_action_goes_through_the_service_and_reports_refused_requests(client):
+    so = service_officer()
+    fresh = _service_request(title="新诉求")
+    closed = _service_request(title="已撤回")
+    service_request_transition(request=closed, action="withdraw", actor=closed.submitted_by)
+    client.force_login(so)
+    response = client.post(
+        reverse("admin:crm_servicerequest_changelist"),
+        {"action": "transition_accept", "_selected_action": [fresh.pk, closed.pk], "index": "0"},
+    )
+    assert response.status_code == 302
+    fresh.refresh_from_db()
+    closed.refresh_from_db()
+    assert (fresh.status, fresh.assignee) == (RequestStatus.ACCEPTED, so)
+    assert closed.status == RequestStatus.WITHDRAWN
+    assert closed.transitions.count() == 2
+    assert sorted(_messages(response)) == sorted([
+        f"{closed}：诉求当前状态为“已撤回”，不能“受理”。",
+        "已对 1 条诉求执行“受理”。",
+    ])
+
+
+def test_assign_to_me_action_assigns_the_selected_requests_to_the_officer(client):
+    so = service_officer()
+    request = _service_request()
+    client.force_login(so)
+    client.post(
+        reverse("admin:crm_servicerequest_changelist"),
+        {"action": "assign_to_me", "_selected_action": [request.pk], "index": "0"},
+    )
+    request.refresh_from_db()
+    assert request.assignee == so
+
+
+def test_reject_from_the_request_page_needs_a_reason(client):
+    so = service_officer()
+    request = _service_request()
+    client.force_login(so)
+    url = reverse("admin:crm_servicerequest_transition", args=[request.pk])
+    response = client.post(url, {"action": "reject", "note": ""})
+    assert _messages(response) == ["“不予受理”必须填写原因。"]
+    request.refresh_from_db()
+    assert request.status == RequestStatus.SUBMITTED
+    client.post(url, {"action": "reject", "note": "不属于本园区受理范围"})
+    request.refresh_from_db()
+    assert (request.status, request.rejection_reason) == (RequestStatus.REJECTED, "不属于本园区受理范围")
+
+
+def test_request_page_offers_only_the_actions_allowed_now(client):
+    request = _service_request()
+    client.force_login(service_officer())
+    response = client.get(reverse("admin:crm_servicerequest_change", args=[request.pk]))
+    assert [name for name, _spec in response.context["request_actions"]] == ["accept", "reject"]
+
+
+def test_a_message_written_on_the_request_page_is_posted_by_the_officer(client):
+    so = service_officer()
+    request = _service_request()
+    client.force_login(so)
+    data = {
+        "messages-TOTAL_FORMS": "0", "messages-INITIAL_FORMS": "0", "messages-MIN_NUM_FORMS": "0", "messages-MAX_NUM_FORMS": "0",
+        "messages-2-TOTAL_FORMS": "1", "messages-2-INITIAL_FORMS": "0", "messages-2-MIN_NUM_FORMS": "0",
+        "messages-2-MAX_NUM_FORMS": "1",
+        "messages-2-0-body": "请补充护照首页扫描件。", "messages-2-0-is_internal": "",
+        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0", "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "0",
+        "approval_steps-TOTAL_FORMS": "0", "approval_steps-INITIAL_FORMS": "0", "approval_steps-MIN_NUM_FORMS": "0",
+        "approval_steps-MAX_NUM_FORMS": "1000",
+        "transitions-TOTAL_FORMS": "1", "transitions-INITIAL_FORMS": "1", "transitions-MIN_NUM_FORMS": "0",
+        "transitions-MAX_NUM_FORMS": "0", "transitions-0-id": request.transitions.get().pk,
+        "transitions-0-request": request.pk,
+        "_continue": "保存并继续编辑",
+    }
+    response = client.post(reverse("admin:crm_servicerequest_change", args=[request.pk]), data)
+    assert response.status_code == 302, response.context and [f.errors for f in response.context["inline_admin_formsets"]]
+    assert list(request.messages.values_list("body", "author", "is_internal")) == [("请补充护照首页扫描件。", so.pk, False)]
+
+
+def test_requests_cannot_be_added_in_the_admin(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    assert client.get(reverse("admin:crm_servicerequest_add")).status_code == 403
+
+
+def test_service_category_sla_is_editable_in_the_list(client):
+    category = ServiceCategoryFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    response = client.post(reverse("admin:crm_servicecategory_changelist"), {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": category.pk, "form-0-sla_value": "48", "form-0-sla_unit": "calendar_hours",
+        "form-0-pause_while_waiting_external": "", "form-0-is_active": "on", "form-0-sort_order": "0",
+        "_save": "保存",
+    })
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert category.sla_value == 48
+
+
+def test_managers_can_look_but_not_change_projects(client):
+    project = ProjectFactory()
+    client.force_login(manager())
+    assert client.get(reverse("admin:crm_project_changelist")).status_code == 200
+    response = client.get(reverse("admin:crm_project_change", args=[project.pk]))
+    assert response.status_code == 200
+    assert "stage_form" not in response.context

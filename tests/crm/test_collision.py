@@ -1,0 +1,168 @@
+"""撞单: an officer adding a project for a company a colleague is already working is warned, by name and owner."""
+
+import pytest
+import tablib
+from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from crm.models import Project, Stage
+from crm.services.projects import project_change_stage
+from tests.factories import EnterpriseFactory, ProjectFactory, credit_code, officer
+
+pytestmark = pytest.mark.django_db
+
+
+def _messages(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _add_project(client, *, enterprise, owner, name="新线索"):
+    """An officer adds a project through the admin add form; returns the response (a redirect on success)."""
+    client.force_login(owner)
+    response = client.post(reverse("admin:crm_project_add"), {
+        "name": name, "enterprise": enterprise.pk, "industry_chain": "robotics", "segment": "",
+        "source_channel": "walk_in", "source_event": "", "park": "",
+        "total_investment": "3000", "fixed_asset_investment": "0", "expected_annual_output": "0",
+        "expected_annual_tax": "0", "owner": owner.pk, "expected_signing_on": "", "next_step": "", "next_follow_up_on": "",
+        "land_need_m2": "", "land_use_need": "", "space_need_m2": "", "headcount_planned": "",
+        "follow_ups-TOTAL_FORMS": "0", "follow_ups-INITIAL_FORMS": "0",
+        "follow_ups-MIN_NUM_FORMS": "0", "follow_ups-MAX_NUM_FORMS": "1000",
+        "_save": "保存",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    return response
+
+
+def _collision_warnings(response):
+    return [m for m in _messages(response) if m.startswith("撞单提醒")]
+
+
+def _deep_in_talks(project):
+    for stage in (Stage.CONTACTED, Stage.NEGOTIATING):
+        project = project_change_stage(project=project, to=stage, actor=project.owner)
+    return project
+
+
+def test_warning_names_the_colleague_and_the_project_when_the_same_enterprise_is_taken(client):
+    zhang = officer(display_name="张三")
+    enterprise = EnterpriseFactory(name="杭州科聪控制技术有限公司")
+    _deep_in_talks(ProjectFactory(owner=zhang, enterprise=enterprise, name="运动控制器产线"))
+    response = _add_project(client, enterprise=enterprise, owner=officer(display_name="李四"))
+    assert _collision_warnings(response) == ["撞单提醒：张三 已在跟进该企业的项目“运动控制器产线”（深度洽谈）。"]
+    assert Project.objects.filter(name="新线索").exists()  # a warning, not a refusal
+
+
+def test_warning_when_a_different_enterprise_row_has_a_near_identical_name(client):
+    zhang = officer(display_name="张三")
+    ProjectFactory(
+        owner=zhang, name="光伏组件总部", enterprise=EnterpriseFactory(name="西湖阳光（杭州）科技有限公司", credit_code=""),
+    )
+    other_row = EnterpriseFactory(name="杭州西湖阳光科技有限公司", credit_code="")
+    response = _add_project(client, enterprise=other_row, owner=officer())
+    assert _collision_warnings(response) == ["撞单提醒：张三 已在跟进该企业的项目“光伏组件总部”（线索）。"]
+
+
+def test_warning_when_a_different_enterprise_row_has_the_same_credit_code(client):
+    zhang = officer(display_name="张三")
+    code = credit_code(4242)
+    ProjectFactory(owner=zhang, name="云谷数据中心", enterprise=EnterpriseFactory(name="甲公司", credit_code=code))
+    # The same code typed in lower case slipped past the unique constraint on another row with another name.
+    other_row = EnterpriseFactory(name="完全不同的名字有限公司", credit_code=code.lower())
+    response = _add_project(client, enterprise=other_row, owner=officer())
+    assert _collision_warnings(response) == ["撞单提醒：张三 已在跟进该企业的项目“云谷数据中心”（线索）。"]
+
+
+def test_no_warning_for_the_officers_own_projects(client):
+    me = officer()
+    enterprise = EnterpriseFactory()
+    ProjectFactory(owner=me, enterprise=enterprise)
+    response = _add_project(client, enterprise=enterprise, owner=me)
+    assert _collision_warnings(response) == []
+
+
+@pytest.mark.parametrize("final_stage", [Stage.LOST, Stage.ON_HOLD, Stage.PRODUCTION])
+def test_no_warning_for_projects_no_longer_being_worked(client, final_stage):
+    zhang = officer()
+    enterprise = EnterpriseFactory()
+    project = ProjectFactory(owner=zhang, enterprise=enterprise)
+    if final_stage == Stage.PRODUCTION:
+        for stage in (Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION):
+            project = project_change_stage(project=project, to=stage, actor=zhang)
+    else:
+        project_change_stage(project=project, to=final_stage, actor=zhang, note="投资方暂停扩张")
+    response = _add_project(client, enterprise=enterprise, owner=officer())
+    assert _collision_warnings(response) == []
+
+
+def test_no_warning_for_an_unrelated_company(client):
+    ProjectFactory(owner=officer(), enterprise=EnterpriseFactory(name="杭州云栖智算有限公司"))
+    response = _add_project(client, enterprise=EnterpriseFactory(name="浙江海创生物医药有限公司"), owner=officer())
+    assert _collision_warnings(response) == []
+
+
+def test_warning_when_an_existing_project_is_moved_to_a_taken_enterprise(client):
+    zhang, li = officer(display_name="张三"), officer()
+    taken = EnterpriseFactory()
+    ProjectFactory(owner=zhang, enterprise=taken, name="智能制造中心")
+    mine = ProjectFactory(owner=li)
+    client.force_login(li)
+    url = reverse("admin:crm_project_change", args=[mine.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+    data.update({"enterprise": taken.pk, "co_officers": [], "_save": "保存"})
+    for prefix, initial in (("follow_ups", 0), ("stage_changes", 1), ("milestones", 0), ("capital_arrivals", 0),
+                            ("credits", 0), ("commitments", 0)):
+        data.update({f"{prefix}-TOTAL_FORMS": initial, f"{prefix}-INITIAL_FORMS": initial,
+                     f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+    data.update({"stage_changes-0-id": mine.stage_changes.get().pk, "stage_changes-0-project": mine.pk})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert _collision_warnings(response) == ["撞单提醒：张三 已在跟进该企业的项目“智能制造中心”（线索）。"]
+
+
+def test_project_and_enterprise_pages_show_the_collision(client):
+    zhang, li = officer(display_name="张三"), officer()
+    enterprise = EnterpriseFactory()
+    ProjectFactory(owner=zhang, enterprise=enterprise, name="具身智能大脑")
+    mine = ProjectFactory(owner=li, enterprise=enterprise, name="我的项目")
+    client.force_login(li)
+    expected = ["撞单提醒：张三 已在跟进该企业的项目“具身智能大脑”（线索）。"]
+    project_page = client.get(reverse("admin:crm_project_change", args=[mine.pk]))
+    assert project_page.context["collisions"] == expected
+    assert expected[0] in project_page.content.decode()
+    enterprise_page = client.get(reverse("admin:crm_enterprise_change", args=[enterprise.pk]))
+    assert enterprise_page.context["collisions"] == expected
+    assert expected[0] in enterprise_page.content.decode()
+
+
+def test_adding_an_enterprise_that_a_colleague_already_works_warns(client):
+    zhang = officer(display_name="张三")
+    ProjectFactory(owner=zhang, name="光伏组件总部", enterprise=EnterpriseFactory(name="西湖阳光（杭州）科技有限公司"))
+    client.force_login(officer())
+    response = client.post(reverse("admin:crm_enterprise_add"), {
+        "name": "杭州西湖阳光科技有限公司", "short_name": "", "credit_code": "", "status": "prospect",
+        "industry_chain": "other", "park": "", "jurisdiction": "", "registered_capital": "", "headcount": "",
+        "rd_headcount": "", "founded_on": "", "address": "", "description": "",
+        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0", "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+        "qualifications-TOTAL_FORMS": "0", "qualifications-INITIAL_FORMS": "0", "qualifications-MIN_NUM_FORMS": "0",
+        "qualifications-MAX_NUM_FORMS": "1000",
+        "_save": "保存",
+    })
+    assert response.status_code == 302
+    assert _collision_warnings(response) == ["撞单提醒：张三 已在跟进该企业的项目“光伏组件总部”（线索）。"]
+
+
+def test_importing_a_lead_for_a_company_a_colleague_works_warns(client):
+    zhang = officer(display_name="张三")
+    ProjectFactory(owner=zhang, name="光伏组件总部", enterprise=EnterpriseFactory(name="西湖阳光（杭州）科技有限公司"))
+    client.force_login(officer())
+    headers = ["项目名称", "企业名称", "统一社会信用代码", "产业链", "细分赛道", "来源渠道", "总投资（万元）",
+               "固定资产投资（万元）", "负责人", "下一步", "下次跟进日期"]
+    dataset = tablib.Dataset(["储能电站", "杭州西湖阳光科技有限公司", "", "", "", "", 5000, "", "", "", ""], headers=headers)
+    upload = ContentFile(dataset.export("xlsx"), name="线索.xlsx")
+    preview = client.post(reverse("admin:crm_project_import"), {"import_file": upload, "format": "0", "resource": "0"})
+    response = client.post(reverse("admin:crm_project_process_import"), preview.context["confirm_form"].initial)
+    assert response.status_code == 302
+    assert _collision_warnings(response) == ["撞单提醒：张三 已在跟进该企业的项目“光伏组件总部”（线索）。"]
