@@ -40,7 +40,7 @@ ACCOUNTS = {
     # username: (groups, is_staff, is_superuser, enterprises)
     "officer": ([Role.INVESTMENT_OFFICER], True, False, []),
     "officer2": ([Role.INVESTMENT_OFFICER], True, False, []),
-    "service": ([Role.SERVICE_OFFICER], True, False, []),
+    "service": ([Role.SERVICE_OFFICER, "service_manager"], True, False, []),  # heads the station: gets escalations
     "manager": ([Role.MANAGER], True, False, []),
     "enterprise": ([Role.ENTERPRISE], False, False, ["西湖阳光（杭州）科技有限公司"]),
     "enterprise2": ([Role.ENTERPRISE], False, False, ["浙江科聪控制技术有限公司"]),
@@ -268,7 +268,7 @@ def test_the_open_queue_has_an_overdue_request_an_unassigned_one_and_one_waiting
 def test_demo_accounts_have_their_roles_and_enterprises_and_log_in_with_the_given_password(world, client):
     for username, (groups, is_staff, is_superuser, enterprises) in ACCOUNTS.items():
         user = User.objects.get(username=username)
-        assert list(user.groups.values_list("name", flat=True)) == groups, username
+        assert sorted(user.groups.values_list("name", flat=True)) == sorted(groups), username
         assert (user.is_staff, user.is_superuser) == (is_staff, is_superuser), username
         assert list(user.enterprises.values_list("name", flat=True)) == enterprises, username
         assert user.display_name, username
