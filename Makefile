@@ -42,3 +42,10 @@ bench: install
 
 clean:
 	rm -rf var/ .pytest_cache
+
+## Benchmark of the manager reports (not a test): 1,000 then 100,000 projects with 1,000,000 follow-ups and
+## stage changes and 200,000 service requests on PostgreSQL (DATABASE_URL=postgres://...; it creates and drops
+## a database of its own). Prints each report's time against hand-written SQL, and the queries per page.
+.PHONY: bench-reports
+bench-reports: install
+	$(PY) bench/reports_bench.py

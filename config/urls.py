@@ -14,8 +14,10 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/reports/", include("crm.reports.api_urls")),
     path("api/", include("crm.api.urls")),
     path("portal/", include("crm.portal.urls")),
+    path("reports/", include("crm.reports.urls")),
     path("attachments/<int:pk>/", crm.views.attachment_download, name="attachment-download"),
 ]
 

@@ -33,6 +33,7 @@ from .services import (
     ServiceRequestMessage,
     ServiceRequestTransition,
 )
+from .targets import YearlyTarget
 from .users import Role, User
 
 __all__ = [
@@ -42,5 +43,5 @@ __all__ = [
     "NotificationWebhook", "Project", "ProjectCredit", "ProjectMilestone", "ProjectStageChange", "ReminderRule",
     "RequestStatus", "Role", "ServiceCategory",
     "ServiceRequest", "ServiceRequestAttachment", "ServiceRequestMessage", "ServiceRequestTransition", "SourceChannel",
-    "Stage", "TimeStampedModel", "User",
+    "Stage", "TimeStampedModel", "User", "YearlyTarget",
 ]

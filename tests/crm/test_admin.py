@@ -123,6 +123,8 @@ def _one(model, i):
         return CalendarDay.objects.create(date=dt.date(2031, 1, 1) + dt.timedelta(days=i), is_working_day=False, name="假日")
     if model is Notification:
         return Notification.objects.create(key=f"request:{i}:sla:50", rule="sla_50", recipient=UserFactory(), subject="提醒")
+    if model.__name__ == "YearlyTarget":
+        return model.objects.create(year=2001 + i, metric="landed_key_projects", target=10)
     if model.__name__ == "ReminderRule":
         return model.objects.create(code=list(model.Code)[i], hours=1, percents="50,80", days=14, key_project_days=7,
                                     weekday=1, send_at=dt.time(9))

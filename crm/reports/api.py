@@ -1,0 +1,428 @@
+"""The reports over the API: ``GET /api/v1/reports/{pipeline,service,land,policies}/``, read-only, for staff.
+
+Each view validates its query parameters with the pages' own filter form and returns what the page's
+selector computed, so the API and the pages always agree. Money is a string with two decimals in 万元
+(exact to the yuan), areas in m², percentages and days as strings with two decimals; a figure whose
+denominator is zero is ``null``. Managers and every other staff role may read; enterprise users get 403.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm.models import IndustryChain, Milestone, RequestStatus, Stage
+from crm.selectors.reports import land_report, pipeline_report, policy_report, service_report
+from parks.models import LandUse, ParcelStatus
+
+from .forms import ReportFilterForm, has_nul_byte
+
+
+class IsStaffReader(BasePermission):
+    """Reports are the committee's: any active staff member may read them; enterprise users may not."""
+
+    message = _("仅限园区工作人员访问报表。")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def Money(**kwargs):
+    """A sum of money in 万元: a string with two decimals, exact to the yuan."""
+    return serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True, **kwargs)
+
+
+def Number(**kwargs):
+    """A percentage, a number of days or hours: a string with two decimals, null when undefined."""
+    return serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True, allow_null=True, **kwargs)
+
+
+# -- the filters, as the answer echoes them ------------------------------------------------------------
+
+
+class ReportFiltersSerializer(serializers.Serializer):
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    park = serializers.IntegerField(allow_null=True, source="park.pk", default=None)
+    chain = serializers.CharField(allow_blank=True)
+    owner = serializers.IntegerField(allow_null=True, source="owner.pk", default=None)
+
+
+# -- pipeline ------------------------------------------------------------------------------------------
+
+
+class ReportStageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices, help_text=_("阶段代码，按招商流程顺序，暂缓、终止在后。"))
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text=_("当前处于该阶段的项目数。"))
+    investment_total = Money(help_text=_("这些项目的总投资（万元）。"))
+    key_count = serializers.IntegerField(help_text=_("其中总投资 ≥ 1 亿元的重点项目数。"))
+    key_investment_total = Money()
+    major_count = serializers.IntegerField(help_text=_("其中总投资 ≥ 10 亿元的重大项目数。"))
+    major_investment_total = Money()
+
+
+class ReportCountMoneySerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    investment_total = Money()
+
+
+class ReportThresholdSerializer(ReportCountMoneySerializer):
+    threshold = Money(help_text=_("门槛（万元）。"))
+
+
+class ReportFunnelSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    label = serializers.CharField()
+    reached = serializers.IntegerField(help_text=_("曾进入该阶段的项目数（按阶段变更记录）。"))
+    conversion_from_previous = Number(help_text=_("较上一阶段的转化率（%）。"))
+    conversion_from_lead = Number(help_text=_("较线索阶段的转化率（%）。"))
+
+
+class ReportConversionSerializer(serializers.Serializer):
+    from_stage = serializers.ChoiceField(choices=Stage.choices)
+    to_stage = serializers.ChoiceField(choices=Stage.choices)
+    from_count = serializers.IntegerField()
+    to_count = serializers.IntegerField()
+    rate = Number(help_text=_("to_count / from_count（%）。"))
+
+
+class ReportDurationSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    label = serializers.CharField()
+    stays = serializers.IntegerField(help_text=_("已结束的停留次数。"))
+    average_days = Number()
+    median_days = Number()
+
+
+class ReportBreakdownItemSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_("分组代码或编号；空表示未填写。"))
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    investment_total = Money()
+    landed_count = serializers.IntegerField()
+
+
+class ReportBreakdownsSerializer(serializers.Serializer):
+    industry_chain = ReportBreakdownItemSerializer(many=True)
+    source_channel = ReportBreakdownItemSerializer(many=True)
+    owner = ReportBreakdownItemSerializer(many=True)
+    park = ReportBreakdownItemSerializer(many=True)
+    jurisdiction = ReportBreakdownItemSerializer(many=True)
+
+
+class ReportThisYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    landed_count = serializers.IntegerField(help_text=_("年内转入注册落地的项目数（不限规模）。"))
+    landed_investment_total = Money()
+    landed_key_count = serializers.IntegerField(help_text=_("其中总投资 ≥ 1 亿元的项目数。"))
+    landed_key_investment_total = Money()
+    landed_key_target = Number(help_text=_("年度目标（个），未设定为 null。"))
+    landed_key_completion = Number()
+    signed_count = serializers.IntegerField()
+    signed_investment_total = Money()
+    signed_investment_target = Number(help_text=_("年度目标（万元），未设定为 null。"))
+    signed_investment_completion = Number()
+
+
+class ReportCapitalSerializer(serializers.Serializer):
+    committed_count = serializers.IntegerField()
+    committed_total = Money(help_text=_("签约及以后阶段项目的总投资（万元）。"))
+    arrived_total = Money(help_text=_("这些项目的实际到资（万元）。"))
+    arrival_rate = Number()
+    year = serializers.IntegerField()
+    arrived_in_year = Money()
+
+
+class ReportRatesSerializer(serializers.Serializer):
+    landed_count = serializers.IntegerField()
+    started_count = serializers.IntegerField()
+    producing_count = serializers.IntegerField()
+    construction_start_rate = Number()
+    production_rate = Number()
+
+
+class ReportColoursSerializer(serializers.Serializer):
+    green = serializers.IntegerField()
+    yellow = serializers.IntegerField()
+    red = serializers.IntegerField()
+    done_on_time = serializers.IntegerField()
+    done_late = serializers.IntegerField()
+
+
+class ReportMilestoneColoursSerializer(ReportColoursSerializer):
+    kind = serializers.ChoiceField(choices=Milestone.choices)
+    label = serializers.CharField()
+
+
+class ReportMilestonesSerializer(serializers.Serializer):
+    items = ReportMilestoneColoursSerializer(many=True)
+    totals = ReportColoursSerializer()
+
+
+class PipelineReportSerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    as_of = serializers.DateTimeField()
+    year = serializers.IntegerField()
+    stages = ReportStageSerializer(many=True)
+    totals = ReportCountMoneySerializer()
+    key_projects = ReportThresholdSerializer()
+    major_projects = ReportThresholdSerializer()
+    funnel = ReportFunnelSerializer(many=True)
+    conversions = ReportConversionSerializer(many=True)
+    durations = ReportDurationSerializer(many=True)
+    breakdowns = ReportBreakdownsSerializer()
+    this_year = ReportThisYearSerializer()
+    capital = ReportCapitalSerializer()
+    rates = ReportRatesSerializer()
+    milestones = ReportMilestonesSerializer()
+
+
+# -- service -------------------------------------------------------------------------------------------
+
+
+class ReportStatusCountsSerializer(serializers.Serializer):
+    submitted = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    waiting_external = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+
+
+class ReportServiceFiguresSerializer(serializers.Serializer):
+    open = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    on_time = serializers.IntegerField(help_text=_("在办理时限内办结的诉求数。"))
+    sla_compliance = Number(help_text=_("on_time / resolved（%）。"))
+    median_handling_hours = Number()
+    average_handling_hours = Number()
+    rated = serializers.IntegerField()
+    satisfaction_average = Number()
+    green = serializers.IntegerField()
+    yellow = serializers.IntegerField()
+    red = serializers.IntegerField()
+
+
+class ReportCategorySerializer(ReportServiceFiguresSerializer):
+    category = serializers.CharField()
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    statuses = ReportStatusCountsSerializer()
+    scores = serializers.SerializerMethodField()
+
+    def get_scores(self, obj) -> dict[str, int]:
+        return {str(score): n for score, n in obj["scores"].items()}
+
+
+class ReportServiceTotalsSerializer(ReportServiceFiguresSerializer):
+    total = serializers.IntegerField()
+    overdue = serializers.IntegerField(help_text=_("超期未办结的诉求数。"))
+
+
+class ReportStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=RequestStatus.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ReportScoreSerializer(serializers.Serializer):
+    score = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
+class ReportOverdueSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    enterprise = serializers.CharField()
+    category = serializers.CharField()
+    status = serializers.ChoiceField(choices=RequestStatus.choices)
+    status_label = serializers.CharField()
+    assignee = serializers.CharField(allow_blank=True)
+    submitted_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    overdue_hours = Number()
+
+
+class ServiceReportSerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    as_of = serializers.DateTimeField()
+    categories = ReportCategorySerializer(many=True)
+    statuses = ReportStatusSerializer(many=True)
+    totals = ReportServiceTotalsSerializer()
+    satisfaction = ReportScoreSerializer(many=True)
+    approval_steps = ReportColoursSerializer()
+    overdue = ReportOverdueSerializer(many=True, help_text=_("超期最久的至多 100 件；总数见 totals.overdue。"))
+
+
+# -- land ----------------------------------------------------------------------------------------------
+
+
+class ReportInventoryCellSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ParcelStatus.choices)
+    status_label = serializers.CharField()
+    land_use = serializers.ChoiceField(choices=LandUse.choices)
+    land_use_label = serializers.CharField()
+    count = serializers.IntegerField()
+    area_m2 = Money()
+
+
+class ReportParcelsByStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ParcelStatus.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    area_m2 = Money()
+
+
+class ReportParcelsByUseSerializer(serializers.Serializer):
+    land_use = serializers.ChoiceField(choices=LandUse.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    area_m2 = Money()
+
+
+class ReportCountAreaSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    area_m2 = Money()
+
+
+class ReportTransferredSerializer(ReportCountAreaSerializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    items = ReportParcelsByUseSerializer(many=True)
+
+
+class ReportOccupancyFiguresSerializer(serializers.Serializer):
+    units = serializers.IntegerField()
+    occupied_units = serializers.IntegerField()
+    area_m2 = Money()
+    occupied_area_m2 = Money()
+    reserved_area_m2 = Money()
+    vacant_area_m2 = Money()
+    occupancy_rate = Number(help_text=_("已入驻面积 / 总面积（%）。"))
+
+
+class ReportParkOccupancySerializer(ReportOccupancyFiguresSerializer):
+    park_id = serializers.IntegerField()
+    park = serializers.CharField()
+
+
+class ReportOccupancySerializer(ReportOccupancyFiguresSerializer):
+    items = ReportParkOccupancySerializer(many=True)
+
+
+class LandReportSerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    as_of = serializers.DateTimeField()
+    inventory = ReportInventoryCellSerializer(many=True)
+    by_status = ReportParcelsByStatusSerializer(many=True)
+    by_land_use = ReportParcelsByUseSerializer(many=True)
+    parcel_totals = ReportCountAreaSerializer()
+    transferred = ReportTransferredSerializer()
+    occupancy = ReportOccupancySerializer()
+
+
+# -- policies ------------------------------------------------------------------------------------------
+
+
+class ReportGrantFiguresSerializer(serializers.Serializer):
+    grants = serializers.IntegerField(help_text=_("申请笔数。"))
+    applied_total = Money()
+    approved_count = serializers.IntegerField()
+    approved_total = Money()
+    disbursed_count = serializers.IntegerField()
+    disbursed_total = Money()
+    disbursement_rate = Number(help_text=_("拨付金额 / 核准金额（%）。"))
+
+
+class ReportPolicyTotalsSerializer(ReportGrantFiguresSerializer):
+    policy_id = serializers.IntegerField()
+    policy = serializers.CharField()
+    clauses = serializers.IntegerField()
+
+
+class ReportClauseTotalsSerializer(ReportGrantFiguresSerializer):
+    policy_id = serializers.IntegerField()
+    policy = serializers.CharField()
+    clause_id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class PolicyReportSerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    as_of = serializers.DateTimeField()
+    policies = ReportPolicyTotalsSerializer(many=True)
+    clauses = ReportClauseTotalsSerializer(many=True)
+    totals = ReportGrantFiguresSerializer()
+
+
+# -- views ---------------------------------------------------------------------------------------------
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("start", OpenApiTypes.DATE, description=_("统计区间起始日期（含），YYYY-MM-DD。")),
+    OpenApiParameter("end", OpenApiTypes.DATE, description=_("统计区间截止日期（含），YYYY-MM-DD。")),
+    OpenApiParameter("park", OpenApiTypes.INT, description=_("园区编号。")),
+    OpenApiParameter("chain", OpenApiTypes.STR, enum=IndustryChain.values, description=_("产业链代码。")),
+    OpenApiParameter("owner", OpenApiTypes.INT, description=_("负责人（用户编号）；企业服务报表中为经办人。")),
+]
+ERRORS = {
+    400: OpenApiResponse(description=_("筛选参数有误：按参数给出错误。")),
+    403: OpenApiResponse(description=_("仅限园区工作人员。")),
+}
+
+
+class ReportView(APIView):
+    """One report: validate the filters as the page does, call the page's selector, serialize the answer."""
+
+    permission_classes = [IsStaffReader]
+    selector = None
+    serializer_class = None
+
+    def get(self, request):
+        if has_nul_byte(request.query_params):
+            raise ValidationError({"query": [_("参数中不能包含空字符（NUL）。")]})
+        form = ReportFilterForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
+        filters = form.filters()
+        report = self.selector(filters=filters, now=timezone.now())
+        return Response(self.serializer_class({"filters": filters, **report}).data)
+
+
+def _report_schema(summary: str, serializer):
+    return extend_schema(
+        tags=["reports"], summary=summary, parameters=FILTER_PARAMETERS, responses={200: serializer, **ERRORS}
+    )
+
+
+@_report_schema(_("招商项目报表：阶段漏斗、转化、停留天数、分布、年度目标、到资、开工投产、三色预警"), PipelineReportSerializer)
+class PipelineReportView(ReportView):
+    selector = staticmethod(pipeline_report)
+    serializer_class = PipelineReportSerializer
+
+
+@_report_schema(_("企业服务报表：类别与状态、按时办结率、办理时长中位数、超期清单、满意度、三色预警"), ServiceReportSerializer)
+class ServiceReportView(ReportView):
+    selector = staticmethod(service_report)
+    serializer_class = ServiceReportSerializer
+
+
+@_report_schema(_("土地与空间报表：地块库存、区间内出让、载体入驻率"), LandReportSerializer)
+class LandReportView(ReportView):
+    selector = staticmethod(land_report)
+    serializer_class = LandReportSerializer
+
+
+@_report_schema(_("政策兑现报表：按政策和条款的申请、核准、拨付金额"), PolicyReportSerializer)
+class PolicyReportView(ReportView):
+    selector = staticmethod(policy_report)
+    serializer_class = PolicyReportSerializer

@@ -1,0 +1,94 @@
+"""The report pages at /reports/ and their Excel export: thin views over ``crm.selectors.reports``.
+
+Filters travel as GET parameters (``?start=2024-01-01&end=2024-12-31&park=3``), so a filtered view is
+a link to share. A parameter that does not validate is shown as a form error next to its field and
+no figures are computed; a NUL byte in any parameter is a 400.
+"""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from crm.selectors.reports import land_report, pipeline_report, policy_report, service_report
+
+from . import tables
+from .access import manager_required
+from .excel import workbook_response
+from .forms import FILTER_FIELDS, ReportFilterForm, describe, has_nul_byte
+
+REPORTS = {
+    # page: (selector, title, layout)
+    "pipeline": (pipeline_report, "招商项目", tables.pipeline_page),
+    "service": (service_report, "企业服务", tables.service_page),
+    "land": (land_report, "土地与空间", tables.land_page),
+    "policies": (policy_report, "政策兑现", tables.policy_page),
+}
+
+# What the filters mean on each page (the selector's docstring says the same at length).
+PAGE_NOTES = {
+    "pipeline": "统计区间按项目入库（线索登记）日期筛选项目；年度指标按统计区间截止日所在年度（未选时为今年）。",
+    "service": "统计区间按诉求提交时间筛选；园区、产业链为提出诉求的企业所属；负责人为诉求经办人。",
+    "land": "统计区间为出让日期区间（未选时为本年度）；产业链、负责人筛选不适用于土地与空间。",
+    "policies": "园区、产业链为申请企业所属；负责人为所涉项目的负责人。申请、核准、拨付分别按各自日期计入统计区间。",
+}
+
+
+def _query_string(request) -> str:
+    """The filter parameters of this request, to carry over to the other pages and the export link."""
+    kept = request.GET.copy()
+    for key in list(kept):
+        if key not in FILTER_FIELDS or not any(kept.getlist(key)):
+            del kept[key]
+    return kept.urlencode()
+
+
+def _bad_request(request):
+    return render(request, "reports/bad_request.html", status=400)
+
+
+@require_safe
+@manager_required
+def report_page(request, page: str = "pipeline"):
+    if has_nul_byte(request.GET):
+        return _bad_request(request)
+    selector, title, layout = REPORTS[page]
+    form = ReportFilterForm(request.GET)
+    context = {
+        "page": page,
+        "title": title,
+        "form": form,
+        "pages": [(key, reverse(f"reports:{key}"), name) for key, (_s, name, _l) in REPORTS.items()],
+        "query": _query_string(request),
+        "page_note": PAGE_NOTES[page],
+    }
+    if form.is_valid():
+        filters = form.filters()
+        report = selector(filters=filters, now=timezone.now())
+        laid_out = layout(report)
+        context |= {
+            "filters": filters,
+            "filters_text": describe(filters),
+            "report": report,
+            "kpis": laid_out.kpis,
+            "tables": laid_out.tables,
+            "charts": [{"id": f"chart-{t.key}", **t.chart_data()} for t in laid_out.tables if t.chart],
+            "export_url": reverse(f"reports:{page}-export"),
+        }
+    return render(request, "reports/report.html", context)
+
+
+@require_safe
+@manager_required
+def report_export(request, page: str):
+    """The page's tables as one Excel workbook, one sheet per table (the overdue list in full)."""
+    if has_nul_byte(request.GET):
+        return _bad_request(request)
+    form = ReportFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request)
+    selector, title, layout = REPORTS[page]
+    filters = form.filters()
+    now = timezone.now()
+    laid_out = layout(selector(filters=filters, now=now))
+    return workbook_response(page=page, title=title, tables=laid_out.tables, filters=filters, now=now)

@@ -1,0 +1,102 @@
+"""Every report page, export and API answer takes a fixed number of queries, however much data there is.
+
+Each is measured on the small world of its report, then again after many more rows were added: the
+count must not move. The numbers are pinned; if one changes, explain why in the commit.
+
+A page: session + user (2), the user's groups for the manager check (1), the park and owner choices of
+the filter form (2), then the selector — pipeline 13, service 4, land 3, policies 1 (see their docstrings).
+The export: the same without the form's choices (they are only rendered on the page); the service
+export reads the full overdue list once more. The API: the token with its user (1), then the selector.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from crm.models import CapitalArrival, Milestone, ProjectMilestone
+from crm.services.service_requests import service_request_transition
+from tests.factories import EnterpriseFactory, LandParcelFactory, PolicyClauseFactory, ProjectFactory, enterprise_user
+from tests.factories import service_request as make_request
+from tests.reports.conftest import at, walk
+
+pytestmark = pytest.mark.django_db
+
+# page, export, api
+EXPECTED = {
+    "pipeline": (18, 16, 14),
+    "service": (9, 8, 5),
+    "land": (8, 6, 4),
+    "policies": (6, 4, 2),
+}
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def counts(manager_client, manager_api, page):
+    return (
+        count(manager_client, f"/reports/{page}/"),
+        count(manager_client, f"/reports/{page}/export.xlsx"),
+        count(manager_api, f"/api/v1/reports/{page}/"),
+    )
+
+
+def more_projects(n):
+    for i in range(n):
+        project = walk(ProjectFactory(name=f"追加项目{i}", total_investment=Decimal("12000"), at=at("2024-02-01")),
+                       "2024-02-01", [("contacted", 5), ("negotiating", 5), ("signed", 5), ("registered", 5)])
+        CapitalArrival.objects.create(project=project, arrived_on=dt.date(2024, 3, 1), amount=Decimal("100"))
+        ProjectMilestone.objects.create(project=project, kind=Milestone.COMPLETION, planned_on=dt.date(2024, 12, 1))
+
+
+def test_the_pipeline_report_takes_the_same_queries_with_ten_or_twenty_five_projects(
+    pipeline_world, manager_client, manager_api
+):
+    small = counts(manager_client, manager_api, "pipeline")
+    more_projects(15)
+    assert counts(manager_client, manager_api, "pipeline") == small == EXPECTED["pipeline"]
+
+
+def test_the_service_report_takes_the_same_queries_with_eight_or_twenty_requests(
+    service_world, manager_client, manager_api
+):
+    small = counts(manager_client, manager_api, "service")
+    enterprise = EnterpriseFactory()
+    user = enterprise_user(enterprise)
+    for i in range(12):  # overdue ones, so the overdue list and its export grow too
+        request = make_request(enterprise=enterprise, submitted_by=user, category=service_world["permit"],
+                               title=f"追加诉求{i}", at=at("2024-12-01"))
+        service_request_transition(request=request, action="accept", actor=service_world["zhou"], at=at("2024-12-01", 11))
+    assert counts(manager_client, manager_api, "service") == small == EXPECTED["service"]
+
+
+def test_the_land_report_takes_the_same_queries_with_six_or_sixteen_parcels(land_world, manager_client, manager_api):
+    small = counts(manager_client, manager_api, "land")
+    for i in range(10):
+        LandParcelFactory(code=f"EXTRA-{i}", park=land_world["xinchuang"], land_use="M0", status="available")
+    assert counts(manager_client, manager_api, "land") == small == EXPECTED["land"]
+
+
+def test_the_policy_report_takes_the_same_queries_with_three_or_thirteen_clauses(
+    policy_world, manager_client, manager_api
+):
+    small = counts(manager_client, manager_api, "policies")
+    for i in range(10):
+        PolicyClauseFactory(title=f"追加条款{i}")
+    assert counts(manager_client, manager_api, "policies") == small == EXPECTED["policies"]
+
+
+def test_filters_add_only_their_own_lookups(pipeline_world, manager_client, manager_api):
+    """A park and an owner filter each cost one lookup when the form validates them; the rest is unchanged."""
+    query = f"park={pipeline_world['xike'].pk}&owner={pipeline_world['li'].pk}&chain=robotics&start=2024-01-01"
+    assert count(manager_client, f"/reports/?{query}") == EXPECTED["pipeline"][0] + 2
+    assert count(manager_api, f"/api/v1/reports/pipeline/?{query}") == EXPECTED["pipeline"][2] + 2
