@@ -37,7 +37,7 @@ lint: install
 
 ## Benchmarks (not tests): the reminder sweep at 10,000 and 200,000 open requests, on PostgreSQL
 ## (DATABASE_URL=postgres://...; it creates and drops a database of its own).
-bench: install
+bench: install bench-reports
 	$(PY) bench/reminders_bench.py
 
 clean:
