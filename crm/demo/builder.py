@@ -40,6 +40,7 @@ from crm.models import (
     ServiceRequestMessage,
     Stage,
     User,
+    YearlyTarget,
 )
 from crm.services.messages import message_post
 from crm.services.projects import follow_up_create, project_change_stage, project_create
@@ -140,7 +141,12 @@ class DemoBuilder:
         self.build_grants()
         self.build_categories()
         self.build_requests()
+        self.build_targets()
         return self.result
+
+    def build_targets(self) -> None:
+        """The yearly target managers set: 2024's 32 landed projects of ≥ 1 亿 (the article's figure)."""
+        upsert(YearlyTarget, {"year": 2024, "metric": YearlyTarget.Metric.LANDED_KEY_PROJECTS}, {"target": Decimal("32")})
 
     def build_accounts(self) -> None:
         """Demo accounts: ``--password`` sets every one; without it only new accounts get one random password."""
