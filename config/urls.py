@@ -16,7 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/reports/", include("crm.reports.api_urls")),
     path("api/", include("crm.api.urls")),
+    path("api/v1/", include("parks.api.urls")),
     path("portal/", include("crm.portal.urls")),
+    path("land/", include("parks.urls")),
     path("reports/", include("crm.reports.urls")),
     path("attachments/<int:pk>/", crm.views.attachment_download, name="attachment-download"),
 ]

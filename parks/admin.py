@@ -1,11 +1,50 @@
-"""Supply side in the staff admin: parks, land parcels, spaces, policies and policy money."""
+"""Supply side in the staff admin: parks, land parcels, spaces, policies and policy money.
 
-from django.contrib import admin
+Parcel status moves and grant decisions go through ``parks.services`` from a small form on the change
+page (``admin/parks/<model>/change_form.html``); criteria are edited with selects, never raw codes.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from crm.admin.common import money_wan
+from crm.errors import DomainError
 
-from .models import EligibilityCriterion, LandParcel, Park, Policy, PolicyClause, PolicyGrant, Space
+from .forms import EligibilityCriterionForm, GrantDecisionForm, GrantRecordForm, ParcelMoveForm
+from .models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
+from .selectors.parcels import STATUS_COLOURS
+from .services.grants import (
+    policy_grant_approve,
+    policy_grant_disburse,
+    policy_grant_record,
+    policy_grant_reject,
+)
+from .services.parcels import allowed_parcel_moves, parcel_change_status, parcel_reserve, parcel_transfer
+
+
+def _messages_from(request, error: DomainError) -> None:
+    messages.error(request, error.message)
+
+
+class NoRevertHistoryAdmin(SimpleHistoryAdmin):
+    """History to read, never to revert: a revert would save an old status past the services."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ChildParkInline(admin.TabularInline):
@@ -27,41 +66,137 @@ class ParkAdmin(admin.ModelAdmin):
     inlines = [ChildParkInline]
 
 
-@admin.register(LandParcel)
-class LandParcelAdmin(admin.ModelAdmin):
-    """地块: the status, the project and the transfer date move only through the parcel status service."""
+# ---------------------------------------------------------------------------------------------------
+# Land parcels
+# ---------------------------------------------------------------------------------------------------
 
-    list_display = ("code", "name", "park", "land_use", "area_m2", "reserve_price_display", "status", "project")
+
+@admin.register(LandParcel)
+class LandParcelAdmin(NoRevertHistoryAdmin):
+    """地块: the status, the project and the transfer date move only through the parcel services, from the
+    “变更状态” form on the change page; every move is in the parcel's history."""
+
+    list_display = ("code", "name", "park", "land_use", "area_m2", "reserve_price_display", "status_display", "project")
     list_select_related = ("park", "project")
     list_filter = ("status", "land_use", ("park", admin.RelatedOnlyFieldListFilter))
     search_fields = ("code", "name", "address")
     autocomplete_fields = ("park",)
-    readonly_fields = ("status", "project", "transferred_on")
+    readonly_fields = ("status", "project", "transferred_on", "transfer_price")
     fieldsets = (
         (None, {"fields": ("code", "name", "park", "land_use", "area_m2", "far_min", "far_max", "address")}),
         (_("出让"), {"fields": ("status", "project", "reserve_price", "transfer_price", "transferred_on")}),
         (_("地图"), {"classes": ["collapse"], "fields": ("outline",)}),
     )
 
+    class Media:
+        css = {"all": ["parks/admin.css"]}
+
     @admin.display(description=_("起始价"), ordering="reserve_price")
     def reserve_price_display(self, obj):
         return money_wan(obj.reserve_price)
 
+    @admin.display(description=_("状态"), ordering="status")
+    def status_display(self, obj):
+        return format_html('<span class="zj-dot" style="background:{}"></span>{}', STATUS_COLOURS[obj.status],
+                           obj.get_status_display())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_change_permission(request, obj) and allowed_parcel_moves(obj):
+            move_form = ParcelMoveForm(parcel=obj)
+            context["move_form"] = move_form
+            context["move_form_url"] = reverse("admin:parks_landparcel_move", args=[obj.pk])
+            context["media"] = context["media"] + move_form.media
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        own = [path("<path:object_id>/move/", self.admin_site.admin_view(self.move_view), name="parks_landparcel_move")]
+        return own + super().get_urls()
+
+    def move_view(self, request, object_id):
+        """POST from the change page: one legal move through the parcel services; refusals come back as messages."""
+        parcel = self.get_object(request, unquote(object_id))
+        if parcel is None:
+            raise Http404
+        if not self.has_change_permission(request, parcel):
+            raise PermissionDenied
+        change_url = reverse("admin:parks_landparcel_change", args=[parcel.pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        form = ParcelMoveForm(request.POST, parcel=parcel)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(change_url)
+        data, to = form.cleaned_data, form.cleaned_data["to"]
+        try:
+            if to == ParcelStatus.RESERVED:
+                moved = parcel_reserve(parcel=parcel, project=data["project"], actor=request.user, note=data["note"])
+            elif to == ParcelStatus.TRANSFERRED:
+                moved = parcel_transfer(
+                    parcel=parcel, project=data["project"], on=data["transferred_on"], price=data["price"],
+                    actor=request.user, note=data["note"],
+                )
+            else:
+                moved = parcel_change_status(parcel=parcel, to=to, actor=request.user, note=data["note"])
+        except DomainError as error:
+            _messages_from(request, error)
+        else:
+            messages.success(request, _t("地块 %(code)s 已转为“%(status)s”。") % {
+                "code": moved.code, "status": moved.get_status_display()
+            })
+        return redirect(change_url)
+
 
 @admin.register(Space)
 class SpaceAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "park", "kind", "area_m2", "rent_per_m2_day", "status", "occupant", "rent_free_months")
+    list_display = (
+        "__str__", "park", "kind", "area_m2", "rent_per_m2_day", "status", "occupant", "rent_free_months", "rent_free_end",
+    )
     list_select_related = ("park", "occupant")
     list_filter = ("status", "kind", ("park", admin.RelatedOnlyFieldListFilter))
     search_fields = ("building", "unit", "occupant__name")
     autocomplete_fields = ("park", "occupant")
+    readonly_fields = ("rent_free_end",)
+    fieldsets = (
+        (None, {"fields": ("park", "building", "unit", "kind", "area_m2", "rent_per_m2_day")}),
+        (_("入驻"), {"fields": ("status", "occupant", "lease_start", "lease_end", "rent_free_months", "rent_free_end")}),
+    )
+
+    @admin.display(description=_("免租期满日"))
+    def rent_free_end(self, obj):
+        """The day rent starts; 60 days before it, the rent-free reminder goes out."""
+        return obj.rent_free_ends_on or "—"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Policies, clauses and their criteria
+# ---------------------------------------------------------------------------------------------------
+
+
+def _criteria_summary(clause) -> str:
+    """“产业链：信创与商用密码；注册在指定园区：信创园” from prefetched criteria (park included)."""
+    criteria = list(clause.criteria.all())
+    if not criteria:
+        return _t("不限")
+    return "；".join(str(c) for c in criteria)
 
 
 class PolicyClauseInline(admin.TabularInline):
     model = PolicyClause
-    fields = ("number", "title", "benefit_kind", "amount_cap", "formula", "valid_from", "valid_until")
+    fields = ("number", "title", "benefit_kind", "amount_cap", "formula", "valid_from", "valid_until", "criteria_summary")
+    readonly_fields = ("criteria_summary",)
     extra = 0
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("criteria", queryset=EligibilityCriterion.objects.select_related("park"))
+        )
+
+    @admin.display(description=_("申报条件"))
+    def criteria_summary(self, obj):
+        return format_html('<span class="zj-criteria-summary">{}</span>', _criteria_summary(obj)) if obj.pk else "—"
 
 
 @admin.register(Policy)
@@ -73,22 +208,49 @@ class PolicyAdmin(admin.ModelAdmin):
     autocomplete_fields = ("park",)
     inlines = [PolicyClauseInline]
 
+    class Media:
+        css = {"all": ["parks/admin.css"]}
+
 
 class EligibilityCriterionInline(admin.TabularInline):
+    """申报条件 of a clause: kind, then the option, number or park that kind needs (the rest greys out)."""
+
     model = EligibilityCriterion
-    fields = ("kind", "number", "choice", "park")
+    form = EligibilityCriterionForm
+    fields = ("kind", "choice", "number", "park")
     autocomplete_fields = ("park",)
     extra = 0
+    classes = ["zj-criteria"]
+    verbose_name_plural = _("申报条件（同类条件满足其一即可，不同类条件须同时满足）")
+
+    class Media:
+        js = ["parks/criteria.js"]
+        css = {"all": ["parks/admin.css"]}
 
 
 @admin.register(PolicyClause)
 class PolicyClauseAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "policy", "number", "benefit_kind", "amount_cap", "valid_from", "valid_until")
+    list_display = (
+        "__str__", "policy", "number", "benefit_kind", "amount_cap", "valid_from", "valid_until", "criteria_summary",
+    )
     list_select_related = ("policy",)
     list_filter = ("benefit_kind", "policy")
     search_fields = ("title", "text", "policy__name", "policy__short_name")
     autocomplete_fields = ("policy",)
+    fieldsets = (
+        (None, {"fields": ("policy", "number", "title", "text", "benefit_kind", "amount_cap", "formula")}),
+        (_("有效期"), {"fields": ("valid_from", "valid_until"), "description": _("留空表示随政策的有效期。")}),
+    )
     inlines = [EligibilityCriterionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("criteria", queryset=EligibilityCriterion.objects.select_related("park"))
+        )
+
+    @admin.display(description=_("申报条件"))
+    def criteria_summary(self, obj):
+        return _criteria_summary(obj)
 
 
 @admin.register(EligibilityCriterion)
@@ -98,10 +260,24 @@ class EligibilityCriterionAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("clause__title", "clause__policy__name", "choice")
     autocomplete_fields = ("clause", "park")
+    form = EligibilityCriterionForm
+    fields = ("clause", "kind", "choice", "number", "park")
+
+    class Media:
+        js = ["parks/criteria.js"]
+        css = {"all": ["parks/admin.css"]}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Policy money
+# ---------------------------------------------------------------------------------------------------
 
 
 @admin.register(PolicyGrant)
-class PolicyGrantAdmin(admin.ModelAdmin):
+class PolicyGrantAdmin(NoRevertHistoryAdmin):
+    """政策兑现: an application is recorded with ``policy_grant_record``; approval (within the clause's cap),
+    instalments and refusals through the form on the change page. Amounts are never edited by hand."""
+
     list_display = (
         "enterprise", "clause", "project", "status", "applied_amount", "approved_amount", "disbursed_amount", "applied_on",
     )
@@ -110,3 +286,81 @@ class PolicyGrantAdmin(admin.ModelAdmin):
     search_fields = ("enterprise__name", "enterprise__short_name", "project__name", "clause__title")
     date_hierarchy = "applied_on"
     autocomplete_fields = ("clause", "enterprise", "project")
+    form = GrantRecordForm
+    add_fields = ("clause", "enterprise", "project", "applied_amount", "applied_on")
+    decided_fields = ("status", "approved_amount", "approved_on", "disbursed_amount", "disbursed_on", "decision_note")
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else (*self.add_fields, *self.decided_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else (*self.add_fields, *self.decided_fields)
+
+    def save_model(self, request, obj, form, change):
+        if change:  # nothing is editable on a recorded grant; decisions go through decide_view
+            return
+        data = form.cleaned_data
+        created = policy_grant_record(
+            clause=data["clause"], enterprise=data["enterprise"], project=data.get("project"),
+            applied_amount=data["applied_amount"], applied_on=data["applied_on"], actor=request.user,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing on a recorded grant is saved from the main form: no save buttons, the decision form instead.
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                         "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_change_permission(request, obj) and GrantDecisionForm.ACTIONS[obj.status]:
+            context["decision_form"] = GrantDecisionForm(grant=obj)
+            context["decision_form_url"] = reverse("admin:parks_policygrant_decide", args=[obj.pk])
+            cap = obj.clause.amount_cap
+            context["decision_help"] = format_html_join(
+                "；", "{}", [(t,) for t in (
+                    _t("申请 %(a)s") % {"a": money_wan(obj.applied_amount)},
+                    _t("条款最高 %(c)s") % {"c": money_wan(cap)} if cap is not None else _t("条款不设上限"),
+                    _t("已核准 %(a)s") % {"a": money_wan(obj.approved_amount)} if obj.approved_amount is not None else "",
+                    _t("已拨付 %(a)s") % {"a": money_wan(obj.disbursed_amount)} if obj.disbursed_amount is not None else "",
+                ) if t]
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        own = [
+            path("<path:object_id>/decide/", self.admin_site.admin_view(self.decide_view), name="parks_policygrant_decide")
+        ]
+        return own + super().get_urls()
+
+    def decide_view(self, request, object_id):
+        grant = self.get_object(request, unquote(object_id))
+        if grant is None:
+            raise Http404
+        if not self.has_change_permission(request, grant):
+            raise PermissionDenied
+        change_url = reverse("admin:parks_policygrant_change", args=[grant.pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        form = GrantDecisionForm(request.POST, grant=grant)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(change_url)
+        data = form.cleaned_data
+        try:
+            if data["action"] == GrantDecisionForm.APPROVE:
+                grant = policy_grant_approve(grant=grant, amount=data["amount"], on=data["on"], actor=request.user,
+                                             note=data["note"])
+            elif data["action"] == GrantDecisionForm.DISBURSE:
+                grant = policy_grant_disburse(grant=grant, amount=data["amount"], on=data["on"], actor=request.user)
+            else:
+                grant = policy_grant_reject(grant=grant, reason=data["note"], actor=request.user)
+        except DomainError as error:
+            _messages_from(request, error)
+        else:
+            messages.success(request, _t("已保存：%(status)s。") % {"status": grant.get_status_display()})
+        return redirect(change_url)

@@ -1,10 +1,18 @@
 """Supply side of the park: platforms, land parcels, rentable spaces and incentive policies."""
 
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from crm.models import TimeStampedModel
+
+from .text import number
+from .validators import validate_polygon
 
 
 class Park(TimeStampedModel):
@@ -62,10 +70,19 @@ class ParcelStatus(models.TextChoices):
 
 # Statuses in which the parcel has gone to a project; the project is then required.
 PARCEL_COMMITTED_STATUSES = [ParcelStatus.TRANSFERRED, ParcelStatus.UNDER_CONSTRUCTION, ParcelStatus.DELIVERED]
+# Statuses in which the parcel is still on offer (a project may be offered it).
+PARCEL_FREE_STATUSES = [ParcelStatus.AVAILABLE, ParcelStatus.LISTED]
 
 
 class LandParcel(TimeStampedModel):
-    """地块: a parcel of land the park can offer; its status changes only through ``parks.services.parcel_change_status``."""
+    """地块: a parcel of land the park can offer.
+
+    Its status, project and transfer date change only through the parcel services
+    (``parks.services.parcel_change_status``, ``parcel_reserve``, ``parcel_transfer``), which lock the row:
+    two officers reserving the same parcel for different projects at once — one wins, the other is told
+    whose it is. A parcel goes to at most one project (the foreign key), and the constraints below keep a
+    transferred parcel from ever looking free again.
+    """
 
     code = models.CharField(_("地块编号"), max_length=50, unique=True)
     name = models.CharField(_("地块名称"), max_length=100, blank=True)
@@ -89,7 +106,15 @@ class LandParcel(TimeStampedModel):
     transferred_on = models.DateField(_("出让日期"), null=True, blank=True, editable=False)
     transfer_price = models.DecimalField(_("成交价（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     address = models.CharField(_("位置"), max_length=200, blank=True)
-    outline = models.JSONField(_("地块轮廓（GeoJSON）"), null=True, blank=True, help_text=_("GeoJSON Polygon 几何。"))
+    outline = models.JSONField(
+        _("地块轮廓（GeoJSON）"),
+        null=True,
+        blank=True,
+        validators=[validate_polygon],
+        help_text=_('GeoJSON Polygon 几何，坐标为 [经度, 纬度]，如 {"type": "Polygon", "coordinates": [[[120.07, 30.29], …]]}。'),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "outline"])
 
     class Meta:
         verbose_name = _("地块")
@@ -114,6 +139,17 @@ class LandParcel(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status__in=[ParcelStatus.PLANNED, ParcelStatus.AVAILABLE]) | Q(project__isnull=True),
                 name="parks_landparcel_free_has_no_project",
+            ),
+            # 预留: reserved for one named project.
+            models.CheckConstraint(
+                condition=~Q(status=ParcelStatus.RESERVED) | Q(project__isnull=False),
+                name="parks_landparcel_reserved_has_project",
+            ),
+            # A transfer date only on a transferred parcel: with the constraint above, a parcel that was
+            # transferred cannot be made free again without erasing its transfer (which no service does).
+            models.CheckConstraint(
+                condition=Q(transferred_on__isnull=True) | Q(status__in=PARCEL_COMMITTED_STATUSES),
+                name="parks_landparcel_transfer_date_only_when_transferred",
             ),
         ]
         indexes = [models.Index(fields=["status", "land_use"], name="parks_parcel_status_use_idx")]
@@ -148,7 +184,9 @@ class Space(TimeStampedModel):
     )
     lease_start = models.DateField(_("起租日期"), null=True, blank=True)
     lease_end = models.DateField(_("租期截止"), null=True, blank=True)
-    rent_free_months = models.PositiveSmallIntegerField(_("免租期（月）"), default=0)
+    rent_free_months = models.PositiveSmallIntegerField(
+        _("免租期（月）"), default=0, help_text=_("自起租日起免收租金的月数，如 3 年免租填 36。")
+    )
 
     class Meta:
         verbose_name = _("载体空间")
@@ -160,10 +198,48 @@ class Space(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status="occupied") | Q(occupant__isnull=False), name="parks_space_occupied_has_occupant"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="vacant") | Q(occupant__isnull=True), name="parks_space_vacant_has_no_occupant"
+            ),
+            models.CheckConstraint(
+                condition=Q(lease_start__isnull=True) | Q(lease_end__isnull=True) | Q(lease_end__gte=models.F("lease_start")),
+                name="parks_space_lease_window",
+            ),
+        ]
+        indexes = [
+            # The rent-free reminder (parks.reminders): occupied units by lease start, shifted by their free months.
+            models.Index(fields=["lease_start"], condition=Q(status="occupied", rent_free_months__gt=0),
+                         name="parks_space_rent_free_idx"),
         ]
 
     def __str__(self):
         return f"{self.building} {self.unit}"
+
+    @property
+    def rent_free_ends_on(self) -> dt.date | None:
+        """免租期满日: the lease start plus the rent-free months — the first day rent is due."""
+        return rent_free_end(self.lease_start, self.rent_free_months)
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.OCCUPIED and self.occupant_id is None:
+            errors["occupant"] = _("已入驻的空间必须填写入驻企业。")
+        if self.status == self.Status.VACANT and self.occupant_id is not None:
+            errors["occupant"] = _("空置的空间不能有入驻企业；请先把状态改为“已入驻”或“已预定”。")
+        if self.lease_start and self.lease_end and self.lease_end < self.lease_start:
+            errors["lease_end"] = _("租期截止不能早于起租日期。")
+        if self.rent_free_months and self.lease_start is None:
+            errors["lease_start"] = _("有免租期时必须填写起租日期，才能算出免租期满日。")
+        if errors:
+            raise ValidationError(errors)
+
+
+def rent_free_end(lease_start: dt.date | None, months: int) -> dt.date | None:
+    """The day rent starts after ``months`` rent-free months from ``lease_start`` (e.g. 2024-03-01 + 36 → 2027-03-01);
+    a month-end start stays at the month end (2024-01-31 + 1 → 2024-02-29). None without a lease start or free months."""
+    if lease_start is None or not months:
+        return None
+    return lease_start + relativedelta(months=months)
 
 
 class Policy(TimeStampedModel):
@@ -227,14 +303,34 @@ class PolicyClause(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["policy", "number"], name="parks_clause_unique_number"),
             models.CheckConstraint(condition=Q(amount_cap__isnull=True) | Q(amount_cap__gte=0), name="parks_clause_cap_non_negative"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="parks_clause_valid_window",
+                violation_error_message=_("失效日期不能早于生效日期。"),
+            ),
         ]
 
     def __str__(self):
         return f"{self.policy} 第{self.number}条 {self.title}"
 
+    def clean(self):
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("失效日期不能早于生效日期。")})
+
+
+# The criterion kinds that compare a number, and those that pick an option (codes of EligibilityCriterion.Kind).
+CRITERION_NUMBER_KINDS = ("min_investment", "min_fixed_asset", "min_headcount", "min_rd_headcount")
+CRITERION_CHOICE_KINDS = ("industry_chain", "qualification", "min_stage")
+
 
 class EligibilityCriterion(models.Model):
-    """申报条件: one machine-readable condition of a clause, e.g. “固定资产投资 ≥ 10,000 万元”."""
+    """申报条件: one machine-readable condition of a clause, e.g. “固定资产投资 ≥ 10,000 万元”.
+
+    What each kind needs: the 最低… kinds a number (万元 or people); 产业链, 企业资质 and 项目阶段 a code
+    from their lists in ``choice``; 注册在指定园区 a park (a sub-park counts as inside its parent).
+    Conditions of the same kind are alternatives (“信创 or 人工智能”); conditions of different kinds must
+    all hold. Matching is in ``parks.matching``.
+    """
 
     class Kind(models.TextChoices):
         INDUSTRY_CHAIN = "industry_chain", _("产业链")
@@ -246,24 +342,108 @@ class EligibilityCriterion(models.Model):
         IN_PARK = "in_park", _("注册在指定园区")
         MIN_STAGE = "min_stage", _("项目至少达到阶段")
 
+    NUMBER_KINDS = CRITERION_NUMBER_KINDS
+    CHOICE_KINDS = CRITERION_CHOICE_KINDS
+
     clause = models.ForeignKey(PolicyClause, verbose_name=_("条款"), on_delete=models.CASCADE, related_name="criteria")
     kind = models.CharField(_("条件类型"), max_length=30, choices=Kind.choices)
-    number = models.DecimalField(_("数值"), max_digits=14, decimal_places=2, null=True, blank=True)
-    choice = models.CharField(
-        _("选项"), max_length=30, blank=True, help_text=_("产业链、资质或阶段的代码，视条件类型而定。")
+    number = models.DecimalField(
+        _("数值"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("“最低…”类条件填写：投资额以万元计，人数以人计。"),
     )
-    park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.CASCADE, null=True, blank=True)
+    choice = models.CharField(
+        _("选项"), max_length=30, blank=True, help_text=_("产业链、企业资质或项目阶段，视条件类型而定。")
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("园区"), on_delete=models.CASCADE, null=True, blank=True,
+        help_text=_("“注册在指定园区”时选择；下级园区视为在其上级园区内。"),
+    )
 
     class Meta:
         verbose_name = _("申报条件")
         verbose_name_plural = _("申报条件")
+        ordering = ["clause", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind__in=CRITERION_NUMBER_KINDS) & Q(number__isnull=False, number__gte=0))
+                | (~Q(kind__in=CRITERION_NUMBER_KINDS) & Q(number__isnull=True)),
+                name="parks_criterion_number_for_minimums",
+                violation_error_message=_("“最低…”类条件必须填写不小于 0 的数值，其他条件不填数值。"),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="in_park") & Q(park__isnull=False)) | (~Q(kind="in_park") & Q(park__isnull=True)),
+                name="parks_criterion_park_for_in_park",
+                violation_error_message=_("“注册在指定园区”必须选择园区，其他条件不选园区。"),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind__in=CRITERION_CHOICE_KINDS) & ~Q(choice=""))
+                | (~Q(kind__in=CRITERION_CHOICE_KINDS) & Q(choice="")),
+                name="parks_criterion_choice_for_options",
+                violation_error_message=_("产业链、企业资质、项目阶段类条件必须选择选项，其他条件不填选项。"),
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.number or self.choice or self.park or ''}"
+        return f"{self.get_kind_display()}：{self.requirement_label()}"
+
+    @classmethod
+    def options_for(cls, kind: str) -> list[tuple[str, str]]:
+        """The codes ``choice`` may hold for ``kind`` (empty for kinds without options)."""
+        from crm.models import PIPELINE, EnterpriseQualification, IndustryChain, Stage
+
+        if kind == cls.Kind.INDUSTRY_CHAIN:
+            return [(c.value, str(c.label)) for c in IndustryChain if c != IndustryChain.OTHER]
+        if kind == cls.Kind.QUALIFICATION:
+            return [(q.value, str(q.label)) for q in EnterpriseQualification.Kind]
+        if kind == cls.Kind.MIN_STAGE:
+            return [(s, str(Stage(s).label)) for s in PIPELINE]
+        return []
+
+    def requirement_label(self) -> str:
+        """What the condition asks, in words: “信创与商用密码”, “≥ 10,000”, “信创园”."""
+        if self.kind in self.CHOICE_KINDS:
+            return dict(self.options_for(self.kind)).get(self.choice, self.choice)
+        if self.kind == self.Kind.IN_PARK:
+            return str(self.park) if self.park_id else ""
+        if self.number is None:
+            return ""
+        return f"≥ {number(self.number)}"
+
+    def clean(self):
+        """The constraints above, as field errors a person can act on."""
+        errors = {}
+        kind = self.kind
+        if kind in self.NUMBER_KINDS:
+            if self.number is None:
+                errors["number"] = _("“%(kind)s”必须填写数值。") % {"kind": self.get_kind_display()}
+            elif self.number < 0:
+                errors["number"] = _("数值不能为负数。")
+        elif self.number is not None:
+            errors["number"] = _("“%(kind)s”不需要填写数值。") % {"kind": self.get_kind_display()}
+        if kind in self.CHOICE_KINDS:
+            options = dict(self.options_for(kind))
+            if not self.choice:
+                errors["choice"] = _("“%(kind)s”必须选择一个选项。") % {"kind": self.get_kind_display()}
+            elif self.choice not in options:
+                errors["choice"] = _("“%(value)s”不是“%(kind)s”的有效选项，可选：%(options)s。") % {
+                    "value": self.choice, "kind": self.get_kind_display(), "options": "、".join(options.values()),
+                }
+        elif self.choice:
+            errors["choice"] = _("“%(kind)s”不需要选择选项。") % {"kind": self.get_kind_display()}
+        if kind == self.Kind.IN_PARK and self.park_id is None:
+            errors["park"] = _("“注册在指定园区”必须选择园区。")
+        elif kind != self.Kind.IN_PARK and self.park_id is not None:
+            errors["park"] = _("只有“注册在指定园区”需要选择园区。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class PolicyGrant(TimeStampedModel):
-    """政策兑现: a clause applied to an enterprise (and maybe one of its projects), with the money applied, approved and paid."""
+    """政策兑现: a clause applied to an enterprise (and maybe one of its projects), with the money applied, approved and paid.
+
+    Written only by ``parks.services.grants``: an approval above the clause's 最高金额 is refused, money paid
+    (possibly in instalments) never exceeds money approved.
+    """
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("已申请")
@@ -282,7 +462,10 @@ class PolicyGrant(TimeStampedModel):
     disbursed_amount = models.DecimalField(_("拨付金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     applied_on = models.DateField(_("申请日期"))
     approved_on = models.DateField(_("核准日期"), null=True, blank=True)
-    disbursed_on = models.DateField(_("拨付日期"), null=True, blank=True)
+    disbursed_on = models.DateField(_("拨付日期"), null=True, blank=True, help_text=_("分期拨付时为最近一次拨付的日期。"))
+    decision_note = models.TextField(_("审核意见"), blank=True, help_text=_("不予兑现时必须填写原因。"))
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("政策兑现")
@@ -298,6 +481,14 @@ class PolicyGrant(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(disbursed_amount__isnull=True) | Q(disbursed_amount__lte=models.F("approved_amount")),
                 name="parks_grant_disbursed_within_approved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "disbursed"]) | Q(approved_amount__isnull=False, approved_on__isnull=False),
+                name="parks_grant_approved_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="disbursed") | Q(disbursed_amount__isnull=False, disbursed_on__isnull=False),
+                name="parks_grant_disbursed_has_amount",
             ),
         ]
 

@@ -198,3 +198,43 @@ def tiny_pdf() -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parks: criteria, spaces, projects at a stage (appended for the policies/parcels/commitments work)
+# ---------------------------------------------------------------------------------------------------
+
+
+def criterion(clause, kind, *, number=None, choice="", park=None):
+    """One eligibility criterion of ``clause``, validated as the admin form would."""
+    from parks.models import EligibilityCriterion
+
+    row = EligibilityCriterion(clause=clause, kind=kind, number=number, choice=choice, park=park)
+    row.full_clean()
+    row.save()
+    return row
+
+
+class SpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "parks.Space"
+
+    park = factory.SubFactory(ParkFactory)
+    building = "信创大厦 A 座"
+    unit = factory.Sequence(lambda n: f"{n + 101}")
+    area_m2 = Decimal("1300")
+    rent_per_m2_day = Decimal("1.20")
+
+
+def project_at(stage, *, actor=None, **kwargs):
+    """A project moved along the pipeline through ``project_change_stage`` until it reaches ``stage``
+    (暂缓/终止 from 深度洽谈), so its history is what the real pipeline would have written."""
+    from crm.models import PIPELINE, Stage
+    from crm.services.projects import project_change_stage
+
+    project = ProjectFactory(**kwargs)
+    actor = actor or project.owner
+    path = PIPELINE[1 : PIPELINE.index(stage) + 1] if stage in PIPELINE else [Stage.CONTACTED, Stage.NEGOTIATING, stage]
+    for step in path:
+        project = project_change_stage(project=project, to=step, actor=actor, note="测试推进" if step == Stage.LOST else "")
+    return project

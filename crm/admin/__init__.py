@@ -3,6 +3,6 @@
 The admin stays thin: writes go through ``crm.services``, reads that cross models through ``crm.selectors``.
 """
 
-from . import enterprises, notifications, projects, service_requests, targets, users
+from . import commitments, enterprises, notifications, projects, service_requests, targets, users
 
-__all__ = ["enterprises", "notifications", "projects", "service_requests", "targets", "users"]
+__all__ = ["commitments", "enterprises", "notifications", "projects", "service_requests", "targets", "users"]

@@ -9,6 +9,7 @@ from import_export.formats.base_formats import XLSX
 from crm.models import ACTIVE_STAGES, Contact, Enterprise, EnterpriseQualification
 from crm.selectors.projects import project_collisions
 
+from .commitments import ENTERPRISE_PARKS_FIELDSETS, EnterprisePolicyPanelMixin
 from .common import collision_texts, warn_collisions
 from .resources import EnterpriseResource
 
@@ -26,7 +27,7 @@ class QualificationInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ExportMixin, admin.ModelAdmin):
+class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [EnterpriseResource]
     export_formats = [XLSX]
     skip_export_form = True  # one format, one resource: “导出” downloads the filtered list at once
@@ -38,12 +39,17 @@ class EnterpriseAdmin(ExportMixin, admin.ModelAdmin):
     search_fields = ("name", "short_name", "credit_code", "contacts__name", "contacts__phone")
     search_help_text = _("按企业名称、简称、统一社会信用代码、联系人姓名或电话搜索。")
     autocomplete_fields = ("park",)
+    readonly_fields = EnterprisePolicyPanelMixin.parks_readonly_fields
     inlines = [ContactInline, QualificationInline]
     fieldsets = (
         (None, {"fields": ("name", "short_name", "credit_code", "status", "industry_chain", "park", "jurisdiction")}),
         (_("规模"), {"fields": ("registered_capital", "headcount", "rd_headcount", "founded_on")}),
         (_("其他"), {"fields": ("address", "description")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        # The policy panel once the enterprise exists (its matches need its record).
+        return self.fieldsets if obj is None else (*self.fieldsets, *ENTERPRISE_PARKS_FIELDSETS)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

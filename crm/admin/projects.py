@@ -45,6 +45,15 @@ from crm.services.projects import (
     projects_assign_owner,
 )
 
+from .commitments import (
+    PROJECT_PARKS_FIELDSETS,
+    MilestoneAlertFilter,
+    MilestoneColourInline,
+    MilestoneLightColumnMixin,
+    MilestoneLightFilter,
+    ProjectParksPanelsMixin,
+    with_milestone_dates,
+)
 from .common import ReadOnlyAdminMixin, ReadOnlyInline, collision_texts, money_wan, priority_badge, warn_collisions
 from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
 from .resources import ProjectExportResource, ProjectImportResource
@@ -158,9 +167,10 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(OfficerFieldsMixin, ImportExportMixin, SimpleHistoryAdmin):
+class ProjectAdmin(ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixin, SimpleHistoryAdmin):
     list_display = (
         "name", "enterprise", "stage", "investment", "priority", "owner", "next_follow_up", "days_since_follow_up",
+        "commitments",
     )
     list_select_related = ("enterprise", "owner", "park")
     list_filter = (
@@ -170,13 +180,16 @@ class ProjectAdmin(OfficerFieldsMixin, ImportExportMixin, SimpleHistoryAdmin):
         PriorityFilter,
         ("owner", admin.RelatedOnlyFieldListFilter),
         ("park", admin.RelatedOnlyFieldListFilter),
+        MilestoneAlertFilter,
     )
     date_hierarchy = "created_at"
     search_fields = ("name", "enterprise__name", "enterprise__short_name", "enterprise__credit_code", "enterprise__contacts__name")
     search_help_text = _("按项目名称、企业名称、统一社会信用代码或联系人姓名搜索。")
     autocomplete_fields = ("enterprise", "owner", "co_officers", "park", "source_event")
     officer_fields = ("owner", "co_officers")
-    readonly_fields = ("stage", "stage_changed_at", "lost_reason", "created_at", "updated_at")
+    readonly_fields = (
+        "stage", "stage_changed_at", "lost_reason", "created_at", "updated_at", *ProjectParksPanelsMixin.parks_readonly_fields,
+    )
     actions = ["assign_owner"]
     export_formats = [XLSX]
     import_formats = [XLSX]
@@ -195,16 +208,16 @@ class ProjectAdmin(OfficerFieldsMixin, ImportExportMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         # A new project always starts as 线索: the stage block appears once there is a stage history.
-        return self.base_fieldsets if obj is None else (*self.base_fieldsets, self.stage_fieldset)
+        return self.base_fieldsets if obj is None else (*self.base_fieldsets, self.stage_fieldset, *PROJECT_PARKS_FIELDSETS)
 
     def get_inlines(self, request, obj):
         if obj is None:
             return [FollowUpInline]
-        return [FollowUpInline, StageChangeInline, MilestoneInline, CapitalArrivalInline, CreditInline, CommitmentInline]
+        return [FollowUpInline, StageChangeInline, MilestoneColourInline, CapitalArrivalInline, CreditInline, CommitmentInline]
 
     def get_queryset(self, request):
-        # “Days since last follow-up” comes from this annotation: one query for the page, not one per row.
-        return super().get_queryset(request).with_last_follow_up()
+        # “Days since last follow-up” and the milestone lights come from annotations: one query for the page.
+        return with_milestone_dates(super().get_queryset(request).with_last_follow_up())
 
     # ---- list columns ----
 
@@ -407,10 +420,10 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectMilestone)
-class ProjectMilestoneAdmin(admin.ModelAdmin):
-    list_display = ("project", "kind", "planned_on", "actual_on")
+class ProjectMilestoneAdmin(MilestoneLightColumnMixin, admin.ModelAdmin):
+    list_display = ("project", "kind", "planned_on", "actual_on", "light")
     list_select_related = ("project",)
-    list_filter = ("kind",)
+    list_filter = (MilestoneLightFilter, "kind")
     search_fields = ("project__name",)
     autocomplete_fields = ("project",)
 

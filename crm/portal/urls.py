@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import policies, views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("requests/<int:pk>/actions/<slug:action>/", views.request_transition, name="request-transition"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_mark_read, name="notifications-read"),
+    path("policies/", policies.policy_matches, name="policy-matches"),
 ]

@@ -5,11 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.db import connection
+from django.contrib.messages import get_messages
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from crm.models import Milestone, ProjectMilestone, Stage
+from parks.forms import EligibilityCriterionForm
 from parks.models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
+from parks.services.grants import policy_grant_record
+from parks.services.parcels import parcel_change_status
 from tests.factories import (
     EnterpriseFactory,
     LandParcelFactory,
@@ -18,7 +23,11 @@ from tests.factories import (
     PolicyFactory,
     ProjectFactory,
     UserFactory,
+    criterion,
+    manager,
     officer,
+    project_at,
+    service_officer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +123,270 @@ def test_policy_page_lists_its_clauses_inline(client):
     response = client.get(reverse("admin:parks_policy_change", args=[clause.policy.pk]))
     inline = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is PolicyClause)
     assert [form.instance.title for form in inline.formset.forms if form.instance.pk] == ["研发投入补助"]
+
+
+# ---- eligibility criteria edited without typing codes ------------------------------------------------
+
+K = EligibilityCriterion.Kind
+
+
+def _criterion_form(clause, **data):
+    return EligibilityCriterionForm(data={"kind": "", "choice": "", "number": "", "park": "", **data},
+                                    instance=EligibilityCriterion(clause=clause))
+
+
+def test_the_option_of_a_criterion_is_picked_from_groups_of_chains_qualifications_and_stages():
+    form = _criterion_form(PolicyClauseFactory())
+
+    groups = {label: [code for code, _ in options] for label, options in form.fields["choice"].choices[1:]}
+    assert list(groups) == ["产业链", "企业资质", "项目至少达到阶段"]
+    assert "xinchuang" in groups["产业链"] and "other" not in groups["产业链"]
+    assert groups["企业资质"] == ["little_giant", "provincial_srdi", "high_tech", "listed", "tech_sme", "first_of_kind"]
+    assert groups["项目至少达到阶段"] == ["lead", "contacted", "negotiating", "signed", "registered", "construction",
+                                         "production"]
+
+
+@pytest.mark.parametrize(("data", "errors"), [
+    ({"kind": K.MIN_FIXED_ASSET}, {"number": ["“最低固定资产投资（万元）”必须填写数值。"]}),
+    ({"kind": K.MIN_HEADCOUNT, "number": "-1"}, {"number": ["数值不能为负数。"]}),
+    ({"kind": K.IN_PARK}, {"park": ["“注册在指定园区”必须选择园区。"]}),
+    ({"kind": K.INDUSTRY_CHAIN}, {"choice": ["“产业链”必须选择一个选项。"]}),
+    ({"kind": K.QUALIFICATION, "choice": "xinchuang"}, {"choice": [
+        "“xinchuang”不是“企业资质”的有效选项，可选：国家级专精特新“小巨人”、省专精特新、高新技术企业、上市企业、"
+        "科技型中小企业、首台（套）装备认定。"
+    ]}),
+    ({"kind": K.MIN_STAGE, "choice": "little_giant"}, {"choice": [
+        "“little_giant”不是“项目至少达到阶段”的有效选项，可选：线索、初步接洽、深度洽谈、签约、注册落地、开工、投产。"
+    ]}),
+])
+def test_a_criterion_missing_what_its_kind_needs_is_refused_in_words(data, errors):
+    form = _criterion_form(PolicyClauseFactory(), **data)
+
+    assert not form.is_valid()
+    assert form.errors == errors
+    assert EligibilityCriterion.objects.count() == 0
+
+
+def test_fields_a_kind_does_not_use_are_cleared_rather_than_refused():
+    park = ParkFactory()
+    form = _criterion_form(PolicyClauseFactory(), kind=K.MIN_INVESTMENT, number="5000", choice="xinchuang", park=park.pk)
+
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert (saved.number, saved.choice, saved.park) == (Decimal("5000"), "", None)
+    assert str(saved) == "最低总投资（万元）：≥ 5,000"
+
+
+def test_the_database_refuses_a_criterion_without_what_its_kind_needs():
+    clause = PolicyClauseFactory()
+    for fields in ({"kind": K.MIN_INVESTMENT}, {"kind": K.IN_PARK}, {"kind": K.INDUSTRY_CHAIN},
+                   {"kind": K.INDUSTRY_CHAIN, "choice": "ai", "number": 1}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            EligibilityCriterion.objects.create(clause=clause, **fields)
+    assert EligibilityCriterion.objects.count() == 0
+
+
+def test_an_admin_adds_criteria_to_a_clause_on_its_page(client):
+    clause = PolicyClauseFactory(title="载体免租")
+    park = ParkFactory(name="浙江省信创和商密产业园", short_name="信创园")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    url = reverse("admin:parks_policyclause_change", args=[clause.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        **{name: form[name].value() or "" for name in form.fields},
+        "criteria-TOTAL_FORMS": "2", "criteria-INITIAL_FORMS": "0", "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+        "criteria-0-kind": K.INDUSTRY_CHAIN, "criteria-0-choice": "xinchuang", "criteria-0-number": "",
+        "criteria-0-park": "",
+        "criteria-1-kind": K.IN_PARK, "criteria-1-choice": "", "criteria-1-number": "", "criteria-1-park": str(park.pk),
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    assert sorted(str(c) for c in clause.criteria.all()) == ["产业链：信创与商用密码", "注册在指定园区：信创园"]
+
+
+def test_the_clause_page_refuses_a_minimum_without_a_number_and_saves_nothing(client):
+    clause = PolicyClauseFactory(title="固定资产投资奖励")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    url = reverse("admin:parks_policyclause_change", args=[clause.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        **{name: form[name].value() or "" for name in form.fields},
+        "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "0", "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+        "criteria-0-kind": K.MIN_FIXED_ASSET, "criteria-0-choice": "", "criteria-0-number": "", "criteria-0-park": "",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.errors == [
+        {"number": ["“最低固定资产投资（万元）”必须填写数值。"]}
+    ]
+    assert clause.criteria.count() == 0
+
+
+# ---- parcel moves and grant decisions from their pages -------------------------------------------------
+
+
+def _messages(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_an_officer_reserves_a_parcel_for_a_project_from_its_page(client):
+    me = officer(username="qian")
+    parcel = parcel_change_status(parcel=LandParcelFactory(code="ZJG-XK-RD-05"), to=ParcelStatus.AVAILABLE, actor=me)
+    project = ProjectFactory(name="科聪控制机器人研发总部项目")
+    client.force_login(me)
+
+    page = client.get(reverse("admin:parks_landparcel_change", args=[parcel.pk]))
+    assert [c for c, _ in page.context["move_form"].fields["to"].widget.choices] == ["planned", "reserved", "listed"]
+    response = client.post(reverse("admin:parks_landparcel_move", args=[parcel.pk]),
+                           {"to": "reserved", "project": project.pk, "note": "意向用地"}, follow=True)
+
+    assert _messages(response) == ["地块 ZJG-XK-RD-05 已转为“已预留”。"]
+    parcel.refresh_from_db()
+    assert (parcel.status, parcel.project) == (ParcelStatus.RESERVED, project)
+
+
+def test_an_illegal_move_from_the_parcel_page_shows_the_reason_and_changes_nothing(client):
+    me = officer(username="qian")
+    parcel = LandParcelFactory(code="ZJG-XK-M1-12")
+    client.force_login(me)
+
+    response = client.post(reverse("admin:parks_landparcel_move", args=[parcel.pk]), {"to": "delivered"}, follow=True)
+
+    assert _messages(response) == ["地块 ZJG-XK-M1-12 当前“规划中”，不能转为“已交付”。可转为：可供地。"]
+    assert LandParcel.objects.get(pk=parcel.pk).status == ParcelStatus.PLANNED
+
+
+def test_a_manager_cannot_move_a_parcel(client):
+    parcel = LandParcelFactory()
+    client.force_login(manager())
+
+    response = client.post(reverse("admin:parks_landparcel_move", args=[parcel.pk]), {"to": "available"})
+
+    assert response.status_code == 403
+    assert LandParcel.objects.get(pk=parcel.pk).status == ParcelStatus.PLANNED
+
+
+def test_a_parcels_history_cannot_be_reverted_past_the_services(client):
+    me = UserFactory(is_staff=True, is_superuser=True, username="root")
+    parcel = LandParcelFactory()
+    old = parcel.history.get()
+    parcel_change_status(parcel=parcel, to=ParcelStatus.AVAILABLE, actor=me)
+    client.force_login(me)
+
+    response = client.post(
+        reverse("admin:parks_landparcel_simple_history", args=[parcel.pk, old.history_id]), {"code": parcel.code}
+    )
+
+    assert response.status_code == 403
+    assert LandParcel.objects.get(pk=parcel.pk).status == ParcelStatus.AVAILABLE
+
+
+def test_a_service_officer_approves_a_grant_above_the_cap_and_is_told_why(client):
+    zhou = service_officer(username="zhou")
+    clause = PolicyClauseFactory(title="首台（套）奖励", amount_cap=Decimal("300"))
+    grant = policy_grant_record(clause=clause, enterprise=EnterpriseFactory(), applied_amount=Decimal("500"),
+                                applied_on=dt.date(2025, 10, 10), actor=zhou)
+    client.force_login(zhou)
+
+    response = client.post(reverse("admin:parks_policygrant_decide", args=[grant.pk]),
+                           {"action": "approve", "amount": "400", "on": "2025-11-15"}, follow=True)
+
+    assert _messages(response) == ["核准金额 400 万元 超过条款“首台（套）奖励”的最高金额 300 万元。"]
+    assert PolicyGrant.objects.get(pk=grant.pk).status == PolicyGrant.Status.APPLIED
+
+    response = client.post(reverse("admin:parks_policygrant_decide", args=[grant.pk]),
+                           {"action": "approve", "amount": "300", "on": "2025-11-15"}, follow=True)
+    assert _messages(response) == ["已保存：已核准。"]
+    assert PolicyGrant.objects.get(pk=grant.pk).approved_amount == Decimal("300")
+
+
+def test_recording_a_grant_in_the_admin_goes_through_the_service_checks(client):
+    zhou = service_officer(username="zhou")
+    clause = PolicyClauseFactory(policy=PolicyFactory(valid_from=dt.date(2024, 4, 15)))
+    enterprise = EnterpriseFactory()
+    client.force_login(zhou)
+    url = reverse("admin:parks_policygrant_add")
+
+    refused = client.post(url, {"clause": clause.pk, "enterprise": enterprise.pk, "applied_amount": "100",
+                                "applied_on": "2024-01-05"})
+    assert refused.context["adminform"].form.errors == {
+        "applied_on": ["申请日期 2024-01-05 不在政策有效期（2024-04-15 至 —）内。"]
+    }
+    assert PolicyGrant.objects.count() == 0
+
+    client.post(url, {"clause": clause.pk, "enterprise": enterprise.pk, "applied_amount": "100", "applied_on": "2025-01-05"})
+    grant = PolicyGrant.objects.get()
+    assert (grant.status, grant.history.get().history_user) == (PolicyGrant.Status.APPLIED, zhou)
+
+
+# ---- the project and enterprise pages: commitments, matches, candidates --------------------------------
+
+
+def test_the_project_page_shows_commitments_matches_and_candidate_parcels(client):
+    project = project_at(Stage.SIGNED, name="羲和光电显示模组产线项目", total_investment=Decimal("20000"),
+                         fixed_asset_investment=Decimal("8000"), land_need_m2=Decimal("20000"), land_use_need="M1")
+    ProjectMilestone.objects.create(project=project, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2020, 1, 1))
+    clause = PolicyClauseFactory(title="固定资产投资奖励")
+    criterion(clause, K.MIN_FIXED_ASSET, number=Decimal("10000"))
+    parcel_change_status(parcel=LandParcelFactory(code="ZJG-XK-M1-08"), to=ParcelStatus.AVAILABLE, actor=project.owner)
+    client.force_login(project.owner)
+
+    html = client.get(reverse("admin:crm_project_change", args=[project.pk])).content.decode()
+
+    assert "已逾期" in html and "计划 2020-01-01" in html
+    assert "固定资产投资 8,000 万元 &lt; 要求 10,000 万元" in html
+    assert "ZJG-XK-M1-08" in html and "与需求相同" in html
+
+
+def test_the_enterprise_page_shows_the_policies_it_may_apply_for(client):
+    enterprise = EnterpriseFactory(industry_chain="xinchuang")
+    criterion(PolicyClauseFactory(title="研发投入补助"), K.INDUSTRY_CHAIN, choice="xinchuang")
+    client.force_login(officer())
+
+    html = client.get(reverse("admin:crm_enterprise_change", args=[enterprise.pk])).content.decode()
+
+    assert "研发投入补助" in html and "产业链“信创与商用密码”符合要求" in html
+
+
+def test_the_project_list_shows_four_milestone_lights_and_filters_the_red_ones(client):
+    late = project_at(Stage.SIGNED, name="逾期项目")
+    ProjectMilestone.objects.create(project=late, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2020, 1, 1))
+    on_time = project_at(Stage.SIGNED, name="按期项目")
+    ProjectMilestone.objects.create(project=on_time, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2099, 1, 1))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    url = reverse("admin:crm_project_changelist")
+
+    html = client.get(url).content.decode()
+    assert html.count('class="zj-light zj-light--red"') == 1
+    assert html.count('class="zj-light zj-light--none"') == 6  # the other three of each project are not planned
+    assert [p.name for p in client.get(url, {"milestones": "red"}).context["cl"].result_list] == ["逾期项目"]
+
+
+def test_milestones_of_an_unsigned_project_are_refused_in_the_inline(client):
+    project = project_at(Stage.NEGOTIATING)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    url = reverse("admin:crm_project_change", args=[project.pk])
+    page = client.get(url)
+    data = {}
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({f"{management.prefix}-{k}": v for k, v in management.initial.items()})
+    form = page.context["adminform"].form
+    data.update({name: form[name].value() or "" for name in form.fields})
+    data["co_officers"] = []
+    data.update({"milestones-TOTAL_FORMS": "1", "milestones-0-kind": "land_delivery",
+                 "milestones-0-planned_on": "2027-01-10", "milestones-0-actual_on": ""})
+    data["follow_ups-TOTAL_FORMS"] = "0"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    milestones = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is ProjectMilestone)
+    assert milestones.formset.non_form_errors() == [f"项目“{project.name}”当前“深度洽谈”，签约后才能登记落地承诺。"]
+    assert ProjectMilestone.objects.count() == 0

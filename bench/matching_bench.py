@@ -1,0 +1,198 @@
+"""Benchmark: policy matching (政策匹配) — one project against 500 clauses, and every enterprise at once.
+
+Builds 500 clauses (50 policies of 10, one to three criteria each, every kind represented) and
+10,000 enterprises (qualifications, staff counts, parks, and 0–2 projects each), then times:
+
+1. ``project_policy_matches`` for one project against the 500 clauses (the admin page, the API);
+2. ``enterprises_policy_matches`` for all 10,000 enterprises at once (the nightly batch), against the
+   10 clauses of a 紫金十条-sized package and against all 500.
+
+Each is run several times; the median, min and max and the number of queries are printed.
+
+Runs on PostgreSQL only, in a database of its own that it creates next to ``DATABASE_URL`` (or
+``BENCH_DATABASE_URL``) and drops at the end, so it never touches dev data::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zijin make bench-matching
+"""
+
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ENTERPRISES = 10_000
+POLICIES, CLAUSES_PER_POLICY = 50, 10
+RUNS_ONE, RUNS_ALL = 9, 3
+
+
+def _database_urls() -> tuple[str, str, str]:
+    source = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+    if not source.startswith(("postgres://", "postgresql://")):
+        sys.exit("make bench-matching needs PostgreSQL: set DATABASE_URL (or BENCH_DATABASE_URL) to postgres://user@host:5432/db")
+    parts = urlsplit(source)
+    name = f"zijin_matching_bench_{os.getpid()}"
+    return source, urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def main() -> None:
+    import psycopg
+
+    source, bench_url, name = _database_urls()
+    with psycopg.connect(source, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        os.environ["DATABASE_URL"] = bench_url
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+        import django
+
+        django.setup()
+        run_benchmark(name)
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: S110 - Django may not be set up yet; the drop below still runs
+            pass
+        with psycopg.connect(source, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def build(rng: random.Random):
+    """The clauses, the enterprises and their projects, written in bulk (the services are not what is timed)."""
+    from django.contrib.auth.models import Group
+
+    from crm.models import PIPELINE, Enterprise, EnterpriseQualification, IndustryChain, Project, Stage, User
+    from parks.models import EligibilityCriterion, Park, Policy, PolicyClause
+
+    K = EligibilityCriterion.Kind
+    city = Park.objects.create(name="杭州紫金港科技城", short_name="紫金港科技城", kind=Park.Kind.SCIENCE_CITY)
+    subparks = [Park.objects.create(name=f"子园区{i}", kind=Park.Kind.INDUSTRIAL_PARK, parent=city) for i in range(6)]
+    outside = Park.objects.create(name="未来科技城", kind=Park.Kind.SCIENCE_CITY)
+    parks = [city, *subparks, outside]
+    chains = [c for c in IndustryChain.values if c != IndustryChain.OTHER]
+    qualifications = list(EnterpriseQualification.Kind.values)
+
+    policies = Policy.objects.bulk_create([
+        Policy(name=f"测试政策{i}", valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2030, 12, 31))
+        for i in range(POLICIES)
+    ])
+    clauses = PolicyClause.objects.bulk_create([
+        PolicyClause(policy=policy, number=n + 1, title=f"条款{n + 1}", benefit_kind="other", amount_cap=Decimal("500"))
+        for policy in policies for n in range(CLAUSES_PER_POLICY)
+    ])
+
+    def criterion(clause):
+        kind = rng.choice(K.values)
+        if kind in EligibilityCriterion.NUMBER_KINDS:
+            number = Decimal(rng.choice([10, 20, 50, 100])) if "headcount" in kind else Decimal(rng.choice([1000, 5000, 10000]))
+            return EligibilityCriterion(clause=clause, kind=kind, number=number)
+        if kind == K.IN_PARK:
+            return EligibilityCriterion(clause=clause, kind=kind, park=rng.choice([city, *subparks[:2]]))
+        options = [code for code, _ in EligibilityCriterion.options_for(kind)]
+        return EligibilityCriterion(clause=clause, kind=kind, choice=rng.choice(options))
+
+    EligibilityCriterion.objects.bulk_create([criterion(c) for c in clauses for _ in range(rng.randint(1, 3))])
+
+    owner = User.objects.create(username="bench-officer", is_staff=True)
+    owner.groups.add(Group.objects.get(name="investment_officer"))
+    enterprises = Enterprise.objects.bulk_create([
+        Enterprise(
+            name=f"基准测试企业{i:05d}", status=rng.choice(["in_park", "in_park", "prospect"]),
+            industry_chain=rng.choice([*chains, IndustryChain.OTHER]),
+            park=rng.choice([*parks, None]), headcount=rng.choice([None, 8, 25, 120, 600]),
+            rd_headcount=rng.choice([None, 3, 12, 80]),
+        )
+        for i in range(ENTERPRISES)
+    ], batch_size=2000)
+    EnterpriseQualification.objects.bulk_create([
+        EnterpriseQualification(enterprise=e, kind=kind)
+        for e in enterprises for kind in rng.sample(qualifications, rng.randint(0, 3))
+    ], batch_size=5000)
+    stages = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
+    projects = []
+    for e in enterprises:
+        for _ in range(rng.randint(0, 2)):
+            total = Decimal(rng.choice([0, 2000, 8000, 12000, 60000]))
+            stage = rng.choice(stages)
+            projects.append(Project(
+                name=f"{e.name}项目{len(projects)}", enterprise=e, owner=owner, industry_chain=e.industry_chain,
+                park=rng.choice([*parks, None]), total_investment=total, fixed_asset_investment=total * Decimal("0.6"),
+                stage=stage, lost_reason="基准测试" if stage == Stage.LOST else "",
+            ))
+    Project.objects.bulk_create(projects, batch_size=5000)
+    return enterprises, projects, policies
+
+
+def timed(call, runs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries, result = [], 0, None
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = call()
+            times.append(time.perf_counter() - started)
+        queries = len(captured)
+    return statistics.median(times), min(times), max(times), queries, result
+
+
+def run_benchmark(name: str) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from crm.models import Enterprise, Project
+    from parks.models import EligibilityCriterion, Policy, PolicyClause
+    from parks.selectors.policies import enterprises_policy_matches, project_policy_matches
+
+    print(f"Policy matching benchmark — database {name} (created for this run, dropped after)")
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        print(cursor.fetchone()[0].split(",")[0])
+    started = time.perf_counter()
+    build(random.Random(20261128))  # noqa: S311 - reproducible test data, not security
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"built {PolicyClause.objects.count():,} clauses with {EligibilityCriterion.objects.count():,} criteria, "
+          f"{Enterprise.objects.count():,} enterprises, {Project.objects.count():,} projects "
+          f"in {time.perf_counter() - started:.1f} s")
+    today = dt.date(2026, 11, 28)
+    project = Project.objects.filter(total_investment__gt=0).order_by("pk").first()
+
+    print()
+    print(f"{'what':<52} {'median':>10} {'min':>10} {'max':>10} {'queries':>8} {'matches':>9}")
+
+    def row(label, measured, count):
+        median, low, high, queries, _ = measured
+        print(f"{label:<52} {median * 1000:>7.1f} ms {low * 1000:>7.1f} ms {high * 1000:>7.1f} ms {queries:>8} {count:>9,}")
+
+    one = timed(lambda: project_policy_matches(project=project, today=today), RUNS_ONE)
+    row("one project × 500 clauses", one, len(one[4]))
+
+    # 10 clauses in force (a 紫金十条-sized package): unpublish all policies but one.
+    kept = Policy.objects.order_by("pk").first()
+    Policy.objects.exclude(pk=kept.pk).update(is_published=False)
+    ten = timed(lambda: enterprises_policy_matches(today=today), RUNS_ALL)
+    row(f"all {ENTERPRISES:,} enterprises × 10 clauses", ten, sum(len(v) for v in ten[4].values()))
+
+    Policy.objects.update(is_published=True)
+    everything = timed(lambda: enterprises_policy_matches(today=today), RUNS_ALL)
+    row(f"all {ENTERPRISES:,} enterprises × 500 clauses", everything, sum(len(v) for v in everything[4].values()))
+    eligible = sum(1 for found in everything[4].values() for m in found if m.verdict == "eligible")
+    unknown = sum(1 for found in everything[4].values() for m in found if m.verdict == "unknown")
+    print(f"\nverdicts over the last batch: {eligible:,} eligible, {unknown:,} unknown, "
+          f"{sum(len(v) for v in everything[4].values()) - eligible - unknown:,} not eligible")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,307 @@
+"""Serializers of the parks API: shapes in and out; the services decide what is legal."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from crm.models import Enterprise, Milestone, Project
+
+from ..matching import OUTCOME_LABELS, VERDICT_LABELS
+from ..models import (
+    BenefitKind,
+    EligibilityCriterion,
+    LandParcel,
+    ParcelStatus,
+    Policy,
+    PolicyClause,
+    PolicyGrant,
+    Space,
+)
+from ..services.parcels import allowed_parcel_moves
+
+NOTE_MAX_LENGTH = 500
+
+
+def _amount(**kwargs):
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parcels and spaces
+
+
+class ParcelSerializer(serializers.ModelSerializer):
+    park_name = serializers.CharField(source="park.__str__", read_only=True)
+    project_name = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    land_use_display = serializers.CharField(source="get_land_use_display", read_only=True)
+    allowed_moves = serializers.SerializerMethodField(help_text=_("现在可以转为的状态。"))
+
+    class Meta:
+        model = LandParcel
+        fields = [
+            "id", "code", "name", "park", "park_name", "land_use", "land_use_display", "area_m2", "far_min", "far_max",
+            "reserve_price", "status", "status_display", "allowed_moves", "project", "project_name", "transferred_on",
+            "transfer_price", "address", "outline",
+        ]
+        read_only_fields = fields
+
+    def get_project_name(self, obj) -> str | None:
+        return obj.project.name if obj.project_id else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ParcelStatus.choices)))
+    def get_allowed_moves(self, obj):
+        return [str(s) for s in allowed_parcel_moves(obj)]
+
+
+class ParcelStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ParcelStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
+
+
+class ParcelReserveSerializer(serializers.Serializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
+
+
+class ParcelTransferSerializer(serializers.Serializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    transferred_on = serializers.DateField()
+    price = _amount(min_value=0, help_text=_("成交价（万元），不低于起始价。"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
+
+
+class CandidateSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    parcel = ParcelSerializer()
+    reason = serializers.CharField(help_text=_("排名理由。"))
+
+
+class SpaceSerializer(serializers.ModelSerializer):
+    park_name = serializers.CharField(source="park.__str__", read_only=True)
+    occupant_name = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    rent_free_ends_on = serializers.DateField(read_only=True, allow_null=True, help_text=_("免租期满日（当日起计租）。"))
+
+    class Meta:
+        model = Space
+        fields = [
+            "id", "park", "park_name", "building", "unit", "kind", "area_m2", "rent_per_m2_day", "status",
+            "status_display", "occupant", "occupant_name", "lease_start", "lease_end", "rent_free_months",
+            "rent_free_ends_on",
+        ]
+        read_only_fields = fields
+
+    def get_occupant_name(self, obj) -> str | None:
+        return obj.occupant.name if obj.occupant_id else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Policies, clauses and matches
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    requirement = serializers.CharField(source="requirement_label", read_only=True, help_text=_("条件要求的文字表述。"))
+
+    class Meta:
+        model = EligibilityCriterion
+        fields = ["id", "kind", "kind_display", "number", "choice", "park", "requirement"]
+        read_only_fields = fields
+
+
+class ClauseSerializer(serializers.ModelSerializer):
+    policy_name = serializers.CharField(source="policy.__str__", read_only=True)
+    benefit_kind_display = serializers.CharField(source="get_benefit_kind_display", read_only=True)
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PolicyClause
+        fields = [
+            "id", "policy", "policy_name", "number", "title", "text", "benefit_kind", "benefit_kind_display",
+            "amount_cap", "formula", "valid_from", "valid_until", "criteria",
+        ]
+        read_only_fields = fields
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Policy
+        fields = ["id", "name", "short_name", "issuer", "issued_on", "valid_from", "valid_until", "park", "is_published",
+                  "summary"]
+        read_only_fields = fields
+
+
+class PolicyDetailSerializer(PolicySerializer):
+    clauses = ClauseSerializer(many=True, read_only=True)
+
+    class Meta(PolicySerializer.Meta):
+        fields = [*PolicySerializer.Meta.fields, "clauses"]
+        read_only_fields = fields
+
+
+class CriterionResultSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion_id")
+    kind = serializers.ChoiceField(choices=EligibilityCriterion.Kind.choices)
+    kind_display = serializers.CharField(source="kind_label")
+    requirement = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=list(OUTCOME_LABELS.items()), help_text=_("met 符合 / failed 不符合 / unknown 待确认"))
+    outcome_display = serializers.CharField(source="outcome_label")
+    reason = serializers.CharField(help_text=_("比对的数字与理由，如“固定资产投资 8,000 万元 < 要求 10,000 万元”。"))
+
+
+class ClauseMatchSerializer(serializers.Serializer):
+    clause = serializers.IntegerField(source="clause.pk")
+    policy = serializers.IntegerField(source="clause.policy_id")
+    policy_name = serializers.CharField(source="clause.policy.__str__")
+    number = serializers.IntegerField(source="clause.number")
+    title = serializers.CharField(source="clause.title")
+    benefit_kind = serializers.ChoiceField(source="clause.benefit_kind", choices=BenefitKind.choices)
+    amount_cap = _amount(source="clause.amount_cap", allow_null=True)
+    formula = serializers.CharField(source="clause.formula")
+    verdict = serializers.ChoiceField(
+        choices=list(VERDICT_LABELS.items()), help_text=_("eligible 符合 / unknown 信息不全 / not_eligible 不符合")
+    )
+    verdict_display = serializers.CharField(source="verdict_label")
+    criteria = CriterionResultSerializer(many=True)
+
+
+class PolicyMatchesSerializer(serializers.Serializer):
+    """The answer of …/policy-matches/: every clause in force, eligible first."""
+
+    project = serializers.IntegerField(allow_null=True)
+    enterprise = serializers.IntegerField()
+    as_of = serializers.DateField()
+    eligible = serializers.IntegerField()
+    unknown = serializers.IntegerField()
+    not_eligible = serializers.IntegerField()
+    clauses = ClauseMatchSerializer(many=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Grants
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    policy = serializers.IntegerField(source="clause.policy_id", read_only=True)
+    policy_name = serializers.CharField(source="clause.policy.__str__", read_only=True)
+    clause_title = serializers.CharField(source="clause.title", read_only=True)
+    amount_cap = _amount(source="clause.amount_cap", read_only=True, allow_null=True)
+    project_name = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = PolicyGrant
+        fields = [
+            "id", "clause", "clause_title", "policy", "policy_name", "amount_cap", "enterprise", "enterprise_name",
+            "project", "project_name", "status", "status_display", "applied_amount", "applied_on", "approved_amount",
+            "approved_on", "disbursed_amount", "disbursed_on", "decision_note", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_project_name(self, obj) -> str | None:
+        return obj.project.name if obj.project_id else None
+
+
+class GrantCreateSerializer(serializers.Serializer):
+    clause = serializers.PrimaryKeyRelatedField(queryset=PolicyClause.objects.select_related("policy"))
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
+    applied_amount = _amount(help_text=_("申请金额（万元）。"))
+    applied_on = serializers.DateField()
+
+
+class GrantApproveSerializer(serializers.Serializer):
+    amount = _amount(help_text=_("核准金额（万元），不超过条款最高金额和申请金额。"))
+    approved_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class GrantDisburseSerializer(serializers.Serializer):
+    amount = _amount(help_text=_("本次拨付金额（万元）；累计不超过核准金额。"))
+    disbursed_on = serializers.DateField()
+
+
+class GrantRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Landing commitments
+
+
+class LightSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["green", "yellow", "red", "none"], help_text=_("三色预警；none 为未计划。"))
+    label = serializers.CharField()
+
+
+class MilestoneStatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    kind = serializers.ChoiceField(choices=Milestone.choices)
+    label = serializers.CharField()
+    planned_on = serializers.DateField(allow_null=True)
+    actual_on = serializers.DateField(allow_null=True)
+    light = LightSerializer()
+
+
+class CapitalSerializer(serializers.Serializer):
+    committed = _amount(help_text=_("承诺总投资（万元）。"))
+    arrived = _amount(help_text=_("实际到资（万元）。"))
+    share = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+
+
+class AnnualCommitmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="commitment.pk")
+    year = serializers.IntegerField(source="commitment.year")
+    output_per_mu = _amount(source="commitment.output_per_mu")
+    tax_per_mu = _amount(source="commitment.tax_per_mu")
+    headcount = serializers.IntegerField(source="commitment.headcount")
+    actual_output_per_mu = _amount(source="commitment.actual_output_per_mu", allow_null=True)
+    actual_tax_per_mu = _amount(source="commitment.actual_tax_per_mu", allow_null=True)
+    actual_headcount = serializers.IntegerField(source="commitment.actual_headcount", allow_null=True)
+    reviewed_on = serializers.DateField(source="commitment.reviewed_on", allow_null=True)
+    shortfalls = serializers.SerializerMethodField(help_text=_("考核未达承诺的指标。"))
+
+    def get_shortfalls(self, obj) -> list[str]:
+        return [s.text for s in obj["shortfalls"]]
+
+
+class CommitmentsSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    signed = serializers.BooleanField(help_text=_("签约后才登记落地承诺。"))
+    milestones = MilestoneStatusSerializer(many=True)
+    capital = CapitalSerializer()
+    annual = AnnualCommitmentSerializer(many=True)
+
+
+class MilestonePlanSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Milestone.choices)
+    planned_on = serializers.DateField()
+
+
+class MilestoneActualSerializer(serializers.Serializer):
+    actual_on = serializers.DateField()
+
+
+class CapitalArrivalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    arrived_on = serializers.DateField()
+    amount = _amount(help_text=_("到资金额（万元）。"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class AnnualCommitmentSetSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    output_per_mu = _amount(min_value=0, help_text=_("承诺亩均产值（万元/亩）。"))
+    tax_per_mu = _amount(min_value=0, help_text=_("承诺亩均税收（万元/亩）。"))
+    headcount = serializers.IntegerField(min_value=0, max_value=10_000_000)
+
+
+class AnnualReviewSerializer(serializers.Serializer):
+    actual_output_per_mu = _amount(min_value=0)
+    actual_tax_per_mu = _amount(min_value=0)
+    actual_headcount = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    reviewed_on = serializers.DateField()
+

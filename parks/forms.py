@@ -1,0 +1,143 @@
+"""Forms of the parks admin: they collect input; the model's ``clean`` and the services decide what is legal."""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.utils.translation import gettext_lazy as _
+
+from crm.errors import DomainError
+from crm.models import Project, Stage
+
+from .models import EligibilityCriterion, LandParcel, ParcelStatus, PolicyGrant
+from .services.grants import policy_grant_application_check
+from .services.parcels import allowed_parcel_moves
+
+Kind = EligibilityCriterion.Kind
+
+
+def criterion_choice_groups() -> list:
+    """The options of ``choice`` as labelled groups, one per kind that has options (the page's script
+    shows only the group of the kind picked; the form checks the pick against the kind anyway)."""
+    return [("", "——")] + [
+        (str(Kind(kind).label), EligibilityCriterion.options_for(kind)) for kind in EligibilityCriterion.CHOICE_KINDS
+    ]
+
+
+class EligibilityCriterionForm(forms.ModelForm):
+    """申报条件 for people, not programmers: pick a kind, then the option, number or park it needs.
+
+    ``choice`` is a select of industry chains, qualifications and stages (grouped by kind); the model's
+    ``clean`` says in words what is missing or does not fit the kind. Fields the kind does not use are
+    cleared rather than refused, so changing a row's kind never traps the user.
+    """
+
+    choice = forms.ChoiceField(label=_("选项"), required=False, choices=criterion_choice_groups)
+
+    class Meta:
+        model = EligibilityCriterion
+        fields = ("kind", "choice", "number", "park")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = {kind: str(Kind(kind).label) for kind in EligibilityCriterion.CHOICE_KINDS}
+        self.fields["choice"].widget.attrs["data-groups"] = json.dumps(groups, ensure_ascii=False)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind and kind not in EligibilityCriterion.NUMBER_KINDS:
+            data["number"] = None
+        if kind and kind not in EligibilityCriterion.CHOICE_KINDS:
+            data["choice"] = ""
+        if kind and kind != Kind.IN_PARK:
+            data["park"] = None
+        return data
+
+
+class ParcelMoveForm(forms.Form):
+    """变更地块状态 on the parcel page: the select offers the moves the lifecycle allows now; reserving needs
+    a project, transferring a project, a date and a price. The services decide; a stale page is refused there."""
+
+    to = forms.ChoiceField(label=_("转为"), choices=ParcelStatus.choices)
+    project = forms.ModelChoiceField(
+        label=_("项目"), required=False, queryset=Project.objects.exclude(stage__in=[Stage.LOST, Stage.ON_HOLD]),
+        help_text=_("预留或出让时必填。"),
+    )
+    transferred_on = forms.DateField(label=_("出让日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    price = forms.DecimalField(label=_("成交价（万元）"), required=False, max_digits=14, decimal_places=2, min_value=0)
+    note = forms.CharField(label=_("说明"), required=False, max_length=500, widget=forms.TextInput(attrs={"size": 30}))
+
+    def __init__(self, *args, parcel: LandParcel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].widget.choices = [(s, ParcelStatus(s).label) for s in allowed_parcel_moves(parcel)]
+        project = self.fields["project"]
+        project.widget = AutocompleteSelect(LandParcel._meta.get_field("project"), admin.site)
+        project.widget.choices = project.choices
+        if parcel.project_id:
+            self.fields["project"].initial = parcel.project_id
+
+    def clean(self):
+        data = super().clean()
+        to = data.get("to")
+        if to in (ParcelStatus.RESERVED, ParcelStatus.TRANSFERRED) and not data.get("project"):
+            self.add_error("project", _("预留或出让时请选择项目。"))
+        if to == ParcelStatus.TRANSFERRED:
+            if not data.get("transferred_on"):
+                self.add_error("transferred_on", _("请填写出让日期。"))
+            if data.get("price") is None:
+                self.add_error("price", _("请填写成交价。"))
+        return data
+
+
+class GrantDecisionForm(forms.Form):
+    """审核与拨付 on the grant page: approve (amount ≤ the clause's cap), pay an instalment, or refuse with a reason."""
+
+    APPROVE, DISBURSE, REJECT = "approve", "disburse", "reject"
+    ACTIONS = {
+        PolicyGrant.Status.APPLIED: [(APPROVE, _("核准")), (REJECT, _("不予兑现"))],
+        PolicyGrant.Status.APPROVED: [(DISBURSE, _("拨付"))],
+        PolicyGrant.Status.DISBURSED: [(DISBURSE, _("继续拨付"))],
+        PolicyGrant.Status.REJECTED: [],
+    }
+
+    action = forms.ChoiceField(label=_("操作"), choices=[(APPROVE, _("核准")), (DISBURSE, _("拨付")), (REJECT, _("不予兑现"))])
+    amount = forms.DecimalField(label=_("金额（万元）"), required=False, max_digits=14, decimal_places=2)
+    on = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=forms.TextInput(attrs={"size": 30}),
+                           help_text=_("不予兑现时必须填写原因。"))
+
+    def __init__(self, *args, grant: PolicyGrant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].widget.choices = self.ACTIONS[grant.status]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in (self.APPROVE, self.DISBURSE):
+            if data.get("amount") is None:
+                self.add_error("amount", _("请填写金额。"))
+            if data.get("on") is None:
+                self.add_error("on", _("请填写日期。"))
+        return data
+
+
+class GrantRecordForm(forms.ModelForm):
+    """登记兑现申请: the same checks as ``policy_grant_record``, shown next to the fields before anything is saved."""
+
+    class Meta:
+        model = PolicyGrant
+        fields = ("clause", "enterprise", "project", "applied_amount", "applied_on")
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk or self.errors:
+            return data
+        try:
+            policy_grant_application_check(
+                clause=data["clause"], enterprise=data["enterprise"], project=data.get("project"),
+                applied_amount=data["applied_amount"], applied_on=data["applied_on"],
+            )
+        except DomainError as error:
+            self.add_error(error.field if error.field in self.fields else None, str(error.message))
+        return data

@@ -1,0 +1,157 @@
+"""The parks' reminder rules, for the reminder sweep of ``crm.services.reminders``.
+
+Each rule has the sweep's signature ``(sweep, rule, lower) -> list[Due]``: it returns what is due at
+``sweep.now``; the sweep drops keys already sent, adds the rule's recipient groups and writes the
+notifications — so these reminders get the same guarantees (unique keys, catch-up after downtime,
+e-mail and group-chat channels, thresholds editable in the admin).
+
+======================  =====================================================  ==============================
+code                    fires                                                  reaches
+======================  =====================================================  ==============================
+space_rent_free_ending  ``days`` (60) before a space's rent-free period ends    the occupant's users; groups
+milestone_due_soon      once a landing milestone (交地/开工/竣工/达产) not done     the project's owner; groups
+                        is due within ``days`` (30)
+milestone_missed        the day after a milestone's planned date, not done     the owner; groups (领导)
+======================  =====================================================  ==============================
+
+Wiring (crm's side): add the three codes to ``ReminderRule.Code`` (and ``days`` to ``REQUIRED`` for the
+first two), merge :data:`PARKS_EVALUATORS` into ``EVALUATORS`` and :data:`PARKS_DEFAULT_RULES` into
+``DEFAULT_RULES``, and a crm migration that runs ``reminders_setup``. ``Due`` is imported inside the
+functions so that ``crm.services.reminders`` may import this module at its top.
+"""
+
+import datetime as dt
+
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from crm.models import Milestone, ProjectMilestone, Stage
+from crm.services.notifications import staff_link
+
+from .selectors.spaces import spaces_rent_free_ending
+from .text import number
+
+SPACE_RENT_FREE_ENDING = "space_rent_free_ending"
+MILESTONE_DUE_SOON = "milestone_due_soon"
+MILESTONE_MISSED = "milestone_missed"
+
+RENT_FREE_DAYS = 60
+MILESTONE_DAYS = 30
+
+
+def _days(rule, default: int) -> int:
+    return rule.days if rule.days is not None else default
+
+
+def space_rent_free_ending(sweep, rule, lower: dt.datetime) -> list:
+    """``days`` before rent starts: the morning of (rent_free_ends_on − days), for spaces let now.
+
+    Key ``space:<id>:rent_free_end:<end date>`` — a new lease (another end date) is reminded again.
+    """
+    from crm.services.reminders import Due
+
+    days = _days(rule, RENT_FREE_DAYS)
+    today = timezone.localdate(sweep.now)
+    since = timezone.localdate(lower)
+    if today <= since:
+        return []
+    ahead = dt.timedelta(days=days)
+    spaces = spaces_rent_free_ending(after=since + ahead, until=today + ahead)
+    prefetch_related_objects(spaces, "occupant__members")  # one query for every occupant's users
+    found = []
+    for space in spaces:
+        end = space.rent_free_ends_on
+        people = [u for u in space.occupant.members.all() if u.is_active] if rule.notify_responsible else []
+        found.append(Due(
+            key=f"space:{space.pk}:rent_free_end:{end.isoformat()}",
+            rule=rule,
+            subject=f"{space.park} {space} 的免租期将于 {end:%Y-%m-%d} 届满（还有 {(end - today).days} 天）：{space.occupant}",
+            body="\n".join([
+                f"入驻企业：{space.occupant}",
+                f"空间：{space.park} {space}，{number(space.area_m2)} m²",
+                f"起租日期：{space.lease_start:%Y-%m-%d}，免租 {space.rent_free_months} 个月",
+                f"免租期满日：{end:%Y-%m-%d}（当日起计租，租金 {number(space.rent_per_m2_day)} 元/m²·天）",
+            ]),
+            target=space,
+            people=people,
+        ))
+    return found
+
+
+def _open_milestones():
+    # Matches crm_milestone_open_idx (planned_on WHERE actual_on IS NULL); a lost project has no clocks.
+    return (
+        ProjectMilestone.objects.filter(actual_on__isnull=True)
+        .exclude(project__stage=Stage.LOST)
+        .select_related("project__owner", "project__enterprise")
+        .order_by("planned_on", "pk")
+    )
+
+
+def _milestone_body(milestone: ProjectMilestone) -> str:
+    project = milestone.project
+    return "\n".join([
+        f"项目：{project.name}（{project.enterprise}）",
+        f"节点：{Milestone(milestone.kind).label}，计划 {milestone.planned_on:%Y-%m-%d}",
+        f"负责人：{project.owner}",
+        staff_link(project),
+    ])
+
+
+def milestone_due_soon(sweep, rule, lower: dt.datetime) -> list:
+    """A milestone not done whose planned date is within ``days`` from today (today included): once per
+    planned date (key ``milestone:<id>:due_soon:<date>``; a re-planned date is reminded again). Looks at
+    the open milestones of the next ``days`` only, so one planned at short notice is reminded too."""
+    from crm.services.reminders import Due
+
+    days = _days(rule, MILESTONE_DAYS)
+    today = timezone.localdate(sweep.now)
+    found = []
+    for m in _open_milestones().filter(planned_on__gte=today, planned_on__lte=today + dt.timedelta(days=days)):
+        left = (m.planned_on - today).days
+        when = "今天到期" if left == 0 else f"还有 {left} 天"
+        found.append(Due(
+            key=f"milestone:{m.pk}:due_soon:{m.planned_on.isoformat()}",
+            rule=rule,
+            subject=f"项目“{m.project.name}”{Milestone(m.kind).label}计划于 {m.planned_on:%Y-%m-%d} 完成（{when}）",
+            body=_milestone_body(m),
+            target=m.project,
+            people=[m.project.owner] if rule.notify_responsible else [],
+        ))
+    return found
+
+
+def milestone_missed(sweep, rule, lower: dt.datetime) -> list:
+    """The morning after a milestone's planned date passed without an actual date: planned ∈ [since, today)."""
+    from crm.services.reminders import Due
+
+    today = timezone.localdate(sweep.now)
+    since = timezone.localdate(lower)
+    if today <= since:
+        return []
+    found = []
+    for m in _open_milestones().filter(planned_on__gte=since, planned_on__lt=today):
+        found.append(Due(
+            key=f"milestone:{m.pk}:missed:{m.planned_on.isoformat()}",
+            rule=rule,
+            subject=f"【逾期】项目“{m.project.name}”{Milestone(m.kind).label}计划 {m.planned_on:%Y-%m-%d}，至今未完成",
+            body=_milestone_body(m),
+            target=m.project,
+            people=[m.project.owner] if rule.notify_responsible else [],
+        ))
+    return found
+
+
+# code → rule function, to merge into crm.services.reminders.EVALUATORS (in this order).
+PARKS_EVALUATORS = {
+    SPACE_RENT_FREE_ENDING: space_rent_free_ending,
+    MILESTONE_DUE_SOON: milestone_due_soon,
+    MILESTONE_MISSED: milestone_missed,
+}
+
+# Defaults for crm.services.reminders.DEFAULT_RULES (group names as there).
+PARKS_DEFAULT_RULES = {
+    SPACE_RENT_FREE_ENDING: {"days": RENT_FREE_DAYS, "notify_responsible": True, "groups": ["service_officer"]},
+    MILESTONE_DUE_SOON: {"days": MILESTONE_DAYS, "notify_responsible": True, "groups": []},
+    MILESTONE_MISSED: {"notify_responsible": True, "groups": ["manager"]},
+}

@@ -1,0 +1,150 @@
+"""Landing commitments of signed projects (落地承诺), read at a glance in the three colours (三色预警).
+
+A milestone (交地, 开工, 竣工, 达产) is
+- **green** when done on time, or not due within ``AT_RISK_DAYS``;
+- **yellow** when not done and due within ``AT_RISK_DAYS`` (today included);
+- **red** when its planned date has passed and it is not done, or it was done late.
+The reports use the same thresholds (``crm.selectors.reports.MILESTONE_AT_RISK_DAYS``).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from crm.models import AnnualCommitment, Milestone, Project, ProjectMilestone, Stage
+
+from ..text import number, percent, wan
+
+AT_RISK_DAYS = 30
+SIGNED_STAGES = (Stage.SIGNED, Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION)
+MILESTONE_ORDER = [Milestone.LAND_DELIVERY, Milestone.CONSTRUCTION_START, Milestone.COMPLETION, Milestone.FULL_PRODUCTION]
+
+GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
+COLOURS = {GREEN: "#16a34a", YELLOW: "#d97706", RED: "#dc2626", NONE: "#cbd5e1"}
+
+
+@dataclass(frozen=True)
+class Light:
+    level: str  # green / yellow / red / none (not planned)
+    label: str
+
+    @property
+    def colour(self) -> str:
+        return COLOURS[self.level]
+
+
+def milestone_light(*, planned_on: dt.date | None, actual_on: dt.date | None, today: dt.date) -> Light:
+    if planned_on is None:
+        return Light(NONE, "未计划")
+    if actual_on is not None:
+        late = (actual_on - planned_on).days
+        if late > 0:
+            return Light(RED, f"逾期 {late} 天完成（{actual_on:%Y-%m-%d}）")
+        return Light(GREEN, f"按期完成（{actual_on:%Y-%m-%d}）")
+    left = (planned_on - today).days
+    if left < 0:
+        return Light(RED, f"已逾期 {-left} 天未完成（计划 {planned_on:%Y-%m-%d}）")
+    if left <= AT_RISK_DAYS:
+        return Light(YELLOW, "今天到期" if left == 0 else f"{left} 天后到期（{planned_on:%Y-%m-%d}）")
+    return Light(GREEN, f"按计划（{planned_on:%Y-%m-%d}）")
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One committed yearly figure the review found short: “亩均产值 实际 62 < 承诺 100 万元/亩”."""
+
+    measure: str
+    committed: Decimal
+    actual: Decimal
+
+    @property
+    def gap(self) -> Decimal:
+        return self.committed - self.actual
+
+    @property
+    def text(self) -> str:
+        unit = "人" if self.measure == "用工人数" else "万元/亩"
+        return f"{self.measure} 实际 {number(self.actual)} < 承诺 {number(self.committed)} {unit}"
+
+
+def annual_shortfalls(commitment: AnnualCommitment) -> list[Shortfall]:
+    """The figures of a reviewed year that fell short of the commitment (empty if not reviewed yet)."""
+    if commitment.reviewed_on is None:
+        return []
+    pairs = (
+        ("亩均产值", commitment.output_per_mu, commitment.actual_output_per_mu),
+        ("亩均税收", commitment.tax_per_mu, commitment.actual_tax_per_mu),
+        ("用工人数", commitment.headcount, commitment.actual_headcount),
+    )
+    return [
+        Shortfall(measure, Decimal(committed), Decimal(actual))
+        for measure, committed, actual in pairs
+        if actual is not None and committed and actual < committed
+    ]
+
+
+def with_milestone_dates(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate ``<kind>_planned`` / ``<kind>_actual`` for the four milestones — in the list's own query,
+    as correlated subqueries on crm_milestone_unique_kind (no query per row, no extra query)."""
+    annotations = {}
+    for kind in MILESTONE_ORDER:
+        row = ProjectMilestone.objects.filter(project=OuterRef("pk"), kind=kind)
+        annotations[f"{kind}_planned"] = Subquery(row.values("planned_on")[:1])
+        annotations[f"{kind}_actual"] = Subquery(row.values("actual_on")[:1])
+    return projects.annotate(**annotations)
+
+
+def milestone_lights(project: Project, *, today: dt.date | None = None) -> list[tuple[str, Light]]:
+    """(label, light) of the four milestones of a project annotated by ``with_milestone_dates``."""
+    today = today or timezone.localdate()
+    return [
+        (str(kind.label), milestone_light(
+            planned_on=getattr(project, f"{kind}_planned"), actual_on=getattr(project, f"{kind}_actual"), today=today,
+        ))
+        for kind in MILESTONE_ORDER
+    ]
+
+
+def project_commitments(*, project: Project, today: dt.date | None = None) -> dict:
+    """The landing commitments of a project at a glance; 3 queries (milestones, capital total, annual rows).
+
+    ``milestones``: the four in order, with their light (未计划 where none is planned); ``capital``: the
+    committed total investment, the capital arrived (实际到资) and the share; ``annual``: each committed year
+    with its review's shortfalls.
+    """
+    today = today or timezone.localdate()
+    by_kind = {m.kind: m for m in ProjectMilestone.objects.filter(project=project)}
+    milestones = []
+    for kind in MILESTONE_ORDER:
+        milestone = by_kind.get(kind)
+        planned = milestone.planned_on if milestone else None
+        actual = milestone.actual_on if milestone else None
+        milestones.append({
+            "id": milestone.pk if milestone else None,
+            "kind": kind.value,
+            "label": str(kind.label),
+            "planned_on": planned,
+            "actual_on": actual,
+            "light": milestone_light(planned_on=planned, actual_on=actual, today=today),
+        })
+    arrived = project.capital_arrivals.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    committed = project.total_investment
+    annual = [
+        {"commitment": c, "shortfalls": annual_shortfalls(c)}
+        for c in AnnualCommitment.objects.filter(project=project).order_by("year")
+    ]
+    return {
+        "signed": project.stage in SIGNED_STAGES,
+        "milestones": milestones,
+        "capital": {
+            "committed": committed,
+            "arrived": arrived,
+            "share": percent(arrived, committed),
+            "text": f"实际到资 {wan(arrived)} / 承诺总投资 {wan(committed)}"
+            + (f"（{percent(arrived, committed)}）" if committed else ""),
+        },
+        "annual": annual,
+    }

@@ -1,0 +1,229 @@
+"""Policies, their matches for projects and enterprises, and policy money (政策兑现).
+
+Matches are computed live from the records — change a project's fixed-asset investment and its
+matches change on the next read. The batch (:func:`enterprises_policy_matches`) matches every
+enterprise at once in six queries, for a nightly job.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from crm.models import PIPELINE, Enterprise, Project, Stage
+
+from ..matching import Amount, ClauseMatch, Facts, Matcher, ParkTree, match_clauses
+from ..models import EligibilityCriterion, Park, Policy, PolicyClause, PolicyGrant
+
+ZERO = Decimal("0")
+
+
+def _in_force(prefix: str, today: dt.date) -> Q:
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": today})) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
+    )
+
+
+def policy_list(*, user) -> QuerySet[Policy]:
+    """Staff see every policy; anyone else the published ones only."""
+    policies = Policy.objects.select_related("park").order_by("-issued_on", "name")
+    return policies if user.is_staff else policies.filter(is_published=True)
+
+
+def clause_list(*, user) -> QuerySet[PolicyClause]:
+    """Clauses with their policy and criteria (3 queries for a page); published policies only for non-staff."""
+    clauses = PolicyClause.objects.select_related("policy").prefetch_related(
+        Prefetch("criteria", queryset=EligibilityCriterion.objects.select_related("park").order_by("id"))
+    ).order_by("policy__name", "policy_id", "number")
+    return clauses if user.is_staff else clauses.filter(policy__is_published=True)
+
+
+def clauses_in_force(*, today: dt.date) -> list[PolicyClause]:
+    """The clauses of published policies valid on ``today`` (policy and clause windows both): 2 queries."""
+    return list(
+        PolicyClause.objects.filter(policy__is_published=True)
+        .filter(_in_force("policy__", today), _in_force("", today))
+        .select_related("policy")
+        .prefetch_related(Prefetch("criteria", queryset=EligibilityCriterion.objects.order_by("id")))
+        .order_by("policy__name", "policy_id", "number")
+    )
+
+
+def park_tree() -> ParkTree:
+    """Every park's parent and display name: 1 query (a park table has tens of rows)."""
+    parents, names = {}, {}
+    for pk, parent_id, short_name, name in Park.objects.values_list("id", "parent_id", "short_name", "name"):
+        parents[pk] = parent_id
+        names[pk] = short_name or name
+    return ParkTree(parents=parents, names=names)
+
+
+def _qualifications(enterprise) -> dict | None:
+    """Kind → expiry of the enterprise's recorded qualifications (prefetched); None when none is recorded."""
+    held = {q.kind: q.expires_on for q in enterprise.qualifications.all()}
+    return held or None
+
+
+def _positive(value) -> Decimal | None:
+    # Amounts default to 0 on a new project: 0 means "not entered yet", not "zero yuan".
+    return value if value else None
+
+
+def project_facts(project: Project) -> Facts:
+    """What matching knows of a project: its own figures and stage, its enterprise's qualifications and
+    staff (or, without them, the planned headcount), its intended park (or the enterprise's)."""
+    enterprise = project.enterprise
+    if enterprise.headcount is not None:
+        headcount, headcount_label = Amount(enterprise.headcount), "员工人数"
+    else:
+        headcount, headcount_label = Amount(project.headcount_planned), "计划用工人数"
+    park_id, park_label = (project.park_id, "拟落地园区") if project.park_id else (enterprise.park_id, "所在园区")
+    return Facts(
+        industry_chain=project.industry_chain,
+        qualifications=_qualifications(enterprise),
+        total_investment=Amount(_positive(project.total_investment)),
+        fixed_asset_investment=Amount(_positive(project.fixed_asset_investment)),
+        headcount=headcount,
+        headcount_label=headcount_label,
+        rd_headcount=Amount(enterprise.rd_headcount),
+        park_id=park_id,
+        park_label=park_label,
+        stage=project.stage,
+    )
+
+
+_RANK = {stage: i for i, stage in enumerate(PIPELINE)}
+
+
+def enterprise_facts(enterprise: Enterprise, projects: list[dict]) -> Facts:
+    """What matching knows of an enterprise: its own chain, qualifications, staff and park; for amounts and
+    stage, its largest and furthest project not lost (named in the reason). An enterprise in the park is
+    at least registered (注册落地) even without a project."""
+    live = [p for p in projects if p["stage"] != Stage.LOST]
+    total = max((p for p in live if p["total_investment"]), key=lambda p: p["total_investment"], default=None)
+    fixed = max((p for p in live if p["fixed_asset_investment"]), key=lambda p: p["fixed_asset_investment"], default=None)
+    in_pipeline = [p for p in live if p["stage"] in _RANK]
+    furthest = max(in_pipeline, key=lambda p: _RANK[p["stage"]], default=None)
+    stage, stage_note = None, "尚无招商项目"
+    if furthest is not None:
+        stage, stage_note = furthest["stage"], f"项目：{furthest['name']}"
+    elif live:
+        stage, stage_note = live[0]["stage"], f"项目：{live[0]['name']}"
+    if enterprise.status == Enterprise.Status.IN_PARK and (stage is None or _RANK.get(stage, -1) < _RANK[Stage.REGISTERED]):
+        stage, stage_note = Stage.REGISTERED, "在园企业，视为已注册落地"
+    return Facts(
+        industry_chain=enterprise.industry_chain,
+        qualifications=_qualifications(enterprise),
+        total_investment=Amount(total["total_investment"], f"项目：{total['name']}") if total else Amount(None),
+        fixed_asset_investment=(
+            Amount(fixed["fixed_asset_investment"], f"项目：{fixed['name']}") if fixed else Amount(None)
+        ),
+        headcount=Amount(enterprise.headcount),
+        rd_headcount=Amount(enterprise.rd_headcount),
+        park_id=enterprise.park_id,
+        park_label="所在园区",
+        stage=stage,
+        stage_note=stage_note,
+    )
+
+
+def project_policy_matches(*, project: Project, today: dt.date | None = None) -> list[ClauseMatch]:
+    """Every clause in force, matched against the project as it is in the database now.
+
+    5 queries: the project with its enterprise, the enterprise's qualifications, clauses, criteria, parks.
+    """
+    today = today or timezone.localdate()
+    project = Project.objects.select_related("enterprise").prefetch_related("enterprise__qualifications").get(pk=project.pk)
+    return match_clauses(clauses_in_force(today=today), project_facts(project), park_tree(), today)
+
+
+def enterprise_policy_matches(*, enterprise: Enterprise, today: dt.date | None = None) -> list[ClauseMatch]:
+    """Every clause in force, matched against one enterprise (6 queries, as the batch)."""
+    return enterprises_policy_matches(enterprises=Enterprise.objects.filter(pk=enterprise.pk), today=today).get(
+        enterprise.pk, []
+    )
+
+
+def enterprises_policy_matches(
+    *, enterprises: QuerySet[Enterprise] | None = None, today: dt.date | None = None
+) -> dict[int, list[ClauseMatch]]:
+    """Match many enterprises (all of them by default) at once: enterprise id → its matches.
+
+    6 queries whatever the number of enterprises: enterprises, their qualifications, their projects'
+    figures, clauses, criteria, parks. For the nightly job and the portal (a user of several enterprises).
+    """
+    today = today or timezone.localdate()
+    enterprises = (enterprises if enterprises is not None else Enterprise.objects.all()).order_by("pk")
+    rows = list(enterprises.prefetch_related("qualifications"))
+    if not rows:
+        return {}
+    projects: dict[int, list[dict]] = {}
+    for project in (
+        Project.objects.filter(enterprise__in=enterprises.values("pk"))
+        .order_by("pk")
+        .values("enterprise_id", "name", "stage", "total_investment", "fixed_asset_investment")
+    ):
+        projects.setdefault(project["enterprise_id"], []).append(project)
+    matcher = Matcher(clauses_in_force(today=today), park_tree(), today)
+    return {enterprise.pk: matcher.match(enterprise_facts(enterprise, projects.get(enterprise.pk, []))) for enterprise in rows}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Grants (政策兑现)
+# ---------------------------------------------------------------------------------------------------
+
+
+def policy_grant_list(*, user) -> QuerySet[PolicyGrant]:
+    """Staff see every grant; an enterprise user only those of its own enterprises. Newest first, 1 query a page."""
+    grants = PolicyGrant.objects.select_related("clause__policy", "enterprise", "project").order_by("-applied_on", "-id")
+    if user.is_staff:
+        return grants
+    return grants.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
+
+
+def policy_grant_totals(
+    *, start: dt.date | None = None, end: dt.date | None = None, park: Park | None = None
+) -> list[dict]:
+    """政策兑现 per policy — for the policy report: grants and money applied, approved and disbursed; 1 query.
+
+    Each measure counts in the period by its own date: applied by 申请日期, approved (已核准 or 已拨付) by
+    核准日期, disbursed by 拨付日期. ``park`` keeps the grants of enterprises in that park. Every policy is
+    listed, with zeros where nothing matched.
+    """
+    base = Q()
+    if park is not None:
+        base &= Q(clauses__grants__enterprise__park=park)
+
+    def period(field: str) -> Q:
+        q = base
+        if start is not None:
+            q &= Q(**{f"clauses__grants__{field}__gte": start})
+        if end is not None:
+            q &= Q(**{f"clauses__grants__{field}__lte": end})
+        return q
+
+    approved = period("approved_on") & Q(
+        clauses__grants__status__in=[PolicyGrant.Status.APPROVED, PolicyGrant.Status.DISBURSED]
+    )
+    rows = (
+        Policy.objects.order_by("name", "pk")
+        .values("pk", "name", "short_name")
+        .annotate(
+            grants=Count("clauses__grants", filter=period("applied_on")),
+            applied=Sum("clauses__grants__applied_amount", filter=period("applied_on")),
+            approved=Sum("clauses__grants__approved_amount", filter=approved),
+            disbursed=Sum("clauses__grants__disbursed_amount", filter=period("disbursed_on")),
+        )
+    )
+    return [
+        {
+            "policy_id": row["pk"],
+            "policy": row["short_name"] or row["name"],
+            "grants": row["grants"],
+            "applied_total": row["applied"] or ZERO,
+            "approved_total": row["approved"] or ZERO,
+            "disbursed_total": row["disbursed"] or ZERO,
+        }
+        for row in rows
+    ]

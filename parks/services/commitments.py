@@ -1,0 +1,155 @@
+"""Landing commitments of a signed project (落地承诺): the clocks of 交地 → 开工 → 竣工 → 达产, capital arrivals
+(实际到资) and the yearly figures committed to, with their annual review (年度考核).
+
+Only a signed project (签约 and after) carries commitments. The rows are crm's (ProjectMilestone,
+CapitalArrival, AnnualCommitment); these functions are the door for the API and the admin forms.
+"""
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.errors import DomainError
+from crm.models import AnnualCommitment, CapitalArrival, Milestone, Project, ProjectMilestone, User
+
+from ..selectors.commitments import MILESTONE_ORDER, SIGNED_STAGES, Shortfall, annual_shortfalls
+
+
+def commitments_refusal(project: Project) -> str | None:
+    """Why this project may not carry commitments yet, or None."""
+    if project.stage in SIGNED_STAGES:
+        return None
+    return _("项目“%(project)s”当前“%(stage)s”，签约后才能登记落地承诺。") % {
+        "project": project, "stage": project.get_stage_display()
+    }
+
+
+def _require_signed(project: Project) -> None:
+    refusal = commitments_refusal(project)
+    if refusal:
+        raise DomainError(refusal, code=DomainError.ILLEGAL_TRANSITION)
+
+
+def milestone_order_error(planned: dict[str, dt.date]) -> str | None:
+    """交地 ≤ 开工 ≤ 竣工 ≤ 达产 over the planned dates given (kind → date); the message of the first break."""
+    dated = [(kind, planned[kind]) for kind in MILESTONE_ORDER if planned.get(kind)]
+    for (earlier, first), (later, second) in itertools.pairwise(dated):
+        if second < first:
+            return _("“%(later)s”的计划日期 %(second)s 早于“%(earlier)s”的 %(first)s。") % {
+                "later": Milestone(later).label, "second": second, "earlier": Milestone(earlier).label, "first": first,
+            }
+    return None
+
+
+@transaction.atomic
+def milestone_plan(*, project: Project, kind: str, planned_on: dt.date, actor: User) -> ProjectMilestone:
+    """Plan (or re-plan) a milestone's date; the four stay in order 交地 ≤ 开工 ≤ 竣工 ≤ 达产."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _require_signed(project)
+    if kind not in Milestone.values:
+        raise DomainError(_("未知的节点：%(kind)s") % {"kind": kind}, field="kind")
+    if planned_on is None:
+        raise DomainError(_("请填写计划日期。"), field="planned_on")
+    planned = dict(project.milestones.values_list("kind", "planned_on"))
+    planned[kind] = planned_on
+    error = milestone_order_error(planned)
+    if error:
+        raise DomainError(error, field="planned_on")
+    milestone, _created = ProjectMilestone.objects.update_or_create(
+        project=project, kind=kind, defaults={"planned_on": planned_on}
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_record_actual(*, milestone: ProjectMilestone, actual_on: dt.date, actor: User) -> ProjectMilestone:
+    """Record the day a milestone was actually reached (not in the future)."""
+    milestone = ProjectMilestone.objects.select_for_update().get(pk=milestone.pk)
+    _require_signed(milestone.project)
+    if actual_on is None or actual_on > timezone.localdate():
+        raise DomainError(_("实际日期不能为空，也不能晚于今天。"), field="actual_on")
+    milestone.actual_on = actual_on
+    milestone.save(update_fields=["actual_on", "updated_at"])
+    return milestone
+
+
+@transaction.atomic
+def capital_arrival_record(
+    *, project: Project, arrived_on: dt.date, amount: Decimal, actor: User, note: str = ""
+) -> CapitalArrival:
+    """实际到资: one arrival of capital in 万元 (positive, not in the future)."""
+    _require_signed(project)
+    if amount is None or amount <= 0:
+        raise DomainError(_("到资金额必须大于 0。"), field="amount")
+    if arrived_on is None or arrived_on > timezone.localdate():
+        raise DomainError(_("到资日期不能为空，也不能晚于今天。"), field="arrived_on")
+    return CapitalArrival.objects.create(project=project, arrived_on=arrived_on, amount=amount, note=note.strip()[:200])
+
+
+@transaction.atomic
+def annual_commitment_set(
+    *, project: Project, year: int, output_per_mu: Decimal, tax_per_mu: Decimal, headcount: int, actor: User
+) -> AnnualCommitment:
+    """The figures committed for ``year`` (亩均产值, 亩均税收 in 万元/亩, headcount); a reviewed year is final."""
+    _require_signed(project)
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("年度不正确。"), field="year")
+    if min(output_per_mu, tax_per_mu) < 0 or headcount < 0:
+        raise DomainError(_("承诺数值不能为负数。"), field="output_per_mu")
+    existing = AnnualCommitment.objects.select_for_update().filter(project=project, year=year).first()
+    if existing is not None and existing.reviewed_on is not None:
+        raise DomainError(
+            _("%(year)s 年度已于 %(day)s 考核，承诺不能再改。") % {"year": year, "day": existing.reviewed_on},
+            code=DomainError.ILLEGAL_TRANSITION,
+        )
+    commitment, _created = AnnualCommitment.objects.update_or_create(
+        project=project, year=year,
+        defaults={"output_per_mu": output_per_mu, "tax_per_mu": tax_per_mu, "headcount": headcount},
+    )
+    return commitment
+
+
+@dataclass(frozen=True)
+class AnnualReview:
+    commitment: AnnualCommitment
+    shortfalls: list[Shortfall]
+
+    @property
+    def short(self) -> bool:
+        return bool(self.shortfalls)
+
+
+@transaction.atomic
+def annual_commitment_review(
+    *,
+    commitment: AnnualCommitment,
+    actual_output_per_mu: Decimal,
+    actual_tax_per_mu: Decimal,
+    actual_headcount: int,
+    reviewed_on: dt.date,
+    actor: User,
+) -> AnnualReview:
+    """年度考核: record the year's actuals; the result flags every figure short of the commitment."""
+    commitment = AnnualCommitment.objects.select_for_update().get(pk=commitment.pk)
+    _require_signed(commitment.project)
+    if min(actual_output_per_mu, actual_tax_per_mu) < 0 or actual_headcount < 0:
+        raise DomainError(_("实际数值不能为负数。"), field="actual_output_per_mu")
+    if reviewed_on is None or reviewed_on > timezone.localdate():
+        raise DomainError(_("考核日期不能为空，也不能晚于今天。"), field="reviewed_on")
+    if reviewed_on < dt.date(commitment.year, 1, 1):
+        raise DomainError(
+            _("考核日期不能早于 %(year)s 年度开始。") % {"year": commitment.year}, field="reviewed_on"
+        )
+    commitment.actual_output_per_mu = actual_output_per_mu
+    commitment.actual_tax_per_mu = actual_tax_per_mu
+    commitment.actual_headcount = actual_headcount
+    commitment.reviewed_on = reviewed_on
+    commitment.save(update_fields=[
+        "actual_output_per_mu", "actual_tax_per_mu", "actual_headcount", "reviewed_on", "updated_at",
+    ])
+    return AnnualReview(commitment=commitment, shortfalls=annual_shortfalls(commitment))

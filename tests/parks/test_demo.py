@@ -1,0 +1,87 @@
+"""The demo science city (``load_demo``): the 紫金十条 matched against its enterprises, parcels on the map,
+and the policy money per policy. The demo is loaded once for this module and rolled back after it."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from crm.models import Enterprise
+from parks.models import LandParcel, ParcelStatus, Policy
+from parks.selectors.parcels import parcel_map_features
+from parks.selectors.policies import enterprise_policy_matches, enterprises_policy_matches, policy_grant_totals
+from parks.validators import validate_polygon
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "x-demo-pass-123"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", password=PASSWORD, stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def _verdicts(short_name: str) -> dict[int, str]:
+    enterprise = Enterprise.objects.get(short_name=short_name)
+    return {m.clause.number: m.verdict for m in enterprise_policy_matches(enterprise=enterprise)}
+
+
+def test_kecong_a_robotics_little_giant_may_apply_for_the_investment_talent_and_little_giant_clauses(world):
+    verdicts = _verdicts("科聪控制")
+
+    assert sorted(n for n, v in verdicts.items() if v == "eligible") == [4, 7, 8]
+    assert sorted(n for n, v in verdicts.items() if v == "not_eligible") == [1, 2, 3, 5, 6, 9, 10]
+
+
+def test_xihu_sunshine_in_new_materials_may_apply_for_the_talent_subsidy_only(world):
+    enterprise = Enterprise.objects.get(short_name="西湖阳光")
+    matches = enterprise_policy_matches(enterprise=enterprise)
+
+    eligible = [m for m in matches if m.verdict == "eligible"]
+    assert [(m.clause.number, m.summary) for m in eligible] == [
+        (7, "员工人数 85 人 ≥ 要求 20 人；所在园区“西湖大学转化基地”属于“紫金港科技城”"),
+    ]
+    fixed_asset = next(m for m in matches if m.clause.number == 4)
+    assert fixed_asset.verdict == "not_eligible"
+    assert fixed_asset.summary == "固定资产投资 4,500 万元 < 要求 10,000 万元（项目：西湖阳光研发总部及中试平台项目）"
+
+
+def test_an_enterprise_without_recorded_qualifications_is_unknown_on_the_qualification_clauses(world):
+    verdicts = _verdicts("云谷智算")
+
+    assert {n: verdicts[n] for n in (6, 8, 9)} == {6: "unknown", 8: "unknown", 9: "unknown"}
+    assert sorted(n for n, v in verdicts.items() if v == "eligible") == [4, 7]
+
+
+def test_every_demo_enterprise_is_matched_against_the_ten_clauses_at_once(world):
+    matches = enterprises_policy_matches()
+
+    assert len(matches) == Enterprise.objects.count()
+    assert {len(found) for found in matches.values()} == {Policy.objects.get().clauses.count()} == {10}
+    assert any(m.verdict == "eligible" for found in matches.values() for m in found)
+
+
+def test_every_demo_parcel_has_an_outline_around_the_science_city(world):
+    features = parcel_map_features()["features"]
+
+    assert len(features) == LandParcel.objects.count() == 14
+    for feature in features:
+        validate_polygon(feature["geometry"])
+        for lng, lat in feature["geometry"]["coordinates"][0]:
+            assert 120.05 < lng < 120.11 and 30.28 < lat < 30.32
+    assert {f["properties"]["status"] for f in features} == set(ParcelStatus.values)
+
+
+def test_policy_money_per_policy_adds_up_the_demo_grants(world):
+    """The eight demo grants: approved counts 已核准 and 已拨付 (not the refused or pending ones)."""
+    (row,) = policy_grant_totals()
+
+    assert row == {
+        "policy_id": Policy.objects.get().pk, "policy": "信创“紫金十条”", "grants": 8,
+        "applied_total": Decimal("8010.82"), "approved_total": Decimal("7490.82"), "disbursed_total": Decimal("6350.00"),
+    }

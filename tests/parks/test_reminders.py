@@ -1,0 +1,153 @@
+"""The parks' reminder rules, run by the reminder sweep of crm: 60 days before rent-free ends, before a
+landing milestone's planned date, and the day after one is missed — each sent once.
+
+Until crm registers them (ReminderRule codes, EVALUATORS), the tests plug the rules into the sweep the
+way the registration will: their rows in ReminderRule and their functions in EVALUATORS.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Group
+
+from crm.models import Milestone, ProjectMilestone, ReminderRule, Stage
+from crm.services import reminders
+from crm.services.projects import project_change_stage
+from parks.models import Space
+from parks.reminders import (
+    MILESTONE_DUE_SOON,
+    MILESTONE_MISSED,
+    PARKS_DEFAULT_RULES,
+    PARKS_EVALUATORS,
+    SPACE_RENT_FREE_ENDING,
+)
+from tests.factories import EnterpriseFactory, SpaceFactory, enterprise_user, manager, project_at, service_officer
+
+pytestmark = pytest.mark.django_db
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=SH)
+
+
+@pytest.fixture
+def parks_rules(monkeypatch):
+    """The three rules with their default thresholds and groups, in the sweep."""
+    monkeypatch.setattr(reminders, "EVALUATORS", {**reminders.EVALUATORS, **PARKS_EVALUATORS})
+    ReminderRule.objects.update(enabled=False)  # crm's own rules are tested in tests/reminders
+    rules = {}
+    for code, defaults in PARKS_DEFAULT_RULES.items():
+        values = {k: v for k, v in defaults.items() if k != "groups"}
+        rule = ReminderRule.objects.create(code=code, send_webhook=False, **values)
+        rule.recipient_groups.set(Group.objects.filter(name__in=defaults["groups"]))
+        rules[code] = rule
+    return rules
+
+
+def sweep(now, *, last=None):
+    """One sweep at ``now``; the previous one ran at ``last`` (five minutes before by default)."""
+    ReminderRule.objects.update(last_swept_at=last or now - dt.timedelta(minutes=5))
+    return reminders.reminders_sweep(now=now, deliver=lambda pk: None)
+
+
+def rows(result) -> set[tuple[str, str, str]]:
+    return {(n.key, n.recipient.username, n.channel) for n in result.created}
+
+
+# ---- 60 days before rent-free ends -------------------------------------------------------------------
+
+
+@pytest.fixture
+def kecong_unit(db):
+    kecong = EnterpriseFactory(short_name="科聪控制")
+    enterprise_user(kecong, username="yang", email="yang@kecong.example.cn")
+    return SpaceFactory(building="西科园 3 号厂房", unit="智造中心（1—2 层）", status=Space.Status.OCCUPIED,
+                        occupant=kecong, lease_start=dt.date(2024, 3, 1), rent_free_months=36)
+
+
+def test_the_occupant_and_the_service_desk_are_told_60_days_before_rent_free_ends(parks_rules, kecong_unit):
+    service_officer(username="desk")
+    key = f"space:{kecong_unit.pk}:rent_free_end:2027-03-01"
+
+    assert sweep(at(2026, 12, 30, 23, 55)).created == []
+    result = sweep(at(2026, 12, 31, 0, 5))
+
+    assert rows(result) == {(key, "yang", "in_app"), (key, "yang", "email"), (key, "desk", "in_app")}
+    assert result.created[0].subject == f"{kecong_unit.park} 西科园 3 号厂房 智造中心（1—2 层） 的免租期将于 2027-03-01 届满（还有 60 天）：科聪控制"
+    assert sweep(at(2026, 12, 31, 9, 0), last=at(2026, 12, 30, 0, 0)).created == []  # sent once
+
+
+def test_a_sweep_after_an_outage_still_sends_the_rent_free_reminder_once(parks_rules, kecong_unit):
+    result = sweep(at(2027, 1, 2, 9, 0), last=at(2026, 12, 29, 9, 0))
+
+    assert {n.key for n in result.created} == {f"space:{kecong_unit.pk}:rent_free_end:2027-03-01"}
+
+
+def test_an_admin_can_move_the_rent_free_reminder_to_90_days(parks_rules, kecong_unit):
+    ReminderRule.objects.filter(code=SPACE_RENT_FREE_ENDING).update(days=90)
+
+    assert {n.key for n in sweep(at(2026, 12, 1, 0, 5)).created} == {f"space:{kecong_unit.pk}:rent_free_end:2027-03-01"}
+
+
+# ---- landing milestones ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def signed_project(db):
+    return project_at(Stage.SIGNED, name="羲和光电显示模组产线项目", owner=None)
+
+
+def _milestone(project, planned, kind=Milestone.CONSTRUCTION_START, actual=None):
+    return ProjectMilestone.objects.create(project=project, kind=kind, planned_on=planned, actual_on=actual)
+
+
+def test_the_owner_is_reminded_once_when_a_milestone_is_due_within_30_days(parks_rules, signed_project):
+    milestone = _milestone(signed_project, dt.date(2027, 1, 30))
+    key = f"milestone:{milestone.pk}:due_soon:2027-01-30"
+    owner = signed_project.owner.username
+
+    assert sweep(at(2026, 12, 30, 9, 0)).created == []
+    result = sweep(at(2026, 12, 31, 9, 0))
+
+    assert rows(result) == {(key, owner, "in_app")}
+    assert result.created[0].subject == "项目“羲和光电显示模组产线项目”开工计划于 2027-01-30 完成（还有 30 天）"
+    assert sweep(at(2027, 1, 5, 9, 0)).created == []
+
+
+def test_a_milestone_planned_at_short_notice_is_reminded_at_the_next_sweep(parks_rules, signed_project):
+    milestone = _milestone(signed_project, dt.date(2027, 1, 8))
+
+    assert {n.key for n in sweep(at(2027, 1, 1, 10, 0)).created} == {f"milestone:{milestone.pk}:due_soon:2027-01-08"}
+
+
+def test_a_re_planned_milestone_is_reminded_again_for_its_new_date(parks_rules, signed_project):
+    milestone = _milestone(signed_project, dt.date(2027, 1, 20))
+    sweep(at(2027, 1, 1, 10, 0))
+    ProjectMilestone.objects.filter(pk=milestone.pk).update(planned_on=dt.date(2027, 1, 25))
+
+    assert {n.key for n in sweep(at(2027, 1, 2, 10, 0)).created} == {f"milestone:{milestone.pk}:due_soon:2027-01-25"}
+
+
+def test_a_missed_milestone_goes_to_the_owner_and_leadership_the_morning_after(parks_rules, signed_project):
+    manager(username="leader")
+    milestone = _milestone(signed_project, dt.date(2026, 12, 31), kind=Milestone.LAND_DELIVERY)
+    _milestone(signed_project, dt.date(2026, 12, 31), kind=Milestone.CONSTRUCTION_START, actual=dt.date(2026, 12, 30))
+    key = f"milestone:{milestone.pk}:missed:2026-12-31"
+    ReminderRule.objects.filter(code=MILESTONE_DUE_SOON).update(enabled=False)
+
+    assert sweep(at(2026, 12, 31, 23, 55)).created == []
+    result = sweep(at(2027, 1, 1, 0, 5))
+
+    assert rows(result) == {(key, signed_project.owner.username, "in_app"), (key, "leader", "in_app")}
+    assert result.created[0].subject == "【逾期】项目“羲和光电显示模组产线项目”交地计划 2026-12-31，至今未完成"
+    assert sweep(at(2027, 1, 2, 0, 5)).created == []
+
+
+def test_a_lost_project_has_no_milestone_reminders(parks_rules, signed_project):
+    _milestone(signed_project, dt.date(2026, 12, 31))
+    project_change_stage(project=signed_project, to=Stage.LOST, actor=signed_project.owner, note="企业放弃")
+
+    assert sweep(at(2027, 1, 1, 0, 5)).created == []
+    assert ReminderRule.objects.filter(code=MILESTONE_MISSED).exists()
