@@ -45,7 +45,8 @@ def _ensure_role_groups():
 def demo_world(db):
     _ensure_role_groups()
     call_command("load_demo", "--password", PASSWORD, verbosity=0, stdout=io.StringIO())
-    YearlyTarget.objects.create(year=2024, metric="landed_key_projects", target=Decimal("32"), note="演示目标")
+    # load_demo sets the 2024 target of 32 landed projects of ≥ 1 亿 (the article's figure).
+    assert YearlyTarget.objects.get(year=2024, metric="landed_key_projects").target == Decimal("32")
 
 
 def _log_in_as_manager(page, base):
