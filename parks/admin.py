@@ -14,9 +14,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from crm.admin.common import money_wan
+from crm.admin.common import NoRevertHistoryAdmin, money_wan
 from crm.errors import DomainError
 
 from .forms import EligibilityCriterionForm, GrantDecisionForm, GrantRecordForm, ParcelMoveForm
@@ -33,18 +32,6 @@ from .services.parcels import allowed_parcel_moves, parcel_change_status, parcel
 
 def _messages_from(request, error: DomainError) -> None:
     messages.error(request, error.message)
-
-
-class NoRevertHistoryAdmin(SimpleHistoryAdmin):
-    """History to read, never to revert: a revert would save an old status past the services."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ChildParkInline(admin.TabularInline):

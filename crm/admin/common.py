@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
+from simple_history.admin import SimpleHistoryAdmin
 
 from crm.errors import DomainError
 from crm.models import KEY_PROJECT_THRESHOLD, MAJOR_PROJECT_THRESHOLD
@@ -85,3 +87,14 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     def get_readonly_fields(self, request, obj=None):
         return self.fields or [f.name for f in self.model._meta.fields if f.name not in ("id",)]
 
+
+class NoRevertHistoryAdmin(SimpleHistoryAdmin):
+    """History to read, never to revert: a revert would save an old status past the services."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
 from import_export.results import RowResult
-from simple_history.admin import SimpleHistoryAdmin
 
 from crm.errors import DomainError
 from crm.models import (
@@ -54,7 +53,15 @@ from .commitments import (
     ProjectParksPanelsMixin,
     with_milestone_dates,
 )
-from .common import ReadOnlyAdminMixin, ReadOnlyInline, collision_texts, money_wan, priority_badge, warn_collisions
+from .common import (
+    NoRevertHistoryAdmin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    collision_texts,
+    money_wan,
+    priority_badge,
+    warn_collisions,
+)
 from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
 from .resources import ProjectExportResource, ProjectImportResource
 
@@ -167,7 +174,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixin, SimpleHistoryAdmin):
+class ProjectAdmin(ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixin, NoRevertHistoryAdmin):
     list_display = (
         "name", "enterprise", "stage", "investment", "priority", "owner", "next_follow_up", "days_since_follow_up",
         "commitments",

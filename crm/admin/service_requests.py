@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from crm.errors import DomainError
 from crm.models import (
@@ -39,7 +38,7 @@ from crm.services.service_requests import (
     service_request_transition,
 )
 
-from .common import ReadOnlyAdminMixin, ReadOnlyInline, run_each
+from .common import NoRevertHistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline, run_each
 from .forms import RequestAssignForm, RequestTransitionForm
 
 
@@ -149,7 +148,7 @@ def _transition_action(name):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(SimpleHistoryAdmin):
+class ServiceRequestAdmin(NoRevertHistoryAdmin):
     list_display = ("title", "status", "time_left", "due", "category", "enterprise", "assignee", "submitted")
     list_select_related = ("enterprise", "category", "assignee")
     list_filter = ("status", "category", ("assignee", admin.RelatedOnlyFieldListFilter))

@@ -633,3 +633,20 @@ def test_managers_can_look_but_not_change_projects(client):
     response = client.get(reverse("admin:crm_project_change", args=[project.pk]))
     assert response.status_code == 200
     assert "stage_form" not in response.context
+
+
+def test_reverting_a_project_from_its_history_is_refused_and_changes_nothing(client, admin_user):
+    """A revert would save an old stage past project_change_stage, leaving no stage-history row."""
+    from crm.models import Stage
+    from crm.services.projects import project_change_stage
+
+    project = ProjectFactory()
+    first_version = project.history.earliest("history_date")
+    project_change_stage(project=project, to=Stage.CONTACTED, actor=project.owner)
+    client.force_login(admin_user)
+
+    response = client.post(f"/admin/crm/project/{project.pk}/history/{first_version.history_id}/", {"name": project.name})
+
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert (project.stage, project.stage_changes.count()) == (Stage.CONTACTED, 2)
