@@ -40,16 +40,8 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 Code = ReminderRule.Code
 
 # The thresholds each rule uses; the form shows only these.
-THRESHOLD_FIELDS = {
-    Code.REQUEST_UNASSIGNED: ("hours",),
-    Code.REQUEST_SLA: ("percents",),
-    Code.REQUEST_DUE: ("hours",),
-    Code.REQUEST_OVERDUE: ("hours",),
-    Code.REQUEST_OVERDUE_LEADERSHIP: ("hours",),
-    Code.APPROVAL_DUE_SOON: ("hours",),
-    Code.PROJECT_STALE: ("days", "key_project_days"),
-    Code.PIPELINE_DIGEST: ("weekday", "send_at"),
-}
+# The threshold fields each rule shows: the ones its model requires.
+THRESHOLD_FIELDS = ReminderRule.REQUIRED
 
 
 @admin.register(ReminderRule)

@@ -140,13 +140,6 @@ class StageChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class MilestoneInline(admin.TabularInline):
-    model = ProjectMilestone
-    fields = ("kind", "planned_on", "actual_on")
-    extra = 0
-    classes = ["collapse"]
-
-
 class CapitalArrivalInline(admin.TabularInline):
     model = CapitalArrival
     fields = ("arrived_on", "amount", "note")

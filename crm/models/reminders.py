@@ -34,6 +34,9 @@ class ReminderRule(models.Model):
         REQUEST_SUBMITTED = "request_submitted", _("新诉求提交（即时）")
         MESSAGE_POSTED = "message_posted", _("新留言（即时）")
         STATUS_CHANGED = "status_changed", _("诉求状态变更（即时）")
+        SPACE_RENT_FREE_ENDING = "space_rent_free_ending", _("载体免租期即将届满")
+        MILESTONE_DUE_SOON = "milestone_due_soon", _("落地节点即将到期")
+        MILESTONE_MISSED = "milestone_missed", _("落地节点逾期")
 
     class Weekday(models.IntegerChoices):
         MONDAY = 1, _("周一")
@@ -61,7 +64,12 @@ class ReminderRule(models.Model):
         blank=True,
         help_text=_("办理时限已用去的百分比，逗号分隔，如 50,80。工作日时限按工作日计。"),
     )
-    days = models.PositiveIntegerField(_("天数"), null=True, blank=True, help_text=_("项目久未跟进：一般项目几天未跟进。"))
+    days = models.PositiveIntegerField(
+        _("天数"),
+        null=True,
+        blank=True,
+        help_text=_("项目久未跟进：一般项目几天未跟进；免租期届满：届满前几天提醒；落地节点即将到期：计划日期前几天提醒。"),
+    )
     key_project_days = models.PositiveIntegerField(
         _("重点项目天数"), null=True, blank=True, help_text=_("项目久未跟进：重点项目（总投资≥1亿元）几天未跟进。")
     )
@@ -108,6 +116,8 @@ class ReminderRule(models.Model):
         Code.APPROVAL_DUE_SOON: ("hours",),
         Code.PROJECT_STALE: ("days", "key_project_days"),
         Code.PIPELINE_DIGEST: ("weekday", "send_at"),
+        Code.SPACE_RENT_FREE_ENDING: ("days",),
+        Code.MILESTONE_DUE_SOON: ("days",),
     }
 
     def clean(self):

@@ -25,6 +25,10 @@ project without follow-up   followed_up_on (or created_at when  crm_project_foll
                             never followed up) + days ∈ window  crm_project_never_followed_idx
 next follow-up date         next_follow_up_on ∈ window          crm_project_next_follow_idx
 weekly digest               Monday 08:30 ∈ (lower, now]         — (one row, key per ISO week)
+rent-free ends in *d* days  lease start + free months − d ∈     parks_space_rent_free_idx (lease_start)
+                            (lower, today]
+milestone due within *d*    planned_on ∈ [today, today + d]     crm_milestone_open_idx
+milestone missed            planned_on ∈ [lower, today)         crm_milestone_open_idx
 ==========================  ==================================  ===========================================
 
 "SLA *p* % elapsed" means: the time left until ``due_at`` is at most (100 − *p*) % of the category's
@@ -69,6 +73,7 @@ from crm.services.notifications import (
     staff_link,
 )
 from crm.services.sla import WorkingCalendar
+from parks.reminders import PARKS_DEFAULT_RULES, PARKS_EVALUATORS
 
 logger = logging.getLogger(__name__)
 
@@ -469,6 +474,7 @@ EVALUATORS = {
     Code.PROJECT_STALE: _project_stale,
     Code.PROJECT_FOLLOW_UP_DUE: _project_follow_up_due,
     Code.PIPELINE_DIGEST: _pipeline_digest,
+    **PARKS_EVALUATORS,  # rent-free ending, landing milestones due / missed (parks/reminders.py)
 }
 
 
@@ -592,6 +598,7 @@ DEFAULT_RULES = {
     Code.REQUEST_SUBMITTED: {"notify_responsible": False, "groups": [SERVICE_DESK]},
     Code.MESSAGE_POSTED: {"notify_responsible": True, "groups": [SERVICE_DESK]},
     Code.STATUS_CHANGED: {"notify_responsible": True, "groups": [], "send_webhook": False},
+    **PARKS_DEFAULT_RULES,
 }
 
 SWEEP_TASK = "crm.reminders_sweep"

@@ -1,15 +1,14 @@
 """The parks' reminder rules, run by the reminder sweep of crm: 60 days before rent-free ends, before a
 landing milestone's planned date, and the day after one is missed — each sent once.
 
-Until crm registers them (ReminderRule codes, EVALUATORS), the tests plug the rules into the sweep the
-way the registration will: their rows in ReminderRule and their functions in EVALUATORS.
+The rules are registered by crm (ReminderRule codes, migration crm.0006): these tests use the rows the
+migration made, with their default thresholds and groups.
 """
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group
 
 from crm.models import Milestone, ProjectMilestone, ReminderRule, Stage
 from crm.services import reminders
@@ -33,17 +32,21 @@ def at(*args) -> dt.datetime:
 
 
 @pytest.fixture
-def parks_rules(monkeypatch):
-    """The three rules with their default thresholds and groups, in the sweep."""
-    monkeypatch.setattr(reminders, "EVALUATORS", {**reminders.EVALUATORS, **PARKS_EVALUATORS})
-    ReminderRule.objects.update(enabled=False)  # crm's own rules are tested in tests/reminders
-    rules = {}
-    for code, defaults in PARKS_DEFAULT_RULES.items():
-        values = {k: v for k, v in defaults.items() if k != "groups"}
-        rule = ReminderRule.objects.create(code=code, send_webhook=False, **values)
-        rule.recipient_groups.set(Group.objects.filter(name__in=defaults["groups"]))
-        rules[code] = rule
-    return rules
+def parks_rules(db):
+    """The three rules as the migration made them; crm's own rules are tested in tests/reminders."""
+    ReminderRule.objects.exclude(code__in=PARKS_EVALUATORS).update(enabled=False)
+    ReminderRule.objects.update(send_webhook=False)
+    return {rule.code: rule for rule in ReminderRule.objects.filter(code__in=PARKS_EVALUATORS)}
+
+
+def test_the_migration_registers_the_three_rules_with_their_defaults(parks_rules):
+    assert {code: (rule.enabled, rule.days, rule.notify_responsible, sorted(g.name for g in rule.recipient_groups.all()))
+            for code, rule in parks_rules.items()} == {
+        SPACE_RENT_FREE_ENDING: (True, 60, True, ["service_officer"]),
+        MILESTONE_DUE_SOON: (True, 30, True, []),
+        MILESTONE_MISSED: (True, None, True, ["manager"]),
+    }
+    assert [code for code in reminders.EVALUATORS if code in PARKS_EVALUATORS] == list(PARKS_DEFAULT_RULES)
 
 
 def sweep(now, *, last=None):

@@ -54,6 +54,24 @@ def test_a_rule_without_its_threshold_is_refused_and_left_unchanged(client, lead
     assert rule.percents == "50,80"
 
 
+def test_a_manager_moves_the_rent_free_reminder_to_90_days_but_cannot_leave_it_blank(client, leader):
+    client.force_login(leader)
+    rule = ReminderRule.objects.get(code="space_rent_free_ending")
+    url = f"/admin/crm/reminderrule/{rule.pk}/change/"
+    form = {"enabled": "on", "notify_responsible": "on", "send_email": "on"}
+
+    page = client.get(url)
+    assert "载体免租期即将届满" in page.content.decode()
+    assert list(page.context["adminform"].form.fields) == [
+        "enabled", "days", "notify_responsible", "recipient_groups", "send_email", "send_webhook"
+    ]
+    refused = client.post(url, {**form, "days": ""})
+    assert refused.context["adminform"].form.errors == {"days": ["此规则必须填写。"]}
+    assert client.post(url, {**form, "days": "90"}).status_code == 302
+    rule.refresh_from_db()
+    assert rule.days == 90
+
+
 def test_rules_cannot_be_added_or_deleted(client, leader, admin_user):
     client.force_login(admin_user)
 

@@ -77,9 +77,10 @@ def test_a_quiet_sweep_costs_the_same_few_queries_however_many_requests_are_open
 
     # If this changes, explain why in the commit: 1 rules, 2 their groups, 3 unassigned, 4 categories,
     # 5–6 SLA 50 % and 80 %, 7 due, 8 overdue, 9 leadership, 10 approval soon, 11 approval overdue,
-    # 12 savepoint, 13 last_swept_at, 14 unsent retry scan, 15 release. The project rules ask nothing
-    # until the window crosses a midnight (their thresholds are dates).
-    with django_assert_num_queries(15):
+    # 12 landing milestones due within 30 days (a milestone planned at short notice is found by the next
+    # sweep), 13 savepoint, 14 last_swept_at, 15 unsent retry scan, 16 release. The project, rent-free and
+    # missed-milestone rules ask nothing until the window crosses a midnight (their thresholds are dates).
+    with django_assert_num_queries(16):
         result = reminders_sweep(now=T + dt.timedelta(hours=8, minutes=5))
     assert result.created == []
 
@@ -94,11 +95,12 @@ def test_a_busy_sweep_adds_a_fixed_number_of_queries_not_one_per_reminder(people
         follow_up_create(project=project, officer=li, occurred_on=dt.date(2026, 10, 18 + day), note="电话沟通。")
     ContentType.objects.get_for_models(ServiceRequest, Project)  # cached for the process, as in a worker
 
-    # If this changes, explain why in the commit: the 11 rule queries above, plus 12 stale projects and
-    # 13 follow-up dates (the window crosses midnight), 14 keys already sent, 15 robots, 16 savepoint,
-    # 17 insert, 18 read back by batch, 19 last_swept_at, 20 unsent retry scan, 21 release. No group
+    # If this changes, explain why in the commit: the 12 rule queries above, plus 13 stale projects,
+    # 14 follow-up dates, 15 rent-free periods (the distinct lengths; none here, so no range scan) and
+    # 16 missed milestones (the window crosses midnight), 17 keys already sent, 18 robots, 19 savepoint,
+    # 20 insert, 21 read back by batch, 22 last_swept_at, 23 unsent retry scan, 24 release. No group
     # query: the 50 % and stale rules go to the responsible person only.
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(24):
         result = reminders_sweep(now=T + dt.timedelta(hours=12), deliver=lambda pk: None)
     assert len(result.created) == 6 * 2 + 3 * 2  # six 50 % reminders and three stale projects, in-app + e-mail
 
