@@ -40,6 +40,6 @@ def land_map(request):
         "legend": legend,
         "parks": parks,
         "park": park,
-        "tile_url": getattr(settings, "PARKS_MAP_TILE_URL", ""),
+        "tile_url": settings.PARKS_MAP_TILE_URL,
     }
     return render(request, "parks/land_map.html", context)

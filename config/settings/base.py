@@ -174,6 +174,10 @@ REMINDERS_CATCH_UP_HOURS = env.int("REMINDERS_CATCH_UP_HOURS", default=7 * 24)  
 REMINDERS_EMAIL_TIMEOUT = env.int("REMINDERS_EMAIL_TIMEOUT", default=10)
 REMINDERS_WEBHOOK_TIMEOUT = env.int("REMINDERS_WEBHOOK_TIMEOUT", default=5)
 
+# The land map (/land/): a plain background by default — no online tile server. An intranet tile server
+# may be named with a template such as http://tiles.park.intranet/{z}/{x}/{y}.png (checked by parks.E001).
+PARKS_MAP_TILE_URL = env("DJANGO_PARKS_MAP_TILE_URL", default="")
+
 REST_FRAMEWORK = {
     # Token first: an anonymous client is told 401 with "WWW-Authenticate: Token" (not a bare 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -93,3 +93,14 @@ def test_leaflet_is_vendored_with_its_licence():
     vendor = Path(__file__).resolve().parents[2] / "static" / "vendor" / "leaflet"
     assert (vendor / "leaflet.js").read_text().startswith("/* @preserve\n * Leaflet 1.9.4")
     assert {"leaflet.css", "LICENSE", "images"} <= {p.name for p in vendor.iterdir()}
+
+
+def test_a_tile_url_that_is_not_a_template_is_reported_by_the_system_check(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.PARKS_MAP_TILE_URL = "tiles.zjg.intranet/map.png"
+    with pytest.raises(SystemCheckError, match=r"parks\.E001"):
+        call_command("check")
+    settings.PARKS_MAP_TILE_URL = "https://tiles.zjg.intranet/{z}/{x}/{y}.png"
+    call_command("check")
