@@ -8,7 +8,7 @@ enterprise at once in six queries, for a nightly job.
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from crm.models import PIPELINE, Enterprise, Project, Stage
@@ -181,49 +181,3 @@ def policy_grant_list(*, user) -> QuerySet[PolicyGrant]:
         return grants
     return grants.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
 
-
-def policy_grant_totals(
-    *, start: dt.date | None = None, end: dt.date | None = None, park: Park | None = None
-) -> list[dict]:
-    """政策兑现 per policy — for the policy report: grants and money applied, approved and disbursed; 1 query.
-
-    Each measure counts in the period by its own date: applied by 申请日期, approved (已核准 or 已拨付) by
-    核准日期, disbursed by 拨付日期. ``park`` keeps the grants of enterprises in that park. Every policy is
-    listed, with zeros where nothing matched.
-    """
-    base = Q()
-    if park is not None:
-        base &= Q(clauses__grants__enterprise__park=park)
-
-    def period(field: str) -> Q:
-        q = base
-        if start is not None:
-            q &= Q(**{f"clauses__grants__{field}__gte": start})
-        if end is not None:
-            q &= Q(**{f"clauses__grants__{field}__lte": end})
-        return q
-
-    approved = period("approved_on") & Q(
-        clauses__grants__status__in=[PolicyGrant.Status.APPROVED, PolicyGrant.Status.DISBURSED]
-    )
-    rows = (
-        Policy.objects.order_by("name", "pk")
-        .values("pk", "name", "short_name")
-        .annotate(
-            grants=Count("clauses__grants", filter=period("applied_on")),
-            applied=Sum("clauses__grants__applied_amount", filter=period("applied_on")),
-            approved=Sum("clauses__grants__approved_amount", filter=approved),
-            disbursed=Sum("clauses__grants__disbursed_amount", filter=period("disbursed_on")),
-        )
-    )
-    return [
-        {
-            "policy_id": row["pk"],
-            "policy": row["short_name"] or row["name"],
-            "grants": row["grants"],
-            "applied_total": row["applied"] or ZERO,
-            "approved_total": row["approved"] or ZERO,
-            "disbursed_total": row["disbursed"] or ZERO,
-        }
-        for row in rows
-    ]

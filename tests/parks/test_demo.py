@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from crm.models import Enterprise
+from crm.selectors.reports import ReportFilters, policy_report
 from parks.models import LandParcel, ParcelStatus, Policy
 from parks.selectors.parcels import parcel_map_features
-from parks.selectors.policies import enterprise_policy_matches, enterprises_policy_matches, policy_grant_totals
+from parks.selectors.policies import enterprise_policy_matches, enterprises_policy_matches
 from parks.validators import validate_polygon
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +80,10 @@ def test_every_demo_parcel_has_an_outline_around_the_science_city(world):
 
 def test_policy_money_per_policy_adds_up_the_demo_grants(world):
     """The eight demo grants: approved counts 已核准 and 已拨付 (not the refused or pending ones)."""
-    (row,) = policy_grant_totals()
+    (row,) = policy_report(filters=ReportFilters())["policies"]
 
-    assert row == {
-        "policy_id": Policy.objects.get().pk, "policy": "信创“紫金十条”", "grants": 8,
+    assert {k: row[k] for k in ("policy_id", "policy", "clauses", "grants", "applied_total", "approved_total",
+                                "disbursed_total")} == {
+        "policy_id": Policy.objects.get().pk, "policy": "信创“紫金十条”", "clauses": 10, "grants": 8,
         "applied_total": Decimal("8010.82"), "approved_total": Decimal("7490.82"), "disbursed_total": Decimal("6350.00"),
     }

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from crm.errors import DomainError
+from crm.selectors.reports import ReportFilters, policy_report
 from parks.models import PolicyGrant
-from parks.selectors.policies import policy_grant_totals
 from parks.services.grants import (
     policy_grant_approve,
     policy_grant_disburse,
@@ -173,7 +173,7 @@ def test_dates_in_the_future_are_refused(grant, zhou):
     assert (refused.value.message, _row(grant)) == ("核准日期不能晚于今天。", before)
 
 
-# ---- totals per policy (for the policy report) ------------------------------------------------------
+# ---- totals per policy, in the policy report ------------------------------------------------------
 
 
 def test_totals_per_policy_count_each_measure_by_its_own_date_in_one_query(clause, zhou, django_assert_num_queries):
@@ -188,13 +188,14 @@ def test_totals_per_policy_count_each_measure_by_its_own_date_in_one_query(claus
     policy_grant_reject(grant=b, reason="不符合条件", actor=zhou)
 
     with django_assert_num_queries(1):
-        rows = policy_grant_totals(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+        report = policy_report(filters=ReportFilters(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)))
 
-    assert rows == [
-        {"policy_id": other_policy.pk, "policy": "人才新政", "grants": 0, "applied_total": Decimal("0"),
-         "approved_total": Decimal("0"), "disbursed_total": Decimal("0")},
-        {"policy_id": clause.policy_id, "policy": "紫金十条", "grants": 1, "applied_total": Decimal("300"),
-         "approved_total": Decimal("1500"), "disbursed_total": Decimal("750")},
+    keys = ("policy", "grants", "applied_total", "approved_total", "disbursed_total", "disbursement_rate")
+    assert sorted(({k: row[k] for k in keys} for row in report["policies"]), key=lambda r: r["policy"]) == [
+        {"policy": "人才新政", "grants": 0, "applied_total": Decimal("0"), "approved_total": Decimal("0"),
+         "disbursed_total": Decimal("0"), "disbursement_rate": None},
+        {"policy": "紫金十条", "grants": 1, "applied_total": Decimal("300"), "approved_total": Decimal("1500"),
+         "disbursed_total": Decimal("750"), "disbursement_rate": Decimal("50.0")},
     ]
 
 
