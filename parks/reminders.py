@@ -12,28 +12,35 @@ space_rent_free_ending  ``days`` (60) before a space's rent-free period ends    
 milestone_due_soon      once a landing milestone (交地/开工/竣工/达产) not done     the project's owner; groups
                         is due within ``days`` (30)
 milestone_missed        the day after a milestone's planned date, not done     the owner; groups (领导)
+policy_eligible         once a day at ``send_at`` (07:30): an enterprise is    the enterprise's users
+                        eligible for a clause in force it had not been told
+                        of, and has no grant of
 ======================  =====================================================  ==============================
 
-Wiring (crm's side): add the three codes to ``ReminderRule.Code`` (and ``days`` to ``REQUIRED`` for the
-first two), merge :data:`PARKS_EVALUATORS` into ``EVALUATORS`` and :data:`PARKS_DEFAULT_RULES` into
-``DEFAULT_RULES``, and a crm migration that runs ``reminders_setup``. ``Due`` is imported inside the
-functions so that ``crm.services.reminders`` may import this module at its top.
+crm registers them: the codes are ``ReminderRule.Code`` values, :data:`PARKS_EVALUATORS` is merged
+into its ``EVALUATORS`` and :data:`PARKS_DEFAULT_RULES` into ``DEFAULT_RULES`` (rows made by migration
+crm.0006). ``Due`` is imported inside the functions so that ``crm.services.reminders`` may import this
+module at its top.
 """
 
 import datetime as dt
 
-from django.db.models import prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
-from crm.models import Milestone, ProjectMilestone, Stage
-from crm.services.notifications import staff_link
+from crm.models import Enterprise, Milestone, ProjectMilestone, Stage, User
+from crm.services.notifications import site_link, staff_link
 
+from .matching import ELIGIBLE
+from .models import PolicyGrant
+from .selectors.policies import enterprises_policy_matches
 from .selectors.spaces import spaces_rent_free_ending
 from .text import number
 
 SPACE_RENT_FREE_ENDING = "space_rent_free_ending"
 MILESTONE_DUE_SOON = "milestone_due_soon"
 MILESTONE_MISSED = "milestone_missed"
+POLICY_ELIGIBLE = "policy_eligible"
 
 RENT_FREE_DAYS = 60
 MILESTONE_DAYS = 30
@@ -142,11 +149,63 @@ def milestone_missed(sweep, rule, lower: dt.datetime) -> list:
     return found
 
 
+def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
+    """可申请的政策, pushed: once a day at the rule's ``send_at``, match every enterprise that has an active
+    user against the clauses in force (the batch of ``enterprises_policy_matches``: 6 queries at any
+    size) and tell its users of each clause it is now eligible for — once per enterprise and clause
+    (key ``policy:<clause>:eligible:enterprise:<id>``), never for a clause it already has a grant of.
+
+    The batch runs on the first sweep past ``send_at`` only (not on the overlap of the next sweeps), and
+    once after an outage. A clause that becomes eligible because a fact changed (a new 高新技术企业
+    qualification, a project signed) is told the next morning.
+    """
+    from crm.services.reminders import Due
+
+    local_now = timezone.localtime(sweep.now)
+    fire_at = timezone.make_aware(dt.datetime.combine(local_now.date(), rule.send_at))
+    if fire_at > sweep.now:
+        fire_at -= dt.timedelta(days=1)
+    if rule.last_swept_at is not None and rule.last_swept_at >= fire_at:
+        return []  # already matched since today's send time (or a replay of the past)
+    active = User.objects.filter(is_active=True)
+    enterprises = Enterprise.objects.filter(pk__in=active.values("enterprises"))
+    matches = enterprises_policy_matches(enterprises=enterprises, today=local_now.date())
+    granted = set(PolicyGrant.objects.filter(enterprise__in=enterprises).values_list("enterprise_id", "clause_id"))
+    people: dict[int, list] = {}
+    names = dict(enterprises.values_list("pk", "short_name"))
+    if rule.notify_responsible:
+        for user in active.filter(enterprises__in=enterprises).annotate(enterprise_id=F("enterprises")).order_by("pk"):
+            people.setdefault(user.enterprise_id, []).append(user)
+    link = site_link("portal:policy-matches")
+    found = []
+    for enterprise_id, clause_matches in matches.items():
+        for match in clause_matches:
+            clause = match.clause
+            if match.verdict != ELIGIBLE or (enterprise_id, clause.pk) in granted:
+                continue
+            found.append(Due(
+                key=f"policy:{clause.pk}:eligible:enterprise:{enterprise_id}",
+                rule=rule,
+                subject=f"可申请政策：{match.policy} 第 {clause.number} 条「{clause.title}」（{names[enterprise_id]}）",
+                body="\n".join(line for line in [
+                    f"企业：{names[enterprise_id]}",
+                    f"政策条款：{match.policy} 第 {clause.number} 条「{clause.title}」",
+                    f"符合条件：{match.summary}",
+                    f"支持额度：最高 {number(clause.amount_cap)} 万元" if clause.amount_cap is not None else "",
+                    f"查看并申请：{link}" if link else "",
+                ] if line),
+                target=clause,
+                people=people.get(enterprise_id, []),
+            ))
+    return found
+
+
 # code → rule function, to merge into crm.services.reminders.EVALUATORS (in this order).
 PARKS_EVALUATORS = {
     SPACE_RENT_FREE_ENDING: space_rent_free_ending,
     MILESTONE_DUE_SOON: milestone_due_soon,
     MILESTONE_MISSED: milestone_missed,
+    POLICY_ELIGIBLE: policy_eligible,
 }
 
 # Defaults for crm.services.reminders.DEFAULT_RULES (group names as there).
@@ -154,4 +213,5 @@ PARKS_DEFAULT_RULES = {
     SPACE_RENT_FREE_ENDING: {"days": RENT_FREE_DAYS, "notify_responsible": True, "groups": ["service_officer"]},
     MILESTONE_DUE_SOON: {"days": MILESTONE_DAYS, "notify_responsible": True, "groups": []},
     MILESTONE_MISSED: {"notify_responsible": True, "groups": ["manager"]},
+    POLICY_ELIGIBLE: {"send_at": dt.time(7, 30), "notify_responsible": True, "groups": [], "send_webhook": False},
 }

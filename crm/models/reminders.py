@@ -37,6 +37,7 @@ class ReminderRule(models.Model):
         SPACE_RENT_FREE_ENDING = "space_rent_free_ending", _("载体免租期即将届满")
         MILESTONE_DUE_SOON = "milestone_due_soon", _("落地节点即将到期")
         MILESTONE_MISSED = "milestone_missed", _("落地节点逾期")
+        POLICY_ELIGIBLE = "policy_eligible", _("新的可申请政策（每日）")
 
     class Weekday(models.IntegerChoices):
         MONDAY = 1, _("周一")
@@ -74,11 +75,14 @@ class ReminderRule(models.Model):
         _("重点项目天数"), null=True, blank=True, help_text=_("项目久未跟进：重点项目（总投资≥1亿元）几天未跟进。")
     )
     weekday = models.PositiveSmallIntegerField(_("星期"), choices=Weekday.choices, null=True, blank=True)
-    send_at = models.TimeField(_("发送时间"), null=True, blank=True, help_text=_("每周摘要：北京时间。"))
+    send_at = models.TimeField(_("发送时间"), null=True, blank=True, help_text=_("每周摘要、每日政策匹配：北京时间。"))
     notify_responsible = models.BooleanField(
         _("通知经办人/负责人"),
         default=True,
-        help_text=_("诉求和审批环节通知经办人，项目通知负责人，状态变更和回复通知提交诉求的企业用户。"),
+        help_text=_(
+            "诉求和审批环节通知经办人，项目通知负责人，状态变更和回复通知提交诉求的企业用户，"
+            "免租期届满和新的可申请政策通知企业用户。"
+        ),
     )
     recipient_groups = models.ManyToManyField(
         "auth.Group",
@@ -118,6 +122,7 @@ class ReminderRule(models.Model):
         Code.PIPELINE_DIGEST: ("weekday", "send_at"),
         Code.SPACE_RENT_FREE_ENDING: ("days",),
         Code.MILESTONE_DUE_SOON: ("days",),
+        Code.POLICY_ELIGIBLE: ("send_at",),
     }
 
     def clean(self):

@@ -300,8 +300,11 @@ def notification_list(request):
     for notification in page.object_list:
         content_type = notification.content_type
         link = None
-        if content_type and (content_type.app_label, content_type.model) == ("crm", "servicerequest"):
+        kind = (content_type.app_label, content_type.model) if content_type else None
+        if kind == ("crm", "servicerequest"):
             link = reverse("portal:request-detail", kwargs={"pk": notification.object_id})
+        elif kind == ("parks", "policyclause"):  # 新的可申请政策: the enterprise's own matches
+            link = reverse("portal:policy-matches")
         rows.append((notification, link))
     return portal_render(request, "portal/notification_list.html", {"page": page, "rows": rows})
 

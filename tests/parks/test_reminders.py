@@ -1,5 +1,5 @@
 """The parks' reminder rules, run by the reminder sweep of crm: 60 days before rent-free ends, before a
-landing milestone's planned date, and the day after one is missed — each sent once.
+landing milestone's planned date, the day after one is missed, and the daily 新的可申请政策 — each sent once.
 
 The rules are registered by crm (ReminderRule codes, migration crm.0006): these tests use the rows the
 migration made, with their default thresholds and groups.
@@ -10,18 +10,30 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm.models import Milestone, ProjectMilestone, ReminderRule, Stage
+from crm.models import EnterpriseQualification, Milestone, Notification, ProjectMilestone, ReminderRule, Stage
 from crm.services import reminders
 from crm.services.projects import project_change_stage
-from parks.models import Space
+from parks.models import EligibilityCriterion, Space
 from parks.reminders import (
     MILESTONE_DUE_SOON,
     MILESTONE_MISSED,
     PARKS_DEFAULT_RULES,
     PARKS_EVALUATORS,
+    POLICY_ELIGIBLE,
     SPACE_RENT_FREE_ENDING,
 )
-from tests.factories import EnterpriseFactory, SpaceFactory, enterprise_user, manager, project_at, service_officer
+from parks.services.grants import policy_grant_record
+from tests.factories import (
+    EnterpriseFactory,
+    PolicyClauseFactory,
+    PolicyFactory,
+    SpaceFactory,
+    criterion,
+    enterprise_user,
+    manager,
+    project_at,
+    service_officer,
+)
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -45,7 +57,9 @@ def test_the_migration_registers_the_three_rules_with_their_defaults(parks_rules
         SPACE_RENT_FREE_ENDING: (True, 60, True, ["service_officer"]),
         MILESTONE_DUE_SOON: (True, 30, True, []),
         MILESTONE_MISSED: (True, None, True, ["manager"]),
+        POLICY_ELIGIBLE: (True, None, True, []),
     }
+    assert parks_rules[POLICY_ELIGIBLE].send_at == dt.time(7, 30)
     assert [code for code in reminders.EVALUATORS if code in PARKS_EVALUATORS] == list(PARKS_DEFAULT_RULES)
 
 
@@ -154,3 +168,90 @@ def test_a_lost_project_has_no_milestone_reminders(parks_rules, signed_project):
 
     assert sweep(at(2027, 1, 1, 0, 5)).created == []
     assert ReminderRule.objects.filter(code=MILESTONE_MISSED).exists()
+
+
+# ---- 新的可申请政策: the daily match ------------------------------------------------------------------
+
+
+@pytest.fixture
+def policy_world(db):
+    """紫金十条 with a clause for 高新技术企业 (criterion), a clause for ≥ 100 staff, and a draft policy's clause;
+    two enterprises with a user each: 西湖阳光 (高新, 300 staff) and 科聪控制 (80 staff, no qualification)."""
+    ten = PolicyFactory(name="信创“紫金十条”", short_name="紫金十条")
+    hi_tech = PolicyClauseFactory(policy=ten, number=3, title="高新技术企业认定奖励", amount_cap=50)
+    criterion(hi_tech, EligibilityCriterion.Kind.QUALIFICATION, choice="high_tech")
+    staff = PolicyClauseFactory(policy=ten, number=7, title="人才引育补助")
+    criterion(staff, EligibilityCriterion.Kind.MIN_HEADCOUNT, number=100)
+    draft = PolicyClauseFactory(policy=PolicyFactory(name="草稿政策", is_published=False), title="未发布条款")
+    xihu = EnterpriseFactory(short_name="西湖阳光", headcount=300)
+    EnterpriseQualification.objects.create(enterprise=xihu, kind="high_tech", awarded_on=dt.date(2025, 6, 1))
+    kecong = EnterpriseFactory(short_name="科聪控制", headcount=80)
+    return {
+        "hi_tech": hi_tech, "staff": staff, "draft": draft, "xihu": xihu, "kecong": kecong,
+        "chen": enterprise_user(xihu, username="chen", email="chen@xihu.example.cn"),
+        "yang": enterprise_user(kecong, username="yang", email=""),
+    }
+
+
+def test_each_enterprise_is_told_once_of_the_clauses_it_is_eligible_for_and_of_no_other(parks_rules, policy_world):
+    w = policy_world
+    EnterpriseFactory(short_name="没有用户的企业", headcount=500)  # nobody to tell: not matched at all
+    keys = {f"policy:{w[c].pk}:eligible:enterprise:{w['xihu'].pk}" for c in ("hi_tech", "staff")}
+
+    assert sweep(at(2027, 1, 4, 7, 25)).created == []
+    result = sweep(at(2027, 1, 4, 7, 30))
+
+    assert rows(result) == {(key, "chen", channel) for key in keys for channel in ("in_app", "email")}
+    subjects = {n.subject for n in result.created}
+    assert subjects == {"可申请政策：紫金十条 第 3 条「高新技术企业认定奖励」（西湖阳光）",
+                        "可申请政策：紫金十条 第 7 条「人才引育补助」（西湖阳光）"}
+    hi_tech = next(n for n in result.created if "第 3 条" in n.subject)
+    assert hi_tech.body == (
+        "企业：西湖阳光\n政策条款：紫金十条 第 3 条「高新技术企业认定奖励」\n符合条件：持有资质：高新技术企业\n"
+        "支持额度：最高 50 万元\n查看并申请：http://127.0.0.1:8000/portal/policies/"
+    )
+    # 科聪控制 (80 < 100 staff, not 高新) and its user yang get nothing; the draft policy tells nobody.
+    assert not Notification.objects.filter(recipient__username="yang").exists()
+    assert sweep(at(2027, 1, 5, 7, 30)).created == []  # told once
+
+
+def test_a_fact_that_changes_is_told_the_next_morning_not_before(parks_rules, policy_world, django_assert_max_num_queries):
+    w = policy_world
+    sweep(at(2027, 1, 4, 7, 30))
+    w["kecong"].headcount = 120
+    w["kecong"].save()
+
+    # The sweeps after 07:30 do not match again (the batch runs once a day): a few queries, nothing new.
+    with django_assert_max_num_queries(20):
+        assert sweep(at(2027, 1, 4, 7, 35)).created == []
+    assert sweep(at(2027, 1, 4, 18, 0)).created == []
+    result = sweep(at(2027, 1, 5, 7, 30))
+
+    assert rows(result) == {(f"policy:{w['staff'].pk}:eligible:enterprise:{w['kecong'].pk}", "yang", "in_app")}
+
+
+def test_a_clause_the_enterprise_already_applied_for_is_not_pushed(parks_rules, policy_world):
+    w = policy_world
+    policy_grant_record(clause=w["hi_tech"], enterprise=w["xihu"], applied_amount=50, applied_on=dt.date(2026, 11, 1),
+                        actor=service_officer())
+
+    result = sweep(at(2027, 1, 4, 7, 30))
+
+    assert {n.key for n in result.created} == {f"policy:{w['staff'].pk}:eligible:enterprise:{w['xihu'].pk}"}
+
+
+def test_after_an_outage_the_match_runs_once_and_an_admin_moves_the_time(parks_rules, policy_world):
+    ReminderRule.objects.filter(code=POLICY_ELIGIBLE).update(send_at=dt.time(9, 0))
+
+    assert sweep(at(2027, 1, 4, 8, 55)).created == []
+    assert len(sweep(at(2027, 1, 7, 10, 0), last=at(2027, 1, 2, 10, 0)).created) == 4  # 2 clauses × in-app + e-mail
+
+
+def test_the_portal_notification_leads_to_the_enterprise_s_policy_page(client, parks_rules, policy_world):
+    sweep(at(2027, 1, 4, 7, 30))
+    client.force_login(policy_world["chen"])
+
+    page = client.get("/portal/notifications/").content.decode()
+
+    assert "可申请政策：紫金十条 第 3 条「高新技术企业认定奖励」（西湖阳光）" in page
+    assert 'href="/portal/policies/"' in page

@@ -79,7 +79,8 @@ def test_a_quiet_sweep_costs_the_same_few_queries_however_many_requests_are_open
     # 5–6 SLA 50 % and 80 %, 7 due, 8 overdue, 9 leadership, 10 approval soon, 11 approval overdue,
     # 12 landing milestones due within 30 days (a milestone planned at short notice is found by the next
     # sweep), 13 savepoint, 14 last_swept_at, 15 unsent retry scan, 16 release. The project, rent-free and
-    # missed-milestone rules ask nothing until the window crosses a midnight (their thresholds are dates).
+    # missed-milestone rules ask nothing until the window crosses a midnight (their thresholds are dates),
+    # the policy match nothing until 07:30 the next day (it ran in the warm-up sweep).
     with django_assert_num_queries(16):
         result = reminders_sweep(now=T + dt.timedelta(hours=8, minutes=5))
     assert result.created == []
@@ -97,10 +98,12 @@ def test_a_busy_sweep_adds_a_fixed_number_of_queries_not_one_per_reminder(people
 
     # If this changes, explain why in the commit: the 12 rule queries above, plus 13 stale projects,
     # 14 follow-up dates, 15 rent-free periods (the distinct lengths; none here, so no range scan) and
-    # 16 missed milestones (the window crosses midnight), 17 keys already sent, 18 robots, 19 savepoint,
-    # 20 insert, 21 read back by batch, 22 last_swept_at, 23 unsent retry scan, 24 release. No group
-    # query: the 50 % and stale rules go to the responsible person only.
-    with django_assert_num_queries(24):
+    # 16 missed milestones (the window crosses midnight), 17–24 the daily policy match (its first sweep
+    # past 07:30: enterprises with users, their qualifications, their projects, clauses in force — no
+    # criteria query when there are none — parks, grants, names, users), 25 keys already sent, 26 robots,
+    # 27 savepoint, 28 insert, 29 read back by batch, 30 last_swept_at, 31 unsent retry scan, 32 release.
+    # No group query: the 50 % and stale rules go to the responsible person only.
+    with django_assert_num_queries(32):
         result = reminders_sweep(now=T + dt.timedelta(hours=12), deliver=lambda pk: None)
     assert len(result.created) == 6 * 2 + 3 * 2  # six 50 % reminders and three stale projects, in-app + e-mail
 
