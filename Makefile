@@ -35,9 +35,10 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-## Benchmarks (not tests): the reminder sweep at 10,000 and 200,000 open requests, on PostgreSQL
+## Benchmarks (not tests): the reminder sweep at 10,000 and 200,000 open requests, the reports and policy
+## matching (below), on PostgreSQL
 ## (DATABASE_URL=postgres://...; it creates and drops a database of its own).
-bench: install bench-reports
+bench: install bench-reports bench-matching
 	$(PY) bench/reminders_bench.py
 
 clean:

@@ -7,7 +7,13 @@ Builds 500 clauses (50 policies of 10, one to three criteria each, every kind re
 2. ``enterprises_policy_matches`` for all 10,000 enterprises at once (the nightly batch), against the
    10 clauses of a 紫金十条-sized package and against all 500.
 
-Each is run several times; the median, min and max and the number of queries are printed.
+Each is run several times; the median, min and max and the number of queries are printed. Then:
+
+3. growth: the batch at 1,000 and at 10,000 enterprises (× 500 clauses) — same queries, cost ratio —
+   and the daily job's way, ``enterprises_policy_matches_in_chunks`` (1,000 at a time, keeping only
+   the eligible clauses as the ``policy_eligible`` rule does), at 1,000 and 10,000;
+4. the floor: the very SQL the batch sends, re-run through a raw cursor with ``fetchall`` and no
+   matching — what any implementation must at least read — and ours / floor.
 
 Runs on PostgreSQL only, in a database of its own that it creates next to ``DATABASE_URL`` (or
 ``BENCH_DATABASE_URL``) and drops at the end, so it never touches dev data::
@@ -152,7 +158,11 @@ def run_benchmark(name: str) -> None:
 
     from crm.models import Enterprise, Project
     from parks.models import EligibilityCriterion, Policy, PolicyClause
-    from parks.selectors.policies import enterprises_policy_matches, project_policy_matches
+    from parks.selectors.policies import (
+        enterprises_policy_matches,
+        enterprises_policy_matches_in_chunks,
+        project_policy_matches,
+    )
 
     print(f"Policy matching benchmark — database {name} (created for this run, dropped after)")
     call_command("migrate", verbosity=0)
@@ -188,6 +198,42 @@ def run_benchmark(name: str) -> None:
     Policy.objects.update(is_published=True)
     everything = timed(lambda: enterprises_policy_matches(today=today), RUNS_ALL)
     row(f"all {ENTERPRISES:,} enterprises × 500 clauses", everything, sum(len(v) for v in everything[4].values()))
+    small = Enterprise.objects.filter(pk__in=Enterprise.objects.order_by("pk").values("pk")[:1000])
+    thousand = timed(lambda: enterprises_policy_matches(enterprises=small, today=today), RUNS_ALL)
+    row("1,000 enterprises × 500 clauses", thousand, sum(len(v) for v in thousand[4].values()))
+
+    def daily(enterprises):
+        eligible = 0
+        for chunk in enterprises_policy_matches_in_chunks(enterprises=enterprises, today=today):
+            eligible += sum(1 for found in chunk.values() for m in found if m.verdict == "eligible")
+        return eligible
+
+    daily_small = timed(lambda: daily(small), RUNS_ALL)
+    row("daily job, chunks of 1,000: 1,000 enterprises", daily_small, daily_small[4])
+    daily_all = timed(lambda: daily(Enterprise.objects.all()), RUNS_ALL)
+    row(f"daily job, chunks of 1,000: {ENTERPRISES:,} enterprises", daily_all, daily_all[4])
+
+    # The floor: the batch's own SQL, as sent to the server, read back raw.
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        enterprises_policy_matches(today=today)
+    statements = [q["sql"] for q in captured.captured_queries]
+
+    def read_raw():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    floor = timed(read_raw, RUNS_ALL)
+    row(f"floor: the same {len(statements)} statements, raw fetchall", floor, 0)
+    print(f"\ngrowth 1,000 → 10,000 enterprises: one batch ×{everything[0] / thousand[0]:.1f} time "
+          f"(queries {thousand[3]} → {everything[3]}); in chunks ×{daily_all[0] / daily_small[0]:.1f} time "
+          f"(queries {daily_small[3]} → {daily_all[3]}: 4 + 3 per 1,000)")
+    print(f"ours / floor at 10,000 × 500: one batch {everything[0] / floor[0]:.1f}, daily job {daily_all[0] / floor[0]:.1f} "
+          f"({everything[0]:.2f} s vs {floor[0]:.2f} s: the rest is evaluating "
+          f"{sum(len(v) for v in everything[4].values()):,} clause verdicts in Python)")
     eligible = sum(1 for found in everything[4].values() for m in found if m.verdict == "eligible")
     unknown = sum(1 for found in everything[4].values() for m in found if m.verdict == "unknown")
     print(f"\nverdicts over the last batch: {eligible:,} eligible, {unknown:,} unknown, "

@@ -24,6 +24,7 @@ module at its top.
 """
 
 import datetime as dt
+from functools import partial
 
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
@@ -33,7 +34,7 @@ from crm.services.notifications import site_link, staff_link
 
 from .matching import ELIGIBLE
 from .models import PolicyGrant
-from .selectors.policies import enterprises_policy_matches
+from .selectors.policies import enterprises_policy_matches_in_chunks
 from .selectors.spaces import spaces_rent_free_ending
 from .text import number
 
@@ -151,8 +152,8 @@ def milestone_missed(sweep, rule, lower: dt.datetime) -> list:
 
 def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
     """可申请的政策, pushed: once a day at the rule's ``send_at``, match every enterprise that has an active
-    user against the clauses in force (the batch of ``enterprises_policy_matches``: 6 queries at any
-    size) and tell its users of each clause it is now eligible for — once per enterprise and clause
+    user against the clauses in force (``enterprises_policy_matches_in_chunks``: 1,000 enterprises at a
+    time) and tell its users of each clause it is now eligible for — once per enterprise and clause
     (key ``policy:<clause>:eligible:enterprise:<id>``), never for a clause it already has a grant of.
 
     The batch runs on the first sweep past ``send_at`` only (not on the overlap of the next sweeps), and
@@ -169,7 +170,6 @@ def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
         return []  # already matched since today's send time (or a replay of the past)
     active = User.objects.filter(is_active=True)
     enterprises = Enterprise.objects.filter(pk__in=active.values("enterprises"))
-    matches = enterprises_policy_matches(enterprises=enterprises, today=local_now.date())
     granted = set(PolicyGrant.objects.filter(enterprise__in=enterprises).values_list("enterprise_id", "clause_id"))
     people: dict[int, list] = {}
     names = dict(enterprises.values_list("pk", "short_name"))
@@ -178,26 +178,33 @@ def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
             people.setdefault(user.enterprise_id, []).append(user)
     link = site_link("portal:policy-matches")
     found = []
-    for enterprise_id, clause_matches in matches.items():
-        for match in clause_matches:
-            clause = match.clause
-            if match.verdict != ELIGIBLE or (enterprise_id, clause.pk) in granted:
-                continue
-            found.append(Due(
-                key=f"policy:{clause.pk}:eligible:enterprise:{enterprise_id}",
-                rule=rule,
-                subject=f"可申请政策：{match.policy} 第 {clause.number} 条「{clause.title}」（{names[enterprise_id]}）",
-                body="\n".join(line for line in [
-                    f"企业：{names[enterprise_id]}",
-                    f"政策条款：{match.policy} 第 {clause.number} 条「{clause.title}」",
-                    f"符合条件：{match.summary}",
-                    f"支持额度：最高 {number(clause.amount_cap)} 万元" if clause.amount_cap is not None else "",
-                    f"查看并申请：{link}" if link else "",
-                ] if line),
-                target=clause,
-                people=people.get(enterprise_id, []),
-            ))
+    for chunk in enterprises_policy_matches_in_chunks(enterprises=enterprises, today=local_now.date()):
+        for enterprise_id, clause_matches in chunk.items():
+            name = names[enterprise_id]
+            for match in clause_matches:
+                clause = match.clause
+                if match.verdict != ELIGIBLE or (enterprise_id, clause.pk) in granted:
+                    continue
+                found.append(Due(
+                    key=f"policy:{clause.pk}:eligible:enterprise:{enterprise_id}",
+                    rule=rule,
+                    subject=f"可申请政策：{match.policy} 第 {clause.number} 条「{clause.title}」（{name}）",
+                    target=clause,
+                    people=people.get(enterprise_id, []),
+                    render=partial(_policy_body, name, match, link),  # only for the ones not told before
+                ))
     return found
+
+
+def _policy_body(enterprise_name: str, match, link: str) -> str:
+    clause = match.clause
+    return "\n".join(line for line in [
+        f"企业：{enterprise_name}",
+        f"政策条款：{match.policy} 第 {clause.number} 条「{clause.title}」",
+        f"符合条件：{match.summary}",
+        f"支持额度：最高 {number(clause.amount_cap)} 万元" if clause.amount_cap is not None else "",
+        f"查看并申请：{link}" if link else "",
+    ] if line)
 
 
 # code → rule function, to merge into crm.services.reminders.EVALUATORS (in this order).

@@ -21,6 +21,10 @@ def _reference_data_after_flush(request):
     )
     if not transactional:
         return
+    if not (marker is not None and marker.kwargs.get("serialized_rollback")):
+        # A flush without it lets post_migrate re-create content types under new ids, which the next
+        # serialized test then cannot load (IntegrityError on django_content_type) — an order-dependent failure.
+        pytest.fail("transactional tests need @pytest.mark.django_db(transaction=True, serialized_rollback=True)")
     request.getfixturevalue("_django_db_helper")
     from django.contrib.auth.models import Group
     from django.db import connection

@@ -11,6 +11,7 @@ from parks.models import EligibilityCriterion
 from parks.selectors.policies import (
     enterprise_policy_matches,
     enterprises_policy_matches,
+    enterprises_policy_matches_in_chunks,
     project_policy_matches,
 )
 from tests.factories import (
@@ -350,7 +351,9 @@ def test_matching_all_enterprises_takes_six_queries_however_many_there_are(xc_cl
     assert all(len(found) == 1 for found in matches.values())
 
 
-def test_the_batch_gives_each_enterprise_the_same_matches_as_matching_it_alone(policy, city, xike, elsewhere):
+def test_the_batch_gives_each_enterprise_the_same_matches_as_matching_it_alone(
+    policy, city, xike, elsewhere, django_assert_num_queries
+):
     """The batch remembers outcomes per fact value; it must never lend one enterprise's reasons to another."""
     clause = PolicyClauseFactory(policy=policy, number=1)
     criterion(clause, K.IN_PARK, park=city)
@@ -373,6 +376,13 @@ def test_the_batch_gives_each_enterprise_the_same_matches_as_matching_it_alone(p
 
     for enterprise in enterprises:
         assert shape(batch[enterprise.pk]) == shape(enterprise_policy_matches(enterprise=enterprise, today=TODAY))
+    # The daily job reads them 3 at a time against one prepared matcher: the same matches, chunk by chunk.
+    with django_assert_num_queries(1 + 3 + 3 * 2):  # ids; clauses, criteria, parks; 2 chunks of 3 queries
+        chunks = list(enterprises_policy_matches_in_chunks(today=TODAY, size=3))
+    assert [sorted(chunk) for chunk in chunks] == [sorted(e.pk for e in enterprises)[:3], sorted(e.pk for e in enterprises)[3:]]
+    for chunk in chunks:
+        for pk, found in chunk.items():
+            assert shape(found) == shape(batch[pk])
     assert [c.reason for c in batch[enterprises[1].pk][0].criteria if c.kind == K.MIN_INVESTMENT] == [
         "总投资 12,000 万元 ≥ 要求 10,000 万元（项目：乙项目）"
     ]

@@ -217,7 +217,7 @@ def test_the_database_refuses_a_transferred_parcel_without_its_project():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # see tests/conftest.py
 def test_two_concurrent_reservations_of_one_parcel_for_different_projects_one_wins(monkeypatch):
     """Each officer's request runs in its own thread and connection. The first to lock the row holds it a
     moment (the decision is slowed down); the second waits for the lock, then finds the parcel reserved."""

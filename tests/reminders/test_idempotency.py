@@ -98,12 +98,13 @@ def test_a_busy_sweep_adds_a_fixed_number_of_queries_not_one_per_reminder(people
 
     # If this changes, explain why in the commit: the 12 rule queries above, plus 13 stale projects,
     # 14 follow-up dates, 15 rent-free periods (the distinct lengths; none here, so no range scan) and
-    # 16 missed milestones (the window crosses midnight), 17–24 the daily policy match (its first sweep
-    # past 07:30: enterprises with users, their qualifications, their projects, clauses in force — no
-    # criteria query when there are none — parks, grants, names, users), 25 keys already sent, 26 robots,
-    # 27 savepoint, 28 insert, 29 read back by batch, 30 last_swept_at, 31 unsent retry scan, 32 release.
-    # No group query: the 50 % and stale rules go to the responsible person only.
-    with django_assert_num_queries(32):
+    # 16 missed milestones (the window crosses midnight), 17–25 the daily policy match (its first sweep
+    # past 07:30: grants, names, users, the ids of enterprises with users, clauses in force — no criteria
+    # query when there are none — parks, then per 1,000 enterprises: enterprises, qualifications, projects),
+    # 26 keys already sent, 27 robots, 28 savepoint, 29 insert, 30 read back by batch, 31 last_swept_at,
+    # 32 unsent retry scan, 33 release. No group query: the 50 % and stale rules go to the responsible
+    # person only.
+    with django_assert_num_queries(33):
         result = reminders_sweep(now=T + dt.timedelta(hours=12), deliver=lambda pk: None)
     assert len(result.created) == 6 * 2 + 3 * 2  # six 50 % reminders and three stale projects, in-app + e-mail
 
