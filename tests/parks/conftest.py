@@ -1,5 +1,6 @@
-"""The parks tests' cast: the science city with the 信创园 inside it and 西科园 beside it, two enterprises
-(西湖阳光, 科聪控制) with one user each, and one person per staff role.
+"""The parks tests' places and policy: the science city with the 信创园 inside it and 西科园 beside it, and
+the 紫金十条. The people (西湖阳光 and 科聪控制 with one user each, one person per staff role) are in
+tests/conftest.py.
 
 Every API client authenticates with ``Authorization: Token ...`` as an integration would.
 """
@@ -7,28 +8,11 @@ Every API client authenticates with ``Authorization: Token ...`` as an integrati
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
 from parks.models import Park, Policy
-from tests.factories import (
-    EnterpriseFactory,
-    ParkFactory,
-    PolicyFactory,
-    UserFactory,
-    enterprise_user,
-    manager,
-    officer,
-    service_officer,
-)
+from tests.factories import ParkFactory, PolicyFactory
 
 TODAY = dt.date(2026, 11, 28)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -49,51 +33,6 @@ def xike(city):
 @pytest.fixture
 def elsewhere(db):
     return ParkFactory(name="未来科技城", short_name="未来科技城", kind=Park.Kind.SCIENCE_CITY)
-
-
-@pytest.fixture
-def sunshine(db):
-    return EnterpriseFactory(name="西湖阳光（杭州）科技有限公司", short_name="西湖阳光", industry_chain="new_materials")
-
-
-@pytest.fixture
-def kecong(db):
-    return EnterpriseFactory(name="杭州科聪控制技术有限公司", short_name="科聪控制", industry_chain="robotics")
-
-
-@pytest.fixture
-def alice(sunshine):
-    """An enterprise user of 西湖阳光."""
-    return enterprise_user(sunshine, username="alice", display_name="王丽")
-
-
-@pytest.fixture
-def bob(kecong):
-    """An enterprise user of 科聪控制, who must never see 西湖阳光's matches or grants."""
-    return enterprise_user(kecong, username="bob", display_name="李博")
-
-
-@pytest.fixture
-def qian(db):
-    """An investment officer (招商专员): moves parcels, records landing commitments."""
-    return officer(username="qian", display_name="钱进")
-
-
-@pytest.fixture
-def zhou(db):
-    """A service officer (企业服务专员): records and decides policy grants."""
-    return service_officer(username="zhou", display_name="周敏")
-
-
-@pytest.fixture
-def boss(db):
-    """A manager (领导): reads everything, changes nothing."""
-    return manager(username="boss", display_name="孙主任")
-
-
-@pytest.fixture
-def root(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
