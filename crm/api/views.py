@@ -7,7 +7,6 @@ Writes are decided by the role permissions in ``crm.api.permissions`` and by the
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -32,6 +31,7 @@ from crm.selectors.service_requests import message_list, service_request_detail_
 from crm.services.attachments import attachment_add
 from crm.services.enterprises import enterprise_create
 from crm.services.messages import message_post
+from crm.services.notifications import notifications_mark_read
 from crm.services.projects import follow_up_create, project_change_stage, project_create
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
 
@@ -246,9 +246,7 @@ class NotificationReadView(ApiViewMixin, generics.GenericAPIView):
     @extend_schema(request=None, responses={200: s.NotificationSerializer, 404: ERRORS[404]})
     def post(self, request, pk):
         notification = self.get_object()
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
+        notifications_mark_read(user=request.user, notification=notification)
         return Response(self.get_serializer(notification).data)
 
 

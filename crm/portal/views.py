@@ -25,6 +25,7 @@ from crm.selectors.service_requests import (
 )
 from crm.services.attachments import attachment_add
 from crm.services.messages import message_post
+from crm.services.notifications import notifications_mark_read
 from crm.services.request_details import DetailsInvalid, details_for_display, details_form_for, details_labels
 from crm.services.satisfaction import service_request_rate
 from crm.services.service_requests import ACTIONS, allowed_actions, service_request_submit, service_request_transition
@@ -312,8 +313,5 @@ def notification_list(request):
 @require_POST
 @enterprise_required
 def notification_mark_read(request):
-    # The reader's own in-app notifications only; marking read is not part of any audited workflow.
-    Notification.objects.filter(
-        recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    notifications_mark_read(user=request.user)
     return redirect("portal:notifications")

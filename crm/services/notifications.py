@@ -385,6 +385,23 @@ def webhook_send_test(*, webhook: NotificationWebhook) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------
+
+
+def notifications_mark_read(*, user: User, notification: Notification | None = None, now: dt.datetime | None = None) -> int:
+    """Mark ``user``'s unread in-app notifications read — one of them, or all. Someone else's are never
+    touched (a personal flag: not part of any audited workflow). Returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    changed = unread.update(read_at=now or timezone.now())
+    if notification is not None and changed:
+        notification.refresh_from_db(fields=["read_at"])
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------------
 # Immediate events
 # ---------------------------------------------------------------------------------------------------
 
