@@ -12,7 +12,9 @@ unknown, **eligible** otherwise. A clause without criteria is open to everyone.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -303,6 +305,24 @@ def _fact_key(kind: str, facts: Facts, qualifications_key) -> object:
         # The note (which project) is only in the reason's suffix, except when there is no stage at all.
         return (facts.stage, facts.stage_note if facts.stage is None else None)
     return None
+
+
+@contextmanager
+def without_cycle_collector() -> Iterator[None]:
+    """Pause Python's cycle collector while a batch builds its matches.
+
+    A batch allocates hundreds of thousands of small objects (matches, lists of results) that hold no
+    reference cycles — reference counting frees them — yet each allocation burst makes the collector
+    walk every live object again: measured, about half of a 5,000-enterprise batch. Paused, then
+    restored as it was (another thread's pause is left alone).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Matcher:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from crm.models import PIPELINE, Enterprise, Project, Stage
 
-from ..matching import Amount, ClauseMatch, Facts, Matcher, ParkTree, match_clauses
+from ..matching import Amount, ClauseMatch, Facts, Matcher, ParkTree, match_clauses, without_cycle_collector
 from ..models import EligibilityCriterion, Park, Policy, PolicyClause, PolicyGrant
 
 ZERO = Decimal("0")
@@ -174,7 +174,10 @@ def enterprises_policy_matches(
     ):
         projects.setdefault(project["enterprise_id"], []).append(project)
     matcher = matcher or policy_matcher(today=today)
-    return {enterprise.pk: matcher.match(enterprise_facts(enterprise, projects.get(enterprise.pk, []))) for enterprise in rows}
+    with without_cycle_collector():
+        return {
+            enterprise.pk: matcher.match(enterprise_facts(enterprise, projects.get(enterprise.pk, []))) for enterprise in rows
+        }
 
 
 CHUNK = 1000

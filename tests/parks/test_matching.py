@@ -386,3 +386,21 @@ def test_the_batch_gives_each_enterprise_the_same_matches_as_matching_it_alone(
     assert [c.reason for c in batch[enterprises[1].pk][0].criteria if c.kind == K.MIN_INVESTMENT] == [
         "总投资 12,000 万元 ≥ 要求 10,000 万元（项目：乙项目）"
     ]
+
+
+def test_a_batch_pauses_the_cycle_collector_and_restores_it_as_it_was():
+    import gc
+
+    from parks.matching import without_cycle_collector
+
+    assert gc.isenabled()
+    with without_cycle_collector():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with without_cycle_collector():
+            pass
+        assert not gc.isenabled()  # someone else's pause is theirs to end
+    finally:
+        gc.enable()
