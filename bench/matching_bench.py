@@ -173,6 +173,7 @@ def run_benchmark(name: str) -> None:
     from django.db import connection
 
     from crm.models import Enterprise, Project
+    from parks.matching import without_cycle_collector
     from parks.models import EligibilityCriterion, Policy, PolicyClause
     from parks.selectors.policies import (
         enterprises_policy_matches,
@@ -219,9 +220,11 @@ def run_benchmark(name: str) -> None:
     row("1,000 enterprises × 500 clauses", thousand, thousand[4]["total"])
 
     def daily(enterprises):
+        """As the policy_eligible rule reads them: chunk by chunk, the cycle collector paused throughout."""
         eligible = 0
-        for chunk in enterprises_policy_matches_in_chunks(enterprises=enterprises, today=today):
-            eligible += sum(1 for found in chunk.values() for m in found if m.verdict == "eligible")
+        with without_cycle_collector():
+            for chunk in enterprises_policy_matches_in_chunks(enterprises=enterprises, today=today):
+                eligible += sum(1 for found in chunk.values() for m in found if m.verdict == "eligible")
         return eligible
 
     daily_small = timed(lambda: daily(small), RUNS_ALL)

@@ -32,7 +32,7 @@ from django.utils import timezone
 from crm.models import Enterprise, Milestone, ProjectMilestone, Stage, User
 from crm.services.notifications import site_link, staff_link
 
-from .matching import ELIGIBLE
+from .matching import ELIGIBLE, without_cycle_collector
 from .models import PolicyGrant
 from .selectors.policies import enterprises_policy_matches_in_chunks
 from .selectors.spaces import spaces_rent_free_ending
@@ -178,21 +178,24 @@ def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
             people.setdefault(user.enterprise_id, []).append(user)
     link = site_link("portal:policy-matches")
     found = []
-    for chunk in enterprises_policy_matches_in_chunks(enterprises=enterprises, today=local_now.date()):
-        for enterprise_id, clause_matches in chunk.items():
-            name = names[enterprise_id]
-            for match in clause_matches:
-                clause = match.clause
-                if match.verdict != ELIGIBLE or (enterprise_id, clause.pk) in granted:
-                    continue
-                found.append(Due(
-                    key=f"policy:{clause.pk}:eligible:enterprise:{enterprise_id}",
-                    rule=rule,
-                    subject=f"可申请政策：{match.policy} 第 {clause.number} 条「{clause.title}」（{name}）",
-                    target=clause,
-                    people=people.get(enterprise_id, []),
-                    render=partial(_policy_body, name, match, link),  # only for the ones not told before
-                ))
+    # The cycle collector stays paused for the whole job: between chunks it would walk the matcher's
+    # memo again and again (bench-matching: 28.8 s instead of 15.2 s at 10,000 enterprises × 500 clauses).
+    with without_cycle_collector():
+        for chunk in enterprises_policy_matches_in_chunks(enterprises=enterprises, today=local_now.date()):
+            for enterprise_id, clause_matches in chunk.items():
+                name = names[enterprise_id]
+                for match in clause_matches:
+                    clause = match.clause
+                    if match.verdict != ELIGIBLE or (enterprise_id, clause.pk) in granted:
+                        continue
+                    found.append(Due(
+                        key=f"policy:{clause.pk}:eligible:enterprise:{enterprise_id}",
+                        rule=rule,
+                        subject=f"可申请政策：{match.policy} 第 {clause.number} 条「{clause.title}」（{name}）",
+                        target=clause,
+                        people=people.get(enterprise_id, []),
+                        render=partial(_policy_body, name, match, link),  # only for the ones not told before
+                    ))
     return found
 
 
