@@ -45,3 +45,9 @@ class ApiViewMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         reject_nul_bytes(request.query_params)
+
+    def validated(self) -> dict:
+        """The request body checked by the view's serializer: its validated data, or a 400 with the errors."""
+        serializer = self.get_serializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data

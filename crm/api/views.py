@@ -83,9 +83,7 @@ class ServiceRequestListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 
     @extend_schema(request=s.ServiceRequestCreateSerializer, responses={201: s.ServiceRequestDetailSerializer, **ERRORS})
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated()
         created, warnings = service_request_submit(
             enterprise=data["enterprise"],
             category=data["category"],
@@ -131,11 +129,10 @@ class ServiceRequestTransitionView(_RequestActionView):
     @extend_schema(responses={200: s.ServiceRequestDetailSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         target = _visible_request(self, pk)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        v = self.validated()
         done = service_request_transition(
-            request=target, action=serializer.validated_data["action"], actor=request.user,
-            note=serializer.validated_data["note"],
+            request=target, action=v["action"], actor=request.user,
+            note=v["note"],
         )
         return self.respond(done)
 
@@ -149,9 +146,8 @@ class ServiceRequestAssignView(_RequestActionView):
     @extend_schema(responses={200: s.ServiceRequestDetailSerializer, **ERRORS})
     def post(self, request, pk):
         target = _visible_request(self, pk)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        done = service_request_assign(request=target, assignee=serializer.validated_data["assignee"], actor=request.user)
+        v = self.validated()
+        done = service_request_assign(request=target, assignee=v["assignee"], actor=request.user)
         return self.respond(done)
 
 
@@ -169,11 +165,10 @@ class MessageListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     @extend_schema(responses={201: s.MessageSerializer, **ERRORS})
     def post(self, request, pk):
         target = _visible_request(self, pk)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        v = self.validated()
         message = message_post(
-            request=target, author=request.user, body=serializer.validated_data["body"],
-            is_internal=serializer.validated_data["is_internal"],
+            request=target, author=request.user, body=v["body"],
+            is_internal=v["is_internal"],
         )
         return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
 
@@ -301,9 +296,8 @@ class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 
     @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectCreatedSerializer, **ERRORS})
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        v = self.validated()
+        fields = dict(v)
         owner = fields.pop("owner", None) or request.user
         project = project_create(actor=request.user, owner=owner, **fields)
         instance = api_lists.project_detail_queryset(user=request.user).get(pk=project.pk)
@@ -338,11 +332,10 @@ class ProjectStageView(ApiViewMixin, generics.GenericAPIView):
     @extend_schema(responses={200: s.ProjectDetailSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         project = self.get_object()
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        v = self.validated()
         project_change_stage(
-            project=project, to=serializer.validated_data["stage"], actor=request.user,
-            note=serializer.validated_data["note"],
+            project=project, to=v["stage"], actor=request.user,
+            note=v["note"],
         )
         instance = self.scoped_queryset().get(pk=project.pk)
         return Response(s.ProjectDetailSerializer(instance, context=self.get_serializer_context()).data)
@@ -365,7 +358,6 @@ class FollowUpListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     @extend_schema(responses={201: s.FollowUpSerializer, **ERRORS})
     def post(self, request, pk):
         project = self._project()
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        follow_up = follow_up_create(project=project, officer=request.user, **serializer.validated_data)
+        v = self.validated()
+        follow_up = follow_up_create(project=project, officer=request.user, **v)
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)

@@ -100,10 +100,9 @@ class ParcelStatusView(_ParcelActionView):
     @extend_schema(responses={200: s.ParcelSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         parcel = self.get_object()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        v = self.validated()
         moved = parcel_change_status(
-            parcel=parcel, to=data.validated_data["status"], actor=request.user, note=data.validated_data["note"]
+            parcel=parcel, to=v["status"], actor=request.user, note=v["note"]
         )
         return self.respond(moved)
 
@@ -117,10 +116,9 @@ class ParcelReserveView(_ParcelActionView):
     @extend_schema(responses={200: s.ParcelSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         parcel = self.get_object()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        v = self.validated()
         moved = parcel_reserve(
-            parcel=parcel, project=data.validated_data["project"], actor=request.user, note=data.validated_data["note"]
+            parcel=parcel, project=v["project"], actor=request.user, note=v["note"]
         )
         return self.respond(moved)
 
@@ -134,9 +132,7 @@ class ParcelTransferView(_ParcelActionView):
     @extend_schema(responses={200: s.ParcelSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         parcel = self.get_object()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = self.validated()
         moved = parcel_transfer(
             parcel=parcel, project=v["project"], on=v["transferred_on"], price=v["price"], actor=request.user,
             note=v["note"],
@@ -331,9 +327,7 @@ class GrantListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 
     @extend_schema(request=s.GrantCreateSerializer, responses={201: s.GrantSerializer, **ERRORS})
     def post(self, request, *args, **kwargs):
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = self.validated()
         grant = policy_grant_record(
             clause=v["clause"], enterprise=v["enterprise"], project=v.get("project"),
             applied_amount=v["applied_amount"], applied_on=v["applied_on"], actor=request.user,
@@ -371,9 +365,7 @@ class GrantApproveView(_GrantActionView):
     @extend_schema(responses={200: s.GrantSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         grant = self.get_object()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = self.validated()
         return self.respond(
             policy_grant_approve(grant=grant, amount=v["amount"], on=v["approved_on"], actor=request.user, note=v["note"])
         )
@@ -388,9 +380,7 @@ class GrantDisburseView(_GrantActionView):
     @extend_schema(responses={200: s.GrantSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         grant = self.get_object()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = self.validated()
         return self.respond(policy_grant_disburse(grant=grant, amount=v["amount"], on=v["disbursed_on"], actor=request.user))
 
 
@@ -403,9 +393,8 @@ class GrantRejectView(_GrantActionView):
     @extend_schema(responses={200: s.GrantSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         grant = self.get_object()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self.respond(policy_grant_reject(grant=grant, reason=data.validated_data["reason"], actor=request.user))
+        v = self.validated()
+        return self.respond(policy_grant_reject(grant=grant, reason=v["reason"], actor=request.user))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -429,11 +418,11 @@ class CommitmentsView(_ProjectCommitmentView):
 
     @extend_schema(responses={200: s.CommitmentsSerializer, 403: ERRORS[403], 404: ERRORS[404]})
     def get(self, request, pk):
-        project = self.project()
-        return Response(self.get_serializer({"project": project.pk, **project_commitments(project=project)}).data)
+        return _commitments_response(self.project())
 
 
 def _commitments_response(project):
+    """Every commitment view answers with the project's commitments at a glance, as GET gives them."""
     return Response(s.CommitmentsSerializer({"project": project.pk, **project_commitments(project=project)}).data)
 
 
@@ -446,9 +435,8 @@ class MilestonePlanView(_ProjectCommitmentView):
     @extend_schema(responses={200: s.CommitmentsSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         project = self.project()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        commitment_services.milestone_plan(project=project, actor=request.user, **data.validated_data)
+        v = self.validated()
+        commitment_services.milestone_plan(project=project, actor=request.user, **v)
         return _commitments_response(project)
 
 
@@ -466,10 +454,9 @@ class MilestoneActualView(ApiViewMixin, generics.GenericAPIView):
     @extend_schema(responses={200: s.CommitmentsSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         milestone = self.get_object()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        v = self.validated()
         commitment_services.milestone_record_actual(
-            milestone=milestone, actual_on=data.validated_data["actual_on"], actor=request.user
+            milestone=milestone, actual_on=v["actual_on"], actor=request.user
         )
         return _commitments_response(milestone.project)
 
@@ -483,9 +470,8 @@ class CapitalArrivalView(_ProjectCommitmentView):
     @extend_schema(responses={201: s.CapitalArrivalSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         project = self.project()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        arrival = commitment_services.capital_arrival_record(project=project, actor=request.user, **data.validated_data)
+        v = self.validated()
+        arrival = commitment_services.capital_arrival_record(project=project, actor=request.user, **v)
         return Response(self.get_serializer(arrival).data, status=status.HTTP_201_CREATED)
 
 
@@ -498,9 +484,8 @@ class AnnualCommitmentSetView(_ProjectCommitmentView):
     @extend_schema(responses={200: s.CommitmentsSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         project = self.project()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        commitment_services.annual_commitment_set(project=project, actor=request.user, **data.validated_data)
+        v = self.validated()
+        commitment_services.annual_commitment_set(project=project, actor=request.user, **v)
         return _commitments_response(project)
 
 
@@ -518,8 +503,7 @@ class AnnualReviewView(ApiViewMixin, generics.GenericAPIView):
     @extend_schema(responses={200: s.AnnualCommitmentSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         commitment = self.get_object()
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        v = self.validated()
         review = commitment_services.annual_commitment_review(commitment=commitment, actor=request.user,
-                                                              **data.validated_data)
+                                                              **v)
         return Response(s.AnnualCommitmentSerializer({"commitment": review.commitment, "shortfalls": review.shortfalls}).data)
