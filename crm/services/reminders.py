@@ -618,7 +618,7 @@ SCHEDULE = [
 
 def reminders_setup(apps=None) -> None:
     """Create what is missing — the service_manager group, one rule per code with its defaults, the beat
-    schedule — and leave alone whatever exists (an admin's edits survive). Called by migration crm.0004;
+    schedule — and leave alone whatever exists (an admin's edits survive). Called by migrations crm.0004 and crm.0006;
     ``apps`` is the migration's app registry."""
     if apps is None:
         from django.apps import apps
