@@ -172,7 +172,7 @@ def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
     enterprises = Enterprise.objects.filter(pk__in=active.values("enterprises"))
     granted = set(PolicyGrant.objects.filter(enterprise__in=enterprises).values_list("enterprise_id", "clause_id"))
     people: dict[int, list] = {}
-    names = dict(enterprises.values_list("pk", "short_name"))
+    names = {pk: short or full for pk, short, full in enterprises.values_list("pk", "short_name", "name")}
     if rule.notify_responsible:
         for user in active.filter(enterprises__in=enterprises).annotate(enterprise_id=F("enterprises")).order_by("pk"):
             people.setdefault(user.enterprise_id, []).append(user)

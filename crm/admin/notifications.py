@@ -37,10 +37,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         self.message_user(request, _("已重新排队 %(n)s 条提醒。") % {"n": count}, messages.SUCCESS)
 
 
-Code = ReminderRule.Code
-
-# The thresholds each rule uses; the form shows only these.
-# The threshold fields each rule shows: the ones its model requires.
+# The thresholds each rule uses — the ones its model requires; the form shows only these.
 THRESHOLD_FIELDS = ReminderRule.REQUIRED
 
 

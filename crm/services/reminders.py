@@ -474,7 +474,7 @@ EVALUATORS = {
     Code.PROJECT_STALE: _project_stale,
     Code.PROJECT_FOLLOW_UP_DUE: _project_follow_up_due,
     Code.PIPELINE_DIGEST: _pipeline_digest,
-    **PARKS_EVALUATORS,  # rent-free ending, landing milestones due / missed (parks/reminders.py)
+    **PARKS_EVALUATORS,  # rent-free ending, milestones due / missed, daily policy match (parks/reminders.py)
 }
 
 

@@ -255,3 +255,13 @@ def test_the_portal_notification_leads_to_the_enterprise_s_policy_page(client, p
 
     assert "可申请政策：紫金十条 第 3 条「高新技术企业认定奖励」（西湖阳光）" in page
     assert 'href="/portal/policies/"' in page
+
+
+def test_an_enterprise_without_a_short_name_is_named_in_full(parks_rules, policy_world):
+    w = policy_world
+    w["xihu"].short_name = ""
+    w["xihu"].save()
+
+    subjects = {n.subject for n in sweep(at(2027, 1, 4, 7, 30)).created}
+
+    assert "可申请政策：紫金十条 第 7 条「人才引育补助」（" + w["xihu"].name + "）" in subjects
