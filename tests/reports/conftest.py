@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from crm.models import (
@@ -56,13 +55,6 @@ def frozen_clock():
     """Every report test runs at 2024-12-20 10:00 in Hangzhou: "this year" is 2024, "today" is 12-20."""
     with time_machine.travel(NOW, tick=False):
         yield NOW
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
