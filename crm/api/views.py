@@ -131,8 +131,7 @@ class ServiceRequestTransitionView(_RequestActionView):
         target = _visible_request(self, pk)
         v = self.validated()
         done = service_request_transition(
-            request=target, action=v["action"], actor=request.user,
-            note=v["note"],
+            request=target, action=v["action"], actor=request.user, note=v["note"]
         )
         return self.respond(done)
 
@@ -166,10 +165,7 @@ class MessageListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     def post(self, request, pk):
         target = _visible_request(self, pk)
         v = self.validated()
-        message = message_post(
-            request=target, author=request.user, body=v["body"],
-            is_internal=v["is_internal"],
-        )
+        message = message_post(request=target, author=request.user, body=v["body"], is_internal=v["is_internal"])
         return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
 
 
@@ -296,8 +292,7 @@ class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 
     @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectCreatedSerializer, **ERRORS})
     def post(self, request, *args, **kwargs):
-        v = self.validated()
-        fields = dict(v)
+        fields = dict(self.validated())
         owner = fields.pop("owner", None) or request.user
         project = project_create(actor=request.user, owner=owner, **fields)
         instance = api_lists.project_detail_queryset(user=request.user).get(pk=project.pk)
@@ -333,10 +328,7 @@ class ProjectStageView(ApiViewMixin, generics.GenericAPIView):
     def post(self, request, pk):
         project = self.get_object()
         v = self.validated()
-        project_change_stage(
-            project=project, to=v["stage"], actor=request.user,
-            note=v["note"],
-        )
+        project_change_stage(project=project, to=v["stage"], actor=request.user, note=v["note"])
         instance = self.scoped_queryset().get(pk=project.pk)
         return Response(s.ProjectDetailSerializer(instance, context=self.get_serializer_context()).data)
 
@@ -358,6 +350,5 @@ class FollowUpListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     @extend_schema(responses={201: s.FollowUpSerializer, **ERRORS})
     def post(self, request, pk):
         project = self._project()
-        v = self.validated()
-        follow_up = follow_up_create(project=project, officer=request.user, **v)
+        follow_up = follow_up_create(project=project, officer=request.user, **self.validated())
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)

@@ -101,9 +101,7 @@ class ParcelStatusView(_ParcelActionView):
     def post(self, request, pk):
         parcel = self.get_object()
         v = self.validated()
-        moved = parcel_change_status(
-            parcel=parcel, to=v["status"], actor=request.user, note=v["note"]
-        )
+        moved = parcel_change_status(parcel=parcel, to=v["status"], actor=request.user, note=v["note"])
         return self.respond(moved)
 
 
@@ -117,9 +115,7 @@ class ParcelReserveView(_ParcelActionView):
     def post(self, request, pk):
         parcel = self.get_object()
         v = self.validated()
-        moved = parcel_reserve(
-            parcel=parcel, project=v["project"], actor=request.user, note=v["note"]
-        )
+        moved = parcel_reserve(parcel=parcel, project=v["project"], actor=request.user, note=v["note"])
         return self.respond(moved)
 
 
