@@ -5,7 +5,7 @@ changes each, so 1,000,000 of both at the large size), twice as many service req
 enterprises, land parcels and spaces, one policy grant per project — with bulk SQL (``INSERT ... SELECT
 generate_series``) and the ORM's ``bulk_create``. At each size it then prints:
 
-- for each report, the time of its selector (``crm.selectors.reports``: what the page, the Excel export
+- for each report, the time of its selector (``reports.selectors``: what the page, the Excel export
   and the API call) next to the time of hand-written SQL computing the same figures, run in the same
   process on the same connection (the floor), and their ratio — the goal is at most 2; the figures of
   both are compared, so the floor is known to be equivalent;
@@ -240,13 +240,11 @@ class World:
     # -- measuring -------------------------------------------------------------------------------------
 
     def measure(self) -> dict:
-        from crm.selectors.reports import (
-            ReportFilters,
-            land_report,
-            pipeline_report,
-            policy_report,
-            service_report,
-        )
+        from reports.selectors.common import ReportFilters
+        from reports.selectors.land import land_report
+        from reports.selectors.pipeline import pipeline_report
+        from reports.selectors.policy import policy_report
+        from reports.selectors.service import service_report
 
         filters = ReportFilters()
         timings = []

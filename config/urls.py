@@ -14,12 +14,12 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/reports/", include("crm.reports.api_urls")),
+    path("api/v1/reports/", include("reports.api_urls")),
     path("api/", include("crm.api.urls")),
     path("api/v1/", include("parks.api.urls")),
     path("portal/", include("crm.portal.urls")),
     path("land/", include("parks.urls")),
-    path("reports/", include("crm.reports.urls")),
+    path("reports/", include("reports.urls")),
     path("attachments/<int:pk>/", crm.views.attachment_download, name="attachment-download"),
 ]
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "axes",
     "crm",
     "parks",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ class YearlyTarget(TimeStampedModel):
     """年度目标: a figure the committee's leaders set for one year, shown against the actual in the reports.
 
     E.g. 2024: 32 projects of ≥ 1 亿 landed (注册落地). Managers edit these in the admin; the pipeline
-    report (``crm.selectors.reports.pipeline_report``) reads the targets of the year it reports on.
+    report (``reports.selectors.pipeline.pipeline_report``) reads the targets of the year it reports on.
     """
 
     class Metric(models.TextChoices):

@@ -4,7 +4,7 @@ A milestone (交地, 开工, 竣工, 达产) is
 - **green** when done on time, or not due within ``AT_RISK_DAYS``;
 - **yellow** when not done and due within ``AT_RISK_DAYS`` (today included);
 - **red** when its planned date has passed and it is not done, or it was done late.
-The reports use the same thresholds (``crm.selectors.reports.MILESTONE_AT_RISK_DAYS``).
+The reports use the same thresholds (``reports.selectors.pipeline.MILESTONE_AT_RISK_DAYS``).
 """
 
 import datetime as dt

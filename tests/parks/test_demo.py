@@ -9,11 +9,12 @@ from django.core.management import call_command
 from django.db import transaction
 
 from crm.models import Enterprise
-from crm.selectors.reports import ReportFilters, policy_report
 from parks.models import LandParcel, ParcelStatus, Policy
 from parks.selectors.parcels import parcel_map_features
 from parks.selectors.policies import enterprise_policy_matches, enterprises_policy_matches
 from parks.validators import validate_polygon
+from reports.selectors.common import ReportFilters
+from reports.selectors.policy import policy_report
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "x-demo-pass-123"

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from crm.errors import DomainError
-from crm.selectors.reports import ReportFilters, policy_report
 from parks.models import PolicyGrant
 from parks.services.grants import (
     policy_grant_approve,
@@ -16,6 +15,8 @@ from parks.services.grants import (
     policy_grant_record,
     policy_grant_reject,
 )
+from reports.selectors.common import ReportFilters
+from reports.selectors.policy import policy_report
 from tests.factories import EnterpriseFactory, PolicyClauseFactory, PolicyFactory, ProjectFactory, service_officer
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from crm.selectors.reports import ReportFilters, overdue_item, overdue_requests
+from reports.selectors.common import ReportFilters
+from reports.selectors.service import overdue_item, overdue_requests
 
 from .forms import describe
 from .tables import Table, overdue_row

@@ -1,4 +1,4 @@
-"""The report pages at /reports/ and their Excel export: thin views over ``crm.selectors.reports``.
+"""The report pages at /reports/ and their Excel export: thin views over ``reports.selectors``.
 
 Filters travel as GET parameters (``?start=2024-01-01&end=2024-12-31&park=3``), so a filtered view is
 a link to share. A parameter that does not validate is shown as a form error next to its field and
@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from crm.selectors.reports import land_report, pipeline_report, policy_report, service_report
+from reports.selectors.land import land_report
+from reports.selectors.pipeline import pipeline_report
+from reports.selectors.policy import policy_report
+from reports.selectors.service import service_report
 
 from . import tables
 from .access import manager_required

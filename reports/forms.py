@@ -7,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import IndustryChain, User
-from crm.selectors.reports import ReportFilters
 from parks.models import Park
+from reports.selectors.common import ReportFilters
 
 # Dates outside these years are refused: no report spans them, and the day after 9999-12-31 does not exist.
 FIRST_YEAR, LAST_YEAR = 2000, 2100

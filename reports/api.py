@@ -17,8 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.models import IndustryChain, Milestone, RequestStatus, Stage
-from crm.selectors.reports import land_report, pipeline_report, policy_report, service_report
 from parks.models import LandUse, ParcelStatus
+from reports.selectors.land import land_report
+from reports.selectors.pipeline import pipeline_report
+from reports.selectors.policy import policy_report
+from reports.selectors.service import service_report
 
 from .forms import ReportFilterForm, has_nul_byte
 

@@ -11,11 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from crm.selectors.reports import (
-    APPROVAL_AT_RISK_HOURS,
-    MILESTONE_AT_RISK_DAYS,
-    OVERDUE_LIST_LIMIT,
-)
+from reports.selectors.pipeline import MILESTONE_AT_RISK_DAYS
+from reports.selectors.service import APPROVAL_AT_RISK_HOURS, OVERDUE_LIST_LIMIT
 
 YI = Decimal("10000")  # 1 亿元 = 10,000 万元
 CENT = Decimal("0.01")

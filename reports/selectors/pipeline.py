@@ -1,0 +1,363 @@
+"""The pipeline page (招商项目): where the cohort is now, how far it got, how long it stayed, what landed."""
+
+import datetime as dt
+from itertools import pairwise
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import Lead
+from django.utils import timezone
+
+from crm.models import (
+    KEY_PROJECT_THRESHOLD,
+    LANDED_STAGES,
+    MAJOR_PROJECT_THRESHOLD,
+    PIPELINE,
+    CapitalArrival,
+    IndustryChain,
+    Jurisdiction,
+    Milestone,
+    Project,
+    ProjectMilestone,
+    ProjectStageChange,
+    SourceChannel,
+    Stage,
+    YearlyTarget,
+)
+from reports.selectors.common import (
+    SECONDS_PER_DAY,
+    USER_COLUMNS,
+    ZERO,
+    ReportFilters,
+    SecondsBetween,
+    date_range,
+    grouped_stats,
+    moment_range,
+    money,
+    percent,
+    seconds_to,
+    user_label,
+)
+
+# The report's stage order: the pipeline first, then the two side states.
+REPORT_STAGES = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
+
+
+# 签约 and beyond: the projects whose total investment is committed (承诺投资).
+COMMITTED_STAGES = [Stage.SIGNED, *LANDED_STAGES]
+
+
+# 已开工: in construction or production now, or with an actual 开工 date on the landing record.
+STARTED_STAGES = [Stage.CONSTRUCTION, Stage.PRODUCTION]
+
+
+# 三色预警 for a milestone still open: yellow when its planned date is at most this many days away.
+MILESTONE_AT_RISK_DAYS = 30
+
+
+def _projects(filters: ReportFilters, *, cohort: bool = True) -> QuerySet[Project]:
+    """The projects a pipeline figure is about; with ``cohort``, only those that entered the pipeline in range."""
+    projects = Project.objects.order_by()
+    if filters.park is not None:
+        projects = projects.filter(park=filters.park)
+    if filters.chain:
+        projects = projects.filter(industry_chain=filters.chain)
+    if filters.owner is not None:
+        projects = projects.filter(owner=filters.owner)
+    if cohort and (filters.start or filters.end):
+        # The first history row (from_stage "") is written by project_create at the moment the project
+        # was registered as a lead; created_at is only when the row was inserted.
+        entered = ProjectStageChange.objects.filter(
+            moment_range("changed_at", filters.start, filters.end), from_stage=""
+        ).values("project_id")
+        projects = projects.filter(pk__in=entered)
+    return projects
+
+
+def _is_filtered(filters: ReportFilters) -> bool:
+    return bool(filters.park or filters.chain or filters.owner or filters.start or filters.end)
+
+
+def _stage_rows(projects: QuerySet[Project]) -> list[dict]:
+    """Projects by current stage: count and investment, and the key (≥ 1 亿) and major (≥ 10 亿) ones."""
+    key, major = Q(total_investment__gte=KEY_PROJECT_THRESHOLD), Q(total_investment__gte=MAJOR_PROJECT_THRESHOLD)
+    rows = {
+        row["stage"]: row
+        for row in projects.values("stage").annotate(
+            count=Count("id"),
+            investment=Sum("total_investment"),
+            key_count=Count("id", filter=key),
+            key_investment=Sum("total_investment", filter=key),
+            major_count=Count("id", filter=major),
+            major_investment=Sum("total_investment", filter=major),
+        )
+    }
+    stages = []
+    for stage in REPORT_STAGES:
+        row = rows.get(stage, {})
+        stages.append({
+            "stage": stage.value,
+            "label": str(stage.label),
+            "count": row.get("count", 0),
+            "investment_total": money(row.get("investment")),
+            "key_count": row.get("key_count", 0),
+            "key_investment_total": money(row.get("key_investment")),
+            "major_count": row.get("major_count", 0),
+            "major_investment_total": money(row.get("major_investment")),
+        })
+    return stages
+
+
+def _funnel(changes: QuerySet[ProjectStageChange]) -> list[dict]:
+    """累计漏斗: how many projects ever reached each pipeline stage, and the conversion between stages.
+
+    A project moves forward one stage at a time and every move writes a history row, so "reached
+    stage S" is "has a history row into S"; a project counts once however often it re-entered S.
+    """
+    reached = dict(
+        changes.filter(to_stage__in=PIPELINE).values("to_stage").annotate(n=Count("project_id", distinct=True))
+        .values_list("to_stage", "n")
+    )
+    funnel, previous, first = [], None, None
+    for stage in PIPELINE:
+        n = reached.get(stage, 0)
+        first = n if first is None else first
+        funnel.append({
+            "stage": stage.value,
+            "label": str(stage.label),
+            "reached": n,
+            "conversion_from_previous": percent(n, previous) if previous is not None else None,
+            "conversion_from_lead": percent(n, first),
+        })
+        previous = n
+    return funnel
+
+
+def _durations(changes: QuerySet[ProjectStageChange]) -> list[dict]:
+    """Days spent in each stage: from entering it to the next history row of the same project.
+
+    Only finished stays count (the current stage of a project has no end yet). The next row comes
+    from ``LEAD(changed_at) OVER (PARTITION BY project ORDER BY changed_at, id)``; ``changes`` always
+    holds whole projects, so no stay is cut short by a filter.
+    """
+    following = Window(
+        Lead("changed_at"), partition_by=[F("project_id")], order_by=[F("changed_at").asc(), F("id").asc()]
+    )
+    stats = grouped_stats(changes.annotate(_g=F("to_stage"), _v=SecondsBetween(following, F("changed_at"))))
+    durations = []
+    for stage in REPORT_STAGES:
+        stays, average, median = stats.get(stage, (0, None, None))
+        durations.append({
+            "stage": stage.value,
+            "label": str(stage.label),
+            "stays": stays,
+            "average_days": seconds_to(average, SECONDS_PER_DAY),
+            "median_days": seconds_to(median, SECONDS_PER_DAY),
+        })
+    return durations
+
+
+BREAKDOWNS = {
+    # key: (group-by column, extra label columns, choices or None)
+    "industry_chain": ("industry_chain", (), IndustryChain),
+    "source_channel": ("source_channel", (), SourceChannel),
+    "owner": ("owner_id", tuple(f"owner__{c}" for c in USER_COLUMNS), None),
+    "park": ("park_id", ("park__name", "park__short_name"), None),
+    "jurisdiction": ("enterprise__jurisdiction", (), Jurisdiction),
+}
+
+
+def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
+    """Projects by one dimension: count, investment, and how many of them have landed (注册落地 or beyond)."""
+    column, label_columns, choices = BREAKDOWNS[key]
+    rows = projects.values(column, *label_columns).annotate(
+        count=Count("id"), investment=Sum("total_investment"), landed=Count("id", filter=Q(stage__in=LANDED_STAGES))
+    )
+    items = []
+    for row in rows:
+        value = row[column]
+        if key == "owner":
+            label = user_label(row, "owner")
+        elif key == "park":
+            label = (row["park__short_name"] or row["park__name"]) if value is not None else "未定园区"
+        elif value:
+            label = str(choices(value).label) if value in choices.values else value
+        else:
+            label = "未填写"
+        items.append({
+            "key": "" if value is None else str(value),
+            "label": label,
+            "count": row["count"],
+            "investment_total": money(row["investment"]),
+            "landed_count": row["landed"],
+        })
+    items.sort(key=lambda item: (-item["investment_total"], -item["count"], item["label"]))
+    return items
+
+
+def _year_figures(filters: ReportFilters, year: int) -> dict:
+    """This year's landed (≥ 1 亿) projects and signed investment, against the targets managers set."""
+    year_range = moment_range("changed_at", dt.date(year, 1, 1), dt.date(year, 12, 31))
+    landed_ids = ProjectStageChange.objects.filter(year_range, to_stage=Stage.REGISTERED).values("project_id")
+    signed_ids = ProjectStageChange.objects.filter(year_range, to_stage=Stage.SIGNED).values("project_id")
+    landed, signed = Q(pk__in=landed_ids), Q(pk__in=signed_ids)
+    key = Q(total_investment__gte=KEY_PROJECT_THRESHOLD)
+    figures = _projects(filters, cohort=False).aggregate(
+        landed=Count("id", filter=landed),
+        landed_investment=Sum("total_investment", filter=landed),
+        landed_key=Count("id", filter=landed & key),
+        landed_key_investment=Sum("total_investment", filter=landed & key),
+        signed=Count("id", filter=signed),
+        signed_investment=Sum("total_investment", filter=signed),
+    )
+    targets = dict(YearlyTarget.objects.filter(year=year).values_list("metric", "target"))
+    landed_target = targets.get(YearlyTarget.Metric.LANDED_KEY_PROJECTS)
+    signed_target = targets.get(YearlyTarget.Metric.SIGNED_INVESTMENT)
+    return {
+        "year": year,
+        "landed_count": figures["landed"],
+        "landed_investment_total": money(figures["landed_investment"]),
+        "landed_key_count": figures["landed_key"],
+        "landed_key_investment_total": money(figures["landed_key_investment"]),
+        "landed_key_target": landed_target,
+        "landed_key_completion": percent(figures["landed_key"], landed_target),
+        "signed_count": figures["signed"],
+        "signed_investment_total": money(figures["signed_investment"]),
+        "signed_investment_target": signed_target,
+        "signed_investment_completion": percent(money(figures["signed_investment"]), signed_target),
+    }
+
+
+def _landing(projects: QuerySet[Project], year: int) -> dict:
+    """到资 against committed investment, and the 开工率 and 投产率 of the landed projects.
+
+    Committed (承诺投资) is the total investment of the projects at 签约 or beyond; arrived (实际到资)
+    sums their ``CapitalArrival`` rows. Landed projects are those now at 注册落地, 开工 or 投产;
+    开工率 = landed projects that started construction (stage 开工/投产, or an actual 开工 date on the
+    landing record) / landed projects; 投产率 = landed projects at 投产 / landed projects.
+    """
+    committed_q = Q(stage__in=COMMITTED_STAGES)
+    landed_q = Q(stage__in=LANDED_STAGES)
+    started_ids = ProjectMilestone.objects.filter(
+        kind=Milestone.CONSTRUCTION_START, actual_on__isnull=False
+    ).values("project_id")
+    figures = projects.aggregate(
+        committed_count=Count("id", filter=committed_q),
+        committed=Sum("total_investment", filter=committed_q),
+        landed=Count("id", filter=landed_q),
+        started=Count("id", filter=landed_q & (Q(stage__in=STARTED_STAGES) | Q(pk__in=started_ids))),
+        producing=Count("id", filter=Q(stage=Stage.PRODUCTION)),
+    )
+    arrivals = CapitalArrival.objects.filter(project__in=projects.filter(committed_q).values("pk")).aggregate(
+        arrived=Sum("amount"),
+        arrived_in_year=Sum("amount", filter=date_range("arrived_on", dt.date(year, 1, 1), dt.date(year, 12, 31))),
+    )
+    committed, arrived = money(figures["committed"]), money(arrivals["arrived"])
+    return {
+        "capital": {
+            "committed_count": figures["committed_count"],
+            "committed_total": committed,
+            "arrived_total": arrived,
+            "arrival_rate": percent(arrived, committed),
+            "year": year,
+            "arrived_in_year": money(arrivals["arrived_in_year"]),
+        },
+        "rates": {
+            "landed_count": figures["landed"],
+            "started_count": figures["started"],
+            "producing_count": figures["producing"],
+            "construction_start_rate": percent(figures["started"], figures["landed"]),
+            "production_rate": percent(figures["producing"], figures["landed"]),
+        },
+    }
+
+
+def _colour_totals(items: list[dict], keys=("green", "yellow", "red", "done_on_time", "done_late")) -> dict:
+    return {key: sum(item[key] for item in items) for key in keys}
+
+
+def _milestone_colours(projects: QuerySet[Project], today: dt.date) -> dict:
+    """三色预警 of landing milestones (交地, 开工, 竣工, 达产) of projects not lost.
+
+    Open (no actual date): red once the planned date has passed, yellow when it is at most
+    ``MILESTONE_AT_RISK_DAYS`` away, green otherwise. Done: on time if the actual date is on or
+    before the planned one, late otherwise.
+    """
+    horizon = today + dt.timedelta(days=MILESTONE_AT_RISK_DAYS)
+    open_ = Q(actual_on__isnull=True)
+    rows = {
+        row["kind"]: row
+        for row in ProjectMilestone.objects.filter(project__in=projects.exclude(stage=Stage.LOST).values("pk"))
+        .order_by()
+        .values("kind")
+        .annotate(
+            green=Count("id", filter=open_ & Q(planned_on__gt=horizon)),
+            yellow=Count("id", filter=open_ & Q(planned_on__gte=today, planned_on__lte=horizon)),
+            red=Count("id", filter=open_ & Q(planned_on__lt=today)),
+            done_on_time=Count("id", filter=Q(actual_on__lte=F("planned_on"))),
+            done_late=Count("id", filter=Q(actual_on__gt=F("planned_on"))),
+        )
+    }
+    items = [
+        {
+            "kind": kind.value,
+            "label": str(kind.label),
+            **{key: rows.get(kind, {}).get(key, 0) for key in ("green", "yellow", "red", "done_on_time", "done_late")},
+        }
+        for kind in Milestone
+    ]
+    return {"items": items, "totals": _colour_totals(items)}
+
+
+def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
+    """The 招商 pipeline page: 13 queries, whatever the data.
+
+    stages (1), funnel (1), durations (1), five breakdowns (5), this year's figures and targets (2),
+    committed/landed counts and capital arrived (2), milestone colours (1).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    year = filters.report_year(today)
+    projects = _projects(filters)
+    changes = ProjectStageChange.objects.order_by()
+    if _is_filtered(filters):
+        changes = changes.filter(project__in=projects.values("pk"))
+    stages = _stage_rows(projects)
+    key_stages = [s for s in stages if s["stage"] != Stage.LOST]
+    landing = _landing(projects, year)
+    funnel = _funnel(changes)
+    return {
+        "as_of": now,
+        "year": year,
+        "stages": stages,
+        "totals": {
+            "count": sum(s["count"] for s in stages),
+            "investment_total": sum((s["investment_total"] for s in stages), ZERO),
+        },
+        "key_projects": {
+            "threshold": KEY_PROJECT_THRESHOLD,
+            "count": sum(s["key_count"] for s in key_stages),
+            "investment_total": sum((s["key_investment_total"] for s in key_stages), ZERO),
+        },
+        "major_projects": {
+            "threshold": MAJOR_PROJECT_THRESHOLD,
+            "count": sum(s["major_count"] for s in key_stages),
+            "investment_total": sum((s["major_investment_total"] for s in key_stages), ZERO),
+        },
+        "funnel": funnel,
+        "conversions": [
+            {
+                "from_stage": before["stage"],
+                "to_stage": after["stage"],
+                "from_count": before["reached"],
+                "to_count": after["reached"],
+                "rate": after["conversion_from_previous"],
+            }
+            for before, after in pairwise(funnel)
+        ],
+        "durations": _durations(changes),
+        "breakdowns": {key: _breakdown(projects, key) for key in BREAKDOWNS},
+        "this_year": _year_figures(filters, year),
+        "capital": landing["capital"],
+        "rates": landing["rates"],
+        "milestones": _milestone_colours(projects, today),
+    }
