@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from crm.demo.builder import DemoBuilder
 from crm.models import (
     PIPELINE,
     Enterprise,
@@ -31,6 +30,7 @@ from crm.models import (
     User,
 )
 from crm.validators import validate_credit_code
+from demo.builder import DemoBuilder
 from parks.models import PARCEL_COMMITTED_STATUSES, LandParcel, LandUse, Policy, Space
 
 pytestmark = pytest.mark.django_db

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "crm",
     "parks",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 """``manage.py load_demo [--password PASS]``: build the demo science city of the source article, idempotently.
 
 The demo is illustrative: names and headline figures come from the article, everything else is invented
-but plausible (see ``crm.demo``). Running it twice changes nothing; accounts keep their password on a
+but plausible (see ``demo``). Running it twice changes nothing; accounts keep their password on a
 re-run unless ``--password`` is given.
 """
 
@@ -11,8 +11,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from crm.demo import data
-from crm.demo.builder import DemoBuilder
 from crm.models import (
     ApprovalStep,
     CapitalArrival,
@@ -32,6 +30,8 @@ from crm.models import (
     User,
 )
 from crm.models.projects import AnnualCommitment
+from demo import data
+from demo.builder import DemoBuilder
 from parks.models import EligibilityCriterion, LandParcel, Park, Policy, PolicyClause, PolicyGrant, Space
 
 SUMMARY_MODELS = (

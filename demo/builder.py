@@ -1,4 +1,4 @@
-"""Writes the demo world of ``crm.demo.data`` into the database, idempotently.
+"""Writes the demo world of ``demo.data`` into the database, idempotently.
 
 Reference rows (parks, enterprises, policy, parcels, spaces, events, categories, accounts) are keyed on
 their natural keys (name, code, username, …) and saved only when a value differs, so a second run writes
@@ -21,7 +21,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
-from crm.demo import data
 from crm.models import (
     KEY_PROJECT_THRESHOLD,
     AnnualCommitment,
@@ -45,6 +44,7 @@ from crm.models import (
 from crm.services.messages import message_post
 from crm.services.projects import follow_up_create, project_change_stage, project_create
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
+from demo import data
 from parks.models import EligibilityCriterion, LandParcel, Park, Policy, PolicyClause, PolicyGrant, Space
 
 # GB 32100-2015: the characters a unified social credit code may use (no I, O, Z, S, V).
