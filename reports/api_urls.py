@@ -1,4 +1,4 @@
-"""The reports over the API, mounted at /api/v1/reports/ (config.urls)."""
+"""The reports over the API, mounted at /api/v1/reports/ by ``config.api_urls``."""
 
 from django.urls import path
 

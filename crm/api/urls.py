@@ -1,22 +1,11 @@
-"""REST API: v1 endpoints under /api/v1/, the OpenAPI 3 schema at /api/schema/, docs at /api/docs/ and /api/redoc/.
+"""crm's REST endpoints, mounted at /api/v1/ by ``config.api_urls`` (which also serves the schema and docs)."""
 
-The docs pages load Swagger UI and Redoc from drf_spectacular_sidecar's static files — no CDN, as the
-product runs in government intranets.
-"""
-
-from django.urls import include, path, register_converter
+from django.urls import path
 
 from . import views
 from .auth import TokenObtainView
-from .base import IdConverter
-from .docs import RedocView, SchemaView, SwaggerView
 
-register_converter(IdConverter, "api_id")
-
-app_name = "api"
-
-
-v1 = [
+urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("service-categories/", views.ServiceCategoryListView.as_view(), name="service-category-list"),
     path("service-requests/", views.ServiceRequestListCreateView.as_view(), name="service-request-list"),
@@ -44,9 +33,3 @@ v1 = [
     path("projects/<api_id:pk>/follow-ups/", views.FollowUpListCreateView.as_view(), name="project-follow-ups"),
 ]
 
-urlpatterns = [
-    path("v1/", include(v1)),
-    path("schema/", SchemaView.as_view(), name="schema"),
-    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
-]

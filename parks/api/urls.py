@@ -1,14 +1,8 @@
-"""Parks endpoints, mounted at /api/v1/ beside crm.api's (whose paths they never repeat)."""
+"""Parks endpoints, mounted at /api/v1/ by ``config.api_urls`` beside crm's (whose paths they never repeat)."""
 
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
-
-from crm.api.base import IdConverter
+from django.urls import path
 
 from . import views
-
-if "api_id" not in get_converters():  # crm.api.urls registers it too; whichever loads first does
-    register_converter(IdConverter, "api_id")
 
 app_name = "parks_api"
 urlpatterns = [
