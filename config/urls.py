@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    path("portal/policies/", include("parks.portal_urls")),
     path("portal/", include("crm.portal.urls")),
     path("land/", include("parks.urls")),
     path("reports/", include("reports.urls")),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import policies, views
+from . import views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,5 +17,4 @@ urlpatterns = [
     path("requests/<int:pk>/actions/<slug:action>/", views.request_transition, name="request-transition"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_mark_read, name="notifications-read"),
-    path("policies/", policies.policy_matches, name="policy-matches"),
 ]

@@ -305,7 +305,7 @@ def notification_list(request):
         if kind == ("crm", "servicerequest"):
             link = reverse("portal:request-detail", kwargs={"pk": notification.object_id})
         elif kind == ("parks", "policyclause"):  # 新的可申请政策: the enterprise's own matches
-            link = reverse("portal:policy-matches")
+            link = reverse("parks_portal:policy-matches")
         rows.append((notification, link))
     return portal_render(request, "portal/notification_list.html", {"page": page, "rows": rows})
 

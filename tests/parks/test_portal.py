@@ -12,7 +12,7 @@ from tests.factories import EnterpriseFactory, PolicyClauseFactory, criterion, e
 
 pytestmark = pytest.mark.django_db
 K = EligibilityCriterion.Kind
-URL = reverse("portal:policy-matches")
+URL = reverse("parks_portal:policy-matches")
 
 
 @pytest.fixture

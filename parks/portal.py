@@ -1,12 +1,15 @@
 """可申请的政策 in the enterprise portal: the policy clauses in force matched against the user's own
-enterprises, and those enterprises' policy grants (政策兑现). Nothing of another enterprise is read."""
+enterprises, and those enterprises' policy grants (政策兑现). Nothing of another enterprise is read.
+
+Parks' page in the portal (``parks.portal_urls``, mounted at /portal/policies/): crm's portal links to it by
+URL name and never imports it."""
 
 from django.views.decorators.http import require_safe
 
 from crm.models import Enterprise
-from parks.selectors.policies import enterprises_policy_matches, policy_grant_list
+from crm.portal.access import enterprise_required, portal_render
 
-from .access import enterprise_required, portal_render
+from .selectors.policies import enterprises_policy_matches, policy_grant_list
 
 
 @require_safe
