@@ -172,18 +172,9 @@ def _suffix(kind: str, facts: Facts, outcome: str) -> str:
     return ""
 
 
-def with_suffix(result: "CriterionResult", facts: Facts) -> "CriterionResult":
-    suffix = _suffix(result.kind, facts, result.outcome)
-    return result._replace(reason=result.reason + suffix) if suffix else result
-
-
-def evaluate(criterion: EligibilityCriterion, facts: Facts, parks: ParkTree, today: dt.date) -> CriterionResult:
-    """The outcome of one criterion for the facts, with the reason in Chinese."""
-    return with_suffix(_evaluate(criterion, facts, parks, today), facts)
-
-
 def _evaluate(criterion: EligibilityCriterion, facts: Facts, parks: ParkTree, today: dt.date) -> CriterionResult:
-    """``evaluate`` without where the figure comes from: the same for every record with the same fact."""
+    """The outcome of one criterion for the facts, with the reason in Chinese — without where the figure comes
+    from (``_suffix``), so that it is the same for every record with the same fact and can be shared."""
     kind = criterion.kind
     if kind == Kind.INDUSTRY_CHAIN:
         outcome, reason = _industry_chain(criterion.choice, facts)
@@ -390,15 +381,6 @@ class Matcher:
         return matches
 
 
-def match_clause(clause, facts: Facts, parks: ParkTree, today: dt.date) -> ClauseMatch:
-    """One clause's match (``clause.criteria.all()`` prefetched, as the selectors do)."""
-    return Matcher([clause], parks, today).match(facts)[0]
-
-
 def match_clauses(clauses, facts: Facts, parks: ParkTree, today: dt.date) -> list[ClauseMatch]:
     """Every clause's match, eligible first, then unknown, then not eligible; within each by policy and number."""
     return Matcher(clauses, parks, today).match(facts)
-
-
-def sort_matches(matches: list[ClauseMatch]) -> list[ClauseMatch]:
-    return sorted(matches, key=lambda m: (VERDICT_ORDER[m.verdict], m.rank))

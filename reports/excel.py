@@ -33,7 +33,6 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B5D63")
 TOTAL_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-HEADER_ROW = 4  # title, made-at/note, blank, then the headers
 
 
 def sheet_name(title: str, used: set[str]) -> str:

@@ -285,7 +285,7 @@ class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     ordering_fields = ["created_at", "total_investment", "expected_signing_on", "stage_changed_at", "name"]
 
     def scoped_queryset(self):
-        return api_lists.project_list(user=self.request.user)
+        return api_lists.project_list()
 
     def get_serializer_class(self):
         return s.ProjectCreateSerializer if self.request.method == "POST" else s.ProjectSerializer
@@ -295,7 +295,7 @@ class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
         fields = dict(self.validated())
         owner = fields.pop("owner", None) or request.user
         project = project_create(actor=request.user, owner=owner, **fields)
-        instance = api_lists.project_detail_queryset(user=request.user).get(pk=project.pk)
+        instance = api_lists.project_detail_queryset().get(pk=project.pk)
         context = {
             **self.get_serializer_context(),
             "collisions": project_collisions(enterprise=instance.enterprise, exclude_owner=owner, exclude_project=instance),
@@ -310,7 +310,7 @@ class ProjectDetailView(ApiViewMixin, generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated, IsStaff]
 
     def scoped_queryset(self):
-        return api_lists.project_detail_queryset(user=self.request.user)
+        return api_lists.project_detail_queryset()
 
 
 @extend_schema(tags=["projects"])
@@ -322,7 +322,7 @@ class ProjectStageView(ApiViewMixin, generics.GenericAPIView):
     permission_classes = [IsAuthenticated, IsStaff, WorksProjects]
 
     def scoped_queryset(self):
-        return api_lists.project_detail_queryset(user=self.request.user)
+        return api_lists.project_detail_queryset()
 
     @extend_schema(responses={200: s.ProjectDetailSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):

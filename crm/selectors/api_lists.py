@@ -31,8 +31,8 @@ def enterprise_list(*, user) -> QuerySet[Enterprise]:
     return Enterprise.objects.visible_to(user).order_by("name", "id")
 
 
-def project_list(*, user) -> QuerySet[Project]:
-    """The pipeline as staff read it: newest first, investor, owner and park joined, co-officers prefetched."""
+def project_list() -> QuerySet[Project]:
+    """The pipeline as staff read it (every staff member reads every project): newest first, investor, owner and park joined, co-officers prefetched."""
     return (
         Project.objects.select_related("enterprise", "owner", "park")
         .prefetch_related("co_officers")
@@ -40,8 +40,8 @@ def project_list(*, user) -> QuerySet[Project]:
     )
 
 
-def project_detail_queryset(*, user) -> QuerySet[Project]:
-    return project_list(user=user).prefetch_related(
+def project_detail_queryset() -> QuerySet[Project]:
+    return project_list().prefetch_related(
         Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("actor").order_by("changed_at", "id"))
     )
 

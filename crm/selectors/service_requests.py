@@ -14,11 +14,6 @@ def service_request_list(*, user) -> QuerySet[ServiceRequest]:
     )
 
 
-def service_request_get(*, user, pk) -> ServiceRequest:
-    """One request ``user`` may see; ``ServiceRequest.DoesNotExist`` (→ 404) for anyone else's."""
-    return service_request_list(user=user).get(pk=pk)
-
-
 def message_list(*, request: ServiceRequest, user) -> QuerySet[ServiceRequestMessage]:
     """The thread as ``user`` may see it: internal notes only for staff."""
     messages = request.messages.select_related("author").order_by("created_at", "id")

@@ -15,7 +15,6 @@ from crm.models import PIPELINE, FollowUp, Project, ProjectStageChange, Stage, U
 # stage may be put on hold or lost; a held project resumes where it stopped (see below);
 # a lost project can be reopened as a lead.
 _FORWARD = {PIPELINE[i]: PIPELINE[i + 1] for i in range(len(PIPELINE) - 1)}
-_SIDE_STATES = {Stage.ON_HOLD, Stage.LOST}
 
 
 def allowed_stages(project: Project) -> list[str]:
