@@ -1,4 +1,4 @@
-"""Celery tasks: thin, taking ids; the work is in ``crm.services.reminders`` and ``crm.services.notifications``.
+"""Celery tasks: thin, taking ids; the work is in ``crm.services.reminders`` and ``crm.notifications``.
 
 Both are safe to run twice and to kill mid-way (``acks_late`` with ``reject_on_worker_lost`` in settings):
 the sweep writes each reminder once by its unique key, and a delivery claims its row before sending.
@@ -7,7 +7,7 @@ the sweep writes each reminder once by its unique key, and a delivery claims its
 from celery import shared_task
 from django.utils import timezone
 
-from crm.services.notifications import notification_deliver
+from crm.notifications.delivery import notification_deliver
 from crm.services.reminders import reminders_sweep
 
 

@@ -30,7 +30,7 @@ from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from crm.models import Enterprise, Milestone, ProjectMilestone, Stage, User
-from crm.services.notifications import site_link, staff_link
+from crm.notifications.links import site_link, staff_link
 
 from .matching import ELIGIBLE, without_cycle_collector
 from .models import PolicyGrant

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Notification, NotificationWebhook, ReminderRule
-from crm.services.notifications import notifications_retry, webhook_send_test
+from crm.notifications.delivery import notifications_retry, webhook_send_test
 
 from .common import ReadOnlyAdminMixin
 

@@ -11,7 +11,7 @@ class Notification(models.Model):
 
     ``key`` names what it is about (object, rule, threshold); with recipient and channel it is
     unique, so a sweep that runs twice never sends the same reminder twice. Rows are written by
-    ``crm.services.notifications`` only: an in-app row is delivered by existing; an e-mail or webhook
+    ``crm.notifications`` only: an in-app row is delivered by existing; an e-mail or webhook
     row goes pending → sending → sent, or failed (retried with back-off) → parked after the last attempt.
     """
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from crm.errors import DomainError
 from crm.models import Notification, RequestStatus, ServiceCategory, ServiceRequest
+from crm.notifications.inbox import notifications_mark_read
 from crm.selectors.service_requests import (
     message_list,
     service_request_detail_queryset,
@@ -25,7 +26,6 @@ from crm.selectors.service_requests import (
 )
 from crm.services.attachments import attachment_add
 from crm.services.messages import message_post
-from crm.services.notifications import notifications_mark_read
 from crm.services.request_details import DetailsInvalid, details_for_display, details_form_for, details_labels
 from crm.services.satisfaction import service_request_rate
 from crm.services.service_requests import ACTIONS, allowed_actions, service_request_submit, service_request_transition

@@ -62,16 +62,9 @@ from crm.models import (
     Stage,
     User,
 )
-from crm.services import notifications as notification_service
-from crm.services.notifications import (
-    Draft,
-    WebhookIndex,
-    drafts_for,
-    group_members,
-    local,
-    notifications_create,
-    staff_link,
-)
+from crm.notifications import outbox
+from crm.notifications.links import local, staff_link
+from crm.notifications.outbox import Draft, WebhookIndex, drafts_for, group_members, notifications_create
 from crm.services.sla import WorkingCalendar
 from parks.reminders import PARKS_DEFAULT_RULES, PARKS_EVALUATORS
 
@@ -492,7 +485,7 @@ def reminders_sweep(
     ``dry_run`` writes nothing and returns what would be written. The guarantees are in the module
     docstring; ``deliver`` is the Celery enqueue by default and a direct call in ``send_reminders``.
     """
-    deliver = deliver or notification_service.enqueue_delivery
+    deliver = deliver or outbox.enqueue_delivery
     rules = {rule.code: rule for rule in ReminderRule.objects.prefetch_related("recipient_groups")}
     sweep = _Sweep(now=now, rules=rules, catch_up=dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS))
     due, swept = [], []

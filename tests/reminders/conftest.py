@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Group
 
-from crm.services.notifications import notification_deliver
+from crm.notifications.delivery import notification_deliver
 from crm.services.reminders import SERVICE_MANAGER, reminders_sweep
 from crm.services.service_requests import service_request_submit, service_request_transition
 from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, manager, service_officer
@@ -23,7 +23,7 @@ def _deliveries_run_inline(request, monkeypatch):
     if request.node.get_closest_marker("celery"):
         return
     monkeypatch.setattr(
-        "crm.services.notifications.enqueue_delivery", lambda pk: notification_deliver(notification_id=pk)
+        "crm.notifications.outbox.enqueue_delivery", lambda pk: notification_deliver(notification_id=pk)
     )
 
 

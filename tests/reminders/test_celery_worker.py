@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from crm.models import Notification, ServiceRequest
-from crm.services.notifications import ENQUEUE_GRACE
+from crm.notifications.outbox import ENQUEUE_GRACE
 from crm.services.reminders import reminders_sweep
 from crm.services.service_requests import service_request_submit
 from tests.factories import work_permit_details

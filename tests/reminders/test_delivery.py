@@ -7,7 +7,7 @@ from celery.exceptions import Retry
 from django.core import mail
 
 from crm.models import Notification, NotificationWebhook, ReminderRule
-from crm.services.notifications import notification_deliver, notifications_retry, webhook_send_test
+from crm.notifications.delivery import notification_deliver, notifications_retry, webhook_send_test
 from crm.tasks import deliver_notification
 
 from .helpers import all_rows, at, free_port

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from crm.models import Notification
-from crm.services.notifications import enqueue_delivery, notification_deliver
+from crm.notifications.delivery import notification_deliver
+from crm.notifications.outbox import enqueue_delivery
 from crm.services.reminders import reminders_sweep
 
 

@@ -1,0 +1,26 @@
+"""Links and times as the notifications write them: absolute URLs to the admin and the portal, Beijing time."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+
+def site_link(viewname: str, *args) -> str:
+    try:
+        return settings.REMINDERS_SITE_URL.rstrip("/") + reverse(viewname, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def staff_link(obj) -> str:
+    return site_link(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", obj.pk)
+
+
+def local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def body_lines(*lines: str) -> str:
+    return "\n".join(line for line in lines if line)
