@@ -265,7 +265,7 @@ class World:
         from django.test.utils import CaptureQueriesContext
 
         from crm.models import Notification, ReminderRule
-        from crm.services.reminders import reminders_sweep
+        from crm.notifications.sweep import reminders_sweep
 
         times, queries, written = [], [], set()
         for _ in range(RUNS):
@@ -292,7 +292,7 @@ class World:
         from django.test.utils import CaptureQueriesContext
 
         from crm.models import Notification, ReminderRule
-        from crm.services.reminders import reminders_sweep
+        from crm.notifications.sweep import reminders_sweep
 
         Notification.objects.all().delete()
         ReminderRule.objects.update(last_swept_at=self.now - dt.timedelta(minutes=5))

@@ -7,4 +7,7 @@ class ParksConfig(AppConfig):
     verbose_name = _("园区载体与政策")
 
     def ready(self):
-        from . import checks  # noqa: F401 — registers the settings checks
+        from . import (
+            checks,  # noqa: F401 — registers the settings checks
+            reminders,  # noqa: F401 — registers the parks' reminder rules
+        )

@@ -1,4 +1,4 @@
-"""The parks' reminder rules, for the reminder sweep of ``crm.services.reminders``.
+"""The parks' reminder rules, registered with the reminder engine (``crm.notifications``) at start-up.
 
 Each rule has the sweep's signature ``(sweep, rule, lower) -> list[Due]``: it returns what is due at
 ``sweep.now``; the sweep drops keys already sent, adds the rule's recipient groups and writes the
@@ -17,10 +17,8 @@ policy_eligible         once a day at ``send_at`` (07:30): an enterprise is    t
                         of, and has no grant of
 ======================  =====================================================  ==============================
 
-crm registers them: the codes are ``ReminderRule.Code`` values, :data:`PARKS_EVALUATORS` is merged
-into its ``EVALUATORS`` and :data:`PARKS_DEFAULT_RULES` into ``DEFAULT_RULES`` (rows made by migration
-crm.0006). ``Due`` is imported inside the functions so that ``crm.services.reminders`` may import this
-module at its top.
+``parks.apps`` imports this module, which registers :data:`RULES` (the codes are ``ReminderRule.Code``
+values); their rows come from parks' own data migration (parks.0004, ``reminders_setup(app_label="parks")``).
 """
 
 import datetime as dt
@@ -31,6 +29,8 @@ from django.utils import timezone
 
 from crm.models import Enterprise, Milestone, ProjectMilestone, Stage, User
 from crm.notifications.links import site_link, staff_link
+from crm.notifications.rules import rules_register
+from crm.notifications.sweep import Due
 
 from .matching import ELIGIBLE, without_cycle_collector
 from .models import PolicyGrant
@@ -56,8 +56,6 @@ def space_rent_free_ending(sweep, rule, lower: dt.datetime) -> list:
 
     Key ``space:<id>:rent_free_end:<end date>`` — a new lease (another end date) is reminded again.
     """
-    from crm.services.reminders import Due
-
     days = _days(rule, RENT_FREE_DAYS)
     today = timezone.localdate(sweep.now)
     since = timezone.localdate(lower)
@@ -110,8 +108,6 @@ def milestone_due_soon(sweep, rule, lower: dt.datetime) -> list:
     """A milestone not done whose planned date is within ``days`` from today (today included): once per
     planned date (key ``milestone:<id>:due_soon:<date>``; a re-planned date is reminded again). Looks at
     the open milestones of the next ``days`` only, so one planned at short notice is reminded too."""
-    from crm.services.reminders import Due
-
     days = _days(rule, MILESTONE_DAYS)
     today = timezone.localdate(sweep.now)
     found = []
@@ -131,8 +127,6 @@ def milestone_due_soon(sweep, rule, lower: dt.datetime) -> list:
 
 def milestone_missed(sweep, rule, lower: dt.datetime) -> list:
     """The morning after a milestone's planned date passed without an actual date: planned ∈ [since, today)."""
-    from crm.services.reminders import Due
-
     today = timezone.localdate(sweep.now)
     since = timezone.localdate(lower)
     if today <= since:
@@ -160,8 +154,6 @@ def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
     once after an outage. A clause that becomes eligible because a fact changed (a new 高新技术企业
     qualification, a project signed) is told the next morning.
     """
-    from crm.services.reminders import Due
-
     local_now = timezone.localtime(sweep.now)
     fire_at = timezone.make_aware(dt.datetime.combine(local_now.date(), rule.send_at))
     if fire_at > sweep.now:
@@ -210,18 +202,17 @@ def _policy_body(enterprise_name: str, match, link: str) -> str:
     ] if line)
 
 
-# code → rule function, to merge into crm.services.reminders.EVALUATORS (in this order).
-PARKS_EVALUATORS = {
-    SPACE_RENT_FREE_ENDING: space_rent_free_ending,
-    MILESTONE_DUE_SOON: milestone_due_soon,
-    MILESTONE_MISSED: milestone_missed,
-    POLICY_ELIGIBLE: policy_eligible,
+# code → (what it finds due, the defaults of its row; group names as in crm.services.reminders), in sweep order.
+RULES = {
+    SPACE_RENT_FREE_ENDING: (
+        space_rent_free_ending,
+        {"days": RENT_FREE_DAYS, "notify_responsible": True, "groups": ["service_officer"]},
+    ),
+    MILESTONE_DUE_SOON: (milestone_due_soon, {"days": MILESTONE_DAYS, "notify_responsible": True, "groups": []}),
+    MILESTONE_MISSED: (milestone_missed, {"notify_responsible": True, "groups": ["manager"]}),
+    POLICY_ELIGIBLE: (
+        policy_eligible,
+        {"send_at": dt.time(7, 30), "notify_responsible": True, "groups": [], "send_webhook": False},
+    ),
 }
-
-# Defaults for crm.services.reminders.DEFAULT_RULES (group names as there).
-PARKS_DEFAULT_RULES = {
-    SPACE_RENT_FREE_ENDING: {"days": RENT_FREE_DAYS, "notify_responsible": True, "groups": ["service_officer"]},
-    MILESTONE_DUE_SOON: {"days": MILESTONE_DAYS, "notify_responsible": True, "groups": []},
-    MILESTONE_MISSED: {"notify_responsible": True, "groups": ["manager"]},
-    POLICY_ELIGIBLE: {"send_at": dt.time(7, 30), "notify_responsible": True, "groups": [], "send_webhook": False},
-}
+rules_register(app_label="parks", rules=RULES)

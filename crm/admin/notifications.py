@@ -11,7 +11,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Notification, NotificationWebhook, ReminderRule
-from crm.notifications.delivery import notifications_retry, webhook_send_test
+from crm.notifications.delivery import webhook_send_test
+from crm.notifications.outbox import notifications_retry
 
 from .common import ReadOnlyAdminMixin
 

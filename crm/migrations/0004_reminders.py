@@ -2,7 +2,7 @@
 """Reminders (issue 4): ReminderRule and NotificationWebhook; Notification gets a robot addressee, a
 "sending" state, next_attempt_at and a batch id; Project gets followed_up_on (backfilled) with the
 indexes the sweep scans. Then: permissions for the new models, the default rules, the service_manager
-group and the Celery beat schedule (crm.services.reminders.reminders_setup, idempotent)."""
+group and the Celery beat schedule (crm.notifications.setup.reminders_setup, idempotent)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -21,10 +21,10 @@ def backfill_followed_up_on(apps, schema_editor):
 
 
 def setup_reminders(apps, schema_editor):
-    """Default rules, the service_manager group and the beat schedule (crm.services.reminders.reminders_setup)."""
-    from crm.services.reminders import reminders_setup
+    """Default rules, the service_manager group and the beat schedule (crm.notifications.setup.reminders_setup)."""
+    from crm.notifications.setup import reminders_setup
 
-    reminders_setup(apps)
+    reminders_setup(apps, app_label="crm")
 
 
 # Who may edit the reminder rules and robots in the admin: managers; the desk may look.

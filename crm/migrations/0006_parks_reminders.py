@@ -3,15 +3,16 @@
 """The parks' reminder rules (issue 6) join the sweep: 载体免租期即将届满 (60 days before), 落地节点即将到期
 (30 days before), 落地节点逾期, and 新的可申请政策 (a daily match of every enterprise with users against
 the clauses in force, 07:30) — four new codes, and their rows with the default thresholds and groups
-(crm.services.reminders.reminders_setup, which leaves existing rules and an admin's edits alone)."""
+(crm.notifications.setup.reminders_setup, which leaves existing rules and an admin's edits alone). Since the
+parks register their own rules, their rows come from parks.0004 and this step makes crm's only."""
 
 from django.db import migrations, models
 
 
 def setup_reminders(apps, schema_editor):
-    from crm.services.reminders import reminders_setup
+    from crm.notifications.setup import reminders_setup
 
-    reminders_setup(apps)
+    reminders_setup(apps, app_label="crm")
 
 
 class Migration(migrations.Migration):

@@ -16,7 +16,7 @@ class ReminderRule(models.Model):
     """提醒规则: one kind of reminder or escalation, with the thresholds and recipients the admin may edit.
 
     The set of rules is fixed (one row per ``Code``, created by migrations ``crm.0004`` and ``crm.0006``); the reminder
-    sweep (``crm.services.reminders.reminders_sweep``) reads them on every run, so an edit applies
+    sweep (``crm.notifications.sweep.reminders_sweep``) reads them on every run, so an edit applies
     from the next sweep on. What each threshold means for each rule is in ``docs/reminders.md``.
     """
 

@@ -1,6 +1,6 @@
 """Delivering one notification through its channel, at most once however often a worker is asked to.
 
-Every e-mail or webhook row is delivered by its own task, ``crm.tasks.deliver_notification``, so a
+Every e-mail or webhook row is delivered by its own task, ``crm.notifications.tasks.deliver_notification``, so a
 channel that fails never holds up another. Delivery is idempotent: a row is claimed with a conditional
 update (pending/failed → sending) before anything is sent, so a retried or duplicated task sends nothing
 twice. Transient errors (network, SMTP, timeouts) are retried with exponential back-off; after
@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -27,10 +26,11 @@ from crm.models import (
     Notification,
     NotificationWebhook,
 )
-from crm.notifications import outbox
-from crm.notifications.outbox import Channel, Status
 
 logger = logging.getLogger(__name__)
+
+Channel = Notification.Channel
+Status = Notification.Status
 
 
 class PermanentDeliveryError(Exception):
@@ -98,14 +98,6 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         return DeliveryOutcome("parked", error=message)
     ours.update(status=Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None)
     return DeliveryOutcome("sent")
-
-
-def notifications_retry(*, notifications) -> int:
-    """Put parked (or failed) notifications back in the queue with a fresh set of attempts — an admin action."""
-    ids = list(notifications.filter(status__in=[Status.PARKED, Status.FAILED]).values_list("pk", flat=True))
-    Notification.objects.filter(pk__in=ids).update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
-    transaction.on_commit(lambda: [outbox.enqueue_delivery(pk) for pk in ids], robust=True)
-    return len(ids)
 
 
 def _describe(error: BaseException) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from crm.models import (
     Notification,
@@ -22,6 +23,7 @@ from crm.models import (
     ReminderRule,
     User,
 )
+from crm.notifications import tasks as notification_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -112,41 +114,6 @@ def drafts_for(
     return drafts
 
 
-def enqueue(task, *args) -> bool:
-    """Publish ``task(*args)`` to the broker; if the broker is unreachable, log and return False.
-
-    The web request that triggered it has already committed its work and must not fail or hang: the
-    publish gives up within the bounds set in settings (connection timeout, one retry), and the
-    notification, still pending in the database, is sent by the next reminder sweep.
-    """
-    try:
-        task.apply_async(args=args)
-    except BROKER_ERRORS as error:
-        logger.warning("broker unavailable, %s%r left for the next sweep: %r", task.name, args, error)
-        return False
-    return True
-
-
-def enqueue_delivery(notification_id: int) -> bool:
-    from crm.tasks import deliver_notification
-
-    return enqueue(deliver_notification, notification_id)
-
-
-def _broker_errors() -> tuple:
-    from kombu.exceptions import KombuError, OperationalError
-
-    errors = [OperationalError, KombuError, OSError, TimeoutError]
-    try:
-        from redis.exceptions import RedisError
-    except ImportError:  # pragma: no cover - redis is a pinned dependency
-        pass
-    else:
-        errors.append(RedisError)
-    return tuple(errors)
-
-
-BROKER_ERRORS = _broker_errors()
 
 
 def notifications_create(
@@ -159,7 +126,7 @@ def notifications_create(
     say which rows a conflict-ignoring insert wrote, so each call stamps its rows with a fresh ``batch``
     id and reads back, by key, the rows carrying it: only those are enqueued. Returns them.
     """
-    deliver = deliver or enqueue_delivery
+    deliver = deliver or notification_tasks.enqueue_delivery
     drafts = sorted(drafts, key=lambda d: d.sort_key)  # one insertion order for every sweep: no deadlock
     if not drafts:
         return []
@@ -223,3 +190,11 @@ def group_members(group_ids: Iterable[int]) -> dict[int, list[User]]:
 def rule_group_members(rule: ReminderRule) -> list[User]:
     group_ids = [g.pk for g in rule.recipient_groups.all()]
     return [user for users in group_members(group_ids).values() for user in users]
+
+
+def notifications_retry(*, notifications) -> int:
+    """Put parked (or failed) notifications back in the queue with a fresh set of attempts — an admin action."""
+    ids = list(notifications.filter(status__in=[Status.PARKED, Status.FAILED]).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    transaction.on_commit(lambda: [notification_tasks.enqueue_delivery(pk) for pk in ids], robust=True)
+    return len(ids)

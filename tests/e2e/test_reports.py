@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from crm.models import Role, YearlyTarget
-from crm.services.reminders import reminders_setup
+from crm.notifications.setup import reminders_setup
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "demo-pass-123"

@@ -11,15 +11,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crm.models import EnterpriseQualification, Milestone, Notification, ProjectMilestone, ReminderRule, Stage
-from crm.services import reminders
+from crm.notifications.rules import registered_rules
+from crm.notifications.sweep import reminders_sweep
 from crm.services.projects import project_change_stage
 from parks.models import EligibilityCriterion, Space
 from parks.reminders import (
     MILESTONE_DUE_SOON,
     MILESTONE_MISSED,
-    PARKS_DEFAULT_RULES,
-    PARKS_EVALUATORS,
     POLICY_ELIGIBLE,
+    RULES,
     SPACE_RENT_FREE_ENDING,
 )
 from parks.services.grants import policy_grant_record
@@ -46,9 +46,9 @@ def at(*args) -> dt.datetime:
 @pytest.fixture
 def parks_rules(db):
     """The three rules as the migration made them; crm's own rules are tested in tests/reminders."""
-    ReminderRule.objects.exclude(code__in=PARKS_EVALUATORS).update(enabled=False)
+    ReminderRule.objects.exclude(code__in=RULES).update(enabled=False)
     ReminderRule.objects.update(send_webhook=False)
-    return {rule.code: rule for rule in ReminderRule.objects.filter(code__in=PARKS_EVALUATORS)}
+    return {rule.code: rule for rule in ReminderRule.objects.filter(code__in=RULES)}
 
 
 def test_the_migration_registers_the_three_rules_with_their_defaults(parks_rules):
@@ -60,13 +60,14 @@ def test_the_migration_registers_the_three_rules_with_their_defaults(parks_rules
         POLICY_ELIGIBLE: (True, None, True, []),
     }
     assert parks_rules[POLICY_ELIGIBLE].send_at == dt.time(7, 30)
-    assert [code for code in reminders.EVALUATORS if code in PARKS_EVALUATORS] == list(PARKS_DEFAULT_RULES)
+    # Registered by parks, swept in the order of ReminderRule.Code.
+    assert [r.code for r in registered_rules(app_label="parks")] == list(RULES)
 
 
 def sweep(now, *, last=None):
     """One sweep at ``now``; the previous one ran at ``last`` (five minutes before by default)."""
     ReminderRule.objects.update(last_swept_at=last or now - dt.timedelta(minutes=5))
-    return reminders.reminders_sweep(now=now, deliver=lambda pk: None)
+    return reminders_sweep(now=now, deliver=lambda pk: None)
 
 
 def rows(result) -> set[tuple[str, str, str]]:

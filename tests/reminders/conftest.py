@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from crm.notifications.delivery import notification_deliver
-from crm.services.reminders import SERVICE_MANAGER, reminders_sweep
+from crm.notifications.sweep import reminders_sweep
+from crm.services.reminders import SERVICE_MANAGER
 from crm.services.service_requests import service_request_submit, service_request_transition
 from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, manager, service_officer
 
@@ -23,7 +24,7 @@ def _deliveries_run_inline(request, monkeypatch):
     if request.node.get_closest_marker("celery"):
         return
     monkeypatch.setattr(
-        "crm.notifications.outbox.enqueue_delivery", lambda pk: notification_deliver(notification_id=pk)
+        "crm.notifications.tasks.enqueue_delivery", lambda pk: notification_deliver(notification_id=pk)
     )
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from config.celery_app import app as celery_app
 from crm.models import Notification, ReminderRule
-from crm.notifications.outbox import enqueue_delivery
+from crm.notifications.tasks import enqueue_delivery
 
 REAL_ENQUEUE_DELIVERY = enqueue_delivery  # kept before the tests replace it with an inline delivery
 

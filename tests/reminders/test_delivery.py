@@ -7,7 +7,8 @@ from celery.exceptions import Retry
 from django.core import mail
 
 from crm.models import Notification, NotificationWebhook, ReminderRule
-from crm.notifications.delivery import notification_deliver, notifications_retry, webhook_send_test
+from crm.notifications.delivery import notification_deliver, webhook_send_test
+from crm.notifications.outbox import notifications_retry
 from crm.tasks import deliver_notification
 
 from .helpers import all_rows, at, free_port

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.models import Notification, NotificationWebhook, ServiceRequest
-from crm.notifications import outbox
+from crm.notifications import tasks as notification_tasks
+from crm.notifications.sweep import reminders_sweep
 from crm.services.messages import message_post
 from crm.services.notifications import notify_message_posted, notify_request_submitted, notify_status_changed
-from crm.services.reminders import reminders_sweep
 from crm.services.service_requests import service_request_submit, service_request_transition
 from tests.factories import work_permit_details
 
@@ -87,7 +87,7 @@ def test_a_committed_submission_publishes_one_delivery_task_per_email_and_robot_
     desk, wang, submit, robot, work_permit, monkeypatch, django_capture_on_commit_callbacks
 ):
     # The real hand-over to Celery, with the test settings' broker: in memory, not eager, nothing consumes it.
-    monkeypatch.setattr(outbox, "enqueue_delivery", REAL_ENQUEUE_DELIVERY)
+    monkeypatch.setattr(notification_tasks, "enqueue_delivery", REAL_ENQUEUE_DELIVERY)
     NotificationWebhook.objects.create(name="工作许可专班群", url=robot.url).categories.add(work_permit)
     broker_messages()  # whatever an earlier test left on the in-memory broker
 
@@ -182,8 +182,8 @@ def test_the_enterprise_is_not_told_of_its_own_withdrawal(submit, submitter):
 def test_with_the_broker_down_a_submission_returns_within_3_seconds_and_the_next_sweep_sends_it(
     desk, enterprise, submitter, work_permit, django_capture_on_commit_callbacks, monkeypatch, settings, caplog
 ):
-    deliver_here = outbox.enqueue_delivery
-    monkeypatch.setattr(outbox, "enqueue_delivery", REAL_ENQUEUE_DELIVERY)  # really publish, to a closed port
+    deliver_here = notification_tasks.enqueue_delivery
+    monkeypatch.setattr(notification_tasks, "enqueue_delivery", REAL_ENQUEUE_DELIVERY)  # really publish, to a closed port
     closed = f"redis://127.0.0.1:{free_port()}/0"
     with celery_conf(broker_url=closed, broker_transport_options=settings.REDIS_BROKER_TRANSPORT_OPTIONS):
         started = time.monotonic()
@@ -195,12 +195,12 @@ def test_with_the_broker_down_a_submission_returns_within_3_seconds_and_the_next
             )
         elapsed = time.monotonic() - started
 
-    monkeypatch.setattr(outbox, "enqueue_delivery", deliver_here)
+    monkeypatch.setattr(notification_tasks, "enqueue_delivery", deliver_here)
     assert elapsed < 3
     assert ServiceRequest.objects.filter(pk=request.pk).exists()
     email = Notification.objects.get(channel="email")
     assert email.key == f"request:{request.pk}:submitted"
-    assert [r.getMessage().split(":")[0] for r in caplog.records if r.name == "crm.notifications.outbox"] == [
+    assert [r.getMessage().split(":")[0] for r in caplog.records if r.name == "crm.notifications.tasks"] == [
         f"broker unavailable, crm.deliver_notification({email.pk},) left for the next sweep"
     ]
     assert (email.status, email.attempts, len(mail.outbox)) == (Notification.Status.PENDING, 0, 0)

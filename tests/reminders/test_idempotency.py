@@ -10,9 +10,9 @@ from django.core import mail
 from django.db import connection, connections
 
 from crm.models import ApprovalStep, Notification, Project, ServiceRequest
-from crm.services import reminders
+from crm.notifications import sweep as sweep_module
+from crm.notifications.sweep import reminders_sweep
 from crm.services.projects import follow_up_create
-from crm.services.reminders import reminders_sweep
 from tests.factories import ProjectFactory, officer
 
 from .helpers import at, swept, swept_rows
@@ -147,13 +147,13 @@ def test_two_concurrent_sweeps_send_each_reminder_once(people, submit, monkeypat
 
     # Both sweeps read "nothing sent yet" before either writes: they meet at the insert.
     barrier = threading.Barrier(2, timeout=30)
-    original_create = reminders.notifications_create
+    original_create = sweep_module.notifications_create
 
     def create_after_both_read(drafts, **kwargs):
         barrier.wait()
         return original_create(drafts, **kwargs)
 
-    monkeypatch.setattr(reminders, "notifications_create", create_after_both_read)
+    monkeypatch.setattr(sweep_module, "notifications_create", create_after_both_read)
     handed_over, results, errors = [], [], []
 
     def run():

@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django_celery_beat.models import PeriodicTask
 
 from crm.models import Project, ReminderRule
-from crm.services.reminders import reminders_setup
+from crm.notifications.setup import reminders_setup
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """``manage.py send_reminders [--at ISO-8601] [--dry-run] [--enqueue]``: one reminder sweep, by hand.
 
-The same function as the beat task (``crm.services.reminders.reminders_sweep``), as if the time were
+The same function as the beat task (``crm.notifications.sweep.reminders_sweep``), as if the time were
 ``--at``; new e-mails and webhook posts are delivered here, synchronously, unless ``--enqueue`` hands
 them to the Celery workers. ``--dry-run`` writes and sends nothing and prints what would be sent.
 """
@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from crm.models import Notification
 from crm.notifications.delivery import notification_deliver
-from crm.notifications.outbox import enqueue_delivery
-from crm.services.reminders import reminders_sweep
+from crm.notifications.sweep import reminders_sweep
+from crm.notifications.tasks import enqueue_delivery
 
 
 def parse_moment(value: str) -> dt.datetime:
