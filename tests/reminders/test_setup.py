@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django_celery_beat.models import PeriodicTask
 
 from crm.models import Project, ReminderRule
+from crm.notifications.rules import registered_rules, rules_register
 from crm.notifications.setup import reminders_setup
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,15 @@ def test_the_migration_backfills_the_last_follow_up_date_of_existing_projects():
     assert dict(Project.objects.values_list("name", "followed_up_on")) == {
         "老项目": dt.date(2026, 10, 9), "没跟进过的项目": None,
     }
+
+
+def test_every_reminder_code_is_registered_by_exactly_one_app_and_a_second_app_is_refused():
+    owners = {r.code: r.app_label for r in registered_rules()}
+    assert sorted(owners) == sorted(ReminderRule.Code.values)
+    assert owners[ReminderRule.Code.REQUEST_SLA] == "crm"
+    assert owners[ReminderRule.Code.POLICY_ELIGIBLE] == "parks"
+    with pytest.raises(ValueError, match="registered by crm already"):
+        rules_register(app_label="parks", rules={ReminderRule.Code.REQUEST_SLA: (None, {"groups": []})})
+    with pytest.raises(ValueError, match="unknown reminder rule code"):
+        rules_register(app_label="parks", rules={"no_such_rule": (None, {"groups": []})})
+    assert {r.code: r.app_label for r in registered_rules()} == owners
