@@ -9,12 +9,15 @@
 - The milestone list (落地节点) shows each milestone's light and filters by colour
   (``MilestoneLightColumnMixin``, ``MilestoneLightFilter``).
 
-The colours, the matching and the candidates are computed by ``parks.selectors``; writes of the inline
-are checked with the same rules as ``parks.services.commitments`` (signed projects only, dates in order).
+The colours, the matching and the candidates are computed by ``parks.selectors``. Writes — the milestone,
+capital-arrival and annual-commitment pages and their inlines on the project page — go through
+``parks.services.commitments``: the forms run its ``*_check`` functions (the API's rules and words) before
+anything of a submit is saved, then the services save, with the officer at the keyboard as the actor.
 """
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
@@ -24,6 +27,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from crm.errors import DomainError
 from crm.models import ProjectMilestone
 from parks.selectors.commitments import (
     AT_RISK_DAYS,
@@ -34,12 +38,22 @@ from parks.selectors.commitments import (
 )
 from parks.selectors.parcels import parcel_candidates
 from parks.selectors.policies import enterprise_policy_matches, project_policy_matches
-from parks.services.commitments import commitments_refusal, milestone_order_error
+from parks.services.commitments import (
+    commitments_refusal,
+    milestone_actual_check,
+    milestone_order_error,
+    milestone_plan,
+    milestone_record_actual,
+    milestones_plan,
+    milestones_plan_check,
+)
+
+from .common import form_error
 
 __all__ = [
-    "ENTERPRISE_PARKS_FIELDSETS", "PROJECT_PARKS_FIELDSETS", "EnterprisePolicyPanelMixin", "MilestoneAlertFilter",
-    "MilestoneColourInline", "MilestoneLightColumnMixin", "MilestoneLightFilter", "ProjectParksPanelsMixin",
-    "with_milestone_dates",
+    "ENTERPRISE_PARKS_FIELDSETS", "PROJECT_PARKS_FIELDSETS", "EnterprisePolicyPanelMixin", "MilestoneAdminForm",
+    "MilestoneAlertFilter", "MilestoneColourInline", "MilestoneLightColumnMixin", "MilestoneLightFilter",
+    "ProjectParksPanelsMixin", "ThroughServicesFormSet", "with_milestone_dates",
 ]
 
 
@@ -96,31 +110,140 @@ class ProjectCommitmentsColumnMixin:
         )
 
 
-class MilestoneFormSet(BaseInlineFormSet):
-    """Milestones are a signed project's; planned dates keep the order 交地 ≤ 开工 ≤ 竣工 ≤ 达产."""
+# ---- writes: the commitment services' checks on the forms, then the services save -------------------------
 
-    def clean(self):
-        super().clean()
-        live = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if any(f.has_changed() for f in live):
+
+class ThroughServicesFormSet(BaseInlineFormSet):
+    """An inline of the project page whose rows the commitment services write, never ``formset.save()``.
+
+    ``clean`` runs the services' checks, so a refused row stops the whole submit before anything is saved;
+    ``ProjectAdmin.save_formset`` then calls ``save_through_services(actor=request.user)``, which deletes the
+    rows marked for deletion and hands each changed row to ``save_rows``. ``fixed_fields`` are shown but not
+    editable on rows already saved.
+    """
+
+    fixed_fields: tuple[str, ...] = ()
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk is not None:
+            for name in self.fixed_fields:
+                if name in form.fields:
+                    form.fields[name].disabled = True
+
+    def live_forms(self):
+        """The rows as submitted, without those marked for deletion (for checks across rows)."""
+        return [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+    def refuse_unless_signed(self) -> None:
+        """The project-level rule of every commitment service, said once above the rows."""
+        if any(f.has_changed() for f in self.live_forms()):
             refusal = commitments_refusal(self.instance)
             if refusal:
                 raise ValidationError(refusal)
-        today = timezone.localdate()
-        for form in live:
-            actual = form.cleaned_data.get("actual_on")
-            if actual and actual > today:
-                form.add_error("actual_on", _("实际日期不能晚于今天。"))
+
+    def save(self, commit=True):
+        raise TypeError(f"{type(self).__name__} saves through the commitment services: save_through_services(actor=…)")
+
+    def save_through_services(self, *, actor) -> None:
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.deleted_forms:
+            if form.instance.pk is not None:
+                self.deleted_objects.append(form.instance)
+                self.delete_existing(form.instance)
+        changed = [f for f in self.forms if f.has_changed() and not f.cleaned_data.get("DELETE")]
+        added = [f for f in changed if f.instance.pk is None]
+        for form, saved in self.save_rows(changed, actor=actor):
+            if form in added:
+                self.new_objects.append(saved)
+            else:
+                self.changed_objects.append((saved, form.changed_data))
+
+    def save_rows(self, forms, *, actor):
+        """Write the changed rows through the services; yield each form with the row as stored."""
+        raise NotImplementedError
+
+
+class MilestoneForm(forms.ModelForm):
+    """A milestone row: an actual date entered is checked as ``milestone_record_actual`` checks it."""
+
+    class Meta:
+        model = ProjectMilestone
+        fields = ("project", "kind", "planned_on", "actual_on")
+
+    def clean(self):
+        data = super().clean()
+        if "actual_on" in self.changed_data and "actual_on" not in self.errors:
+            try:
+                milestone_actual_check(actual_on=data.get("actual_on"))
+            except DomainError as error:
+                form_error(self, error)
+        return data
+
+
+class MilestoneAdminForm(MilestoneForm):
+    """The milestone page: also the project's rules that ``milestone_plan`` applies (signed, dates in order)."""
+
+    def clean(self):
+        data = super().clean()
+        project = self.instance.project if self.instance.pk else data.get("project")
+        kind = self.instance.kind if self.instance.pk else data.get("kind")
+        if project is None or kind is None or not self.has_changed():
+            return data
+        refusal = commitments_refusal(project)
+        if refusal:
+            self.add_error(None, refusal)
+        elif "planned_on" not in self.errors and (self.instance.pk is None or "planned_on" in self.changed_data):
+            try:
+                milestones_plan_check(project=project, planned={kind: data.get("planned_on")})
+            except DomainError as error:
+                form_error(self, error)
+        return data
+
+    def save_through_services(self, *, actor) -> ProjectMilestone:
+        data = self.cleaned_data
+        milestone = self.instance
+        if milestone.pk is None or "planned_on" in self.changed_data:
+            project = milestone.project if milestone.pk else data["project"]
+            milestone = milestone_plan(project=project, kind=data.get("kind", milestone.kind),
+                                       planned_on=data["planned_on"], actor=actor)
+        if "actual_on" in self.changed_data:
+            milestone = milestone_record_actual(milestone=milestone, actual_on=data["actual_on"], actor=actor)
+        return milestone
+
+
+class MilestoneFormSet(ThroughServicesFormSet):
+    """Milestones are a signed project's; planned dates keep the order 交地 ≤ 开工 ≤ 竣工 ≤ 达产 (checked on the
+    rows as submitted, and planned together by ``milestones_plan``); a saved milestone keeps its kind."""
+
+    fixed_fields = ("kind",)
+
+    def clean(self):
+        super().clean()
+        self.refuse_unless_signed()
+        live = self.live_forms()
         error = milestone_order_error({f.cleaned_data["kind"]: f.cleaned_data.get("planned_on") for f in live
                                        if f.cleaned_data.get("kind")})
         if error:
             raise ValidationError(error)
+
+    def save_rows(self, forms, *, actor):
+        planned = {f.cleaned_data["kind"]: f.cleaned_data["planned_on"] for f in forms
+                   if f.instance.pk is None or "planned_on" in f.changed_data}
+        stored = {m.kind: m for m in milestones_plan(project=self.instance, planned=planned, actor=actor)} if planned else {}
+        for form in forms:
+            milestone = stored.get(form.cleaned_data["kind"], form.instance)
+            if "actual_on" in form.changed_data:
+                milestone = milestone_record_actual(milestone=milestone, actual_on=form.cleaned_data["actual_on"],
+                                                    actor=actor)
+            yield form, milestone
 
 
 class MilestoneColourInline(admin.TabularInline):
     """落地节点 on the project page, each with its light (green on time, yellow due within 30 days, red late)."""
 
     model = ProjectMilestone
+    form = MilestoneForm
     formset = MilestoneFormSet
     fields = ("kind", "planned_on", "actual_on", "light")
     readonly_fields = ("light",)

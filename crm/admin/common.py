@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from simple_history.admin import SimpleHistoryAdmin
@@ -98,3 +99,33 @@ class NoRevertHistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def take_identity(obj, saved) -> None:
+    """After a service wrote the row, the admin goes on with its own ``obj`` (inlines, log entry, redirect):
+    give it the stored row's values and identity."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+def form_error(form, error: DomainError) -> None:
+    """A service's refusal on a form, where the API names it: next to its field, else above the form."""
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+class ServiceRefusalsAsMessagesMixin:
+    """A change form whose rows are saved by services.
+
+    The forms run the services' checks first, so a refusal normally shows next to its field. One only the service
+    can see at save time (the row changed meanwhile) propagates out of the admin's transaction, which rolls the
+    whole submit back — nothing of it is stored — and comes back as an error message on the same page.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(request.get_full_path())

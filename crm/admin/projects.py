@@ -1,7 +1,9 @@
 """The 招商 pipeline in the admin: projects, their follow-ups, stage history and landing records, and events.
 
 Writes go through ``crm.services.projects``: a project is created by ``project_create``, its stage
-moves only by ``project_change_stage``, owners change by ``projects_assign_owner``.
+moves only by ``project_change_stage``, owners change by ``projects_assign_owner``. Landing commitments —
+their own pages and the inlines of the project page — go through ``parks.services.commitments`` (the forms
+and formsets of ``.commitments``).
 """
 
 from django.contrib import admin, messages
@@ -46,20 +48,24 @@ from crm.services.projects import (
 
 from .commitments import (
     PROJECT_PARKS_FIELDSETS,
+    MilestoneAdminForm,
     MilestoneAlertFilter,
     MilestoneColourInline,
     MilestoneLightColumnMixin,
     MilestoneLightFilter,
     ProjectParksPanelsMixin,
+    ThroughServicesFormSet,
     with_milestone_dates,
 )
 from .common import (
     NoRevertHistoryAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    ServiceRefusalsAsMessagesMixin,
     collision_texts,
     money_wan,
     priority_badge,
+    take_identity,
     warn_collisions,
 )
 from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
@@ -167,7 +173,9 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixin, NoRevertHistoryAdmin):
+class ProjectAdmin(
+    ServiceRefusalsAsMessagesMixin, ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixin, NoRevertHistoryAdmin
+):
     list_display = (
         "name", "enterprise", "stage", "investment", "priority", "owner", "next_follow_up", "days_since_follow_up",
         "commitments",
@@ -272,6 +280,9 @@ class ProjectAdmin(ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixi
         warn_collisions(request, enterprise=obj.enterprise, owner=obj.owner, exclude_project=obj)
 
     def save_formset(self, request, form, formset, change):
+        if isinstance(formset, ThroughServicesFormSet):
+            formset.save_through_services(actor=request.user)
+            return
         super().save_formset(request, form, formset, change)
         if formset.model is FollowUp and (formset.new_objects or formset.changed_objects or formset.deleted_objects):
             newest = form.instance.follow_ups.order_by("-occurred_on", "-id").first()
@@ -420,12 +431,23 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectMilestone)
-class ProjectMilestoneAdmin(MilestoneLightColumnMixin, admin.ModelAdmin):
+class ProjectMilestoneAdmin(ServiceRefusalsAsMessagesMixin, MilestoneLightColumnMixin, admin.ModelAdmin):
+    """落地节点: planned through ``milestone_plan`` and reached through ``milestone_record_actual``, with the API's
+    rules and words. A planned milestone keeps its project and kind: re-plan its date, or delete it."""
+
     list_display = ("project", "kind", "planned_on", "actual_on", "light")
     list_select_related = ("project",)
     list_filter = (MilestoneLightFilter, "kind")
     search_fields = ("project__name",)
     autocomplete_fields = ("project",)
+    form = MilestoneAdminForm
+    fields = ("project", "kind", "planned_on", "actual_on")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("project", "kind") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        take_identity(obj, form.save_through_services(actor=request.user))
 
 
 @admin.register(CapitalArrival)

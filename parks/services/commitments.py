@@ -2,11 +2,14 @@
 (实际到资) and the yearly figures committed to, with their annual review (年度考核).
 
 Only a signed project (签约 and after) carries commitments. The rows are crm's (ProjectMilestone,
-CapitalArrival, AnnualCommitment); these functions are the door for the API and the admin forms.
+CapitalArrival, AnnualCommitment); these functions are the door for the API and the admin. Each ``*_check``
+raises the ``DomainError`` its service would, without writing: the admin forms call it to show the refusal
+next to the field before anything of the submit is saved, then save through the service.
 """
 
 import datetime as dt
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,24 +49,44 @@ def milestone_order_error(planned: dict[str, dt.date]) -> str | None:
     return None
 
 
-@transaction.atomic
-def milestone_plan(*, project: Project, kind: str, planned_on: dt.date, actor: User) -> ProjectMilestone:
-    """Plan (or re-plan) a milestone's date; the four stay in order 交地 ≤ 开工 ≤ 竣工 ≤ 达产."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    _require_signed(project)
-    if kind not in Milestone.values:
-        raise DomainError(_("未知的节点：%(kind)s") % {"kind": kind}, field="kind")
-    if planned_on is None:
-        raise DomainError(_("请填写计划日期。"), field="planned_on")
-    planned = dict(project.milestones.values_list("kind", "planned_on"))
-    planned[kind] = planned_on
-    error = milestone_order_error(planned)
+def milestones_plan_check(*, project: Project, planned: Mapping[str, dt.date | None]) -> None:
+    """Raise ``DomainError`` (naming the field) if these planned dates (kind → date) may not join the project's
+    other milestones: each a known milestone with a date, the four in order 交地 ≤ 开工 ≤ 竣工 ≤ 达产."""
+    for kind, planned_on in planned.items():
+        if kind not in Milestone.values:
+            raise DomainError(_("未知的节点：%(kind)s") % {"kind": kind}, field="kind")
+        if planned_on is None:
+            raise DomainError(_("请填写计划日期。"), field="planned_on")
+    dates = dict(project.milestones.values_list("kind", "planned_on"))
+    dates.update(planned)
+    error = milestone_order_error(dates)
     if error:
         raise DomainError(error, field="planned_on")
-    milestone, _created = ProjectMilestone.objects.update_or_create(
-        project=project, kind=kind, defaults={"planned_on": planned_on}
-    )
+
+
+@transaction.atomic
+def milestones_plan(*, project: Project, planned: Mapping[str, dt.date], actor: User) -> list[ProjectMilestone]:
+    """Plan (or re-plan) several milestones at once (kind → date); the order is checked on the result, so the
+    project page can move all four dates later in one submit although each alone would pass its neighbour."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _require_signed(project)
+    milestones_plan_check(project=project, planned=planned)
+    return [
+        ProjectMilestone.objects.update_or_create(project=project, kind=kind, defaults={"planned_on": planned_on})[0]
+        for kind, planned_on in planned.items()
+    ]
+
+
+def milestone_plan(*, project: Project, kind: str, planned_on: dt.date, actor: User) -> ProjectMilestone:
+    """Plan (or re-plan) a milestone's date; the four stay in order 交地 ≤ 开工 ≤ 竣工 ≤ 达产."""
+    (milestone,) = milestones_plan(project=project, planned={kind: planned_on}, actor=actor)
     return milestone
+
+
+def milestone_actual_check(*, actual_on: dt.date | None) -> None:
+    """Raise ``DomainError`` if this is not a day a milestone may be recorded as reached (none, or in the future)."""
+    if actual_on is None or actual_on > timezone.localdate():
+        raise DomainError(_("实际日期不能为空，也不能晚于今天。"), field="actual_on")
 
 
 @transaction.atomic
@@ -71,8 +94,7 @@ def milestone_record_actual(*, milestone: ProjectMilestone, actual_on: dt.date, 
     """Record the day a milestone was actually reached (not in the future)."""
     milestone = ProjectMilestone.objects.select_for_update().get(pk=milestone.pk)
     _require_signed(milestone.project)
-    if actual_on is None or actual_on > timezone.localdate():
-        raise DomainError(_("实际日期不能为空，也不能晚于今天。"), field="actual_on")
+    milestone_actual_check(actual_on=actual_on)
     milestone.actual_on = actual_on
     milestone.save(update_fields=["actual_on", "updated_at"])
     return milestone

@@ -5,14 +5,18 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from crm.models import Milestone, ProjectMilestone, Stage
+from crm.errors import DomainError
+from crm.models import Milestone, Project, ProjectMilestone, Stage
 from parks.forms import EligibilityCriterionForm
 from parks.models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
+from parks.services.commitments import milestone_plan, milestone_record_actual
 from parks.services.grants import policy_grant_record
 from parks.services.parcels import parcel_change_status
 from tests.factories import (
@@ -390,3 +394,189 @@ def test_milestones_of_an_unsigned_project_are_refused_in_the_inline(client):
     milestones = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is ProjectMilestone)
     assert milestones.formset.non_form_errors() == [f"项目“{project.name}”当前“深度洽谈”，签约后才能登记落地承诺。"]
     assert ProjectMilestone.objects.count() == 0
+
+
+# ---- landing commitments in the admin: the commitment services' rules and words, as in the API ----------
+
+TOMORROW = timezone.localdate() + dt.timedelta(days=1)
+
+
+def _field_value(value):
+    return "" if value is None else value
+
+
+def _project_page(client, project):
+    """The project change form as its page shows it: the main form and every inline's existing rows."""
+    page = client.get(reverse("admin:crm_project_change", args=[project.pk]))
+    form = page.context["adminform"].form
+    data = {name: _field_value(form[name].value()) for name in form.fields}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        shown = formset.initial_form_count()
+        data.update({f"{formset.prefix}-TOTAL_FORMS": shown, f"{formset.prefix}-INITIAL_FORMS": shown,
+                     f"{formset.prefix}-MIN_NUM_FORMS": 0, f"{formset.prefix}-MAX_NUM_FORMS": 1000})
+        for row in formset.forms[:shown]:
+            data.update({row.add_prefix(name): _field_value(row[name].value()) for name in row.fields
+                         if name != "DELETE"})
+    return data
+
+
+def _add_rows(data, prefix, *rows):
+    shown = int(data[f"{prefix}-TOTAL_FORMS"])
+    for i, row in enumerate(rows, start=shown):
+        data.update({f"{prefix}-{i}-{name}": value for name, value in row.items()})
+    data[f"{prefix}-TOTAL_FORMS"] = shown + len(rows)
+    return data
+
+
+def _inline(response, prefix):
+    return next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == prefix)
+
+
+def _milestones(project):
+    return list(project.milestones.order_by("planned_on").values_list("kind", "planned_on", "actual_on"))
+
+
+def test_the_milestone_page_refuses_a_future_actual_date_with_the_apis_words_and_changes_nothing(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    milestone = milestone_plan(project=project, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2027, 1, 10), actor=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_projectmilestone_change", args=[milestone.pk]),
+                           {"project": project.pk, "kind": "land_delivery", "planned_on": "2027-01-10",
+                            "actual_on": TOMORROW})
+
+    assert response.context["adminform"].form.errors == {"actual_on": ["实际日期不能为空，也不能晚于今天。"]}
+    assert _milestones(project) == [(Milestone.LAND_DELIVERY, dt.date(2027, 1, 10), None)]
+
+
+def test_a_future_actual_date_on_the_project_page_is_refused_with_the_apis_words(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    milestone_plan(project=project, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2027, 1, 10), actor=qian)
+    client.force_login(qian)
+    data = _project_page(client, project)
+    data["milestones-0-actual_on"] = TOMORROW
+
+    response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert _inline(response, "milestones").errors == [{"actual_on": ["实际日期不能为空，也不能晚于今天。"]}]
+    assert _milestones(project) == [(Milestone.LAND_DELIVERY, dt.date(2027, 1, 10), None)]
+
+
+def test_an_actual_date_once_recorded_cannot_be_cleared_in_the_admin_as_in_the_api(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    milestone = milestone_plan(project=project, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2025, 1, 10), actor=qian)
+    milestone_record_actual(milestone=milestone, actual_on=dt.date(2025, 1, 8), actor=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_projectmilestone_change", args=[milestone.pk]),
+                           {"project": project.pk, "kind": "land_delivery", "planned_on": "2025-01-10",
+                            "actual_on": ""})
+
+    assert response.context["adminform"].form.errors == {"actual_on": ["实际日期不能为空，也不能晚于今天。"]}
+    assert _milestones(project) == [(Milestone.LAND_DELIVERY, dt.date(2025, 1, 10), dt.date(2025, 1, 8))]
+
+
+def test_the_milestone_page_refuses_a_project_not_signed_with_the_apis_words(client, qian):
+    project = project_at(Stage.NEGOTIATING, owner=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_projectmilestone_add"),
+                           {"project": project.pk, "kind": "land_delivery", "planned_on": "2027-01-10", "actual_on": ""})
+
+    assert response.context["adminform"].form.errors == {
+        "__all__": [f"项目“{project.name}”当前“深度洽谈”，签约后才能登记落地承诺。"]
+    }
+    assert ProjectMilestone.objects.count() == 0
+
+
+def test_the_milestone_page_keeps_the_four_dates_in_order_with_the_apis_words(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    start = milestone_plan(project=project, kind=Milestone.CONSTRUCTION_START, planned_on=dt.date(2027, 3, 1), actor=qian)
+    client.force_login(qian)
+
+    added = client.post(reverse("admin:crm_projectmilestone_add"),
+                        {"project": project.pk, "kind": "completion", "planned_on": "2027-02-01", "actual_on": ""})
+    milestone_plan(project=project, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2027, 1, 10), actor=qian)
+    moved = client.post(reverse("admin:crm_projectmilestone_change", args=[start.pk]),
+                        {"project": project.pk, "kind": "construction_start", "planned_on": "2027-01-01",
+                         "actual_on": ""})
+
+    assert added.context["adminform"].form.errors == {"planned_on": ["“竣工”的计划日期 2027-02-01 早于“开工”的 2027-03-01。"]}
+    assert moved.context["adminform"].form.errors == {"planned_on": ["“开工”的计划日期 2027-01-01 早于“交地”的 2027-01-10。"]}
+    assert _milestones(project) == [
+        (Milestone.LAND_DELIVERY, dt.date(2027, 1, 10), None), (Milestone.CONSTRUCTION_START, dt.date(2027, 3, 1), None),
+    ]
+
+
+def test_a_milestones_project_and_kind_are_fixed_once_it_is_planned(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    milestone = milestone_plan(project=project, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2027, 1, 10), actor=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_projectmilestone_change", args=[milestone.pk]),
+                           {"project": project_at(Stage.SIGNED).pk, "kind": "completion", "planned_on": "2027-02-10",
+                            "actual_on": ""})
+
+    assert response.status_code == 302
+    assert list(ProjectMilestone.objects.values_list("project", "kind", "planned_on")) == [
+        (project.pk, Milestone.LAND_DELIVERY, dt.date(2027, 2, 10))
+    ]
+
+
+def test_an_officer_plans_and_records_a_milestone_from_the_milestone_page(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_projectmilestone_add"),
+                           {"project": project.pk, "kind": "land_delivery", "planned_on": "2025-01-10",
+                            "actual_on": "2025-01-12"})
+
+    assert response.status_code == 302
+    assert _milestones(project) == [(Milestone.LAND_DELIVERY, dt.date(2025, 1, 10), dt.date(2025, 1, 12))]
+    entry = LogEntry.objects.get()
+    assert (entry.user, entry.object_id, entry.action_flag) == (qian, str(project.milestones.get().pk), ADDITION)
+
+
+def test_every_milestone_can_move_later_in_one_submit_of_the_project_page(client, qian):
+    """Each date passes the order rule only once all four have moved: the page plans them together."""
+    project = project_at(Stage.SIGNED, owner=qian)
+    milestone_plan(project=project, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2027, 1, 10), actor=qian)
+    milestone_plan(project=project, kind=Milestone.CONSTRUCTION_START, planned_on=dt.date(2027, 3, 1), actor=qian)
+    client.force_login(qian)
+    data = _project_page(client, project)
+    data.update({"milestones-0-planned_on": "2027-06-01", "milestones-1-planned_on": "2027-09-01"})
+    _add_rows(data, "milestones", {"kind": "completion", "planned_on": "2028-06-01", "actual_on": ""})
+
+    response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert response.status_code == 302
+    assert _milestones(project) == [
+        (Milestone.LAND_DELIVERY, dt.date(2027, 6, 1), None), (Milestone.CONSTRUCTION_START, dt.date(2027, 9, 1), None),
+        (Milestone.COMPLETION, dt.date(2028, 6, 1), None),
+    ]
+    land, start, completion = project.milestones.order_by("planned_on")
+    entry = LogEntry.objects.get()
+    assert (entry.user, entry.get_change_message()) == (qian, (
+        f"添加了 落地节点“{completion}”。 修改了 落地节点“{land}”的 计划日期。 修改了 落地节点“{start}”的 计划日期。"
+    ))
+
+
+def test_a_refusal_met_only_when_saving_rolls_the_whole_submit_back_and_is_shown(client, qian, monkeypatch):
+    """The forms check first; should the service still refuse (the row changed meanwhile), nothing is kept."""
+    project = project_at(Stage.SIGNED, owner=qian, name="羲和光电显示模组产线项目")
+    client.force_login(qian)
+    data = _project_page(client, project)
+    data["name"] = "改名后的项目"
+    _add_rows(data, "milestones", {"kind": "land_delivery", "planned_on": "2027-01-10", "actual_on": ""})
+
+    def refuse(**kwargs):
+        raise DomainError("项目刚被他人改为“暂缓”，签约后才能登记落地承诺。", code=DomainError.ILLEGAL_TRANSITION)
+
+    monkeypatch.setattr("crm.admin.commitments.milestones_plan", refuse)
+    url = reverse("admin:crm_project_change", args=[project.pk])
+    response = client.post(url, data)
+
+    assert (response.status_code, response["Location"]) == (302, url)
+    assert _messages(response) == ["项目刚被他人改为“暂缓”，签约后才能登记落地承诺。"]
+    assert (Project.objects.get(pk=project.pk).name, ProjectMilestone.objects.count()) == ("羲和光电显示模组产线项目", 0)

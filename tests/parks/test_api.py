@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from crm.models import EnterpriseQualification, Milestone, ProjectMilestone, Stage
 from parks.models import EligibilityCriterion, LandParcel, ParcelStatus, PolicyGrant
@@ -315,6 +316,28 @@ def test_commitments_of_a_project_not_signed_are_a_409_and_nothing_is_written(qi
 
     assert response.status_code == 409
     assert ProjectMilestone.objects.count() == 0
+
+
+def test_the_api_refuses_milestones_with_the_words_the_admin_shows(qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    start = ProjectMilestone.objects.create(project=project, kind=Milestone.CONSTRUCTION_START,
+                                            planned_on=dt.date(2027, 3, 1))
+    lead = ProjectFactory(name="沐曦智算中心项目")
+    client = api_client(qian)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    future = client.post(f"{V1}/milestones/{start.pk}/actual/", {"actual_on": tomorrow.isoformat()}, format="json")
+    early = client.post(f"{V1}/projects/{project.pk}/milestones/", {"kind": "completion", "planned_on": "2027-02-01"},
+                        format="json")
+    unsigned = client.post(f"{V1}/projects/{lead.pk}/milestones/", {"kind": "land_delivery", "planned_on": "2027-01-10"},
+                           format="json")
+
+    assert (future.status_code, future.json()) == (400, {"actual_on": ["实际日期不能为空，也不能晚于今天。"]})
+    assert (early.status_code, early.json()) == (400, {"planned_on": ["“竣工”的计划日期 2027-02-01 早于“开工”的 2027-03-01。"]})
+    assert (unsigned.status_code, unsigned.json()) == (
+        409, {"detail": "项目“沐曦智算中心项目”当前“线索”，签约后才能登记落地承诺。"}
+    )
+    assert list(ProjectMilestone.objects.values_list("kind", "actual_on")) == [(Milestone.CONSTRUCTION_START, None)]
 
 
 @pytest.mark.parametrize("who", ["boss", "zhou", "alice"])
