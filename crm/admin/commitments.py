@@ -28,7 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.errors import DomainError
-from crm.models import ProjectMilestone
+from crm.models import CapitalArrival, ProjectMilestone
 from parks.selectors.commitments import (
     AT_RISK_DAYS,
     milestone_light,
@@ -39,6 +39,8 @@ from parks.selectors.commitments import (
 from parks.selectors.parcels import parcel_candidates
 from parks.selectors.policies import enterprise_policy_matches, project_policy_matches
 from parks.services.commitments import (
+    capital_arrival_check,
+    capital_arrival_record,
     commitments_refusal,
     milestone_actual_check,
     milestone_order_error,
@@ -51,9 +53,10 @@ from parks.services.commitments import (
 from .common import form_error
 
 __all__ = [
-    "ENTERPRISE_PARKS_FIELDSETS", "PROJECT_PARKS_FIELDSETS", "EnterprisePolicyPanelMixin", "MilestoneAdminForm",
-    "MilestoneAlertFilter", "MilestoneColourInline", "MilestoneLightColumnMixin", "MilestoneLightFilter",
-    "ProjectParksPanelsMixin", "ThroughServicesFormSet", "with_milestone_dates",
+    "ENTERPRISE_PARKS_FIELDSETS", "PROJECT_PARKS_FIELDSETS", "CapitalArrivalAdminForm", "CapitalArrivalForm",
+    "CapitalArrivalFormSet", "EnterprisePolicyPanelMixin", "MilestoneAdminForm", "MilestoneAlertFilter",
+    "MilestoneColourInline", "MilestoneLightColumnMixin", "MilestoneLightFilter", "ProjectParksPanelsMixin",
+    "ThroughServicesFormSet", "with_milestone_dates",
 ]
 
 
@@ -237,6 +240,52 @@ class MilestoneFormSet(ThroughServicesFormSet):
                 milestone = milestone_record_actual(milestone=milestone, actual_on=form.cleaned_data["actual_on"],
                                                     actor=actor)
             yield form, milestone
+
+
+class CapitalArrivalForm(forms.ModelForm):
+    """A new arrival of capital, checked as ``capital_arrival_record`` checks it."""
+
+    class Meta:
+        model = CapitalArrival
+        fields = ("project", "arrived_on", "amount", "note")
+
+    def clean(self):
+        data = super().clean()
+        if self.has_changed() and not {"arrived_on", "amount"} & set(self.errors):
+            try:
+                capital_arrival_check(arrived_on=data.get("arrived_on"), amount=data.get("amount"))
+            except DomainError as error:
+                form_error(self, error)
+        return data
+
+    def save_through_services(self, *, project, actor) -> CapitalArrival:
+        data = self.cleaned_data
+        return capital_arrival_record(project=project, arrived_on=data["arrived_on"], amount=data["amount"],
+                                      note=data.get("note", ""), actor=actor)
+
+
+class CapitalArrivalAdminForm(CapitalArrivalForm):
+    """The capital-arrival page: also the project's rule (signed only)."""
+
+    def clean(self):
+        data = super().clean()
+        refusal = commitments_refusal(data["project"]) if data.get("project") else None
+        if refusal:
+            self.add_error(None, refusal)
+        return data
+
+
+class CapitalArrivalFormSet(ThroughServicesFormSet):
+    """到资记录 on the project page: new rows are recorded by ``capital_arrival_record``; recorded ones are read
+    only (``CapitalArrivalInline.has_change_permission``), a wrong one is deleted and recorded again."""
+
+    def clean(self):
+        super().clean()
+        self.refuse_unless_signed()
+
+    def save_rows(self, forms, *, actor):
+        for form in forms:
+            yield form, form.save_through_services(project=self.instance, actor=actor)
 
 
 class MilestoneColourInline(admin.TabularInline):

@@ -48,6 +48,9 @@ from crm.services.projects import (
 
 from .commitments import (
     PROJECT_PARKS_FIELDSETS,
+    CapitalArrivalAdminForm,
+    CapitalArrivalForm,
+    CapitalArrivalFormSet,
     MilestoneAdminForm,
     MilestoneAlertFilter,
     MilestoneColourInline,
@@ -147,10 +150,19 @@ class StageChangeInline(ReadOnlyInline):
 
 
 class CapitalArrivalInline(admin.TabularInline):
+    """实际到资, a ledger: new arrivals go through ``capital_arrival_record``; a recorded one is not edited (a wrong
+    one is deleted and recorded again), so every amount on the books passed the service's checks."""
+
     model = CapitalArrival
+    form = CapitalArrivalForm
+    formset = CapitalArrivalFormSet
     fields = ("arrived_on", "amount", "note")
     extra = 0
     classes = ["collapse"]
+    verbose_name_plural = _("到资记录（登记后不可修改；登记有误请删除后重新登记）")
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class CreditInline(OfficerFieldsMixin, admin.TabularInline):
@@ -451,12 +463,28 @@ class ProjectMilestoneAdmin(ServiceRefusalsAsMessagesMixin, MilestoneLightColumn
 
 
 @admin.register(CapitalArrival)
-class CapitalArrivalAdmin(admin.ModelAdmin):
+class CapitalArrivalAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
+    """实际到资, a ledger: an arrival is recorded through ``capital_arrival_record`` (the API's rules and words)
+    and then only read — a wrong one is deleted and recorded again, so every amount passed the service's checks."""
+
     list_display = ("project", "arrived_on", "amount_display", "note")
     list_select_related = ("project",)
     search_fields = ("project__name", "project__enterprise__name")
     date_hierarchy = "arrived_on"
     autocomplete_fields = ("project",)
+    form = CapitalArrivalAdminForm
+    fields = ("project", "arrived_on", "amount", "note")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": self.fields})]
+        return [(None, {"fields": self.fields, "description": _("到资记录登记后不可修改；登记有误请删除后重新登记。")})]
+
+    def save_model(self, request, obj, form, change):
+        take_identity(obj, form.save_through_services(project=form.cleaned_data["project"], actor=request.user))
 
     @admin.display(description=_("到资金额"), ordering="amount")
     def amount_display(self, obj):

@@ -100,16 +100,22 @@ def milestone_record_actual(*, milestone: ProjectMilestone, actual_on: dt.date, 
     return milestone
 
 
-@transaction.atomic
-def capital_arrival_record(
-    *, project: Project, arrived_on: dt.date, amount: Decimal, actor: User, note: str = ""
-) -> CapitalArrival:
-    """实际到资: one arrival of capital in 万元 (positive, not in the future)."""
-    _require_signed(project)
+def capital_arrival_check(*, arrived_on: dt.date | None, amount: Decimal | None) -> None:
+    """Raise ``DomainError`` (naming the field) unless this is an arrival that may be recorded."""
     if amount is None or amount <= 0:
         raise DomainError(_("到资金额必须大于 0。"), field="amount")
     if arrived_on is None or arrived_on > timezone.localdate():
         raise DomainError(_("到资日期不能为空，也不能晚于今天。"), field="arrived_on")
+
+
+@transaction.atomic
+def capital_arrival_record(
+    *, project: Project, arrived_on: dt.date, amount: Decimal, actor: User, note: str = ""
+) -> CapitalArrival:
+    """实际到资: one arrival of capital in 万元 (positive, not in the future). The ledger is not edited: a wrong
+    arrival is deleted and recorded again, so every amount on it passed these checks."""
+    _require_signed(project)
+    capital_arrival_check(arrived_on=arrived_on, amount=amount)
     return CapitalArrival.objects.create(project=project, arrived_on=arrived_on, amount=amount, note=note.strip()[:200])
 
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.errors import DomainError
-from crm.models import Milestone, Project, ProjectMilestone, Stage
+from crm.models import CapitalArrival, Milestone, Project, ProjectMilestone, Stage
 from parks.forms import EligibilityCriterionForm
 from parks.models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
-from parks.services.commitments import milestone_plan, milestone_record_actual
+from parks.services.commitments import capital_arrival_record, milestone_plan, milestone_record_actual
 from parks.services.grants import policy_grant_record
 from parks.services.parcels import parcel_change_status
 from tests.factories import (
@@ -580,3 +580,106 @@ def test_a_refusal_met_only_when_saving_rolls_the_whole_submit_back_and_is_shown
     assert (response.status_code, response["Location"]) == (302, url)
     assert _messages(response) == ["项目刚被他人改为“暂缓”，签约后才能登记落地承诺。"]
     assert (Project.objects.get(pk=project.pk).name, ProjectMilestone.objects.count()) == ("羲和光电显示模组产线项目", 0)
+
+
+def _arrivals(project):
+    return list(project.capital_arrivals.order_by("arrived_on").values_list("arrived_on", "amount", "note"))
+
+
+def test_the_capital_arrival_page_refuses_a_project_not_signed_with_the_apis_words(client, qian):
+    project = project_at(Stage.NEGOTIATING, owner=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_capitalarrival_add"),
+                           {"project": project.pk, "arrived_on": "2025-01-10", "amount": "5000", "note": ""})
+
+    assert response.context["adminform"].form.errors == {
+        "__all__": [f"项目“{project.name}”当前“深度洽谈”，签约后才能登记落地承诺。"]
+    }
+    assert CapitalArrival.objects.count() == 0
+
+
+@pytest.mark.parametrize(("amount", "day", "errors"), [
+    ("0", "2025-01-10", {"amount": ["到资金额必须大于 0。"]}),
+    ("-100", "2025-01-10", {"amount": ["到资金额必须大于 0。"]}),
+    ("5000", TOMORROW.isoformat(), {"arrived_on": ["到资日期不能为空，也不能晚于今天。"]}),
+])
+def test_the_capital_arrival_page_checks_the_amount_and_the_day_with_the_apis_words(client, qian, amount, day, errors):
+    project = project_at(Stage.SIGNED, owner=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_capitalarrival_add"),
+                           {"project": project.pk, "arrived_on": day, "amount": amount, "note": ""})
+
+    assert response.context["adminform"].form.errors == errors
+    assert CapitalArrival.objects.count() == 0
+
+
+def test_an_officer_records_a_capital_arrival_from_its_page(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_capitalarrival_add"),
+                           {"project": project.pk, "arrived_on": "2025-01-10", "amount": "5000", "note": "首期"})
+
+    assert response.status_code == 302
+    assert _arrivals(project) == [(dt.date(2025, 1, 10), Decimal("5000"), "首期")]
+    entry = LogEntry.objects.get()
+    assert (entry.user, entry.object_id, entry.action_flag) == (qian, str(project.capital_arrivals.get().pk), ADDITION)
+
+
+def test_a_recorded_capital_arrival_is_read_only_on_its_page(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    arrival = capital_arrival_record(project=project, arrived_on=dt.date(2025, 1, 10), amount=Decimal("5000"),
+                                     actor=qian)
+    client.force_login(qian)
+    url = reverse("admin:crm_capitalarrival_change", args=[arrival.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"project": project.pk, "arrived_on": TOMORROW, "amount": "50000", "note": ""})
+
+    assert page.context["has_change_permission"] is False
+    assert "登记有误请删除后重新登记" in page.content.decode()
+    assert response.status_code == 403
+    assert _arrivals(project) == [(dt.date(2025, 1, 10), Decimal("5000"), "")]
+
+
+def test_capital_arrivals_of_an_unsigned_project_are_refused_on_its_page(client, qian):
+    project = project_at(Stage.NEGOTIATING, owner=qian)
+    client.force_login(qian)
+    data = _add_rows(_project_page(client, project), "capital_arrivals",
+                     {"arrived_on": "2025-01-10", "amount": "5000", "note": ""})
+
+    response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert _inline(response, "capital_arrivals").non_form_errors() == [
+        f"项目“{project.name}”当前“深度洽谈”，签约后才能登记落地承诺。"
+    ]
+    assert CapitalArrival.objects.count() == 0
+
+
+def test_a_capital_arrival_on_the_project_page_is_checked_with_the_apis_words(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    client.force_login(qian)
+    data = _add_rows(_project_page(client, project), "capital_arrivals",
+                     {"arrived_on": "2025-01-10", "amount": "3000", "note": ""},
+                     {"arrived_on": TOMORROW, "amount": "5000", "note": ""})
+
+    response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert _inline(response, "capital_arrivals").errors == [{}, {"arrived_on": ["到资日期不能为空，也不能晚于今天。"]}]
+    assert CapitalArrival.objects.count() == 0
+
+
+def test_on_the_project_page_a_wrong_capital_arrival_is_deleted_and_recorded_again(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    capital_arrival_record(project=project, arrived_on=dt.date(2025, 1, 10), amount=Decimal("50000"), actor=qian)
+    client.force_login(qian)
+    data = _project_page(client, project)
+    data.update({"capital_arrivals-0-amount": "7000", "capital_arrivals-0-DELETE": "on"})
+    _add_rows(data, "capital_arrivals", {"arrived_on": "2025-01-10", "amount": "5000", "note": "更正金额"})
+
+    response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert response.status_code == 302
+    assert _arrivals(project) == [(dt.date(2025, 1, 10), Decimal("5000"), "更正金额")]

@@ -340,6 +340,20 @@ def test_the_api_refuses_milestones_with_the_words_the_admin_shows(qian):
     assert list(ProjectMilestone.objects.values_list("kind", "actual_on")) == [(Milestone.CONSTRUCTION_START, None)]
 
 
+def test_the_api_refuses_capital_arrivals_with_the_words_the_admin_shows(qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    client = api_client(qian)
+    url = f"{V1}/projects/{project.pk}/capital-arrivals/"
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    nothing = client.post(url, {"arrived_on": "2025-01-10", "amount": "0"}, format="json")
+    future = client.post(url, {"arrived_on": tomorrow.isoformat(), "amount": "5000"}, format="json")
+
+    assert (nothing.status_code, nothing.json()) == (400, {"amount": ["到资金额必须大于 0。"]})
+    assert (future.status_code, future.json()) == (400, {"arrived_on": ["到资日期不能为空，也不能晚于今天。"]})
+    assert project.capital_arrivals.count() == 0
+
+
 @pytest.mark.parametrize("who", ["boss", "zhou", "alice"])
 def test_only_investment_officers_record_commitments(request, who):
     project = project_at(Stage.SIGNED)
