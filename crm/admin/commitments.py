@@ -28,7 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.errors import DomainError
-from crm.models import CapitalArrival, ProjectMilestone
+from crm.models import AnnualCommitment, CapitalArrival, ProjectMilestone
 from parks.selectors.commitments import (
     AT_RISK_DAYS,
     milestone_light,
@@ -39,6 +39,10 @@ from parks.selectors.commitments import (
 from parks.selectors.parcels import parcel_candidates
 from parks.selectors.policies import enterprise_policy_matches, project_policy_matches
 from parks.services.commitments import (
+    annual_commitment_check,
+    annual_commitment_review,
+    annual_commitment_set,
+    annual_review_check,
     capital_arrival_check,
     capital_arrival_record,
     commitments_refusal,
@@ -53,10 +57,11 @@ from parks.services.commitments import (
 from .common import form_error
 
 __all__ = [
-    "ENTERPRISE_PARKS_FIELDSETS", "PROJECT_PARKS_FIELDSETS", "CapitalArrivalAdminForm", "CapitalArrivalForm",
-    "CapitalArrivalFormSet", "EnterprisePolicyPanelMixin", "MilestoneAdminForm", "MilestoneAlertFilter",
-    "MilestoneColourInline", "MilestoneLightColumnMixin", "MilestoneLightFilter", "ProjectParksPanelsMixin",
-    "ThroughServicesFormSet", "with_milestone_dates",
+    "COMMITTED_FIELDS", "ENTERPRISE_PARKS_FIELDSETS", "PROJECT_PARKS_FIELDSETS", "REVIEW_FIELDS",
+    "AnnualCommitmentAdminForm", "AnnualCommitmentForm", "AnnualCommitmentFormSet", "CapitalArrivalAdminForm",
+    "CapitalArrivalForm", "CapitalArrivalFormSet", "EnterprisePolicyPanelMixin", "MilestoneAdminForm",
+    "MilestoneAlertFilter", "MilestoneColourInline", "MilestoneLightColumnMixin", "MilestoneLightFilter",
+    "ProjectParksPanelsMixin", "ThroughServicesFormSet", "with_milestone_dates",
 ]
 
 
@@ -258,9 +263,9 @@ class CapitalArrivalForm(forms.ModelForm):
                 form_error(self, error)
         return data
 
-    def save_through_services(self, *, project, actor) -> CapitalArrival:
+    def save_through_services(self, *, actor) -> CapitalArrival:
         data = self.cleaned_data
-        return capital_arrival_record(project=project, arrived_on=data["arrived_on"], amount=data["amount"],
+        return capital_arrival_record(project=data["project"], arrived_on=data["arrived_on"], amount=data["amount"],
                                       note=data.get("note", ""), actor=actor)
 
 
@@ -285,7 +290,80 @@ class CapitalArrivalFormSet(ThroughServicesFormSet):
 
     def save_rows(self, forms, *, actor):
         for form in forms:
-            yield form, form.save_through_services(project=self.instance, actor=actor)
+            yield form, form.save_through_services(actor=actor)
+
+
+COMMITTED_FIELDS = ("year", "output_per_mu", "tax_per_mu", "headcount")
+REVIEW_FIELDS = ("actual_output_per_mu", "actual_tax_per_mu", "actual_headcount", "reviewed_on")
+
+
+class AnnualCommitmentForm(forms.ModelForm):
+    """A year's commitment and its review (年度考核): the figures are checked as ``annual_commitment_set`` checks
+    them (a reviewed year's are final), the actuals as ``annual_commitment_review`` checks them."""
+
+    class Meta:
+        model = AnnualCommitment
+        fields = ("project", *COMMITTED_FIELDS, *REVIEW_FIELDS)
+
+    def _commits(self) -> bool:
+        return self.instance.pk is None or bool(set(COMMITTED_FIELDS) & set(self.changed_data))
+
+    def _reviews(self) -> bool:
+        return bool(set(REVIEW_FIELDS) & set(self.changed_data))
+
+    def _values(self, *names) -> dict:
+        """The submitted values (None where one did not clean), and the saved ones of the fields not editable
+        here (the project and year of a saved row)."""
+        return {name: self.cleaned_data.get(name) if name in self.fields else getattr(self.instance, name)
+                for name in names}
+
+    def clean(self):
+        data = super().clean()
+        if not self.has_changed() or "project" in self.errors:
+            return data
+        try:
+            if self._commits() and not set(COMMITTED_FIELDS) & set(self.errors):
+                annual_commitment_check(**self._values("project", *COMMITTED_FIELDS))
+            if self._reviews() and not {"year", *REVIEW_FIELDS} & set(self.errors):
+                annual_review_check(**self._values("year", *REVIEW_FIELDS))
+        except DomainError as error:
+            form_error(self, error)
+        return data
+
+    def save_through_services(self, *, actor) -> AnnualCommitment:
+        commitment = self.instance
+        if self._commits():
+            commitment = annual_commitment_set(**self._values("project", *COMMITTED_FIELDS), actor=actor)
+        if self._reviews():
+            commitment = annual_commitment_review(commitment=commitment, **self._values(*REVIEW_FIELDS),
+                                                  actor=actor).commitment
+        return commitment
+
+
+class AnnualCommitmentAdminForm(AnnualCommitmentForm):
+    """The annual-commitment page: also the project's rule (signed only)."""
+
+    def clean(self):
+        data = super().clean()
+        project = self._values("project")["project"]
+        refusal = commitments_refusal(project) if project is not None and self.has_changed() else None
+        if refusal:
+            self.add_error(None, refusal)
+        return data
+
+
+class AnnualCommitmentFormSet(ThroughServicesFormSet):
+    """年度承诺 on the project page, set and reviewed through the services; a saved row keeps its year."""
+
+    fixed_fields = ("year",)
+
+    def clean(self):
+        super().clean()
+        self.refuse_unless_signed()
+
+    def save_rows(self, forms, *, actor):
+        for form in forms:
+            yield form, form.save_through_services(actor=actor)
 
 
 class MilestoneColourInline(admin.TabularInline):

@@ -47,7 +47,12 @@ from crm.services.projects import (
 )
 
 from .commitments import (
+    COMMITTED_FIELDS,
     PROJECT_PARKS_FIELDSETS,
+    REVIEW_FIELDS,
+    AnnualCommitmentAdminForm,
+    AnnualCommitmentForm,
+    AnnualCommitmentFormSet,
     CapitalArrivalAdminForm,
     CapitalArrivalForm,
     CapitalArrivalFormSet,
@@ -175,7 +180,12 @@ class CreditInline(OfficerFieldsMixin, admin.TabularInline):
 
 
 class CommitmentInline(admin.TabularInline):
+    """年度承诺 with their review: set by ``annual_commitment_set`` (a reviewed year is final) and reviewed by
+    ``annual_commitment_review``; a saved row keeps its year."""
+
     model = AnnualCommitment
+    form = AnnualCommitmentForm
+    formset = AnnualCommitmentFormSet
     fields = (
         "year", "output_per_mu", "tax_per_mu", "headcount", "actual_output_per_mu", "actual_tax_per_mu",
         "actual_headcount", "reviewed_on",
@@ -484,7 +494,7 @@ class CapitalArrivalAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
         return [(None, {"fields": self.fields, "description": _("到资记录登记后不可修改；登记有误请删除后重新登记。")})]
 
     def save_model(self, request, obj, form, change):
-        take_identity(obj, form.save_through_services(project=form.cleaned_data["project"], actor=request.user))
+        take_identity(obj, form.save_through_services(actor=request.user))
 
     @admin.display(description=_("到资金额"), ordering="amount")
     def amount_display(self, obj):
@@ -501,9 +511,20 @@ class ProjectCreditAdmin(OfficerFieldsMixin, admin.ModelAdmin):
 
 
 @admin.register(AnnualCommitment)
-class AnnualCommitmentAdmin(admin.ModelAdmin):
+class AnnualCommitmentAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
+    """年度承诺: the figures through ``annual_commitment_set`` (a reviewed year is final), the review through
+    ``annual_commitment_review``, with the API's rules and words. A saved commitment keeps its project and year."""
+
     list_display = ("project", "year", "output_per_mu", "tax_per_mu", "headcount", "reviewed_on")
     list_select_related = ("project",)
     list_filter = ("year",)
     search_fields = ("project__name",)
     autocomplete_fields = ("project",)
+    form = AnnualCommitmentAdminForm
+    fields = ("project", *COMMITTED_FIELDS, *REVIEW_FIELDS)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("project", "year") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        take_identity(obj, form.save_through_services(actor=request.user))

@@ -119,22 +119,43 @@ def capital_arrival_record(
     return CapitalArrival.objects.create(project=project, arrived_on=arrived_on, amount=amount, note=note.strip()[:200])
 
 
+def _figures_check(*, year: int | None, output_per_mu: Decimal | None, tax_per_mu: Decimal | None,
+                   headcount: int | None) -> None:
+    if year is None or not 2000 <= year <= 2100:
+        raise DomainError(_("年度不正确。"), field="year")
+    for field, value in (("output_per_mu", output_per_mu), ("tax_per_mu", tax_per_mu), ("headcount", headcount)):
+        if value is None:
+            raise DomainError(_("请填写承诺数值。"), field=field)
+        if value < 0:
+            raise DomainError(_("承诺数值不能为负数。"), field=field)
+
+
+def _reviewed_year_check(existing: AnnualCommitment | None) -> None:
+    if existing is not None and existing.reviewed_on is not None:
+        raise DomainError(
+            _("%(year)s 年度已于 %(day)s 考核，承诺不能再改。") % {"year": existing.year, "day": existing.reviewed_on},
+            code=DomainError.ILLEGAL_TRANSITION,
+        )
+
+
+def annual_commitment_check(
+    *, project: Project, year: int | None, output_per_mu: Decimal | None, tax_per_mu: Decimal | None,
+    headcount: int | None,
+) -> None:
+    """Raise ``DomainError`` (naming the field) unless these figures may be committed for ``year``: a year
+    2000–2100, figures not negative, and not a year already reviewed (its figures are final)."""
+    _figures_check(year=year, output_per_mu=output_per_mu, tax_per_mu=tax_per_mu, headcount=headcount)
+    _reviewed_year_check(AnnualCommitment.objects.filter(project=project, year=year).first())
+
+
 @transaction.atomic
 def annual_commitment_set(
     *, project: Project, year: int, output_per_mu: Decimal, tax_per_mu: Decimal, headcount: int, actor: User
 ) -> AnnualCommitment:
     """The figures committed for ``year`` (亩均产值, 亩均税收 in 万元/亩, headcount); a reviewed year is final."""
     _require_signed(project)
-    if not 2000 <= year <= 2100:
-        raise DomainError(_("年度不正确。"), field="year")
-    if min(output_per_mu, tax_per_mu) < 0 or headcount < 0:
-        raise DomainError(_("承诺数值不能为负数。"), field="output_per_mu")
-    existing = AnnualCommitment.objects.select_for_update().filter(project=project, year=year).first()
-    if existing is not None and existing.reviewed_on is not None:
-        raise DomainError(
-            _("%(year)s 年度已于 %(day)s 考核，承诺不能再改。") % {"year": year, "day": existing.reviewed_on},
-            code=DomainError.ILLEGAL_TRANSITION,
-        )
+    _figures_check(year=year, output_per_mu=output_per_mu, tax_per_mu=tax_per_mu, headcount=headcount)
+    _reviewed_year_check(AnnualCommitment.objects.select_for_update().filter(project=project, year=year).first())
     commitment, _created = AnnualCommitment.objects.update_or_create(
         project=project, year=year,
         defaults={"output_per_mu": output_per_mu, "tax_per_mu": tax_per_mu, "headcount": headcount},
@@ -152,6 +173,29 @@ class AnnualReview:
         return bool(self.shortfalls)
 
 
+def annual_review_check(
+    *,
+    year: int,
+    actual_output_per_mu: Decimal | None,
+    actual_tax_per_mu: Decimal | None,
+    actual_headcount: int | None,
+    reviewed_on: dt.date | None,
+) -> None:
+    """Raise ``DomainError`` (naming the field) unless this is a review of ``year`` that may be recorded: all three
+    actuals, none negative, reviewed by today and not before the year began."""
+    actuals = (("actual_output_per_mu", actual_output_per_mu), ("actual_tax_per_mu", actual_tax_per_mu),
+               ("actual_headcount", actual_headcount))
+    for field, value in actuals:
+        if value is None:
+            raise DomainError(_("考核须填写实际亩均产值、实际亩均税收和实际用工人数。"), field=field)
+        if value < 0:
+            raise DomainError(_("实际数值不能为负数。"), field=field)
+    if reviewed_on is None or reviewed_on > timezone.localdate():
+        raise DomainError(_("考核日期不能为空，也不能晚于今天。"), field="reviewed_on")
+    if reviewed_on < dt.date(year, 1, 1):
+        raise DomainError(_("考核日期不能早于 %(year)s 年度开始。") % {"year": year}, field="reviewed_on")
+
+
 @transaction.atomic
 def annual_commitment_review(
     *,
@@ -165,14 +209,8 @@ def annual_commitment_review(
     """年度考核: record the year's actuals; the result flags every figure short of the commitment."""
     commitment = AnnualCommitment.objects.select_for_update().get(pk=commitment.pk)
     _require_signed(commitment.project)
-    if min(actual_output_per_mu, actual_tax_per_mu) < 0 or actual_headcount < 0:
-        raise DomainError(_("实际数值不能为负数。"), field="actual_output_per_mu")
-    if reviewed_on is None or reviewed_on > timezone.localdate():
-        raise DomainError(_("考核日期不能为空，也不能晚于今天。"), field="reviewed_on")
-    if reviewed_on < dt.date(commitment.year, 1, 1):
-        raise DomainError(
-            _("考核日期不能早于 %(year)s 年度开始。") % {"year": commitment.year}, field="reviewed_on"
-        )
+    annual_review_check(year=commitment.year, actual_output_per_mu=actual_output_per_mu,
+                        actual_tax_per_mu=actual_tax_per_mu, actual_headcount=actual_headcount, reviewed_on=reviewed_on)
     commitment.actual_output_per_mu = actual_output_per_mu
     commitment.actual_tax_per_mu = actual_tax_per_mu
     commitment.actual_headcount = actual_headcount

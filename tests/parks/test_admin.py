@@ -13,10 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.errors import DomainError
-from crm.models import CapitalArrival, Milestone, Project, ProjectMilestone, Stage
+from crm.models import AnnualCommitment, CapitalArrival, Milestone, Project, ProjectMilestone, Stage
 from parks.forms import EligibilityCriterionForm
 from parks.models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
-from parks.services.commitments import capital_arrival_record, milestone_plan, milestone_record_actual
+from parks.selectors.commitments import project_commitments
+from parks.services.commitments import (
+    annual_commitment_review,
+    annual_commitment_set,
+    capital_arrival_record,
+    milestone_plan,
+    milestone_record_actual,
+)
 from parks.services.grants import policy_grant_record
 from parks.services.parcels import parcel_change_status
 from tests.factories import (
@@ -683,3 +690,162 @@ def test_on_the_project_page_a_wrong_capital_arrival_is_deleted_and_recorded_aga
 
     assert response.status_code == 302
     assert _arrivals(project) == [(dt.date(2025, 1, 10), Decimal("5000"), "更正金额")]
+
+
+def _commitments(project):
+    return list(project.commitments.order_by("year").values_list(
+        "year", "output_per_mu", "tax_per_mu", "headcount", "actual_headcount", "reviewed_on"
+    ))
+
+
+def _reviewed_2025(project, actor):
+    commitment = annual_commitment_set(project=project, year=2025, output_per_mu=Decimal("100"),
+                                       tax_per_mu=Decimal("10"), headcount=200, actor=actor)
+    return annual_commitment_review(commitment=commitment, actual_output_per_mu=Decimal("62"),
+                                    actual_tax_per_mu=Decimal("12"), actual_headcount=160,
+                                    reviewed_on=dt.date(2026, 3, 31), actor=actor).commitment
+
+
+REVIEWED_2025 = (2025, Decimal("100"), Decimal("10"), 200, 160, dt.date(2026, 3, 31))
+FIGURES = {"year": "2025", "output_per_mu": "100", "tax_per_mu": "10", "headcount": "200"}
+NO_REVIEW = {"actual_output_per_mu": "", "actual_tax_per_mu": "", "actual_headcount": "", "reviewed_on": ""}
+
+
+def test_the_annual_commitment_page_refuses_a_project_not_signed_with_the_apis_words(client, qian):
+    project = project_at(Stage.NEGOTIATING, owner=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_annualcommitment_add"), {"project": project.pk, **FIGURES, **NO_REVIEW})
+
+    assert response.context["adminform"].form.errors == {
+        "__all__": [f"项目“{project.name}”当前“深度洽谈”，签约后才能登记落地承诺。"]
+    }
+    assert AnnualCommitment.objects.count() == 0
+
+
+def test_annual_commitments_of_an_unsigned_project_are_refused_on_its_page(client, qian):
+    project = project_at(Stage.NEGOTIATING, owner=qian)
+    client.force_login(qian)
+    data = _add_rows(_project_page(client, project), "commitments", {**FIGURES, **NO_REVIEW})
+
+    response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert _inline(response, "commitments").non_form_errors() == [
+        f"项目“{project.name}”当前“深度洽谈”，签约后才能登记落地承诺。"
+    ]
+    assert AnnualCommitment.objects.count() == 0
+
+
+def test_the_annual_commitment_page_cannot_rewrite_a_reviewed_year(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    commitment = _reviewed_2025(project, qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_annualcommitment_change", args=[commitment.pk]), {
+        "project": project.pk, **FIGURES, "output_per_mu": "40", "actual_output_per_mu": "62",
+        "actual_tax_per_mu": "12", "actual_headcount": "160", "reviewed_on": "2026-03-31",
+    })
+
+    assert response.context["adminform"].form.errors == {"__all__": ["2025 年度已于 2026-03-31 考核，承诺不能再改。"]}
+    assert _commitments(project) == [REVIEWED_2025]
+
+
+def test_the_project_page_cannot_rewrite_a_reviewed_year(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    _reviewed_2025(project, qian)
+    client.force_login(qian)
+    data = _project_page(client, project)
+    data["commitments-0-headcount"] = "80"
+
+    response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert _inline(response, "commitments").errors == [{"__all__": ["2025 年度已于 2026-03-31 考核，承诺不能再改。"]}]
+    assert _commitments(project) == [REVIEWED_2025]
+
+
+def test_a_refused_row_on_the_project_page_means_nothing_of_that_submit_is_saved(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian, name="羲和光电显示模组产线项目")
+    _reviewed_2025(project, qian)
+    client.force_login(qian)
+    data = _project_page(client, project)
+    data.update({"name": "改名后的项目", "commitments-0-output_per_mu": "40"})
+    _add_rows(data, "capital_arrivals", {"arrived_on": "2025-01-10", "amount": "5000", "note": ""})
+    _add_rows(data, "milestones", {"kind": "land_delivery", "planned_on": "2027-01-10", "actual_on": ""})
+
+    response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert response.status_code == 200
+    assert Project.objects.get(pk=project.pk).name == "羲和光电显示模组产线项目"
+    assert (CapitalArrival.objects.count(), ProjectMilestone.objects.count()) == (0, 0)
+    assert _commitments(project) == [REVIEWED_2025]
+
+
+@pytest.mark.parametrize(("review", "errors"), [
+    ({"reviewed_on": TOMORROW.isoformat()}, {"reviewed_on": ["考核日期不能为空，也不能晚于今天。"]}),
+    ({"reviewed_on": ""}, {"reviewed_on": ["考核日期不能为空，也不能晚于今天。"]}),
+    ({"reviewed_on": "2024-12-31"}, {"reviewed_on": ["考核日期不能早于 2025 年度开始。"]}),
+    ({"actual_headcount": ""}, {"actual_headcount": ["考核须填写实际亩均产值、实际亩均税收和实际用工人数。"]}),
+    ({"actual_tax_per_mu": "-1"}, {"actual_tax_per_mu": ["实际数值不能为负数。"]}),
+])
+def test_the_annual_commitment_page_checks_a_review_with_the_apis_words(client, qian, review, errors):
+    project = project_at(Stage.SIGNED, owner=qian)
+    commitment = annual_commitment_set(project=project, year=2025, output_per_mu=Decimal("100"),
+                                       tax_per_mu=Decimal("10"), headcount=200, actor=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_annualcommitment_change", args=[commitment.pk]), {
+        "project": project.pk, **FIGURES, "actual_output_per_mu": "62", "actual_tax_per_mu": "12",
+        "actual_headcount": "160", "reviewed_on": "2026-03-31", **review,
+    })
+
+    assert response.context["adminform"].form.errors == errors
+    assert _commitments(project) == [(2025, Decimal("100"), Decimal("10"), 200, None, None)]
+
+
+@pytest.mark.parametrize(("figures", "errors"), [
+    ({"year": "1999"}, {"year": ["年度不正确。"]}),
+    ({"output_per_mu": "-5"}, {"output_per_mu": ["承诺数值不能为负数。"]}),
+    ({"tax_per_mu": "-1"}, {"tax_per_mu": ["承诺数值不能为负数。"]}),
+])
+def test_the_annual_commitment_page_checks_the_figures_with_the_apis_words(client, qian, figures, errors):
+    project = project_at(Stage.SIGNED, owner=qian)
+    client.force_login(qian)
+
+    response = client.post(reverse("admin:crm_annualcommitment_add"),
+                           {"project": project.pk, **FIGURES, **NO_REVIEW, **figures})
+
+    assert response.context["adminform"].form.errors == errors
+    assert AnnualCommitment.objects.count() == 0
+
+
+def test_a_year_committed_and_reviewed_on_the_project_page_goes_through_the_services(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    client.force_login(qian)
+    data = _add_rows(_project_page(client, project), "commitments", {
+        **FIGURES, "actual_output_per_mu": "62", "actual_tax_per_mu": "12", "actual_headcount": "160",
+        "reviewed_on": "2026-03-31",
+    })
+
+    response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert response.status_code == 302
+    assert _commitments(project) == [REVIEWED_2025]
+    assert [s.text for s in project_commitments(project=project)["annual"][0]["shortfalls"]] == [
+        "亩均产值 实际 62 < 承诺 100 万元/亩", "用工人数 实际 160 < 承诺 200 人",
+    ]
+
+
+def test_an_annual_commitments_project_and_year_are_fixed_once_it_is_set(client, qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    commitment = annual_commitment_set(project=project, year=2025, output_per_mu=Decimal("100"),
+                                       tax_per_mu=Decimal("10"), headcount=200, actor=qian)
+    client.force_login(qian)
+    data = _project_page(client, project)
+    data["commitments-0-year"] = "2026"
+
+    on_its_page = client.post(reverse("admin:crm_annualcommitment_change", args=[commitment.pk]),
+                              {"project": project_at(Stage.SIGNED).pk, **FIGURES, "year": "2027", **NO_REVIEW})
+    on_the_project_page = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
+
+    assert (on_its_page.status_code, on_the_project_page.status_code) == (302, 302)
+    assert list(AnnualCommitment.objects.values_list("project", "year")) == [(project.pk, 2025)]

@@ -354,6 +354,30 @@ def test_the_api_refuses_capital_arrivals_with_the_words_the_admin_shows(qian):
     assert project.capital_arrivals.count() == 0
 
 
+def test_the_api_refuses_annual_commitments_and_reviews_with_the_words_the_admin_shows(qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    client = api_client(qian)
+    figures = {"year": 2025, "output_per_mu": "100", "tax_per_mu": "10", "headcount": 200}
+    commitment_id = client.post(f"{V1}/projects/{project.pk}/annual-commitments/", figures, format="json").json()[
+        "annual"][0]["id"]
+    review_url = f"{V1}/annual-commitments/{commitment_id}/review/"
+    actuals = {"actual_output_per_mu": "62", "actual_tax_per_mu": "12", "actual_headcount": 160}
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    future = client.post(review_url, {**actuals, "reviewed_on": tomorrow.isoformat()}, format="json")
+    early = client.post(review_url, {**actuals, "reviewed_on": "2024-12-31"}, format="json")
+    client.post(review_url, {**actuals, "reviewed_on": "2026-03-31"}, format="json")
+    rewritten = client.post(f"{V1}/projects/{project.pk}/annual-commitments/", {**figures, "output_per_mu": "40"},
+                            format="json")
+
+    assert (future.status_code, future.json()) == (400, {"reviewed_on": ["考核日期不能为空，也不能晚于今天。"]})
+    assert (early.status_code, early.json()) == (400, {"reviewed_on": ["考核日期不能早于 2025 年度开始。"]})
+    assert (rewritten.status_code, rewritten.json()) == (409, {"detail": "2025 年度已于 2026-03-31 考核，承诺不能再改。"})
+    assert list(project.commitments.values_list("output_per_mu", "reviewed_on")) == [
+        (Decimal("100"), dt.date(2026, 3, 31))
+    ]
+
+
 @pytest.mark.parametrize("who", ["boss", "zhou", "alice"])
 def test_only_investment_officers_record_commitments(request, who):
     project = project_at(Stage.SIGNED)
