@@ -293,15 +293,19 @@ class CapitalArrivalSerializer(serializers.Serializer):
 
 
 class AnnualCommitmentSetSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    output_per_mu = _amount(min_value=0, help_text=_("承诺亩均产值（万元/亩）。"))
-    tax_per_mu = _amount(min_value=0, help_text=_("承诺亩均税收（万元/亩）。"))
-    headcount = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    """The shape only: the range of each figure is ``annual_commitment_check``'s, in the words the admin shows."""
+
+    year = serializers.IntegerField(help_text=_("年度（2000–2100）。"))
+    output_per_mu = _amount(help_text=_("承诺亩均产值（万元/亩），不为负数。"))
+    tax_per_mu = _amount(help_text=_("承诺亩均税收（万元/亩），不为负数。"))
+    headcount = serializers.IntegerField(help_text=_("承诺用工人数，0 至 10,000,000。"))
 
 
 class AnnualReviewSerializer(serializers.Serializer):
-    actual_output_per_mu = _amount(min_value=0)
-    actual_tax_per_mu = _amount(min_value=0)
-    actual_headcount = serializers.IntegerField(min_value=0, max_value=10_000_000)
-    reviewed_on = serializers.DateField()
+    """The shape only: the range of each actual is ``annual_review_check``'s, in the words the admin shows."""
+
+    actual_output_per_mu = _amount(help_text=_("实际亩均产值（万元/亩），不为负数。"))
+    actual_tax_per_mu = _amount(help_text=_("实际亩均税收（万元/亩），不为负数。"))
+    actual_headcount = serializers.IntegerField(help_text=_("实际用工人数，0 至 10,000,000。"))
+    reviewed_on = serializers.DateField(help_text=_("考核日期，不晚于今天，不早于该年度开始。"))
 

@@ -119,6 +119,15 @@ def capital_arrival_record(
     return CapitalArrival.objects.create(project=project, arrived_on=arrived_on, amount=amount, note=note.strip()[:200])
 
 
+# A headcount beyond any plant in the park is a typing slip (an extra zero or two), not a commitment.
+HEADCOUNT_MAX = 10_000_000
+
+
+def _headcount_check(field: str, value: int) -> None:
+    if value > HEADCOUNT_MAX:
+        raise DomainError(_("用工人数不能超过 %(max)s 人。") % {"max": f"{HEADCOUNT_MAX:,}"}, field=field)
+
+
 def _figures_check(*, year: int | None, output_per_mu: Decimal | None, tax_per_mu: Decimal | None,
                    headcount: int | None) -> None:
     if year is None or not 2000 <= year <= 2100:
@@ -128,6 +137,7 @@ def _figures_check(*, year: int | None, output_per_mu: Decimal | None, tax_per_m
             raise DomainError(_("请填写承诺数值。"), field=field)
         if value < 0:
             raise DomainError(_("承诺数值不能为负数。"), field=field)
+    _headcount_check("headcount", headcount)
 
 
 def _reviewed_year_check(existing: AnnualCommitment | None) -> None:
@@ -143,7 +153,8 @@ def annual_commitment_check(
     headcount: int | None,
 ) -> None:
     """Raise ``DomainError`` (naming the field) unless these figures may be committed for ``year``: a year
-    2000–2100, figures not negative, and not a year already reviewed (its figures are final)."""
+    2000–2100, figures not negative, a headcount up to ``HEADCOUNT_MAX``, and not a year already reviewed (its
+    figures are final)."""
     _figures_check(year=year, output_per_mu=output_per_mu, tax_per_mu=tax_per_mu, headcount=headcount)
     _reviewed_year_check(AnnualCommitment.objects.filter(project=project, year=year).first())
 
@@ -182,7 +193,7 @@ def annual_review_check(
     reviewed_on: dt.date | None,
 ) -> None:
     """Raise ``DomainError`` (naming the field) unless this is a review of ``year`` that may be recorded: all three
-    actuals, none negative, reviewed by today and not before the year began."""
+    actuals, none negative, a headcount up to ``HEADCOUNT_MAX``, reviewed by today and not before the year began."""
     actuals = (("actual_output_per_mu", actual_output_per_mu), ("actual_tax_per_mu", actual_tax_per_mu),
                ("actual_headcount", actual_headcount))
     for field, value in actuals:
@@ -190,6 +201,7 @@ def annual_review_check(
             raise DomainError(_("考核须填写实际亩均产值、实际亩均税收和实际用工人数。"), field=field)
         if value < 0:
             raise DomainError(_("实际数值不能为负数。"), field=field)
+    _headcount_check("actual_headcount", actual_headcount)
     if reviewed_on is None or reviewed_on > timezone.localdate():
         raise DomainError(_("考核日期不能为空，也不能晚于今天。"), field="reviewed_on")
     if reviewed_on < dt.date(year, 1, 1):

@@ -786,6 +786,7 @@ def test_a_refused_row_on_the_project_page_means_nothing_of_that_submit_is_saved
     ({"reviewed_on": "2024-12-31"}, {"reviewed_on": ["考核日期不能早于 2025 年度开始。"]}),
     ({"actual_headcount": ""}, {"actual_headcount": ["考核须填写实际亩均产值、实际亩均税收和实际用工人数。"]}),
     ({"actual_tax_per_mu": "-1"}, {"actual_tax_per_mu": ["实际数值不能为负数。"]}),
+    ({"actual_headcount": "10000001"}, {"actual_headcount": ["用工人数不能超过 10,000,000 人。"]}),
 ])
 def test_the_annual_commitment_page_checks_a_review_with_the_apis_words(client, qian, review, errors):
     project = project_at(Stage.SIGNED, owner=qian)
@@ -806,6 +807,7 @@ def test_the_annual_commitment_page_checks_a_review_with_the_apis_words(client, 
     ({"year": "1999"}, {"year": ["年度不正确。"]}),
     ({"output_per_mu": "-5"}, {"output_per_mu": ["承诺数值不能为负数。"]}),
     ({"tax_per_mu": "-1"}, {"tax_per_mu": ["承诺数值不能为负数。"]}),
+    ({"headcount": "10000001"}, {"headcount": ["用工人数不能超过 10,000,000 人。"]}),
 ])
 def test_the_annual_commitment_page_checks_the_figures_with_the_apis_words(client, qian, figures, errors):
     project = project_at(Stage.SIGNED, owner=qian)

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from crm.models import EnterpriseQualification, Milestone, ProjectMilestone, Stage
+from crm.models import AnnualCommitment, EnterpriseQualification, Milestone, ProjectMilestone, Stage
 from parks.models import EligibilityCriterion, LandParcel, ParcelStatus, PolicyGrant
 from parks.services.grants import policy_grant_approve, policy_grant_record
 from parks.services.parcels import parcel_change_status
@@ -376,6 +376,36 @@ def test_the_api_refuses_annual_commitments_and_reviews_with_the_words_the_admin
     assert list(project.commitments.values_list("output_per_mu", "reviewed_on")) == [
         (Decimal("100"), dt.date(2026, 3, 31))
     ]
+
+
+@pytest.mark.parametrize(("figures", "errors"), [
+    ({"year": 1999}, {"year": ["年度不正确。"]}),
+    ({"tax_per_mu": "-1"}, {"tax_per_mu": ["承诺数值不能为负数。"]}),
+    ({"headcount": 10_000_001}, {"headcount": ["用工人数不能超过 10,000,000 人。"]}),
+])
+def test_the_api_checks_the_committed_figures_in_the_services_words_as_the_admin_does(qian, figures, errors):
+    project = project_at(Stage.SIGNED, owner=qian)
+
+    response = api_client(qian).post(f"{V1}/projects/{project.pk}/annual-commitments/", {
+        "year": 2025, "output_per_mu": "100", "tax_per_mu": "10", "headcount": 200, **figures,
+    }, format="json")
+
+    assert (response.status_code, response.json()) == (400, errors)
+    assert project.commitments.count() == 0
+
+
+def test_the_api_checks_a_reviews_headcount_in_the_services_words_as_the_admin_does(qian):
+    project = project_at(Stage.SIGNED, owner=qian)
+    commitment = AnnualCommitment.objects.create(project=project, year=2025, output_per_mu=100, tax_per_mu=10,
+                                                 headcount=200)
+
+    response = api_client(qian).post(f"{V1}/annual-commitments/{commitment.pk}/review/", {
+        "actual_output_per_mu": "62", "actual_tax_per_mu": "-1", "actual_headcount": 10_000_001,
+        "reviewed_on": "2026-03-31",
+    }, format="json")
+
+    assert (response.status_code, response.json()) == (400, {"actual_tax_per_mu": ["实际数值不能为负数。"]})
+    assert AnnualCommitment.objects.get().reviewed_on is None
 
 
 @pytest.mark.parametrize("who", ["boss", "zhou", "alice"])
