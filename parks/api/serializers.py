@@ -26,6 +26,11 @@ def _amount(**kwargs):
     return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
 
 
+def _per_mu(**kwargs):
+    """亩均 figures (万元/亩): 12 digits, as their columns (AnnualCommitment)."""
+    return serializers.DecimalField(max_digits=12, decimal_places=2, **kwargs)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Parcels and spaces
 
@@ -296,16 +301,16 @@ class AnnualCommitmentSetSerializer(serializers.Serializer):
     """The shape only: the range of each figure is ``annual_commitment_check``'s, in the words the admin shows."""
 
     year = serializers.IntegerField(help_text=_("年度（2000–2100）。"))
-    output_per_mu = _amount(help_text=_("承诺亩均产值（万元/亩），不为负数。"))
-    tax_per_mu = _amount(help_text=_("承诺亩均税收（万元/亩），不为负数。"))
+    output_per_mu = _per_mu(help_text=_("承诺亩均产值（万元/亩），不为负数。"))
+    tax_per_mu = _per_mu(help_text=_("承诺亩均税收（万元/亩），不为负数。"))
     headcount = serializers.IntegerField(help_text=_("承诺用工人数，0 至 10,000,000。"))
 
 
 class AnnualReviewSerializer(serializers.Serializer):
     """The shape only: the range of each actual is ``annual_review_check``'s, in the words the admin shows."""
 
-    actual_output_per_mu = _amount(help_text=_("实际亩均产值（万元/亩），不为负数。"))
-    actual_tax_per_mu = _amount(help_text=_("实际亩均税收（万元/亩），不为负数。"))
+    actual_output_per_mu = _per_mu(help_text=_("实际亩均产值（万元/亩），不为负数。"))
+    actual_tax_per_mu = _per_mu(help_text=_("实际亩均税收（万元/亩），不为负数。"))
     actual_headcount = serializers.IntegerField(help_text=_("实际用工人数，0 至 10,000,000。"))
     reviewed_on = serializers.DateField(help_text=_("考核日期，不晚于今天，不早于该年度开始。"))
 

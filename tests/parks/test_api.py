@@ -394,6 +394,18 @@ def test_the_api_checks_the_committed_figures_in_the_services_words_as_the_admin
     assert project.commitments.count() == 0
 
 
+def test_a_figure_per_mu_longer_than_the_column_is_a_400_not_a_database_error(qian):
+    """亩均 figures are stored in 12 digits (10 before the point), as the admin form already says."""
+    project = project_at(Stage.SIGNED, owner=qian)
+
+    response = api_client(qian).post(f"{V1}/projects/{project.pk}/annual-commitments/", {
+        "year": 2025, "output_per_mu": "123456789012.00", "tax_per_mu": "10", "headcount": 200,
+    }, format="json")
+
+    assert (response.status_code, response.json()) == (400, {"output_per_mu": ["请确保总计不超过 12 个数字。"]})
+    assert project.commitments.count() == 0
+
+
 def test_the_api_checks_a_reviews_headcount_in_the_services_words_as_the_admin_does(qian):
     project = project_at(Stage.SIGNED, owner=qian)
     commitment = AnnualCommitment.objects.create(project=project, year=2025, output_per_mu=100, tax_per_mu=10,
