@@ -610,7 +610,7 @@ def test_the_capital_arrival_page_refuses_a_project_not_signed_with_the_apis_wor
     ("0", "2025-01-10", {"amount": ["到资金额必须大于 0。"]}),
     ("-100", "2025-01-10", {"amount": ["到资金额必须大于 0。"]}),
     ("5000", TOMORROW.isoformat(), {"arrived_on": ["到资日期不能为空，也不能晚于今天。"]}),
-])
+], ids=["zero", "negative", "tomorrow"])
 def test_the_capital_arrival_page_checks_the_amount_and_the_day_with_the_apis_words(client, qian, amount, day, errors):
     project = project_at(Stage.SIGNED, owner=qian)
     client.force_login(qian)
@@ -787,7 +787,7 @@ def test_a_refused_row_on_the_project_page_means_nothing_of_that_submit_is_saved
     ({"actual_headcount": ""}, {"actual_headcount": ["考核须填写实际亩均产值、实际亩均税收和实际用工人数。"]}),
     ({"actual_tax_per_mu": "-1"}, {"actual_tax_per_mu": ["实际数值不能为负数。"]}),
     ({"actual_headcount": "10000001"}, {"actual_headcount": ["用工人数不能超过 10,000,000 人。"]}),
-])
+], ids=["tomorrow", "no_day", "before_the_year", "no_headcount", "negative_tax", "headcount_too_large"])
 def test_the_annual_commitment_page_checks_a_review_with_the_apis_words(client, qian, review, errors):
     project = project_at(Stage.SIGNED, owner=qian)
     commitment = annual_commitment_set(project=project, year=2025, output_per_mu=Decimal("100"),
@@ -808,7 +808,7 @@ def test_the_annual_commitment_page_checks_a_review_with_the_apis_words(client, 
     ({"output_per_mu": "-5"}, {"output_per_mu": ["承诺数值不能为负数。"]}),
     ({"tax_per_mu": "-1"}, {"tax_per_mu": ["承诺数值不能为负数。"]}),
     ({"headcount": "10000001"}, {"headcount": ["用工人数不能超过 10,000,000 人。"]}),
-])
+], ids=["year_1999", "negative_output", "negative_tax", "headcount_too_large"])
 def test_the_annual_commitment_page_checks_the_figures_with_the_apis_words(client, qian, figures, errors):
     project = project_at(Stage.SIGNED, owner=qian)
     client.force_login(qian)

@@ -382,7 +382,7 @@ def test_the_api_refuses_annual_commitments_and_reviews_with_the_words_the_admin
     ({"year": 1999}, {"year": ["年度不正确。"]}),
     ({"tax_per_mu": "-1"}, {"tax_per_mu": ["承诺数值不能为负数。"]}),
     ({"headcount": 10_000_001}, {"headcount": ["用工人数不能超过 10,000,000 人。"]}),
-])
+], ids=["year_1999", "negative_tax", "headcount_too_large"])
 def test_the_api_checks_the_committed_figures_in_the_services_words_as_the_admin_does(qian, figures, errors):
     project = project_at(Stage.SIGNED, owner=qian)
 
