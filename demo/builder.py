@@ -2,7 +2,7 @@
 
 Reference rows (parks, enterprises, policy, parcels, spaces, events, categories, accounts) are keyed on
 their natural keys (name, code, username, …) and saved only when a value differs, so a second run writes
-nothing. Projects and service requests are keyed on their name/title: a new one is created through the
+nothing; a new enterprise is registered through ``enterprise_create``. Projects and service requests are keyed on their name/title: a new one is created through the
 product's services (``project_create`` and ``project_change_stage`` step by step; ``service_request_submit``
 and ``service_request_transition``), so its history is real; one that exists is left as it is — with its
 follow-ups, milestones and messages — because a demo user may have moved it on since.
@@ -41,6 +41,7 @@ from crm.models import (
     User,
     YearlyTarget,
 )
+from crm.services.enterprises import enterprise_create
 from crm.services.messages import message_post
 from crm.services.projects import follow_up_create, project_change_stage, project_create
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
@@ -60,14 +61,17 @@ def credit_code(spec: data.EnterpriseSpec) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, bool]:
-    """Get the row matching ``lookup`` and bring ``values`` up to date, saving only what differs; or create it.
+def upsert(model: type[models.Model], lookup: dict, values: dict, *, create=None) -> tuple[models.Model, bool]:
+    """Get the row matching ``lookup`` and bring ``values`` up to date, saving only what differs; or create it
+    (through ``create(**lookup, **values)`` where the product has a door for a new row).
 
     Unlike ``update_or_create`` a row already up to date is not saved, so a second run changes nothing
     (no new ``updated_at``, no history row).
     """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
+        if create is not None:
+            return create(**lookup, **values), True
         obj = model(**lookup, **values)
         obj.full_clean()
         obj.save()
@@ -216,7 +220,7 @@ class DemoBuilder:
                 "founded_on": spec.founded_on,
                 "address": spec.address,
                 "description": spec.description,
-            })
+            }, create=self.register_enterprise)
             self.enterprises[spec.short_name] = enterprise
             for kind, awarded_on in spec.qualifications:
                 upsert(EnterpriseQualification, {"enterprise": enterprise, "kind": kind}, {"awarded_on": awarded_on})
@@ -224,6 +228,10 @@ class DemoBuilder:
                 upsert(Contact, {"enterprise": enterprise, "name": contact.name}, {
                     "title": contact.title, "is_primary": contact.is_primary, "email": contact.email, "notes": contact.notes,
                 })
+
+    def register_enterprise(self, **fields) -> Enterprise:
+        """A company the demo does not have yet is registered by its investment officer 王志远, as in the product."""
+        return enterprise_create(actor=self.users["officer"], **fields)
 
     def link_enterprise_accounts(self) -> None:
         for spec in data.ACCOUNTS:

@@ -8,9 +8,11 @@ from import_export.formats.base_formats import XLSX
 
 from crm.models import ACTIVE_STAGES, Contact, Enterprise, EnterpriseQualification
 from crm.selectors.projects import project_collisions
+from crm.services.enterprises import enterprise_create
 
 from .commitments import ENTERPRISE_PARKS_FIELDSETS, EnterprisePolicyPanelMixin
 from .common import collision_texts, warn_collisions
+from .forms import EnterpriseForm
 from .resources import EnterpriseResource
 
 
@@ -28,6 +30,7 @@ class QualificationInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExportMixin, admin.ModelAdmin):
+    form = EnterpriseForm
     resource_classes = [EnterpriseResource]
     export_formats = [XLSX]
     skip_export_form = True  # one format, one resource: “导出” downloads the filtered list at once
@@ -64,7 +67,15 @@ class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExportMixin, admin.ModelAdmin)
         return self.has_view_permission(request)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            created = enterprise_create(actor=request.user, **form.cleaned_data)
+            # The admin goes on with ``obj`` (inlines, log entry): give it the identity of the created row.
+            for f in Enterprise._meta.concrete_fields:
+                setattr(obj, f.attname, getattr(created, f.attname))
+            obj._state.adding = False
+            obj._state.db = created._state.db
         if not change or {"name", "credit_code"} & set(form.changed_data):
             warn_collisions(request, enterprise=obj, owner=request.user)
 

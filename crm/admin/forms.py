@@ -1,10 +1,15 @@
 """Small forms of the staff admin: they collect input; the services decide what is legal."""
 
+import copy
+
 from django import forms
 from django.db.models import Q
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Role, Stage, User
+from crm.errors import DomainError
+from crm.models import Enterprise, Role, Stage, User
+from crm.services.enterprises import enterprise_check
 from crm.services.projects import allowed_stages
 
 
@@ -15,6 +20,41 @@ def officers(role: str):
         .distinct()
         .order_by("display_name", "username")
     )
+
+
+class EnterpriseForm(forms.ModelForm):
+    """企业: the fields are checked by ``enterprise_check`` (the rules of ``enterprise_create``), beside the fields.
+
+    The credit code's field takes a code as pasted (spaces, dashes, lower case); the check compacts it.
+    """
+
+    credit_code = forms.CharField(
+        label=Enterprise._meta.get_field("credit_code").verbose_name,
+        help_text=Enterprise._meta.get_field("credit_code").help_text,
+        required=False,
+        max_length=40,
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "name", "short_name", "credit_code", "status", "industry_chain", "park", "jurisdiction",
+            "registered_capital", "headcount", "rd_headcount", "founded_on", "address", "description",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = construct_instance(self, copy.copy(self.instance))
+        try:
+            enterprise_check(enterprise=candidate)
+        except DomainError as error:
+            for field, messages in error.as_dict().items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            data["credit_code"] = candidate.credit_code
+        return data
 
 
 class ProjectChangeStageForm(forms.Form):

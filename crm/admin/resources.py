@@ -5,14 +5,14 @@ read and filled in by officers. Imported leads are created through ``project_cre
 project, so each gets its first stage-history row.
 """
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from crm.errors import DomainError
 from crm.models import Enterprise, IndustryChain, Project, Role, SourceChannel, User
+from crm.services.enterprises import enterprise_for_lead
 from crm.services.projects import project_create
-from crm.validators import normalize_credit_code
 
 
 def _label(value, choices) -> str:
@@ -100,30 +100,18 @@ class ChoiceLabelWidget(widgets.Widget):
 class EnterpriseWidget(widgets.Widget):
     """The investor, found by credit code, then by exact name; an unknown company is registered as a prospect (意向企业).
 
-    The prospect is created with the model's own validation (credit-code check character, unique name),
-    exactly as the enterprise admin form would; in the preview (dry run) it is rolled back with the rest.
+    ``enterprise_for_lead`` decides, and registers through ``enterprise_create`` with the officer importing as its
+    actor, so a code is refused with the same message as in the admin or the API; in the preview (dry run) a new
+    prospect is rolled back with the rest.
     """
 
     def clean(self, value, row=None, **kwargs):
-        name = str(value or "").strip()
-        code = normalize_credit_code(str((row or {}).get(CREDIT_CODE_COLUMN) or ""))
-        if code:
-            found = Enterprise.objects.filter(credit_code=code).first()
-            if found:
-                return found
-        if name:
-            found = Enterprise.objects.filter(name=name).first()
-            if found:
-                return found
-        if not name:
-            raise ValueError(_("企业名称不能为空。"))
-        enterprise = Enterprise(name=name, credit_code=code, status=Enterprise.Status.PROSPECT)
         try:
-            enterprise.full_clean()
-        except ValidationError as error:
-            raise ValueError("；".join(error.messages)) from None
-        enterprise.save()
-        return enterprise
+            return enterprise_for_lead(
+                actor=kwargs.get("user"), name=str(value or ""), credit_code=str((row or {}).get(CREDIT_CODE_COLUMN) or "")
+            )
+        except DomainError as error:
+            raise ValueError(str(error.message)) from None
 
 
 class OfficerWidget(widgets.Widget):

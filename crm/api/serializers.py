@@ -34,7 +34,6 @@ from crm.services.messages import MAX_MESSAGE_LENGTH
 from crm.services.projects import allowed_stages
 from crm.services.request_details import DETAIL_FORMS, details_for_display
 from crm.services.service_requests import ACTIONS, allowed_actions
-from crm.validators import normalize_credit_code
 from parks.models import Park
 
 NOTE_MAX_LENGTH = 2000
@@ -298,6 +297,11 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
+    # As pasted (spaces, dashes, lower case): ``enterprise_create`` compacts and checks it, as for the admin and the import.
+    credit_code = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text=_("统一社会信用代码（18 位，含校验位）；可含空格、连字符或小写字母。")
+    )
+
     class Meta:
         model = Enterprise
         fields = ["id", "name", "short_name", "credit_code", "status", "industry_chain", "registered_capital",
@@ -305,13 +309,6 @@ class EnterpriseSerializer(serializers.ModelSerializer):
                   "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {"registered_capital": {"min_value": 0}}
-
-    def to_internal_value(self, data):
-        # Officers paste codes with spaces, dashes or in lower case: compact before the length and check-digit rules.
-        if isinstance(data, dict) and isinstance(data.get("credit_code"), str):
-            data = data.copy()
-            data["credit_code"] = normalize_credit_code(data["credit_code"])
-        return super().to_internal_value(data)
 
 
 class ProjectSerializer(serializers.ModelSerializer):
