@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import ServiceRequest, ServiceRequestAttachment, User
+from crm.roles import Work, require_role
 
 # What the content must be, by the magic bytes ``filetype`` reads; DOCX and XLSX are ZIP containers
 # told apart by their first entry names.
@@ -45,6 +46,7 @@ def attachment_validate(uploaded) -> str:
 
 @transaction.atomic
 def attachment_add(*, request: ServiceRequest, uploaded, user: User) -> ServiceRequestAttachment:
+    require_role(user, Work.REQUESTS)
     content_type = attachment_validate(uploaded)
     name = (uploaded.name or "attachment").replace("\x00", "")[-200:]
     return ServiceRequestAttachment.objects.create(

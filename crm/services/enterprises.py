@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import Enterprise, User
+from crm.roles import Work, require_role
 from crm.validators import normalize_credit_code
 
 
@@ -47,6 +48,7 @@ def enterprise_check(*, enterprise: Enterprise) -> Enterprise:
 @transaction.atomic
 def enterprise_create(*, actor: User, **fields) -> Enterprise:
     """Register an enterprise (登记企业) once ``enterprise_check`` passes."""
+    require_role(actor, Work.ENTERPRISES)
     enterprise = enterprise_check(enterprise=Enterprise(**fields))
     enterprise.save()
     return enterprise
@@ -56,6 +58,7 @@ def enterprise_create(*, actor: User, **fields) -> Enterprise:
 def enterprise_for_lead(*, actor: User, name: str, credit_code: str = "") -> Enterprise:
     """The investor of an imported lead (线索导入): the enterprise holding ``credit_code`` (however pasted), else
     the one named exactly ``name``, else a new prospect (意向企业) registered through ``enterprise_create``."""
+    require_role(actor, Work.ENTERPRISES)
     name = (name or "").strip()
     code = normalize_credit_code(credit_code)
     found = (code and Enterprise.objects.filter(credit_code=code).first()) or (

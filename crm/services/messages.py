@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import ServiceRequest, ServiceRequestMessage, User
+from crm.roles import Work, require_role
 from crm.services.notifications import notify_message_posted
 
 MAX_MESSAGE_LENGTH = 5000
@@ -12,6 +13,7 @@ MAX_MESSAGE_LENGTH = 5000
 
 @transaction.atomic
 def message_post(*, request: ServiceRequest, author: User, body: str, is_internal: bool = False) -> ServiceRequestMessage:
+    require_role(author, Work.REQUESTS)
     body = (body or "").strip()
     if not body:
         raise DomainError(_("留言内容不能为空。"), field="body")

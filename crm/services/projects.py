@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import PIPELINE, FollowUp, Project, ProjectStageChange, Stage, User
+from crm.roles import Work, may, require_role
 
 # Legal moves. The pipeline moves forward one stage at a time so that every stage a project
 # passed through has a history row (the funnel and velocity reports rely on it); any active
@@ -37,6 +38,7 @@ def _stage_before_hold(project: Project) -> str:
 @transaction.atomic
 def project_create(*, actor: User, owner: User | None = None, at=None, **fields) -> Project:
     """Create a project in stage 线索 and record its first history row."""
+    require_role(actor, Work.PROJECTS)
     at = at or timezone.now()
     co_officers = fields.pop("co_officers", None)
     project = Project(owner=owner or actor, stage=Stage.LEAD, stage_changed_at=at, **fields)
@@ -57,6 +59,7 @@ def project_change_stage(*, project: Project, to: str, actor: User, note: str = 
 
     Refuses an illegal move with ``DomainError(code=illegal_transition)``; a move to 终止 needs a reason.
     """
+    require_role(actor, Work.PROJECTS)
     project = Project.objects.select_for_update().get(pk=project.pk)
     if to not in Stage.values:
         raise DomainError(_("未知的阶段：%(stage)s") % {"stage": to}, field="stage")
@@ -96,7 +99,8 @@ def follow_up_create(
     next_follow_up_on: date | None = None,
     event=None,
 ) -> FollowUp:
-    """Log a follow-up; its next step and next date become the project's."""
+    """Log a follow-up (``officer`` is who logs it); its next step and next date become the project's."""
+    require_role(officer, Work.PROJECTS)
     follow_up = FollowUp(
         project=project, officer=officer, occurred_on=occurred_on, note=note, kind=kind,
         next_step=next_step, next_follow_up_on=next_follow_up_on, event=event,
@@ -133,7 +137,8 @@ def follow_up_apply_next_step(*, follow_up: FollowUp) -> None:
 @transaction.atomic
 def projects_assign_owner(*, projects, owner: User, actor: User) -> int:
     """Hand a set of projects to another officer, one audited save each (never a bare bulk update)."""
-    if not owner.has_role("investment_officer") and not owner.is_superuser:
+    require_role(actor, Work.PROJECTS)
+    if not may(owner, Work.PROJECTS):
         raise DomainError(_("只能分配给招商专员。"), field="owner")
     count = 0
     for project in projects.select_for_update():

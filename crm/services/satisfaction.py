@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import ServiceRequest, User
+from crm.roles import Work, require_role
 from crm.services.service_requests import service_request_transition
 
 MAX_COMMENT_LENGTH = 1000
@@ -17,6 +18,7 @@ def service_request_rate(*, request: ServiceRequest, user: User, rating, comment
     Only a member of the request's enterprise rates it: an officer may close a request, but not
     in the enterprise's name.
     """
+    require_role(user, Work.REQUESTS)
     if isinstance(rating, str) and rating.strip().isdigit():
         rating = int(rating)
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:

@@ -18,6 +18,7 @@ from crm.models import (
     ServiceRequestTransition,
     User,
 )
+from crm.roles import Work, may, require_role
 from crm.services.notifications import notify_request_submitted, notify_status_changed
 from crm.services.request_details import details_clean
 from crm.services.sla import compute_due_at
@@ -56,7 +57,7 @@ ACTIONS = {
 
 def _actor_kinds(user: User, request: ServiceRequest) -> set[str]:
     kinds = set()
-    if user.is_superuser or user.has_role(Role.SERVICE_OFFICER):
+    if may(user, Work.SERVICE_DESK):
         kinds.add(OFFICER)
     if user.enterprises.filter(pk=request.enterprise_id).exists():
         kinds.add(ENTERPRISE)
@@ -84,6 +85,7 @@ def service_request_submit(
 
     Returns the request and any calendar warnings meant for staff (never shown as an error to the enterprise).
     """
+    require_role(submitted_by, Work.REQUESTS)
     if not category.is_active:
         raise DomainError(_("该服务类别已停用。"), field="category")
     if not submitted_by.is_staff and not submitted_by.enterprises.filter(pk=enterprise.pk).exists():
@@ -131,6 +133,7 @@ def service_request_transition(
         raise DomainError(
             _("未知操作：%(action)s。可用操作：%(all)s。") % {"action": action, "all": ", ".join(ACTIONS)}, field="action"
         )
+    require_role(actor, Work.REQUESTS, refusal=_("您没有权限执行“%(label)s”。") % {"label": spec.label})
     request = ServiceRequest.objects.select_for_update().select_related("category").get(pk=request.pk)
     if not spec.actors & _actor_kinds(actor, request):
         raise DomainError(_("您没有权限执行“%(label)s”。") % {"label": spec.label}, code=DomainError.FORBIDDEN)
@@ -181,8 +184,7 @@ def _apply_clock(request: ServiceRequest, *, leaving: str, entering: str, at) ->
 @transaction.atomic
 def service_request_assign(*, request: ServiceRequest, assignee: User, actor: User) -> ServiceRequest:
     """Give a request to a service officer."""
-    if not (actor.is_superuser or actor.has_role(Role.SERVICE_OFFICER)):
-        raise DomainError(_("只有企业服务专员可以分派诉求。"), code=DomainError.FORBIDDEN)
+    require_role(actor, Work.SERVICE_DESK)
     if not (assignee.is_superuser or assignee.has_role(Role.SERVICE_OFFICER)):
         raise DomainError(_("只能分派给企业服务专员。"), field="assignee")
     request.assignee = assignee

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import AnnualCommitment, CapitalArrival, Milestone, Project, ProjectMilestone, User
+from crm.roles import Work, require_role
 
 from ..selectors.commitments import MILESTONE_ORDER, SIGNED_STAGES, Shortfall, annual_shortfalls
 
@@ -68,6 +69,7 @@ def milestones_plan_check(*, project: Project, planned: Mapping[str, dt.date | N
 def milestones_plan(*, project: Project, planned: Mapping[str, dt.date], actor: User) -> list[ProjectMilestone]:
     """Plan (or re-plan) several milestones at once (kind → date); the order is checked on the result, so the
     project page can move all four dates later in one submit although each alone would pass its neighbour."""
+    require_role(actor, Work.LAND)
     project = Project.objects.select_for_update().get(pk=project.pk)
     _require_signed(project)
     milestones_plan_check(project=project, planned=planned)
@@ -92,6 +94,7 @@ def milestone_actual_check(*, actual_on: dt.date | None) -> None:
 @transaction.atomic
 def milestone_record_actual(*, milestone: ProjectMilestone, actual_on: dt.date, actor: User) -> ProjectMilestone:
     """Record the day a milestone was actually reached (not in the future)."""
+    require_role(actor, Work.LAND)
     milestone = ProjectMilestone.objects.select_for_update().get(pk=milestone.pk)
     _require_signed(milestone.project)
     milestone_actual_check(actual_on=actual_on)
@@ -114,6 +117,7 @@ def capital_arrival_record(
 ) -> CapitalArrival:
     """实际到资: one arrival of capital in 万元 (positive, not in the future). The ledger is not edited: a wrong
     arrival is deleted and recorded again, so every amount on it passed these checks."""
+    require_role(actor, Work.LAND)
     _require_signed(project)
     capital_arrival_check(arrived_on=arrived_on, amount=amount)
     return CapitalArrival.objects.create(project=project, arrived_on=arrived_on, amount=amount, note=note.strip()[:200])
@@ -164,6 +168,7 @@ def annual_commitment_set(
     *, project: Project, year: int, output_per_mu: Decimal, tax_per_mu: Decimal, headcount: int, actor: User
 ) -> AnnualCommitment:
     """The figures committed for ``year`` (亩均产值, 亩均税收 in 万元/亩, headcount); a reviewed year is final."""
+    require_role(actor, Work.LAND)
     _require_signed(project)
     _figures_check(year=year, output_per_mu=output_per_mu, tax_per_mu=tax_per_mu, headcount=headcount)
     _reviewed_year_check(AnnualCommitment.objects.select_for_update().filter(project=project, year=year).first())
@@ -219,6 +224,7 @@ def annual_commitment_review(
     actor: User,
 ) -> AnnualReview:
     """年度考核: record the year's actuals; the result flags every figure short of the commitment."""
+    require_role(actor, Work.LAND)
     commitment = AnnualCommitment.objects.select_for_update().get(pk=commitment.pk)
     _require_signed(commitment.project)
     annual_review_check(year=commitment.year, actual_output_per_mu=actual_output_per_mu,

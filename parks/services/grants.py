@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import Enterprise, Project, User
+from crm.roles import Work, require_role
 
 from ..models import PolicyClause, PolicyGrant
 from ..text import wan
@@ -88,6 +89,7 @@ def policy_grant_record(
 
     The application date must fall inside the clause's and the policy's validity window.
     """
+    require_role(actor, Work.GRANTS)
     policy_grant_application_check(
         clause=clause, enterprise=enterprise, applied_amount=applied_amount, applied_on=applied_on, project=project
     )
@@ -102,6 +104,7 @@ def policy_grant_record(
 @transaction.atomic
 def policy_grant_approve(*, grant: PolicyGrant, amount: Decimal, on: dt.date, actor: User, note: str = "") -> PolicyGrant:
     """核准: approve ``amount`` 万元 — never more than the clause's 最高金额 nor than was applied for."""
+    require_role(actor, Work.GRANTS)
     grant = _locked(grant)
     if grant.status != G.APPLIED:
         raise _illegal(grant, _("核准"))
@@ -131,6 +134,7 @@ def policy_grant_approve(*, grant: PolicyGrant, amount: Decimal, on: dt.date, ac
 @transaction.atomic
 def policy_grant_disburse(*, grant: PolicyGrant, amount: Decimal, on: dt.date, actor: User) -> PolicyGrant:
     """拨付: pay ``amount`` 万元 of an approved grant; instalments add up, never beyond the approved amount."""
+    require_role(actor, Work.GRANTS)
     grant = _locked(grant)
     if grant.status not in (G.APPROVED, G.DISBURSED):
         raise _illegal(grant, _("拨付"))
@@ -154,6 +158,7 @@ def policy_grant_disburse(*, grant: PolicyGrant, amount: Decimal, on: dt.date, a
 @transaction.atomic
 def policy_grant_reject(*, grant: PolicyGrant, reason: str, actor: User) -> PolicyGrant:
     """未通过: refuse an application, with the reason the enterprise will read."""
+    require_role(actor, Work.GRANTS)
     grant = _locked(grant)
     if grant.status != G.APPLIED:
         raise _illegal(grant, _("驳回"))

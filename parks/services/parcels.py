@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import Project, Stage, User
+from crm.roles import Work, require_role
 
 from ..models import LandParcel, ParcelStatus
 from ..text import wan
@@ -82,6 +83,7 @@ def parcel_change_status(*, parcel: LandParcel, to: str, actor: User, note: str 
 
     Releasing a reservation or a failed listing (→ 可供地) frees the parcel of its project.
     """
+    require_role(actor, Work.LAND)
     if to not in S.values:
         raise DomainError(_("未知的地块状态：%(status)s") % {"status": to}, field="status")
     parcel = _locked(parcel)
@@ -126,6 +128,7 @@ def _reservable(parcel: LandParcel, project: Project) -> None:
 @transaction.atomic
 def parcel_reserve(*, parcel: LandParcel, project: Project, actor: User, note: str = "") -> LandParcel:
     """预留: hold an available parcel for one project. Of two concurrent reservations exactly one wins."""
+    require_role(actor, Work.LAND)
     project = Project.objects.get(pk=project.pk)
     _check_project_may_take_land(project)
     parcel = _locked(parcel)
@@ -143,6 +146,7 @@ def parcel_transfer(
 
     A parcel listed for a reserved project goes to that project only.
     """
+    require_role(actor, Work.LAND)
     project = Project.objects.get(pk=project.pk)
     _check_project_may_take_land(project)
     parcel = _locked(parcel)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import Enterprise, User
+from crm.roles import Work, require_role
 
 from ..models import Space
 
@@ -26,6 +27,7 @@ def space_occupy(
 ) -> Space:
     """入驻: a vacant or reserved unit is let to ``enterprise`` from ``lease_start``; its rent-free period
     (``rent_free_months``) ends on ``space.rent_free_ends_on``, and 60 days before that the reminder fires."""
+    require_role(actor, Work.LAND)
     space = Space.objects.select_for_update().get(pk=space.pk)
     if space.status == Space.Status.OCCUPIED:
         raise DomainError(
@@ -54,6 +56,7 @@ def space_occupy(
 @transaction.atomic
 def space_vacate(*, space: Space, actor: User) -> Space:
     """迁出: the unit is vacant again, without occupant, lease or rent-free months."""
+    require_role(actor, Work.LAND)
     space = Space.objects.select_for_update().get(pk=space.pk)
     if space.status != Space.Status.OCCUPIED:
         raise DomainError(
