@@ -31,7 +31,7 @@ from crm.models import (
 )
 from crm.validators import validate_credit_code
 from demo.builder import DemoBuilder
-from parks.models import PARCEL_COMMITTED_STATUSES, LandParcel, LandUse, Policy, Space
+from parks.models import PARCEL_COMMITTED_STATUSES, LandParcel, LandUse, Policy, PolicyGrant, Space
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +273,13 @@ def test_demo_accounts_have_their_roles_and_enterprises_and_log_in_with_the_give
         assert list(user.enterprises.values_list("name", flat=True)) == enterprises, username
         assert user.display_name, username
         assert client.login(username=username, password=PASSWORD), username
+
+
+def test_every_history_row_the_demo_writes_names_who_made_the_change(world):
+    """load_demo runs outside any web request: each change must carry its actor itself."""
+    nameless = {
+        model.__name__: model.history.filter(history_user__isnull=True).count()
+        for model in (Project, ServiceRequest, LandParcel, PolicyGrant)
+    }
+
+    assert nameless == {"Project": 0, "ServiceRequest": 0, "LandParcel": 0, "PolicyGrant": 0}

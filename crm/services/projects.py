@@ -46,6 +46,7 @@ def project_create(*, actor: User, owner: User | None = None, at=None, **fields)
         project.full_clean()
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from None
+    project._history_user = actor
     project.save()
     if co_officers:
         project.co_officers.set(co_officers)
@@ -79,6 +80,7 @@ def project_change_stage(*, project: Project, to: str, actor: User, note: str = 
     project.stage = to
     project.stage_changed_at = at
     project.lost_reason = note if to == Stage.LOST else ""
+    project._history_user = actor
     project._change_reason = note
     project.save(update_fields=["stage", "stage_changed_at", "lost_reason", "updated_at"])
     ProjectStageChange.objects.create(
@@ -144,6 +146,7 @@ def projects_assign_owner(*, projects, owner: User, actor: User) -> int:
     for project in projects.select_for_update():
         if project.owner_id != owner.pk:
             project.owner = owner
+            project._history_user = actor
             project._change_reason = _("由 %(actor)s 分配") % {"actor": actor}
             project.save(update_fields=["owner", "updated_at"])
             count += 1

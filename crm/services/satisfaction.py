@@ -33,6 +33,7 @@ def service_request_rate(*, request: ServiceRequest, user: User, rating, comment
     )
     request.satisfaction = rating
     request.satisfaction_comment = comment
+    request._history_user = user
     request._change_reason = "rate"
     request.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])
     return request

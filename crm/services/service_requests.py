@@ -111,6 +111,7 @@ def service_request_submit(
         request.full_clean()
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from None
+    request._history_user = submitted_by
     request.save()
     ServiceRequestTransition.objects.create(
         request=request, action="submit", from_status="", to_status=S.SUBMITTED, actor=submitted_by, created_at=at
@@ -159,6 +160,7 @@ def service_request_transition(
         request.resolved_at = at
     if action == "reopen":
         request.resolved_at = None
+    request._history_user = actor
     request._change_reason = f"{action}: {note}"[:100]
     request.save()
     transition = ServiceRequestTransition.objects.create(
@@ -185,6 +187,7 @@ def _apply_clock(request: ServiceRequest, *, leaving: str, entering: str, at) ->
 def service_request_assign(*, request: ServiceRequest, assignee: User, actor: User) -> ServiceRequest:
     """Give a request to a service officer."""
     require_role(actor, Work.SERVICE_DESK)
+    request._history_user = actor
     if not (assignee.is_superuser or assignee.has_role(Role.SERVICE_OFFICER)):
         raise DomainError(_("只能分派给企业服务专员。"), field="assignee")
     request.assignee = assignee
