@@ -12,7 +12,6 @@ from crm.errors import DomainError
 from crm.models import (
     Enterprise,
     RequestStatus,
-    Role,
     ServiceCategory,
     ServiceRequest,
     ServiceRequestTransition,
@@ -188,7 +187,7 @@ def service_request_assign(*, request: ServiceRequest, assignee: User, actor: Us
     """Give a request to a service officer."""
     require_role(actor, Work.SERVICE_DESK)
     request._history_user = actor
-    if not (assignee.is_superuser or assignee.has_role(Role.SERVICE_OFFICER)):
+    if not may(assignee, Work.SERVICE_DESK):
         raise DomainError(_("只能分派给企业服务专员。"), field="assignee")
     request.assignee = assignee
     request._change_reason = _("分派给 %(name)s") % {"name": assignee}
