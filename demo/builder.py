@@ -41,9 +41,9 @@ from crm.models import (
     User,
     YearlyTarget,
 )
+from crm.pipeline.services import follow_up_create, project_change_stage, project_create
 from crm.services.enterprises import enterprise_create
 from crm.services.messages import message_post
-from crm.services.projects import follow_up_create, project_change_stage, project_create
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
 from demo import data
 from parks.models import EligibilityCriterion, LandParcel, Park, Policy, PolicyClause, PolicyGrant, Space

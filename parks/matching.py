@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.models import PIPELINE, EnterpriseQualification, IndustryChain, Stage
+from crm.text import number, wan
 
 from .models import EligibilityCriterion
-from .text import number, wan
 
 Kind = EligibilityCriterion.Kind
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crm.models import TimeStampedModel
+from crm.text import number
 
-from .text import number
 from .validators import validate_polygon
 
 

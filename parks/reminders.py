@@ -31,12 +31,12 @@ from crm.models import Enterprise, Milestone, ProjectMilestone, Stage, User
 from crm.notifications.links import site_link, staff_link
 from crm.notifications.rules import rules_register
 from crm.notifications.sweep import Due
+from crm.text import number
 
 from .matching import ELIGIBLE, without_cycle_collector
 from .models import PolicyGrant
 from .selectors.policies import enterprises_policy_matches_in_chunks
 from .selectors.spaces import spaces_rent_free_ending
-from .text import number
 
 SPACE_RENT_FREE_ENDING = "space_rent_free_ending"
 MILESTONE_DUE_SOON = "milestone_due_soon"

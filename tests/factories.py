@@ -96,7 +96,7 @@ class ProjectFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, owner=None, **kwargs):
-        from crm.services.projects import project_create
+        from crm.pipeline.services import project_create
 
         owner = owner or officer()
         return project_create(actor=owner, owner=owner, **kwargs)
@@ -230,7 +230,7 @@ def project_at(stage, *, actor=None, **kwargs):
     """A project moved along the pipeline through ``project_change_stage`` until it reaches ``stage``
     (暂缓/终止 from 深度洽谈), so its history is what the real pipeline would have written."""
     from crm.models import PIPELINE, Stage
-    from crm.services.projects import project_change_stage
+    from crm.pipeline.services import project_change_stage
 
     project = ProjectFactory(**kwargs)
     actor = actor or project.owner

@@ -1,17 +1,15 @@
-"""Landing commitments at a glance (落地承诺, 三色预警), and the parks panels on the project and enterprise pages.
+"""Landing commitments at a glance (落地承诺, 三色预警) in the admin.
 
 - The project list gets a column of four lights (交地 开工 竣工 达产) and a 落地预警 filter; the lights
   come from correlated subqueries in the list's own query (``with_milestone_dates``), so no query per row.
-- The project page gets the milestones inline with their light, and read-only panels: landing
-  commitments (milestones, capital arrived against the committed investment, the annual reviews and
-  their shortfalls), the policies it may apply for, and the parcels that fit its land need.
-- The enterprise page gets the policies it may apply for.
+- The project page gets the milestones inline with their light (its read-only panels, the policies it may
+  apply for and the parcels that fit its land need, are in ``crm.admin.parks_panels``).
 - The milestone list (落地节点) shows each milestone's light and filters by colour
   (``MilestoneLightColumnMixin``, ``MilestoneLightFilter``).
 
-The colours, the matching and the candidates are computed by ``parks.selectors``. Writes — the milestone,
+The colours are computed by ``crm.pipeline.lights``. Writes — the milestone,
 capital-arrival and annual-commitment pages and their inlines on the project page — go through
-``parks.services.commitments``: the forms run its ``*_check`` functions (the API's rules and words) before
+``crm.pipeline.commitments``: the forms run its ``*_check`` functions (the API's rules and words) before
 anything of a submit is saved, then the services save, with the officer at the keyboard as the actor.
 """
 
@@ -22,23 +20,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.errors import DomainError
 from crm.models import AnnualCommitment, CapitalArrival, ProjectMilestone
-from parks.selectors.commitments import (
-    AT_RISK_DAYS,
-    milestone_light,
-    milestone_lights,
-    project_commitments,
-    with_milestone_dates,
-)
-from parks.selectors.parcels import parcel_candidates
-from parks.selectors.policies import enterprise_policy_matches, project_policy_matches
-from parks.services.commitments import (
+from crm.pipeline.commitments import (
     annual_commitment_check,
     annual_commitment_review,
     annual_commitment_set,
@@ -53,16 +41,13 @@ from parks.services.commitments import (
     milestones_plan,
     milestones_plan_check,
 )
+from crm.pipeline.lights import (
+    AT_RISK_DAYS,
+    milestone_light,
+    milestone_lights,
+)
 
 from .common import form_error
-
-__all__ = [
-    "COMMITTED_FIELDS", "ENTERPRISE_PARKS_FIELDSETS", "PROJECT_PARKS_FIELDSETS", "REVIEW_FIELDS",
-    "AnnualCommitmentAdminForm", "AnnualCommitmentForm", "AnnualCommitmentFormSet", "CapitalArrivalAdminForm",
-    "CapitalArrivalForm", "CapitalArrivalFormSet", "EnterprisePolicyPanelMixin", "MilestoneAdminForm",
-    "MilestoneAlertFilter", "MilestoneColourInline", "MilestoneLightColumnMixin", "MilestoneLightFilter",
-    "ProjectParksPanelsMixin", "ThroughServicesFormSet", "with_milestone_dates",
-]
 
 
 def _light_badge(label: str, light) -> str:
@@ -116,9 +101,6 @@ class ProjectCommitmentsColumnMixin:
             '<span style="white-space:nowrap">{}</span>',
             format_html_join("", "{}", ((_light_badge(label, light),) for label, light in lights)),
         )
-
-
-# ---- writes: the commitment services' checks on the forms, then the services save -------------------------
 
 
 class ThroughServicesFormSet(BaseInlineFormSet):
@@ -294,6 +276,8 @@ class CapitalArrivalFormSet(ThroughServicesFormSet):
 
 
 COMMITTED_FIELDS = ("year", "output_per_mu", "tax_per_mu", "headcount")
+
+
 REVIEW_FIELDS = ("actual_output_per_mu", "actual_tax_per_mu", "actual_headcount", "reviewed_on")
 
 
@@ -387,56 +371,6 @@ class MilestoneColourInline(admin.TabularInline):
             return "—"
         light = milestone_light(planned_on=obj.planned_on, actual_on=obj.actual_on, today=timezone.localdate())
         return format_html('{} {}', _light_badge(obj.get_kind_display(), light), light.label)
-
-
-def _panel(template: str, context: dict) -> str:
-    return render_to_string(template, context)
-
-
-class ProjectParksPanelsMixin(ProjectCommitmentsColumnMixin):
-    """Read-only panels of the project page (add their names to ``readonly_fields``)."""
-
-    parks_readonly_fields = ("commitments_panel", "policy_matches_panel", "parcel_candidates_panel")
-
-    @admin.display(description=_("落地承诺"))
-    def commitments_panel(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        return _panel("parks/_commitments.html", {"c": project_commitments(project=obj)})
-
-    @admin.display(description=_("可申请的政策"))
-    def policy_matches_panel(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        return _panel("parks/_policy_matches.html", {"matches": project_policy_matches(project=obj), "show_styles": True})
-
-    @admin.display(description=_("候选地块"))
-    def parcel_candidates_panel(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        return _panel("parks/_parcel_candidates.html", {"project": obj, "candidates": parcel_candidates(project=obj)})
-
-
-PROJECT_PARKS_FIELDSETS = (
-    (_("落地承诺"), {"fields": ("commitments_panel",)}),
-    (_("可申请的政策"), {"fields": ("policy_matches_panel",)}),
-    (_("候选地块"), {"classes": ["collapse"], "fields": ("parcel_candidates_panel",)}),
-)
-
-
-class EnterprisePolicyPanelMixin:
-    parks_readonly_fields = ("policy_matches_panel",)
-
-    @admin.display(description=_("可申请的政策"))
-    def policy_matches_panel(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        return _panel(
-            "parks/_policy_matches.html", {"matches": enterprise_policy_matches(enterprise=obj), "show_styles": True}
-        )
-
-
-ENTERPRISE_PARKS_FIELDSETS = ((_("可申请的政策"), {"fields": ("policy_matches_panel",)}),)
 
 
 class MilestoneLightFilter(admin.SimpleListFilter):

@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from crm.errors import DomainError
 from crm.models import KEY_PROJECT_THRESHOLD, MAJOR_PROJECT_THRESHOLD
-from crm.selectors.projects import project_collisions
+from crm.pipeline.collisions import project_collisions
 
 YI = Decimal("10000")  # 1 亿元 = 10,000 万元
 

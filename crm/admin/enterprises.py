@@ -7,12 +7,12 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
 from crm.models import ACTIVE_STAGES, Contact, Enterprise, EnterpriseQualification
-from crm.selectors.projects import project_collisions
+from crm.pipeline.collisions import project_collisions
 from crm.services.enterprises import enterprise_create
 
-from .commitments import ENTERPRISE_PARKS_FIELDSETS, EnterprisePolicyPanelMixin
 from .common import collision_texts, warn_collisions
 from .forms import EnterpriseForm
+from .parks_panels import ENTERPRISE_PARKS_FIELDSETS, EnterprisePolicyPanelMixin
 from .resources import EnterpriseResource
 
 

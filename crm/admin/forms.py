@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.errors import DomainError
 from crm.models import Enterprise, Role, Stage, User
+from crm.pipeline.services import allowed_stages
 from crm.services.enterprises import enterprise_check
-from crm.services.projects import allowed_stages
 
 
 def officers(role: str):

@@ -1,8 +1,8 @@
 """The 招商 pipeline in the admin: projects, their follow-ups, stage history and landing records, and events.
 
-Writes go through ``crm.services.projects``: a project is created by ``project_create``, its stage
+Writes go through ``crm.pipeline.services``: a project is created by ``project_create``, its stage
 moves only by ``project_change_stage``, owners change by ``projects_assign_owner``. Landing commitments —
-their own pages and the inlines of the project page — go through ``parks.services.commitments`` (the forms
+their own pages and the inlines of the project page — go through ``crm.pipeline.commitments`` (the forms
 and formsets of ``.commitments``).
 """
 
@@ -37,8 +37,9 @@ from crm.models import (
     ProjectStageChange,
     Role,
 )
-from crm.selectors.projects import project_collisions
-from crm.services.projects import (
+from crm.pipeline.collisions import project_collisions
+from crm.pipeline.lights import with_milestone_dates
+from crm.pipeline.services import (
     allowed_stages,
     follow_up_apply_next_step,
     project_change_stage,
@@ -48,7 +49,6 @@ from crm.services.projects import (
 
 from .commitments import (
     COMMITTED_FIELDS,
-    PROJECT_PARKS_FIELDSETS,
     REVIEW_FIELDS,
     AnnualCommitmentAdminForm,
     AnnualCommitmentForm,
@@ -61,9 +61,7 @@ from .commitments import (
     MilestoneColourInline,
     MilestoneLightColumnMixin,
     MilestoneLightFilter,
-    ProjectParksPanelsMixin,
     ThroughServicesFormSet,
-    with_milestone_dates,
 )
 from .common import (
     NoRevertHistoryAdmin,
@@ -77,6 +75,7 @@ from .common import (
     warn_collisions,
 )
 from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
+from .parks_panels import PROJECT_PARKS_FIELDSETS, ProjectParksPanelsMixin
 from .resources import ProjectExportResource, ProjectImportResource
 
 # Days without a follow-up after which an active project is shown in red (the reminder rule: 7 for key projects).

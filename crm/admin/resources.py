@@ -11,8 +11,8 @@ from import_export import fields, resources, widgets
 
 from crm.errors import DomainError
 from crm.models import Enterprise, IndustryChain, Project, Role, SourceChannel, User
+from crm.pipeline.services import project_create
 from crm.services.enterprises import enterprise_for_lead
-from crm.services.projects import project_create
 
 
 def _label(value, choices) -> str:

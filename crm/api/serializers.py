@@ -30,8 +30,8 @@ from crm.models import (
     Stage,
     User,
 )
+from crm.pipeline.services import allowed_stages
 from crm.services.messages import MAX_MESSAGE_LENGTH
-from crm.services.projects import allowed_stages
 from crm.services.request_details import DETAIL_FORMS, details_for_display
 from crm.services.service_requests import ACTIONS, allowed_actions
 from parks.models import Park

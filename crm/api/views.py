@@ -26,13 +26,13 @@ from crm.models import (
     ServiceRequestMessage,
 )
 from crm.notifications.inbox import notifications_mark_read
+from crm.pipeline.collisions import project_collisions
+from crm.pipeline.services import follow_up_create, project_change_stage, project_create
 from crm.selectors import api_lists
-from crm.selectors.projects import project_collisions
 from crm.selectors.service_requests import message_list, service_request_detail_queryset, service_request_list
 from crm.services.attachments import attachment_add
 from crm.services.enterprises import enterprise_create
 from crm.services.messages import message_post
-from crm.services.projects import follow_up_create, project_change_stage, project_create
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
 
 from . import serializers as s

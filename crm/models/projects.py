@@ -61,7 +61,7 @@ class ProjectQuerySet(models.QuerySet):
 class Project(TimeStampedModel):
     """招商项目: an investment lead driven from first contact (线索) to a producing project (投产).
 
-    Its stage changes only through ``crm.services.projects.project_change_stage``, which writes a
+    Its stage changes only through ``crm.pipeline.services.project_change_stage``, which writes a
     ``ProjectStageChange``; the funnel, conversion and velocity reports are computed from those rows.
     """
 

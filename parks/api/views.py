@@ -19,10 +19,11 @@ from rest_framework.response import Response
 from crm.api.base import ApiViewMixin
 from crm.api.views import CONFLICT, ERRORS
 from crm.models import AnnualCommitment, Enterprise, Project, ProjectMilestone
+from crm.pipeline import commitments as commitment_services
+from crm.pipeline.lights import project_commitments
 
 from ..matching import ELIGIBLE, NOT_ELIGIBLE, UNKNOWN
 from ..models import LandParcel, LandUse, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
-from ..selectors.commitments import project_commitments
 from ..selectors.parcels import parcel_candidates, parcel_list
 from ..selectors.policies import (
     clause_list,
@@ -32,7 +33,6 @@ from ..selectors.policies import (
     project_policy_matches,
 )
 from ..selectors.spaces import space_list
-from ..services import commitments as commitment_services
 from ..services.grants import policy_grant_approve, policy_grant_disburse, policy_grant_record, policy_grant_reject
 from ..services.parcels import parcel_change_status, parcel_reserve, parcel_transfer
 from . import serializers as s

@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from crm.models import Project
+from crm.text import number, wan
 
 from ..models import PARCEL_FREE_STATUSES, LandParcel, LandUse, ParcelStatus
-from ..text import number, wan
 from .policies import park_tree
 
 # ±30 %: a parcel within this share of the project's land need is a candidate.

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from crm.errors import DomainError
 from crm.models import Enterprise, Project, User
 from crm.roles import Work, require_role
+from crm.text import wan
 
 from ..models import PolicyClause, PolicyGrant
-from ..text import wan
 
 G = PolicyGrant.Status
 

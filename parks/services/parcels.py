@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from crm.errors import DomainError
 from crm.models import Project, Stage, User
 from crm.roles import Work, require_role
+from crm.text import wan
 
 from ..models import LandParcel, ParcelStatus
-from ..text import wan
 
 S = ParcelStatus
 

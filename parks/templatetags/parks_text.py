@@ -2,7 +2,7 @@
 
 from django import template
 
-from parks import text
+from crm import text
 
 register = template.Library()
 

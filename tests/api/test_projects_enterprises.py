@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from crm.models import Enterprise, FollowUp, Project, ProjectStageChange, Stage
-from crm.services.projects import project_change_stage
+from crm.pipeline.services import project_change_stage
 from tests.api.support import api_client, results
 from tests.factories import EnterpriseFactory, ParkFactory, ProjectFactory, credit_code, officer
 

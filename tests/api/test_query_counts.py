@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crm.models import Notification
+from crm.pipeline.services import follow_up_create
 from crm.services.attachments import attachment_add
 from crm.services.messages import message_post
-from crm.services.projects import follow_up_create
 from tests.api.support import api_client, pdf_upload
 from tests.factories import EnterpriseFactory, ProjectFactory, ServiceCategoryFactory, service_request
 

@@ -38,8 +38,8 @@ from crm.models import (
     ServiceRequestTransition,
     Stage,
 )
+from crm.pipeline.services import project_change_stage
 from crm.services.messages import message_post
-from crm.services.projects import project_change_stage
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
 from tests.factories import (
     EnterpriseFactory,
@@ -638,7 +638,7 @@ def test_managers_can_look_but_not_change_projects(client):
 def test_reverting_a_project_from_its_history_is_refused_and_changes_nothing(client, admin_user):
     """A revert would save an old stage past project_change_stage, leaving no stage-history row."""
     from crm.models import Stage
-    from crm.services.projects import project_change_stage
+    from crm.pipeline.services import project_change_stage
 
     project = ProjectFactory()
     first_version = project.history.earliest("history_date")

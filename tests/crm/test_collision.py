@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from crm.models import Project, Stage
-from crm.services.projects import project_change_stage
+from crm.pipeline.services import project_change_stage
 from tests.factories import EnterpriseFactory, ProjectFactory, credit_code, officer
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ task, a management command, the demo builder): each service hands its actor to t
 import pytest
 
 from crm.models import Project, ServiceRequest, Stage
-from crm.services.projects import project_change_stage, project_create, projects_assign_owner
+from crm.pipeline.services import project_change_stage, project_create, projects_assign_owner
 from crm.services.satisfaction import service_request_rate
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
 from tests.factories import ProjectFactory, officer, work_permit_details

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from crm.errors import DomainError
 from crm.models import PIPELINE, Project, ProjectStageChange, Stage
-from crm.services.projects import allowed_stages, follow_up_create, project_change_stage, projects_assign_owner
+from crm.pipeline.services import allowed_stages, follow_up_create, project_change_stage, projects_assign_owner
 from tests.factories import ProjectFactory, officer
 
 pytestmark = pytest.mark.django_db

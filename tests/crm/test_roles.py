@@ -24,21 +24,21 @@ from crm.models import (
     ServiceRequestTransition,
     Stage,
 )
-from crm.roles import Work, may
-from crm.services.attachments import attachment_add
-from crm.services.enterprises import enterprise_create
-from crm.services.messages import message_post
-from crm.services.projects import follow_up_create, project_change_stage, project_create, projects_assign_owner
-from crm.services.satisfaction import service_request_rate
-from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
-from parks.models import LandParcel, ParcelStatus, PolicyGrant, Space
-from parks.services.commitments import (
+from crm.pipeline.commitments import (
     annual_commitment_review,
     annual_commitment_set,
     capital_arrival_record,
     milestone_plan,
     milestone_record_actual,
 )
+from crm.pipeline.services import follow_up_create, project_change_stage, project_create, projects_assign_owner
+from crm.roles import Work, may
+from crm.services.attachments import attachment_add
+from crm.services.enterprises import enterprise_create
+from crm.services.messages import message_post
+from crm.services.satisfaction import service_request_rate
+from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
+from parks.models import LandParcel, ParcelStatus, PolicyGrant, Space
 from parks.services.grants import policy_grant_approve, policy_grant_disburse, policy_grant_record, policy_grant_reject
 from parks.services.parcels import parcel_change_status, parcel_reserve, parcel_transfer
 from parks.services.spaces import space_occupy, space_vacate

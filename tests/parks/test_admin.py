@@ -14,16 +14,16 @@ from django.utils import timezone
 
 from crm.errors import DomainError
 from crm.models import AnnualCommitment, CapitalArrival, Milestone, Project, ProjectMilestone, Stage
-from parks.forms import EligibilityCriterionForm
-from parks.models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
-from parks.selectors.commitments import project_commitments
-from parks.services.commitments import (
+from crm.pipeline.commitments import (
     annual_commitment_review,
     annual_commitment_set,
     capital_arrival_record,
     milestone_plan,
     milestone_record_actual,
 )
+from crm.pipeline.lights import project_commitments
+from parks.forms import EligibilityCriterionForm
+from parks.models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
 from parks.services.grants import policy_grant_record
 from parks.services.parcels import parcel_change_status
 from tests.factories import (

@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from crm.errors import DomainError
 from crm.models import AnnualCommitment, CapitalArrival, Milestone, ProjectMilestone, Stage
-from parks.selectors.commitments import milestone_light, project_commitments
-from parks.services.commitments import (
+from crm.pipeline.commitments import (
     annual_commitment_review,
     annual_commitment_set,
     capital_arrival_record,
     milestone_plan,
     milestone_record_actual,
 )
+from crm.pipeline.lights import milestone_light, project_commitments
 from tests.factories import ProjectFactory, officer, project_at
 
 pytestmark = pytest.mark.django_db

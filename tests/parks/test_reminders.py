@@ -13,7 +13,7 @@ import pytest
 from crm.models import EnterpriseQualification, Milestone, Notification, ProjectMilestone, ReminderRule, Stage
 from crm.notifications.rules import registered_rules
 from crm.notifications.sweep import reminders_sweep
-from crm.services.projects import project_change_stage
+from crm.pipeline.services import project_change_stage
 from parks.models import EligibilityCriterion, Space
 from parks.reminders import (
     MILESTONE_DUE_SOON,

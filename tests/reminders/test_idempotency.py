@@ -12,7 +12,7 @@ from django.db import connection, connections
 from crm.models import ApprovalStep, Notification, Project, ServiceRequest
 from crm.notifications import sweep as sweep_module
 from crm.notifications.sweep import reminders_sweep
-from crm.services.projects import follow_up_create
+from crm.pipeline.services import follow_up_create
 from tests.factories import ProjectFactory, officer
 
 from .helpers import at, swept, swept_rows

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from crm.models import ApprovalStep, ReminderRule, Stage
-from crm.services.projects import follow_up_create, project_change_stage
+from crm.pipeline.services import follow_up_create, project_change_stage
 from crm.services.service_requests import service_request_transition
 from tests.factories import ProjectFactory, officer
 

@@ -21,7 +21,7 @@ from crm.models import (
     ServiceCategory,
     YearlyTarget,
 )
-from crm.services.projects import project_change_stage
+from crm.pipeline.services import project_change_stage
 from crm.services.satisfaction import service_request_rate
 from crm.services.service_requests import service_request_transition
 from parks.models import PolicyGrant, Space

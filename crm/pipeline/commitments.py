@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import AnnualCommitment, CapitalArrival, Milestone, Project, ProjectMilestone, User
+from crm.pipeline.lights import MILESTONE_ORDER, SIGNED_STAGES, Shortfall, annual_shortfalls
 from crm.roles import Work, require_role
-
-from ..selectors.commitments import MILESTONE_ORDER, SIGNED_STAGES, Shortfall, annual_shortfalls
 
 
 def commitments_refusal(project: Project) -> str | None:

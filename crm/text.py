@@ -1,4 +1,4 @@
-"""How the parks' figures read in Chinese: 10,000 万元, 1,300 m², 20 人."""
+"""How figures read in Chinese (the pipeline's and the parks'): 10,000 万元, 1,300 m², 20 人."""
 
 from decimal import Decimal
 

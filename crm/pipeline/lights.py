@@ -15,8 +15,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from crm.models import AnnualCommitment, Milestone, Project, ProjectMilestone, Stage
-
-from ..text import number, percent, wan
+from crm.text import number, percent, wan
 
 AT_RISK_DAYS = 30
 SIGNED_STAGES = (Stage.SIGNED, Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION)
