@@ -477,10 +477,14 @@ class DemoBuilder:
         )
         if spec.assignee:
             service_request_assign(request=request, assignee=self.users[spec.assignee], actor=self.users[spec.assignee])
-        for step in spec.steps:
+        # Status steps and messages in the order they happened: a finished request takes no more messages.
+        for event in sorted([*spec.steps, *spec.messages], key=lambda event: event.hours):
+            if isinstance(event, data.MessageSpec):
+                self.post_message(request, event, submitted_at)
+                continue
             request = service_request_transition(
-                request=request, action=step.action, actor=self.users[step.actor], note=step.note,
-                at=submitted_at + dt.timedelta(hours=step.hours),
+                request=request, action=event.action, actor=self.users[event.actor], note=event.note,
+                at=submitted_at + dt.timedelta(hours=event.hours),
             )
         if spec.satisfaction:
             # What ``service_request_rate`` stores, written here because the close above carries its
@@ -497,14 +501,13 @@ class DemoBuilder:
                 due_at=self.moment(due) if isinstance(due, data.FromNow) else submitted_at + dt.timedelta(hours=due),
                 completed_at=submitted_at + dt.timedelta(hours=approval.completed) if approval.completed is not None else None,
             )
-        for message in spec.messages:
-            posted = message_post(
-                request=request, author=self.users[message.author], body=message.body, is_internal=message.is_internal
-            )
-            # Messages are stamped "now" on creation; give them their place in the thread.
-            ServiceRequestMessage.objects.filter(pk=posted.pk).update(
-                created_at=submitted_at + dt.timedelta(hours=message.hours)
-            )
+
+    def post_message(self, request: ServiceRequest, message: data.MessageSpec, submitted_at: dt.datetime) -> None:
+        posted = message_post(
+            request=request, author=self.users[message.author], body=message.body, is_internal=message.is_internal
+        )
+        # Messages are stamped "now" on creation; give them their place in the thread.
+        ServiceRequestMessage.objects.filter(pk=posted.pk).update(created_at=submitted_at + dt.timedelta(hours=message.hours))
 
 
 def outline(index: int, area_m2: Decimal) -> dict:

@@ -238,3 +238,32 @@ def project_at(stage, *, actor=None, **kwargs):
     for step in path:
         project = project_change_stage(project=project, to=step, actor=actor, note="测试推进" if step == Stage.LOST else "")
     return project
+
+
+# ---------------------------------------------------------------------------------------------------
+# Service requests at a status (appended for the finished-thread, assignment and approval-step rules)
+# ---------------------------------------------------------------------------------------------------
+
+# How a fresh request reaches each status, as (action, who) steps: "officer", or "enterprise" (its submitter).
+STATUS_PATH = {
+    "submitted": [],
+    "accepted": [("accept", "officer")],
+    "in_progress": [("accept", "officer"), ("start", "officer")],
+    "waiting_external": [("accept", "officer"), ("start", "officer"), ("wait_external", "officer")],
+    "resolved": [("accept", "officer"), ("start", "officer"), ("resolve", "officer")],
+    "closed": [("accept", "officer"), ("resolve", "officer"), ("close", "enterprise")],
+    "rejected": [("reject", "officer")],
+    "withdrawn": [("withdraw", "enterprise")],
+}
+FINISHED_STATUSES = ("closed", "withdrawn", "rejected")
+
+
+def request_moved_to(request, status, *, officer):
+    """``request`` taken to ``status`` through ``service_request_transition``; the enterprise's steps by its submitter."""
+    from crm.services.service_requests import service_request_transition
+
+    for action, who in STATUS_PATH[status]:
+        actor = officer if who == "officer" else request.submitted_by
+        request = service_request_transition(request=request, action=action, actor=actor, note="说明")
+    assert request.status == status
+    return request

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.forms import Textarea
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -29,7 +30,7 @@ from crm.models import (
     ServiceRequestMessage,
     ServiceRequestTransition,
 )
-from crm.services.messages import message_post
+from crm.services.messages import message_post, message_refused
 from crm.services.request_details import details_for_display, details_labels
 from crm.services.service_requests import (
     ACTIONS,
@@ -78,10 +79,32 @@ class MessageThreadInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("author")
 
 
+class NewMessageFormSet(BaseInlineFormSet):
+    """Refuses, as a form error, a message ``message_post`` would refuse (``message_refused``): the page
+    comes back with the reason instead of saving the rest and claiming success."""
+
+    author = None  # set per request by ``NewMessageInline.get_formset``
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.has_changed() or not form.cleaned_data.get("body"):
+                continue
+            refusal = message_refused(
+                request=self.instance, author=self.author, is_internal=form.cleaned_data.get("is_internal", False)
+            )
+            if refusal is not None:
+                form.add_error(None, refusal.message)
+
+
 class NewMessageInline(admin.TabularInline):
-    """写留言: an empty form whose rows are posted through ``message_post`` (see ``save_formset``)."""
+    """写留言: an empty form whose rows are posted through ``message_post`` (see ``save_formset``).
+
+    On a finished request only an internal note (内部备注) is taken; a message to the enterprise is refused.
+    """
 
     model = ServiceRequestMessage
+    formset = NewMessageFormSet
     fields = ("body", "is_internal")
     extra = 1
     max_num = 1
@@ -91,6 +114,11 @@ class NewMessageInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.author = request.user  # a class made for this request by inlineformset_factory
+        return formset
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":

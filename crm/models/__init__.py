@@ -23,6 +23,7 @@ from .projects import (
 )
 from .reminders import NotificationWebhook, ReminderRule
 from .services import (
+    FINISHED_REQUEST_STATUSES,
     OPEN_REQUEST_STATUSES,
     ApprovalStep,
     CalendarDay,
@@ -37,7 +38,7 @@ from .targets import YearlyTarget
 from .users import Role, User
 
 __all__ = [
-    "ACTIVE_STAGES", "KEY_PROJECT_THRESHOLD", "LANDED_STAGES", "MAJOR_PROJECT_THRESHOLD", "OPEN_REQUEST_STATUSES",
+    "ACTIVE_STAGES", "FINISHED_REQUEST_STATUSES", "KEY_PROJECT_THRESHOLD", "LANDED_STAGES", "MAJOR_PROJECT_THRESHOLD", "OPEN_REQUEST_STATUSES",
     "PIPELINE", "AnnualCommitment", "ApprovalStep", "CalendarDay", "CapitalArrival", "Contact", "Enterprise",
     "EnterpriseQualification", "Event", "FollowUp", "IndustryChain", "Jurisdiction", "Milestone", "Notification",
     "NotificationWebhook", "Project", "ProjectCredit", "ProjectMilestone", "ProjectStageChange", "ReminderRule",

@@ -52,6 +52,9 @@ OPEN_REQUEST_STATUSES = [
     RequestStatus.IN_PROGRESS,
     RequestStatus.WAITING_EXTERNAL,
 ]
+# 已结束: nothing more happens on these — no messages to the enterprise, no files, no approval-step changes.
+# A resolved request (已办结) is not among them: the enterprise may still confirm it or ask to reopen it.
+FINISHED_REQUEST_STATUSES = [RequestStatus.CLOSED, RequestStatus.WITHDRAWN, RequestStatus.REJECTED]
 
 
 class ServiceRequestQuerySet(models.QuerySet):
@@ -141,6 +144,10 @@ class ServiceRequest(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_REQUEST_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_REQUEST_STATUSES
 
 
 class ServiceRequestTransition(models.Model):

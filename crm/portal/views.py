@@ -17,15 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from crm.errors import DomainError
-from crm.models import Notification, RequestStatus, ServiceCategory, ServiceRequest
+from crm.models import Notification, ServiceCategory, ServiceRequest
 from crm.notifications.inbox import notifications_mark_read
 from crm.selectors.service_requests import (
     message_list,
     service_request_detail_queryset,
     service_request_list,
 )
-from crm.services.attachments import attachment_add
-from crm.services.messages import message_post
+from crm.services.attachments import attachment_add, attachment_refused
+from crm.services.messages import message_post, message_refused
 from crm.services.request_details import DetailsInvalid, details_for_display, details_form_for, details_labels
 from crm.services.satisfaction import service_request_rate
 from crm.services.service_requests import ACTIONS, allowed_actions, service_request_submit, service_request_transition
@@ -44,8 +44,6 @@ from .forms import (
 PAGE_SIZE = 20
 # What an enterprise may do from the portal with a plain button; ``close`` goes through the rating form.
 BUTTON_ACTIONS = ("withdraw", "reopen")
-# Requests whose thread is finished: the message and upload forms are not offered any more.
-FINISHED = (RequestStatus.CLOSED, RequestStatus.WITHDRAWN, RequestStatus.REJECTED)
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -196,8 +194,9 @@ def request_detail(request, pk):
             "thread": message_list(request=obj, user=user),
             "button_actions": [(name, ACTIONS[name].label) for name in BUTTON_ACTIONS if name in actions],
             "can_rate": "close" in actions,
-            "can_write": obj.status not in FINISHED,
-            "can_upload": obj.is_open,
+            # The forms are offered when the services would take what they send (a finished request: neither).
+            "can_write": message_refused(request=obj, author=user) is None,
+            "can_upload": attachment_refused(request=obj, user=user) is None,
             "message_form": MessageForm(),
             "attachment_form": AttachmentAddForm(),
             "rating_form": RatingForm(),
@@ -210,9 +209,6 @@ def request_detail(request, pk):
 @enterprise_required
 def message_create(request, pk):
     obj = _visible_request(request.user, pk)
-    if obj.status in FINISHED:
-        messages.error(request, _("该诉求已结束，不能再留言。"))
-        return _back(obj)
     form = MessageForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["body"]))
@@ -230,9 +226,6 @@ def message_create(request, pk):
 @enterprise_required
 def attachment_create(request, pk):
     obj = _visible_request(request.user, pk)
-    if not obj.is_open:
-        messages.error(request, _("该诉求已不在办理中，不能再补充附件。"))
-        return _back(obj)
     form = AttachmentAddForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["attachments"]))

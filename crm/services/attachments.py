@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
-from crm.models import ServiceRequest, ServiceRequestAttachment, User
+from crm.models import RequestStatus, ServiceRequest, ServiceRequestAttachment, User
 from crm.roles import Work, require_role
+from crm.services.service_requests import service_request_lock
 
 # What the content must be, by the magic bytes ``filetype`` reads; DOCX and XLSX are ZIP containers
 # told apart by their first entry names.
@@ -44,9 +45,39 @@ def attachment_validate(uploaded) -> str:
     return content_type
 
 
+def attachment_refused(*, request: ServiceRequest, user: User) -> DomainError | None:
+    """The error ``attachment_add`` raises for ``user`` on ``request`` now, or ``None``.
+
+    The one reading of "who may still add files": the portal asks it to offer its upload form,
+    ``attachment_add`` raises what it returns. A finished request (已关闭, 已撤回, 不予受理) takes no
+    more files from anyone. On a resolved request (已办结) the enterprise adds no more either — to
+    continue, it asks to reopen the request — while an officer may still attach what was issued
+    (a permit, a licence).
+    """
+    if request.is_finished:
+        return DomainError(
+            _("诉求已结束（%(status)s），不能再上传附件。") % {"status": request.get_status_display()},
+            code=DomainError.ILLEGAL_TRANSITION,
+        )
+    if request.status == RequestStatus.RESOLVED and not user.is_staff:
+        return DomainError(
+            _("诉求已办结，不能再补充附件；如仍需办理，请先申请重新办理。"), code=DomainError.ILLEGAL_TRANSITION
+        )
+    return None
+
+
 @transaction.atomic
 def attachment_add(*, request: ServiceRequest, uploaded, user: User) -> ServiceRequestAttachment:
+    """Store an upload on ``request`` once its status allows it and its content is of an accepted type.
+
+    The request row is locked while its status is checked; a refusal (``attachment_refused``, or the
+    content check) comes before the file is written, so nothing is left in MEDIA_ROOT.
+    """
     require_role(user, Work.REQUESTS)
+    request = service_request_lock(request)
+    refusal = attachment_refused(request=request, user=user)
+    if refusal is not None:
+        raise refusal
     content_type = attachment_validate(uploaded)
     name = (uploaded.name or "attachment").replace("\x00", "")[-200:]
     return ServiceRequestAttachment.objects.create(

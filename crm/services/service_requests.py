@@ -63,6 +63,17 @@ def _actor_kinds(user: User, request: ServiceRequest) -> set[str]:
     return kinds
 
 
+def service_request_lock(request: ServiceRequest) -> ServiceRequest:
+    """Lock the row of ``request`` until the transaction ends and bring the instance's status up to date.
+
+    For the writes beside a request (messages, files, approval steps) that depend on its status: a close or
+    a withdrawal committed meanwhile is seen, and none can commit until they do. The caller's instance is
+    kept, with whatever related rows it has loaded. Call it inside ``transaction.atomic``.
+    """
+    request.status = ServiceRequest.objects.select_for_update().values_list("status", flat=True).get(pk=request.pk)
+    return request
+
+
 def allowed_actions(*, request: ServiceRequest, user: User) -> list[str]:
     """The actions ``user`` may take on ``request`` in its current status."""
     kinds = _actor_kinds(user, request)

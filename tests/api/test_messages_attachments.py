@@ -1,11 +1,14 @@
 """The message thread and the attachments of a request, over the API."""
 
+from pathlib import Path
+
 import pytest
 
-from crm.models import ServiceRequestAttachment, ServiceRequestMessage
+from crm.models import Notification, ServiceRequestAttachment, ServiceRequestMessage
 from crm.services.attachments import attachment_add
 from crm.services.messages import message_post
 from tests.api.support import api_client, pdf_upload, results
+from tests.factories import FINISHED_STATUSES, request_moved_to
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +166,88 @@ def test_officer_downloads_an_enterprise_attachment(alice, zhou, alice_request):
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="passport.pdf"'
+
+
+# ---- a finished request (closed, withdrawn, rejected) takes no more messages or files ----------------
+
+FINISHED_LABELS = {"closed": "已关闭", "withdrawn": "已撤回", "rejected": "不予受理"}
+
+
+def stored_files(settings) -> list[Path]:
+    media = Path(settings.MEDIA_ROOT)
+    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
+
+
+@pytest.mark.parametrize("status", FINISHED_STATUSES)
+@pytest.mark.parametrize("who", ["alice", "zhou"])
+def test_a_message_on_a_finished_request_is_409_and_nothing_is_stored_or_sent(request, zhou, alice_request, status, who):
+    finished = request_moved_to(alice_request, status, officer=zhou)
+    notifications = Notification.objects.count()
+
+    response = api_client(request.getfixturevalue(who)).post(messages_url(finished), {"body": "还在吗？"}, format="json")
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": f"诉求已结束（{FINISHED_LABELS[status]}），不能再留言。"}
+    assert ServiceRequestMessage.objects.count() == 0
+    assert Notification.objects.count() == notifications
+
+
+@pytest.mark.parametrize("status", FINISHED_STATUSES)
+def test_an_officer_may_still_write_an_internal_note_on_a_finished_request(zhou, alice_request, status):
+    finished = request_moved_to(alice_request, status, officer=zhou)
+    notifications = Notification.objects.count()
+
+    response = api_client(zhou).post(
+        messages_url(finished), {"body": "已电话回访，企业无异议。", "is_internal": True}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert list(ServiceRequestMessage.objects.values_list("body", "author", "is_internal")) == [
+        ("已电话回访，企业无异议。", zhou.pk, True),
+    ]
+    assert Notification.objects.count() == notifications
+
+
+def test_the_enterprise_may_still_write_on_a_resolved_request_before_confirming_it(alice, zhou, alice_request):
+    resolved = request_moved_to(alice_request, "resolved", officer=zhou)
+
+    response = api_client(alice).post(messages_url(resolved), {"body": "证件信息有一处错误。"}, format="json")
+
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("status", FINISHED_STATUSES)
+@pytest.mark.parametrize("who", ["alice", "zhou"])
+def test_an_upload_to_a_finished_request_is_409_and_no_row_or_file_is_left(
+    request, settings, zhou, alice_request, status, who
+):
+    finished = request_moved_to(alice_request, status, officer=zhou)
+
+    response = api_client(request.getfixturevalue(who)).post(
+        attachments_url(finished), {"file": pdf_upload()}, format="multipart"
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": f"诉求已结束（{FINISHED_LABELS[status]}），不能再上传附件。"}
+    assert ServiceRequestAttachment.objects.count() == 0
+    assert stored_files(settings) == []
+
+
+def test_the_enterprise_cannot_add_files_to_a_resolved_request_and_no_file_is_left(settings, alice, zhou, alice_request):
+    resolved = request_moved_to(alice_request, "resolved", officer=zhou)
+
+    response = api_client(alice).post(attachments_url(resolved), {"file": pdf_upload()}, format="multipart")
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "诉求已办结，不能再补充附件；如仍需办理，请先申请重新办理。"}
+    assert ServiceRequestAttachment.objects.count() == 0
+    assert stored_files(settings) == []
+
+
+def test_an_officer_may_attach_the_issued_document_to_a_resolved_request(zhou, alice_request):
+    resolved = request_moved_to(alice_request, "resolved", officer=zhou)
+
+    response = api_client(zhou).post(attachments_url(resolved), {"file": pdf_upload("许可证.pdf")}, format="multipart")
+
+    assert response.status_code == 201
+    assert list(ServiceRequestAttachment.objects.values_list("original_name", "uploaded_by")) == [("许可证.pdf", zhou.pk)]

@@ -42,6 +42,7 @@ from crm.pipeline.services import project_change_stage
 from crm.services.messages import message_post
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
 from tests.factories import (
+    FINISHED_STATUSES,
     EnterpriseFactory,
     EventFactory,
     FollowUpFactory,
@@ -52,6 +53,7 @@ from tests.factories import (
     enterprise_user,
     manager,
     officer,
+    request_moved_to,
     service_officer,
 )
 
@@ -584,27 +586,68 @@ def test_request_page_offers_only_the_actions_allowed_now(client):
     assert [name for name, _spec in response.context["request_actions"]] == ["accept", "reject"]
 
 
-def test_a_message_written_on_the_request_page_is_posted_by_the_officer(client):
-    so = service_officer()
-    request = _service_request()
-    client.force_login(so)
+def _request_page_data(request, *, body="", is_internal=False, **extra):
+    """The request page posted with its inline management forms, a new message of ``body`` if given."""
     data = {
         "messages-TOTAL_FORMS": "0", "messages-INITIAL_FORMS": "0", "messages-MIN_NUM_FORMS": "0", "messages-MAX_NUM_FORMS": "0",
         "messages-2-TOTAL_FORMS": "1", "messages-2-INITIAL_FORMS": "0", "messages-2-MIN_NUM_FORMS": "0",
         "messages-2-MAX_NUM_FORMS": "1",
-        "messages-2-0-body": "请补充护照首页扫描件。", "messages-2-0-is_internal": "",
+        "messages-2-0-body": body, "messages-2-0-is_internal": "on" if is_internal else "",
         "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0", "attachments-MIN_NUM_FORMS": "0",
         "attachments-MAX_NUM_FORMS": "0",
         "approval_steps-TOTAL_FORMS": "0", "approval_steps-INITIAL_FORMS": "0", "approval_steps-MIN_NUM_FORMS": "0",
         "approval_steps-MAX_NUM_FORMS": "1000",
-        "transitions-TOTAL_FORMS": "1", "transitions-INITIAL_FORMS": "1", "transitions-MIN_NUM_FORMS": "0",
-        "transitions-MAX_NUM_FORMS": "0", "transitions-0-id": request.transitions.get().pk,
-        "transitions-0-request": request.pk,
+        "transitions-TOTAL_FORMS": str(request.transitions.count()), "transitions-INITIAL_FORMS": str(request.transitions.count()),
+        "transitions-MIN_NUM_FORMS": "0", "transitions-MAX_NUM_FORMS": "0",
         "_continue": "保存并继续编辑",
     }
+    for i, transition in enumerate(request.transitions.all()):
+        data[f"transitions-{i}-id"] = transition.pk
+        data[f"transitions-{i}-request"] = request.pk
+    data.update(extra)
+    return data
+
+
+def test_a_message_written_on_the_request_page_is_posted_by_the_officer(client):
+    so = service_officer()
+    request = _service_request()
+    client.force_login(so)
+    data = _request_page_data(request, body="请补充护照首页扫描件。")
     response = client.post(reverse("admin:crm_servicerequest_change", args=[request.pk]), data)
     assert response.status_code == 302, response.context and [f.errors for f in response.context["inline_admin_formsets"]]
     assert list(request.messages.values_list("body", "author", "is_internal")) == [("请补充护照首页扫描件。", so.pk, False)]
+
+
+@pytest.mark.parametrize("status", FINISHED_STATUSES)
+def test_a_message_to_the_enterprise_on_a_finished_request_is_refused_on_the_request_page(client, status):
+    so = service_officer()
+    request = request_moved_to(_service_request(), status, officer=so)
+    notifications = Notification.objects.count()
+    client.force_login(so)
+
+    response = client.post(
+        reverse("admin:crm_servicerequest_change", args=[request.pk]), _request_page_data(request, body="还有问题请联系。")
+    )
+
+    label = {"closed": "已关闭", "withdrawn": "已撤回", "rejected": "不予受理"}[status]
+    assert response.status_code == 200
+    assert f"诉求已结束（{label}），不能再留言。" in response.content.decode()
+    assert request.messages.count() == 0
+    assert Notification.objects.count() == notifications
+
+
+def test_an_internal_note_on_a_closed_request_is_kept_from_the_request_page(client):
+    so = service_officer()
+    request = request_moved_to(_service_request(), "closed", officer=so)
+    client.force_login(so)
+
+    response = client.post(
+        reverse("admin:crm_servicerequest_change", args=[request.pk]),
+        _request_page_data(request, body="回访：企业满意。", is_internal=True),
+    )
+
+    assert response.status_code == 302
+    assert list(request.messages.values_list("body", "author", "is_internal")) == [("回访：企业满意。", so.pk, True)]
 
 
 def test_requests_cannot_be_added_in_the_admin(client):

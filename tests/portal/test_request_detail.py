@@ -1,15 +1,16 @@
 """Following a request: its details (passport masked), history, approval steps, thread, files and the enterprise's actions."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from crm.models import ApprovalStep, RequestStatus, ServiceRequestMessage
+from crm.models import ApprovalStep, Notification, RequestStatus, ServiceRequestMessage
 from crm.services.attachments import attachment_add
 from crm.services.messages import message_post
 from crm.services.service_requests import service_request_assign, service_request_transition
-from tests.factories import service_officer
+from tests.factories import FINISHED_STATUSES, request_moved_to, service_officer
 
 from .conftest import pdf_upload
 
@@ -105,14 +106,53 @@ def test_an_over_long_message_is_refused_and_nothing_is_posted(alice_client, ali
     assert ServiceRequestMessage.objects.count() == 0
 
 
-def test_no_messages_on_a_withdrawn_request(alice_client, alice, alice_request):
-    service_request_transition(request=alice_request, action="withdraw", actor=alice)
+FINISHED_LABELS = {"closed": "已关闭", "withdrawn": "已撤回", "rejected": "不予受理"}
 
-    response = alice_client.post(url(alice_request, "messages/"), {"body": "还在吗？"}, follow=True)
 
+def stored_files(settings) -> list[Path]:
+    media = Path(settings.MEDIA_ROOT)
+    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
+
+
+@pytest.mark.parametrize("status", FINISHED_STATUSES)
+def test_no_messages_on_a_finished_request_and_the_form_is_not_offered(alice_client, alice_request, officer, status):
+    finished = request_moved_to(alice_request, status, officer=officer)
+    notifications = Notification.objects.count()
+
+    response = alice_client.post(url(finished, "messages/"), {"body": "还在吗？"}, follow=True)
+
+    html = response.content.decode()
     assert ServiceRequestMessage.objects.count() == 0
-    assert "该诉求已结束，不能再留言。" in response.content.decode()
-    assert f'action="/portal/requests/{alice_request.pk}/messages/"' not in response.content.decode()
+    assert Notification.objects.count() == notifications
+    assert f"诉求已结束（{FINISHED_LABELS[status]}），不能再留言。" in html
+    assert f'action="/portal/requests/{finished.pk}/messages/"' not in html
+
+
+@pytest.mark.parametrize("status", FINISHED_STATUSES)
+def test_no_uploads_on_a_finished_request_and_no_file_is_left(alice_client, alice_request, officer, settings, status):
+    finished = request_moved_to(alice_request, status, officer=officer)
+
+    response = alice_client.post(url(finished, "attachments/"), {"attachments": [pdf_upload("补充材料.pdf")]}, follow=True)
+
+    html = response.content.decode()
+    assert finished.attachments.count() == 0
+    assert stored_files(settings) == []
+    assert f"诉求已结束（{FINISHED_LABELS[status]}），不能再上传附件。" in html
+    assert f'action="/portal/requests/{finished.pk}/attachments/"' not in html
+
+
+def test_a_resolved_request_takes_messages_but_no_more_files(alice_client, alice_request, officer, settings):
+    resolved = request_moved_to(alice_request, "resolved", officer=officer)
+
+    page = alice_client.get(url(resolved))
+    alice_client.post(url(resolved, "messages/"), {"body": "证件信息有一处错误。"})
+    response = alice_client.post(url(resolved, "attachments/"), {"attachments": [pdf_upload()]}, follow=True)
+
+    assert (page.context["can_write"], page.context["can_upload"]) == (True, False)
+    assert list(resolved.messages.values_list("body", flat=True)) == ["证件信息有一处错误。"]
+    assert resolved.attachments.count() == 0
+    assert stored_files(settings) == []
+    assert "诉求已办结，不能再补充附件；如仍需办理，请先申请重新办理。" in response.content.decode()
 
 
 def test_text_the_enterprise_writes_is_shown_escaped(alice_client, sunshine, alice, work_permit):
