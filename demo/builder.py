@@ -476,7 +476,9 @@ class DemoBuilder:
             description=spec.description, details=details or None, at=submitted_at,
         )
         if spec.assignee:
-            service_request_assign(request=request, assignee=self.users[spec.assignee], actor=self.users[spec.assignee])
+            service_request_assign(
+                request=request, assignee=self.users[spec.assignee], actor=self.users[spec.assignee], at=submitted_at
+            )
         # Status steps and messages in the order they happened: a finished request takes no more messages.
         for event in sorted([*spec.steps, *spec.messages], key=lambda event: event.hours):
             if isinstance(event, data.MessageSpec):

@@ -37,6 +37,7 @@ from crm.services.service_requests import (
     allowed_actions,
     service_request_assign,
     service_request_transition,
+    transition_label,
 )
 
 from .common import NoRevertHistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline, run_each
@@ -141,11 +142,8 @@ class ApprovalStepInline(admin.TabularInline):
 
 
 def action_label(name: str) -> str:
-    """“受理” rather than “accept”; the first row of every request is its submission."""
-    if name == "submit":
-        return _t("提交")
-    spec = ACTIONS.get(name)
-    return str(spec.label) if spec else name
+    """“受理” rather than “accept”, “分派” for an assignment: the one naming of history rows (``transition_label``)."""
+    return transition_label(name)
 
 
 class TransitionInline(ReadOnlyInline):
@@ -270,8 +268,9 @@ class ServiceRequestAdmin(NoRevertHistoryAdmin):
         if obj is not None and obj.pk and self.has_change_permission(request, obj):
             context["request_actions"] = [(name, ACTIONS[name]) for name in allowed_actions(request=obj, user=request.user)]
             context["transition_url"] = reverse("admin:crm_servicerequest_transition", args=[obj.pk])
-            context["assign_form"] = RequestAssignForm(initial={"assignee": obj.assignee_id})
-            context["assign_url"] = reverse("admin:crm_servicerequest_assign", args=[obj.pk])
+            if not obj.is_finished:  # service_request_assign refuses a finished request
+                context["assign_form"] = RequestAssignForm(initial={"assignee": obj.assignee_id})
+                context["assign_url"] = reverse("admin:crm_servicerequest_assign", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

@@ -33,7 +33,7 @@ from crm.models import (
 from crm.pipeline.services import allowed_stages
 from crm.services.messages import MAX_MESSAGE_LENGTH
 from crm.services.request_details import DETAIL_FORMS, details_for_display
-from crm.services.service_requests import ACTIONS, allowed_actions
+from crm.services.service_requests import ACTIONS, allowed_actions, transition_label
 from parks.models import Park
 
 NOTE_MAX_LENGTH = 2000
@@ -165,12 +165,18 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
+    """One row of a request's history: a status action, or a change that keeps the status (from == to), e.g. assign."""
+
+    action_display = serializers.SerializerMethodField(help_text=_("操作名称，如“受理”“分派”。"))
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
         model = ServiceRequestTransition
-        fields = ["action", "from_status", "to_status", "actor", "actor_name", "note", "created_at"]
+        fields = ["action", "action_display", "from_status", "to_status", "actor", "actor_name", "note", "created_at"]
         read_only_fields = fields
+
+    def get_action_display(self, obj) -> str:
+        return transition_label(obj.action)
 
     def get_actor_name(self, obj) -> str:
         return str(obj.actor)

@@ -138,11 +138,14 @@ class ServiceRequestTransitionView(_RequestActionView):
 
 @extend_schema(tags=["service-requests"])
 class ServiceRequestAssignView(_RequestActionView):
-    """分派: give the request to a service officer (service officers only)."""
+    """分派: give the request to a service officer (service officers only), recorded in its history as ``assign``.
+
+    A finished request (closed, withdrawn, rejected) is not assigned any more: 409, nothing changes.
+    """
 
     serializer_class = s.AssignSerializer
 
-    @extend_schema(responses={200: s.ServiceRequestDetailSerializer, **ERRORS})
+    @extend_schema(responses={200: s.ServiceRequestDetailSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
         target = _visible_request(self, pk)
         v = self.validated()

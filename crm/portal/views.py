@@ -28,7 +28,13 @@ from crm.services.attachments import attachment_add, attachment_refused
 from crm.services.messages import message_post, message_refused
 from crm.services.request_details import DetailsInvalid, details_for_display, details_form_for, details_labels
 from crm.services.satisfaction import service_request_rate
-from crm.services.service_requests import ACTIONS, allowed_actions, service_request_submit, service_request_transition
+from crm.services.service_requests import (
+    ACTIONS,
+    allowed_actions,
+    service_request_submit,
+    service_request_transition,
+    transition_label,
+)
 
 from .access import enterprise_required, portal_render
 from .display import time_left
@@ -192,6 +198,10 @@ def request_detail(request, pk):
             "details": details,
             "time_left": time_left(obj, now=timezone.now()),
             "thread": message_list(request=obj, user=user),
+            # A row that keeps the status (an assignment) is shown by its name, the others by the status reached.
+            "history": [
+                (t, transition_label(t.action) if t.from_status == t.to_status else None) for t in obj.transitions.all()
+            ],
             "button_actions": [(name, ACTIONS[name].label) for name in BUTTON_ACTIONS if name in actions],
             "can_rate": "close" in actions,
             # The forms are offered when the services would take what they send (a finished request: neither).

@@ -80,8 +80,13 @@ def notify_message_posted(message: ServiceRequestMessage) -> list[Notification]:
 
 
 def notify_status_changed(request: ServiceRequest, transition: ServiceRequestTransition) -> list[Notification]:
-    """状态变更: tell the enterprise user who submitted the request, unless they made the change themselves."""
-    if transition.action == "submit" or transition.actor_id == request.submitted_by_id:
+    """状态变更: tell the enterprise user who submitted the request, unless they made the change themselves.
+
+    A history row that keeps the status (an assignment, an approval step) is no status change: nothing is sent.
+    """
+    if transition.action == "submit" or transition.from_status == transition.to_status:
+        return []
+    if transition.actor_id == request.submitted_by_id:
         return []
     rule = rule_get(ReminderRule.Code.STATUS_CHANGED)
     if rule is None or not rule.notify_responsible:

@@ -1,4 +1,9 @@
-"""Writes on enterprise service requests: submit, and every status transition."""
+"""Writes on enterprise service requests: submit, every status transition, and assignment.
+
+Every change of a request is a ``ServiceRequestTransition`` row. Its submission opens the history; a status
+action (``ACTIONS``) moves it from one status to another; the other rows (``RECORD_LABELS``, such as an
+assignment) keep it where it is (from_status == to_status) and only say who did what when.
+"""
 
 from dataclasses import dataclass
 
@@ -52,6 +57,22 @@ ACTIONS = {
     "withdraw": Action(gettext_lazy("撤回"), frozenset({S.SUBMITTED}), S.WITHDRAWN, frozenset({ENTERPRISE})),
     "reopen": Action(gettext_lazy("重新办理"), frozenset({S.RESOLVED}), S.IN_PROGRESS, frozenset({OFFICER, ENTERPRISE})),
 }
+
+
+# The rows of a request's history that are not status actions: its submission, and changes that keep the
+# status (from_status == to_status), such as an assignment.
+RECORD_LABELS = {
+    "submit": gettext_lazy("提交"),
+    "assign": gettext_lazy("分派"),
+}
+
+
+def transition_label(action: str) -> str:
+    """What a history row's ``action`` is called on every screen: “受理” rather than “accept”, “分派” for ``assign``."""
+    spec = ACTIONS.get(action)
+    if spec is not None:
+        return str(spec.label)
+    return str(RECORD_LABELS.get(action, action))
 
 
 def _actor_kinds(user: User, request: ServiceRequest) -> set[str]:
@@ -194,13 +215,35 @@ def _apply_clock(request: ServiceRequest, *, leaving: str, entering: str, at) ->
 
 
 @transaction.atomic
-def service_request_assign(*, request: ServiceRequest, assignee: User, actor: User) -> ServiceRequest:
-    """Give a request to a service officer."""
+def service_request_assign(*, request: ServiceRequest, assignee: User, actor: User, at=None) -> ServiceRequest:
+    """分派: give a request to a service officer, recorded as a transition row that keeps the status.
+
+    The row (action ``assign``, from_status == to_status) says who gave the request to whom and when, as
+    every other change of a request is recorded; it announces no status change to the enterprise. The
+    request row is locked while it is checked; a finished request (已关闭, 已撤回, 不予受理) is not
+    assigned any more (``illegal_transition``). Giving a request to its current assignee writes nothing.
+    """
     require_role(actor, Work.SERVICE_DESK)
-    request._history_user = actor
     if not may(assignee, Work.SERVICE_DESK):
         raise DomainError(_("只能分派给企业服务专员。"), field="assignee")
+    request = ServiceRequest.objects.select_for_update().select_related("assignee").get(pk=request.pk)
+    request._history_user = actor
+    if request.is_finished:
+        raise DomainError(
+            _("诉求已结束（%(status)s），不能再分派。") % {"status": request.get_status_display()},
+            code=DomainError.ILLEGAL_TRANSITION,
+        )
+    if request.assignee_id == assignee.pk:
+        return request
+    if request.assignee is None:
+        note = _("分派给 %(name)s") % {"name": assignee}
+    else:
+        note = _("分派给 %(name)s（原经办人：%(previous)s）") % {"name": assignee, "previous": request.assignee}
     request.assignee = assignee
-    request._change_reason = _("分派给 %(name)s") % {"name": assignee}
+    request._change_reason = note[:100]
     request.save(update_fields=["assignee", "updated_at"])
+    ServiceRequestTransition.objects.create(
+        request=request, action="assign", from_status=request.status, to_status=request.status, actor=actor,
+        note=note, created_at=at or timezone.now(),
+    )
     return request

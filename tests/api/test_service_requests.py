@@ -8,7 +8,14 @@ from django.utils import timezone
 from crm.models import ServiceRequest, ServiceRequestTransition
 from crm.services.service_requests import service_request_transition
 from tests.api.support import api_client, results
-from tests.factories import ServiceCategoryFactory, UserFactory, service_request, work_permit_details
+from tests.factories import (
+    FINISHED_STATUSES,
+    ServiceCategoryFactory,
+    UserFactory,
+    request_moved_to,
+    service_request,
+    work_permit_details,
+)
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/service-requests/"
@@ -245,9 +252,29 @@ def test_service_officer_assigns_a_request_to_a_colleague(zhou, wu, alice_reques
     response = api_client(zhou).post(f"{detail_url(alice_request)}assign/", {"assignee": wu.pk}, format="json")
 
     assert response.status_code == 200
-    assert response.json()["assignee"] == wu.pk
+    body = response.json()
+    assert body["assignee"] == wu.pk
+    assert [(t["action"], t["action_display"], t["from_status"], t["to_status"], t["actor"], t["note"])
+            for t in body["transitions"]] == [
+        ("submit", "提交", "", "submitted", alice_request.submitted_by_id, ""),
+        ("assign", "分派", "submitted", "submitted", zhou.pk, "分派给 吴强"),
+    ]
     alice_request.refresh_from_db()
     assert alice_request.assignee == wu
+
+
+@pytest.mark.parametrize("status", FINISHED_STATUSES)
+def test_assigning_a_finished_request_is_409_and_changes_nothing(zhou, wu, alice_request, status):
+    finished = request_moved_to(alice_request, status, officer=zhou)
+    before = (finished.assignee_id, finished.transitions.count())
+
+    response = api_client(zhou).post(f"{detail_url(finished)}assign/", {"assignee": wu.pk}, format="json")
+
+    label = {"closed": "已关闭", "withdrawn": "已撤回", "rejected": "不予受理"}[status]
+    assert response.status_code == 409
+    assert response.json() == {"detail": f"诉求已结束（{label}），不能再分派。"}
+    finished.refresh_from_db()
+    assert (finished.assignee_id, finished.transitions.count()) == before
 
 
 @pytest.mark.parametrize("who", ["alice", "qian", "boss"])

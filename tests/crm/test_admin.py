@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -553,16 +554,56 @@ def test_accept_action_goes_through_the_service_and_reports_refused_requests(cli
     ])
 
 
-def test_assign_to_me_action_assigns_the_selected_requests_to_the_officer(client):
-    so = service_officer()
-    request = _service_request()
+def test_assign_to_me_action_assigns_the_selected_requests_and_refuses_a_withdrawn_one(client):
+    so = service_officer(display_name="周敏")
+    request = _service_request(title="新诉求")
+    withdrawn = _service_request(title="已撤回的诉求")
+    service_request_transition(request=withdrawn, action="withdraw", actor=withdrawn.submitted_by)
     client.force_login(so)
-    client.post(
+    response = client.post(
         reverse("admin:crm_servicerequest_changelist"),
-        {"action": "assign_to_me", "_selected_action": [request.pk], "index": "0"},
+        {"action": "assign_to_me", "_selected_action": [request.pk, withdrawn.pk], "index": "0"},
     )
     request.refresh_from_db()
+    withdrawn.refresh_from_db()
     assert request.assignee == so
+    assert list(request.transitions.values_list("action", "from_status", "to_status", "actor", "note")) == [
+        ("submit", "", "submitted", request.submitted_by_id, ""), ("assign", "submitted", "submitted", so.pk, "分派给 周敏"),
+    ]
+    assert (withdrawn.assignee, withdrawn.transitions.count()) == (None, 2)
+    assert sorted(_messages(response)) == sorted([f"{withdrawn}：诉求已结束（已撤回），不能再分派。", "已将 1 条诉求分派给您。"])
+
+
+def test_the_assign_form_of_a_rejected_request_is_refused_and_not_offered(client):
+    so = service_officer()
+    request = _service_request()
+    service_request_transition(request=request, action="reject", actor=so, note="不属于本园区受理范围")
+    client.force_login(so)
+
+    page = client.get(reverse("admin:crm_servicerequest_change", args=[request.pk]))
+    response = client.post(reverse("admin:crm_servicerequest_assign", args=[request.pk]), {"assignee": so.pk})
+
+    assert "assign_form" not in page.context
+    assert _messages(response) == ["诉求已结束（不予受理），不能再分派。"]
+    request.refresh_from_db()
+    assert (request.assignee, request.transitions.count()) == (None, 2)
+
+
+def test_an_assignment_is_listed_as_分派_on_the_request_page_and_in_the_transition_list(client):
+    so = service_officer(display_name="周敏")
+    request = _service_request()
+    client.force_login(so)
+    client.post(reverse("admin:crm_servicerequest_assign", args=[request.pk]), {"assignee": so.pk})
+
+    page = client.get(reverse("admin:crm_servicerequest_change", args=[request.pk])).content.decode()
+    listing = client.get(reverse("admin:crm_servicerequesttransition_changelist"))
+
+    transition_admin = admin.site._registry[ServiceRequestTransition]
+    rows = re.sub(r"\s+", "", page)
+    assert '<tdclass="field-action_display"><p>分派</p></td>' in rows
+    assert '<tdclass="field-note"><p>分派给周敏</p></td>' in rows
+    assert [transition_admin.action_display(t) for t in listing.context["cl"].result_list] == ["提交", "分派"]
+    assert '<td class="field-action_display">分派</td>' in listing.content.decode()
 
 
 def test_reject_from_the_request_page_needs_a_reason(client):

@@ -1,11 +1,21 @@
 """Service requests: every legal and illegal transition, who may take it, and what it records."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from crm.errors import DomainError
-from crm.models import RequestStatus, ServiceCategory, ServiceRequest
-from crm.services.service_requests import ACTIONS, service_request_submit, service_request_transition
+from crm.models import Notification, RequestStatus, ServiceCategory, ServiceRequest
+from crm.services.service_requests import (
+    ACTIONS,
+    service_request_assign,
+    service_request_submit,
+    service_request_transition,
+    transition_label,
+)
 from tests.factories import (
+    FINISHED_STATUSES,
     EnterpriseFactory,
     ServiceCategoryFactory,
     enterprise_user,
@@ -153,3 +163,75 @@ def test_a_disabled_category_takes_no_new_requests(world):
     with pytest.raises(DomainError):
         service_request_submit(enterprise=world["enterprise"], category=world["category"], title="x", submitted_by=world["e"])
     assert ServiceRequest.objects.count() == 0
+
+
+# ---- 分派: assignment is recorded like every other change of a request -------------------------------
+
+
+def test_assigning_records_who_gave_the_request_to_whom_and_when_and_keeps_its_status(world):
+    request = _request_in(world, S.ACCEPTED)
+    colleague = service_officer(display_name="吴强")
+    at = timezone.now() + dt.timedelta(minutes=5)
+
+    done = service_request_assign(request=request, assignee=colleague, actor=world["o"], at=at)
+
+    done.refresh_from_db()
+    assert (done.status, done.assignee) == (S.ACCEPTED, colleague)
+    last = done.transitions.order_by("-id").first()
+    assert (last.action, last.from_status, last.to_status, last.actor, last.note, last.created_at) == (
+        "assign", S.ACCEPTED, S.ACCEPTED, world["o"], f"分派给 吴强（原经办人：{world['o']}）", at,
+    )
+    assert transition_label(last.action) == "分派"
+
+
+def test_assigning_a_new_request_names_only_the_assignee(world):
+    request = _request_in(world, S.SUBMITTED)
+
+    service_request_assign(request=request, assignee=world["o"], actor=world["o"])
+
+    assert list(request.transitions.values_list("action", "from_status", "to_status", "note")) == [
+        ("submit", "", S.SUBMITTED, ""), ("assign", S.SUBMITTED, S.SUBMITTED, f"分派给 {world['o']}"),
+    ]
+
+
+@pytest.mark.parametrize("status", FINISHED_STATUSES)
+def test_a_finished_request_cannot_be_assigned_and_nothing_changes(world, status):
+    request = _request_in(world, status)
+    before = (request.assignee_id, request.transitions.count(), request.history.count())
+
+    with pytest.raises(DomainError) as err:
+        service_request_assign(request=request, assignee=service_officer(), actor=world["o"])
+
+    assert err.value.code == DomainError.ILLEGAL_TRANSITION
+    assert err.value.message == f"诉求已结束（{S(status).label}），不能再分派。"
+    request.refresh_from_db()
+    assert (request.assignee_id, request.transitions.count(), request.history.count()) == before
+
+
+def test_assigning_to_the_current_assignee_writes_nothing(world):
+    request = _request_in(world, S.ACCEPTED)
+    before = (request.transitions.count(), request.history.count())
+
+    service_request_assign(request=request, assignee=world["o"], actor=world["o"])
+
+    assert (request.transitions.count(), request.history.count()) == before
+
+
+def test_an_assignment_is_not_announced_to_the_enterprise_as_a_status_change(world, django_capture_on_commit_callbacks):
+    request = _request_in(world, S.ACCEPTED)
+    before = Notification.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        service_request_assign(request=request, assignee=service_officer(), actor=world["o"])
+
+    assert Notification.objects.count() == before
+
+
+def test_only_a_service_officer_assigns_and_a_refusal_changes_nothing(world):
+    request = _request_in(world, S.SUBMITTED)
+    for actor in (manager(), officer(), world["e"]):
+        with pytest.raises(DomainError) as err:
+            service_request_assign(request=request, assignee=world["o"], actor=actor)
+        assert err.value.code == DomainError.FORBIDDEN
+    request.refresh_from_db()
+    assert (request.assignee, request.transitions.count()) == (None, 1)

@@ -69,6 +69,17 @@ def test_detail_shows_status_history_and_approval_steps(alice_client, alice_requ
     assert "省外国专家局" in html
 
 
+def test_the_history_shows_an_assignment_as_分派_without_a_status_change(alice_client, alice_request, officer):
+    service_request_assign(request=alice_request, assignee=officer, actor=officer)
+
+    response = alice_client.get(url(alice_request))
+
+    html = response.content.decode()
+    assert [(t.action, label) for t, label in response.context["history"]] == [("submit", None), ("assign", "分派")]
+    assert '<span class="timeline__action">分派</span>' in html
+    assert "分派给 周敏" in html
+
+
 def test_enterprise_never_sees_internal_notes(alice_client, alice_request, officer):
     message_post(request=alice_request, author=officer, body="请补充护照首页扫描件。")
     message_post(request=alice_request, author=officer, body="内部：材料齐全后直接报外专局", is_internal=True)
