@@ -26,6 +26,7 @@ class Work(enum.StrEnum):
     ENTERPRISES = "enterprises"  # 登记企业
     REQUESTS = "requests"  # 企业诉求: submit, thread, attachments, transitions, rating — either side
     SERVICE_DESK = "service_desk"  # 企业诉求 on the station's side: accept, handle, assign
+    APPROVAL_STEPS = "approval_steps"  # 审批环节: plan, change, complete, reopen
     GRANTS = "grants"  # 政策兑现: record, approve, disburse, reject
 
 
@@ -45,6 +46,7 @@ WHO_DOES: dict[Work, Rule] = {
         frozenset({Role.SERVICE_OFFICER, Role.ENTERPRISE}), _("只有企业服务专员或企业用户可以办理诉求。")
     ),
     Work.SERVICE_DESK: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以受理、办理和分派诉求。")),
+    Work.APPROVAL_STEPS: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以办理审批环节。")),
     Work.GRANTS: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以登记和审核政策兑现。")),
 }
 

@@ -42,6 +42,7 @@ from crm.models import (
     YearlyTarget,
 )
 from crm.pipeline.services import follow_up_create, project_change_stage, project_create
+from crm.services.approval_steps import approval_step_complete, approval_step_plan
 from crm.services.enterprises import enterprise_create
 from crm.services.messages import message_post
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
@@ -479,15 +480,34 @@ class DemoBuilder:
             service_request_assign(
                 request=request, assignee=self.users[spec.assignee], actor=self.users[spec.assignee], at=submitted_at
             )
-        # Status steps and messages in the order they happened: a finished request takes no more messages.
-        for event in sorted([*spec.steps, *spec.messages], key=lambda event: event.hours):
+        # Everything in the order it happened, through the services: a finished request takes no more messages
+        # and no step changes. The approval steps are planned by the officer who first handles the request, then;
+        # at the same hour a step is completed before a status change, and planned after one.
+        planner = spec.steps[0] if spec.steps else None
+        events = [(step.hours, 1, step) for step in spec.steps] + [(m.hours, 3, m) for m in spec.messages]
+        for sequence, approval in enumerate(spec.approvals if planner else (), start=1):
+            events.append((planner.hours, 2, ("plan", sequence, approval)))
+            if approval.completed is not None:
+                events.append((approval.completed, 0, ("complete", sequence, approval)))
+        planned = {}
+        for hours, _rank, event in sorted(events, key=lambda e: (e[0], e[1])):
+            at = submitted_at + dt.timedelta(hours=hours)
             if isinstance(event, data.MessageSpec):
                 self.post_message(request, event, submitted_at)
-                continue
-            request = service_request_transition(
-                request=request, action=event.action, actor=self.users[event.actor], note=event.note,
-                at=submitted_at + dt.timedelta(hours=event.hours),
-            )
+            elif isinstance(event, data.StepSpec):
+                request = service_request_transition(
+                    request=request, action=event.action, actor=self.users[event.actor], note=event.note, at=at
+                )
+            elif event[0] == "plan":
+                _kind, sequence, approval = event
+                due = approval.due
+                planned[sequence] = approval_step_plan(
+                    service_request=request, name=approval.name, authority=approval.authority, sequence=sequence,
+                    due_at=self.moment(due) if isinstance(due, data.FromNow) else submitted_at + dt.timedelta(hours=due),
+                    actor=self.users[planner.actor], at=at,
+                )
+            else:
+                approval_step_complete(step=planned[event[1]], actor=self.users[planner.actor], at=at)
         if spec.satisfaction:
             # What ``service_request_rate`` stores, written here because the close above carries its
             # historical time and that service always closes "now".
@@ -496,13 +516,6 @@ class DemoBuilder:
             request._history_user = self.users[spec.submitted_by]
             request._change_reason = "rate"
             request.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])
-        for sequence, approval in enumerate(spec.approvals, start=1):
-            due = approval.due
-            request.approval_steps.create(
-                sequence=sequence, name=approval.name, authority=approval.authority,
-                due_at=self.moment(due) if isinstance(due, data.FromNow) else submitted_at + dt.timedelta(hours=due),
-                completed_at=submitted_at + dt.timedelta(hours=approval.completed) if approval.completed is not None else None,
-            )
 
     def post_message(self, request: ServiceRequest, message: data.MessageSpec, submitted_at: dt.datetime) -> None:
         posted = message_post(

@@ -247,8 +247,12 @@ def test_the_work_permit_of_xihu_sunshine_was_resolved_within_24_hours(world):
     assert request.resolved_at <= request.due_at == request.submitted_at + dt.timedelta(hours=24)
     assert (request.status, request.satisfaction) == (RequestStatus.CLOSED, 5)
     assert list(request.transitions.values_list("action", flat=True)) == [
-        "submit", "accept", "start", "wait_external", "resolve", "close",
+        "submit", "accept", "step_plan", "step_plan", "step_plan", "step_plan", "start", "step_complete",
+        "step_complete", "wait_external", "step_complete", "step_complete", "resolve", "close",
     ]
+    assert set(request.transitions.filter(action__startswith="step_").values_list("actor__username", flat=True)) == {
+        "service"
+    }
     assert list(request.approval_steps.values_list("name", flat=True)) == ["材料审核", "网上申报", "外专局审批", "发证"]
     assert not request.approval_steps.filter(completed_at__gt=request.resolved_at).exists()
     assert set(request.details) == {"expert_name", "nationality", "passport_number", "position", "planned_start_date"}

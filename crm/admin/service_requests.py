@@ -1,13 +1,14 @@
 """The service station's queue: enterprise requests on their SLA clocks, and what they are made of.
 
 Status changes only through ``service_request_transition``, assignment through ``service_request_assign``,
-messages through ``message_post``. The request itself is the enterprise's submission and is read-only here.
+messages through ``message_post``, approval steps through ``crm.services.approval_steps``. The request itself is the enterprise's submission and is read-only here.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.forms import Textarea
 from django.forms.models import BaseInlineFormSet
@@ -29,6 +30,13 @@ from crm.models import (
     ServiceRequestAttachment,
     ServiceRequestMessage,
     ServiceRequestTransition,
+)
+from crm.services.approval_steps import (
+    approval_step_change,
+    approval_step_complete,
+    approval_step_plan,
+    approval_step_reopen,
+    approval_steps_refused,
 )
 from crm.services.messages import message_post, message_refused
 from crm.services.request_details import details_for_display, details_labels
@@ -135,10 +143,64 @@ class AttachmentInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("uploaded_by")
 
 
+class ApprovalStepForm(forms.ModelForm):
+    """One step of the inline: its fields, and 已完成 as a tick that ``save_formset`` turns into a complete or a
+    reopen. A completed step's fields are shown but not taken (the service changes open steps only)."""
+
+    completed = forms.BooleanField(label=_("已完成"), required=False)
+
+    class Meta:
+        model = ApprovalStep
+        fields = ("sequence", "name", "authority", "due_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sequence"].required = False
+        self.fields["sequence"].help_text = _("留空则排在最后。")
+        completed = self.instance.pk is not None and self.instance.completed_at is not None
+        self.initial["completed"] = completed
+        if completed:
+            for name in ("sequence", "name", "authority", "due_at"):
+                self.fields[name].disabled = True
+        elif self.instance.pk is not None:
+            self.fields["sequence"].disabled = True  # no service renumbers a step
+
+
+class ApprovalStepFormSet(BaseInlineFormSet):
+    """Refuses, as a form error, what every approval-step service would refuse here (``approval_steps_refused``)."""
+
+    actor = None  # set per request by ``ApprovalStepInline.get_formset``
+
+    def clean(self):
+        super().clean()
+        if any(form.has_changed() for form in self.forms):
+            refusal = approval_steps_refused(service_request=self.instance, actor=self.actor)
+            if refusal is not None:
+                raise ValidationError(refusal.message)
+
+
 class ApprovalStepInline(admin.TabularInline):
+    """审批环节: planned, changed, completed (tick 已完成) and reopened (untick) through the approval-step services
+    (see ``ServiceRequestAdmin.save_formset``); read-only on a finished request. Steps are not deleted."""
+
     model = ApprovalStep
-    fields = ("sequence", "name", "authority", "due_at", "completed_at")
+    form = ApprovalStepForm
+    formset = ApprovalStepFormSet
+    fields = ("sequence", "name", "authority", "due_at", "completed", "completed_at")
+    readonly_fields = ("completed_at",)
     extra = 0
+    can_delete = False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user  # a class made for this request by inlineformset_factory
+        return formset
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj is not None and obj.is_finished)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_finished)
 
 
 def action_label(name: str) -> str:
@@ -260,7 +322,42 @@ class ServiceRequestAdmin(NoRevertHistoryAdmin):
                     else:
                         formset.new_objects.append(posted)
             return
+        if formset.model is ApprovalStep:
+            self._save_approval_steps(request, form.instance, formset)
+            return
         super().save_formset(request, form, formset, change)
+
+    def _save_approval_steps(self, request, service_request, formset):
+        """Each changed row through its service: a new row is planned, a tick completes, an untick reopens, and
+        edits of an open step are changed. A refusal (a concurrent change) is shown and the other rows go on."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        actor = request.user
+        for step_form in formset.forms:
+            if not step_form.has_changed():
+                continue
+            data = step_form.cleaned_data
+            try:
+                if step_form.instance.pk is None:
+                    step = approval_step_plan(
+                        service_request=service_request, name=data["name"], authority=data["authority"],
+                        due_at=data["due_at"], sequence=data.get("sequence"), actor=actor,
+                    )
+                    if data["completed"]:
+                        step = approval_step_complete(step=step, actor=actor)
+                    formset.new_objects.append(step)
+                    continue
+                step = ApprovalStep.objects.get(pk=step_form.instance.pk)  # the form's instance holds the edits
+                was_completed = bool(step_form.initial.get("completed"))
+                if was_completed and not data["completed"]:
+                    step = approval_step_reopen(step=step, actor=actor)
+                edits = {name: data[name] for name in ("name", "authority", "due_at") if name in step_form.changed_data}
+                if edits:
+                    step = approval_step_change(step=step, actor=actor, **edits)
+                if data["completed"] and not was_completed:
+                    step = approval_step_complete(step=step, actor=actor)
+                formset.changed_objects.append((step, step_form.changed_data))
+            except DomainError as error:
+                messages.error(request, f"{step_form.instance}：{error.message}")
 
     # ---- change page: transitions and assignment ----
 
@@ -388,9 +485,14 @@ class ServiceRequestAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApprovalStep)
-class ApprovalStepAdmin(admin.ModelAdmin):
+class ApprovalStepAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """For looking steps up across requests. They are worked on the request's own page (its 审批环节 inline),
+    through the approval-step services, so that every change is checked and recorded in the request's history."""
+
     list_display = ("request", "sequence", "name", "authority", "due_at", "completed_at")
     list_select_related = ("request",)
     list_filter = ("authority",)
     search_fields = ("request__title", "name", "authority")
-    autocomplete_fields = ("request",)
+    search_help_text = _(
+        "审批环节在诉求页面上安排、修改、完成或重新打开（记入诉求的状态流转）；此处仅供查询。按诉求标题、环节或审批部门搜索。"
+    )

@@ -41,6 +41,12 @@ class WorksRequests(DoesWork):
     work = Work.REQUESTS
 
 
+class WorksApprovalSteps(DoesWork):
+    """审批环节 (plan, complete, reopen): service officers only — enterprise users follow them, they do not work them."""
+
+    work = Work.APPROVAL_STEPS
+
+
 class WorksProjects(DoesWork):
     """Writes on projects and their follow-ups: investment officers."""
 

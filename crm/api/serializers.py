@@ -185,8 +185,22 @@ class TransitionSerializer(serializers.ModelSerializer):
 class ApprovalStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApprovalStep
-        fields = ["sequence", "name", "authority", "due_at", "completed_at"]
+        fields = ["id", "sequence", "name", "authority", "due_at", "completed_at"]
         read_only_fields = fields
+
+
+class ApprovalStepPlanSerializer(serializers.Serializer):
+    """安排审批环节: what a service officer gives for a new step; the service numbers it and checks the rest."""
+
+    name = serializers.CharField(max_length=100, help_text=_("环节名称，如“外专局审批”。"))
+    authority = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text=_("审批部门，如“省外国专家局”。")
+    )
+    due_at = serializers.DateTimeField(help_text=_("应完成时间（带时区，如 2026-11-06T17:00:00+08:00）。"))
+    sequence = serializers.IntegerField(
+        min_value=1, max_value=32767, required=False, allow_null=True, default=None,
+        help_text=_("顺序；省略则排在最后一步之后。"),
+    )
 
 
 class ServiceRequestDetailSerializer(ServiceRequestSerializer):

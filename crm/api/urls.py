@@ -16,6 +16,21 @@ urlpatterns = [
         name="service-request-transition",
     ),
     path("service-requests/<api_id:pk>/assign/", views.ServiceRequestAssignView.as_view(), name="service-request-assign"),
+    path(
+        "service-requests/<api_id:pk>/approval-steps/",
+        views.ApprovalStepPlanView.as_view(),
+        name="service-request-approval-steps",
+    ),
+    path(
+        "service-requests/<api_id:pk>/approval-steps/<api_id:step_id>/complete/",
+        views.ApprovalStepCompleteView.as_view(),
+        name="approval-step-complete",
+    ),
+    path(
+        "service-requests/<api_id:pk>/approval-steps/<api_id:step_id>/reopen/",
+        views.ApprovalStepReopenView.as_view(),
+        name="approval-step-reopen",
+    ),
     path("service-requests/<api_id:pk>/messages/", views.MessageListCreateView.as_view(), name="service-request-messages"),
     path(
         "service-requests/<api_id:pk>/attachments/",

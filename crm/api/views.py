@@ -9,13 +9,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import filters, generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from crm.models import (
+    ApprovalStep,
     Enterprise,
     FollowUp,
     Notification,
@@ -30,6 +31,7 @@ from crm.pipeline.collisions import project_collisions
 from crm.pipeline.services import follow_up_create, project_change_stage, project_create
 from crm.selectors import api_lists
 from crm.selectors.service_requests import message_list, service_request_detail_queryset, service_request_list
+from crm.services.approval_steps import approval_step_complete, approval_step_plan, approval_step_reopen
 from crm.services.attachments import attachment_add
 from crm.services.enterprises import enterprise_create
 from crm.services.messages import message_post
@@ -38,7 +40,7 @@ from crm.services.service_requests import service_request_assign, service_reques
 from . import serializers as s
 from .base import ApiViewMixin
 from .filters import EnterpriseFilter, NotificationFilter, ProjectFilter, ServiceRequestFilter
-from .permissions import IsStaff, WorksEnterprises, WorksProjects, WorksRequests
+from .permissions import IsStaff, WorksApprovalSteps, WorksEnterprises, WorksProjects, WorksRequests
 
 ERRORS = {
     400: OpenApiResponse(description=_("输入有误：按字段给出错误。")),
@@ -151,6 +153,61 @@ class ServiceRequestAssignView(_RequestActionView):
         v = self.validated()
         done = service_request_assign(request=target, assignee=v["assignee"], actor=request.user)
         return self.respond(done)
+
+
+@extend_schema(tags=["service-requests"])
+class ApprovalStepPlanView(ApiViewMixin, generics.GenericAPIView):
+    """安排审批环节: add an external step to a request (service officers only), recorded in its history.
+
+    A finished request (closed, withdrawn, rejected) takes no step changes: 409, nothing changes.
+    """
+
+    model = ApprovalStep
+    serializer_class = s.ApprovalStepPlanSerializer
+    permission_classes = [IsAuthenticated, WorksApprovalSteps]
+
+    @extend_schema(responses={201: s.ApprovalStepSerializer, **ERRORS, **CONFLICT})
+    def post(self, request, pk):
+        target = _visible_request(self, pk)
+        step = approval_step_plan(service_request=target, actor=request.user, **self.validated())
+        return Response(s.ApprovalStepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+
+class _ApprovalStepActionView(ApiViewMixin, generics.GenericAPIView):
+    """POST on one step of one visible request (service officers only), answered with the step as it now is."""
+
+    model = ApprovalStep
+    serializer_class = s.ApprovalStepSerializer
+    permission_classes = [IsAuthenticated, WorksApprovalSteps]
+    service = None
+
+    def post(self, request, pk, step_id):
+        target = _visible_request(self, pk)
+        step = get_object_or_404(target.approval_steps.all(), pk=step_id)
+        done = self.service(step=step, actor=request.user)
+        return Response(self.get_serializer(done).data)
+
+
+STEP_ACTION_SCHEMA = extend_schema(
+    tags=["service-requests"],
+    request=None,
+    parameters=[OpenApiParameter("step_id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("审批环节 id。"))],
+    responses={200: s.ApprovalStepSerializer, **ERRORS, **CONFLICT},
+)
+
+
+@extend_schema_view(post=STEP_ACTION_SCHEMA)
+class ApprovalStepCompleteView(_ApprovalStepActionView):
+    """完成审批环节: an already completed step is a 409 and changes nothing."""
+
+    service = staticmethod(approval_step_complete)
+
+
+@extend_schema_view(post=STEP_ACTION_SCHEMA)
+class ApprovalStepReopenView(_ApprovalStepActionView):
+    """重新打开审批环节 (the authority sent it back): a step not completed is a 409 and changes nothing."""
+
+    service = staticmethod(approval_step_reopen)
 
 
 @extend_schema(tags=["service-requests"])

@@ -216,8 +216,17 @@ class ServiceRequestAttachment(TimeStampedModel):
         return self.original_name
 
 
+class ApprovalStepQuerySet(models.QuerySet):
+    def open(self):
+        """Steps still to be done on requests being handled: not completed, on an open request (the reminders' reading)."""
+        return self.filter(completed_at__isnull=True, request__status__in=OPEN_REQUEST_STATUSES)
+
+
 class ApprovalStep(TimeStampedModel):
-    """审批环节: an external step a request waits on (e.g. 材料审核 → 网上申报 → 外专局审批 → 发证), with its own due time."""
+    """审批环节: an external step a request waits on (e.g. 材料审核 → 网上申报 → 外专局审批 → 发证), with its own due time.
+
+    Planned, changed, completed and reopened only through ``crm.services.approval_steps``.
+    """
 
     request = models.ForeignKey(
         ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="approval_steps"
@@ -227,6 +236,8 @@ class ApprovalStep(TimeStampedModel):
     authority = models.CharField(_("审批部门"), max_length=100, blank=True)
     due_at = models.DateTimeField(_("应完成时间"))
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ApprovalStepQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审批环节")

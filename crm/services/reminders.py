@@ -231,9 +231,10 @@ def _request_overdue_leadership(sweep: Sweep, rule: ReminderRule, lower: dt.date
 
 
 def _open_steps():
-    # Matches crm_approvalstep_open_idx's condition (completed_at IS NULL).
+    # ApprovalStep.objects.open(), the reading crm.services.approval_steps keeps: not completed (a reopened step
+    # is again), on an open request. Matches crm_approvalstep_open_idx's condition (completed_at IS NULL).
     return (
-        ApprovalStep.objects.filter(completed_at__isnull=True, request__status__in=OPEN_REQUEST_STATUSES)
+        ApprovalStep.objects.open()
         .select_related("request__assignee", "request__enterprise")
         .order_by("due_at", "pk")
     )

@@ -60,10 +60,14 @@ ACTIONS = {
 
 
 # The rows of a request's history that are not status actions: its submission, and changes that keep the
-# status (from_status == to_status), such as an assignment.
+# status (from_status == to_status): an assignment, and the approval steps' rows (crm.services.approval_steps).
 RECORD_LABELS = {
     "submit": gettext_lazy("提交"),
     "assign": gettext_lazy("分派"),
+    "step_plan": gettext_lazy("安排审批环节"),
+    "step_change": gettext_lazy("修改审批环节"),
+    "step_complete": gettext_lazy("完成审批环节"),
+    "step_reopen": gettext_lazy("重新打开审批环节"),
 }
 
 

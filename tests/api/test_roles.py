@@ -4,6 +4,7 @@ nothing. Every refusal is a 403 and leaves every table as it was."""
 import pytest
 
 from crm.models import (
+    ApprovalStep,
     Enterprise,
     FollowUp,
     Notification,
@@ -19,7 +20,7 @@ from tests.factories import ProjectFactory, work_permit_details
 
 pytestmark = pytest.mark.django_db
 
-REQUEST_WRITES = ["submit", "transition", "assign", "message", "attachment"]
+REQUEST_WRITES = ["submit", "transition", "assign", "message", "attachment", "approval_step"]
 PROJECT_WRITES = ["enterprise", "project", "stage", "follow_up"]
 
 
@@ -38,6 +39,8 @@ def _post(client, world, write):
         "assign": (f"/api/v1/service-requests/{request.pk}/assign/", {"assignee": world["zhou"].pk}, "json"),
         "message": (f"/api/v1/service-requests/{request.pk}/messages/", {"body": "你好"}, "json"),
         "attachment": (f"/api/v1/service-requests/{request.pk}/attachments/", {"file": pdf_upload()}, "multipart"),
+        "approval_step": (f"/api/v1/service-requests/{request.pk}/approval-steps/",
+                          {"name": "外专局审批", "due_at": "2026-11-06T17:00:00+08:00"}, "json"),
         "enterprise": ("/api/v1/enterprises/", {"name": "杭州新设科技有限公司"}, "json"),
         "project": ("/api/v1/projects/", {"name": "新项目", "enterprise": project.enterprise_id}, "json"),
         "stage": (f"/api/v1/projects/{project.pk}/stage/", {"stage": "contacted"}, "json"),
@@ -54,6 +57,7 @@ def _snapshot():
         "transitions": ServiceRequestTransition.objects.count(),
         "messages": ServiceRequestMessage.objects.count(),
         "attachments": ServiceRequestAttachment.objects.count(),
+        "approval_steps": ApprovalStep.objects.count(),
         "status_and_assignee": (request.status, request.assignee_id),
         "enterprises": Enterprise.objects.count(),
         "projects": Project.objects.count(),
@@ -96,9 +100,10 @@ def test_a_service_officer_reads_projects_but_does_not_change_them(zhou, world, 
     ("who", "write", "status"),
     [
         ("zhou", "submit", 201), ("zhou", "transition", 200), ("zhou", "assign", 200), ("zhou", "message", 201),
-        ("zhou", "attachment", 201), ("zhou", "enterprise", 201),
+        ("zhou", "attachment", 201), ("zhou", "approval_step", 201), ("zhou", "enterprise", 201),
         ("qian", "enterprise", 201), ("qian", "project", 201), ("qian", "stage", 200), ("qian", "follow_up", 201),
-        ("root", "submit", 201), ("root", "transition", 200), ("root", "project", 201), ("root", "stage", 200),
+        ("root", "submit", 201), ("root", "transition", 200), ("root", "approval_step", 201), ("root", "project", 201),
+        ("root", "stage", 200),
     ],
 )
 def test_each_role_does_its_own_work(request, world, who, write, status):

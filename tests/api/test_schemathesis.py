@@ -6,17 +6,21 @@ run is repeatable and takes about half a minute; seeded rows (ids 1, 2, ...) giv
 to hit besides the 404s.
 """
 
+import datetime as dt
+
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.core import NotSet
 
 from crm.models import Notification
+from crm.services.approval_steps import approval_step_plan
 from crm.services.messages import message_post
 from crm.services.service_requests import service_request_transition
 from tests.factories import ProjectFactory, ServiceCategoryFactory, service_request
@@ -46,6 +50,7 @@ def api_schema(_in_test_transaction, settings, root, alice, zhou, sunshine, work
     service_request(enterprise=sunshine, submitted_by=alice, category=work_permit, title="第二件诉求")
     service_request_transition(request=request, action="accept", actor=zhou)
     message_post(request=request, author=alice, body="请尽快办理。")
+    approval_step_plan(service_request=request, name="外专局审批", due_at=timezone.now() + dt.timedelta(days=2), actor=zhou)
     ProjectFactory(enterprise=sunshine, owner=root)
     Notification.objects.create(key="request:1:sla:50", rule="sla_50", recipient=root, subject="时限已过半", target=request)
     return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import tablib
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -40,6 +41,7 @@ from crm.models import (
     Stage,
 )
 from crm.pipeline.services import project_change_stage
+from crm.services.approval_steps import approval_step_plan
 from crm.services.messages import message_post
 from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
 from tests.factories import (
@@ -689,6 +691,142 @@ def test_an_internal_note_on_a_closed_request_is_kept_from_the_request_page(clie
 
     assert response.status_code == 302
     assert list(request.messages.values_list("body", "author", "is_internal")) == [("回访：企业满意。", so.pk, True)]
+
+
+# ---- 审批环节 on the request page, through the approval-step services --------------------------------
+
+STEP_DUE = dt.datetime(2026, 11, 6, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _steps_data(request, rows):
+    """The request page with its approval-step inline: ``rows`` are dicts of the fields of each row, existing first."""
+    steps = list(request.approval_steps.all())
+    data = _request_page_data(request, **{
+        "approval_steps-TOTAL_FORMS": str(len(rows)), "approval_steps-INITIAL_FORMS": str(len(steps)),
+    })
+    for i, row in enumerate(rows):
+        step = steps[i] if i < len(steps) else None
+        due = timezone.localtime(row.get("due_at", step.due_at if step else STEP_DUE))
+        data.update({
+            f"approval_steps-{i}-id": step.pk if step else "",
+            f"approval_steps-{i}-request": request.pk,
+            f"approval_steps-{i}-sequence": row.get("sequence", step.sequence if step else ""),
+            f"approval_steps-{i}-name": row.get("name", step.name if step else ""),
+            f"approval_steps-{i}-authority": row.get("authority", step.authority if step else ""),
+            f"approval_steps-{i}-due_at_0": due.strftime("%Y-%m-%d"),
+            f"approval_steps-{i}-due_at_1": due.strftime("%H:%M:%S"),
+        })
+        if row.get("completed", bool(step and step.completed_at)):
+            data[f"approval_steps-{i}-completed"] = "on"
+    return data
+
+
+def _post_page(client, request, data):
+    return client.post(reverse("admin:crm_servicerequest_change", args=[request.pk]), data)
+
+
+def test_a_step_planned_on_the_request_page_goes_through_the_service(client):
+    so = service_officer()
+    request = _service_request()
+    client.force_login(so)
+
+    response = _post_page(client, request, _steps_data(request, [{"name": "外专局审批", "authority": "省外国专家局"}]))
+
+    assert response.status_code == 302, response.context and [f.errors for f in response.context["inline_admin_formsets"]]
+    assert list(request.approval_steps.values_list("sequence", "name", "authority", "due_at", "completed_at")) == [
+        (1, "外专局审批", "省外国专家局", STEP_DUE, None),
+    ]
+    assert list(request.transitions.values_list("action", "actor", "from_status", "to_status")[1:]) == [
+        ("step_plan", so.pk, "submitted", "submitted"),
+    ]
+
+
+def test_ticking_completed_on_the_request_page_completes_the_step_and_unticking_reopens_it(client):
+    so = service_officer()
+    request = _service_request()
+    approval_step_plan(service_request=request, name="外专局审批", due_at=STEP_DUE, actor=so)
+    client.force_login(so)
+
+    completed = _post_page(client, request, _steps_data(request, [{"completed": True}]))
+    step = request.approval_steps.get()
+    page = client.get(reverse("admin:crm_servicerequest_change", args=[request.pk]))
+    reopened = _post_page(client, request, _steps_data(request, [{"completed": False}]))
+    renamed = _post_page(client, request, _steps_data(request, [{"name": "外专局终审"}]))
+
+    assert (completed.status_code, reopened.status_code, renamed.status_code) == (302, 302, 302)
+    assert step.completed_at is not None
+    steps_inline = next(f for f in page.context["inline_admin_formsets"] if f.formset.model is ApprovalStep)
+    assert steps_inline.formset.forms[0].fields["name"].disabled is True  # a completed step is reopened to be edited
+    step.refresh_from_db()
+    assert (step.name, step.completed_at) == ("外专局终审", None)
+    assert list(request.transitions.values_list("action", flat=True)[1:]) == [
+        "step_plan", "step_complete", "step_reopen", "step_change",
+    ]
+    assert set(request.transitions.values_list("actor", flat=True)[1:]) == {so.pk}
+
+
+def test_a_step_planned_without_a_name_is_a_form_error_and_nothing_is_stored(client):
+    so = service_officer()
+    request = _service_request()
+    client.force_login(so)
+
+    response = _post_page(client, request, _steps_data(request, [{"name": ""}]))
+
+    assert response.status_code == 200
+    assert request.approval_steps.count() == 0
+    assert request.transitions.count() == 1
+
+
+def test_the_steps_of_a_finished_request_are_read_only_on_its_page_and_a_post_changes_nothing(client):
+    so = service_officer()
+    request = _service_request()
+    step = approval_step_plan(service_request=request, name="外专局审批", due_at=STEP_DUE, actor=so)
+    request = request_moved_to(request, "rejected", officer=so)
+    client.force_login(so)
+    before = (list(request.approval_steps.values_list("name", "completed_at")), request.transitions.count())
+
+    page = client.get(reverse("admin:crm_servicerequest_change", args=[request.pk]))
+    response = _post_page(client, request, _steps_data(request, [{"completed": True}, {"name": "发证"}]))
+
+    steps_inline = next(f for f in page.context["inline_admin_formsets"] if f.formset.model is ApprovalStep)
+    assert (steps_inline.has_add_permission, steps_inline.has_change_permission) == (False, False)
+    assert response.status_code == 302
+    assert (list(request.approval_steps.values_list("name", "completed_at")), request.transitions.count()) == before
+    assert step.completed_at is None
+
+
+def test_a_user_who_is_not_a_service_officer_cannot_change_steps_from_the_request_page(client):
+    request = _service_request()
+    staff = UserFactory(is_staff=True, username="clerk")
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=[
+        "view_servicerequest", "change_servicerequest", "add_approvalstep", "change_approvalstep", "view_approvalstep",
+    ]))
+    client.force_login(staff)
+
+    response = _post_page(client, request, _steps_data(request, [{"name": "外专局审批"}]))
+
+    assert response.status_code == 200
+    assert "只有企业服务专员可以办理审批环节。" in response.content.decode()
+    assert (request.approval_steps.count(), request.transitions.count()) == (0, 1)
+
+
+def test_the_standalone_approval_step_pages_are_read_only(client):
+    so = service_officer()
+    request = _service_request()
+    step = approval_step_plan(service_request=request, name="外专局审批", due_at=STEP_DUE, actor=so)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+
+    listing = client.get(reverse("admin:crm_approvalstep_changelist"))
+    add = client.get(reverse("admin:crm_approvalstep_add"))
+    change = client.post(reverse("admin:crm_approvalstep_change", args=[step.pk]), {
+        "request": request.pk, "sequence": 1, "name": "改名", "due_at_0": "2026-11-06", "due_at_1": "17:00:00",
+    })
+
+    assert listing.status_code == 200
+    assert "审批环节在诉求页面上安排、修改、完成或重新打开" in listing.content.decode()
+    assert (add.status_code, change.status_code) == (403, 403)
+    step.refresh_from_db()
+    assert step.name == "外专局审批"
 
 
 def test_requests_cannot_be_added_in_the_admin(client):

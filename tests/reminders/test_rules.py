@@ -8,6 +8,7 @@ from django.core import mail
 
 from crm.models import ApprovalStep, ReminderRule, Stage
 from crm.pipeline.services import follow_up_create, project_change_stage
+from crm.services.approval_steps import approval_step_complete, approval_step_plan, approval_step_reopen
 from crm.services.service_requests import service_request_transition
 from tests.factories import ProjectFactory, officer
 
@@ -211,6 +212,45 @@ def test_a_completed_approval_step_is_not_reminded(people, submit, sweep):
     )
 
     assert sweep(T + dt.timedelta(days=2)).created == []
+
+
+def test_a_step_completed_through_its_service_is_not_reminded_and_once_reopened_it_is(people, submit, sweep):
+    request = submit(T, by=people["wang"])
+    ReminderRule.objects.filter(code__startswith="request_").update(enabled=False)
+    step_due = at(2026, 11, 6, 17, 0)
+    step = approval_step_plan(service_request=request, name="外专局审批", due_at=step_due, actor=people["wang"])
+    approval_step_complete(step=step, actor=people["wang"], at=T + dt.timedelta(hours=2))
+
+    assert sweep(step_due - dt.timedelta(hours=24)).created == []
+    approval_step_reopen(step=step, actor=people["wang"])
+
+    assert rows(sweep(step_due).created) == {
+        (f"approvalstep:{step.pk}:overdue", "wang", "in_app"), (f"approvalstep:{step.pk}:overdue", "wang", "email"),
+    }
+
+
+def test_a_step_reminded_then_completed_and_reopened_is_reminded_again_when_it_falls_due(people, submit, sweep):
+    request = submit(T, by=people["wang"])
+    ReminderRule.objects.filter(code__startswith="request_").update(enabled=False)
+    step_due = at(2026, 11, 6, 17, 0)
+    step = approval_step_plan(service_request=request, name="外专局审批", due_at=step_due, actor=people["wang"])
+    assert {n.key for n in sweep(step_due - dt.timedelta(hours=24)).created} == {f"approvalstep:{step.pk}:due_soon"}
+
+    approval_step_complete(step=step, actor=people["wang"], at=step_due - dt.timedelta(hours=20))
+    approval_step_reopen(step=step, actor=people["wang"], at=step_due - dt.timedelta(hours=10))
+
+    assert {n.key for n in sweep(step_due).created} == {f"approvalstep:{step.pk}:overdue"}
+
+
+def test_the_steps_of_a_resolved_request_are_not_reminded(people, submit, sweep):
+    request = submit(T, by=people["wang"])
+    ReminderRule.objects.filter(code__startswith="request_").update(enabled=False)
+    step_due = at(2026, 11, 6, 17, 0)
+    approval_step_plan(service_request=request, name="发证", due_at=step_due, actor=people["wang"])
+    service_request_transition(request=request, action="resolve", actor=people["wang"], at=T + dt.timedelta(hours=3))
+
+    assert sweep(step_due - dt.timedelta(hours=24)).created == []
+    assert sweep(step_due).created == []
 
 
 # ---- projects --------------------------------------------------------------------------------------
