@@ -7,4 +7,6 @@ class CrmConfig(AppConfig):
     verbose_name = _("招商与企业服务")
 
     def ready(self):
-        from crm.services import reminders  # noqa: F401 — registers the requests' and projects' reminder rules
+        # Register the reminder rules of each domain package with the engine (crm.notifications).
+        from crm.pipeline import reminders as pipeline_reminders  # noqa: F401
+        from crm.service_requests import reminders as request_reminders  # noqa: F401

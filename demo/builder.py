@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
+from crm.enterprises import enterprise_create
 from crm.models import (
     KEY_PROJECT_THRESHOLD,
     AnnualCommitment,
@@ -42,10 +43,9 @@ from crm.models import (
     YearlyTarget,
 )
 from crm.pipeline.services import follow_up_create, project_change_stage, project_create
-from crm.services.approval_steps import approval_step_complete, approval_step_plan
-from crm.services.enterprises import enterprise_create
-from crm.services.messages import message_post
-from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
+from crm.service_requests.approval_steps import approval_step_complete, approval_step_plan
+from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
+from crm.service_requests.thread import message_post
 from demo import data
 from parks.models import EligibilityCriterion, LandParcel, Park, Policy, PolicyClause, PolicyGrant, Space
 

@@ -202,7 +202,7 @@ def _policy_body(enterprise_name: str, match, link: str) -> str:
     ] if line)
 
 
-# code → (what it finds due, the defaults of its row; group names as in crm.services.reminders), in sweep order.
+# code → (what it finds due, the defaults of its row; group names of auth groups), in sweep order.
 RULES = {
     SPACE_RENT_FREE_ENDING: (
         space_rent_free_ending,

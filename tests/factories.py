@@ -166,7 +166,7 @@ def work_permit_details(**overrides) -> dict:
 
 def service_request(*, enterprise, submitted_by=None, category=None, title="申请外籍专家工作许可", **kwargs):
     """A request submitted the normal way (``service_request_submit``), with its SLA due time and first history row."""
-    from crm.services.service_requests import service_request_submit
+    from crm.service_requests.services import service_request_submit
 
     category = category or ServiceCategoryFactory()
     if "details" not in kwargs and category.code == "work_permit":
@@ -260,7 +260,7 @@ FINISHED_STATUSES = ("closed", "withdrawn", "rejected")
 
 def request_moved_to(request, status, *, officer):
     """``request`` taken to ``status`` through ``service_request_transition``; the enterprise's steps by its submitter."""
-    from crm.services.service_requests import service_request_transition
+    from crm.service_requests.services import service_request_transition
 
     for action, who in STATUS_PATH[status]:
         actor = officer if who == "officer" else request.submitted_by

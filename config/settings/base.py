@@ -167,7 +167,7 @@ CELERY_TASK_TIME_LIMIT = 120  # far below the Redis visibility_timeout (3600 s)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
-# Reminders and escalations (crm.services.reminders; thresholds and recipients are edited in the admin).
+# Reminders and escalations (crm.notifications and the rules of each domain package; thresholds and recipients are edited in the admin).
 REMINDERS_SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)  # then the notification is parked
 REMINDERS_RETRY_BACKOFF = 30  # seconds before the 2nd attempt, doubling after each failure ...

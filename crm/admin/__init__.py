@@ -1,6 +1,7 @@
 """The staff admin (/admin/): every model of the CRM, registered by the modules below.
 
-The admin stays thin: writes go through ``crm.services``, reads that cross models through ``crm.selectors``.
+The admin stays thin: writes go through the domain packages' services (``crm.pipeline``,
+``crm.service_requests``, ``crm.enterprises``), reads that cross models through their selectors.
 """
 
 from . import commitments, enterprises, notifications, projects, service_requests, targets, users

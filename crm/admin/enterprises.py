@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
+from crm.enterprises import enterprise_create
 from crm.models import ACTIVE_STAGES, Contact, Enterprise, EnterpriseQualification
 from crm.pipeline.collisions import project_collisions
-from crm.services.enterprises import enterprise_create
 
 from .common import collision_texts, warn_collisions
 from .forms import EnterpriseForm

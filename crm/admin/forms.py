@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
+from crm.enterprises import enterprise_check
 from crm.errors import DomainError
 from crm.models import Enterprise, Role, Stage, User
 from crm.pipeline.services import allowed_stages
-from crm.services.enterprises import enterprise_check
 
 
 def officers(role: str):

@@ -9,10 +9,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from crm.enterprises import enterprise_for_lead
 from crm.errors import DomainError
 from crm.models import Enterprise, IndustryChain, Project, Role, SourceChannel, User
 from crm.pipeline.services import project_create
-from crm.services.enterprises import enterprise_for_lead
 
 
 def _label(value, choices) -> str:

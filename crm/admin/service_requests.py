@@ -1,7 +1,7 @@
 """The service station's queue: enterprise requests on their SLA clocks, and what they are made of.
 
 Status changes only through ``service_request_transition``, assignment through ``service_request_assign``,
-messages through ``message_post``, approval steps through ``crm.services.approval_steps``. The request itself is the enterprise's submission and is read-only here.
+messages through ``message_post``, approval steps through ``crm.service_requests.approval_steps``. The request itself is the enterprise's submission and is read-only here.
 """
 
 from django import forms
@@ -31,22 +31,22 @@ from crm.models import (
     ServiceRequestMessage,
     ServiceRequestTransition,
 )
-from crm.services.approval_steps import (
+from crm.service_requests.approval_steps import (
     approval_step_change,
     approval_step_complete,
     approval_step_plan,
     approval_step_reopen,
     approval_steps_refused,
 )
-from crm.services.messages import message_post, message_refused
-from crm.services.request_details import details_for_display, details_labels
-from crm.services.service_requests import (
+from crm.service_requests.details import details_for_display, details_labels
+from crm.service_requests.services import (
     ACTIONS,
     allowed_actions,
     service_request_assign,
     service_request_transition,
     transition_label,
 )
+from crm.service_requests.thread import message_post, message_refused
 
 from .common import NoRevertHistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline, run_each
 from .forms import RequestAssignForm, RequestTransitionForm

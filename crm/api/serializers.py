@@ -2,7 +2,7 @@
 
 Input serializers check types, lengths and that referenced rows exist (and are the user's to
 reference); everything else — SLA, state machines, encryption, attachment content — happens in
-``crm.services``, whose ``DomainError`` the exception handler turns into 400/403/409.
+the domain packages' services, whose ``DomainError`` the exception handler turns into 400/403/409.
 """
 
 from django.db.models import Q
@@ -31,9 +31,9 @@ from crm.models import (
     User,
 )
 from crm.pipeline.services import allowed_stages
-from crm.services.messages import MAX_MESSAGE_LENGTH
-from crm.services.request_details import DETAIL_FORMS, details_for_display
-from crm.services.service_requests import ACTIONS, allowed_actions, transition_label
+from crm.service_requests.details import DETAIL_FORMS, details_for_display
+from crm.service_requests.services import ACTIONS, allowed_actions, transition_label
+from crm.service_requests.thread import MAX_MESSAGE_LENGTH
 from parks.models import Park
 
 NOTE_MAX_LENGTH = 2000

@@ -15,6 +15,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from crm import enterprises
+from crm.enterprises import enterprise_create
 from crm.models import (
     ApprovalStep,
     Enterprise,
@@ -26,16 +28,17 @@ from crm.models import (
     ServiceRequestAttachment,
     ServiceRequestMessage,
 )
+from crm.notifications import inbox
 from crm.notifications.inbox import notifications_mark_read
+from crm.pipeline import selectors as pipeline_selectors
 from crm.pipeline.collisions import project_collisions
 from crm.pipeline.services import follow_up_create, project_change_stage, project_create
-from crm.selectors import api_lists
-from crm.selectors.service_requests import message_list, service_request_detail_queryset, service_request_list
-from crm.services.approval_steps import approval_step_complete, approval_step_plan, approval_step_reopen
-from crm.services.attachments import attachment_add
-from crm.services.enterprises import enterprise_create
-from crm.services.messages import message_post
-from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
+from crm.service_requests import selectors as request_selectors
+from crm.service_requests.approval_steps import approval_step_complete, approval_step_plan, approval_step_reopen
+from crm.service_requests.attachments import attachment_add
+from crm.service_requests.selectors import message_list, service_request_detail_queryset, service_request_list
+from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
+from crm.service_requests.thread import message_post
 
 from . import serializers as s
 from .base import ApiViewMixin
@@ -239,7 +242,7 @@ class AttachmentListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def scoped_queryset(self):
-        return api_lists.attachment_list(request=_visible_request(self, self.kwargs["pk"]))
+        return request_selectors.attachment_list(request=_visible_request(self, self.kwargs["pk"]))
 
     @extend_schema(request=s.AttachmentUploadSerializer, responses={201: s.AttachmentSerializer, **ERRORS})
     def post(self, request, pk):
@@ -256,7 +259,7 @@ class AttachmentDownloadView(ApiViewMixin, generics.GenericAPIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]})
     def get(self, request, pk):
-        attachment = api_lists.attachment_get(user=request.user, pk=pk)
+        attachment = request_selectors.attachment_get(user=request.user, pk=pk)
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError:
@@ -281,7 +284,7 @@ class NotificationListView(ApiViewMixin, generics.ListAPIView):
     filterset_class = NotificationFilter
 
     def scoped_queryset(self):
-        return api_lists.notification_list(user=self.request.user)
+        return inbox.notification_list(user=self.request.user)
 
 
 @extend_schema(tags=["notifications"])
@@ -292,7 +295,7 @@ class NotificationReadView(ApiViewMixin, generics.GenericAPIView):
     serializer_class = s.NotificationSerializer
 
     def scoped_queryset(self):
-        return api_lists.notification_list(user=self.request.user)
+        return inbox.notification_list(user=self.request.user)
 
     @extend_schema(request=None, responses={200: s.NotificationSerializer, 404: ERRORS[404]})
     def post(self, request, pk):
@@ -317,7 +320,7 @@ class EnterpriseListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     search_fields = ["name", "short_name", "credit_code"]
 
     def scoped_queryset(self):
-        return api_lists.enterprise_list(user=self.request.user)
+        return enterprises.enterprise_list(user=self.request.user)
 
     def perform_create(self, serializer):
         serializer.instance = enterprise_create(actor=self.request.user, **serializer.validated_data)
@@ -330,7 +333,7 @@ class EnterpriseDetailView(ApiViewMixin, generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated, IsStaff]
 
     def scoped_queryset(self):
-        return api_lists.enterprise_list(user=self.request.user)
+        return enterprises.enterprise_list(user=self.request.user)
 
 
 @extend_schema(tags=["projects"])
@@ -345,7 +348,7 @@ class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     ordering_fields = ["created_at", "total_investment", "expected_signing_on", "stage_changed_at", "name"]
 
     def scoped_queryset(self):
-        return api_lists.project_list()
+        return pipeline_selectors.project_list()
 
     def get_serializer_class(self):
         return s.ProjectCreateSerializer if self.request.method == "POST" else s.ProjectSerializer
@@ -355,7 +358,7 @@ class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
         fields = dict(self.validated())
         owner = fields.pop("owner", None) or request.user
         project = project_create(actor=request.user, owner=owner, **fields)
-        instance = api_lists.project_detail_queryset().get(pk=project.pk)
+        instance = pipeline_selectors.project_detail_queryset().get(pk=project.pk)
         context = {
             **self.get_serializer_context(),
             "collisions": project_collisions(enterprise=instance.enterprise, exclude_owner=owner, exclude_project=instance),
@@ -370,7 +373,7 @@ class ProjectDetailView(ApiViewMixin, generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated, IsStaff]
 
     def scoped_queryset(self):
-        return api_lists.project_detail_queryset()
+        return pipeline_selectors.project_detail_queryset()
 
 
 @extend_schema(tags=["projects"])
@@ -382,7 +385,7 @@ class ProjectStageView(ApiViewMixin, generics.GenericAPIView):
     permission_classes = [IsAuthenticated, IsStaff, WorksProjects]
 
     def scoped_queryset(self):
-        return api_lists.project_detail_queryset()
+        return pipeline_selectors.project_detail_queryset()
 
     @extend_schema(responses={200: s.ProjectDetailSerializer, **ERRORS, **CONFLICT})
     def post(self, request, pk):
@@ -405,7 +408,7 @@ class FollowUpListCreateView(ApiViewMixin, generics.ListCreateAPIView):
         return get_object_or_404(Project.objects.all(), pk=self.kwargs["pk"])
 
     def scoped_queryset(self):
-        return api_lists.follow_up_list(project=self._project())
+        return pipeline_selectors.follow_up_list(project=self._project())
 
     @extend_schema(responses={201: s.FollowUpSerializer, **ERRORS})
     def post(self, request, pk):

@@ -71,7 +71,7 @@ class ServiceRequestQuerySet(models.QuerySet):
 class ServiceRequest(TimeStampedModel):
     """企业诉求: something an enterprise asks the service station (企业服务驿站) to get done, on an SLA clock.
 
-    Its status changes only through ``crm.services.service_requests.service_request_transition``.
+    Its status changes only through ``crm.service_requests.services.service_request_transition``.
     """
 
     enterprise = models.ForeignKey(
@@ -225,7 +225,7 @@ class ApprovalStepQuerySet(models.QuerySet):
 class ApprovalStep(TimeStampedModel):
     """审批环节: an external step a request waits on (e.g. 材料审核 → 网上申报 → 外专局审批 → 发证), with its own due time.
 
-    Planned, changed, completed and reopened only through ``crm.services.approval_steps``.
+    Planned, changed, completed and reopened only through ``crm.service_requests.approval_steps``.
     """
 
     request = models.ForeignKey(

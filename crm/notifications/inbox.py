@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from crm.models import (
@@ -21,3 +22,8 @@ def notifications_mark_read(*, user: User, notification: Notification | None = N
     if notification is not None and changed:
         notification.refresh_from_db(fields=["read_at"])
     return changed
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first (``crm_notification_unread_idx`` serves ``?unread=true``)."""
+    return Notification.objects.filter(recipient=user).select_related("content_type").order_by("-created_at", "-id")

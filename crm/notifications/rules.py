@@ -3,7 +3,8 @@
 A rule is a ``ReminderRule`` row (thresholds, recipients, channels — edited in the admin) and, here, what the
 engine needs from the package that owns it: the defaults of a new row and, for a swept rule, the function that
 finds what is due. The engine (``crm.notifications.sweep``, ``crm.notifications.setup``) reads only this
-registry, so it knows no domain: service requests (``crm.services.reminders``) and parks (``parks.reminders``)
+registry, so it knows no domain: service requests
+(``crm.service_requests.reminders``), the pipeline (``crm.pipeline.reminders``) and parks (``parks.reminders``)
 register theirs, and each app's own data migration creates its rows (``reminders_setup(apps, app_label=...)``).
 """
 

@@ -15,7 +15,7 @@ SCHEDULE = [
         "every_minutes": SWEEP_EVERY_MINUTES,
         # A sweep not started within 4 minutes is dropped: the next one does the same work.
         "expire_seconds": 240,
-        "description": "每 5 分钟检查到期、超期、久未跟进等提醒（crm.services.reminders）。",
+        "description": "每 5 分钟检查到期、超期、久未跟进等提醒（crm.notifications.sweep）。",
     },
 ]
 

@@ -1,7 +1,7 @@
 """The reminder sweep: derive from the database what is due now and write it, once, as notifications.
 
-The sweep knows no domain: it runs the rules registered in ``crm.notifications.rules`` (service requests' and
-projects' in ``crm.services.reminders``, the parks' in ``parks.reminders``), drops what was sent before, and
+The sweep knows no domain: it runs the rules registered in ``crm.notifications.rules`` (service requests' in
+``crm.service_requests.reminders``, projects' in ``crm.pipeline.reminders``, the parks' in ``parks.reminders``), drops what was sent before, and
 writes the rest through the outbox.
 
 Celery beat runs ``crm.tasks.reminders_sweep_task`` every five minutes; ``manage.py send_reminders`` runs
@@ -12,7 +12,7 @@ never write — and so never send — a reminder twice, and a sweep that did not
 **Cost follows what is due, not what is open.** Each rule is asked only for the objects that crossed its
 threshold since the rule was last swept (``ReminderRule.last_swept_at``, less a 15-minute overlap for
 transactions still committing then, and at most ``REMINDERS_CATCH_UP_HOURS`` back): ``Sweep.lower``. The
-rules and the indexes they scan are listed in ``crm.services.reminders`` and ``parks.reminders``.
+rules and the indexes they scan are listed in those modules.
 """
 
 import datetime as dt

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.errors import DomainError
 from crm.models import ServiceCategory, ServiceRequest
-from crm.services.attachments import attachment_validate
-from crm.services.messages import MAX_MESSAGE_LENGTH
-from crm.services.satisfaction import MAX_COMMENT_LENGTH
+from crm.service_requests.attachments import attachment_validate
+from crm.service_requests.satisfaction import MAX_COMMENT_LENGTH
+from crm.service_requests.thread import MAX_MESSAGE_LENGTH
 
 MAX_FILES = 10
 
@@ -62,7 +62,7 @@ class AttachmentsField(forms.FileField):
 class ServiceRequestForm(forms.Form):
     """A new request: which enterprise (only if the user has several), category, title, description, files.
 
-    The category's own fields are a separate form (``crm.services.request_details``), one per category.
+    The category's own fields are a separate form (``crm.service_requests.details``), one per category.
     """
 
     enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None, empty_label=None)

@@ -19,22 +19,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from crm.errors import DomainError
 from crm.models import Notification, ServiceCategory, ServiceRequest
 from crm.notifications.inbox import notifications_mark_read
-from crm.selectors.service_requests import (
-    message_list,
-    service_request_detail_queryset,
-    service_request_list,
-)
-from crm.services.attachments import attachment_add, attachment_refused
-from crm.services.messages import message_post, message_refused
-from crm.services.request_details import DetailsInvalid, details_for_display, details_form_for, details_labels
-from crm.services.satisfaction import service_request_rate
-from crm.services.service_requests import (
+from crm.service_requests.attachments import attachment_add, attachment_refused
+from crm.service_requests.details import DetailsInvalid, details_for_display, details_form_for, details_labels
+from crm.service_requests.satisfaction import service_request_rate
+from crm.service_requests.selectors import message_list, service_request_detail_queryset, service_request_list
+from crm.service_requests.services import (
     ACTIONS,
     allowed_actions,
     service_request_submit,
     service_request_transition,
     transition_label,
 )
+from crm.service_requests.thread import message_post, message_refused
 
 from .access import enterprise_required, portal_render
 from .display import time_left

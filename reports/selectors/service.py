@@ -29,7 +29,7 @@ from reports.selectors.common import (
 REQUEST_AT_RISK_SHARE = Decimal("0.2")
 
 # ... for an approval step (no start of its own): yellow within this many hours of its due time, as the
-# default "审批环节即将到期" reminder (crm.services.reminders).
+# default "审批环节即将到期" reminder (crm.service_requests.reminders).
 APPROVAL_AT_RISK_HOURS = 24
 # How many overdue requests the page and the API list (most overdue first); the count covers them all.
 OVERDUE_LIST_LIMIT = 100

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from crm.models import ApprovalStep, ServiceRequestTransition
-from crm.services.approval_steps import approval_step_complete, approval_step_plan
+from crm.service_requests.approval_steps import approval_step_complete, approval_step_plan
 from tests.api.support import api_client
 from tests.factories import FINISHED_STATUSES, request_moved_to
 

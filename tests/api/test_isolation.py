@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from crm.models import Notification, Project, ServiceRequestAttachment, ServiceRequestMessage
-from crm.services.attachments import attachment_add
-from crm.services.messages import message_post
+from crm.service_requests.attachments import attachment_add
+from crm.service_requests.thread import message_post
 from tests.api.support import api_client, pdf_upload, results
 from tests.factories import ProjectFactory
 

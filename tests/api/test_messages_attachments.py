@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from crm.models import Notification, ServiceRequestAttachment, ServiceRequestMessage
-from crm.services.attachments import attachment_add
-from crm.services.messages import message_post
+from crm.service_requests.attachments import attachment_add
+from crm.service_requests.thread import message_post
 from tests.api.support import api_client, pdf_upload, results
 from tests.factories import FINISHED_STATUSES, request_moved_to
 

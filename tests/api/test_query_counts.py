@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from crm.models import Notification
 from crm.pipeline.services import follow_up_create
-from crm.services.attachments import attachment_add
-from crm.services.messages import message_post
+from crm.service_requests.attachments import attachment_add
+from crm.service_requests.thread import message_post
 from tests.api.support import api_client, pdf_upload
 from tests.factories import EnterpriseFactory, ProjectFactory, ServiceCategoryFactory, service_request
 

@@ -20,9 +20,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core import NotSet
 
 from crm.models import Notification
-from crm.services.approval_steps import approval_step_plan
-from crm.services.messages import message_post
-from crm.services.service_requests import service_request_transition
+from crm.service_requests.approval_steps import approval_step_plan
+from crm.service_requests.services import service_request_transition
+from crm.service_requests.thread import message_post
 from tests.factories import ProjectFactory, ServiceCategoryFactory, service_request
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from crm.models import ServiceRequest, ServiceRequestTransition
-from crm.services.service_requests import service_request_transition
+from crm.service_requests.services import service_request_transition
 from tests.api.support import api_client, results
 from tests.factories import (
     FINISHED_STATUSES,

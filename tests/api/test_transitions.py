@@ -3,7 +3,7 @@
 import pytest
 
 from crm.models import RequestStatus
-from crm.services.service_requests import ACTIONS, service_request_transition
+from crm.service_requests.services import ACTIONS, service_request_transition
 from tests.api.support import api_client
 from tests.factories import service_request
 

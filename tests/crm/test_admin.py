@@ -41,9 +41,9 @@ from crm.models import (
     Stage,
 )
 from crm.pipeline.services import project_change_stage
-from crm.services.approval_steps import approval_step_plan
-from crm.services.messages import message_post
-from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
+from crm.service_requests.approval_steps import approval_step_plan
+from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
+from crm.service_requests.thread import message_post
 from tests.factories import (
     FINISHED_STATUSES,
     EnterpriseFactory,

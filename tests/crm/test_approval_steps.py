@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from crm.errors import DomainError
 from crm.models import ApprovalStep, Notification, RequestStatus, ServiceRequestTransition
-from crm.services.approval_steps import (
+from crm.service_requests.approval_steps import (
     approval_step_change,
     approval_step_complete,
     approval_step_plan,
     approval_step_reopen,
 )
-from crm.services.service_requests import transition_label
+from crm.service_requests.services import transition_label
 from tests.factories import FINISHED_STATUSES, request_moved_to
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 
 from crm.models import Project, ServiceRequest, Stage
 from crm.pipeline.services import project_change_stage, project_create, projects_assign_owner
-from crm.services.satisfaction import service_request_rate
-from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
+from crm.service_requests.satisfaction import service_request_rate
+from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
 from tests.factories import ProjectFactory, officer, work_permit_details
 
 pytestmark = pytest.mark.django_db

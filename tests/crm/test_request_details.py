@@ -3,7 +3,7 @@
 import pytest
 
 from crm import crypto
-from crm.services.request_details import DetailsInvalid, details_clean, details_for_display
+from crm.service_requests.details import DetailsInvalid, details_clean, details_for_display
 from tests.factories import EnterpriseFactory, service_officer, service_request, work_permit_details
 
 pytestmark = pytest.mark.django_db

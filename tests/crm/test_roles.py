@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from crm.enterprises import enterprise_create
 from crm.errors import DomainError
 from crm.models import (
     AnnualCommitment,
@@ -33,11 +34,10 @@ from crm.pipeline.commitments import (
 )
 from crm.pipeline.services import follow_up_create, project_change_stage, project_create, projects_assign_owner
 from crm.roles import Work, may
-from crm.services.attachments import attachment_add
-from crm.services.enterprises import enterprise_create
-from crm.services.messages import message_post
-from crm.services.satisfaction import service_request_rate
-from crm.services.service_requests import service_request_assign, service_request_submit, service_request_transition
+from crm.service_requests.attachments import attachment_add
+from crm.service_requests.satisfaction import service_request_rate
+from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
+from crm.service_requests.thread import message_post
 from parks.models import LandParcel, ParcelStatus, PolicyGrant, Space
 from parks.services.grants import policy_grant_approve, policy_grant_disburse, policy_grant_record, policy_grant_reject
 from parks.services.parcels import parcel_change_status, parcel_reserve, parcel_transfer

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from crm.errors import DomainError
 from crm.models import Notification, RequestStatus, ServiceCategory, ServiceRequest
-from crm.services.service_requests import (
+from crm.service_requests.services import (
     ACTIONS,
     service_request_assign,
     service_request_submit,

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crm.models import CalendarDay, ServiceCategory
-from crm.services.service_requests import service_request_submit, service_request_transition
-from crm.services.sla import compute_due_at
+from crm.service_requests.services import service_request_submit, service_request_transition
+from crm.service_requests.sla import compute_due_at
 from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, service_officer
 
 pytestmark = pytest.mark.django_db

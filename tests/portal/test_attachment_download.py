@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.services.attachments import attachment_add
+from crm.service_requests.attachments import attachment_add
 from tests.factories import manager, service_officer, tiny_pdf
 
 from .conftest import pdf_upload

@@ -3,8 +3,8 @@
 import pytest
 
 from crm.models import Notification, RequestStatus, ServiceRequestAttachment, ServiceRequestMessage
-from crm.services.attachments import attachment_add
-from crm.services.service_requests import service_request_transition
+from crm.service_requests.attachments import attachment_add
+from crm.service_requests.services import service_request_transition
 from tests.factories import service_officer
 
 from .conftest import pdf_upload

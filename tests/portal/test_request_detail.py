@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from crm.models import ApprovalStep, Notification, RequestStatus, ServiceRequestMessage
-from crm.services.attachments import attachment_add
-from crm.services.messages import message_post
-from crm.services.service_requests import service_request_assign, service_request_transition
+from crm.service_requests.attachments import attachment_add
+from crm.service_requests.services import service_request_assign, service_request_transition
+from crm.service_requests.thread import message_post
 from tests.factories import FINISHED_STATUSES, request_moved_to, service_officer
 
 from .conftest import pdf_upload

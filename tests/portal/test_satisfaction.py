@@ -4,8 +4,8 @@ import pytest
 
 from crm.errors import DomainError
 from crm.models import RequestStatus
-from crm.services.satisfaction import service_request_rate
-from crm.services.service_requests import service_request_transition
+from crm.service_requests.satisfaction import service_request_rate
+from crm.service_requests.services import service_request_transition
 from tests.factories import service_officer
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 
 from crm.notifications.delivery import notification_deliver
 from crm.notifications.sweep import reminders_sweep
-from crm.services.reminders import SERVICE_MANAGER
-from crm.services.service_requests import service_request_submit, service_request_transition
+from crm.service_requests.reminders import SERVICE_MANAGER
+from crm.service_requests.services import service_request_submit, service_request_transition
 from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, manager, service_officer
 
 from .helpers import Robot

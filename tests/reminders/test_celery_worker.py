@@ -20,7 +20,7 @@ from django.utils import timezone
 from crm.models import Notification, ServiceRequest
 from crm.notifications.outbox import ENQUEUE_GRACE
 from crm.notifications.sweep import reminders_sweep
-from crm.services.service_requests import service_request_submit
+from crm.service_requests.services import service_request_submit
 from tests.factories import work_permit_details
 
 from .helpers import celery_conf, free_port

@@ -13,9 +13,9 @@ from django.utils import timezone
 from crm.models import Notification, NotificationWebhook, ServiceRequest
 from crm.notifications import tasks as notification_tasks
 from crm.notifications.sweep import reminders_sweep
-from crm.services.messages import message_post
-from crm.services.notifications import notify_message_posted, notify_request_submitted, notify_status_changed
-from crm.services.service_requests import service_request_submit, service_request_transition
+from crm.service_requests.notify import notify_message_posted, notify_request_submitted, notify_status_changed
+from crm.service_requests.services import service_request_submit, service_request_transition
+from crm.service_requests.thread import message_post
 from tests.factories import work_permit_details
 
 from .helpers import REAL_ENQUEUE_DELIVERY, all_rows, at, broker_messages, celery_conf, free_port

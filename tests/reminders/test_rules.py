@@ -8,8 +8,8 @@ from django.core import mail
 
 from crm.models import ApprovalStep, ReminderRule, Stage
 from crm.pipeline.services import follow_up_create, project_change_stage
-from crm.services.approval_steps import approval_step_complete, approval_step_plan, approval_step_reopen
-from crm.services.service_requests import service_request_transition
+from crm.service_requests.approval_steps import approval_step_complete, approval_step_plan, approval_step_reopen
+from crm.service_requests.services import service_request_transition
 from tests.factories import ProjectFactory, officer
 
 from .helpers import at, rows, swept_rows

@@ -22,8 +22,8 @@ from crm.models import (
     YearlyTarget,
 )
 from crm.pipeline.services import project_change_stage
-from crm.services.satisfaction import service_request_rate
-from crm.services.service_requests import service_request_transition
+from crm.service_requests.satisfaction import service_request_rate
+from crm.service_requests.services import service_request_transition
 from parks.models import PolicyGrant, Space
 from tests.factories import (
     EnterpriseFactory,

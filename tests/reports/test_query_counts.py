@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crm.models import CapitalArrival, Milestone, ProjectMilestone
-from crm.services.service_requests import service_request_transition
+from crm.service_requests.services import service_request_transition
 from tests.factories import EnterpriseFactory, LandParcelFactory, PolicyClauseFactory, ProjectFactory, enterprise_user
 from tests.factories import service_request as make_request
 from tests.reports.conftest import at, walk

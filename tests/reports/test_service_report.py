@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from crm.services.service_requests import service_request_transition
+from crm.service_requests.services import service_request_transition
 from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, service_request
 from tests.reports.conftest import at
 from tests.reports.support import page_kpis, page_tables, sheet_table, workbook

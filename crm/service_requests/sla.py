@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 import chinese_calendar
 from django.utils import timezone
 
-from crm.models import CalendarDay, ServiceCategory
+from crm.models import (
+    CalendarDay,
+    ServiceCategory,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +76,33 @@ def compute_due_at(*, category: ServiceCategory, submitted_at: dt.datetime) -> D
     for warning in warnings:
         logger.warning(warning)
     return DueTime(due_at, warnings)
+
+
+def working_time_add(start: dt.datetime, amount: dt.timedelta, calendar: WorkingCalendar) -> dt.datetime:
+    """The latest moment by which ``amount`` of working time has passed since ``start``.
+
+    Working time is the time inside working days (whole days, Asia/Shanghai), as the SLA clock counts
+    it. "Latest": when the amount runs out exactly at the end of a working day, the non-working days
+    after it are added too — a request due at 24:00 on Friday has the same working time left at any
+    moment of the weekend.
+    """
+    tz = timezone.get_current_timezone()
+    moment = timezone.localtime(start, tz)
+    remaining = amount
+    day = moment.date()
+    for _ in range(3700):  # ten years of days: an SLA never comes close
+        day_start = timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+        next_start = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), tz)
+        if calendar.is_working_day(day):
+            begin = max(moment, day_start)
+            available = next_start - begin
+            if remaining < available:
+                return begin + remaining
+            remaining -= available
+            if not remaining:
+                day += dt.timedelta(days=1)
+                while not calendar.is_working_day(day):
+                    day += dt.timedelta(days=1)
+                return timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+        day += dt.timedelta(days=1)
+    raise ValueError("working time beyond ten years")

@@ -23,9 +23,9 @@ from crm.models import (
     User,
 )
 from crm.roles import Work, may, require_role
-from crm.services.notifications import notify_request_submitted, notify_status_changed
-from crm.services.request_details import details_clean
-from crm.services.sla import compute_due_at
+from crm.service_requests.details import details_clean
+from crm.service_requests.notify import notify_request_submitted, notify_status_changed
+from crm.service_requests.sla import compute_due_at
 
 S = RequestStatus
 OFFICER = "officer"
@@ -60,7 +60,7 @@ ACTIONS = {
 
 
 # The rows of a request's history that are not status actions: its submission, and changes that keep the
-# status (from_status == to_status): an assignment, and the approval steps' rows (crm.services.approval_steps).
+# status (from_status == to_status): an assignment, and the approval steps' rows (crm.service_requests.approval_steps).
 RECORD_LABELS = {
     "submit": gettext_lazy("提交"),
     "assign": gettext_lazy("分派"),

@@ -8,10 +8,14 @@ own unique constraint on the code is conditional (a prospect may have none), whi
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
-from crm.models import Enterprise, User
+from crm.models import (
+    Enterprise,
+    User,
+)
 from crm.roles import Work, require_role
 from crm.validators import normalize_credit_code
 
@@ -69,3 +73,7 @@ def enterprise_for_lead(*, actor: User, name: str, credit_code: str = "") -> Ent
     if not name:
         raise DomainError(_("企业名称不能为空。"), field="name")
     return enterprise_create(actor=actor, name=name, credit_code=code, status=Enterprise.Status.PROSPECT)
+
+
+def enterprise_list(*, user) -> QuerySet[Enterprise]:
+    return Enterprise.objects.visible_to(user).order_by("name", "id")

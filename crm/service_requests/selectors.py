@@ -2,7 +2,12 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from crm.models import ServiceRequest, ServiceRequestMessage, ServiceRequestTransition
+from crm.models import (
+    ServiceRequest,
+    ServiceRequestAttachment,
+    ServiceRequestMessage,
+    ServiceRequestTransition,
+)
 
 
 def service_request_list(*, user) -> QuerySet[ServiceRequest]:
@@ -28,3 +33,12 @@ def service_request_detail_queryset(*, user) -> QuerySet[ServiceRequest]:
         "approval_steps",
         Prefetch("transitions", queryset=ServiceRequestTransition.objects.select_related("actor")),
     )
+
+
+def attachment_list(*, request: ServiceRequest) -> QuerySet[ServiceRequestAttachment]:
+    return request.attachments.select_related("uploaded_by").order_by("created_at", "id")
+
+
+def attachment_get(*, user, pk) -> ServiceRequestAttachment:
+    """An attachment of a request ``user`` may see; ``DoesNotExist`` (→ 404) for anyone else's."""
+    return ServiceRequestAttachment.objects.get(pk=pk, request__in=ServiceRequest.objects.visible_to(user))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from crm.errors import DomainError
 from crm.models import ServiceRequest, User
 from crm.roles import Work, require_role
-from crm.services.service_requests import service_request_transition
+from crm.service_requests.services import service_request_transition
 
 MAX_COMMENT_LENGTH = 1000
 

@@ -1,0 +1,171 @@
+"""The reminder rules of the pipeline, registered with the reminder engine at start-up (``crm.apps``).
+
+**Cost follows what is due, not what is open.** Each rule asks the database only for the objects that
+crossed its threshold since the rule was last swept (``Sweep.lower``). The threshold is moved onto the
+indexed column, so every query is a range scan on a partial index:
+
+==========================  ==================================  ===========================================
+rule                        range                               index
+==========================  ==================================  ===========================================
+project without follow-up   followed_up_on (or created_at when  crm_project_followed_up_idx,
+                            never followed up) + days ∈ window  crm_project_never_followed_idx
+next follow-up date         next_follow_up_on ∈ window          crm_project_next_follow_idx
+weekly digest               Monday 08:30 ∈ (lower, now]         — (one row, key per ISO week)
+==========================  ==================================  ===========================================
+"""
+
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from crm.models import (
+    ACTIVE_STAGES,
+    KEY_PROJECT_THRESHOLD,
+    Project,
+    ProjectStageChange,
+    ReminderRule,
+    Role,
+    ServiceRequest,
+    Stage,
+)
+from crm.notifications.links import staff_link
+from crm.notifications.rules import rules_register
+from crm.notifications.sweep import Due, Sweep, responsible
+
+Code = ReminderRule.Code
+
+
+DIGEST_LATEST = dt.timedelta(days=1)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _project_body(project: Project) -> str:
+    return "\n".join(
+        [
+            f"阶段：{project.get_stage_display()}",
+            f"下一步：{project.next_step or '—'}",
+            f"最近跟进：{project.followed_up_on or '未跟进'}",
+            staff_link(project),
+        ]
+    )
+
+
+def _project_stale(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
+    """No follow-up for ``days`` (``key_project_days`` for 重点项目): fires on the morning of day anchor + days,
+    where the anchor is the last follow-up's date, or the creation date of a project never followed up."""
+    today = timezone.localdate(sweep.now)
+    since = timezone.localdate(lower)
+    branches = Q()
+    for amount, days in ((Q(total_investment__lt=KEY_PROJECT_THRESHOLD), rule.days),
+                         (Q(total_investment__gte=KEY_PROJECT_THRESHOLD), rule.key_project_days)):
+        first, last = since - dt.timedelta(days=days), today - dt.timedelta(days=days)  # anchor ∈ (first, last]
+        if last <= first:
+            continue
+        branches |= Q(stage__in=ACTIVE_STAGES, followed_up_on__gt=first, followed_up_on__lte=last) & amount
+        branches |= Q(
+            stage__in=ACTIVE_STAGES,
+            followed_up_on__isnull=True,
+            created_at__gte=_day_start(first + dt.timedelta(days=1)),
+            created_at__lt=_day_start(last + dt.timedelta(days=1)),
+        ) & amount
+    if not branches:
+        return []
+    found = []
+    for project in Project.objects.filter(branches).select_related("owner").order_by("pk"):
+        anchor = project.followed_up_on or timezone.localdate(project.created_at)
+        days = (today - anchor).days
+        found.append(
+            Due(
+                key=f"project:{project.pk}:stale:{anchor.isoformat()}",
+                rule=rule,
+                subject=f"项目“{project.name}”已 {days} 天未跟进",
+                body=_project_body(project),
+                target=project,
+                people=responsible(rule, project.owner),
+            )
+        )
+    return found
+
+
+def _project_follow_up_due(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
+    today = timezone.localdate(sweep.now)
+    since = timezone.localdate(lower)
+    if today <= since:
+        return []
+    projects = Project.objects.filter(
+        stage__in=ACTIVE_STAGES, next_follow_up_on__gt=since, next_follow_up_on__lte=today
+    ).select_related("owner").order_by("pk")
+    return [
+        Due(
+            key=f"project:{p.pk}:next_follow_up:{p.next_follow_up_on.isoformat()}",
+            rule=rule,
+            subject=f"项目“{p.name}”到了计划跟进日期（{p.next_follow_up_on}）：{p.next_step or '请安排跟进'}",
+            body=_project_body(p),
+            target=p,
+            people=responsible(rule, p.owner),
+        )
+        for p in projects
+    ]
+
+
+def _pipeline_digest(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
+    local_now = timezone.localtime(sweep.now)
+    monday = local_now.date() - dt.timedelta(days=local_now.isoweekday() - 1)
+    fire_at = timezone.make_aware(dt.datetime.combine(monday + dt.timedelta(days=rule.weekday - 1), rule.send_at))
+    # Sent from its time until a day later; a digest found later than that (sweeps down, or a fresh
+    # install mid-week) is skipped: next Monday's covers the same ground.
+    if not (lower < fire_at <= sweep.now and sweep.now - fire_at <= DIGEST_LATEST):
+        return []
+    year, week, _ = fire_at.date().isocalendar()
+    return [
+        Due(
+            key=f"digest:{year}-W{week:02d}",
+            rule=rule,
+            subject=f"每周项目进展摘要（{year} 年第 {week} 周）",
+            target=None,
+            render=lambda: pipeline_digest_body(now=sweep.now),
+        )
+    ]
+
+
+def pipeline_digest_body(*, now: dt.datetime) -> str:
+    """The weekly digest for managers: the active pipeline by stage, last week's moves, overdue requests."""
+    labels = dict(Stage.choices)
+    lines = ["在谈项目："]
+    by_stage = {
+        row["stage"]: row
+        for row in Project.objects.active().values("stage").annotate(n=Count("id"), amount=Sum("total_investment"))
+    }
+    for stage in ACTIVE_STAGES:
+        row = by_stage.get(stage)
+        if row:
+            lines.append(f"  {labels[stage]}：{row['n']} 个，总投资 {row['amount']:,.0f} 万元")
+    moves = (
+        ProjectStageChange.objects.filter(changed_at__gte=now - dt.timedelta(days=7), changed_at__lt=now)
+        .exclude(from_stage="")
+        .values("to_stage")
+        .annotate(n=Count("id"))
+        .order_by("to_stage")
+    )
+    lines.append("近 7 天阶段变更：" + ("，".join(f"{labels[m['to_stage']]} {m['n']} 个" for m in moves) or "无"))
+    overdue = ServiceRequest.objects.open().filter(due_at__lt=now).count()
+    lines.append(f"超期未办结的企业诉求：{overdue} 件")
+    return "\n".join(lines)
+
+
+# code → (what it finds due, the defaults of its row)
+RULES = {
+    Code.PROJECT_STALE: (
+        _project_stale, {"days": 14, "key_project_days": 7, "notify_responsible": True, "groups": []}
+    ),
+    Code.PROJECT_FOLLOW_UP_DUE: (_project_follow_up_due, {"notify_responsible": True, "groups": []}),
+    Code.PIPELINE_DIGEST: (_pipeline_digest, {
+        "weekday": ReminderRule.Weekday.MONDAY, "send_at": dt.time(8, 30), "notify_responsible": False,
+        "groups": [Role.MANAGER],
+    }),
+}
+rules_register(app_label="crm", rules=RULES)

@@ -1,1 +1,0 @@
-"""Reads that cross models or feed a report."""

@@ -1,1 +1,0 @@
-"""Writes: every state change of the CRM goes through one function here."""
