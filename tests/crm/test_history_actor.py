@@ -7,7 +7,7 @@ from crm.models import Project, ServiceRequest, Stage
 from crm.pipeline.services import project_change_stage, project_create, projects_assign_owner
 from crm.service_requests.satisfaction import service_request_rate
 from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
-from tests.factories import ProjectFactory, officer, work_permit_details
+from tests.factories import ProjectFactory, officer, service_officer, work_permit_details
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +57,10 @@ def test_a_request_submitted_outside_a_request_records_its_submitter_in_the_hist
 
 
 def test_a_request_transition_and_assignment_outside_a_request_record_the_officer(zhou, alice_request):
+    colleague = service_officer(username="colleague")
     written = _new_history_users(ServiceRequest, lambda: (
-        service_request_transition(request=alice_request, action="accept", actor=zhou),
-        service_request_assign(request=ServiceRequest.objects.get(pk=alice_request.pk), assignee=zhou, actor=zhou),
+        service_request_transition(request=alice_request, action="accept", actor=zhou),  # zhou takes it
+        service_request_assign(request=ServiceRequest.objects.get(pk=alice_request.pk), assignee=colleague, actor=zhou),
     ))
 
     assert written == [zhou, zhou]
