@@ -23,37 +23,10 @@ from tests.factories import (
     officer,
     service_officer,
 )
+from tests.support import request_states as oracle
 
 pytestmark = pytest.mark.django_db
 S = RequestStatus
-
-# How to bring a fresh request to each status, as (action, by) steps; "e" is the enterprise, "o" the officer.
-PATH = {
-    S.SUBMITTED: [],
-    S.ACCEPTED: [("accept", "o")],
-    S.IN_PROGRESS: [("accept", "o"), ("start", "o")],
-    S.WAITING_EXTERNAL: [("accept", "o"), ("start", "o"), ("wait_external", "o")],
-    S.RESOLVED: [("accept", "o"), ("start", "o"), ("resolve", "o")],
-    S.CLOSED: [("accept", "o"), ("resolve", "o"), ("close", "e")],
-    S.REJECTED: [("reject", "o")],
-    S.WITHDRAWN: [("withdraw", "e")],
-}
-
-LEGAL = {
-    (S.SUBMITTED, "accept"): S.ACCEPTED,
-    (S.SUBMITTED, "reject"): S.REJECTED,
-    (S.SUBMITTED, "withdraw"): S.WITHDRAWN,
-    (S.ACCEPTED, "start"): S.IN_PROGRESS,
-    (S.ACCEPTED, "wait_external"): S.WAITING_EXTERNAL,
-    (S.ACCEPTED, "resolve"): S.RESOLVED,
-    (S.ACCEPTED, "reject"): S.REJECTED,
-    (S.IN_PROGRESS, "wait_external"): S.WAITING_EXTERNAL,
-    (S.IN_PROGRESS, "resolve"): S.RESOLVED,
-    (S.WAITING_EXTERNAL, "start"): S.IN_PROGRESS,
-    (S.WAITING_EXTERNAL, "resolve"): S.RESOLVED,
-    (S.RESOLVED, "close"): S.CLOSED,
-    (S.RESOLVED, "reopen"): S.IN_PROGRESS,
-}
 
 
 @pytest.fixture
@@ -67,21 +40,23 @@ def _request_in(world, status):
     request, _ = service_request_submit(
         enterprise=world["enterprise"], category=world["category"], title="申请研发补助兑现", submitted_by=world["e"]
     )
-    for action, who in PATH[status]:
-        request = service_request_transition(request=request, action=action, actor=world[who], note="说明")
-    assert request.status == status
-    return request
+    return oracle.bring_to(request, status, officer=world["o"], enterprise=world["e"])
 
 
-@pytest.mark.parametrize("status", list(S))
-@pytest.mark.parametrize("action", list(ACTIONS))
+def test_the_services_know_the_statuses_and_actions_of_the_state_table():
+    assert [(s.value, s.label) for s in S] == list(oracle.STATUS_LABELS.items())
+    assert [(name, str(spec.label)) for name, spec in ACTIONS.items()] == list(oracle.ACTION_LABELS.items())
+
+
+@pytest.mark.parametrize("status", oracle.STATUSES)
+@pytest.mark.parametrize("action", oracle.ACTIONS)
 def test_every_action_in_every_status(world, status, action):
     request = _request_in(world, status)
-    actor = world["e"] if action == "withdraw" else world["o"]
+    actor = world["o"] if oracle.actor_for(action) == oracle.OFFICER else world["e"]
     before = request.transitions.count()
-    if (status, action) in LEGAL:
+    if (status, action) in oracle.LEGAL:
         done = service_request_transition(request=request, action=action, actor=actor, note="原因")
-        assert done.status == LEGAL[(status, action)]
+        assert done.status == oracle.LEGAL[(status, action)]
         last = done.transitions.order_by("-id").first()
         assert (last.action, last.from_status, last.to_status, last.actor) == (action, status, done.status, actor)
     else:
@@ -93,16 +68,37 @@ def test_every_action_in_every_status(world, status, action):
         assert request.transitions.count() == before
 
 
+def _first_status_allowing(action):
+    return next(status for status in oracle.STATUSES if (status, action) in oracle.LEGAL)
+
+
+SIDES = {oracle.OFFICER: "o", oracle.ENTERPRISE: "e"}
+
+
 @pytest.mark.parametrize(
-    ("action", "who"), [("accept", "e"), ("resolve", "e"), ("reject", "e"), ("withdraw", "o")]
+    ("action", "side"), [(a, side) for a in oracle.ACTIONS for side in SIDES if side in oracle.WHO[a]]
 )
-def test_a_role_may_not_take_the_other_sides_actions(world, action, who):
-    request = _request_in(world, S.SUBMITTED)
+def test_each_side_the_table_names_may_take_the_action(world, action, side):
+    status = _first_status_allowing(action)
+    request = _request_in(world, status)
+
+    done = service_request_transition(request=request, action=action, actor=world[SIDES[side]], note="原因")
+
+    assert done.status == oracle.LEGAL[(status, action)]
+
+
+@pytest.mark.parametrize(
+    ("action", "side"), [(a, side) for a in oracle.ACTIONS for side in SIDES if side not in oracle.WHO[a]]
+)
+def test_a_role_may_not_take_the_other_sides_actions(world, action, side):
+    status = _first_status_allowing(action)  # a status where the action itself is legal: only the role is wrong
+    request = _request_in(world, status)
+    before = request.transitions.count()
     with pytest.raises(DomainError) as err:
-        service_request_transition(request=request, action=action, actor=world[who], note="原因")
+        service_request_transition(request=request, action=action, actor=world[SIDES[side]], note="原因")
     assert err.value.code == DomainError.FORBIDDEN
     request.refresh_from_db()
-    assert request.status == S.SUBMITTED
+    assert (request.status, request.transitions.count()) == (status, before)
 
 
 def test_managers_and_investment_officers_cannot_work_requests(world):
