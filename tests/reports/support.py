@@ -1,4 +1,8 @@
-"""Read a report three ways — the page's tables, the Excel workbook, the API's JSON — so tests compare them to literals."""
+"""Read a report three ways — the page's tables, the Excel workbook, the API's JSON — so tests compare them to literals.
+
+``read_three_ways`` is the one reading every report test uses; each report's test module binds it to its world and
+its three addresses in a ``three_ways`` fixture.
+"""
 
 import io
 
@@ -45,3 +49,25 @@ def sheet_table(sheets: dict, title: str) -> dict:
     """One sheet laid out like a page table: its title row, note row, headers and data rows (the total row last)."""
     rows = sheets[title]
     return {"title": rows[0][0], "note": rows[1][0], "headers": rows[3], "rows": rows[4:]}
+
+
+def read_three_ways(client, api_client, query: str = "", *, page: str, export: str, api: str):
+    """A report for ``query`` read from the page, the Excel export and the API: (page response, sheets, API JSON).
+
+    All three must answer 200, and the page and the workbook must agree on their shape: one sheet per page table,
+    named by its title, with the same headers, the same row labels in the same order and the total row last.
+    The figures themselves are compared to literals by each test.
+    """
+    page_response = client.get(f"{page}?{query}")
+    tables = page_tables(page_response)
+    sheets = workbook(client.get(f"{export}?{query}"))
+    api_response = api_client.get(f"{api}?{query}")
+    assert api_response.status_code == 200, api_response.content
+
+    assert list(sheets) == [table["title"] for table in tables.values()]
+    for table in tables.values():
+        sheet = sheet_table(sheets, table["title"])
+        page_rows = table["rows"] + ([table["total"]] if table["total"] else [])
+        assert sheet["headers"] == table["headers"], table["title"]
+        assert [str(row[0]) for row in sheet["rows"]] == [row[0] for row in page_rows], table["title"]
+    return page_response, sheets, api_response.json()

@@ -5,9 +5,11 @@ Parcels: 西科园 L1 M1 20,000 可供地; L2 M1 30,000.50 已出让 2024-03-01;
 Spaces: 西科园 1,000 occupied, 500 vacant, 300 reserved; 信创园 2,000 occupied.
 """
 
+from functools import partial
+
 import pytest
 
-from tests.reports.support import page_kpis, page_tables, sheet_table, workbook
+from tests.reports.support import page_kpis, page_tables, read_three_ways, sheet_table
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +20,8 @@ API = "/api/v1/reports/land/"
 
 @pytest.fixture
 def three_ways(land_world, manager_client, manager_api):
-    def read(query=""):
-        page = manager_client.get(f"{PAGE}?{query}")
-        sheets = workbook(manager_client.get(f"{EXPORT}?{query}"))
-        api = manager_api.get(f"{API}?{query}")
-        assert api.status_code == 200, api.content
-        return page, sheets, api.json()
-
-    return read
+    """The report for a query string, read from the page, the Excel export and the API."""
+    return partial(read_three_ways, manager_client, manager_api, page=PAGE, export=EXPORT, api=API)
 
 
 def test_parcels_are_counted_by_status_and_by_land_use_with_their_area(three_ways):

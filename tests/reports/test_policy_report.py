@@ -5,9 +5,11 @@
 approved 60 in 2023, disbursed 40 in January 2024.
 """
 
+from functools import partial
+
 import pytest
 
-from tests.reports.support import page_kpis, page_tables, sheet_table, workbook
+from tests.reports.support import page_kpis, page_tables, read_three_ways, sheet_table
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +20,8 @@ API = "/api/v1/reports/policies/"
 
 @pytest.fixture
 def three_ways(policy_world, manager_client, manager_api):
-    def read(query=""):
-        page = manager_client.get(f"{PAGE}?{query}")
-        sheets = workbook(manager_client.get(f"{EXPORT}?{query}"))
-        api = manager_api.get(f"{API}?{query}")
-        assert api.status_code == 200, api.content
-        return page, sheets, api.json()
-
-    return read
+    """The report for a query string, read from the page, the Excel export and the API."""
+    return partial(read_three_ways, manager_client, manager_api, page=PAGE, export=EXPORT, api=API)
 
 
 def _clauses(api):

@@ -6,13 +6,14 @@ R3 has 2 of 24 hours left (yellow); R4 is 25 hours overdue (red). 企业开办 (
 """
 
 import datetime as dt
+from functools import partial
 
 import pytest
 
 from crm.service_requests.services import service_request_transition
 from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, service_request
 from tests.reports.conftest import at
-from tests.reports.support import page_kpis, page_tables, sheet_table, workbook
+from tests.reports.support import page_kpis, page_tables, read_three_ways, sheet_table
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +24,8 @@ API = "/api/v1/reports/service/"
 
 @pytest.fixture
 def three_ways(service_world, manager_client, manager_api):
-    def read(query=""):
-        page = manager_client.get(f"{PAGE}?{query}")
-        sheets = workbook(manager_client.get(f"{EXPORT}?{query}"))
-        api = manager_api.get(f"{API}?{query}")
-        assert api.status_code == 200, api.content
-        return page, sheets, api.json()
-
-    return read
+    """The report for a query string, read from the page, the Excel export and the API."""
+    return partial(read_three_ways, manager_client, manager_api, page=PAGE, export=EXPORT, api=API)
 
 
 def test_requests_are_counted_by_category_and_status(three_ways):
