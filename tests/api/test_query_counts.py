@@ -6,8 +6,6 @@ ends with the pagination COUNT and the page's SELECT.
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from crm.models import Notification
 from crm.pipeline.services import follow_up_create
@@ -19,13 +17,6 @@ from tests.factories import EnterpriseFactory, ProjectFactory, ServiceCategoryFa
 pytestmark = pytest.mark.django_db
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(queries)
-
-
 @pytest.fixture
 def requests_of(sunshine, alice, work_permit):
     def make(i):
@@ -34,80 +25,91 @@ def requests_of(sunshine, alice, work_permit):
     return make
 
 
-def _counts_at_2_and_20(client, url, make):
-    """The queries of ``url`` with 2 rows, then with 20; ``make(i)`` adds row number ``i``."""
-    for i in range(2):
-        make(i)
-    at_2 = count_queries(client, url)
-    for i in range(2, 20):
-        make(i)
-    return at_2, count_queries(client, url)
+@pytest.fixture
+def assert_queries_at_2_and_20(django_assert_num_queries):
+    """Read ``url`` with 2 rows, then with 20 (``make(i)`` adds row number ``i``): ``queries`` queries both times."""
+
+    def read(client, url, queries, rows):
+        with django_assert_num_queries(queries, info=f"GET {url} with {rows} rows made"):
+            response = client.get(url)
+        assert response.status_code == 200, response.content
+        return response.json()["count"]
+
+    def check(client, url, make, *, queries: int):
+        for i in range(2):
+            make(i)
+        at_2 = read(client, url, queries, 2)
+        for i in range(2, 20):
+            make(i)
+        assert read(client, url, queries, 20) - at_2 == 18  # the list did grow: its queries stayed put with more rows
+
+    return check
 
 
-def test_request_list_queries_do_not_grow_with_rows_for_staff(zhou, requests_of):
+def test_request_list_queries_do_not_grow_with_rows_for_staff(zhou, requests_of, assert_queries_at_2_and_20):
     # token+user, COUNT, SELECT requests with enterprise, category, assignee, submitter joined.
-    assert _counts_at_2_and_20(api_client(zhou), "/api/v1/service-requests/", requests_of) == (3, 3)
+    assert_queries_at_2_and_20(api_client(zhou), "/api/v1/service-requests/", requests_of, queries=3)
 
 
-def test_request_list_queries_do_not_grow_with_rows_for_an_enterprise_user(alice, requests_of):
+def test_request_list_queries_do_not_grow_with_rows_for_an_enterprise_user(alice, requests_of, assert_queries_at_2_and_20):
     # Same three: the enterprise scope is a subquery, not a query of its own.
-    assert _counts_at_2_and_20(api_client(alice), "/api/v1/service-requests/", requests_of) == (3, 3)
+    assert_queries_at_2_and_20(api_client(alice), "/api/v1/service-requests/", requests_of, queries=3)
 
 
-def test_message_list_queries_do_not_grow_with_rows(alice, zhou, alice_request):
+def test_message_list_queries_do_not_grow_with_rows(alice, zhou, alice_request, assert_queries_at_2_and_20):
     # token+user, the request (scope check), COUNT, SELECT messages with authors.
     def make(i):
         message_post(request=alice_request, author=zhou if i % 2 else alice, body=f"留言{i}")
 
-    assert _counts_at_2_and_20(api_client(alice), f"/api/v1/service-requests/{alice_request.pk}/messages/", make) == (4, 4)
+    assert_queries_at_2_and_20(api_client(alice), f"/api/v1/service-requests/{alice_request.pk}/messages/", make, queries=4)
 
 
-def test_attachment_list_queries_do_not_grow_with_rows(alice, alice_request):
+def test_attachment_list_queries_do_not_grow_with_rows(alice, alice_request, assert_queries_at_2_and_20):
     # token+user, the request (scope check), COUNT, SELECT attachments with uploaders.
     def make(i):
         attachment_add(request=alice_request, uploaded=pdf_upload(f"file{i}.pdf"), user=alice)
 
     url = f"/api/v1/service-requests/{alice_request.pk}/attachments/"
-    assert _counts_at_2_and_20(api_client(alice), url, make) == (4, 4)
+    assert_queries_at_2_and_20(api_client(alice), url, make, queries=4)
 
 
-def test_notification_list_queries_do_not_grow_with_rows(alice, alice_request):
+def test_notification_list_queries_do_not_grow_with_rows(alice, alice_request, assert_queries_at_2_and_20):
     # token+user, COUNT, SELECT notifications with content types.
     def make(i):
         Notification.objects.create(key=f"k{i}", rule="sla", recipient=alice, subject=f"提醒{i}", target=alice_request)
 
-    assert _counts_at_2_and_20(api_client(alice), "/api/v1/notifications/", make) == (3, 3)
+    assert_queries_at_2_and_20(api_client(alice), "/api/v1/notifications/", make, queries=3)
 
 
-def test_category_list_queries_do_not_grow_with_rows(alice):
+def test_category_list_queries_do_not_grow_with_rows(alice, assert_queries_at_2_and_20):
     # token+user, COUNT, SELECT categories.
     def make(i):
         ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}", sla_value=3)
 
-    assert _counts_at_2_and_20(api_client(alice), "/api/v1/service-categories/", make) == (3, 3)
+    assert_queries_at_2_and_20(api_client(alice), "/api/v1/service-categories/", make, queries=3)
 
 
-def test_enterprise_list_queries_do_not_grow_with_rows(qian):
+def test_enterprise_list_queries_do_not_grow_with_rows(qian, assert_queries_at_2_and_20):
     # token+user, COUNT, SELECT enterprises.
     def make(i):
         EnterpriseFactory()
 
-    assert _counts_at_2_and_20(api_client(qian), "/api/v1/enterprises/", make) == (3, 3)
+    assert_queries_at_2_and_20(api_client(qian), "/api/v1/enterprises/", make, queries=3)
 
 
-def test_project_list_queries_do_not_grow_with_rows(boss, qian):
+def test_project_list_queries_do_not_grow_with_rows(boss, qian, assert_queries_at_2_and_20):
     # token+user, COUNT, SELECT projects with enterprise, owner and park, prefetch of co-officers.
     def make(i):
         ProjectFactory(owner=qian)
 
-    assert _counts_at_2_and_20(api_client(boss), "/api/v1/projects/", make) == (4, 4)
+    assert_queries_at_2_and_20(api_client(boss), "/api/v1/projects/", make, queries=4)
 
 
-def test_follow_up_list_queries_do_not_grow_with_rows(boss, qian, sunshine):
+def test_follow_up_list_queries_do_not_grow_with_rows(boss, qian, sunshine, assert_queries_at_2_and_20):
     # token+user, the project, COUNT, SELECT follow-ups with officers.
     project = ProjectFactory(owner=qian, enterprise=sunshine)
 
     def make(i):
         follow_up_create(project=project, officer=qian, occurred_on=project.created_at.date(), note=f"走访{i}")
 
-    assert _counts_at_2_and_20(api_client(boss), f"/api/v1/projects/{project.pk}/follow-ups/", make) == (4, 4)
+    assert_queries_at_2_and_20(api_client(boss), f"/api/v1/projects/{project.pk}/follow-ups/", make, queries=4)

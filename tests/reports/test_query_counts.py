@@ -13,8 +13,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from crm.models import CapitalArrival, Milestone, ProjectMilestone
 from crm.service_requests.services import service_request_transition
@@ -33,21 +31,31 @@ EXPECTED = {
 }
 
 
-def count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, url
-    return len(queries)
+@pytest.fixture
+def assert_queries(django_assert_num_queries):
+    """GET ``url`` (reading a streamed export to its end) in exactly ``queries`` queries."""
+
+    def check(client, url, queries: int):
+        with django_assert_num_queries(queries, info=f"GET {url}"):
+            response = client.get(url)
+            if getattr(response, "streaming", False):
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, url
+
+    return check
 
 
-def counts(manager_client, manager_api, page):
-    return (
-        count(manager_client, f"/reports/{page}/"),
-        count(manager_client, f"/reports/{page}/export.xlsx"),
-        count(manager_api, f"/api/v1/reports/{page}/"),
-    )
+@pytest.fixture
+def assert_report_queries(assert_queries, manager_client, manager_api):
+    """The page, the export and the API answer of report ``page`` each in its pinned number of queries."""
+
+    def check(page):
+        page_queries, export_queries, api_queries = EXPECTED[page]
+        assert_queries(manager_client, f"/reports/{page}/", page_queries)
+        assert_queries(manager_client, f"/reports/{page}/export.xlsx", export_queries)
+        assert_queries(manager_api, f"/api/v1/reports/{page}/", api_queries)
+
+    return check
 
 
 def more_projects(n):
@@ -59,44 +67,40 @@ def more_projects(n):
 
 
 def test_the_pipeline_report_takes_the_same_queries_with_ten_or_twenty_five_projects(
-    pipeline_world, manager_client, manager_api
+    pipeline_world, assert_report_queries
 ):
-    small = counts(manager_client, manager_api, "pipeline")
+    assert_report_queries("pipeline")
     more_projects(15)
-    assert counts(manager_client, manager_api, "pipeline") == small == EXPECTED["pipeline"]
+    assert_report_queries("pipeline")
 
 
-def test_the_service_report_takes_the_same_queries_with_eight_or_twenty_requests(
-    service_world, manager_client, manager_api
-):
-    small = counts(manager_client, manager_api, "service")
+def test_the_service_report_takes_the_same_queries_with_eight_or_twenty_requests(service_world, assert_report_queries):
+    assert_report_queries("service")
     enterprise = EnterpriseFactory()
     user = enterprise_user(enterprise)
     for i in range(12):  # overdue ones, so the overdue list and its export grow too
         request = make_request(enterprise=enterprise, submitted_by=user, category=service_world["permit"],
                                title=f"追加诉求{i}", at=at("2024-12-01"))
         service_request_transition(request=request, action="accept", actor=service_world["zhou"], at=at("2024-12-01", 11))
-    assert counts(manager_client, manager_api, "service") == small == EXPECTED["service"]
+    assert_report_queries("service")
 
 
-def test_the_land_report_takes_the_same_queries_with_six_or_sixteen_parcels(land_world, manager_client, manager_api):
-    small = counts(manager_client, manager_api, "land")
+def test_the_land_report_takes_the_same_queries_with_six_or_sixteen_parcels(land_world, assert_report_queries):
+    assert_report_queries("land")
     for i in range(10):
         LandParcelFactory(code=f"EXTRA-{i}", park=land_world["xinchuang"], land_use="M0", status="available")
-    assert counts(manager_client, manager_api, "land") == small == EXPECTED["land"]
+    assert_report_queries("land")
 
 
-def test_the_policy_report_takes_the_same_queries_with_three_or_thirteen_clauses(
-    policy_world, manager_client, manager_api
-):
-    small = counts(manager_client, manager_api, "policies")
+def test_the_policy_report_takes_the_same_queries_with_three_or_thirteen_clauses(policy_world, assert_report_queries):
+    assert_report_queries("policies")
     for i in range(10):
         PolicyClauseFactory(title=f"追加条款{i}")
-    assert counts(manager_client, manager_api, "policies") == small == EXPECTED["policies"]
+    assert_report_queries("policies")
 
 
-def test_filters_add_only_their_own_lookups(pipeline_world, manager_client, manager_api):
+def test_filters_add_only_their_own_lookups(pipeline_world, manager_client, manager_api, assert_queries):
     """A park and an owner filter each cost one lookup when the form validates them; the rest is unchanged."""
     query = f"park={pipeline_world['xike'].pk}&owner={pipeline_world['li'].pk}&chain=robotics&start=2024-01-01"
-    assert count(manager_client, f"/reports/?{query}") == EXPECTED["pipeline"][0] + 2
-    assert count(manager_api, f"/api/v1/reports/pipeline/?{query}") == EXPECTED["pipeline"][2] + 2
+    assert_queries(manager_client, f"/reports/?{query}", EXPECTED["pipeline"][0] + 2)
+    assert_queries(manager_api, f"/api/v1/reports/pipeline/?{query}", EXPECTED["pipeline"][2] + 2)
