@@ -108,5 +108,7 @@ def test_the_reports_read_on_a_phone(live_server, new_page, artifacts, demo_worl
     _log_in_as_manager(page, base)
     page.goto(f"{base}/reports/service/")
     page.wait_for_selector(".chart svg")
-    assert all(chart["width"] > 200 for chart in _chart_sizes(page))
+    charts = _chart_sizes(page)
+    assert len(charts) == next(count for path, _name, _heading, count in PAGES if path == "/reports/service/"), charts
+    assert all(chart["width"] > 200 for chart in charts), charts
     page.screenshot(path=artifacts / "reports-service-phone.png", full_page=True)
