@@ -9,9 +9,6 @@ e-mail and group-chat channels, thresholds editable in the admin).
 code                    fires                                                  reaches
 ======================  =====================================================  ==============================
 space_rent_free_ending  ``days`` (60) before a space's rent-free period ends    the occupant's users; groups
-milestone_due_soon      once a landing milestone (交地/开工/竣工/达产) not done     the project's owner; groups
-                        is due within ``days`` (30)
-milestone_missed        the day after a milestone's planned date, not done     the owner; groups (领导)
 policy_eligible         once a day at ``send_at`` (07:30): an enterprise is    the enterprise's users
                         eligible for a clause in force it had not been told
                         of, and has no grant of
@@ -27,8 +24,8 @@ from functools import partial
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
-from crm.models import Enterprise, Milestone, ProjectMilestone, Stage, User
-from crm.notifications.links import site_link, staff_link
+from crm.models import Enterprise, User
+from crm.notifications.links import site_link
 from crm.notifications.rules import rules_register
 from crm.notifications.sweep import Due
 from crm.text import number
@@ -39,12 +36,9 @@ from .selectors.policies import enterprises_policy_matches_in_chunks
 from .selectors.spaces import spaces_rent_free_ending
 
 SPACE_RENT_FREE_ENDING = "space_rent_free_ending"
-MILESTONE_DUE_SOON = "milestone_due_soon"
-MILESTONE_MISSED = "milestone_missed"
 POLICY_ELIGIBLE = "policy_eligible"
 
 RENT_FREE_DAYS = 60
-MILESTONE_DAYS = 30
 
 
 def _days(rule, default: int) -> int:
@@ -80,66 +74,6 @@ def space_rent_free_ending(sweep, rule, lower: dt.datetime) -> list:
             ]),
             target=space,
             people=people,
-        ))
-    return found
-
-
-def _open_milestones():
-    # Matches crm_milestone_open_idx (planned_on WHERE actual_on IS NULL); a lost project has no clocks.
-    return (
-        ProjectMilestone.objects.filter(actual_on__isnull=True)
-        .exclude(project__stage=Stage.LOST)
-        .select_related("project__owner", "project__enterprise")
-        .order_by("planned_on", "pk")
-    )
-
-
-def _milestone_body(milestone: ProjectMilestone) -> str:
-    project = milestone.project
-    return "\n".join([
-        f"项目：{project.name}（{project.enterprise}）",
-        f"节点：{Milestone(milestone.kind).label}，计划 {milestone.planned_on:%Y-%m-%d}",
-        f"负责人：{project.owner}",
-        staff_link(project),
-    ])
-
-
-def milestone_due_soon(sweep, rule, lower: dt.datetime) -> list:
-    """A milestone not done whose planned date is within ``days`` from today (today included): once per
-    planned date (key ``milestone:<id>:due_soon:<date>``; a re-planned date is reminded again). Looks at
-    the open milestones of the next ``days`` only, so one planned at short notice is reminded too."""
-    days = _days(rule, MILESTONE_DAYS)
-    today = timezone.localdate(sweep.now)
-    found = []
-    for m in _open_milestones().filter(planned_on__gte=today, planned_on__lte=today + dt.timedelta(days=days)):
-        left = (m.planned_on - today).days
-        when = "今天到期" if left == 0 else f"还有 {left} 天"
-        found.append(Due(
-            key=f"milestone:{m.pk}:due_soon:{m.planned_on.isoformat()}",
-            rule=rule,
-            subject=f"项目“{m.project.name}”{Milestone(m.kind).label}计划于 {m.planned_on:%Y-%m-%d} 完成（{when}）",
-            body=_milestone_body(m),
-            target=m.project,
-            people=[m.project.owner] if rule.notify_responsible else [],
-        ))
-    return found
-
-
-def milestone_missed(sweep, rule, lower: dt.datetime) -> list:
-    """The morning after a milestone's planned date passed without an actual date: planned ∈ [since, today)."""
-    today = timezone.localdate(sweep.now)
-    since = timezone.localdate(lower)
-    if today <= since:
-        return []
-    found = []
-    for m in _open_milestones().filter(planned_on__gte=since, planned_on__lt=today):
-        found.append(Due(
-            key=f"milestone:{m.pk}:missed:{m.planned_on.isoformat()}",
-            rule=rule,
-            subject=f"【逾期】项目“{m.project.name}”{Milestone(m.kind).label}计划 {m.planned_on:%Y-%m-%d}，至今未完成",
-            body=_milestone_body(m),
-            target=m.project,
-            people=[m.project.owner] if rule.notify_responsible else [],
         ))
     return found
 
@@ -208,8 +142,6 @@ RULES = {
         space_rent_free_ending,
         {"days": RENT_FREE_DAYS, "notify_responsible": True, "groups": ["service_officer"]},
     ),
-    MILESTONE_DUE_SOON: (milestone_due_soon, {"days": MILESTONE_DAYS, "notify_responsible": True, "groups": []}),
-    MILESTONE_MISSED: (milestone_missed, {"notify_responsible": True, "groups": ["manager"]}),
     POLICY_ELIGIBLE: (
         policy_eligible,
         {"send_at": dt.time(7, 30), "notify_responsible": True, "groups": [], "send_webhook": False},

@@ -1,4 +1,4 @@
-"""The reminder rules of the pipeline, registered with the reminder engine at start-up (``crm.apps``).
+"""The reminder rules of the pipeline (projects and their landing milestones), registered with the reminder engine at start-up (``crm.apps``).
 
 **Cost follows what is due, not what is open.** Each rule asks the database only for the objects that
 crossed its threshold since the rule was last swept (``Sweep.lower``). The threshold is moved onto the
@@ -11,6 +11,8 @@ project without follow-up   followed_up_on (or created_at when  crm_project_foll
                             never followed up) + days ∈ window  crm_project_never_followed_idx
 next follow-up date         next_follow_up_on ∈ window          crm_project_next_follow_idx
 weekly digest               Monday 08:30 ∈ (lower, now]         — (one row, key per ISO week)
+milestone due within *d*    planned_on ∈ [today, today + d]     crm_milestone_open_idx
+milestone missed            planned_on ∈ [lower, today)         crm_milestone_open_idx
 ==========================  ==================================  ===========================================
 """
 
@@ -22,7 +24,9 @@ from django.utils import timezone
 from crm.models import (
     ACTIVE_STAGES,
     KEY_PROJECT_THRESHOLD,
+    Milestone,
     Project,
+    ProjectMilestone,
     ProjectStageChange,
     ReminderRule,
     Role,
@@ -157,12 +161,79 @@ def pipeline_digest_body(*, now: dt.datetime) -> str:
     return "\n".join(lines)
 
 
+
+MILESTONE_DAYS = 30  # 落地节点即将到期: reminded this many days before the planned date by default
+
+
+def _open_milestones():
+    # Matches crm_milestone_open_idx (planned_on WHERE actual_on IS NULL); a lost project has no clocks.
+    return (
+        ProjectMilestone.objects.filter(actual_on__isnull=True)
+        .exclude(project__stage=Stage.LOST)
+        .select_related("project__owner", "project__enterprise")
+        .order_by("planned_on", "pk")
+    )
+
+
+def _milestone_body(milestone: ProjectMilestone) -> str:
+    project = milestone.project
+    return "\n".join([
+        f"项目：{project.name}（{project.enterprise}）",
+        f"节点：{Milestone(milestone.kind).label}，计划 {milestone.planned_on:%Y-%m-%d}",
+        f"负责人：{project.owner}",
+        staff_link(project),
+    ])
+
+
+def milestone_due_soon(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
+    """A milestone not done whose planned date is within ``days`` from today (today included): once per
+    planned date (key ``milestone:<id>:due_soon:<date>``; a re-planned date is reminded again). Looks at
+    the open milestones of the next ``days`` only, so one planned at short notice is reminded too."""
+    days = rule.days if rule.days is not None else MILESTONE_DAYS
+    today = timezone.localdate(sweep.now)
+    found = []
+    for m in _open_milestones().filter(planned_on__gte=today, planned_on__lte=today + dt.timedelta(days=days)):
+        left = (m.planned_on - today).days
+        when = "今天到期" if left == 0 else f"还有 {left} 天"
+        found.append(Due(
+            key=f"milestone:{m.pk}:due_soon:{m.planned_on.isoformat()}",
+            rule=rule,
+            subject=f"项目“{m.project.name}”{Milestone(m.kind).label}计划于 {m.planned_on:%Y-%m-%d} 完成（{when}）",
+            body=_milestone_body(m),
+            target=m.project,
+            people=responsible(rule, m.project.owner),
+        ))
+    return found
+
+
+def milestone_missed(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
+    """The morning after a milestone's planned date passed without an actual date: planned ∈ [since, today)."""
+    today = timezone.localdate(sweep.now)
+    since = timezone.localdate(lower)
+    if today <= since:
+        return []
+    found = []
+    for m in _open_milestones().filter(planned_on__gte=since, planned_on__lt=today):
+        found.append(Due(
+            key=f"milestone:{m.pk}:missed:{m.planned_on.isoformat()}",
+            rule=rule,
+            subject=f"【逾期】项目“{m.project.name}”{Milestone(m.kind).label}计划 {m.planned_on:%Y-%m-%d}，至今未完成",
+            body=_milestone_body(m),
+            target=m.project,
+            people=responsible(rule, m.project.owner),
+        ))
+    return found
+
 # code → (what it finds due, the defaults of its row)
 RULES = {
     Code.PROJECT_STALE: (
         _project_stale, {"days": 14, "key_project_days": 7, "notify_responsible": True, "groups": []}
     ),
     Code.PROJECT_FOLLOW_UP_DUE: (_project_follow_up_due, {"notify_responsible": True, "groups": []}),
+    Code.MILESTONE_DUE_SOON: (
+        milestone_due_soon, {"days": MILESTONE_DAYS, "notify_responsible": True, "groups": []}
+    ),
+    Code.MILESTONE_MISSED: (milestone_missed, {"notify_responsible": True, "groups": [Role.MANAGER]}),
     Code.PIPELINE_DIGEST: (_pipeline_digest, {
         "weekday": ReminderRule.Weekday.MONDAY, "send_at": dt.time(8, 30), "notify_responsible": False,
         "groups": [Role.MANAGER],

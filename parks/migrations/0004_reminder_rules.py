@@ -1,5 +1,5 @@
-"""The parks' reminder rules get their rows from parks' own data migration: 载体免租期即将届满, 落地节点即将到期,
-落地节点逾期 and 新的可申请政策, with the defaults registered in ``parks.reminders``. On a database where
+"""The parks' reminder rules get their rows from parks' own data migration: 载体免租期即将届满 and
+新的可申请政策, with the defaults registered in ``parks.reminders`` (the landing milestones' rules are crm's). On a database where
 crm.0006 made them already this changes nothing (``reminders_setup`` leaves existing rules alone)."""
 
 from django.db import migrations

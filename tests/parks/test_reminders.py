@@ -15,13 +15,7 @@ from crm.notifications.rules import registered_rules
 from crm.notifications.sweep import reminders_sweep
 from crm.pipeline.services import project_change_stage
 from parks.models import EligibilityCriterion, Space
-from parks.reminders import (
-    MILESTONE_DUE_SOON,
-    MILESTONE_MISSED,
-    POLICY_ELIGIBLE,
-    RULES,
-    SPACE_RENT_FREE_ENDING,
-)
+from parks.reminders import POLICY_ELIGIBLE, RULES, SPACE_RENT_FREE_ENDING
 from parks.services.grants import policy_grant_record
 from tests.factories import (
     EnterpriseFactory,
@@ -36,6 +30,11 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+# The landing milestones' rules belong to the pipeline (crm.pipeline.reminders); they are tested here beside
+# the parks' rules because they read the landing commitments the parks' screens edit.
+MILESTONE_DUE_SOON = ReminderRule.Code.MILESTONE_DUE_SOON
+MILESTONE_MISSED = ReminderRule.Code.MILESTONE_MISSED
+PARK_AND_MILESTONE_CODES = [*RULES, MILESTONE_DUE_SOON, MILESTONE_MISSED]
 SH = ZoneInfo("Asia/Shanghai")
 
 
@@ -45,10 +44,10 @@ def at(*args) -> dt.datetime:
 
 @pytest.fixture
 def parks_rules(db):
-    """The three rules as the migration made them; crm's own rules are tested in tests/reminders."""
-    ReminderRule.objects.exclude(code__in=RULES).update(enabled=False)
+    """The four rules as the migrations made them; crm's other rules are tested in tests/reminders."""
+    ReminderRule.objects.exclude(code__in=PARK_AND_MILESTONE_CODES).update(enabled=False)
     ReminderRule.objects.update(send_webhook=False)
-    return {rule.code: rule for rule in ReminderRule.objects.filter(code__in=RULES)}
+    return {rule.code: rule for rule in ReminderRule.objects.filter(code__in=PARK_AND_MILESTONE_CODES)}
 
 
 def test_the_migration_registers_the_three_rules_with_their_defaults(parks_rules):
@@ -60,8 +59,9 @@ def test_the_migration_registers_the_three_rules_with_their_defaults(parks_rules
         POLICY_ELIGIBLE: (True, None, True, []),
     }
     assert parks_rules[POLICY_ELIGIBLE].send_at == dt.time(7, 30)
-    # Registered by parks, swept in the order of ReminderRule.Code.
-    assert [r.code for r in registered_rules(app_label="parks")] == list(RULES)
+    # Spaces and policies registered by parks, milestones by crm's pipeline; swept in ReminderRule.Code order.
+    assert [r.code for r in registered_rules(app_label="parks")] == [SPACE_RENT_FREE_ENDING, POLICY_ELIGIBLE]
+    assert {r.code for r in registered_rules(app_label="crm")} >= {MILESTONE_DUE_SOON, MILESTONE_MISSED}
 
 
 def sweep(now, *, last=None):
