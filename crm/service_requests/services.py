@@ -28,7 +28,7 @@ from crm.service_requests.notify import notify_request_submitted, notify_status_
 from crm.service_requests.sla import compute_due_at
 
 S = RequestStatus
-OFFICER = "officer"
+DESK = "desk"  # the service desk: a service officer (企业服务专员)
 ENTERPRISE = "enterprise"
 
 
@@ -37,25 +37,25 @@ class Action:
     label: str
     sources: frozenset
     target: str
-    actors: frozenset  # who may take it: OFFICER (service officer) and/or ENTERPRISE (a member of the request's enterprise)
+    actors: frozenset  # who may take it: DESK (a service officer) and/or ENTERPRISE (a member of the request's enterprise)
     needs_note: bool = False
 
 
 ACTIONS = {
-    "accept": Action(gettext_lazy("受理"), frozenset({S.SUBMITTED}), S.ACCEPTED, frozenset({OFFICER})),
-    "start": Action(gettext_lazy("开始办理"), frozenset({S.ACCEPTED, S.WAITING_EXTERNAL}), S.IN_PROGRESS, frozenset({OFFICER})),
+    "accept": Action(gettext_lazy("受理"), frozenset({S.SUBMITTED}), S.ACCEPTED, frozenset({DESK})),
+    "start": Action(gettext_lazy("开始办理"), frozenset({S.ACCEPTED, S.WAITING_EXTERNAL}), S.IN_PROGRESS, frozenset({DESK})),
     "wait_external": Action(
-        gettext_lazy("转外部审批"), frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.WAITING_EXTERNAL, frozenset({OFFICER})
+        gettext_lazy("转外部审批"), frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.WAITING_EXTERNAL, frozenset({DESK})
     ),
     "resolve": Action(
-        gettext_lazy("办结"), frozenset({S.ACCEPTED, S.IN_PROGRESS, S.WAITING_EXTERNAL}), S.RESOLVED, frozenset({OFFICER})
+        gettext_lazy("办结"), frozenset({S.ACCEPTED, S.IN_PROGRESS, S.WAITING_EXTERNAL}), S.RESOLVED, frozenset({DESK})
     ),
-    "close": Action(gettext_lazy("确认关闭"), frozenset({S.RESOLVED}), S.CLOSED, frozenset({OFFICER, ENTERPRISE})),
+    "close": Action(gettext_lazy("确认关闭"), frozenset({S.RESOLVED}), S.CLOSED, frozenset({DESK, ENTERPRISE})),
     "reject": Action(
-        gettext_lazy("不予受理"), frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED, frozenset({OFFICER}), needs_note=True
+        gettext_lazy("不予受理"), frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED, frozenset({DESK}), needs_note=True
     ),
     "withdraw": Action(gettext_lazy("撤回"), frozenset({S.SUBMITTED}), S.WITHDRAWN, frozenset({ENTERPRISE})),
-    "reopen": Action(gettext_lazy("重新办理"), frozenset({S.RESOLVED}), S.IN_PROGRESS, frozenset({OFFICER, ENTERPRISE})),
+    "reopen": Action(gettext_lazy("重新办理"), frozenset({S.RESOLVED}), S.IN_PROGRESS, frozenset({DESK, ENTERPRISE})),
 }
 
 
@@ -82,7 +82,7 @@ def transition_label(action: str) -> str:
 def _actor_kinds(user: User, request: ServiceRequest) -> set[str]:
     kinds = set()
     if may(user, Work.SERVICE_DESK):
-        kinds.add(OFFICER)
+        kinds.add(DESK)
     if user.enterprises.filter(pk=request.enterprise_id).exists():
         kinds.add(ENTERPRISE)
     return kinds

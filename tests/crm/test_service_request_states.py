@@ -52,7 +52,7 @@ def test_the_services_know_the_statuses_and_actions_of_the_state_table():
 @pytest.mark.parametrize("action", oracle.ACTIONS)
 def test_every_action_in_every_status(world, status, action):
     request = _request_in(world, status)
-    actor = world["o"] if oracle.actor_for(action) == oracle.OFFICER else world["e"]
+    actor = world["o"] if oracle.actor_for(action) == oracle.DESK else world["e"]
     before = request.transitions.count()
     if (status, action) in oracle.LEGAL:
         done = service_request_transition(request=request, action=action, actor=actor, note="原因")
@@ -72,7 +72,7 @@ def _first_status_allowing(action):
     return next(status for status in oracle.STATUSES if (status, action) in oracle.LEGAL)
 
 
-SIDES = {oracle.OFFICER: "o", oracle.ENTERPRISE: "e"}
+SIDES = {oracle.DESK: "o", oracle.ENTERPRISE: "e"}
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ the action names, their labels and the remaining moves are the product's wording
 
 from crm.service_requests.services import service_request_transition
 
-OFFICER = "officer"  # a service officer (企业服务专员)
+DESK = "desk"  # the service desk: a service officer (企业服务专员)
 ENTERPRISE = "enterprise"  # a member of the request's enterprise
 
 # The statuses in the brief's order, with the brief's labels.
@@ -37,14 +37,14 @@ ACTION_LABELS = {
 }
 ACTIONS = list(ACTION_LABELS)
 WHO = {
-    "accept": {OFFICER},
-    "start": {OFFICER},
-    "wait_external": {OFFICER},
-    "resolve": {OFFICER},
-    "close": {OFFICER, ENTERPRISE},
-    "reject": {OFFICER},
+    "accept": {DESK},
+    "start": {DESK},
+    "wait_external": {DESK},
+    "resolve": {DESK},
+    "close": {DESK, ENTERPRISE},
+    "reject": {DESK},
     "withdraw": {ENTERPRISE},
-    "reopen": {OFFICER, ENTERPRISE},
+    "reopen": {DESK, ENTERPRISE},
 }
 NEEDS_A_REASON = {"reject"}
 
@@ -68,24 +68,24 @@ LEGAL = {
 # How to bring a fresh request to each status, as (action, by) steps.
 PATH = {
     "submitted": [],
-    "accepted": [("accept", OFFICER)],
-    "in_progress": [("accept", OFFICER), ("start", OFFICER)],
-    "waiting_external": [("accept", OFFICER), ("start", OFFICER), ("wait_external", OFFICER)],
-    "resolved": [("accept", OFFICER), ("start", OFFICER), ("resolve", OFFICER)],
-    "closed": [("accept", OFFICER), ("resolve", OFFICER), ("close", ENTERPRISE)],
-    "rejected": [("reject", OFFICER)],
+    "accepted": [("accept", DESK)],
+    "in_progress": [("accept", DESK), ("start", DESK)],
+    "waiting_external": [("accept", DESK), ("start", DESK), ("wait_external", DESK)],
+    "resolved": [("accept", DESK), ("start", DESK), ("resolve", DESK)],
+    "closed": [("accept", DESK), ("resolve", DESK), ("close", ENTERPRISE)],
+    "rejected": [("reject", DESK)],
     "withdrawn": [("withdraw", ENTERPRISE)],
 }
 
 
 def actor_for(action: str) -> str:
     """A side that may take ``action``: the officer where both may."""
-    return OFFICER if OFFICER in WHO[action] else ENTERPRISE
+    return DESK if DESK in WHO[action] else ENTERPRISE
 
 
 def bring_to(request, status: str, *, officer, enterprise):
     """Walk a freshly submitted ``request`` along ``PATH`` to ``status``, each step by the officer or the enterprise user."""
-    users = {OFFICER: officer, ENTERPRISE: enterprise}
+    users = {DESK: officer, ENTERPRISE: enterprise}
     for action, who in PATH[status]:
         request = service_request_transition(request=request, action=action, actor=users[who], note="说明")
     assert request.status == status
