@@ -111,24 +111,15 @@ def _show_domain_error(form, details_form, error: DomainError) -> None:
 
 
 def _submit(form, details_form, user) -> ServiceRequest:
-    """Request and attachments in one transaction: an attachment refused means nothing is kept, files included."""
-    saved = []
-    try:
-        with transaction.atomic():
-            service_request, _warnings = service_request_submit(
-                enterprise=form.chosen_enterprise(),
-                category=form.cleaned_data["category"],
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                details=_raw_details(details_form) if details_form is not None else None,
-                submitted_by=user,
-            )
-            for upload in form.cleaned_data["attachments"]:
-                saved.append(attachment_add(request=service_request, uploaded=upload, user=user))
-    except Exception:
-        for attachment in saved:
-            attachment.file.delete(save=False)
-        raise
+    service_request, _warnings = service_request_submit(
+        enterprise=form.chosen_enterprise(),
+        category=form.cleaned_data["category"],
+        title=form.cleaned_data["title"],
+        description=form.cleaned_data["description"],
+        details=_raw_details(details_form) if details_form is not None else None,
+        attachments=form.cleaned_data["attachments"],
+        submitted_by=user,
+    )
     return service_request
 
 

@@ -24,7 +24,7 @@ from crm.errors import DomainError
 from crm.models import ApprovalStep, ServiceRequest, ServiceRequestTransition, User
 from crm.notifications.links import local
 from crm.roles import WHO_DOES, Work, may
-from crm.service_requests.services import service_request_lock
+from crm.service_requests.selectors import service_request_lock
 
 NAME_MAX_LENGTH = ApprovalStep._meta.get_field("name").max_length
 AUTHORITY_MAX_LENGTH = ApprovalStep._meta.get_field("authority").max_length

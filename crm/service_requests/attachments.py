@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from crm.errors import DomainError
 from crm.models import RequestStatus, ServiceRequest, ServiceRequestAttachment, User
 from crm.roles import Work, require_role
-from crm.service_requests.services import service_request_lock
+from crm.service_requests.selectors import service_request_lock
 
 # What the content must be, by the magic bytes ``filetype`` reads; DOCX and XLSX are ZIP containers
 # told apart by their first entry names.

@@ -42,3 +42,14 @@ def attachment_list(*, request: ServiceRequest) -> QuerySet[ServiceRequestAttach
 def attachment_get(*, user, pk) -> ServiceRequestAttachment:
     """An attachment of a request ``user`` may see; ``DoesNotExist`` (→ 404) for anyone else's."""
     return ServiceRequestAttachment.objects.get(pk=pk, request__in=ServiceRequest.objects.visible_to(user))
+
+
+def service_request_lock(request: ServiceRequest) -> ServiceRequest:
+    """Lock the row of ``request`` until the transaction ends and bring the instance's status up to date.
+
+    For the writes beside a request (messages, files, approval steps) that depend on its status: a close or
+    a withdrawal committed meanwhile is seen, and none can commit until they do. The caller's instance is
+    kept, with whatever related rows it has loaded. Call it inside ``transaction.atomic``.
+    """
+    request.status = ServiceRequest.objects.select_for_update().values_list("status", flat=True).get(pk=request.pk)
+    return request

@@ -5,6 +5,7 @@ action (``ACTIONS``) moves it from one status to another; the other rows (``RECO
 assignment) keep it where it is (from_status == to_status) and only say who did what when.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from crm.models import (
     User,
 )
 from crm.roles import Work, may, require_role
+from crm.service_requests.attachments import attachment_add
 from crm.service_requests.details import details_clean
 from crm.service_requests.notify import notify_request_submitted, notify_status_changed
 from crm.service_requests.sla import compute_due_at
@@ -88,17 +90,6 @@ def _actor_kinds(user: User, request: ServiceRequest) -> set[str]:
     return kinds
 
 
-def service_request_lock(request: ServiceRequest) -> ServiceRequest:
-    """Lock the row of ``request`` until the transaction ends and bring the instance's status up to date.
-
-    For the writes beside a request (messages, files, approval steps) that depend on its status: a close or
-    a withdrawal committed meanwhile is seen, and none can commit until they do. The caller's instance is
-    kept, with whatever related rows it has loaded. Call it inside ``transaction.atomic``.
-    """
-    request.status = ServiceRequest.objects.select_for_update().values_list("status", flat=True).get(pk=request.pk)
-    return request
-
-
 def allowed_actions(*, request: ServiceRequest, user: User) -> list[str]:
     """The actions ``user`` may take on ``request`` in its current status."""
     kinds = _actor_kinds(user, request)
@@ -114,9 +105,12 @@ def service_request_submit(
     submitted_by: User,
     description: str = "",
     details: dict | None = None,
+    attachments: Iterable = (),
     at=None,
 ) -> tuple[ServiceRequest, list[str]]:
-    """An enterprise asks for something: the request gets its SLA due time and its first history row.
+    """An enterprise asks for something: the request gets its SLA due time and its first history row, and
+    its ``attachments`` (uploads) are stored with it — one transaction: a refused file means nothing is kept,
+    neither the request nor a file already written.
 
     Returns the request and any calendar warnings meant for staff (never shown as an error to the enterprise).
     """
@@ -151,6 +145,14 @@ def service_request_submit(
     ServiceRequestTransition.objects.create(
         request=request, action="submit", from_status="", to_status=S.SUBMITTED, actor=submitted_by, created_at=at
     )
+    stored = []
+    try:
+        for uploaded in attachments:
+            stored.append(attachment_add(request=request, uploaded=uploaded, user=submitted_by))
+    except BaseException:
+        for attachment in stored:  # the rows go with the transaction; the files must go by hand
+            attachment.file.delete(save=False)
+        raise
     notify_request_submitted(request)
     return request, due.warnings
 

@@ -7,7 +7,7 @@ from crm.errors import DomainError
 from crm.models import ServiceRequest, ServiceRequestMessage, User
 from crm.roles import Work, require_role
 from crm.service_requests.notify import notify_message_posted
-from crm.service_requests.services import service_request_lock
+from crm.service_requests.selectors import service_request_lock
 
 MAX_MESSAGE_LENGTH = 5000
 

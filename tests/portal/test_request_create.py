@@ -249,9 +249,9 @@ def test_text_renamed_to_pdf_is_refused_by_its_content(alice_client, work_permit
 def test_an_attachment_refused_while_saving_undoes_the_request_and_the_files_already_stored(
     alice_client, work_permit, settings, monkeypatch
 ):
-    from crm.portal import views
+    from crm.service_requests import services as request_services
 
-    real_add = views.attachment_add
+    real_add = request_services.attachment_add
     calls = []
 
     def add_then_refuse(**kwargs):
@@ -260,7 +260,7 @@ def test_an_attachment_refused_while_saving_undoes_the_request_and_the_files_alr
             raise DomainError("存储失败", field="file")
         return real_add(**kwargs)
 
-    monkeypatch.setattr(views, "attachment_add", add_then_refuse)
+    monkeypatch.setattr(request_services, "attachment_add", add_then_refuse)
 
     response = alice_client.post(URL, form_data(attachments=[pdf_upload("a.pdf"), pdf_upload("b.pdf")]))
 
