@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from crm.errors import DomainError
 from crm.models import AnnualCommitment, CapitalArrival, ProjectMilestone
 from crm.pipeline.commitments import (
     annual_commitment_check,
@@ -47,7 +46,7 @@ from crm.pipeline.lights import (
     milestone_lights,
 )
 
-from .common import form_error
+from .common import show_refusal
 
 
 def _light_badge(label: str, light) -> str:
@@ -164,10 +163,8 @@ class MilestoneForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if "actual_on" in self.changed_data and "actual_on" not in self.errors:
-            try:
+            with show_refusal(form=self):
                 milestone_actual_check(actual_on=data.get("actual_on"))
-            except DomainError as error:
-                form_error(self, error)
         return data
 
 
@@ -184,10 +181,8 @@ class MilestoneAdminForm(MilestoneForm):
         if refusal:
             self.add_error(None, refusal)
         elif "planned_on" not in self.errors and (self.instance.pk is None or "planned_on" in self.changed_data):
-            try:
+            with show_refusal(form=self):
                 milestones_plan_check(project=project, planned={kind: data.get("planned_on")})
-            except DomainError as error:
-                form_error(self, error)
         return data
 
     def save_through_services(self, *, actor) -> ProjectMilestone:
@@ -239,10 +234,8 @@ class CapitalArrivalForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if self.has_changed() and not {"arrived_on", "amount"} & set(self.errors):
-            try:
+            with show_refusal(form=self):
                 capital_arrival_check(arrived_on=data.get("arrived_on"), amount=data.get("amount"))
-            except DomainError as error:
-                form_error(self, error)
         return data
 
     def save_through_services(self, *, actor) -> CapitalArrival:
@@ -305,13 +298,11 @@ class AnnualCommitmentForm(forms.ModelForm):
         data = super().clean()
         if not self.has_changed() or "project" in self.errors:
             return data
-        try:
+        with show_refusal(form=self):
             if self._commits() and not set(COMMITTED_FIELDS) & set(self.errors):
                 annual_commitment_check(**self._values("project", *COMMITTED_FIELDS))
             if self._reviews() and not {"year", *REVIEW_FIELDS} & set(self.errors):
                 annual_review_check(**self._values("year", *REVIEW_FIELDS))
-        except DomainError as error:
-            form_error(self, error)
         return data
 
     def save_through_services(self, *, actor) -> AnnualCommitment:

@@ -1,10 +1,15 @@
-"""Shared pieces of the staff admin: money display, read-only admins, 撞单 texts, DomainError → messages."""
+"""Shared pieces of the staff admin: money display, read-only admins, 撞单 texts, and the one place a service's
+DomainError becomes a message or a form error (``show_refusal``, ``ServiceFormViewMixin``)."""
 
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from simple_history.admin import SimpleHistoryAdmin
@@ -56,11 +61,9 @@ def run_each(request, objects, call, *, done_message) -> None:
     """Apply a service call to each selected row; a refused row shows its DomainError and does not stop the others."""
     done = 0
     for obj in objects:
-        try:
+        with show_refusal(request, about=obj) as refusal:
             call(obj)
-        except DomainError as error:
-            messages.error(request, f"{obj}：{error.message}")
-        else:
+        if refusal.error is None:
             done += 1
     if done:
         messages.success(request, done_message % {"n": done})
@@ -110,9 +113,58 @@ def take_identity(obj, saved) -> None:
     obj._state.db = saved._state.db
 
 
-def form_error(form, error: DomainError) -> None:
-    """A service's refusal on a form, where the API names it: next to its field, else above the form."""
-    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+class Refusal:
+    """What a ``show_refusal`` block ended with: the ``DomainError`` that stopped it, else ``None``."""
+
+    error: DomainError | None = None
+
+
+@contextmanager
+def show_refusal(request=None, *, form=None, about=None):
+    """The admin's one reading of a service's refusal: a ``DomainError`` raised in the block stops it and is shown —
+    next to the field it names on ``form`` (else above the form), or as an error message, prefixed by the row it is
+    ``about`` when several rows are worked on. The view goes on after the block; ``refusal.error`` says what stopped it.
+    """
+    refusal = Refusal()
+    try:
+        yield refusal
+    except DomainError as error:
+        refusal.error = error
+        if form is not None:
+            error.add_to_form(form)
+        else:
+            messages.error(request, error.message if about is None else f"{about}：{error.message}")
+
+
+class ServiceFormViewMixin:
+    """The small forms on a change page (变更阶段, 办理, 分派, 地块状态, 兑现决定) posted to their own URL.
+
+    ``service_form_view`` is the whole view: the row (404 if unknown, 403 without the change permission), a GET or
+    an invalid form back to the change page with the form's errors as messages, then the service call — its success
+    message or its refusal (``show_refusal``) — and back to the change page.
+    """
+
+    def service_form_view(self, request, object_id, form_class, call, *, object_kwarg=None, invalid_messages=None):
+        """``call(obj, cleaned_data)`` runs the service and returns the success message. ``object_kwarg`` names the
+        form's argument for the row; ``invalid_messages(form)`` replaces the form's own errors when it does not
+        validate."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        form = form_class(request.POST, **({object_kwarg: obj} if object_kwarg else {}))
+        if not form.is_valid():
+            shown = invalid_messages(form) if invalid_messages else [e for errors in form.errors.values() for e in errors]
+            for message in shown:
+                messages.error(request, message)
+            return redirect(change_url)
+        with show_refusal(request):
+            messages.success(request, call(obj, form.cleaned_data))
+        return redirect(change_url)
 
 
 class ServiceRefusalsAsMessagesMixin:
@@ -124,8 +176,6 @@ class ServiceRefusalsAsMessagesMixin:
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
+        with show_refusal(request):
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return HttpResponseRedirect(request.get_full_path())
+        return HttpResponseRedirect(request.get_full_path())

@@ -8,9 +8,10 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from crm.enterprises import enterprise_check
-from crm.errors import DomainError
 from crm.models import Enterprise, Role, Stage, User
 from crm.pipeline.services import allowed_stages
+
+from .common import show_refusal
 
 
 def officers(role: str):
@@ -47,12 +48,9 @@ class EnterpriseForm(forms.ModelForm):
         if self.errors:
             return data
         candidate = construct_instance(self, copy.copy(self.instance))
-        try:
+        with show_refusal(form=self) as refusal:
             enterprise_check(enterprise=candidate)
-        except DomainError as error:
-            for field, messages in error.as_dict().items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
+        if refusal.error is None:
             data["credit_code"] = candidate.credit_code
         return data
 

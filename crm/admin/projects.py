@@ -7,12 +7,8 @@ and formsets of ``.commitments``).
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import Textarea
-from django.http import Http404
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,7 +19,6 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
 from import_export.results import RowResult
 
-from crm.errors import DomainError
 from crm.models import (
     ACTIVE_STAGES,
     KEY_PROJECT_THRESHOLD,
@@ -67,10 +62,12 @@ from .common import (
     NoRevertHistoryAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    ServiceFormViewMixin,
     ServiceRefusalsAsMessagesMixin,
     collision_texts,
     money_wan,
     priority_badge,
+    show_refusal,
     take_identity,
     warn_collisions,
 )
@@ -195,7 +192,7 @@ class CommitmentInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(
-    ServiceRefusalsAsMessagesMixin, ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixin, NoRevertHistoryAdmin
+    ServiceRefusalsAsMessagesMixin, ServiceFormViewMixin, ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixin, NoRevertHistoryAdmin
 ):
     list_display = (
         "name", "enterprise", "stage", "investment", "priority", "owner", "next_follow_up", "days_since_follow_up",
@@ -334,29 +331,11 @@ class ProjectAdmin(
 
     def change_stage_view(self, request, object_id):
         """POST from the change page: move the project through ``project_change_stage``; refusals come back as messages."""
-        project = self.get_object(request, unquote(object_id))
-        if project is None:
-            raise Http404
-        if not self.has_change_permission(request, project):
-            raise PermissionDenied
-        change_url = reverse("admin:crm_project_change", args=[project.pk])
-        if request.method != "POST":
-            return redirect(change_url)
-        form = ProjectChangeStageForm(request.POST, project=project)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(change_url)
-        try:
-            moved = project_change_stage(
-                project=project, to=form.cleaned_data["to"], actor=request.user, note=form.cleaned_data["note"]
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _t("项目已转到“%(stage)s”。") % {"stage": moved.get_stage_display()})
-        return redirect(change_url)
+        def change(project, data):
+            moved = project_change_stage(project=project, to=data["to"], actor=request.user, note=data["note"])
+            return _t("项目已转到“%(stage)s”。") % {"stage": moved.get_stage_display()}
+
+        return self.service_form_view(request, object_id, ProjectChangeStageForm, change, object_kwarg="project")
 
     # ---- bulk action ----
 
@@ -369,11 +348,8 @@ class ProjectAdmin(
             # A plain queryset of the selection: the services lock rows (SELECT … FOR UPDATE), which an
             # aggregated (GROUP BY) list queryset cannot do.
             selection = Project.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
-            try:
+            with show_refusal(request):
                 count = projects_assign_owner(projects=selection, owner=owner, actor=request.user)
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
                 messages.success(request, _t("已将 %(n)s 个项目分配给 %(owner)s。") % {"n": count, "owner": owner})
             return None
         context = {

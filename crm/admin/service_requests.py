@@ -5,22 +5,18 @@ messages through ``message_post``, approval steps through ``crm.service_requests
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.forms import Textarea
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from crm.errors import DomainError
 from crm.models import (
     OPEN_REQUEST_STATUSES,
     ApprovalStep,
@@ -48,7 +44,14 @@ from crm.service_requests.services import (
 )
 from crm.service_requests.thread import message_post, message_refused
 
-from .common import NoRevertHistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline, run_each
+from .common import (
+    NoRevertHistoryAdmin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ServiceFormViewMixin,
+    run_each,
+    show_refusal,
+)
 from .forms import RequestAssignForm, RequestTransitionForm
 
 
@@ -236,7 +239,7 @@ def _transition_action(name):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(NoRevertHistoryAdmin):
+class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
     list_display = ("title", "status", "time_left", "due", "category", "enterprise", "assignee", "submitted")
     list_select_related = ("enterprise", "category", "assignee")
     list_filter = ("status", "category", ("assignee", admin.RelatedOnlyFieldListFilter))
@@ -312,15 +315,11 @@ class ServiceRequestAdmin(NoRevertHistoryAdmin):
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for message_form in formset.forms:
                 if message_form.has_changed() and message_form.cleaned_data.get("body"):
-                    try:
-                        posted = message_post(
+                    with show_refusal(request):
+                        formset.new_objects.append(message_post(
                             request=form.instance, author=request.user,
                             body=message_form.cleaned_data["body"], is_internal=message_form.cleaned_data["is_internal"],
-                        )
-                    except DomainError as error:
-                        messages.error(request, error.message)
-                    else:
-                        formset.new_objects.append(posted)
+                        ))
             return
         if formset.model is ApprovalStep:
             self._save_approval_steps(request, form.instance, formset)
@@ -336,7 +335,7 @@ class ServiceRequestAdmin(NoRevertHistoryAdmin):
             if not step_form.has_changed():
                 continue
             data = step_form.cleaned_data
-            try:
+            with show_refusal(request, about=step_form.instance):
                 if step_form.instance.pk is None:
                     step = approval_step_plan(
                         service_request=service_request, name=data["name"], authority=data["authority"],
@@ -356,8 +355,6 @@ class ServiceRequestAdmin(NoRevertHistoryAdmin):
                 if data["completed"] and not was_completed:
                     step = approval_step_complete(step=step, actor=actor)
                 formset.changed_objects.append((step, step_form.changed_data))
-            except DomainError as error:
-                messages.error(request, f"{step_form.instance}：{error.message}")
 
     # ---- change page: transitions and assignment ----
 
@@ -378,43 +375,20 @@ class ServiceRequestAdmin(NoRevertHistoryAdmin):
         ]
         return own + super().get_urls()
 
-    def _posted_request(self, request, object_id):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        return obj
-
     def transition_view(self, request, object_id):
-        obj = self._posted_request(request, object_id)
-        change_url = reverse("admin:crm_servicerequest_change", args=[obj.pk])
-        form = RequestTransitionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                obj = service_request_transition(
-                    request=obj, action=form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["note"]
-                )
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _t("诉求状态已变为“%(status)s”。") % {"status": obj.get_status_display()})
-        return redirect(change_url)
+        def transition(obj, data):
+            obj = service_request_transition(request=obj, action=data["action"], actor=request.user, note=data["note"])
+            return _t("诉求状态已变为“%(status)s”。") % {"status": obj.get_status_display()}
+
+        return self.service_form_view(request, object_id, RequestTransitionForm, transition, invalid_messages=lambda form: [])
 
     def assign_view(self, request, object_id):
-        obj = self._posted_request(request, object_id)
-        change_url = reverse("admin:crm_servicerequest_change", args=[obj.pk])
-        form = RequestAssignForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                service_request_assign(request=obj, assignee=form.cleaned_data["assignee"], actor=request.user)
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _t("已分派给 %(name)s。") % {"name": form.cleaned_data["assignee"]})
-        elif request.method == "POST":
-            messages.error(request, _t("请选择经办人。"))
-        return redirect(change_url)
+        def assign(obj, data):
+            service_request_assign(request=obj, assignee=data["assignee"], actor=request.user)
+            return _t("已分派给 %(name)s。") % {"name": data["assignee"]}
+
+        return self.service_form_view(request, object_id, RequestAssignForm, assign,
+                                      invalid_messages=lambda form: [_t("请选择经办人。")])
 
     @admin.action(description=_("分派给我"), permissions=["change"])
     def assign_to_me(self, request, queryset):
