@@ -4,19 +4,14 @@ Parcel status moves and grant decisions go through ``parks.services`` from a sma
 page (``admin/parks/<model>/change_form.html``); criteria are edited with selects, never raw codes.
 """
 
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin.common import NoRevertHistoryAdmin, money_wan
-from crm.errors import DomainError
+from crm.admin.common import NoRevertHistoryAdmin, ServiceFormViewMixin, money_wan
 
 from .forms import EligibilityCriterionForm, GrantDecisionForm, GrantRecordForm, ParcelMoveForm
 from .models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
@@ -28,10 +23,6 @@ from .services.grants import (
     policy_grant_reject,
 )
 from .services.parcels import allowed_parcel_moves, parcel_change_status, parcel_reserve, parcel_transfer
-
-
-def _messages_from(request, error: DomainError) -> None:
-    messages.error(request, error.message)
 
 
 class ChildParkInline(admin.TabularInline):
@@ -59,7 +50,7 @@ class ParkAdmin(admin.ModelAdmin):
 
 
 @admin.register(LandParcel)
-class LandParcelAdmin(NoRevertHistoryAdmin):
+class LandParcelAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
     """地块: the status, the project and the transfer date move only through the parcel services, from the
     “变更状态” form on the change page; every move is in the parcel's history."""
 
@@ -101,22 +92,8 @@ class LandParcelAdmin(NoRevertHistoryAdmin):
 
     def move_view(self, request, object_id):
         """POST from the change page: one legal move through the parcel services; refusals come back as messages."""
-        parcel = self.get_object(request, unquote(object_id))
-        if parcel is None:
-            raise Http404
-        if not self.has_change_permission(request, parcel):
-            raise PermissionDenied
-        change_url = reverse("admin:parks_landparcel_change", args=[parcel.pk])
-        if request.method != "POST":
-            return redirect(change_url)
-        form = ParcelMoveForm(request.POST, parcel=parcel)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(change_url)
-        data, to = form.cleaned_data, form.cleaned_data["to"]
-        try:
+        def move(parcel, data):
+            to = data["to"]
             if to == ParcelStatus.RESERVED:
                 moved = parcel_reserve(parcel=parcel, project=data["project"], actor=request.user, note=data["note"])
             elif to == ParcelStatus.TRANSFERRED:
@@ -126,13 +103,9 @@ class LandParcelAdmin(NoRevertHistoryAdmin):
                 )
             else:
                 moved = parcel_change_status(parcel=parcel, to=to, actor=request.user, note=data["note"])
-        except DomainError as error:
-            _messages_from(request, error)
-        else:
-            messages.success(request, _t("地块 %(code)s 已转为“%(status)s”。") % {
-                "code": moved.code, "status": moved.get_status_display()
-            })
-        return redirect(change_url)
+            return _t("地块 %(code)s 已转为“%(status)s”。") % {"code": moved.code, "status": moved.get_status_display()}
+
+        return self.service_form_view(request, object_id, ParcelMoveForm, move, object_kwarg="parcel")
 
 
 @admin.register(Space)
@@ -261,7 +234,7 @@ class EligibilityCriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyGrant)
-class PolicyGrantAdmin(NoRevertHistoryAdmin):
+class PolicyGrantAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
     """政策兑现: an application is recorded with ``policy_grant_record``; approval (within the clause's cap),
     instalments and refusals through the form on the change page. Amounts are never edited by hand."""
 
@@ -323,22 +296,7 @@ class PolicyGrantAdmin(NoRevertHistoryAdmin):
         return own + super().get_urls()
 
     def decide_view(self, request, object_id):
-        grant = self.get_object(request, unquote(object_id))
-        if grant is None:
-            raise Http404
-        if not self.has_change_permission(request, grant):
-            raise PermissionDenied
-        change_url = reverse("admin:parks_policygrant_change", args=[grant.pk])
-        if request.method != "POST":
-            return redirect(change_url)
-        form = GrantDecisionForm(request.POST, grant=grant)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(change_url)
-        data = form.cleaned_data
-        try:
+        def decide(grant, data):
             if data["action"] == GrantDecisionForm.APPROVE:
                 grant = policy_grant_approve(grant=grant, amount=data["amount"], on=data["on"], actor=request.user,
                                              note=data["note"])
@@ -346,8 +304,6 @@ class PolicyGrantAdmin(NoRevertHistoryAdmin):
                 grant = policy_grant_disburse(grant=grant, amount=data["amount"], on=data["on"], actor=request.user)
             else:
                 grant = policy_grant_reject(grant=grant, reason=data["note"], actor=request.user)
-        except DomainError as error:
-            _messages_from(request, error)
-        else:
-            messages.success(request, _t("已保存：%(status)s。") % {"status": grant.get_status_display()})
-        return redirect(change_url)
+            return _t("已保存：%(status)s。") % {"status": grant.get_status_display()}
+
+        return self.service_form_view(request, object_id, GrantDecisionForm, decide, object_kwarg="grant")

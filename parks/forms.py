@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.translation import gettext_lazy as _
 
-from crm.errors import DomainError
+from crm.admin.common import show_refusal
 from crm.models import Project, Stage
 
 from .models import EligibilityCriterion, LandParcel, ParcelStatus, PolicyGrant
@@ -133,11 +133,9 @@ class GrantRecordForm(forms.ModelForm):
         data = super().clean()
         if self.instance.pk or self.errors:
             return data
-        try:
+        with show_refusal(form=self):
             policy_grant_application_check(
                 clause=data["clause"], enterprise=data["enterprise"], project=data.get("project"),
                 applied_amount=data["applied_amount"], applied_on=data["applied_on"],
             )
-        except DomainError as error:
-            self.add_error(error.field if error.field in self.fields else None, str(error.message))
         return data
