@@ -1,11 +1,15 @@
-"""Who may use the enterprise portal, and what every portal page shares (the unread badge)."""
+"""Who may use the enterprise portal, what every portal page shares (the unread badge), and how a service's
+refusal is shown (``show_refusal``)."""
 
+from contextlib import contextmanager
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import reverse
 
+from crm.errors import DomainError
 from crm.models import Notification
 
 
@@ -40,3 +44,29 @@ def unread_count(user) -> int:
 def portal_render(request, template, context=None, *, status=200):
     """Render a logged-in portal page with what the header needs."""
     return render(request, template, {"unread_count": unread_count(request.user), **(context or {})}, status=status)
+
+
+class Refusal:
+    """What a ``show_refusal`` block ended with: the ``DomainError`` that stopped it, else ``None``."""
+
+    error: DomainError | None = None
+
+
+# The services name an upload ``file``; the portal's forms take several under ``attachments``.
+SERVICE_FIELD_NAMES = {"file": "attachments"}
+
+
+@contextmanager
+def show_refusal(request, *forms):
+    """The portal's one reading of a service's refusal: a ``DomainError`` raised in the block stops it and is shown
+    next to the field it names on the first of ``forms`` that has it (else above the first form), or, with no form,
+    as a page message. The view goes on after the block; ``refusal.error`` says what stopped it."""
+    refusal = Refusal()
+    try:
+        yield refusal
+    except DomainError as error:
+        refusal.error = error
+        if any(form is not None for form in forms):
+            error.add_to_form(*forms, rename=SERVICE_FIELD_NAMES)
+        else:
+            messages.error(request, error.message)

@@ -2,13 +2,12 @@
 
 Every view that takes a request id looks it up through ``service_request_list(user=...)``, so a
 request of another enterprise is a 404 before anything else happens. Services raise
-``DomainError``; the portal shows its message next to the field it names, or as a page message.
+``DomainError``; ``access.show_refusal`` shows its message next to the field it names, or as a page message.
 """
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -16,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from crm.errors import DomainError
 from crm.models import Notification, ServiceCategory, ServiceRequest
 from crm.notifications.inbox import notifications_mark_read
-from crm.service_requests.attachments import attachment_add, attachment_refused
-from crm.service_requests.details import DetailsInvalid, details_for_display, details_form_for, details_labels
+from crm.service_requests.attachments import attachment_refused, attachments_add
+from crm.service_requests.details import details_for_display, details_form_for, details_labels
 from crm.service_requests.satisfaction import service_request_rate
 from crm.service_requests.selectors import message_list, service_request_detail_queryset, service_request_list
 from crm.service_requests.services import (
@@ -32,7 +30,7 @@ from crm.service_requests.services import (
 )
 from crm.service_requests.thread import message_post, message_refused
 
-from .access import enterprise_required, portal_render
+from .access import enterprise_required, portal_render, show_refusal
 from .display import time_left
 from .forms import (
     AttachmentAddForm,
@@ -98,18 +96,6 @@ def _raw_details(form) -> dict:
     return {name: form.data.get(form.add_prefix(name), "") for name in form.fields}
 
 
-def _show_domain_error(form, details_form, error: DomainError) -> None:
-    if isinstance(error, DetailsInvalid):
-        for name, field_errors in error.errors.items():
-            target = details_form if details_form is not None and name in details_form.fields else form
-            target.add_error(name if name in target.fields else None, field_errors)
-        return
-    errors = getattr(error, "errors", None) or {error.field: [str(error.message)]}
-    for name, field_errors in errors.items():
-        name = "attachments" if name == "file" else name
-        form.add_error(name if name in form.fields else None, field_errors)
-
-
 def _submit(form, details_form, user) -> ServiceRequest:
     service_request, _warnings = service_request_submit(
         enterprise=form.chosen_enterprise(),
@@ -139,11 +125,8 @@ def request_create(request):
         form_ok = form.is_valid()
         details_ok = details_form.is_valid() if details_form is not None else True
         if form_ok and details_ok and form.enterprises:
-            try:
+            with show_refusal(request, form, details_form):
                 service_request = _submit(form, details_form, user)
-            except DomainError as error:
-                _show_domain_error(form, details_form, error)
-            else:
                 messages.success(
                     request,
                     _("诉求已提交，办理时限：%(due)s。")
@@ -210,11 +193,8 @@ def message_create(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["body"]))
         return _back(obj)
-    try:
+    with show_refusal(request):
         message_post(request=obj, author=request.user, body=form.cleaned_data["body"])
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, _("留言已发送。"))
     return redirect(reverse("portal:request-detail", kwargs={"pk": obj.pk}) + "#thread")
 
@@ -227,16 +207,8 @@ def attachment_create(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["attachments"]))
         return _back(obj)
-    saved = []
-    try:
-        with transaction.atomic():
-            for upload in form.cleaned_data["attachments"]:
-                saved.append(attachment_add(request=obj, uploaded=upload, user=request.user))
-    except DomainError as error:
-        for attachment in saved:
-            attachment.file.delete(save=False)
-        messages.error(request, error.message)
-    else:
+    with show_refusal(request):
+        saved = attachments_add(request=obj, uploads=form.cleaned_data["attachments"], user=request.user)
         messages.success(request, _("已上传 %(n)s 个附件。") % {"n": len(saved)})
     return _back(obj)
 
@@ -249,11 +221,8 @@ def request_transition(request, pk, action):
     obj = _visible_request(request.user, pk)
     form = TransitionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
+    with show_refusal(request):
         service_request_transition(request=obj, action=action, actor=request.user, note=note)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, _("已%(label)s。") % {"label": ACTIONS[action].label})
     return _back(obj)
 
@@ -269,13 +238,10 @@ def request_rate(request, pk):
             "field": form.fields[field].label, "errors": " ".join(form.errors[field]),
         })
         return _back(obj)
-    try:
+    with show_refusal(request):
         service_request_rate(
             request=obj, user=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, _("感谢您的评价，诉求已关闭。"))
     return _back(obj)
 

@@ -88,3 +88,17 @@ def attachment_add(*, request: ServiceRequest, uploaded, user: User) -> ServiceR
         size=uploaded.size,
         uploaded_by=user,
     )
+
+
+@transaction.atomic
+def attachments_add(*, request: ServiceRequest, uploads, user: User) -> list[ServiceRequestAttachment]:
+    """Several uploads, all or none: a refused one rolls back the others, and their files are deleted."""
+    stored = []
+    try:
+        for uploaded in uploads:
+            stored.append(attachment_add(request=request, uploaded=uploaded, user=user))
+    except BaseException:
+        for attachment in stored:  # the rows go with the transaction; the files must go by hand
+            attachment.file.delete(save=False)
+        raise
+    return stored

@@ -24,7 +24,7 @@ from crm.models import (
     User,
 )
 from crm.roles import Work, may, require_role
-from crm.service_requests.attachments import attachment_add
+from crm.service_requests.attachments import attachments_add
 from crm.service_requests.details import details_clean
 from crm.service_requests.notify import notify_request_submitted, notify_status_changed
 from crm.service_requests.sla import compute_due_at
@@ -145,14 +145,7 @@ def service_request_submit(
     ServiceRequestTransition.objects.create(
         request=request, action="submit", from_status="", to_status=S.SUBMITTED, actor=submitted_by, created_at=at
     )
-    stored = []
-    try:
-        for uploaded in attachments:
-            stored.append(attachment_add(request=request, uploaded=uploaded, user=submitted_by))
-    except BaseException:
-        for attachment in stored:  # the rows go with the transaction; the files must go by hand
-            attachment.file.delete(save=False)
-        raise
+    attachments_add(request=request, uploads=attachments, user=submitted_by)
     notify_request_submitted(request)
     return request, due.warnings
 

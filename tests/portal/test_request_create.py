@@ -249,9 +249,9 @@ def test_text_renamed_to_pdf_is_refused_by_its_content(alice_client, work_permit
 def test_an_attachment_refused_while_saving_undoes_the_request_and_the_files_already_stored(
     alice_client, work_permit, settings, monkeypatch
 ):
-    from crm.service_requests import services as request_services
+    from crm.service_requests import attachments as request_attachments
 
-    real_add = request_services.attachment_add
+    real_add = request_attachments.attachment_add
     calls = []
 
     def add_then_refuse(**kwargs):
@@ -260,13 +260,32 @@ def test_an_attachment_refused_while_saving_undoes_the_request_and_the_files_alr
             raise DomainError("存储失败", field="file")
         return real_add(**kwargs)
 
-    monkeypatch.setattr(request_services, "attachment_add", add_then_refuse)
+    monkeypatch.setattr(request_attachments, "attachment_add", add_then_refuse)
 
     response = alice_client.post(URL, form_data(attachments=[pdf_upload("a.pdf"), pdf_upload("b.pdf")]))
 
     assert calls == ["a.pdf", "b.pdf"]
     assert response.status_code == 400
     assert response.context["form"].errors["attachments"] == ["存储失败"]
+    assert_nothing_saved(settings)
+
+
+def test_a_refusal_naming_no_field_is_shown_above_the_form_and_saves_nothing(
+    alice_client, work_permit, settings, monkeypatch
+):
+    from crm.portal import views
+
+    def refuse(**kwargs):
+        raise DomainError("该类别暂停受理。")
+
+    monkeypatch.setattr(views, "service_request_submit", refuse)
+
+    response = alice_client.post(URL, form_data())
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == ["该类别暂停受理。"]
+    assert '<div class="form-errors" role="alert">' in response.content.decode()
+    assert "<p>该类别暂停受理。</p>" in response.content.decode()
     assert_nothing_saved(settings)
 
 
