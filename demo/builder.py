@@ -478,7 +478,7 @@ class DemoBuilder:
         )
         if spec.assignee:
             service_request_assign(
-                request=request, assignee=self.users[spec.assignee], actor=self.users[spec.assignee], at=submitted_at
+                service_request=request, assignee=self.users[spec.assignee], actor=self.users[spec.assignee], at=submitted_at
             )
         # Everything in the order it happened, through the services: a finished request takes no more messages
         # and no step changes. The approval steps are planned by the officer who first handles the request, then;
@@ -496,7 +496,7 @@ class DemoBuilder:
                 self.post_message(request, event, submitted_at)
             elif isinstance(event, data.StepSpec):
                 request = service_request_transition(
-                    request=request, action=event.action, actor=self.users[event.actor], note=event.note, at=at
+                    service_request=request, action=event.action, actor=self.users[event.actor], note=event.note, at=at
                 )
             elif event[0] == "plan":
                 _kind, sequence, approval = event
@@ -519,7 +519,7 @@ class DemoBuilder:
 
     def post_message(self, request: ServiceRequest, message: data.MessageSpec, submitted_at: dt.datetime) -> None:
         posted = message_post(
-            request=request, author=self.users[message.author], body=message.body, is_internal=message.is_internal
+            service_request=request, author=self.users[message.author], body=message.body, is_internal=message.is_internal
         )
         # Messages are stamped "now" on creation; give them their place in the thread.
         ServiceRequestMessage.objects.filter(pk=posted.pk).update(created_at=submitted_at + dt.timedelta(hours=message.hours))

@@ -264,6 +264,6 @@ def request_moved_to(request, status, *, officer):
 
     for action, who in STATUS_PATH[status]:
         actor = officer if who == "officer" else request.submitted_by
-        request = service_request_transition(request=request, action=action, actor=actor, note="说明")
+        request = service_request_transition(service_request=request, action=action, actor=actor, note="说明")
     assert request.status == status
     return request

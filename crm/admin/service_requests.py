@@ -103,7 +103,7 @@ class NewMessageFormSet(BaseInlineFormSet):
             if not form.has_changed() or not form.cleaned_data.get("body"):
                 continue
             refusal = message_refused(
-                request=self.instance, author=self.author, is_internal=form.cleaned_data.get("is_internal", False)
+                service_request=self.instance, author=self.author, is_internal=form.cleaned_data.get("is_internal", False)
             )
             if refusal is not None:
                 form.add_error(None, refusal.message)
@@ -230,7 +230,7 @@ def _transition_action(name):
         run_each(
             request,
             queryset,
-            lambda obj: service_request_transition(request=obj, action=name, actor=request.user),
+            lambda obj: service_request_transition(service_request=obj, action=name, actor=request.user),
             done_message=_t("已对 %%(n)s 条诉求执行“%(label)s”。") % {"label": spec.label},
         )
 
@@ -288,7 +288,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
     @admin.display(description=_("类别专属信息"))
     def details_display(self, obj):
         """Category fields with labels; a passport number in clear only for the assigned officer, else masked."""
-        shown = details_for_display(request=obj, user=getattr(obj, "details_viewer", AnonymousUser()))
+        shown = details_for_display(service_request=obj, user=getattr(obj, "details_viewer", AnonymousUser()))
         labels = details_labels(obj.category.code)
         if not shown:
             return "—"
@@ -317,7 +317,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
                 if message_form.has_changed() and message_form.cleaned_data.get("body"):
                     with show_refusal(request):
                         formset.new_objects.append(message_post(
-                            request=form.instance, author=request.user,
+                            service_request=form.instance, author=request.user,
                             body=message_form.cleaned_data["body"], is_internal=message_form.cleaned_data["is_internal"],
                         ))
             return
@@ -360,7 +360,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk and self.has_change_permission(request, obj):
-            context["request_actions"] = [(name, ACTIONS[name]) for name in allowed_actions(request=obj, user=request.user)]
+            context["request_actions"] = [(name, ACTIONS[name]) for name in allowed_actions(service_request=obj, user=request.user)]
             context["transition_url"] = reverse("admin:crm_servicerequest_transition", args=[obj.pk])
             if not obj.is_finished:  # service_request_assign refuses a finished request
                 context["assign_form"] = RequestAssignForm(initial={"assignee": obj.assignee_id})
@@ -377,14 +377,14 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
 
     def transition_view(self, request, object_id):
         def transition(obj, data):
-            obj = service_request_transition(request=obj, action=data["action"], actor=request.user, note=data["note"])
+            obj = service_request_transition(service_request=obj, action=data["action"], actor=request.user, note=data["note"])
             return _t("诉求状态已变为“%(status)s”。") % {"status": obj.get_status_display()}
 
         return self.service_form_view(request, object_id, RequestTransitionForm, transition, invalid_messages=lambda form: [])
 
     def assign_view(self, request, object_id):
         def assign(obj, data):
-            service_request_assign(request=obj, assignee=data["assignee"], actor=request.user)
+            service_request_assign(service_request=obj, assignee=data["assignee"], actor=request.user)
             return _t("已分派给 %(name)s。") % {"name": data["assignee"]}
 
         return self.service_form_view(request, object_id, RequestAssignForm, assign,
@@ -395,7 +395,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
         run_each(
             request,
             queryset,
-            lambda obj: service_request_assign(request=obj, assignee=request.user, actor=request.user),
+            lambda obj: service_request_assign(service_request=obj, assignee=request.user, actor=request.user),
             done_message=_t("已将 %(n)s 条诉求分派给您。"),
         )
 

@@ -145,7 +145,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
     def get_details(self, obj):
-        return details_for_display(request=obj, user=self.context["request"].user)
+        return details_for_display(service_request=obj, user=self.context["request"].user)
 
     def get_assignee_name(self, obj) -> str | None:
         return _user_name(obj.assignee)
@@ -218,7 +218,7 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(ACTIONS))))
     def get_allowed_actions(self, obj):
-        return allowed_actions(request=obj, user=self.context["request"].user)
+        return allowed_actions(service_request=obj, user=self.context["request"].user)
 
 
 class CodeRelatedField(serializers.SlugRelatedField):

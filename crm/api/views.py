@@ -136,7 +136,7 @@ class ServiceRequestTransitionView(_RequestActionView):
         target = _visible_request(self, pk)
         v = self.validated()
         done = service_request_transition(
-            request=target, action=v["action"], actor=request.user, note=v["note"]
+            service_request=target, action=v["action"], actor=request.user, note=v["note"]
         )
         return self.respond(done)
 
@@ -154,7 +154,7 @@ class ServiceRequestAssignView(_RequestActionView):
     def post(self, request, pk):
         target = _visible_request(self, pk)
         v = self.validated()
-        done = service_request_assign(request=target, assignee=v["assignee"], actor=request.user)
+        done = service_request_assign(service_request=target, assignee=v["assignee"], actor=request.user)
         return self.respond(done)
 
 
@@ -222,13 +222,13 @@ class MessageListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     permission_classes = [IsAuthenticated, WorksRequests]
 
     def scoped_queryset(self):
-        return message_list(request=_visible_request(self, self.kwargs["pk"]), user=self.request.user)
+        return message_list(service_request=_visible_request(self, self.kwargs["pk"]), user=self.request.user)
 
     @extend_schema(responses={201: s.MessageSerializer, **ERRORS})
     def post(self, request, pk):
         target = _visible_request(self, pk)
         v = self.validated()
-        message = message_post(request=target, author=request.user, body=v["body"], is_internal=v["is_internal"])
+        message = message_post(service_request=target, author=request.user, body=v["body"], is_internal=v["is_internal"])
         return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
 
 
@@ -242,14 +242,14 @@ class AttachmentListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def scoped_queryset(self):
-        return request_selectors.attachment_list(request=_visible_request(self, self.kwargs["pk"]))
+        return request_selectors.attachment_list(service_request=_visible_request(self, self.kwargs["pk"]))
 
     @extend_schema(request=s.AttachmentUploadSerializer, responses={201: s.AttachmentSerializer, **ERRORS})
     def post(self, request, pk):
         target = _visible_request(self, pk)
         upload = s.AttachmentUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        attachment = attachment_add(request=target, uploaded=upload.validated_data["file"], user=request.user)
+        attachment = attachment_add(service_request=target, uploaded=upload.validated_data["file"], user=request.user)
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
 
 

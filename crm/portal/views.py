@@ -158,8 +158,8 @@ def request_detail(request, pk):
     user = request.user
     obj = _visible_request(user, pk, detail=True)
     labels = details_labels(obj.category.code)
-    details = [(labels.get(key, key), value) for key, value in details_for_display(request=obj, user=user).items()]
-    actions = allowed_actions(request=obj, user=user)
+    details = [(labels.get(key, key), value) for key, value in details_for_display(service_request=obj, user=user).items()]
+    actions = allowed_actions(service_request=obj, user=user)
     return portal_render(
         request,
         "portal/request_detail.html",
@@ -167,7 +167,7 @@ def request_detail(request, pk):
             "obj": obj,
             "details": details,
             "time_left": time_left(obj, now=timezone.now()),
-            "thread": message_list(request=obj, user=user),
+            "thread": message_list(service_request=obj, user=user),
             # A row that keeps the status (an assignment) is shown by its name, the others by the status reached.
             "history": [
                 (t, transition_label(t.action) if t.from_status == t.to_status else None) for t in obj.transitions.all()
@@ -175,8 +175,8 @@ def request_detail(request, pk):
             "button_actions": [(name, ACTIONS[name].label) for name in BUTTON_ACTIONS if name in actions],
             "can_rate": "close" in actions,
             # The forms are offered when the services would take what they send (a finished request: neither).
-            "can_write": message_refused(request=obj, author=user) is None,
-            "can_upload": attachment_refused(request=obj, user=user) is None,
+            "can_write": message_refused(service_request=obj, author=user) is None,
+            "can_upload": attachment_refused(service_request=obj, user=user) is None,
             "message_form": MessageForm(),
             "attachment_form": AttachmentAddForm(),
             "rating_form": RatingForm(),
@@ -194,7 +194,7 @@ def message_create(request, pk):
         messages.error(request, " ".join(form.errors["body"]))
         return _back(obj)
     with show_refusal(request):
-        message_post(request=obj, author=request.user, body=form.cleaned_data["body"])
+        message_post(service_request=obj, author=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("留言已发送。"))
     return redirect(reverse("portal:request-detail", kwargs={"pk": obj.pk}) + "#thread")
 
@@ -208,7 +208,7 @@ def attachment_create(request, pk):
         messages.error(request, " ".join(form.errors["attachments"]))
         return _back(obj)
     with show_refusal(request):
-        saved = attachments_add(request=obj, uploads=form.cleaned_data["attachments"], user=request.user)
+        saved = attachments_add(service_request=obj, uploads=form.cleaned_data["attachments"], user=request.user)
         messages.success(request, _("已上传 %(n)s 个附件。") % {"n": len(saved)})
     return _back(obj)
 
@@ -222,7 +222,7 @@ def request_transition(request, pk, action):
     form = TransitionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     with show_refusal(request):
-        service_request_transition(request=obj, action=action, actor=request.user, note=note)
+        service_request_transition(service_request=obj, action=action, actor=request.user, note=note)
         messages.success(request, _("已%(label)s。") % {"label": ACTIONS[action].label})
     return _back(obj)
 
@@ -240,7 +240,7 @@ def request_rate(request, pk):
         return _back(obj)
     with show_refusal(request):
         service_request_rate(
-            request=obj, user=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            service_request=obj, user=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
         )
         messages.success(request, _("感谢您的评价，诉求已关闭。"))
     return _back(obj)

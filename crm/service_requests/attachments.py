@@ -45,7 +45,7 @@ def attachment_validate(uploaded) -> str:
     return content_type
 
 
-def attachment_refused(*, request: ServiceRequest, user: User) -> DomainError | None:
+def attachment_refused(*, service_request: ServiceRequest, user: User) -> DomainError | None:
     """The error ``attachment_add`` raises for ``user`` on ``request`` now, or ``None``.
 
     The one reading of "who may still add files": the portal asks it to offer its upload form,
@@ -54,12 +54,12 @@ def attachment_refused(*, request: ServiceRequest, user: User) -> DomainError | 
     continue, it asks to reopen the request — while an officer may still attach what was issued
     (a permit, a licence).
     """
-    if request.is_finished:
+    if service_request.is_finished:
         return DomainError(
-            _("诉求已结束（%(status)s），不能再上传附件。") % {"status": request.get_status_display()},
+            _("诉求已结束（%(status)s），不能再上传附件。") % {"status": service_request.get_status_display()},
             code=DomainError.ILLEGAL_TRANSITION,
         )
-    if request.status == RequestStatus.RESOLVED and not user.is_staff:
+    if service_request.status == RequestStatus.RESOLVED and not user.is_staff:
         return DomainError(
             _("诉求已办结，不能再补充附件；如仍需办理，请先申请重新办理。"), code=DomainError.ILLEGAL_TRANSITION
         )
@@ -67,21 +67,21 @@ def attachment_refused(*, request: ServiceRequest, user: User) -> DomainError | 
 
 
 @transaction.atomic
-def attachment_add(*, request: ServiceRequest, uploaded, user: User) -> ServiceRequestAttachment:
+def attachment_add(*, service_request: ServiceRequest, uploaded, user: User) -> ServiceRequestAttachment:
     """Store an upload on ``request`` once its status allows it and its content is of an accepted type.
 
     The request row is locked while its status is checked; a refusal (``attachment_refused``, or the
     content check) comes before the file is written, so nothing is left in MEDIA_ROOT.
     """
     require_role(user, Work.REQUESTS)
-    request = service_request_lock(request)
-    refusal = attachment_refused(request=request, user=user)
+    service_request = service_request_lock(service_request)
+    refusal = attachment_refused(service_request=service_request, user=user)
     if refusal is not None:
         raise refusal
     content_type = attachment_validate(uploaded)
     name = (uploaded.name or "attachment").replace("\x00", "")[-200:]
     return ServiceRequestAttachment.objects.create(
-        request=request,
+        request=service_request,
         file=uploaded,
         original_name=name,
         content_type=content_type,
@@ -91,12 +91,12 @@ def attachment_add(*, request: ServiceRequest, uploaded, user: User) -> ServiceR
 
 
 @transaction.atomic
-def attachments_add(*, request: ServiceRequest, uploads, user: User) -> list[ServiceRequestAttachment]:
+def attachments_add(*, service_request: ServiceRequest, uploads, user: User) -> list[ServiceRequestAttachment]:
     """Several uploads, all or none: a refused one rolls back the others, and their files are deleted."""
     stored = []
     try:
         for uploaded in uploads:
-            stored.append(attachment_add(request=request, uploaded=uploaded, user=user))
+            stored.append(attachment_add(service_request=service_request, uploaded=uploaded, user=user))
     except BaseException:
         for attachment in stored:  # the rows go with the transaction; the files must go by hand
             attachment.file.delete(save=False)

@@ -103,11 +103,11 @@ class DetailsInvalid(DomainError):
         return {"details": self.errors}
 
 
-def details_for_display(*, request, user) -> dict:
+def details_for_display(*, service_request, user) -> dict:
     """Details as ``user`` may see them: sensitive values in clear only for the assigned officer."""
-    can_see = user.is_authenticated and request.assignee_id == user.pk
+    can_see = user.is_authenticated and service_request.assignee_id == user.pk
     shown = {}
-    for key, value in (request.details or {}).items():
+    for key, value in (service_request.details or {}).items():
         if key in SENSITIVE_KEYS and value:
             clear = crypto.decrypt(value)
             value = clear if can_see else crypto.mask(clear)

@@ -12,7 +12,7 @@ MAX_COMMENT_LENGTH = 1000
 
 
 @transaction.atomic
-def service_request_rate(*, request: ServiceRequest, user: User, rating, comment: str = "") -> ServiceRequest:
+def service_request_rate(*, service_request: ServiceRequest, user: User, rating, comment: str = "") -> ServiceRequest:
     """Close a resolved request (``close``) and store the enterprise's 1–5 rating and comment, both or neither.
 
     Only a member of the request's enterprise rates it: an officer may close a request, but not
@@ -26,14 +26,14 @@ def service_request_rate(*, request: ServiceRequest, user: User, rating, comment
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT_LENGTH:
         raise DomainError(_("评价不能超过 %(n)s 字。") % {"n": MAX_COMMENT_LENGTH}, field="comment")
-    if not user.enterprises.filter(pk=request.enterprise_id).exists():
+    if not user.enterprises.filter(pk=service_request.enterprise_id).exists():
         raise DomainError(_("只有提出诉求的企业可以评价。"), code=DomainError.FORBIDDEN)
-    request = service_request_transition(
-        request=request, action="close", actor=user, note=_("满意度 %(n)s 分") % {"n": rating}
+    service_request = service_request_transition(
+        service_request=service_request, action="close", actor=user, note=_("满意度 %(n)s 分") % {"n": rating}
     )
-    request.satisfaction = rating
-    request.satisfaction_comment = comment
-    request._history_user = user
-    request._change_reason = "rate"
-    request.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])
-    return request
+    service_request.satisfaction = rating
+    service_request.satisfaction_comment = comment
+    service_request._history_user = user
+    service_request._change_reason = "rate"
+    service_request.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])
+    return service_request

@@ -19,9 +19,9 @@ def service_request_list(*, user) -> QuerySet[ServiceRequest]:
     )
 
 
-def message_list(*, request: ServiceRequest, user) -> QuerySet[ServiceRequestMessage]:
+def message_list(*, service_request: ServiceRequest, user) -> QuerySet[ServiceRequestMessage]:
     """The thread as ``user`` may see it: internal notes only for staff."""
-    messages = request.messages.select_related("author").order_by("created_at", "id")
+    messages = service_request.messages.select_related("author").order_by("created_at", "id")
     if not user.is_staff:
         messages = messages.filter(is_internal=False)
     return messages
@@ -35,8 +35,8 @@ def service_request_detail_queryset(*, user) -> QuerySet[ServiceRequest]:
     )
 
 
-def attachment_list(*, request: ServiceRequest) -> QuerySet[ServiceRequestAttachment]:
-    return request.attachments.select_related("uploaded_by").order_by("created_at", "id")
+def attachment_list(*, service_request: ServiceRequest) -> QuerySet[ServiceRequestAttachment]:
+    return service_request.attachments.select_related("uploaded_by").order_by("created_at", "id")
 
 
 def attachment_get(*, user, pk) -> ServiceRequestAttachment:

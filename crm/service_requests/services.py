@@ -90,10 +90,10 @@ def _actor_kinds(user: User, request: ServiceRequest) -> set[str]:
     return kinds
 
 
-def allowed_actions(*, request: ServiceRequest, user: User) -> list[str]:
+def allowed_actions(*, service_request: ServiceRequest, user: User) -> list[str]:
     """The actions ``user`` may take on ``request`` in its current status."""
-    kinds = _actor_kinds(user, request)
-    return [name for name, a in ACTIONS.items() if request.status in a.sources and a.actors & kinds]
+    kinds = _actor_kinds(user, service_request)
+    return [name for name, a in ACTIONS.items() if service_request.status in a.sources and a.actors & kinds]
 
 
 @transaction.atomic
@@ -145,14 +145,14 @@ def service_request_submit(
     ServiceRequestTransition.objects.create(
         request=request, action="submit", from_status="", to_status=S.SUBMITTED, actor=submitted_by, created_at=at
     )
-    attachments_add(request=request, uploads=attachments, user=submitted_by)
+    attachments_add(service_request=request, uploads=attachments, user=submitted_by)
     notify_request_submitted(request)
     return request, due.warnings
 
 
 @transaction.atomic
 def service_request_transition(
-    *, request: ServiceRequest, action: str, actor: User, note: str = "", at=None
+    *, service_request: ServiceRequest, action: str, actor: User, note: str = "", at=None
 ) -> ServiceRequest:
     """Apply ``action`` to a request — the only way its status changes.
 
@@ -165,13 +165,13 @@ def service_request_transition(
             _("未知操作：%(action)s。可用操作：%(all)s。") % {"action": action, "all": ", ".join(ACTIONS)}, field="action"
         )
     require_role(actor, Work.REQUESTS, refusal=_("您没有权限执行“%(label)s”。") % {"label": spec.label})
-    request = ServiceRequest.objects.select_for_update().select_related("category").get(pk=request.pk)
-    if not spec.actors & _actor_kinds(actor, request):
+    service_request = ServiceRequest.objects.select_for_update().select_related("category").get(pk=service_request.pk)
+    if not spec.actors & _actor_kinds(actor, service_request):
         raise DomainError(_("您没有权限执行“%(label)s”。") % {"label": spec.label}, code=DomainError.FORBIDDEN)
-    if request.status not in spec.sources:
+    if service_request.status not in spec.sources:
         raise DomainError(
             _("诉求当前状态为“%(status)s”，不能“%(label)s”。")
-            % {"status": request.get_status_display(), "label": spec.label},
+            % {"status": service_request.get_status_display(), "label": spec.label},
             code=DomainError.ILLEGAL_TRANSITION,
         )
     note = (note or "").strip()
@@ -179,25 +179,25 @@ def service_request_transition(
         raise DomainError(_("“%(label)s”必须填写原因。") % {"label": spec.label}, field="note")
 
     at = at or timezone.now()
-    from_status = request.status
-    _apply_clock(request, leaving=from_status, entering=spec.target, at=at)
-    request.status = spec.target
-    if action == "accept" and request.assignee_id is None:
-        request.assignee = actor
+    from_status = service_request.status
+    _apply_clock(service_request, leaving=from_status, entering=spec.target, at=at)
+    service_request.status = spec.target
+    if action == "accept" and service_request.assignee_id is None:
+        service_request.assignee = actor
     if action == "reject":
-        request.rejection_reason = note
+        service_request.rejection_reason = note
     if spec.target == S.RESOLVED:
-        request.resolved_at = at
+        service_request.resolved_at = at
     if action == "reopen":
-        request.resolved_at = None
-    request._history_user = actor
-    request._change_reason = f"{action}: {note}"[:100]
-    request.save()
+        service_request.resolved_at = None
+    service_request._history_user = actor
+    service_request._change_reason = f"{action}: {note}"[:100]
+    service_request.save()
     transition = ServiceRequestTransition.objects.create(
-        request=request, action=action, from_status=from_status, to_status=spec.target, actor=actor, note=note, created_at=at
+        request=service_request, action=action, from_status=from_status, to_status=spec.target, actor=actor, note=note, created_at=at
     )
-    notify_status_changed(request, transition)
-    return request
+    notify_status_changed(service_request, transition)
+    return service_request
 
 
 def _apply_clock(request: ServiceRequest, *, leaving: str, entering: str, at) -> None:
@@ -214,7 +214,7 @@ def _apply_clock(request: ServiceRequest, *, leaving: str, entering: str, at) ->
 
 
 @transaction.atomic
-def service_request_assign(*, request: ServiceRequest, assignee: User, actor: User, at=None) -> ServiceRequest:
+def service_request_assign(*, service_request: ServiceRequest, assignee: User, actor: User, at=None) -> ServiceRequest:
     """分派: give a request to a service officer, recorded as a transition row that keeps the status.
 
     The row (action ``assign``, from_status == to_status) says who gave the request to whom and when, as
@@ -225,24 +225,24 @@ def service_request_assign(*, request: ServiceRequest, assignee: User, actor: Us
     require_role(actor, Work.SERVICE_DESK)
     if not may(assignee, Work.SERVICE_DESK):
         raise DomainError(_("只能分派给企业服务专员。"), field="assignee")
-    request = ServiceRequest.objects.select_for_update().select_related("assignee").get(pk=request.pk)
-    request._history_user = actor
-    if request.is_finished:
+    service_request = ServiceRequest.objects.select_for_update().select_related("assignee").get(pk=service_request.pk)
+    service_request._history_user = actor
+    if service_request.is_finished:
         raise DomainError(
-            _("诉求已结束（%(status)s），不能再分派。") % {"status": request.get_status_display()},
+            _("诉求已结束（%(status)s），不能再分派。") % {"status": service_request.get_status_display()},
             code=DomainError.ILLEGAL_TRANSITION,
         )
-    if request.assignee_id == assignee.pk:
-        return request
-    if request.assignee is None:
+    if service_request.assignee_id == assignee.pk:
+        return service_request
+    if service_request.assignee is None:
         note = _("分派给 %(name)s") % {"name": assignee}
     else:
-        note = _("分派给 %(name)s（原经办人：%(previous)s）") % {"name": assignee, "previous": request.assignee}
-    request.assignee = assignee
-    request._change_reason = note[:100]
-    request.save(update_fields=["assignee", "updated_at"])
+        note = _("分派给 %(name)s（原经办人：%(previous)s）") % {"name": assignee, "previous": service_request.assignee}
+    service_request.assignee = assignee
+    service_request._change_reason = note[:100]
+    service_request.save(update_fields=["assignee", "updated_at"])
     ServiceRequestTransition.objects.create(
-        request=request, action="assign", from_status=request.status, to_status=request.status, actor=actor,
+        request=service_request, action="assign", from_status=service_request.status, to_status=service_request.status, actor=actor,
         note=note, created_at=at or timezone.now(),
     )
-    return request
+    return service_request

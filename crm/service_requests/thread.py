@@ -12,7 +12,7 @@ from crm.service_requests.selectors import service_request_lock
 MAX_MESSAGE_LENGTH = 5000
 
 
-def message_refused(*, request: ServiceRequest, author: User, is_internal: bool = False) -> DomainError | None:
+def message_refused(*, service_request: ServiceRequest, author: User, is_internal: bool = False) -> DomainError | None:
     """The error ``message_post`` raises for this author and kind of message on ``request`` now, or ``None``.
 
     The one reading of "who may write on this thread": the portal and the admin ask it to offer (or refuse)
@@ -23,16 +23,16 @@ def message_refused(*, request: ServiceRequest, author: User, is_internal: bool 
     """
     if is_internal and not author.is_staff:
         return DomainError(_("只有工作人员可以写内部备注。"), code=DomainError.FORBIDDEN)
-    if request.is_finished and not is_internal:
+    if service_request.is_finished and not is_internal:
         return DomainError(
-            _("诉求已结束（%(status)s），不能再留言。") % {"status": request.get_status_display()},
+            _("诉求已结束（%(status)s），不能再留言。") % {"status": service_request.get_status_display()},
             code=DomainError.ILLEGAL_TRANSITION,
         )
     return None
 
 
 @transaction.atomic
-def message_post(*, request: ServiceRequest, author: User, body: str, is_internal: bool = False) -> ServiceRequestMessage:
+def message_post(*, service_request: ServiceRequest, author: User, body: str, is_internal: bool = False) -> ServiceRequestMessage:
     """Post a message (or a staff internal note) on the thread of ``request`` and tell the other side.
 
     The request row is locked while its status is checked, so a message cannot slip in beside a close or
@@ -45,10 +45,10 @@ def message_post(*, request: ServiceRequest, author: User, body: str, is_interna
         raise DomainError(_("留言内容不能为空。"), field="body")
     if len(body) > MAX_MESSAGE_LENGTH:
         raise DomainError(_("留言不能超过 %(n)s 字。") % {"n": MAX_MESSAGE_LENGTH}, field="body")
-    request = service_request_lock(request)
-    refusal = message_refused(request=request, author=author, is_internal=is_internal)
+    service_request = service_request_lock(service_request)
+    refusal = message_refused(service_request=service_request, author=author, is_internal=is_internal)
     if refusal is not None:
         raise refusal
-    message = ServiceRequestMessage.objects.create(request=request, author=author, body=body, is_internal=is_internal)
+    message = ServiceRequestMessage.objects.create(request=service_request, author=author, body=body, is_internal=is_internal)
     notify_message_posted(message)
     return message

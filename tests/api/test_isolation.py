@@ -85,7 +85,7 @@ def test_uploading_to_another_enterprises_request_is_404(bob, alice_request):
 
 
 def test_downloading_another_enterprises_attachment_is_404(alice, bob, alice_request):
-    attachment = attachment_add(request=alice_request, uploaded=pdf_upload(), user=alice)
+    attachment = attachment_add(service_request=alice_request, uploaded=pdf_upload(), user=alice)
 
     response = api_client(bob).get(f"/api/v1/attachments/{attachment.pk}/download/")
 
@@ -94,8 +94,8 @@ def test_downloading_another_enterprises_attachment_is_404(alice, bob, alice_req
 
 
 def test_messages_of_another_enterprise_never_appear(alice, bob, zhou, alice_request, bob_request):
-    message_post(request=alice_request, author=alice, body="西湖阳光的留言")
-    message_post(request=bob_request, author=bob, body="科聪控制的留言")
+    message_post(service_request=alice_request, author=alice, body="西湖阳光的留言")
+    message_post(service_request=bob_request, author=bob, body="科聪控制的留言")
 
     bodies = [m["body"] for m in results(api_client(bob).get(f"/api/v1/service-requests/{bob_request.pk}/messages/"))]
 

@@ -22,7 +22,7 @@ def attachments_url(request):
 
 
 def test_enterprise_user_posts_a_message_and_reads_the_thread(alice, zhou, alice_request):
-    message_post(request=alice_request, author=zhou, body="请补充护照首页扫描件。")
+    message_post(service_request=alice_request, author=zhou, body="请补充护照首页扫描件。")
     client = api_client(alice)
 
     response = client.post(messages_url(alice_request), {"body": "已上传，请查收。"}, format="json")
@@ -37,8 +37,8 @@ def test_enterprise_user_posts_a_message_and_reads_the_thread(alice, zhou, alice
 
 
 def test_enterprise_user_never_sees_internal_notes(alice, zhou, alice_request):
-    message_post(request=alice_request, author=zhou, body="企业材料疑似不全，待核实。", is_internal=True)
-    message_post(request=alice_request, author=zhou, body="已收到。")
+    message_post(service_request=alice_request, author=zhou, body="企业材料疑似不全，待核实。", is_internal=True)
+    message_post(service_request=alice_request, author=zhou, body="已收到。")
 
     seen_by_enterprise = [m["body"] for m in results(api_client(alice).get(messages_url(alice_request)))]
     seen_by_officer = [m["body"] for m in results(api_client(zhou).get(messages_url(alice_request)))]
@@ -64,7 +64,7 @@ def test_service_officer_writes_an_internal_note(zhou, alice_request):
 
 @pytest.mark.parametrize("who", ["qian", "boss"])
 def test_investment_officers_and_managers_read_the_thread_but_cannot_post(request, who, zhou, alice_request):
-    message_post(request=alice_request, author=zhou, body="已收到。")
+    message_post(service_request=alice_request, author=zhou, body="已收到。")
     client = api_client(request.getfixturevalue(who))
 
     assert [m["body"] for m in results(client.get(messages_url(alice_request)))] == ["已收到。"]
@@ -160,7 +160,7 @@ def test_investment_officers_and_managers_cannot_upload(request, who, alice_requ
 
 
 def test_officer_downloads_an_enterprise_attachment(alice, zhou, alice_request):
-    attachment = attachment_add(request=alice_request, uploaded=pdf_upload(), user=alice)
+    attachment = attachment_add(service_request=alice_request, uploaded=pdf_upload(), user=alice)
 
     response = api_client(zhou).get(f"/api/v1/attachments/{attachment.pk}/download/")
 

@@ -59,7 +59,7 @@ def test_request_list_queries_do_not_grow_with_rows_for_an_enterprise_user(alice
 def test_message_list_queries_do_not_grow_with_rows(alice, zhou, alice_request, assert_queries_at_2_and_20):
     # token+user, the request (scope check), COUNT, SELECT messages with authors.
     def make(i):
-        message_post(request=alice_request, author=zhou if i % 2 else alice, body=f"留言{i}")
+        message_post(service_request=alice_request, author=zhou if i % 2 else alice, body=f"留言{i}")
 
     assert_queries_at_2_and_20(api_client(alice), f"/api/v1/service-requests/{alice_request.pk}/messages/", make, queries=4)
 
@@ -67,7 +67,7 @@ def test_message_list_queries_do_not_grow_with_rows(alice, zhou, alice_request, 
 def test_attachment_list_queries_do_not_grow_with_rows(alice, alice_request, assert_queries_at_2_and_20):
     # token+user, the request (scope check), COUNT, SELECT attachments with uploaders.
     def make(i):
-        attachment_add(request=alice_request, uploaded=pdf_upload(f"file{i}.pdf"), user=alice)
+        attachment_add(service_request=alice_request, uploaded=pdf_upload(f"file{i}.pdf"), user=alice)
 
     url = f"/api/v1/service-requests/{alice_request.pk}/attachments/"
     assert_queries_at_2_and_20(api_client(alice), url, make, queries=4)

@@ -183,7 +183,7 @@ def test_bad_input_is_a_field_error_and_saves_nothing(alice, work_permit, change
 
 
 def test_enterprise_user_and_unassigned_officer_see_the_passport_number_masked(alice, zhou, wu, alice_request):
-    service_request_transition(request=alice_request, action="accept", actor=zhou)
+    service_request_transition(service_request=alice_request, action="accept", actor=zhou)
 
     for user in (alice, wu):
         client = api_client(user)
@@ -192,7 +192,7 @@ def test_enterprise_user_and_unassigned_officer_see_the_passport_number_masked(a
 
 
 def test_assigned_officer_sees_the_passport_number_in_clear(zhou, alice_request):
-    service_request_transition(request=alice_request, action="accept", actor=zhou)
+    service_request_transition(service_request=alice_request, action="accept", actor=zhou)
 
     client = api_client(zhou)
 
@@ -218,7 +218,7 @@ def test_request_list_filters_by_status_category_and_open(zhou, alice, sunshine,
     housing = ServiceCategoryFactory(code="talent_housing", name="人才房", sla_unit="working_days", sla_value=5)
     other = service_request(enterprise=sunshine, submitted_by=alice, category=housing,
                             details={"applicant_name": "张三", "household_size": 2})
-    service_request_transition(request=other, action="withdraw", actor=alice)
+    service_request_transition(service_request=other, action="withdraw", actor=alice)
     client = api_client(zhou)
 
     assert [r["id"] for r in results(client.get(LIST, {"status": "withdrawn"}))] == [other.pk]
@@ -239,7 +239,7 @@ def test_overdue_request_shows_negative_time_left(alice, sunshine, work_permit):
 
 
 def test_closed_request_has_no_time_left(alice, zhou, alice_request):
-    service_request_transition(request=alice_request, action="reject", actor=zhou, note="材料不全")
+    service_request_transition(service_request=alice_request, action="reject", actor=zhou, note="材料不全")
 
     body = api_client(alice).get(detail_url(alice_request)).json()
 

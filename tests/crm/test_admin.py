@@ -110,11 +110,11 @@ def _one(model, i):
         return ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}")
     if model is ServiceRequest:
         request = _service_request(category=ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}"))
-        return service_request_assign(request=request, assignee=service_officer(), actor=service_officer())
+        return service_request_assign(service_request=request, assignee=service_officer(), actor=service_officer())
     if model is ServiceRequestTransition:
         return _service_request().transitions.get()
     if model is ServiceRequestMessage:
-        return message_post(request=_service_request(), author=service_officer(), body="请补充护照首页。")
+        return message_post(service_request=_service_request(), author=service_officer(), body="请补充护照首页。")
     if model is ServiceRequestAttachment:
         return ServiceRequestAttachment.objects.create(
             request=_service_request(), file=ContentFile(b"%PDF-1.4 test", name="a.pdf"), original_name=f"护照{i}.pdf",
@@ -505,7 +505,7 @@ def test_request_queue_lists_open_requests_first_by_time_left(client):
     done = _service_request(title="已办结", at=now - dt.timedelta(hours=30))
     so = service_officer()
     for action in ("accept", "resolve"):
-        service_request_transition(request=done, action=action, actor=so)
+        service_request_transition(service_request=done, action=action, actor=so)
     client.force_login(so)
     response = client.get(reverse("admin:crm_servicerequest_changelist"))
     assert [r.title for r in response.context["cl"].result_list] == ["较早到期", "较晚到期", "已办结"]
@@ -537,7 +537,7 @@ def test_accept_action_goes_through_the_service_and_reports_refused_requests(cli
     so = service_officer()
     fresh = _service_request(title="新诉求")
     closed = _service_request(title="已撤回")
-    service_request_transition(request=closed, action="withdraw", actor=closed.submitted_by)
+    service_request_transition(service_request=closed, action="withdraw", actor=closed.submitted_by)
     client.force_login(so)
     response = client.post(
         reverse("admin:crm_servicerequest_changelist"),
@@ -559,7 +559,7 @@ def test_assign_to_me_action_assigns_the_selected_requests_and_refuses_a_withdra
     so = service_officer(display_name="周敏")
     request = _service_request(title="新诉求")
     withdrawn = _service_request(title="已撤回的诉求")
-    service_request_transition(request=withdrawn, action="withdraw", actor=withdrawn.submitted_by)
+    service_request_transition(service_request=withdrawn, action="withdraw", actor=withdrawn.submitted_by)
     client.force_login(so)
     response = client.post(
         reverse("admin:crm_servicerequest_changelist"),
@@ -578,7 +578,7 @@ def test_assign_to_me_action_assigns_the_selected_requests_and_refuses_a_withdra
 def test_the_assign_form_of_a_rejected_request_is_refused_and_not_offered(client):
     so = service_officer()
     request = _service_request()
-    service_request_transition(request=request, action="reject", actor=so, note="不属于本园区受理范围")
+    service_request_transition(service_request=request, action="reject", actor=so, note="不属于本园区受理范围")
     client.force_login(so)
 
     page = client.get(reverse("admin:crm_servicerequest_change", args=[request.pk]))

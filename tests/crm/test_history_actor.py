@@ -59,8 +59,8 @@ def test_a_request_submitted_outside_a_request_records_its_submitter_in_the_hist
 def test_a_request_transition_and_assignment_outside_a_request_record_the_officer(zhou, alice_request):
     colleague = service_officer(username="colleague")
     written = _new_history_users(ServiceRequest, lambda: (
-        service_request_transition(request=alice_request, action="accept", actor=zhou),  # zhou takes it
-        service_request_assign(request=ServiceRequest.objects.get(pk=alice_request.pk), assignee=colleague, actor=zhou),
+        service_request_transition(service_request=alice_request, action="accept", actor=zhou),  # zhou takes it
+        service_request_assign(service_request=ServiceRequest.objects.get(pk=alice_request.pk), assignee=colleague, actor=zhou),
     ))
 
     assert written == [zhou, zhou]
@@ -68,9 +68,9 @@ def test_a_request_transition_and_assignment_outside_a_request_record_the_office
 
 def test_a_rating_outside_a_request_records_the_enterprise_user_in_the_history(zhou, alice, alice_request):
     for action in ("accept", "resolve"):
-        service_request_transition(request=alice_request, action=action, actor=zhou)
+        service_request_transition(service_request=alice_request, action=action, actor=zhou)
 
-    written = _new_history_users(ServiceRequest, lambda: service_request_rate(request=alice_request, user=alice, rating=5))
+    written = _new_history_users(ServiceRequest, lambda: service_request_rate(service_request=alice_request, user=alice, rating=5))
 
     assert written == [alice, alice]  # the close, then the rating
 

@@ -26,5 +26,5 @@ def test_passport_is_stored_encrypted_and_shown_only_to_the_assigned_officer():
     assert stored.startswith(crypto.PREFIX) and "E12345678" not in stored
     officer, other = service_officer(), service_officer()
     request.assignee = officer
-    assert details_for_display(request=request, user=officer)["passport_number"] == "E12345678"
-    assert details_for_display(request=request, user=other)["passport_number"] == "E1*****78"
+    assert details_for_display(service_request=request, user=officer)["passport_number"] == "E12345678"
+    assert details_for_display(service_request=request, user=other)["passport_number"] == "E1*****78"

@@ -75,7 +75,7 @@ def w(qian, zhou, alice, sunshine, kecong):
     policy_grant_approve(grant=approved, amount=Decimal("200"), on=today, actor=zhou)
     resolved = service_request(enterprise=sunshine, submitted_by=alice, title="已办结的诉求")
     for action in ("accept", "resolve"):
-        service_request_transition(request=resolved, action=action, actor=zhou)
+        service_request_transition(service_request=resolved, action=action, actor=zhou)
     return {
         "today": today, "qian": qian, "zhou": zhou, "sunshine": sunshine, "kecong": kecong, "project": project,
         "other_officer": officer(display_name="李晓燕"),
@@ -142,15 +142,15 @@ WRITES = {
         enterprise=w["sunshine"], category=w["category"], title="代企业提交", submitted_by=a,
         details=work_permit_details())),
     "service_request_transition": ("您没有权限执行“受理”。", ["boss", "qian"], lambda a, w: service_request_transition(
-        request=w["request"], action="accept", actor=a)),
+        service_request=w["request"], action="accept", actor=a)),
     "service_request_assign": (SERVICE_DESK, ["boss", "qian", "alice"], lambda a, w: service_request_assign(
-        request=w["request"], assignee=w["zhou"], actor=a)),
+        service_request=w["request"], assignee=w["zhou"], actor=a)),
     "message_post": (REQUESTS, ["boss", "qian"], lambda a, w: message_post(
-        request=w["request"], author=a, body="请尽快办理")),
+        service_request=w["request"], author=a, body="请尽快办理")),
     "attachment_add": (REQUESTS, ["boss", "qian"], lambda a, w: attachment_add(
-        request=w["request"], uploaded=pdf_upload(), user=a)),
+        service_request=w["request"], uploaded=pdf_upload(), user=a)),
     "service_request_rate": (REQUESTS, ["boss", "qian"], lambda a, w: service_request_rate(
-        request=w["resolved"], user=a, rating=5)),
+        service_request=w["resolved"], user=a, rating=5)),
 }
 
 CASES = [(service, who) for service, (_refusal, refused, _call) in WRITES.items() for who in refused]

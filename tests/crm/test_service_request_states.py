@@ -55,13 +55,13 @@ def test_every_action_in_every_status(world, status, action):
     actor = world["o"] if oracle.actor_for(action) == oracle.DESK else world["e"]
     before = request.transitions.count()
     if (status, action) in oracle.LEGAL:
-        done = service_request_transition(request=request, action=action, actor=actor, note="原因")
+        done = service_request_transition(service_request=request, action=action, actor=actor, note="原因")
         assert done.status == oracle.LEGAL[(status, action)]
         last = done.transitions.order_by("-id").first()
         assert (last.action, last.from_status, last.to_status, last.actor) == (action, status, done.status, actor)
     else:
         with pytest.raises(DomainError) as err:
-            service_request_transition(request=request, action=action, actor=actor, note="原因")
+            service_request_transition(service_request=request, action=action, actor=actor, note="原因")
         assert err.value.code == DomainError.ILLEGAL_TRANSITION
         request.refresh_from_db()
         assert request.status == status
@@ -82,7 +82,7 @@ def test_each_side_the_table_names_may_take_the_action(world, action, side):
     status = _first_status_allowing(action)
     request = _request_in(world, status)
 
-    done = service_request_transition(request=request, action=action, actor=world[SIDES[side]], note="原因")
+    done = service_request_transition(service_request=request, action=action, actor=world[SIDES[side]], note="原因")
 
     assert done.status == oracle.LEGAL[(status, action)]
 
@@ -95,7 +95,7 @@ def test_a_role_may_not_take_the_other_sides_actions(world, action, side):
     request = _request_in(world, status)
     before = request.transitions.count()
     with pytest.raises(DomainError) as err:
-        service_request_transition(request=request, action=action, actor=world[SIDES[side]], note="原因")
+        service_request_transition(service_request=request, action=action, actor=world[SIDES[side]], note="原因")
     assert err.value.code == DomainError.FORBIDDEN
     request.refresh_from_db()
     assert (request.status, request.transitions.count()) == (status, before)
@@ -105,7 +105,7 @@ def test_managers_and_investment_officers_cannot_work_requests(world):
     request = _request_in(world, S.SUBMITTED)
     for actor in (manager(), officer()):
         with pytest.raises(DomainError) as err:
-            service_request_transition(request=request, action="accept", actor=actor)
+            service_request_transition(service_request=request, action="accept", actor=actor)
         assert err.value.code == DomainError.FORBIDDEN
     assert ServiceRequest.objects.get(pk=request.pk).status == S.SUBMITTED
 
@@ -114,27 +114,27 @@ def test_another_enterprise_cannot_withdraw(world):
     request = _request_in(world, S.SUBMITTED)
     stranger = enterprise_user(EnterpriseFactory())
     with pytest.raises(DomainError):
-        service_request_transition(request=request, action="withdraw", actor=stranger)
+        service_request_transition(service_request=request, action="withdraw", actor=stranger)
     assert ServiceRequest.objects.get(pk=request.pk).status == S.SUBMITTED
 
 
 def test_rejecting_needs_a_reason(world):
     request = _request_in(world, S.SUBMITTED)
     with pytest.raises(DomainError) as err:
-        service_request_transition(request=request, action="reject", actor=world["o"], note="")
+        service_request_transition(service_request=request, action="reject", actor=world["o"], note="")
     assert err.value.field == "note"
-    done = service_request_transition(request=request, action="reject", actor=world["o"], note="不属于本园区受理范围")
+    done = service_request_transition(service_request=request, action="reject", actor=world["o"], note="不属于本园区受理范围")
     assert done.rejection_reason == "不属于本园区受理范围"
 
 
 def test_accepting_assigns_the_officer(world):
-    request = service_request_transition(request=_request_in(world, S.SUBMITTED), action="accept", actor=world["o"])
+    request = service_request_transition(service_request=_request_in(world, S.SUBMITTED), action="accept", actor=world["o"])
     assert request.assignee == world["o"]
 
 
 def test_unknown_action_is_a_field_error(world):
     with pytest.raises(DomainError) as err:
-        service_request_transition(request=_request_in(world, S.SUBMITTED), action="escalate", actor=world["o"])
+        service_request_transition(service_request=_request_in(world, S.SUBMITTED), action="escalate", actor=world["o"])
     assert err.value.field == "action"
 
 
@@ -169,7 +169,7 @@ def test_assigning_records_who_gave_the_request_to_whom_and_when_and_keeps_its_s
     colleague = service_officer(display_name="吴强")
     at = timezone.now() + dt.timedelta(minutes=5)
 
-    done = service_request_assign(request=request, assignee=colleague, actor=world["o"], at=at)
+    done = service_request_assign(service_request=request, assignee=colleague, actor=world["o"], at=at)
 
     done.refresh_from_db()
     assert (done.status, done.assignee) == (S.ACCEPTED, colleague)
@@ -183,7 +183,7 @@ def test_assigning_records_who_gave_the_request_to_whom_and_when_and_keeps_its_s
 def test_assigning_a_new_request_names_only_the_assignee(world):
     request = _request_in(world, S.SUBMITTED)
 
-    service_request_assign(request=request, assignee=world["o"], actor=world["o"])
+    service_request_assign(service_request=request, assignee=world["o"], actor=world["o"])
 
     assert list(request.transitions.values_list("action", "from_status", "to_status", "note")) == [
         ("submit", "", S.SUBMITTED, ""), ("assign", S.SUBMITTED, S.SUBMITTED, f"分派给 {world['o']}"),
@@ -196,7 +196,7 @@ def test_a_finished_request_cannot_be_assigned_and_nothing_changes(world, status
     before = (request.assignee_id, request.transitions.count(), request.history.count())
 
     with pytest.raises(DomainError) as err:
-        service_request_assign(request=request, assignee=service_officer(), actor=world["o"])
+        service_request_assign(service_request=request, assignee=service_officer(), actor=world["o"])
 
     assert err.value.code == DomainError.ILLEGAL_TRANSITION
     assert err.value.message == f"诉求已结束（{S(status).label}），不能再分派。"
@@ -208,7 +208,7 @@ def test_assigning_to_the_current_assignee_writes_nothing(world):
     request = _request_in(world, S.ACCEPTED)
     before = (request.transitions.count(), request.history.count())
 
-    service_request_assign(request=request, assignee=world["o"], actor=world["o"])
+    service_request_assign(service_request=request, assignee=world["o"], actor=world["o"])
 
     assert (request.transitions.count(), request.history.count()) == before
 
@@ -218,7 +218,7 @@ def test_an_assignment_is_not_announced_to_the_enterprise_as_a_status_change(wor
     before = Notification.objects.count()
 
     with django_capture_on_commit_callbacks(execute=True):
-        service_request_assign(request=request, assignee=service_officer(), actor=world["o"])
+        service_request_assign(service_request=request, assignee=service_officer(), actor=world["o"])
 
     assert Notification.objects.count() == before
 
@@ -227,7 +227,7 @@ def test_only_a_service_officer_assigns_and_a_refusal_changes_nothing(world):
     request = _request_in(world, S.SUBMITTED)
     for actor in (manager(), officer(), world["e"]):
         with pytest.raises(DomainError) as err:
-            service_request_assign(request=request, assignee=world["o"], actor=actor)
+            service_request_assign(service_request=request, assignee=world["o"], actor=actor)
         assert err.value.code == DomainError.FORBIDDEN
     request.refresh_from_db()
     assert (request.assignee, request.transitions.count()) == (None, 1)

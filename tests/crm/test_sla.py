@@ -107,9 +107,9 @@ def test_waiting_on_an_external_authority_pauses_the_clock_when_the_category_say
         at=at(2026, 11, 2, 9, 0),
     )
     original_due = request.due_at
-    service_request_transition(request=request, action="accept", actor=officer, at=at(2026, 11, 2, 10, 0))
-    service_request_transition(request=request, action="wait_external", actor=officer, at=at(2026, 11, 3, 10, 0))
-    request = service_request_transition(request=request, action="start", actor=officer, at=at(2026, 11, 5, 16, 0))
+    service_request_transition(service_request=request, action="accept", actor=officer, at=at(2026, 11, 2, 10, 0))
+    service_request_transition(service_request=request, action="wait_external", actor=officer, at=at(2026, 11, 3, 10, 0))
+    request = service_request_transition(service_request=request, action="start", actor=officer, at=at(2026, 11, 5, 16, 0))
     assert request.paused_seconds == 2 * 86400 + 6 * 3600
     assert request.due_at == original_due + dt.timedelta(days=2, hours=6)
 
@@ -123,8 +123,8 @@ def test_without_pausing_the_clock_runs_while_waiting():
         enterprise=enterprise, category=category, title="x", submitted_by=enterprise_user(enterprise), at=at(2026, 11, 2, 9)
     )
     due = request.due_at
-    service_request_transition(request=request, action="accept", actor=officer, at=at(2026, 11, 2, 10))
-    service_request_transition(request=request, action="wait_external", actor=officer, at=at(2026, 11, 3, 10))
-    request = service_request_transition(request=request, action="start", actor=officer, at=at(2026, 11, 5, 10))
+    service_request_transition(service_request=request, action="accept", actor=officer, at=at(2026, 11, 2, 10))
+    service_request_transition(service_request=request, action="wait_external", actor=officer, at=at(2026, 11, 3, 10))
+    request = service_request_transition(service_request=request, action="start", actor=officer, at=at(2026, 11, 5, 10))
     assert (request.due_at, request.paused_seconds) == (due, 0)
     assert ServiceCategory.objects.count() == 1

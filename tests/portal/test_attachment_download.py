@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def attachment(alice, alice_request):
-    return attachment_add(request=alice_request, uploaded=pdf_upload("护照 首页.pdf"), user=alice)
+    return attachment_add(service_request=alice_request, uploaded=pdf_upload("护照 首页.pdf"), user=alice)
 
 
 def test_member_of_the_enterprise_downloads_the_file_as_an_attachment(alice_client, attachment):
@@ -40,7 +40,7 @@ def test_anonymous_download_goes_to_login(client, attachment):
 
 def test_stored_content_type_is_served_not_the_name(alice_client, alice, alice_request):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    attachment = attachment_add(request=alice_request, uploaded=pdf_upload("photo.pdf", png), user=alice)
+    attachment = attachment_add(service_request=alice_request, uploaded=pdf_upload("photo.pdf", png), user=alice)
 
     response = alice_client.get(f"/attachments/{attachment.pk}/")
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bob_attachment(bob, bob_request):
-    return attachment_add(request=bob_request, uploaded=pdf_upload("科聪护照.pdf"), user=bob)
+    return attachment_add(service_request=bob_request, uploaded=pdf_upload("科聪护照.pdf"), user=bob)
 
 
 def _state(request):
@@ -71,7 +71,7 @@ def test_withdrawing_the_other_enterprises_request_is_not_found(alice_client, bo
 def test_reopening_the_other_enterprises_request_is_not_found(alice_client, bob_request):
     officer = service_officer()
     for action in ("accept", "resolve"):
-        service_request_transition(request=bob_request, action=action, actor=officer)
+        service_request_transition(service_request=bob_request, action=action, actor=officer)
     before = _state(bob_request)
 
     response = alice_client.post(f"/portal/requests/{bob_request.pk}/actions/reopen/")
@@ -83,7 +83,7 @@ def test_reopening_the_other_enterprises_request_is_not_found(alice_client, bob_
 def test_rating_the_other_enterprises_request_is_not_found(alice_client, bob_request):
     officer = service_officer()
     for action in ("accept", "resolve"):
-        service_request_transition(request=bob_request, action=action, actor=officer)
+        service_request_transition(service_request=bob_request, action=action, actor=officer)
     before = _state(bob_request)
 
     response = alice_client.post(f"/portal/requests/{bob_request.pk}/rate/", {"rating": "1", "comment": "差评"})

@@ -30,7 +30,7 @@ def officer(db):
 
 def _to(request, officer, *actions):
     for action in actions:
-        request = service_request_transition(request=request, action=action, actor=officer)
+        request = service_request_transition(service_request=request, action=action, actor=officer)
     return request
 
 
@@ -70,7 +70,7 @@ def test_detail_shows_status_history_and_approval_steps(alice_client, alice_requ
 
 
 def test_the_history_shows_an_assignment_as_分派_without_a_status_change(alice_client, alice_request, officer):
-    service_request_assign(request=alice_request, assignee=officer, actor=officer)
+    service_request_assign(service_request=alice_request, assignee=officer, actor=officer)
 
     response = alice_client.get(url(alice_request))
 
@@ -81,8 +81,8 @@ def test_the_history_shows_an_assignment_as_分派_without_a_status_change(alice
 
 
 def test_enterprise_never_sees_internal_notes(alice_client, alice_request, officer):
-    message_post(request=alice_request, author=officer, body="请补充护照首页扫描件。")
-    message_post(request=alice_request, author=officer, body="内部：材料齐全后直接报外专局", is_internal=True)
+    message_post(service_request=alice_request, author=officer, body="请补充护照首页扫描件。")
+    message_post(service_request=alice_request, author=officer, body="内部：材料齐全后直接报外专局", is_internal=True)
 
     response = alice_client.get(url(alice_request))
 
@@ -292,11 +292,11 @@ def test_detail_of_a_missing_request_is_not_found(alice_client, db):
 def test_detail_runs_the_same_queries_whatever_the_size_of_the_thread(
     client, alice, alice_request, officer, count, django_assert_num_queries
 ):
-    service_request_assign(request=alice_request, assignee=officer, actor=officer)
+    service_request_assign(service_request=alice_request, assignee=officer, actor=officer)
     _to(alice_request, officer, "accept", "start")
     for n in range(count):
-        message_post(request=alice_request, author=officer if n % 2 else alice, body=f"留言{n}")
-        attachment_add(request=alice_request, uploaded=pdf_upload(f"file{n}.pdf"), user=alice)
+        message_post(service_request=alice_request, author=officer if n % 2 else alice, body=f"留言{n}")
+        attachment_add(service_request=alice_request, uploaded=pdf_upload(f"file{n}.pdf"), user=alice)
         ApprovalStep.objects.create(request=alice_request, sequence=n + 1, name=f"环节{n}", due_at=timezone.now())
     client.force_login(alice)
 

@@ -19,7 +19,7 @@ def officer(db):
 @pytest.fixture
 def resolved(alice_request, officer):
     for action in ("accept", "resolve"):
-        alice_request = service_request_transition(request=alice_request, action=action, actor=officer)
+        alice_request = service_request_transition(service_request=alice_request, action=action, actor=officer)
     return alice_request
 
 
@@ -29,7 +29,7 @@ def _snapshot(request):
 
 
 def test_rating_closes_the_request_and_stores_the_rating(resolved, alice):
-    request = service_request_rate(request=resolved, user=alice, rating=4, comment="  很及时  ")
+    request = service_request_rate(service_request=resolved, user=alice, rating=4, comment="  很及时  ")
 
     assert _snapshot(request) == (RequestStatus.CLOSED, 4, "很及时", 4)
     last = request.transitions.last()
@@ -41,7 +41,7 @@ def test_rating_outside_one_to_five_is_refused_and_nothing_changes(resolved, ali
     before = _snapshot(resolved)
 
     with pytest.raises(DomainError) as error:
-        service_request_rate(request=resolved, user=alice, rating=rating)
+        service_request_rate(service_request=resolved, user=alice, rating=rating)
 
     assert (error.value.field, error.value.message) == ("rating", "满意度请选择 1 到 5 分。")
     assert _snapshot(resolved) == before
@@ -51,7 +51,7 @@ def test_over_long_comment_is_refused_and_nothing_changes(resolved, alice):
     before = _snapshot(resolved)
 
     with pytest.raises(DomainError) as error:
-        service_request_rate(request=resolved, user=alice, rating=5, comment="好" * 1001)
+        service_request_rate(service_request=resolved, user=alice, rating=5, comment="好" * 1001)
 
     assert error.value.field == "comment"
     assert _snapshot(resolved) == before
@@ -61,7 +61,7 @@ def test_officer_cannot_rate_in_the_enterprises_name(resolved, officer):
     before = _snapshot(resolved)
 
     with pytest.raises(DomainError) as error:
-        service_request_rate(request=resolved, user=officer, rating=5)
+        service_request_rate(service_request=resolved, user=officer, rating=5)
 
     assert error.value.code == DomainError.FORBIDDEN
     assert _snapshot(resolved) == before
@@ -71,7 +71,7 @@ def test_member_of_another_enterprise_cannot_rate(resolved, bob):
     before = _snapshot(resolved)
 
     with pytest.raises(DomainError) as error:
-        service_request_rate(request=resolved, user=bob, rating=1)
+        service_request_rate(service_request=resolved, user=bob, rating=1)
 
     assert error.value.code == DomainError.FORBIDDEN
     assert _snapshot(resolved) == before
@@ -81,7 +81,7 @@ def test_a_request_not_yet_resolved_cannot_be_rated(alice_request, alice):
     before = _snapshot(alice_request)
 
     with pytest.raises(DomainError) as error:
-        service_request_rate(request=alice_request, user=alice, rating=5)
+        service_request_rate(service_request=alice_request, user=alice, rating=5)
 
     assert error.value.code == DomainError.ILLEGAL_TRANSITION
     assert _snapshot(alice_request) == before

@@ -111,7 +111,7 @@ def submit(enterprise, submitter, work_permit, django_capture_on_commit_callback
             committed = django_capture_on_commit_callbacks(execute=True) if commit else contextlib.nullcontext()
             with committed:
                 request = service_request_transition(
-                    request=request, action="accept", actor=by, at=when + dt.timedelta(minutes=1)
+                    service_request=request, action="accept", actor=by, at=when + dt.timedelta(minutes=1)
                 )
         return request
 

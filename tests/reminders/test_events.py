@@ -112,7 +112,7 @@ def test_an_enterprise_message_goes_to_the_assignee(people, submit, submitter, d
     request = submit(T, by=people["wang"])
     already = len(mail.outbox)  # 新诉求 to the desk, 已受理 to the submitter
     with django_capture_on_commit_callbacks(execute=True):
-        message = message_post(request=request, author=submitter, body="请问还需要补充哪些材料？")
+        message = message_post(service_request=request, author=submitter, body="请问还需要补充哪些材料？")
 
     key = f"message:{message.pk}:posted"
     assert all_rows("message_posted") == {(key, "wang", "in_app"), (key, "wang", "email")}
@@ -124,7 +124,7 @@ def test_an_enterprise_message_goes_to_the_assignee(people, submit, submitter, d
 
 def test_an_enterprise_message_on_an_unassigned_request_goes_to_the_desk(desk, submit, submitter):
     request = submit(T)
-    message = message_post(request=request, author=submitter, body="提交了吗？")
+    message = message_post(service_request=request, author=submitter, body="提交了吗？")
 
     key = f"message:{message.pk}:posted"
     assert all_rows("message_posted") == {(key, "desk", "in_app"), (key, "desk", "email")}
@@ -133,7 +133,7 @@ def test_an_enterprise_message_on_an_unassigned_request_goes_to_the_desk(desk, s
 
 def test_a_staff_reply_goes_to_the_enterprise_user_who_submitted(people, submit):
     request = submit(T, by=people["wang"])
-    message = message_post(request=request, author=people["wang"], body="请补充护照首页扫描件。")
+    message = message_post(service_request=request, author=people["wang"], body="请补充护照首页扫描件。")
 
     key = f"message:{message.pk}:posted"
     assert all_rows("message_posted") == {(key, "alice", "in_app"), (key, "alice", "email")}
@@ -141,7 +141,7 @@ def test_a_staff_reply_goes_to_the_enterprise_user_who_submitted(people, submit)
 
 def test_an_internal_note_notifies_nobody(people, submit):
     request = submit(T, by=people["wang"])
-    message = message_post(request=request, author=people["wang"], body="已电话联系外专局。", is_internal=True)
+    message = message_post(service_request=request, author=people["wang"], body="已电话联系外专局。", is_internal=True)
 
     assert all_rows("message_posted") == set()
     assert notify_message_posted(message) == []
@@ -156,7 +156,7 @@ def test_a_status_change_goes_to_the_enterprise_user_who_submitted(people, submi
     already = len(mail.outbox)  # 新诉求 to the desk
     with django_capture_on_commit_callbacks(execute=True):
         request = service_request_transition(
-            request=request, action="accept", actor=people["wang"], at=T + dt.timedelta(hours=1)
+            service_request=request, action="accept", actor=people["wang"], at=T + dt.timedelta(hours=1)
         )
     transition = request.transitions.get(action="accept")
 
@@ -170,7 +170,7 @@ def test_a_status_change_goes_to_the_enterprise_user_who_submitted(people, submi
 
 def test_the_enterprise_is_not_told_of_its_own_withdrawal(submit, submitter):
     request = submit(T)
-    request = service_request_transition(request=request, action="withdraw", actor=submitter)
+    request = service_request_transition(service_request=request, action="withdraw", actor=submitter)
 
     assert all_rows("status_changed") == set()
     assert notify_status_changed(request, request.transitions.get(action="withdraw")) == []

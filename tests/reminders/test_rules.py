@@ -131,7 +131,7 @@ def test_an_overdue_request_is_escalated_to_the_service_manager_and_a_day_later_
 
 def test_a_request_resolved_before_its_due_time_is_not_escalated(people, submit, sweep):
     request = submit(T, by=people["wang"])
-    service_request_transition(request=request, action="resolve", actor=people["wang"], at=T + dt.timedelta(hours=3))
+    service_request_transition(service_request=request, action="resolve", actor=people["wang"], at=T + dt.timedelta(hours=3))
 
     assert sweep(T + dt.timedelta(days=3)).created == []
 
@@ -142,12 +142,12 @@ def test_a_request_waiting_on_an_external_authority_with_a_paused_clock_is_not_r
     work_permit.pause_while_waiting_external = True
     work_permit.save()
     request = submit(T, by=people["wang"])
-    service_request_transition(request=request, action="wait_external", actor=people["wang"], at=T + dt.timedelta(hours=2))
+    service_request_transition(service_request=request, action="wait_external", actor=people["wang"], at=T + dt.timedelta(hours=2))
 
     assert sweep(T + dt.timedelta(hours=30)).created == []
 
     # Resumed after 48 h paused: the due time moved 48 h, and 50 % is now at T + 60 h.
-    service_request_transition(request=request, action="start", actor=people["wang"], at=T + dt.timedelta(hours=50))
+    service_request_transition(service_request=request, action="start", actor=people["wang"], at=T + dt.timedelta(hours=50))
     assert sweep(T + dt.timedelta(hours=60) - SECOND).created == []
     assert {n.key for n in sweep(T + dt.timedelta(hours=60)).created} == {f"request:{request.pk}:sla:50"}
 
@@ -247,7 +247,7 @@ def test_the_steps_of_a_resolved_request_are_not_reminded(people, submit, sweep)
     ReminderRule.objects.filter(code__startswith="request_").update(enabled=False)
     step_due = at(2026, 11, 6, 17, 0)
     approval_step_plan(service_request=request, name="发证", due_at=step_due, actor=people["wang"])
-    service_request_transition(request=request, action="resolve", actor=people["wang"], at=T + dt.timedelta(hours=3))
+    service_request_transition(service_request=request, action="resolve", actor=people["wang"], at=T + dt.timedelta(hours=3))
 
     assert sweep(step_due - dt.timedelta(hours=24)).created == []
     assert sweep(step_due).created == []

@@ -187,18 +187,18 @@ def service_world(db):
 
     def move(request, officer_, *steps):
         for action, when in steps:
-            request = service_request_transition(request=request, action=action, actor=officer_, at=at(*when), note="说明")
+            request = service_request_transition(service_request=request, action=action, actor=officer_, at=at(*when), note="说明")
         return request
 
     r = {}
     # R1: 12 hours, on time, rated 5.
     r[1] = move(submit(sunshine, alice, permit, ("2024-12-10", 9), "R1"), zhou,
                 ("accept", ("2024-12-10", 10)), ("resolve", ("2024-12-10", 21)))
-    service_request_rate(request=r[1], user=alice, rating=5)
+    service_request_rate(service_request=r[1], user=alice, rating=5)
     # R2: resolved 2 hours late (26 hours), rated 3.
     r[2] = move(submit(sunshine, alice, permit, ("2024-12-12", 9), "R2"), zhou,
                 ("accept", ("2024-12-12", 10)), ("resolve", ("2024-12-13", 11)))
-    service_request_rate(request=r[2], user=alice, rating=3)
+    service_request_rate(service_request=r[2], user=alice, rating=3)
     # R3: submitted yesterday 12:00, due today 12:00: 2 of 24 hours left — yellow.
     r[3] = submit(sunshine, alice, permit, ("2024-12-19", 12), "R3")
     # R4: due yesterday 09:00, 25 hours overdue — red; handled by zhou.
@@ -208,7 +208,7 @@ def service_world(db):
     # R6: 24 hours, on time, rated 4; handled by wu.
     r[6] = move(submit(kecong, bob, housing, ("2024-12-01", 10), "R6"), wu,
                 ("accept", ("2024-12-01", 11)), ("resolve", ("2024-12-02", 10)))
-    service_request_rate(request=r[6], user=bob, rating=4)
+    service_request_rate(service_request=r[6], user=bob, rating=4)
     # R7: rejected.
     r[7] = move(submit(kecong, bob, housing, ("2024-11-01", 10), "R7"), wu, ("reject", ("2024-11-01", 12)))
     # R8: resolved 24 hours late (96 hours), not rated.

@@ -81,7 +81,7 @@ def test_the_service_report_takes_the_same_queries_with_eight_or_twenty_requests
     for i in range(12):  # overdue ones, so the overdue list and its export grow too
         request = make_request(enterprise=enterprise, submitted_by=user, category=service_world["permit"],
                                title=f"追加诉求{i}", at=at("2024-12-01"))
-        service_request_transition(request=request, action="accept", actor=service_world["zhou"], at=at("2024-12-01", 11))
+        service_request_transition(service_request=request, action="accept", actor=service_world["zhou"], at=at("2024-12-01", 11))
     assert_report_queries("service")
 
 

@@ -154,7 +154,7 @@ def test_a_paused_clock_is_read_as_of_when_it_paused_so_the_request_is_not_overd
     request = service_request(enterprise=enterprise, submitted_by=enterprise_user(enterprise), category=paused,
                               title="暂停计时", at=at("2024-12-19", 8))
     for action, hour in [("accept", 8), ("wait_external", 9)]:
-        request = service_request_transition(request=request, action=action, actor=service_world["zhou"],
+        request = service_request_transition(service_request=request, action=action, actor=service_world["zhou"],
                                              at=at("2024-12-19", hour))
 
     api = manager_api.get(API).json()

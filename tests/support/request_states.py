@@ -87,6 +87,6 @@ def bring_to(request, status: str, *, officer, enterprise):
     """Walk a freshly submitted ``request`` along ``PATH`` to ``status``, each step by the officer or the enterprise user."""
     users = {DESK: officer, ENTERPRISE: enterprise}
     for action, who in PATH[status]:
-        request = service_request_transition(request=request, action=action, actor=users[who], note="说明")
+        request = service_request_transition(service_request=request, action=action, actor=users[who], note="说明")
     assert request.status == status
     return request
