@@ -27,6 +27,7 @@ from crm.models import (
     ServiceRequestMessage,
     ServiceRequestTransition,
 )
+from crm.service_requests import clock
 from crm.service_requests.approval_steps import (
     approval_step_change,
     approval_step_complete,
@@ -54,22 +55,8 @@ from .common import (
 )
 from .forms import RequestAssignForm, RequestTransitionForm
 
-
-def time_left(request: ServiceRequest, now=None):
-    """剩余时间 of an open request, red once overdue; a paused clock says so."""
-    if request.status not in OPEN_REQUEST_STATUSES:
-        return "—"
-    if request.paused_since is not None:
-        return format_html('<span class="zj-muted">{}</span>', _t("暂停计时"))
-    seconds = int((request.due_at - (now or timezone.now())).total_seconds())
-    days, rest = divmod(abs(seconds), 86400)
-    hours, rest = divmod(rest, 3600)
-    span = _t("%(d)s 天 %(h)s 小时") % {"d": days, "h": hours} if days else _t("%(h)s 小时 %(m)s 分") % {
-        "h": hours, "m": rest // 60,
-    }
-    if seconds < 0:
-        return format_html('<span class="zj-late">{}</span>', _t("已超时 %(span)s") % {"span": span})
-    return _t("剩 %(span)s") % {"span": span}
+# The queue's colour for each reading of the SLA clock (crm.service_requests.clock); green is quiet.
+CLOCK_CLASSES = {clock.RED: "zj-late", clock.YELLOW: "zj-at-risk", clock.GREEN: "zj-on-time"}
 
 
 def _short_time(value):
@@ -283,7 +270,11 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
 
     @admin.display(description=_("剩余时间"), ordering="due_at")
     def time_left(self, obj):
-        return time_left(obj)
+        reading = clock.time_left(obj, now=timezone.now())
+        if reading.colour == clock.NONE:
+            return "—"
+        paused = format_html('<span class="zj-muted">{}</span>', _t("（暂停计时）")) if reading.paused else ""
+        return format_html('<span class="{}">{}</span>{}', CLOCK_CLASSES[reading.colour], reading.label, paused)
 
     @admin.display(description=_("类别专属信息"))
     def details_display(self, obj):

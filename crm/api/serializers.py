@@ -31,6 +31,7 @@ from crm.models import (
     User,
 )
 from crm.pipeline.services import allowed_stages
+from crm.service_requests import clock
 from crm.service_requests.details import DETAIL_FORMS, details_for_display
 from crm.service_requests.services import ACTIONS, allowed_actions, transition_label
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
@@ -131,14 +132,17 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     time_left_seconds = serializers.SerializerMethodField(
         help_text=_("距办理时限的秒数（超时为负；暂停计时期间按暂停时刻计；已结束的诉求为空）。")
     )
-    is_overdue = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField(help_text=_("已超时：剩余时间为零或负。"))
+    colour = serializers.SerializerMethodField(
+        help_text=_("三色预警：green 正常，yellow 剩余不足办理时限的五分之一，red 已超时，none 已结束。")
+    )
 
     class Meta:
         model = ServiceRequest
         fields = [
             "id", "enterprise", "enterprise_name", "category", "category_name", "title", "description", "details",
             "status", "status_display", "submitted_by", "submitted_at", "due_at", "time_left_seconds", "is_overdue",
-            "paused_since", "assignee", "assignee_name", "resolved_at", "rejection_reason", "satisfaction",
+            "colour", "paused_since", "assignee", "assignee_name", "resolved_at", "rejection_reason", "satisfaction",
             "satisfaction_comment", "created_at", "updated_at",
         ]
         read_only_fields = fields
@@ -150,18 +154,21 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     def get_assignee_name(self, obj) -> str | None:
         return _user_name(obj.assignee)
 
-    def _time_left(self, obj):
-        if not obj.is_open:
-            return None
-        return obj.due_at - (obj.paused_since or timezone.now())
+    def _clock(self, obj) -> clock.Clock:
+        # One moment for every row and field of a response, so its fields agree with each other.
+        if not hasattr(self, "_now"):
+            self._now = timezone.now()
+        return clock.time_left(obj, now=self._now)
 
     def get_time_left_seconds(self, obj) -> int | None:
-        left = self._time_left(obj)
-        return None if left is None else int(left.total_seconds())
+        return self._clock(obj).seconds
 
     def get_is_overdue(self, obj) -> bool:
-        left = self._time_left(obj)
-        return left is not None and left.total_seconds() <= 0
+        return self._clock(obj).is_overdue
+
+    @extend_schema_field(serializers.ChoiceField(choices=[*clock.COLOURS, clock.NONE]))
+    def get_colour(self, obj) -> str:
+        return self._clock(obj).colour
 
 
 class TransitionSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from crm.models import Notification, ServiceCategory, ServiceRequest
 from crm.notifications.inbox import notifications_mark_read
 from crm.service_requests.attachments import attachment_refused, attachments_add
+from crm.service_requests.clock import time_left
 from crm.service_requests.details import details_for_display, details_form_for, details_labels
 from crm.service_requests.satisfaction import service_request_rate
 from crm.service_requests.selectors import message_list, service_request_detail_queryset, service_request_list
@@ -31,7 +32,6 @@ from crm.service_requests.services import (
 from crm.service_requests.thread import message_post, message_refused
 
 from .access import enterprise_required, portal_render, show_refusal
-from .display import time_left
 from .forms import (
     AttachmentAddForm,
     MessageForm,

@@ -30,7 +30,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crm.models import (
-    OPEN_REQUEST_STATUSES,
     ApprovalStep,
     ReminderRule,
     RequestStatus,
@@ -40,6 +39,7 @@ from crm.models import (
 from crm.notifications.links import local, staff_link
 from crm.notifications.rules import rules_register
 from crm.notifications.sweep import Due, Sweep, responsible
+from crm.service_requests import clock
 from crm.service_requests.sla import WorkingCalendar, working_time_add
 
 Code = ReminderRule.Code
@@ -72,8 +72,9 @@ def _sla_shift(sweep: Sweep, moment: dt.datetime, category: ServiceCategory, sha
 
 
 def _open_requests():
-    # Matches crm_request_open_due_idx's condition; a paused clock (待外部审批) is not running.
-    return ServiceRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES, paused_since__isnull=True).select_related(
+    # Requests whose clock runs (crm.service_requests.clock.RUNNING: open, not paused for 待外部审批), within
+    # crm_request_open_due_idx's condition.
+    return ServiceRequest.objects.filter(clock.RUNNING).select_related(
         "assignee", "enterprise", "category"
     )
 

@@ -1,11 +1,14 @@
-"""What every report page shares: the filters, the database helpers, money and percentages."""
+"""What every report page shares: the filters, the database helpers, money and percentages.
+
+``SecondsBetween`` lives in ``crm.models.functions``: the SLA clock's ORM twin (crm.service_requests.clock) needs it too.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import NotSupportedError, connection
-from django.db.models import FloatField, Func, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from crm.models import (
@@ -41,35 +44,6 @@ class ReportFilters:
     def report_year(self, today: dt.date) -> int:
         """The year "this year" figures are about: that of the range's end, else the current one."""
         return (self.end or today).year
-
-
-class SecondsBetween(Func):
-    """``end - start`` in seconds (a float), for two timestamps; PostgreSQL and SQLite."""
-
-    output_field = FloatField()
-    arity = 2
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError("SecondsBetween supports PostgreSQL and SQLite only.")
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS double precision)",
-            arg_joiner=" - ",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite keeps timestamps as ISO text in UTC; julianday() reads them as fractional days.
-        return super().as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s)) * 86400.0)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
 
 
 def grouped_stats(rows: QuerySet, *, with_total: bool = False) -> dict:

@@ -23,12 +23,12 @@ from crm.models import (
     Stage,
     YearlyTarget,
 )
+from crm.models.functions import SecondsBetween
 from reports.selectors.common import (
     SECONDS_PER_DAY,
     USER_COLUMNS,
     ZERO,
     ReportFilters,
-    SecondsBetween,
     date_range,
     grouped_stats,
     moment_range,

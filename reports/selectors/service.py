@@ -3,9 +3,7 @@
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from crm.models import (
@@ -14,21 +12,20 @@ from crm.models import (
     RequestStatus,
     ServiceRequest,
 )
+from crm.models.functions import SecondsBetween
+from crm.service_requests import clock
 from reports.selectors.common import (
     CENT,
     SECONDS_PER_HOUR,
     ReportFilters,
-    SecondsBetween,
     grouped_stats,
     moment_range,
     percent,
     seconds_to,
 )
 
-# 三色预警 for a request (as crm.portal.display): yellow once less than this share of its SLA window is left.
-REQUEST_AT_RISK_SHARE = Decimal("0.2")
-
-# ... for an approval step (no start of its own): yellow within this many hours of its due time, as the
+# 三色预警 of a request is crm.service_requests.clock's (``colour_conditions``, the twin of what every screen shows);
+# of an approval step (no start of its own): yellow within this many hours of its due time, as the
 # default "审批环节即将到期" reminder (crm.service_requests.reminders).
 APPROVAL_AT_RISK_HOURS = 24
 # How many overdue requests the page and the API list (most overdue first); the count covers them all.
@@ -44,21 +41,6 @@ def _requests(filters: ReportFilters) -> QuerySet[ServiceRequest]:
     if filters.owner is not None:
         requests = requests.filter(assignee=filters.owner)
     return requests
-
-
-def _request_colour_conditions(now: dt.datetime) -> dict[str, Q]:
-    """三色预警 of open requests, as crm.portal.display.time_left reads the clock.
-
-    A paused clock (待外部审批) reads as of when it paused. Red: no time left. Yellow: less than
-    ``REQUEST_AT_RISK_SHARE`` of the SLA window (due − submitted − paused time) left. Green: the rest.
-    """
-    clock = Coalesce(F("paused_since"), Value(now))
-    remaining = SecondsBetween(F("due_at"), clock)
-    window = SecondsBetween(F("due_at"), F("submitted_at")) - F("paused_seconds")
-    is_open = Q(status__in=OPEN_REQUEST_STATUSES)
-    red = is_open & Q(due_at__lte=clock)
-    at_risk = LessThan(remaining, window * Value(float(REQUEST_AT_RISK_SHARE)))
-    return {"red": red, "yellow": is_open & Q(due_at__gt=clock) & Q(at_risk), "green": is_open & Q(due_at__gt=clock) & ~Q(at_risk)}
 
 
 SATISFACTION_SCORES = (1, 2, 3, 4, 5)
@@ -83,7 +65,7 @@ def service_report(*, filters: ReportFilters, now: dt.datetime | None = None) ->
     """
     now = now or timezone.now()
     requests = _requests(filters)
-    colours = _request_colour_conditions(now)
+    colours = clock.colour_conditions(now)
     resolved = Q(resolved_at__isnull=False)
     rows = (
         requests.values("category_id", "category__code", "category__name", "category__sort_order")
@@ -140,7 +122,7 @@ def service_report(*, filters: ReportFilters, now: dt.datetime | None = None) ->
         "overdue": sum(c["red"] for c in categories),
         "rated": sum(scores.values()),
         "satisfaction_average": _satisfaction_average(scores),
-        **{colour: sum(c[colour] for c in categories) for colour in ("green", "yellow", "red")},
+        **{colour: sum(c[colour] for c in categories) for colour in clock.COLOURS},
     }
     statuses = [
         {"status": s.value, "label": str(s.label), "count": sum(c["statuses"][s] for c in categories)}
@@ -153,7 +135,7 @@ def service_report(*, filters: ReportFilters, now: dt.datetime | None = None) ->
         "totals": totals,
         "satisfaction": [{"score": n, "count": scores[n]} for n in SATISFACTION_SCORES],
         "approval_steps": _approval_step_colours(requests, now),
-        "overdue": _overdue(requests, colours["red"], now),
+        "overdue": _overdue(requests, colours[clock.RED], now),
     }
 
 
@@ -190,14 +172,14 @@ def overdue_requests(*, filters: ReportFilters, now: dt.datetime | None = None) 
     now = now or timezone.now()
     return (
         _requests(filters)
-        .filter(_request_colour_conditions(now)["red"])
+        .filter(clock.colour_conditions(now)[clock.RED])
         .select_related("enterprise", "category", "assignee")
         .order_by("due_at", "id")
     )
 
 
 def overdue_item(request: ServiceRequest, now: dt.datetime) -> dict:
-    clock = request.paused_since or now
+    remaining = clock.time_left(request, now=now).remaining
     return {
         "id": request.pk,
         "title": request.title,
@@ -208,5 +190,5 @@ def overdue_item(request: ServiceRequest, now: dt.datetime) -> dict:
         "assignee": str(request.assignee) if request.assignee else "",
         "submitted_at": request.submitted_at,
         "due_at": request.due_at,
-        "overdue_hours": seconds_to((clock - request.due_at).total_seconds(), SECONDS_PER_HOUR),
+        "overdue_hours": seconds_to(-remaining.total_seconds(), SECONDS_PER_HOUR),
     }
