@@ -11,12 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from reports.selectors.pipeline import MILESTONE_AT_RISK_DAYS
+from crm.pipeline import lights
 from reports.selectors.service import APPROVAL_AT_RISK_HOURS, OVERDUE_LIST_LIMIT
 
 YI = Decimal("10000")  # 1 亿元 = 10,000 万元
 CENT = Decimal("0.01")
-GREEN, YELLOW, RED, GREY, BLUE = "#2da44e", "#d4a72c", "#cf222e", "#8c959f", "#0b5d63"
+# The three colours are the park's one palette (crm.pipeline.lights.COLOURS; static/css/reports.css follows it).
+GREEN, YELLOW, RED = (lights.COLOURS[c] for c in (lights.GREEN, lights.YELLOW, lights.RED))
+GREY, BLUE = "#8c959f", "#0b5d63"
 
 
 def to_yi(wan: Decimal | None) -> Decimal | None:
@@ -250,7 +252,8 @@ def pipeline_page(report: dict) -> Page:
         [[m["label"], m["green"], m["yellow"], m["red"], m["done_on_time"], m["done_late"]] for m in milestones["items"]],
         total=["合计", *(milestones["totals"][k] for k in ("green", "yellow", "red", "done_on_time", "done_late"))],
         chart=Chart("stack", [1, 2, 3], colors=[GREEN, YELLOW, RED]),
-        note=f"未完成的节点：计划日期已过为红，{MILESTONE_AT_RISK_DAYS} 天内到期为黄，其余为绿。不含已终止项目。",
+        note=f"计划日期已过仍未完成或逾期完成为红，{lights.AT_RISK_DAYS} 天内到期为黄，其余（含按期完成）为绿；"
+             "按期完成、逾期完成是绿、红之中已完成的节点。不含已终止项目。",
     ))
     return Page(kpis, tables)
 

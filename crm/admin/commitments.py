@@ -13,12 +13,11 @@ capital-arrival and annual-commitment pages and their inlines on the project pag
 anything of a submit is saved, then the services save, with the officer at the keyboard as the actor.
 """
 
-import datetime as dt
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -42,6 +41,11 @@ from crm.pipeline.commitments import (
 )
 from crm.pipeline.lights import (
     AT_RISK_DAYS,
+    GREEN,
+    NONE,
+    RED,
+    YELLOW,
+    milestone_colour_conditions,
     milestone_light,
     milestone_lights,
 )
@@ -54,35 +58,28 @@ def _light_badge(label: str, light) -> str:
     return format_html(
         '<span class="zj-light zj-light--{}" title="{}：{}" style="display:inline-block;width:1.5em;line-height:1.5em;'
         'margin-right:2px;border-radius:3px;font-size:11px;text-align:center;background:{};color:{}">{}</span>',
-        light.level, label, light.label, light.colour, "#475569" if light.level == "none" else "#fff", label[:1],
+        light.level, label, light.label, light.colour, "#475569" if light.level == NONE else "#fff", label[:1],
     )
 
 
-def _red(today: dt.date) -> Q:
-    return Q(actual_on__isnull=True, planned_on__lt=today) | Q(actual_on__gt=F("planned_on"))
-
-
-def _yellow(today: dt.date) -> Q:
-    return Q(actual_on__isnull=True, planned_on__gte=today, planned_on__lte=today + dt.timedelta(days=AT_RISK_DAYS))
-
-
 class MilestoneAlertFilter(admin.SimpleListFilter):
-    """落地预警: projects with a red milestone (overdue, or done late), or a yellow one (due within 30 days)."""
+    """落地预警: projects with a red milestone (overdue, or done late), or else a yellow one (due within
+    ``AT_RISK_DAYS``), by ``crm.pipeline.lights``."""
 
     title = _("落地预警")
     parameter_name = "milestones"
 
     def lookups(self, request, model_admin):
-        return (("red", _("红：有节点逾期")), ("yellow", _("黄：30 天内到期")))
+        return ((RED, _("红：有节点逾期或逾期完成")), (YELLOW, _("黄：%(days)s 天内到期") % {"days": AT_RISK_DAYS}))
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
+        colours = milestone_colour_conditions(timezone.localdate())
         milestones = ProjectMilestone.objects.filter(project=OuterRef("pk"))
-        if self.value() == "red":
-            return queryset.filter(Exists(milestones.filter(_red(today))))
-        if self.value() == "yellow":
-            return queryset.filter(Exists(milestones.filter(_yellow(today)))).exclude(
-                Exists(milestones.filter(_red(today)))
+        if self.value() == RED:
+            return queryset.filter(Exists(milestones.filter(colours[RED])))
+        if self.value() == YELLOW:
+            return queryset.filter(Exists(milestones.filter(colours[YELLOW]))).exclude(
+                Exists(milestones.filter(colours[RED]))
             )
         return queryset
 
@@ -365,21 +362,21 @@ class MilestoneColourInline(admin.TabularInline):
 
 
 class MilestoneLightFilter(admin.SimpleListFilter):
+    """三色预警 of the milestone list, by ``crm.pipeline.lights.milestone_colour_conditions``."""
+
     title = _("三色预警")
     parameter_name = "light"
 
     def lookups(self, request, model_admin):
-        return (("red", _("红：逾期或逾期完成")), ("yellow", _("黄：30 天内到期")), ("green", _("绿：按期")))
+        return (
+            (RED, _("红：逾期或逾期完成")),
+            (YELLOW, _("黄：%(days)s 天内到期") % {"days": AT_RISK_DAYS}),
+            (GREEN, _("绿：按期或按期完成")),
+        )
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "red":
-            return queryset.filter(_red(today))
-        if self.value() == "yellow":
-            return queryset.filter(_yellow(today))
-        if self.value() == "green":
-            return queryset.exclude(_red(today)).exclude(_yellow(today))
-        return queryset
+        condition = milestone_colour_conditions(timezone.localdate()).get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
 
 
 class MilestoneLightColumnMixin:

@@ -1,17 +1,22 @@
 """Landing commitments of signed projects (落地承诺), read at a glance in the three colours (三色预警).
 
-A milestone (交地, 开工, 竣工, 达产) is
-- **green** when done on time, or not due within ``AT_RISK_DAYS``;
+The one definition of a milestone's colour (交地, 开工, 竣工, 达产), for the project page, the admin's column and
+filters, and the pipeline report (``milestone_colour`` and its ORM twin ``milestone_colour_conditions``):
+- **red** when its planned date has passed and it is not done, or it was **done late**;
 - **yellow** when not done and due within ``AT_RISK_DAYS`` (today included);
-- **red** when its planned date has passed and it is not done, or it was done late.
-The reports use the same thresholds (``reports.selectors.pipeline.MILESTONE_AT_RISK_DAYS``).
+- **green** when done on time, or not due within ``AT_RISK_DAYS``;
+- **none** when it is not planned (no row).
+
+A milestone done late stays red: the colour says whether the commitment was kept, not only whether something is
+still to be chased — a late 交地 is a broken promise the leadership should keep seeing, and the project page says
+how late (逾期 N 天完成). ``DONE_ON_TIME`` / ``DONE_LATE`` split the done ones out of green and red.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from crm.models import AnnualCommitment, Milestone, Project, ProjectMilestone, Stage
@@ -22,7 +27,12 @@ SIGNED_STAGES = (Stage.SIGNED, Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODU
 MILESTONE_ORDER = [Milestone.LAND_DELIVERY, Milestone.CONSTRUCTION_START, Milestone.COMPLETION, Milestone.FULL_PRODUCTION]
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
+# The palette of the three colours, wherever they are drawn (lights, the reports' charts).
 COLOURS = {GREEN: "#16a34a", YELLOW: "#d97706", RED: "#dc2626", NONE: "#cbd5e1"}
+
+# Done milestones, on time (on or before the planned date) or late: within green and red respectively.
+DONE_ON_TIME = Q(actual_on__lte=F("planned_on"))
+DONE_LATE = Q(actual_on__gt=F("planned_on"))
 
 
 @dataclass(frozen=True)
@@ -35,20 +45,42 @@ class Light:
         return COLOURS[self.level]
 
 
-def milestone_light(*, planned_on: dt.date | None, actual_on: dt.date | None, today: dt.date) -> Light:
+def milestone_colour(*, planned_on: dt.date | None, actual_on: dt.date | None, today: dt.date) -> str:
+    """The colour of a milestone on ``today``, by the rules in this module's docstring."""
     if planned_on is None:
+        return NONE
+    if actual_on is not None:
+        return RED if actual_on > planned_on else GREEN
+    if planned_on < today:
+        return RED
+    return YELLOW if planned_on <= today + dt.timedelta(days=AT_RISK_DAYS) else GREEN
+
+
+def milestone_colour_conditions(today: dt.date) -> dict[str, Q]:
+    """The ORM twin of ``milestone_colour``: for each colour, the condition on a ``ProjectMilestone`` that has it."""
+    not_done = Q(actual_on__isnull=True)
+    horizon = today + dt.timedelta(days=AT_RISK_DAYS)
+    return {
+        GREEN: (not_done & Q(planned_on__gt=horizon)) | DONE_ON_TIME,
+        YELLOW: not_done & Q(planned_on__gte=today, planned_on__lte=horizon),
+        RED: (not_done & Q(planned_on__lt=today)) | DONE_LATE,
+    }
+
+
+def milestone_light(*, planned_on: dt.date | None, actual_on: dt.date | None, today: dt.date) -> Light:
+    """The milestone's colour with what it means in words (按期完成, 10 天后到期, 已逾期 5 天未完成 ...)."""
+    colour = milestone_colour(planned_on=planned_on, actual_on=actual_on, today=today)
+    if colour == NONE:
         return Light(NONE, "未计划")
     if actual_on is not None:
         late = (actual_on - planned_on).days
-        if late > 0:
-            return Light(RED, f"逾期 {late} 天完成（{actual_on:%Y-%m-%d}）")
-        return Light(GREEN, f"按期完成（{actual_on:%Y-%m-%d}）")
+        return Light(colour, f"逾期 {late} 天完成（{actual_on:%Y-%m-%d}）" if colour == RED else f"按期完成（{actual_on:%Y-%m-%d}）")
     left = (planned_on - today).days
-    if left < 0:
-        return Light(RED, f"已逾期 {-left} 天未完成（计划 {planned_on:%Y-%m-%d}）")
-    if left <= AT_RISK_DAYS:
-        return Light(YELLOW, "今天到期" if left == 0 else f"{left} 天后到期（{planned_on:%Y-%m-%d}）")
-    return Light(GREEN, f"按计划（{planned_on:%Y-%m-%d}）")
+    if colour == RED:
+        return Light(colour, f"已逾期 {-left} 天未完成（计划 {planned_on:%Y-%m-%d}）")
+    if colour == YELLOW:
+        return Light(colour, "今天到期" if left == 0 else f"{left} 天后到期（{planned_on:%Y-%m-%d}）")
+    return Light(colour, f"按计划（{planned_on:%Y-%m-%d}）")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from crm.models import (
     YearlyTarget,
 )
 from crm.models.functions import SecondsBetween
+from crm.pipeline import lights
 from reports.selectors.common import (
     SECONDS_PER_DAY,
     USER_COLUMNS,
@@ -48,10 +49,6 @@ COMMITTED_STAGES = [Stage.SIGNED, *LANDED_STAGES]
 
 # 已开工: in construction or production now, or with an actual 开工 date on the landing record.
 STARTED_STAGES = [Stage.CONSTRUCTION, Stage.PRODUCTION]
-
-
-# 三色预警 for a milestone still open: yellow when its planned date is at most this many days away.
-MILESTONE_AT_RISK_DAYS = 30
 
 
 def _projects(filters: ReportFilters, *, cohort: bool = True) -> QuerySet[Project]:
@@ -276,25 +273,20 @@ def _colour_totals(items: list[dict], keys=("green", "yellow", "red", "done_on_t
 
 
 def _milestone_colours(projects: QuerySet[Project], today: dt.date) -> dict:
-    """三色预警 of landing milestones (交地, 开工, 竣工, 达产) of projects not lost.
-
-    Open (no actual date): red once the planned date has passed, yellow when it is at most
-    ``MILESTONE_AT_RISK_DAYS`` away, green otherwise. Done: on time if the actual date is on or
-    before the planned one, late otherwise.
+    """三色预警 of landing milestones (交地, 开工, 竣工, 达产) of projects not lost, as crm.pipeline.lights colours
+    them everywhere: red (overdue, or done late), yellow (due within ``lights.AT_RISK_DAYS``), green (the rest,
+    done on time included); ``done_on_time`` and ``done_late`` are the done ones within green and red.
     """
-    horizon = today + dt.timedelta(days=MILESTONE_AT_RISK_DAYS)
-    open_ = Q(actual_on__isnull=True)
+    colours = lights.milestone_colour_conditions(today)
     rows = {
         row["kind"]: row
         for row in ProjectMilestone.objects.filter(project__in=projects.exclude(stage=Stage.LOST).values("pk"))
         .order_by()
         .values("kind")
         .annotate(
-            green=Count("id", filter=open_ & Q(planned_on__gt=horizon)),
-            yellow=Count("id", filter=open_ & Q(planned_on__gte=today, planned_on__lte=horizon)),
-            red=Count("id", filter=open_ & Q(planned_on__lt=today)),
-            done_on_time=Count("id", filter=Q(actual_on__lte=F("planned_on"))),
-            done_late=Count("id", filter=Q(actual_on__gt=F("planned_on"))),
+            **{colour: Count("id", filter=condition) for colour, condition in colours.items()},
+            done_on_time=Count("id", filter=lights.DONE_ON_TIME),
+            done_late=Count("id", filter=lights.DONE_LATE),
         )
     }
     items = [

@@ -144,9 +144,9 @@ def pipeline_world(db):
         CapitalArrival.objects.create(project=p[project_no], arrived_on=dt.date.fromisoformat(day), amount=Decimal(amount))
 
     for project_no, kind, planned, actual in [
-        (5, Milestone.LAND_DELIVERY, "2024-04-15", "2024-04-10"),  # done on time
+        (5, Milestone.LAND_DELIVERY, "2024-04-15", "2024-04-10"),  # green: done on time
         (5, Milestone.CONSTRUCTION_START, "2024-12-01", None),  # red: planned date passed
-        (9, Milestone.CONSTRUCTION_START, "2024-08-01", "2024-09-01"),  # done late (and P9 has started)
+        (9, Milestone.CONSTRUCTION_START, "2024-08-01", "2024-09-01"),  # red: done late (and P9 has started)
         (9, Milestone.COMPLETION, "2025-01-10", None),  # yellow: within 30 days
         (10, Milestone.COMPLETION, "2025-06-01", None),  # green
         (10, Milestone.FULL_PRODUCTION, "2024-12-20", None),  # yellow: due today

@@ -279,21 +279,23 @@ def test_projects_are_broken_down_by_chain_channel_owner_park_and_jurisdiction(t
 
 
 def test_milestones_get_the_three_colours_and_lost_projects_are_left_out(three_ways):
+    """As crm.pipeline.lights colours them: done on time is green, done late is red; the done ones are also
+    counted on their own."""
     page, sheets, api = three_ways()
 
     assert [(m["kind"], m["green"], m["yellow"], m["red"], m["done_on_time"], m["done_late"])
             for m in api["milestones"]["items"]] == [
-        ("land_delivery", 0, 0, 0, 1, 0),
-        ("construction_start", 0, 0, 1, 0, 1),
+        ("land_delivery", 1, 0, 0, 1, 0),
+        ("construction_start", 0, 0, 2, 0, 1),
         ("completion", 1, 1, 0, 0, 0),
         ("full_production", 0, 1, 1, 0, 0),
     ]
-    assert api["milestones"]["totals"] == {"green": 1, "yellow": 2, "red": 2, "done_on_time": 1, "done_late": 1}
-    assert page_tables(page)["milestones"]["total"] == ["合计", "1", "2", "2", "1", "1"]
+    assert api["milestones"]["totals"] == {"green": 2, "yellow": 2, "red": 3, "done_on_time": 1, "done_late": 1}
+    assert page_tables(page)["milestones"]["total"] == ["合计", "2", "2", "3", "1", "1"]
     assert sheet_table(sheets, "落地节点三色预警")["headers"] == [
         "节点", "正常（绿）（个）", "临期（黄）（个）", "逾期（红）（个）", "按期完成（个）", "逾期完成（个）",
     ]
-    assert sheet_table(sheets, "落地节点三色预警")["rows"][-1] == ["合计", 1, 2, 2, 1, 1]
+    assert sheet_table(sheets, "落地节点三色预警")["rows"][-1] == ["合计", 2, 2, 3, 1, 1]
 
 
 def test_a_park_filter_keeps_only_that_parks_projects_and_names_itself_in_every_sheet(three_ways, pipeline_world):
