@@ -29,6 +29,8 @@ class Stage(models.TextChoices):
 PIPELINE = [Stage.LEAD, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION]
 ACTIVE_STAGES = [Stage.LEAD, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.REGISTERED, Stage.CONSTRUCTION]
 LANDED_STAGES = [Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION]
+# 签约 and beyond: the projects whose investment is committed (承诺投资) and whose landing commitments are kept.
+SIGNED_OR_LATER = [Stage.SIGNED, *LANDED_STAGES]
 
 
 class SourceChannel(models.TextChoices):

@@ -18,14 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
-from crm.models import AnnualCommitment, CapitalArrival, Milestone, Project, ProjectMilestone, User
-from crm.pipeline.lights import MILESTONE_ORDER, SIGNED_STAGES, Shortfall, annual_shortfalls
+from crm.models import SIGNED_OR_LATER, AnnualCommitment, CapitalArrival, Milestone, Project, ProjectMilestone, User
+from crm.pipeline.lights import MILESTONE_ORDER, Shortfall, annual_shortfalls
 from crm.roles import Work, require_role
 
 
 def commitments_refusal(project: Project) -> str | None:
     """Why this project may not carry commitments yet, or None."""
-    if project.stage in SIGNED_STAGES:
+    if project.stage in SIGNED_OR_LATER:
         return None
     return _("项目“%(project)s”当前“%(stage)s”，签约后才能登记落地承诺。") % {
         "project": project, "stage": project.get_stage_display()

@@ -19,11 +19,10 @@ from decimal import Decimal
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from crm.models import AnnualCommitment, Milestone, Project, ProjectMilestone, Stage
+from crm.models import SIGNED_OR_LATER, AnnualCommitment, Milestone, Project, ProjectMilestone
 from crm.text import number, percent, wan
 
 AT_RISK_DAYS = 30
-SIGNED_STAGES = (Stage.SIGNED, Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION)
 MILESTONE_ORDER = [Milestone.LAND_DELIVERY, Milestone.CONSTRUCTION_START, Milestone.COMPLETION, Milestone.FULL_PRODUCTION]
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
@@ -168,7 +167,7 @@ def project_commitments(*, project: Project, today: dt.date | None = None) -> di
         for c in AnnualCommitment.objects.filter(project=project).order_by("year")
     ]
     return {
-        "signed": project.stage in SIGNED_STAGES,
+        "signed": project.stage in SIGNED_OR_LATER,
         "milestones": milestones,
         "capital": {
             "committed": committed,

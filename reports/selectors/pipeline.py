@@ -12,6 +12,7 @@ from crm.models import (
     LANDED_STAGES,
     MAJOR_PROJECT_THRESHOLD,
     PIPELINE,
+    SIGNED_OR_LATER,
     CapitalArrival,
     IndustryChain,
     Jurisdiction,
@@ -41,12 +42,6 @@ from reports.selectors.common import (
 
 # The report's stage order: the pipeline first, then the two side states.
 REPORT_STAGES = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
-
-
-# 签约 and beyond: the projects whose total investment is committed (承诺投资).
-COMMITTED_STAGES = [Stage.SIGNED, *LANDED_STAGES]
-
-
 # 已开工: in construction or production now, or with an actual 开工 date on the landing record.
 STARTED_STAGES = [Stage.CONSTRUCTION, Stage.PRODUCTION]
 
@@ -232,7 +227,7 @@ def _landing(projects: QuerySet[Project], year: int) -> dict:
     开工率 = landed projects that started construction (stage 开工/投产, or an actual 开工 date on the
     landing record) / landed projects; 投产率 = landed projects at 投产 / landed projects.
     """
-    committed_q = Q(stage__in=COMMITTED_STAGES)
+    committed_q = Q(stage__in=SIGNED_OR_LATER)
     landed_q = Q(stage__in=LANDED_STAGES)
     started_ids = ProjectMilestone.objects.filter(
         kind=Milestone.CONSTRUCTION_START, actual_on__isnull=False
