@@ -225,7 +225,8 @@ def service_request_assign(*, service_request: ServiceRequest, assignee: User, a
     require_role(actor, Work.SERVICE_DESK)
     if not may(assignee, Work.SERVICE_DESK):
         raise DomainError(_("只能分派给企业服务专员。"), field="assignee")
-    service_request = ServiceRequest.objects.select_for_update().select_related("assignee").get(pk=service_request.pk)
+    # Lock the request row only: the assignee is a nullable join, which PostgreSQL will not lock (FOR UPDATE OF).
+    service_request = ServiceRequest.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=service_request.pk)
     service_request._history_user = actor
     if service_request.is_finished:
         raise DomainError(
