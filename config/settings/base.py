@@ -1,5 +1,7 @@
 """Settings shared by every environment. Values come from ``config.env``."""
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, VAR_DIR, env
@@ -18,7 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -182,8 +184,9 @@ PARKS_MAP_TILE_URL = env("DJANGO_PARKS_MAP_TILE_URL", default="")
 
 REST_FRAMEWORK = {
     # Token first: an anonymous client is told 401 with "WWW-Authenticate: Token" (not a bare 403).
+    # Hashed, expiring tokens (crm.api_tokens); the header stays "Authorization: Token <key>".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "crm.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -235,3 +238,15 @@ FIELD_ENCRYPTION_KEY = env("DJANGO_FIELD_ENCRYPTION_KEY", default="")
 
 # Attachments: at most 10 MB, and only these types (checked on the content, not the name).
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# --- Logins, API tokens and sessions (issue 12; README "Security" → "Logins and tokens") ---------------------
+# API tokens (django-rest-knox, crm.api_tokens): stored as a digest, an absolute lifetime per kind of user,
+# no sliding renewal; revoked on logout, password change and deactivation.
+API_TOKEN_TTL_STAFF = timedelta(hours=env.float("DJANGO_API_TOKEN_TTL_STAFF_HOURS", default=12))
+API_TOKEN_TTL_ENTERPRISE = timedelta(hours=env.float("DJANGO_API_TOKEN_TTL_ENTERPRISE_HOURS", default=7 * 24))
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": API_TOKEN_TTL_STAFF,  # knox's own default; every token we issue names its expiry
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": None,
+}

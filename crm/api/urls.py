@@ -3,10 +3,11 @@
 from django.urls import path
 
 from . import views
-from .auth import TokenObtainView
+from .auth import LogoutView, TokenObtainView
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("service-categories/", views.ServiceCategoryListView.as_view(), name="service-category-list"),
     path("service-requests/", views.ServiceRequestListCreateView.as_view(), name="service-request-list"),
     path("service-requests/<api_id:pk>/", views.ServiceRequestDetailView.as_view(), name="service-request-detail"),

@@ -1,9 +1,9 @@
 """Helpers the API tests share (fixtures are in conftest.py)."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from crm.api_tokens import api_token_issue
 from tests.factories import tiny_pdf
 
 
@@ -11,8 +11,8 @@ def api_client(user=None) -> APIClient:
     """A client that authenticates as ``user`` the way an integration does: ``Authorization: Token ...``."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = api_token_issue(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

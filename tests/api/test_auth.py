@@ -2,7 +2,7 @@
 
 import pytest
 from axes.models import AccessAttempt
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.api.support import api_client
@@ -17,17 +17,20 @@ def test_the_right_password_returns_a_token_that_authenticates_later_calls(alice
     response = APIClient().post(TOKEN, {"username": "alice", "password": "pass-1234"}, format="json")
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=alice).key}
+    assert set(response.json()) == {"token", "expiry"}
+    assert AuthToken.objects.get().user == alice
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert client.get("/api/v1/service-requests/").json()["count"] == 1
 
 
-def test_asking_twice_returns_the_same_token(alice):
+def test_each_login_gets_its_own_token_and_both_work(alice):
     first = APIClient().post(TOKEN, {"username": "alice", "password": "pass-1234"}, format="json").json()
     second = APIClient().post(TOKEN, {"username": "alice", "password": "pass-1234"}, format="multipart").json()
 
-    assert first == second
+    assert first["token"] != second["token"]
+    for answer in (first, second):
+        assert api_client_with(answer["token"]).get("/api/v1/service-requests/").status_code == 200
 
 
 def test_wrong_password_is_a_400_without_a_token(alice):
@@ -35,7 +38,7 @@ def test_wrong_password_is_a_400_without_a_token(alice):
 
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["用户名或密码不正确。"]}
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_missing_credentials_are_field_errors(db):
@@ -52,7 +55,7 @@ def test_inactive_user_gets_no_token(alice):
     response = APIClient().post(TOKEN, {"username": "alice", "password": "pass-1234"}, format="json")
 
     assert response.status_code == 400
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_anonymous_calls_are_401_with_a_token_challenge(db):
@@ -85,6 +88,12 @@ def test_session_writes_need_the_csrf_token(alice, work_permit):
     assert "CSRF" in response.json()["detail"]
 
 
+def api_client_with(key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
 def _fail_on_the_token_endpoint(times, **headers):
     for _ in range(times):
         APIClient().post(TOKEN, {"username": "alice", "password": "wrong"}, format="json", **headers)
@@ -104,7 +113,7 @@ def test_five_failures_on_the_token_endpoint_lock_the_account_even_with_the_righ
 
     assert response.status_code == 429
     assert response.json() == LOCKED
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_four_failures_do_not_lock_and_a_success_clears_them(alice):
@@ -127,7 +136,7 @@ def test_five_failures_on_the_admin_lock_the_token_endpoint_whatever_x_forwarded
 
     assert response.status_code == 429
     assert response.json() == LOCKED
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_five_failures_on_the_token_endpoint_lock_the_admin_login(client, zhou):

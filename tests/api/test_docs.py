@@ -18,6 +18,7 @@ def test_the_schema_is_openapi_3_and_lists_every_endpoint():
     # The service-request and project API; the parks and reports APIs add their own paths beside these.
     assert {
         "/api/v1/attachments/{id}/download/",
+        "/api/v1/auth/logout/",
         "/api/v1/auth/token/",
         "/api/v1/enterprises/",
         "/api/v1/enterprises/{id}/",

@@ -15,10 +15,10 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.core import NotSet
 
+from crm.api_tokens import api_token_issue
 from crm.models import Notification
 from crm.service_requests.approval_steps import approval_step_plan
 from crm.service_requests.services import service_request_transition
@@ -58,7 +58,7 @@ def api_schema(_in_test_transaction, settings, root, alice, zhou, sunshine, work
 
 @pytest.fixture
 def root_token(root):
-    return Token.objects.get_or_create(user=root)[0].key
+    return api_token_issue(user=root)[1]
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -7,15 +7,16 @@ its three addresses in a ``three_ways`` fixture.
 import io
 
 import openpyxl
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from crm.api_tokens import api_token_issue
 
 
 def api_client(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = api_token_issue(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
