@@ -52,9 +52,11 @@ AUTHENTICATION_BACKENDS = [
     "crm.auth_backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed logins are counted per account (not per IP), so a spoofed X-Forwarded-For gains nothing.
+# Failed logins are counted per client address and per account at an address (crm.auth_backends; the
+# address and proxy settings are in the "Logins, API tokens and sessions" block at the end).
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_HANDLER = "crm.auth_backends.LockoutHandler"
 AXES_COOLOFF_TIME = 0.25  # hours: a locked account opens again after 15 minutes
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -250,3 +252,25 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
     "TOKEN_LIMIT_PER_USER": None,
 }
+
+# Logins (django-axes, crm.auth_backends): an address is locked after this many failures across usernames
+# (password spraying); an account after AXES_FAILURE_LIMIT failures, from that address only.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+
+
+def login_address_settings(num_proxies: int) -> tuple[int | None, tuple[str, ...]]:
+    """(AXES_IPWARE_PROXY_COUNT, AXES_IPWARE_META_PRECEDENCE_ORDER) for ``num_proxies`` trusted proxies.
+
+    The client of a login is the address the API throttles see (DRF's NUM_PROXIES): with no proxy,
+    REMOTE_ADDR; behind N proxies, the N-th address from the right of X-Forwarded-For, which the nearest
+    trusted proxy wrote — what a client puts there itself stays to the left and is ignored. django-ipware
+    counts only the proxies listed inside the header (not the last one, which is REMOTE_ADDR): N - 1.
+    """
+    if num_proxies <= 0:
+        return None, ("REMOTE_ADDR",)
+    return num_proxies - 1, ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+
+AXES_IPWARE_PROXY_COUNT, AXES_IPWARE_META_PRECEDENCE_ORDER = login_address_settings(REST_FRAMEWORK["NUM_PROXIES"])
+# A chain longer than the proxy count is expected (the client's own X-Forwarded-For, to the left): not strict.
+IPWARE_STRICT = False

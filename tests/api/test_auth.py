@@ -1,4 +1,5 @@
-"""Token authentication, and the login lockout shared by the admin and the token endpoint (django-axes, per account)."""
+"""Token authentication, and the login lockout shared by the admin and the token endpoint (django-axes, per account
+at an address; the per-address limit across usernames is in tests/security/test_password_spraying.py)."""
 
 import pytest
 from axes.models import AccessAttempt
@@ -10,7 +11,7 @@ from tests.api.support import api_client
 pytestmark = pytest.mark.django_db
 TOKEN = "/api/v1/auth/token/"
 ADMIN_LOGIN = "/admin/login/?next=/admin/"
-LOCKED = {"detail": "登录失败次数过多，该账号已被暂时锁定，请 15 分钟后再试或联系管理员。"}
+LOCKED = {"detail": "登录失败次数过多，已暂时禁止从此处登录，请 15 分钟后再试或联系管理员。"}
 
 
 def test_the_right_password_returns_a_token_that_authenticates_later_calls(alice, alice_request):
@@ -104,7 +105,7 @@ def _fail_on_the_admin(client, times, **headers):
         client.post(ADMIN_LOGIN, {"username": "alice", "password": "wrong"}, **headers)
 
 
-def test_five_failures_on_the_token_endpoint_lock_the_account_even_with_the_right_password(alice):
+def test_five_failures_on_the_token_endpoint_lock_the_account_at_that_address_even_with_the_right_password(alice):
     _fail_on_the_token_endpoint(5, HTTP_X_FORWARDED_FOR="203.0.113.7")
 
     response = APIClient().post(
@@ -126,7 +127,7 @@ def test_four_failures_do_not_lock_and_a_success_clears_them(alice):
     assert (ok.status_code, again.status_code) == (200, 200)
 
 
-def test_five_failures_on_the_admin_lock_the_token_endpoint_whatever_x_forwarded_for_says(client, zhou):
+def test_five_failures_on_the_admin_lock_the_token_endpoint_from_that_address_whatever_x_forwarded_for_says(client, zhou):
     for n in range(5):
         client.post(ADMIN_LOGIN, {"username": "zhou", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
 
@@ -153,7 +154,7 @@ def test_five_failures_on_the_token_endpoint_lock_the_admin_login(client, zhou):
     assert "_auth_user_id" not in client.session
 
 
-def test_a_lockout_is_per_account_not_per_address(alice, bob):
+def test_an_account_lockout_does_not_lock_other_accounts_at_the_same_address(alice, bob):
     _fail_on_the_token_endpoint(5)
 
     response = APIClient().post(TOKEN, {"username": "bob", "password": "pass-1234"}, format="json")

@@ -113,13 +113,13 @@ def test_logout_is_a_post_and_ends_the_session(client, alice):
     assert "_auth_user_id" not in client.session
 
 
-def test_portal_login_locks_the_account_after_five_failures_whatever_the_forwarded_address(client, alice):
+def test_portal_login_locks_the_account_at_its_address_after_five_failures_whatever_the_forwarded_address(client, alice):
     for n in range(5):
         client.post(LOGIN, {"username": "alice", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
 
     response = client.post(LOGIN, {"username": "alice", "password": "pass-1234"}, HTTP_X_FORWARDED_FOR="10.9.9.9")
 
     assert response.status_code == 429
-    assert "已被暂时锁定" in response.content.decode()
+    assert "已暂时禁止从此处登录" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
