@@ -42,6 +42,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Logs out a session idle or too old, with a message (crm.sessions; SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE below).
+    "crm.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into a clear 429 page.
@@ -274,3 +276,10 @@ def login_address_settings(num_proxies: int) -> tuple[int | None, tuple[str, ...
 AXES_IPWARE_PROXY_COUNT, AXES_IPWARE_META_PRECEDENCE_ORDER = login_address_settings(REST_FRAMEWORK["NUM_PROXIES"])
 # A chain longer than the proxy count is expected (the client's own X-Forwarded-For, to the left): not strict.
 IPWARE_STRICT = False
+
+# Sessions (crm.sessions.SessionLifetimeMiddleware): staff in the admin and enterprise users in the portal alike
+# are logged out after this long without a request, and this long after login however active.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("DJANGO_SESSION_IDLE_MINUTES", default=30))
+SESSION_MAX_AGE = timedelta(hours=env.float("DJANGO_SESSION_MAX_HOURS", default=12))
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())  # the browser forgets the cookie by then too
+# --- end of logins, API tokens and sessions ---------------------------------------------------------------------
