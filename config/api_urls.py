@@ -9,7 +9,7 @@ static files — no CDN, as the product runs in government intranets.
 from django.urls import include, path, register_converter
 
 from crm.api.base import IdConverter
-from crm.api.docs import RedocView, SchemaView, SwaggerView
+from crm.api.docs import RedocView, SchemaView, SwaggerView, redoc_bundle
 
 register_converter(IdConverter, "api_id")
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
 ]

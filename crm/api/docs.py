@@ -1,13 +1,30 @@
 """The schema and the interactive docs, served from drf_spectacular_sidecar's static files.
 
 This product runs in government intranets: no page may reach a CDN. drf-spectacular's Redoc page
-preloads Google Fonts, so its head is replaced here (Redoc falls back to the system fonts).
+preloads Google Fonts, so its head is replaced here (Redoc falls back to the system fonts), and Redoc's
+bundle shows a logo from cdn.redoc.ly beside "API docs by Redocly": the bundle is served here with that
+address emptied (the image then hides itself, as Redoc does when the logo cannot load).
+
+Neither page has inline script, as the Content-Security-Policy requires: Swagger UI is the "split" view,
+whose start-up script is served by the same URL with ``?script``; Redoc starts itself from its
+``<redoc spec-url=…>`` element (no ``REDOC_UI_SETTINGS``, which would make drf-spectacular write an inline
+``Redoc.init``). Redoc's search runs in a Web Worker made from a blob: URL, allowed on its page only.
 """
 
+import functools
+from pathlib import Path
+
+from csp.constants import SELF
+from csp.decorators import csp_update
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template import engines
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from .base import ApiViewMixin
 
@@ -18,18 +35,37 @@ _REDOC = engines["django"].from_string(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body { margin: 0; padding: 0; }</style>{% endblock head %}"""
 )
+REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
+REDOC_CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):
     pass
 
 
-class SwaggerView(ApiViewMixin, SpectacularSwaggerView):
+class SwaggerView(ApiViewMixin, SpectacularSwaggerSplitView):
     pass
 
 
+@method_decorator(csp_update({"worker-src": [SELF, "blob:"]}), name="dispatch")
 class RedocView(ApiViewMixin, SpectacularRedocView):
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         return HttpResponse(_REDOC.render(response.data, request))
+
+    @staticmethod
+    def _redoc_standalone():
+        return reverse("api:redoc-bundle")
+
+
+@functools.cache
+def _redoc_bundle() -> bytes:
+    return Path(finders.find(REDOC_BUNDLE)).read_bytes().replace(REDOC_CDN_LOGO, b"")
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def redoc_bundle(request):
+    """Redoc's standalone bundle from drf_spectacular_sidecar, without the address of its CDN logo."""
+    return HttpResponse(_redoc_bundle(), content_type="application/javascript; charset=utf-8")

@@ -2,6 +2,10 @@
  * No online tiles: a plain background unless the page names an intranet tile server (PARKS_MAP_TILE_URL). */
 (function () {
   "use strict";
+  // Choosing a park reloads the page with it (no inline onchange= under the Content-Security-Policy).
+  var parkFilter = document.getElementById("park-filter");
+  if (parkFilter) { parkFilter.addEventListener("change", function () { parkFilter.form.submit(); }); }
+
   var element = document.getElementById("land-map");
   var data = JSON.parse(document.getElementById("land-parcels").textContent);
   var map = L.map(element, { preferCanvas: false, attributionControl: false, zoomSnap: 0.25 });
