@@ -258,6 +258,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
+# The OpenAPI schema (/api/schema/) and its docs (/api/docs/, /api/redoc/): open to anyone unless this is
+# false — then for logged-in users only (401 from the schema, the login page for the docs). Production
+# closes them by default (config/settings/production.py).
+API_DOCS_PUBLIC = env.bool("DJANGO_API_DOCS_PUBLIC", default=True)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zijin CRM API",
     "DESCRIPTION": "紫金港科技城招商引资与企业服务 API",

@@ -21,6 +21,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The API's schema and docs only for logged-in users, unless DJANGO_API_DOCS_PUBLIC=true opens them.
+API_DOCS_PUBLIC = env.bool("DJANGO_API_DOCS_PUBLIC", default=False)
 
 FIELD_ENCRYPTION_KEY = env("DJANGO_FIELD_ENCRYPTION_KEY", default="")
 if not FIELD_ENCRYPTION_KEY:

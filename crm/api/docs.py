@@ -9,6 +9,10 @@ Neither page has inline script, as the Content-Security-Policy requires: Swagger
 whose start-up script is served by the same URL with ``?script``; Redoc starts itself from its
 ``<redoc spec-url=…>`` element (no ``REDOC_UI_SETTINGS``, which would make drf-spectacular write an inline
 ``Redoc.init``). Redoc's search runs in a Web Worker made from a blob: URL, allowed on its page only.
+
+Who may read them: anyone while ``settings.API_DOCS_PUBLIC`` is true (the default, except in production);
+otherwise any logged-in user (session or token). An anonymous client then gets 401 from the schema, and a
+browser opening the docs is sent to the login page, back to the docs after it.
 """
 
 import functools
@@ -16,6 +20,8 @@ from pathlib import Path
 
 from csp.constants import SELF
 from csp.decorators import csp_update
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template import engines
@@ -25,6 +31,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import BasePermission
 
 from .base import ApiViewMixin
 
@@ -39,16 +47,34 @@ REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
 REDOC_CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 
+class DocsAccess(BasePermission):
+    """Anyone while the docs are public (``API_DOCS_PUBLIC``), else any logged-in user."""
+
+    def has_permission(self, request, view):
+        return settings.API_DOCS_PUBLIC or bool(request.user and request.user.is_authenticated)
+
+
+class DocsPageMixin:
+    """The docs pages are HTML for a browser: not logged in, it goes to the login page instead of a 401."""
+
+    permission_classes = [DocsAccess]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NotAuthenticated):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
+
+
 class SchemaView(ApiViewMixin, SpectacularAPIView):
-    pass
+    permission_classes = [DocsAccess]
 
 
-class SwaggerView(ApiViewMixin, SpectacularSwaggerSplitView):
+class SwaggerView(DocsPageMixin, ApiViewMixin, SpectacularSwaggerSplitView):
     pass
 
 
 @method_decorator(csp_update({"worker-src": [SELF, "blob:"]}), name="dispatch")
-class RedocView(ApiViewMixin, SpectacularRedocView):
+class RedocView(DocsPageMixin, ApiViewMixin, SpectacularRedocView):
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
