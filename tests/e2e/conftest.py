@@ -24,16 +24,28 @@ LAUNCH_ARGS = [
 ]
 
 
+_RUNNING = {}  # the one Chromium of the session: Playwright's sync API allows one per thread
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """Chromium for the session. tests/security imports these fixtures too: the second import shares the
+    browser the first one started (session fixtures end in reverse order, so its starter closes it)."""
+    if "browser" in _RUNNING:
+        yield _RUNNING["browser"]
+        return
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium is missing: apt-get install -y chromium fonts-noto-cjk")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+        _RUNNING["browser"] = browser
+        try:
+            yield browser
+        finally:
+            del _RUNNING["browser"]
+            browser.close()
 
 
 @pytest.fixture
