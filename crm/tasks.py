@@ -8,7 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from crm.notifications.sweep import reminders_sweep
-from crm.notifications.tasks import deliver_notification
+from crm.notifications.tasks import deliver_notification, deliver_notifications
 
 
 @shared_task(name="crm.reminders_sweep", ignore_result=True)
@@ -18,4 +18,5 @@ def reminders_sweep_task():
     return {"created": len(result.created), "retried": len(result.retried)}
 
 
-__all__ = ["deliver_notification", "reminders_sweep_task"]  # the delivery task is registered through this module
+# The delivery tasks are registered through this module: the hand-over (one per transaction) and one per row.
+__all__ = ["deliver_notification", "deliver_notifications", "reminders_sweep_task"]

@@ -126,7 +126,9 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Zijin CRM <norepl
 
 # Celery: an embedded filesystem broker under var/ by default, so `make run` needs no server.
 # The database is the source of truth for reminders (docs/reminders.md): a lost message is re-sent by the
-# next sweep, so the broker may be down; publishing then gives up within 2 s instead of hanging a web request.
+# next sweep, so the broker may be down. A web request publishes at most one message (the rows its
+# transaction wrote), over a connection of its own that waits at most REMINDERS_PUBLISH_TIMEOUT once — no
+# retry — even when Redis accepts the connection and never answers (crm.notifications.tasks.enqueue).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 _BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
@@ -144,11 +146,10 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
     # A task not acknowledged within this time is given to another worker: keep it well above
     # CELERY_TASK_TIME_LIMIT and above every retry countdown (REMINDERS_RETRY_BACKOFF_MAX).
     "visibility_timeout": 3600,
-    # A web request that publishes must not wait long for an unreachable or hung Redis (the notification
-    # stays pending and the next sweep sends it); both bounds together keep a failed publish under 3 s.
+    # The workers' connection (web requests publish over their own, REMINDERS_PUBLISH_TIMEOUT).
     "socket_connect_timeout": 0.5,
     "socket_timeout": 2,
-    # Used by kombu when a publisher (re)connects: give up after one retry instead of retrying forever.
+    # Used by kombu when a worker's publisher (re)connects: give up after one retry instead of retrying forever.
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
@@ -184,6 +185,8 @@ REMINDERS_RETRY_BACKOFF_MAX = 900  # ... up to 15 minutes
 REMINDERS_CATCH_UP_HOURS = env.int("REMINDERS_CATCH_UP_HOURS", default=7 * 24)  # after an outage, how far back to look
 REMINDERS_EMAIL_TIMEOUT = env.int("REMINDERS_EMAIL_TIMEOUT", default=10)
 REMINDERS_WEBHOOK_TIMEOUT = env.int("REMINDERS_WEBHOOK_TIMEOUT", default=5)
+# Seconds a web request waits for the broker when it hands its notifications over (once, no retry).
+REMINDERS_PUBLISH_TIMEOUT = env.float("REMINDERS_PUBLISH_TIMEOUT", default=0.3)
 
 # The land map (/land/): a plain background by default — no online tile server. An intranet tile server
 # may be named with a template such as http://tiles.park.intranet/{z}/{x}/{y}.png (checked by parks.E001).

@@ -4,6 +4,9 @@ Three channels. **In-app**: the ``Notification`` row itself (the portal's list a
 already delivered. **E-mail** and **webhook** (a 企业微信 / 钉钉 group-chat robot, ``NotificationWebhook``)
 rows wait for a worker (``crm.notifications.delivery``). Nothing depends on the broker keeping a message:
 a row that was never enqueued (broker down) is picked up by the next sweep from ``next_attempt_at``.
+
+Every row a transaction writes is handed over in ONE call once it commits (``hand_over``): a submission
+that notifies five people and three robots publishes one message, with one bounded wait.
 """
 
 import datetime as dt
@@ -116,17 +119,64 @@ def drafts_for(
 
 
 
+Deliver = Callable[[list[int]], object]
+
+
+class _HandOver:
+    """The ids a transaction has written, per ``deliver``, handed over by one on-commit hook."""
+
+    def __init__(self):
+        self.ids: dict[Deliver, list[int]] = {}
+        self.done = False
+
+    def add(self, deliver: Deliver, ids: Iterable[int]) -> None:
+        self.ids.setdefault(deliver, []).extend(ids)
+
+    def __call__(self) -> None:
+        self.done = True
+        for deliver, ids in self.ids.items():
+            try:
+                deliver(list(dict.fromkeys(ids)))
+            except Exception:  # one failing hand-over must not stop the others; the sweep sends what is left
+                logger.exception("hand-over of notifications %s failed", ids)
+
+
+def hand_over(ids: Iterable[int], *, deliver: Deliver | None = None) -> None:
+    """Once the current transaction commits, hand ``ids`` (e-mail/webhook rows) to ``deliver`` — the Celery
+    hand-over ``enqueue_deliveries`` by default — in one call for everything the transaction wrote.
+
+    Outside a transaction the rows are handed over at once. If the transaction rolls back, nothing is."""
+    ids = list(ids)
+    if not ids:
+        return
+    deliver = deliver or notification_tasks.enqueue_deliveries
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_notifications_hand_over", None)
+    if (
+        pending is not None
+        and not pending.done
+        and connection.in_atomic_block
+        and any(hook is pending for _sids, hook, _robust in connection.run_on_commit)
+    ):
+        pending.add(deliver, ids)  # this transaction already hands over: join it
+        return
+    pending = _HandOver()
+    pending.add(deliver, ids)
+    connection._notifications_hand_over = pending
+    transaction.on_commit(pending, robust=True)  # runs at once outside a transaction
+
+
 def notifications_create(
-    drafts: Iterable[Draft], *, now: dt.datetime, deliver: Callable[[int], object] | None = None
+    drafts: Iterable[Draft], *, now: dt.datetime, deliver: Deliver | None = None
 ) -> list[Notification]:
-    """Write ``drafts`` and, once the transaction commits, hand each new e-mail/webhook row to ``deliver``.
+    """Write ``drafts`` and, once the transaction commits, hand the new e-mail/webhook rows to ``deliver``
+    (``hand_over``: one call per transaction).
 
     Rows whose (key, recipient, channel) — or (key, robot) — already exists are skipped by the database
     (``ignore_conflicts``), so two sweeps racing each other write every row once. PostgreSQL does not
     say which rows a conflict-ignoring insert wrote, so each call stamps its rows with a fresh ``batch``
     id and reads back, by key, the rows carrying it: only those are enqueued. Returns them.
     """
-    deliver = deliver or notification_tasks.enqueue_delivery
     drafts = sorted(drafts, key=lambda d: d.sort_key)  # one insertion order for every sweep: no deadlock
     if not drafts:
         return []
@@ -140,9 +190,7 @@ def notifications_create(
             created += Notification.objects.filter(key__in=keys[start : start + KEY_CHUNK], batch=batch).select_related(
                 "recipient", "webhook"
             )
-        to_send = [n.pk for n in created if n.status == Status.PENDING]
-        if to_send:
-            transaction.on_commit(lambda: [deliver(pk) for pk in to_send], robust=True)
+        hand_over([n.pk for n in created if n.status == Status.PENDING], deliver=deliver)
     created.sort(key=lambda n: n.pk)
     return created
 
@@ -196,5 +244,5 @@ def notifications_retry(*, notifications) -> int:
     """Put parked (or failed) notifications back in the queue with a fresh set of attempts — an admin action."""
     ids = list(notifications.filter(status__in=[Status.PARKED, Status.FAILED]).values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
-    transaction.on_commit(lambda: [notification_tasks.enqueue_delivery(pk) for pk in ids], robust=True)
+    hand_over(ids)
     return len(ids)

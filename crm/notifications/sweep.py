@@ -25,8 +25,15 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from crm.models import Notification, ReminderRule, User
-from crm.notifications import tasks as notification_tasks
-from crm.notifications.outbox import Draft, WebhookIndex, drafts_for, group_members, notifications_create
+from crm.notifications.outbox import (
+    Deliver,
+    Draft,
+    WebhookIndex,
+    drafts_for,
+    group_members,
+    hand_over,
+    notifications_create,
+)
 from crm.notifications.rules import registered_rules
 
 logger = logging.getLogger(__name__)
@@ -93,16 +100,14 @@ def responsible(rule: ReminderRule, user: User | None) -> list[User]:
     return [user] if (rule.notify_responsible and user is not None) else []
 
 
-def reminders_sweep(
-    *, now: dt.datetime, dry_run: bool = False, deliver: Callable[[int], object] | None = None
-) -> SweepResult:
+def reminders_sweep(*, now: dt.datetime, dry_run: bool = False, deliver: Deliver | None = None) -> SweepResult:
     """Write every reminder due at ``now`` that was not written before, and hand new e-mails and webhook
-    posts to ``deliver`` after commit; then re-hand any notification still unsent past its next attempt.
+    posts to ``deliver`` after commit; then re-hand any notification still unsent past its next attempt —
+    all of them in one call (``hand_over``), so one message to the broker.
 
     ``dry_run`` writes nothing and returns what would be written. The guarantees are in the module
     docstring; ``deliver`` is the Celery enqueue by default and a direct call in ``send_reminders``.
     """
-    deliver = deliver or notification_tasks.enqueue_delivery
     rules = {rule.code: rule for rule in ReminderRule.objects.prefetch_related("recipient_groups")}
     sweep = Sweep(now=now, rules=rules, catch_up=dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS))
     due, swept = [], []
@@ -126,8 +131,7 @@ def reminders_sweep(
         ).update(last_swept_at=now)
         new = {n.pk for n in created}
         retried = [pk for pk in _unsent(now) if pk not in new]
-        if retried:
-            transaction.on_commit(lambda: [deliver(pk) for pk in retried], robust=True)
+        hand_over(retried, deliver=deliver)  # joins the new rows' hand-over: one message
     if created or retried:
         logger.info("reminder sweep at %s: %s new notifications, %s re-sent", now, len(created), len(retried))
     return SweepResult(now, False, due, drafts, created, retried)

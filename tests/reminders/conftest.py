@@ -24,7 +24,8 @@ def _deliveries_run_inline(request, monkeypatch):
     if request.node.get_closest_marker("celery"):
         return
     monkeypatch.setattr(
-        "crm.notifications.tasks.enqueue_delivery", lambda pk: notification_deliver(notification_id=pk)
+        "crm.notifications.tasks.enqueue_deliveries",
+        lambda ids: [notification_deliver(notification_id=pk) for pk in ids],
     )
 
 

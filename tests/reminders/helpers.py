@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from config.celery_app import app as celery_app
 from crm.models import Notification, ReminderRule
-from crm.notifications.tasks import enqueue_delivery
+from crm.notifications.tasks import enqueue_deliveries
 
-REAL_ENQUEUE_DELIVERY = enqueue_delivery  # kept before the tests replace it with an inline delivery
+REAL_ENQUEUE_DELIVERIES = enqueue_deliveries  # kept before the tests replace it with an inline delivery
 
 SH = ZoneInfo("Asia/Shanghai")
 

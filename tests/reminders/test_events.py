@@ -18,7 +18,7 @@ from crm.service_requests.services import service_request_submit, service_reques
 from crm.service_requests.thread import message_post
 from tests.factories import work_permit_details
 
-from .helpers import REAL_ENQUEUE_DELIVERY, all_rows, at, broker_messages, celery_conf, free_port
+from .helpers import REAL_ENQUEUE_DELIVERIES, all_rows, at, broker_messages, celery_conf, free_port
 
 pytestmark = pytest.mark.django_db
 T = at(2026, 11, 3, 9, 0)
@@ -83,11 +83,11 @@ def test_a_rolled_back_submission_announces_nothing(desk, enterprise, submitter,
     assert (ServiceRequest.objects.count(), Notification.objects.count(), len(mail.outbox)) == (0, 0, 0)
 
 
-def test_a_committed_submission_publishes_one_delivery_task_per_email_and_robot_message_and_sends_nothing_itself(
+def test_a_committed_submission_publishes_one_message_for_all_its_email_and_robot_rows_and_sends_nothing_itself(
     desk, wang, submit, robot, work_permit, monkeypatch, django_capture_on_commit_callbacks
 ):
     # The real hand-over to Celery, with the test settings' broker: in memory, not eager, nothing consumes it.
-    monkeypatch.setattr(notification_tasks, "enqueue_delivery", REAL_ENQUEUE_DELIVERY)
+    monkeypatch.setattr(notification_tasks, "enqueue_deliveries", REAL_ENQUEUE_DELIVERIES)
     NotificationWebhook.objects.create(name="工作许可专班群", url=robot.url).categories.add(work_permit)
     broker_messages()  # whatever an earlier test left on the in-memory broker
 
@@ -99,10 +99,35 @@ def test_a_committed_submission_publishes_one_delivery_task_per_email_and_robot_
 
     outgoing = Notification.objects.exclude(channel="in_app")
     assert sorted(outgoing.values_list("channel", flat=True)) == ["email", "email", "webhook"]
-    assert sorted(broker_messages()) == sorted(("crm.deliver_notification", [n.pk]) for n in outgoing)
+    # One message for the whole transaction (a worker fans it out into one task per row).
+    assert broker_messages() == [("crm.deliver_notifications", [sorted(outgoing.values_list("pk", flat=True))])]
     # The web request ran no delivery: the rows wait for a worker, nothing was sent.
     assert set(outgoing.values_list("status", "attempts")) == {(Status.PENDING, 0)}
     assert (mail.outbox, robot.received) == ([], [])
+
+
+def test_everything_one_transaction_notifies_is_one_message_and_a_worker_fans_it_out_into_one_task_per_row(
+    desk, wang, submit, submitter, robot, work_permit, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(notification_tasks, "enqueue_deliveries", REAL_ENQUEUE_DELIVERIES)
+    NotificationWebhook.objects.create(name="工作许可专班群", url=robot.url).categories.add(work_permit)
+    broker_messages()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        request = submit(T, commit=False)  # 新诉求: two e-mails and a robot
+        message_post(service_request=request, author=submitter, body="补充材料已上传。")  # two more: the desk's
+    outgoing = sorted(Notification.objects.exclude(channel="in_app").values_list("pk", flat=True))
+    assert len(outgoing) == 5
+    assert len(callbacks) == 1
+    [(name, [ids])] = broker_messages()
+    assert (name, ids) == ("crm.deliver_notifications", outgoing)
+
+    # The worker's side: one task per row, so a slow robot never holds up an e-mail.
+    notification_tasks.deliver_notifications.run(ids)
+    assert broker_messages() == [("crm.deliver_notification", [pk]) for pk in outgoing]
+    # A single row is delivered by the hand-over task itself.
+    assert notification_tasks.deliver_notifications.run([outgoing[0]]) == "sent"
+    assert (len(mail.outbox), broker_messages()) == (1, [])
 
 
 # ---- a new message --------------------------------------------------------------------------------
@@ -182,8 +207,8 @@ def test_the_enterprise_is_not_told_of_its_own_withdrawal(submit, submitter):
 def test_with_the_broker_down_a_submission_returns_within_3_seconds_and_the_next_sweep_sends_it(
     desk, enterprise, submitter, work_permit, django_capture_on_commit_callbacks, monkeypatch, settings, caplog
 ):
-    deliver_here = notification_tasks.enqueue_delivery
-    monkeypatch.setattr(notification_tasks, "enqueue_delivery", REAL_ENQUEUE_DELIVERY)  # really publish, to a closed port
+    deliver_here = notification_tasks.enqueue_deliveries
+    monkeypatch.setattr(notification_tasks, "enqueue_deliveries", REAL_ENQUEUE_DELIVERIES)  # really publish, to a closed port
     closed = f"redis://127.0.0.1:{free_port()}/0"
     with celery_conf(broker_url=closed, broker_transport_options=settings.REDIS_BROKER_TRANSPORT_OPTIONS):
         started = time.monotonic()
@@ -195,13 +220,13 @@ def test_with_the_broker_down_a_submission_returns_within_3_seconds_and_the_next
             )
         elapsed = time.monotonic() - started
 
-    monkeypatch.setattr(notification_tasks, "enqueue_delivery", deliver_here)
+    monkeypatch.setattr(notification_tasks, "enqueue_deliveries", deliver_here)
     assert elapsed < 3
     assert ServiceRequest.objects.filter(pk=request.pk).exists()
     email = Notification.objects.get(channel="email")
     assert email.key == f"request:{request.pk}:submitted"
     assert [r.getMessage().split(":")[0] for r in caplog.records if r.name == "crm.notifications.tasks"] == [
-        f"broker unavailable, crm.deliver_notification({email.pk},) left for the next sweep"
+        f"broker unavailable, crm.deliver_notifications([{email.pk}],) left for the next sweep"
     ]
     assert (email.status, email.attempts, len(mail.outbox)) == (Notification.Status.PENDING, 0, 0)
 

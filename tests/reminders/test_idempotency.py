@@ -158,7 +158,7 @@ def test_two_concurrent_sweeps_send_each_reminder_once(people, submit, monkeypat
 
     def run():
         try:
-            results.append(reminders_sweep(now=T + dt.timedelta(hours=2), deliver=handed_over.append))
+            results.append(reminders_sweep(now=T + dt.timedelta(hours=2), deliver=handed_over.extend))  # one list per sweep
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from crm.models import Notification
 from crm.notifications.delivery import notification_deliver
 from crm.notifications.sweep import reminders_sweep
-from crm.notifications.tasks import enqueue_delivery
+from crm.notifications.tasks import enqueue_deliveries
 
 
 def parse_moment(value: str) -> dt.datetime:
@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, at=None, dry_run=False, enqueue=False, **options):
         now = at or timezone.now()
         # Delivered below, from the sweep's result, rather than after its commit: the rows are written by then.
-        result = reminders_sweep(now=now, dry_run=dry_run, deliver=enqueue_delivery if enqueue else _later)
+        result = reminders_sweep(now=now, dry_run=dry_run, deliver=enqueue_deliveries if enqueue else _later)
         outcomes = {}
         if not (dry_run or enqueue):
             to_send = [n.pk for n in result.created if n.status == Notification.Status.PENDING] + result.retried
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         )
 
 
-def _later(notification_id):
+def _later(notification_ids):
     """Deliveries are made by the command itself once the sweep has returned."""
 
 
