@@ -171,7 +171,9 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="zijin")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A delivery running when Redis goes away is let finish: it marks its row sent in PostgreSQL, and the
+# message redelivered later finds the row sent and sends nothing (cancelling it could send it twice).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_TIME_LIMIT = 120  # far below the Redis visibility_timeout (3600 s)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -187,6 +189,10 @@ REMINDERS_EMAIL_TIMEOUT = env.int("REMINDERS_EMAIL_TIMEOUT", default=10)
 REMINDERS_WEBHOOK_TIMEOUT = env.int("REMINDERS_WEBHOOK_TIMEOUT", default=5)
 # Seconds a web request waits for the broker when it hands its notifications over (once, no retry).
 REMINDERS_PUBLISH_TIMEOUT = env.float("REMINDERS_PUBLISH_TIMEOUT", default=0.3)
+# Seconds a delivery's claim on its row holds: nobody else sends the row meanwhile, and a worker killed
+# mid-delivery leaves it to the sweep after this. Keep it above CELERY_TASK_TIME_LIMIT (a live delivery
+# never outlasts its claim).
+REMINDERS_DELIVERY_LEASE = env.int("REMINDERS_DELIVERY_LEASE", default=CELERY_TASK_TIME_LIMIT + 60)
 
 # The land map (/land/): a plain background by default — no online tile server. An intranet tile server
 # may be named with a template such as http://tiles.park.intranet/{z}/{x}/{y}.png (checked by parks.E001).

@@ -1,9 +1,14 @@
-"""Delivering one notification through its channel, at most once however often a worker is asked to.
+"""Delivering one notification through its channel, once however often a worker is asked to.
 
 Every e-mail or webhook row is delivered by its own task, ``crm.notifications.tasks.deliver_notification``, so a
 channel that fails never holds up another. Delivery is idempotent: a row is claimed with a conditional
-update (pending/failed → sending) before anything is sent, so a retried or duplicated task sends nothing
-twice. Transient errors (network, SMTP, timeouts) are retried with exponential back-off; after
+update (pending/failed → sending, or a sending row whose lease has run out) before anything is sent, so a
+retried, duplicated or redelivered task sends nothing while the claim holds (``REMINDERS_DELIVERY_LEASE``),
+and the row is marked sent by the very next statement after the channel answers, in its own autocommit
+write. What is promised (docs/reminders.md): each row is delivered and marked sent exactly once; the
+message itself reaches the e-mail server or robot *at least* once — twice only when the worker dies
+between the channel's answer and that write (a delivery in flight at the crash: at most one per worker
+process). Transient errors (network, SMTP, timeouts) are retried with exponential back-off; after
 ``REMINDERS_MAX_ATTEMPTS`` attempts, or at once for an error that a retry cannot fix, the row is
 *parked* and shown in the admin.
 """
@@ -58,7 +63,7 @@ class DeliveryOutcome:
 
 def _lease() -> dt.timedelta:
     # A row stays claimed ("sending") this long; after that a crashed worker's claim may be taken over.
-    return dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 120) + 60)
+    return dt.timedelta(seconds=settings.REMINDERS_DELIVERY_LEASE)
 
 
 def retry_backoff(attempts: int) -> int:
@@ -96,8 +101,11 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         ours.update(status=Status.PARKED, last_error=message, next_attempt_at=None)
         logger.error("notification %s parked: %s", notification_id, message)
         return DeliveryOutcome("parked", error=message)
-    ours.update(status=Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None)
-    return DeliveryOutcome("sent")
+    else:
+        # The channel has answered: mark it sent now, nothing in between (a crash before this write is the
+        # one way a message goes out twice). Outside a transaction, as a worker runs it, it commits at once.
+        ours.update(status=Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None)
+        return DeliveryOutcome("sent")
 
 
 def _describe(error: BaseException) -> str:

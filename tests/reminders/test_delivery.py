@@ -7,7 +7,7 @@ from celery.exceptions import Retry
 from django.core import mail
 
 from crm.models import Notification, NotificationWebhook, ReminderRule
-from crm.notifications.delivery import notification_deliver, webhook_send_test
+from crm.notifications.delivery import CHANNEL_SENDERS, notification_deliver, webhook_send_test
 from crm.notifications.outbox import notifications_retry
 from crm.tasks import deliver_notification
 
@@ -185,6 +185,40 @@ def test_a_notification_claimed_by_a_worker_that_died_is_taken_over_after_the_le
     assert [m.subject for m in mail.outbox] == [  # the submission's 新诉求, and the reminder once
         f"新诉求 #{request.pk}：西湖阳光「申请外籍专家工作许可」", email.subject,
     ]
+
+
+def test_a_claim_holds_for_the_configured_lease_and_nobody_sends_the_row_meanwhile(desk, submit, sweep, settings):
+    settings.REMINDERS_DELIVERY_LEASE = 7
+    submit(T)
+    sweep(T + dt.timedelta(hours=1), deliver=lambda ids: None)
+    email = only(channel="email", rule="request_unassigned")
+    claimed_at = T + dt.timedelta(hours=1, minutes=1)
+    # A worker claims it and dies before marking it (the message is redelivered at once: acks_late).
+    Notification.objects.filter(pk=email.pk).update(
+        status=Status.SENDING, attempts=1, next_attempt_at=claimed_at + dt.timedelta(seconds=7)
+    )
+    held = claimed_at + dt.timedelta(seconds=6)
+
+    assert notification_deliver(notification_id=email.pk, now=held).status == "skipped"  # the redelivered task
+    assert sweep(held).retried == []  # the sweep leaves it alone too
+    assert notification_deliver(notification_id=email.pk, now=claimed_at + dt.timedelta(seconds=7)).status == "sent"
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.next_attempt_at) == (Status.SENT, 2, None)
+
+
+def test_a_claim_is_leased_for_reminders_delivery_lease(desk, submit, sweep, settings, desk_robot, monkeypatch):
+    settings.REMINDERS_DELIVERY_LEASE = 7
+    submit(T)
+    sweep(T + dt.timedelta(hours=1), deliver=lambda ids: None)
+    row = only(channel="webhook", rule="request_unassigned")
+    seen = []
+
+    def sending(notification):  # what the row says while the channel is being called
+        seen.append(Notification.objects.values_list("status", "next_attempt_at").get(pk=notification.pk))
+
+    monkeypatch.setitem(CHANNEL_SENDERS, Notification.Channel.WEBHOOK, sending)
+    assert notification_deliver(notification_id=row.pk, now=T + dt.timedelta(hours=2)).status == "sent"
+    assert seen == [(Status.SENDING, T + dt.timedelta(hours=2, seconds=7))]
 
 
 def test_the_delivery_task_asks_celery_to_retry_after_the_back_off_on_a_transient_error(desk, submit, sweep, desk_robot):

@@ -28,12 +28,16 @@ class RedisServer:
     def __init__(self):
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.frozen = False
+        self.process = None
+        self.start()
+
+    def start(self):
         self.process = subprocess.Popen(  # noqa: S603 - the system's redis-server, fixed arguments
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--daemonize", "no", "--loglevel", "warning"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        self.frozen = False
         deadline = time.monotonic() + 10
         while not self._answers():
             if time.monotonic() > deadline or self.process.poll() is not None:
@@ -57,6 +61,11 @@ class RedisServer:
     def thaw(self):
         os.kill(self.process.pid, signal.SIGCONT)
         self.frozen = False
+
+    def restart(self):
+        """Stop and start again on the same port, empty (no persistence): every queued message is gone."""
+        self.stop()
+        self.start()
 
     def __enter__(self):
         return self
