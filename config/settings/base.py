@@ -327,7 +327,9 @@ def login_address_settings(num_proxies: int) -> tuple[int | None, tuple[str, ...
     The client of a login is the address the API throttles see (DRF's NUM_PROXIES): with no proxy,
     REMOTE_ADDR; behind N proxies, the N-th address from the right of X-Forwarded-For, which the nearest
     trusted proxy wrote — what a client puts there itself stays to the left and is ignored. django-ipware
-    counts only the proxies listed inside the header (not the last one, which is REMOTE_ADDR): N - 1.
+    counts only the proxies whose addresses are inside the header; the nearest one's is REMOTE_ADDR: N - 1.
+    (ipware prefers a public address to a private one: with a proxy on a public address in front of intranet
+    clients, it would take REMOTE_ADDR: keep the proxy on a private address.)
     """
     if num_proxies <= 0:
         return None, ("REMOTE_ADDR",)
