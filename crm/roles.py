@@ -1,13 +1,22 @@
-"""Who may do which kind of write, by role: the one table (谁可以做什么).
+"""Who may read and who may write what, by role: the two tables (谁可以看什么、做什么).
 
-Every write service starts with ``require_role(actor, Work.…)``; the API's permission classes
-(``crm.api.permissions``, ``parks.api.permissions``) read the same table, so a screen, a task or a command
-calling a service directly meets the rule the API enforces. Managers (领导) read everything and change nothing;
-superusers do all. What the table does not decide stays with the services: which side of a request may take
-which transition, membership of the request's enterprise, internal notes.
+Reads — ``WHO_READS``, by area (``Area``): every interface asks ``may_read(user, area)`` and refuses with 403
+what the role may not read. The API through ``crm.api.permissions.ReadsArea`` (each view names its
+``work_area``), the admin through ``crm.permission_backend.RoleTableBackend`` (``user.has_perm`` answers from
+``AREA_OF_MODEL``, so every ModelAdmin, inline and autocomplete follows the table, whatever a group holds), the
+reports through ``reports.access``, the attachment download through ``crm.views``. Within an area the querysets
+still scope the rows: an enterprise user reaches its own enterprises' only (anything else is a 404).
 
-Reads are scoped elsewhere (querysets and selectors). The admin additionally follows the Django model
-permissions of the role groups (migration ``crm.0003_role_groups``), which may be narrower than this table.
+Writes — ``WHO_DOES``, by kind of work (``Work``): every write service starts with ``require_role(actor,
+Work.…)``; the API's permission classes (``crm.api.permissions``, ``parks.api.permissions``) read the same table,
+so a screen, a task or a command calling a service directly meets the rule the API enforces. Managers (领导)
+read everything and change nothing; superusers do all. What the table does not decide stays with the services:
+which side of a request may take which transition, membership of the request's enterprise, internal notes.
+The admin's add/change/delete rights come from the role groups' model permissions (migrations), never beyond
+what the role may read.
+
+The README's "Who may read and write what" is this module as a table; ``tests/security/test_role_table_in_readme.py``
+keeps them equal.
 """
 
 import enum
@@ -51,6 +60,186 @@ WHO_DOES: dict[Work, Rule] = {
 }
 
 
+class Area(enum.StrEnum):
+    """What a role may read: each model, API endpoint, report and download belongs to one area."""
+
+    PIPELINE = "pipeline"  # 招商项目、跟进记录、阶段记录、活动、业绩分成、落地承诺（节点、到资、年度承诺）、候选地块、项目可申请政策
+    PARCELS = "parcels"  # 地块
+    SPACES = "spaces"  # 载体空间
+    PARKS = "parks"  # 园区/平台
+    ENTERPRISES = "enterprises"  # 企业、联系人、资质
+    REQUESTS = "requests"  # 企业诉求及其留言、附件、流转记录、审批环节；服务类别、工作日历
+    POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
+    GRANTS = "grants"  # 政策兑现
+    NOTIFICATIONS = "notifications"  # 本人的提醒（收件箱）
+    NOTIFICATION_LOG = "notification_log"  # 所有人的提醒发送记录
+    REMINDER_SETTINGS = "reminder_settings"  # 提醒规则、群机器人
+    REPORTS = "reports"  # 数据报表（页面、导出、接口）、年度目标
+    ACCOUNTS = "accounts"  # 用户
+    SYSTEM = "system"  # 角色组、令牌、定时任务、登录记录
+    SIGN_IN = "sign_in"  # 登录、取得令牌、退出
+    API_DOCS = "api_docs"  # 接口文档（/api/schema/、/api/docs/、/api/redoc/）
+
+
+ANONYMOUS = "anonymous"  # a pseudo-role in ``WHO_READS``: anyone, signed in or not
+
+
+@dataclass(frozen=True)
+class Reads:
+    roles: frozenset[str]
+    what: str  # what the area holds, as the README's table names it
+    why: str  # the reason for its readers, as the README's table gives it
+    refusal: Promise
+
+
+_STAFF = frozenset(Role.STAFF_ROLES)
+_EVERYONE = frozenset({*Role.STAFF_ROLES, Role.ENTERPRISE})
+
+WHO_READS: dict[Area, Reads] = {
+    Area.PIPELINE: Reads(
+        frozenset({Role.INVESTMENT_OFFICER, Role.MANAGER}),
+        "projects, follow-ups, stage history, events, credits, landing commitments (milestones, capital arrivals, "
+        "yearly commitments), a project's policy matches (招商项目、跟进、落地承诺)",
+        "the investment officers' own work; service officers do not read the pipeline",
+        _("您没有权限查看招商项目。"),
+    ),
+    Area.PARCELS: Reads(
+        frozenset({Role.INVESTMENT_OFFICER, Role.MANAGER}),
+        "land parcels and a project's candidate parcels (地块)",
+        "land is offered to, reserved for and transferred to projects: it is read with the pipeline",
+        _("您没有权限查看地块。"),
+    ),
+    Area.SPACES: Reads(
+        _STAFF,
+        "rentable spaces, their occupants and rent-free periods (载体空间)",
+        "service officers too: the rent-free-ending reminders go to the service desk, and the occupants are "
+        "enterprises they serve (rent subsidies, talent housing)",
+        _("您没有权限查看载体空间。"),
+    ),
+    Area.PARKS: Reads(_STAFF, "parks and platforms (园区)", "the park hierarchy every staff screen names",
+                      _("您没有权限查看园区。")),
+    Area.ENTERPRISES: Reads(
+        _STAFF,
+        "enterprises, contacts, qualifications (企业)",
+        "both officers meet companies: investment officers court them, service officers serve and register them",
+        _("仅限园区工作人员访问。"),
+    ),
+    Area.REQUESTS: Reads(
+        frozenset({Role.SERVICE_OFFICER, Role.MANAGER, Role.ENTERPRISE}),
+        "service requests with their messages, attachments, history and approval steps; service categories, "
+        "the working-day calendar (企业诉求)",
+        "the service desk's work, and the enterprise's own requests; investment officers do not read requests, "
+        "their messages or attachments (work-permit scans)",
+        _("您没有权限查看企业诉求。"),
+    ),
+    Area.POLICIES: Reads(
+        _EVERYONE,
+        "policies, clauses, eligibility criteria, an enterprise's policy matches (政策)",
+        "policies are public: enterprise users read the published ones and their own enterprises' matches",
+        _("您没有权限查看政策。"),
+    ),
+    Area.GRANTS: Reads(
+        _EVERYONE,
+        "policy grants (政策兑现)",
+        "service officers record them; investment officers follow them with the landing commitments (双兑现); "
+        "enterprise users their own enterprises' only",
+        _("您没有权限查看政策兑现。"),
+    ),
+    Area.NOTIFICATIONS: Reads(
+        _EVERYONE, "one's own reminders (我的提醒)", "everyone reads their own reminders, and only their own",
+        _("请先登录。"),
+    ),
+    Area.NOTIFICATION_LOG: Reads(
+        frozenset({Role.MANAGER}),
+        "everyone's reminders, as sent (提醒发送记录)",
+        "the reminders name requests and projects alike: only managers read the whole log",
+        _("您没有权限查看提醒发送记录。"),
+    ),
+    Area.REMINDER_SETTINGS: Reads(
+        frozenset({Role.SERVICE_OFFICER, Role.MANAGER}),
+        "reminder rules and group-chat robots (提醒规则)",
+        "managers set them; the service desk, which the rules notify most, may look",
+        _("您没有权限查看提醒规则。"),
+    ),
+    Area.REPORTS: Reads(
+        frozenset({Role.MANAGER}),
+        "the report pages, their Excel exports, the report API, yearly targets (数据报表)",
+        "the leaders' dashboard; a report mixes every area (the service report lists requests, the pipeline "
+        "report projects)",
+        _("仅限领导查看数据报表。"),
+    ),
+    Area.ACCOUNTS: Reads(frozenset({Role.MANAGER}), "users (用户)", "who works here, for the leaders",
+                         _("您没有权限查看用户。")),
+    Area.SYSTEM: Reads(
+        frozenset(), "role groups, API tokens, schedules, login records (系统)", "superusers only",
+        _("仅限系统管理员。"),
+    ),
+    Area.SIGN_IN: Reads(frozenset({ANONYMOUS}), "signing in and out, API tokens (登录)", "anyone may sign in",
+                        _("请先登录。")),
+    Area.API_DOCS: Reads(
+        frozenset({ANONYMOUS}), "the OpenAPI schema and its docs (接口文档)",
+        "they describe the API, not its data", _("请先登录。"),
+    ),
+}
+
+ROLE_NAMES = {
+    Role.INVESTMENT_OFFICER: "招商专员",
+    Role.SERVICE_OFFICER: "企业服务专员",
+    Role.MANAGER: "领导",
+    Role.ENTERPRISE: "企业用户",
+    ANONYMOUS: "anyone",
+}
+
+
+def who_reads_table() -> str:
+    """``WHO_READS`` as the README's Markdown table (tests/security/test_role_table_in_readme.py compares them)."""
+    rows = ["| area | what | who reads (superusers always) | why |", "|---|---|---|---|"]
+    for area, rule in WHO_READS.items():
+        who = ", ".join(f"{ROLE_NAMES[role]} (`{role}`)" for role in ROLE_NAMES if role in rule.roles)
+        who = who or "superusers only"
+        rows.append(f"| `{area}` | {rule.what} | {who} | {rule.why} |")
+    return "\n".join(rows)
+
+
+# Every model the admin shows, by its area (``app_label.model_name``): ``crm.permission_backend`` reads it, and
+# tests/security/test_least_privilege_schema.py fails for a registered model that is missing here.
+AREA_OF_MODEL: dict[str, Area] = {
+    **dict.fromkeys(
+        ["crm.project", "crm.projectstagechange", "crm.followup", "crm.event", "crm.projectcredit",
+         "crm.projectmilestone", "crm.capitalarrival", "crm.annualcommitment"],
+        Area.PIPELINE,
+    ),
+    "parks.landparcel": Area.PARCELS,
+    "parks.space": Area.SPACES,
+    "parks.park": Area.PARKS,
+    **dict.fromkeys(["crm.enterprise", "crm.contact", "crm.enterprisequalification"], Area.ENTERPRISES),
+    **dict.fromkeys(
+        ["crm.servicerequest", "crm.servicerequesttransition", "crm.servicerequestmessage",
+         "crm.servicerequestattachment", "crm.approvalstep", "crm.servicecategory", "crm.calendarday"],
+        Area.REQUESTS,
+    ),
+    **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
+    "parks.policygrant": Area.GRANTS,
+    "crm.notification": Area.NOTIFICATION_LOG,
+    **dict.fromkeys(["crm.reminderrule", "crm.notificationwebhook"], Area.REMINDER_SETTINGS),
+    "crm.yearlytarget": Area.REPORTS,
+    "crm.user": Area.ACCOUNTS,
+    **dict.fromkeys(
+        ["auth.group", "auth.permission", "authtoken.token", "authtoken.tokenproxy",
+         "django_celery_beat.periodictask", "django_celery_beat.clockedschedule",
+         "django_celery_beat.crontabschedule", "django_celery_beat.solarschedule",
+         "django_celery_beat.intervalschedule", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"],
+        Area.SYSTEM,
+    ),
+}
+
+
+def area_of_model(model) -> Area | None:
+    """The area of a model class (or of ``"app_label.model_name"``); ``None`` for a model the table does not name."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    return AREA_OF_MODEL.get(label.lower())
+
+
 def _holds(user, role: str) -> bool:
     # An enterprise user is one who is not staff (``User.is_enterprise_user``): staff in that group act as staff.
     return user.is_enterprise_user if role == Role.ENTERPRISE else user.has_role(role)
@@ -70,3 +259,13 @@ def require_role(actor, work: Work, *, refusal=None) -> None:
     """
     if not may(actor, work):
         raise DomainError(refusal or WHO_DOES[work].refusal, code=DomainError.FORBIDDEN)
+
+
+def may_read(user, area: Area) -> bool:
+    """Whether ``user`` (anyone, logged in or not) may read ``area`` at all; the querysets then scope the rows."""
+    roles = WHO_READS[area].roles
+    if ANONYMOUS in roles:
+        return True
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(_holds(user, role) for role in roles)

@@ -1,12 +1,14 @@
 """Views shared by the admin and the portal."""
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from crm.models import ServiceRequest, ServiceRequestAttachment
+from crm.roles import Area, may_read
 
 
 @require_safe
@@ -15,11 +17,14 @@ def attachment_download(request, pk):
 
     Files live under MEDIA_ROOT, outside the web root; this view is the only way to them. The stored
     content type is the one detected from the content at upload, and ``nosniff`` stops a browser
-    from second-guessing it.
+    from second-guessing it. A role that may not read service requests (``crm.roles.WHO_READS``: investment
+    officers) gets 403 for every attachment, as it does in the admin and over the API.
     """
     if not request.user.is_authenticated:
         # Enterprise users are the ones who follow links without a session; staff find the admin from there.
         return redirect_to_login(request.get_full_path(), reverse("portal:login"))
+    if not may_read(request.user, Area.REQUESTS):
+        raise PermissionDenied
     attachment = get_object_or_404(
         ServiceRequestAttachment.objects.filter(request__in=ServiceRequest.objects.visible_to(request.user)), pk=pk
     )

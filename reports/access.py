@@ -1,16 +1,18 @@
-"""Who reads the reports: managers (领导, the ``manager`` group) and superusers on the pages; all staff over the API."""
+"""Who reads the reports: the table's ``Area.REPORTS`` (``crm.roles.WHO_READS``) — managers (领导) and superusers, on
+the pages, the exports and the API alike. A report mixes every area (the service report lists requests, the
+pipeline report names projects), so an officer reads its own area's records in the admin instead."""
 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
-from crm.models import Role
+from crm.roles import Area, may_read
 
 
 def can_view_report_pages(user) -> bool:
-    """The dashboard is for the committee's leaders; officers work in the admin and may read the API."""
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.MANAGER))
+    """The dashboard is for the committee's leaders; officers work in the admin."""
+    return may_read(user, Area.REPORTS)
 
 
 def manager_required(view):

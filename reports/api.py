@@ -3,7 +3,8 @@
 Each view validates its query parameters with the pages' own filter form and returns what the page's
 selector computed, so the API and the pages always agree. Money is a string with two decimals in 万元
 (exact to the yuan), areas in m², percentages and days as strings with two decimals; a figure whose
-denominator is zero is ``null``. Managers and every other staff role may read; enterprise users get 403.
+denominator is zero is ``null``. Managers (and superusers) read them, as on the pages (``Area.REPORTS`` of
+``crm.roles.WHO_READS``); every other role gets 403.
 """
 
 from django.utils import timezone
@@ -12,11 +13,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crm.api.permissions import ReadsArea
 from crm.models import IndustryChain, Milestone, RequestStatus, Stage
+from crm.roles import Area
 from parks.models import LandUse, ParcelStatus
 from reports.selectors.land import land_report
 from reports.selectors.pipeline import pipeline_report
@@ -24,16 +26,6 @@ from reports.selectors.policy import policy_report
 from reports.selectors.service import service_report
 
 from .forms import ReportFilterForm, has_nul_byte
-
-
-class IsStaffReader(BasePermission):
-    """Reports are the committee's: any active staff member may read them; enterprise users may not."""
-
-    message = _("仅限园区工作人员访问报表。")
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def Money(**kwargs):
@@ -379,14 +371,15 @@ FILTER_PARAMETERS = [
 ]
 ERRORS = {
     400: OpenApiResponse(description=_("筛选参数有误：按参数给出错误。")),
-    403: OpenApiResponse(description=_("仅限园区工作人员。")),
+    403: OpenApiResponse(description=_("仅限领导查看数据报表。")),
 }
 
 
 class ReportView(APIView):
     """One report: validate the filters as the page does, call the page's selector, serialize the answer."""
 
-    permission_classes = [IsStaffReader]
+    permission_classes = [ReadsArea]
+    work_area = Area.REPORTS
     selector = None
     serializer_class = None
 

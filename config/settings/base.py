@@ -55,6 +55,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "crm.auth_backends.LockoutBackend",
+    # The admin's view rights come from the role table (crm.roles.WHO_READS), ahead of the groups' permissions.
+    "crm.permission_backend.RoleTableBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Failed logins are counted per client address and per account at an address (crm.auth_backends; the

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from crm.api_tokens import api_token_issue, api_token_revoke
 from crm.auth_backends import lockout_response
+from crm.roles import Area
 
 from .base import ApiViewMixin
 
@@ -33,6 +34,7 @@ class TokenSerializer(serializers.Serializer):
 
 @extend_schema(tags=["auth"], auth=[])
 class TokenObtainView(ApiViewMixin, GenericAPIView):
+    work_area = Area.SIGN_IN
     authentication_classes = []
     permission_classes = [AllowAny]
     serializer_class = TokenRequestSerializer

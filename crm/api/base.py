@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
+from .permissions import ReadsArea
+
 # The largest id a URL may carry: 18 digits fit a 64-bit integer column, so a longer number never
 # reaches the database (where it would overflow) — the URL simply does not match, a 404.
 ID_REGEX = "[0-9]{1,18}"
@@ -30,10 +32,16 @@ class ApiViewMixin:
     """Mixed into every API view, ahead of the DRF view class.
 
     Views scope their rows in ``scoped_queryset()`` (by the user, by the URL); ``model`` names the
-    rows for the schema generator, which has neither a user nor URL arguments.
+    rows for the schema generator, which has neither a user nor URL arguments. ``work_area`` (a
+    ``crm.roles.Area``) says who may call the view at all: ``ReadsArea`` checks it before the view's own
+    permission classes, and refuses every caller of a view that does not name one.
     """
 
     model = None
+    work_area = None
+
+    def get_permissions(self):
+        return [ReadsArea(), *super().get_permissions()]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False) and self.model is not None:

@@ -34,6 +34,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 
+from crm.roles import Area
+
 from .base import ApiViewMixin
 
 _REDOC = engines["django"].from_string(
@@ -67,14 +69,17 @@ class DocsPageMixin:
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):
     permission_classes = [DocsAccess]
+    work_area = Area.API_DOCS
 
 
 class SwaggerView(DocsPageMixin, ApiViewMixin, SpectacularSwaggerSplitView):
-    pass
+    work_area = Area.API_DOCS
 
 
 @method_decorator(csp_update({"worker-src": [SELF, "blob:"]}), name="dispatch")
 class RedocView(DocsPageMixin, ApiViewMixin, SpectacularRedocView):
+    work_area = Area.API_DOCS
+
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

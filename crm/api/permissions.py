@@ -1,8 +1,11 @@
-"""Who may do what over the API, by role: the table of ``crm.roles``, which the services check too.
+"""Who may do what over the API, by role: the tables of ``crm.roles``, which the services check too.
 
-Reads are scoped by the querysets (an enterprise user's queries only reach its own enterprises, so
-anything else is a 404); these classes decide the writes, each for one kind of work of the table, with the
-table's refusal. Service officers work requests, investment officers work projects, managers read everything
+Reads: every API view names its ``work_area`` (a ``crm.roles.Area``) and ``ReadsArea`` — put first on every
+view by ``crm.api.base.ApiViewMixin`` — refuses with 403 (401 when not signed in) a role that may not read it
+(``crm.roles.WHO_READS``); a view that names no area is refused to everyone, and
+tests/security/test_least_privilege_schema.py names it. Within an area the querysets scope the rows (an
+enterprise user's queries only reach its own enterprises, so anything else is a 404). The other classes decide
+the writes, each for one kind of work of the table, with the table's refusal. Service officers work requests, investment officers work projects, managers read everything
 and change nothing, superusers do all. The services still check what they own (who may take which transition,
 internal notes).
 """
@@ -10,7 +13,22 @@ internal notes).
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from crm.roles import WHO_DOES, Work, may
+from crm.roles import WHO_DOES, WHO_READS, Work, may, may_read
+
+
+class ReadsArea(BasePermission):
+    """Any method on a view of ``view.work_area``: the roles that may read that area (``crm.roles.WHO_READS``)."""
+
+    message = _("该接口未声明所属范围，已拒绝访问。")
+
+    def has_permission(self, request, view):
+        area = getattr(view, "work_area", None)
+        if area is None:
+            return False
+        if may_read(request.user, area):
+            return True
+        self.message = WHO_READS[area].refusal
+        return False
 
 
 class IsStaff(BasePermission):

@@ -33,6 +33,7 @@ from crm.notifications.inbox import notifications_mark_read
 from crm.pipeline import selectors as pipeline_selectors
 from crm.pipeline.collisions import project_collisions
 from crm.pipeline.services import follow_up_create, project_change_stage, project_create
+from crm.roles import Area
 from crm.service_requests import selectors as request_selectors
 from crm.service_requests.approval_steps import approval_step_complete, approval_step_plan, approval_step_reopen
 from crm.service_requests.attachments import attachment_add
@@ -66,6 +67,7 @@ def _visible_request(view, pk):
 class ServiceCategoryListView(ApiViewMixin, generics.ListAPIView):
     """服务类别: the kinds of request an enterprise can submit, with their SLA and their own fields."""
 
+    work_area = Area.REQUESTS
     serializer_class = s.ServiceCategorySerializer
     queryset = ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "code")
 
@@ -74,6 +76,7 @@ class ServiceCategoryListView(ApiViewMixin, generics.ListAPIView):
 class ServiceRequestListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     """企业诉求: list what the user may see (open ones by time left), or submit a new request."""
 
+    work_area = Area.REQUESTS
     model = ServiceRequest
     permission_classes = [IsAuthenticated, WorksRequests]
     filter_backends = [*generics.ListCreateAPIView.filter_backends, filters.SearchFilter]
@@ -107,6 +110,7 @@ class ServiceRequestListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["service-requests"])
 class ServiceRequestDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    work_area = Area.REQUESTS
     model = ServiceRequest
     serializer_class = s.ServiceRequestDetailSerializer
 
@@ -117,6 +121,7 @@ class ServiceRequestDetailView(ApiViewMixin, generics.RetrieveAPIView):
 class _RequestActionView(ApiViewMixin, generics.GenericAPIView):
     """POST on one visible request, answered with the request as it now is."""
 
+    work_area = Area.REQUESTS
     def respond(self, request_obj):
         instance = service_request_detail_queryset(user=self.request.user).get(pk=request_obj.pk)
         return Response(s.ServiceRequestDetailSerializer(instance, context=self.get_serializer_context()).data)
@@ -165,6 +170,7 @@ class ApprovalStepPlanView(ApiViewMixin, generics.GenericAPIView):
     A finished request (closed, withdrawn, rejected) takes no step changes: 409, nothing changes.
     """
 
+    work_area = Area.REQUESTS
     model = ApprovalStep
     serializer_class = s.ApprovalStepPlanSerializer
     permission_classes = [IsAuthenticated, WorksApprovalSteps]
@@ -179,6 +185,7 @@ class ApprovalStepPlanView(ApiViewMixin, generics.GenericAPIView):
 class _ApprovalStepActionView(ApiViewMixin, generics.GenericAPIView):
     """POST on one step of one visible request (service officers only), answered with the step as it now is."""
 
+    work_area = Area.REQUESTS
     model = ApprovalStep
     serializer_class = s.ApprovalStepSerializer
     permission_classes = [IsAuthenticated, WorksApprovalSteps]
@@ -217,6 +224,7 @@ class ApprovalStepReopenView(_ApprovalStepActionView):
 class MessageListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     """留言: the thread of one request; internal notes (is_internal) only for staff."""
 
+    work_area = Area.REQUESTS
     model = ServiceRequestMessage
     serializer_class = s.MessageSerializer
     permission_classes = [IsAuthenticated, WorksRequests]
@@ -236,6 +244,7 @@ class MessageListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 class AttachmentListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     """附件: list a request's files, or upload one (multipart, field ``file``)."""
 
+    work_area = Area.REQUESTS
     model = ServiceRequestAttachment
     serializer_class = s.AttachmentSerializer
     permission_classes = [IsAuthenticated, WorksRequests]
@@ -257,6 +266,7 @@ class AttachmentListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 class AttachmentDownloadView(ApiViewMixin, generics.GenericAPIView):
     """附件下载 over the API (token or session): the file as a download, for those who may see its request."""
 
+    work_area = Area.REQUESTS
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]})
     def get(self, request, pk):
         attachment = request_selectors.attachment_get(user=request.user, pk=pk)
@@ -279,6 +289,7 @@ class AttachmentDownloadView(ApiViewMixin, generics.GenericAPIView):
 class NotificationListView(ApiViewMixin, generics.ListAPIView):
     """提醒: the user's own reminders and escalations, newest first."""
 
+    work_area = Area.NOTIFICATIONS
     model = Notification
     serializer_class = s.NotificationSerializer
     filterset_class = NotificationFilter
@@ -291,6 +302,7 @@ class NotificationListView(ApiViewMixin, generics.ListAPIView):
 class NotificationReadView(ApiViewMixin, generics.GenericAPIView):
     """Mark one of the user's own notifications read (a personal flag, so any role may)."""
 
+    work_area = Area.NOTIFICATIONS
     model = Notification
     serializer_class = s.NotificationSerializer
 
@@ -312,6 +324,7 @@ class NotificationReadView(ApiViewMixin, generics.GenericAPIView):
 class EnterpriseListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     """企业: search by name or 统一社会信用代码; officers register new ones."""
 
+    work_area = Area.ENTERPRISES
     model = Enterprise
     serializer_class = s.EnterpriseSerializer
     permission_classes = [IsAuthenticated, IsStaff, WorksEnterprises]
@@ -328,6 +341,7 @@ class EnterpriseListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["enterprises"])
 class EnterpriseDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    work_area = Area.ENTERPRISES
     model = Enterprise
     serializer_class = s.EnterpriseSerializer
     permission_classes = [IsAuthenticated, IsStaff]
@@ -340,6 +354,7 @@ class EnterpriseDetailView(ApiViewMixin, generics.RetrieveAPIView):
 class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     """招商项目: the pipeline, filtered and searched; investment officers log new leads (stage 线索)."""
 
+    work_area = Area.PIPELINE
     model = Project
     permission_classes = [IsAuthenticated, IsStaff, WorksProjects]
     filter_backends = [*generics.ListCreateAPIView.filter_backends, filters.SearchFilter, filters.OrderingFilter]
@@ -368,6 +383,7 @@ class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["projects"])
 class ProjectDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    work_area = Area.PIPELINE
     model = Project
     serializer_class = s.ProjectDetailSerializer
     permission_classes = [IsAuthenticated, IsStaff]
@@ -380,6 +396,7 @@ class ProjectDetailView(ApiViewMixin, generics.RetrieveAPIView):
 class ProjectStageView(ApiViewMixin, generics.GenericAPIView):
     """阶段变更: move the project along the pipeline, or to 暂缓 / 终止 (with a reason)."""
 
+    work_area = Area.PIPELINE
     model = Project
     serializer_class = s.StageRequestSerializer
     permission_classes = [IsAuthenticated, IsStaff, WorksProjects]
@@ -400,6 +417,7 @@ class ProjectStageView(ApiViewMixin, generics.GenericAPIView):
 class FollowUpListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     """跟进记录 of one project; logging one carries its next step and date onto the project."""
 
+    work_area = Area.PIPELINE
     model = FollowUp
     serializer_class = s.FollowUpSerializer
     permission_classes = [IsAuthenticated, IsStaff, WorksProjects]

@@ -21,6 +21,7 @@ from crm.api.views import CONFLICT, ERRORS
 from crm.models import AnnualCommitment, Enterprise, Project, ProjectMilestone
 from crm.pipeline import commitments as commitment_services
 from crm.pipeline.lights import project_commitments
+from crm.roles import Area
 
 from ..matching import ELIGIBLE, NOT_ELIGIBLE, UNKNOWN
 from ..models import LandParcel, LandUse, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
@@ -56,6 +57,7 @@ class ParcelFilter(django_filters.FilterSet):
 class ParcelListView(ApiViewMixin, generics.ListAPIView):
     """地块: the land the park can offer, with its status, project and outline (GeoJSON)."""
 
+    work_area = Area.PARCELS
     model = LandParcel
     serializer_class = s.ParcelSerializer
     permission_classes = [IsAuthenticated, IsStaff]
@@ -69,6 +71,7 @@ class ParcelListView(ApiViewMixin, generics.ListAPIView):
 
 @extend_schema(tags=["parcels"])
 class ParcelDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    work_area = Area.PARCELS
     model = LandParcel
     serializer_class = s.ParcelSerializer
     permission_classes = [IsAuthenticated, IsStaff]
@@ -78,6 +81,7 @@ class ParcelDetailView(ApiViewMixin, generics.RetrieveAPIView):
 
 
 class _ParcelActionView(ApiViewMixin, generics.GenericAPIView):
+    work_area = Area.PARCELS
     model = LandParcel
     permission_classes = [IsAuthenticated, IsStaff, WorksLand]
 
@@ -140,6 +144,7 @@ class ParcelTransferView(_ParcelActionView):
 class ParcelCandidatesView(ApiViewMixin, generics.GenericAPIView):
     """候选地块 for a project's land need: area within ±30 %, the land use asked for; ranked, with the reason."""
 
+    work_area = Area.PARCELS
     model = Project
     serializer_class = s.CandidateSerializer
     permission_classes = [IsAuthenticated, IsStaff]
@@ -165,6 +170,7 @@ class SpaceFilter(django_filters.FilterSet):
 class SpaceListView(ApiViewMixin, generics.ListAPIView):
     """载体空间: units, rent, occupant, rent-free months and the day rent starts."""
 
+    work_area = Area.SPACES
     model = Space
     serializer_class = s.SpaceSerializer
     permission_classes = [IsAuthenticated, IsStaff]
@@ -176,6 +182,7 @@ class SpaceListView(ApiViewMixin, generics.ListAPIView):
 
 @extend_schema(tags=["spaces"])
 class SpaceDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    work_area = Area.SPACES
     model = Space
     serializer_class = s.SpaceSerializer
     permission_classes = [IsAuthenticated, IsStaff]
@@ -192,6 +199,7 @@ class SpaceDetailView(ApiViewMixin, generics.RetrieveAPIView):
 class PolicyListView(ApiViewMixin, generics.ListAPIView):
     """政策: published policies for everyone; staff also see drafts."""
 
+    work_area = Area.POLICIES
     model = Policy
     serializer_class = s.PolicySerializer
 
@@ -203,6 +211,7 @@ class PolicyListView(ApiViewMixin, generics.ListAPIView):
 class PolicyDetailView(ApiViewMixin, generics.RetrieveAPIView):
     """A policy with its clauses and their eligibility criteria."""
 
+    work_area = Area.POLICIES
     model = Policy
     serializer_class = s.PolicyDetailSerializer
 
@@ -224,6 +233,7 @@ class ClauseFilter(django_filters.FilterSet):
 class ClauseListView(ApiViewMixin, generics.ListAPIView):
     """条款 with their machine-readable eligibility criteria."""
 
+    work_area = Area.POLICIES
     model = PolicyClause
     serializer_class = s.ClauseSerializer
     filterset_class = ClauseFilter
@@ -234,6 +244,7 @@ class ClauseListView(ApiViewMixin, generics.ListAPIView):
 
 @extend_schema(tags=["policies"])
 class ClauseDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    work_area = Area.POLICIES
     model = PolicyClause
     serializer_class = s.ClauseSerializer
 
@@ -258,6 +269,7 @@ class ProjectPolicyMatchesView(ApiViewMixin, generics.GenericAPIView):
     """可申请的政策 for a project (staff): every clause in force with its verdict and each criterion's reason,
     computed from the project's current record."""
 
+    work_area = Area.PIPELINE
     model = Project
     serializer_class = s.PolicyMatchesSerializer
     permission_classes = [IsAuthenticated, IsStaff]
@@ -275,6 +287,7 @@ class ProjectPolicyMatchesView(ApiViewMixin, generics.GenericAPIView):
 class EnterprisePolicyMatchesView(ApiViewMixin, generics.GenericAPIView):
     """可申请的政策 for an enterprise: staff for any, an enterprise user for its own (another's is a 404)."""
 
+    work_area = Area.POLICIES
     model = Enterprise
     serializer_class = s.PolicyMatchesSerializer
 
@@ -311,6 +324,7 @@ class GrantFilter(django_filters.FilterSet):
 class GrantListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     """政策兑现: staff see all, an enterprise user its own enterprises' only; service officers record applications."""
 
+    work_area = Area.GRANTS
     model = PolicyGrant
     permission_classes = [IsAuthenticated, RecordsGrants]
     filterset_class = GrantFilter
@@ -334,6 +348,7 @@ class GrantListCreateView(ApiViewMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["grants"])
 class GrantDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    work_area = Area.GRANTS
     model = PolicyGrant
     serializer_class = s.GrantSerializer
 
@@ -342,6 +357,7 @@ class GrantDetailView(ApiViewMixin, generics.RetrieveAPIView):
 
 
 class _GrantActionView(ApiViewMixin, generics.GenericAPIView):
+    work_area = Area.GRANTS
     model = PolicyGrant
     permission_classes = [IsAuthenticated, IsStaff, RecordsGrants]
 
@@ -398,6 +414,7 @@ class GrantRejectView(_GrantActionView):
 
 
 class _ProjectCommitmentView(ApiViewMixin, generics.GenericAPIView):
+    work_area = Area.PIPELINE
     model = Project
     permission_classes = [IsAuthenticated, IsStaff, WorksLand]
 
@@ -440,6 +457,7 @@ class MilestonePlanView(_ProjectCommitmentView):
 class MilestoneActualView(ApiViewMixin, generics.GenericAPIView):
     """Record the day a milestone was reached."""
 
+    work_area = Area.PIPELINE
     model = ProjectMilestone
     serializer_class = s.MilestoneActualSerializer
     permission_classes = [IsAuthenticated, IsStaff, WorksLand]
@@ -489,6 +507,7 @@ class AnnualCommitmentSetView(_ProjectCommitmentView):
 class AnnualReviewView(ApiViewMixin, generics.GenericAPIView):
     """年度考核: record a year's actuals; the answer lists every figure short of the commitment."""
 
+    work_area = Area.PIPELINE
     model = AnnualCommitment
     serializer_class = s.AnnualReviewSerializer
     permission_classes = [IsAuthenticated, IsStaff, WorksLand]

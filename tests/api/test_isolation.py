@@ -153,15 +153,22 @@ def project(qian, sunshine):
 
 
 @pytest.mark.parametrize(
-    "path",
-    ["/api/v1/enterprises/", "/api/v1/enterprises/{enterprise}/", "/api/v1/projects/", "/api/v1/projects/{project}/",
-     "/api/v1/projects/{project}/follow-ups/"],
+    ("path", "refusal"),
+    [
+        ("/api/v1/enterprises/", "仅限园区工作人员访问。"),
+        ("/api/v1/enterprises/{enterprise}/", "仅限园区工作人员访问。"),
+        ("/api/v1/projects/", "您没有权限查看招商项目。"),
+        ("/api/v1/projects/{project}/", "您没有权限查看招商项目。"),
+        ("/api/v1/projects/{project}/follow-ups/", "您没有权限查看招商项目。"),
+    ],
 )
-def test_enterprise_users_cannot_read_staff_endpoints_even_about_their_own_enterprise(alice, sunshine, project, path):
+def test_enterprise_users_cannot_read_staff_endpoints_even_about_their_own_enterprise(
+    alice, sunshine, project, path, refusal
+):
     response = api_client(alice).get(path.format(enterprise=sunshine.pk, project=project.pk))
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "仅限园区工作人员访问。"}
+    assert response.json() == {"detail": refusal}
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """Every list answers in a fixed number of queries, however many rows it shows (2 or 20).
 
 The numbers are pinned: if one changes, explain why in the commit, or add the missing
-select_related/prefetch_related. Every count starts with the token lookup (1, the user joined) and
-ends with the pagination COUNT and the page's SELECT.
+select_related/prefetch_related. Every count starts with the token lookup (1, the user joined) and the
+user's role groups (1, for ``ReadsArea``'s question to the role table), and ends with the pagination COUNT
+and the page's SELECT.
 """
 
 import pytest
@@ -47,69 +48,69 @@ def assert_queries_at_2_and_20(django_assert_num_queries):
 
 
 def test_request_list_queries_do_not_grow_with_rows_for_staff(zhou, requests_of, assert_queries_at_2_and_20):
-    # token+user, COUNT, SELECT requests with enterprise, category, assignee, submitter joined.
-    assert_queries_at_2_and_20(api_client(zhou), "/api/v1/service-requests/", requests_of, queries=3)
+    # token+user, groups, COUNT, SELECT requests with enterprise, category, assignee, submitter joined.
+    assert_queries_at_2_and_20(api_client(zhou), "/api/v1/service-requests/", requests_of, queries=4)
 
 
 def test_request_list_queries_do_not_grow_with_rows_for_an_enterprise_user(alice, requests_of, assert_queries_at_2_and_20):
-    # Same three: the enterprise scope is a subquery, not a query of its own.
-    assert_queries_at_2_and_20(api_client(alice), "/api/v1/service-requests/", requests_of, queries=3)
+    # Same four: the enterprise scope is a subquery, not a query of its own.
+    assert_queries_at_2_and_20(api_client(alice), "/api/v1/service-requests/", requests_of, queries=4)
 
 
 def test_message_list_queries_do_not_grow_with_rows(alice, zhou, alice_request, assert_queries_at_2_and_20):
-    # token+user, the request (scope check), COUNT, SELECT messages with authors.
+    # token+user, groups, the request (scope check), COUNT, SELECT messages with authors.
     def make(i):
         message_post(service_request=alice_request, author=zhou if i % 2 else alice, body=f"留言{i}")
 
-    assert_queries_at_2_and_20(api_client(alice), f"/api/v1/service-requests/{alice_request.pk}/messages/", make, queries=4)
+    assert_queries_at_2_and_20(api_client(alice), f"/api/v1/service-requests/{alice_request.pk}/messages/", make, queries=5)
 
 
 def test_attachment_list_queries_do_not_grow_with_rows(alice, alice_request, assert_queries_at_2_and_20):
-    # token+user, the request (scope check), COUNT, SELECT attachments with uploaders.
+    # token+user, groups, the request (scope check), COUNT, SELECT attachments with uploaders.
     def make(i):
         attachment_add(service_request=alice_request, uploaded=pdf_upload(f"file{i}.pdf"), user=alice)
 
     url = f"/api/v1/service-requests/{alice_request.pk}/attachments/"
-    assert_queries_at_2_and_20(api_client(alice), url, make, queries=4)
+    assert_queries_at_2_and_20(api_client(alice), url, make, queries=5)
 
 
 def test_notification_list_queries_do_not_grow_with_rows(alice, alice_request, assert_queries_at_2_and_20):
-    # token+user, COUNT, SELECT notifications with content types.
+    # token+user, groups, COUNT, SELECT notifications with content types.
     def make(i):
         Notification.objects.create(key=f"k{i}", rule="sla", recipient=alice, subject=f"提醒{i}", target=alice_request)
 
-    assert_queries_at_2_and_20(api_client(alice), "/api/v1/notifications/", make, queries=3)
+    assert_queries_at_2_and_20(api_client(alice), "/api/v1/notifications/", make, queries=4)
 
 
 def test_category_list_queries_do_not_grow_with_rows(alice, assert_queries_at_2_and_20):
-    # token+user, COUNT, SELECT categories.
+    # token+user, groups, COUNT, SELECT categories.
     def make(i):
         ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}", sla_value=3)
 
-    assert_queries_at_2_and_20(api_client(alice), "/api/v1/service-categories/", make, queries=3)
+    assert_queries_at_2_and_20(api_client(alice), "/api/v1/service-categories/", make, queries=4)
 
 
 def test_enterprise_list_queries_do_not_grow_with_rows(qian, assert_queries_at_2_and_20):
-    # token+user, COUNT, SELECT enterprises.
+    # token+user, groups, COUNT, SELECT enterprises.
     def make(i):
         EnterpriseFactory()
 
-    assert_queries_at_2_and_20(api_client(qian), "/api/v1/enterprises/", make, queries=3)
+    assert_queries_at_2_and_20(api_client(qian), "/api/v1/enterprises/", make, queries=4)
 
 
 def test_project_list_queries_do_not_grow_with_rows(boss, qian, assert_queries_at_2_and_20):
-    # token+user, COUNT, SELECT projects with enterprise, owner and park, prefetch of co-officers.
+    # token+user, groups, COUNT, SELECT projects with enterprise, owner and park, prefetch of co-officers.
     def make(i):
         ProjectFactory(owner=qian)
 
-    assert_queries_at_2_and_20(api_client(boss), "/api/v1/projects/", make, queries=4)
+    assert_queries_at_2_and_20(api_client(boss), "/api/v1/projects/", make, queries=5)
 
 
 def test_follow_up_list_queries_do_not_grow_with_rows(boss, qian, sunshine, assert_queries_at_2_and_20):
-    # token+user, the project, COUNT, SELECT follow-ups with officers.
+    # token+user, groups, the project, COUNT, SELECT follow-ups with officers.
     project = ProjectFactory(owner=qian, enterprise=sunshine)
 
     def make(i):
         follow_up_create(project=project, officer=qian, occurred_on=project.created_at.date(), note=f"走访{i}")
 
-    assert_queries_at_2_and_20(api_client(boss), f"/api/v1/projects/{project.pk}/follow-ups/", make, queries=4)
+    assert_queries_at_2_and_20(api_client(boss), f"/api/v1/projects/{project.pk}/follow-ups/", make, queries=5)

@@ -1,5 +1,5 @@
 """Who may write what, by role: service officers work requests, investment officers work projects, managers change
-nothing. Every refusal is a 403 and leaves every table as it was."""
+nothing. Every refusal is a 403 and leaves every table as it was. (Who may read what: tests/security/.)"""
 
 import pytest
 
@@ -77,7 +77,7 @@ def test_a_manager_changes_nothing(boss, world, write):
 
 
 @pytest.mark.parametrize("write", REQUEST_WRITES)
-def test_an_investment_officer_reads_requests_but_does_not_work_them(qian, world, write):
+def test_an_investment_officer_does_not_work_requests(qian, world, write):
     before = _snapshot()
 
     response = _post(api_client(qian), world, write)
@@ -87,7 +87,7 @@ def test_an_investment_officer_reads_requests_but_does_not_work_them(qian, world
 
 
 @pytest.mark.parametrize("write", ["project", "stage", "follow_up"])
-def test_a_service_officer_reads_projects_but_does_not_change_them(zhou, world, write):
+def test_a_service_officer_does_not_change_projects(zhou, world, write):
     before = _snapshot()
 
     response = _post(api_client(zhou), world, write)

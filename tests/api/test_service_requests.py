@@ -209,9 +209,16 @@ def test_the_passport_number_is_stored_encrypted_not_in_clear(alice_request):
     assert "E12345678" not in str(ServiceRequest.objects.values_list("details", flat=True).get())
 
 
-def test_officers_and_managers_read_every_request(zhou, qian, boss, alice_request, bob_request):
-    for user in (zhou, qian, boss):
+def test_service_officers_and_managers_read_every_request(zhou, boss, alice_request, bob_request):
+    for user in (zhou, boss):
         assert sorted(r["id"] for r in results(api_client(user).get(LIST))) == sorted([alice_request.pk, bob_request.pk])
+
+
+def test_investment_officers_read_no_request(qian, alice_request, bob_request):
+    response = api_client(qian).get(LIST)
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "您没有权限查看企业诉求。"}
 
 
 def test_request_list_filters_by_status_category_and_open(zhou, alice, sunshine, alice_request, work_permit):
@@ -311,7 +318,10 @@ def test_superuser_can_do_everything_an_officer_can(root, sunshine, work_permit)
     assert accepted.json()["assignee"] == root.pk
 
 
-def test_a_user_without_any_role_sees_no_requests(alice_request):
+def test_a_user_without_any_role_is_refused_the_requests(alice_request):
     nobody = UserFactory(username="nobody")
 
-    assert results(api_client(nobody).get(LIST)) == []
+    response = api_client(nobody).get(LIST)
+
+    assert response.status_code == 403
+    assert alice_request.title not in response.content.decode()
