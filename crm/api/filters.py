@@ -2,6 +2,10 @@
 
 Dates filter on the calendar day (``__date``) and amounts carry the column's precision, so an
 absurd value is a 400 from the form field, not an overflow in the database.
+
+A filter only staff may use (``staff_only``, e.g. ``assignee``) is ignored for anyone else: an enterprise user
+asking ``?assignee=N`` gets the same answer for a staff id, any other id or no id at all, so the filter tells
+nobody which ids are staff (tests/security/test_filter_enumeration.py).
 """
 
 import django_filters
@@ -33,14 +37,37 @@ def _visible_enterprises(request):
     return Enterprise.objects.visible_to(request.user)
 
 
-class ServiceRequestFilter(django_filters.FilterSet):
+def _visible_categories(request):
+    """Staff filter by any category, retired ones too; anyone else by those offered (as the category list shows)."""
+    if request is not None and request.user.is_staff:
+        return ServiceCategory.objects.all()
+    return ServiceCategory.objects.filter(is_active=True)
+
+
+class RoleAwareFilterSet(django_filters.FilterSet):
+    """A filter set whose ``staff_only`` filters exist for staff only; for anyone else they are not there."""
+
+    staff_only: tuple[str, ...] = ()
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = getattr(request, "user", None)
+        if not (user is not None and user.is_authenticated and user.is_staff):
+            for name in self.staff_only:
+                self.filters.pop(name, None)
+
+
+class ServiceRequestFilter(RoleAwareFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices, label=_("状态"))
     category = django_filters.ModelChoiceFilter(
-        queryset=ServiceCategory.objects.all(), to_field_name="code", label=_("服务类别代码")
+        queryset=_visible_categories, to_field_name="code", label=_("服务类别代码")
     )
     enterprise = django_filters.ModelChoiceFilter(queryset=_visible_enterprises, label=_("企业"))
     assignee = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_staff=True), label=_("经办人"))
     is_open = django_filters.BooleanFilter(method="filter_is_open", label=_("未办结"))
+
+    # Who handles a request is the station's business: an enterprise user's ?assignee= is ignored.
+    staff_only = ("assignee",)
 
     class Meta:
         model = ServiceRequest
