@@ -302,3 +302,12 @@ def test_a_superuser_made_by_hand_still_reads_everything():
     root = UserFactory(username="root2", is_staff=True, is_superuser=True)
 
     assert all(may_read(root, area) for area in Area)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [(Role.INVESTMENT_OFFICER, 200), (Role.SERVICE_OFFICER, 403), (Role.MANAGER, 200), ("superuser", 200)],
+)
+def test_the_land_map_answers_each_role_as_the_table_says(world, who, status):
+    # The map draws the parcels and the projects they went to: Area.PARCELS, as in the admin and the API.
+    assert _admin_client(world["users"][who]).get("/land/").status_code == status
