@@ -201,25 +201,26 @@ def who_reads_table() -> str:
     return "\n".join(rows)
 
 
-# Every model the admin shows, by its area (``app_label.model_name``): ``crm.permission_backend`` reads it, and
-# tests/security/test_least_privilege_schema.py fails for a registered model that is missing here.
+# Every model of crm and parks and every model the admin shows, by its area (``app_label.model_name``):
+# ``crm.permission_backend`` reads it; tests/security/test_least_privilege_schema.py fails for a model missing here.
 AREA_OF_MODEL: dict[str, Area] = {
     **dict.fromkeys(
         ["crm.project", "crm.projectstagechange", "crm.followup", "crm.event", "crm.projectcredit",
-         "crm.projectmilestone", "crm.capitalarrival", "crm.annualcommitment"],
+         "crm.projectmilestone", "crm.capitalarrival", "crm.annualcommitment", "crm.historicalproject"],
         Area.PIPELINE,
     ),
-    "parks.landparcel": Area.PARCELS,
+    **dict.fromkeys(["parks.landparcel", "parks.historicallandparcel"], Area.PARCELS),
     "parks.space": Area.SPACES,
     "parks.park": Area.PARKS,
     **dict.fromkeys(["crm.enterprise", "crm.contact", "crm.enterprisequalification"], Area.ENTERPRISES),
     **dict.fromkeys(
         ["crm.servicerequest", "crm.servicerequesttransition", "crm.servicerequestmessage",
-         "crm.servicerequestattachment", "crm.approvalstep", "crm.servicecategory", "crm.calendarday"],
+         "crm.servicerequestattachment", "crm.approvalstep", "crm.servicecategory", "crm.calendarday",
+         "crm.historicalservicerequest"],
         Area.REQUESTS,
     ),
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
-    "parks.policygrant": Area.GRANTS,
+    **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),
     "crm.notification": Area.NOTIFICATION_LOG,
     **dict.fromkeys(["crm.reminderrule", "crm.notificationwebhook"], Area.REMINDER_SETTINGS),
     "crm.yearlytarget": Area.REPORTS,

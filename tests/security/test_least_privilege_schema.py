@@ -311,3 +311,33 @@ def test_a_superuser_made_by_hand_still_reads_everything():
 def test_the_land_map_answers_each_role_as_the_table_says(world, who, status):
     # The map draws the parcels and the projects they went to: Area.PARCELS, as in the admin and the API.
     assert _admin_client(world["users"][who]).get("/land/").status_code == status
+
+
+def test_every_model_of_crm_and_parks_has_an_area():
+    from django.apps import apps
+
+    missing = [m._meta.label for m in apps.get_models() if m._meta.app_label in ("crm", "parks") and not area_of_model(m)]
+    assert missing == []
+
+
+def test_the_role_groups_hold_no_permission_the_read_table_refuses_and_view_all_it_grants():
+    # The admin answers from the table anyway (crm.permission_backend); the groups must not say otherwise.
+    from django.contrib.auth.models import Group
+
+    from crm.roles import AREA_OF_MODEL
+
+    disagreements = []
+    for role in Role.STAFF_ROLES:
+        group = Group.objects.get(name=role)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        for perm in held:
+            app_label, codename = perm.split(".")
+            area = area_of_model(f"{app_label}.{codename.partition('_')[2]}")
+            if area is None or role not in WHO_READS[area].roles:
+                disagreements.append(f"{role} holds {perm} ({area})")
+        for label, area in AREA_OF_MODEL.items():
+            app_label, model_name = label.split(".")
+            ours = app_label in ("crm", "parks") and not model_name.startswith("historical")
+            if ours and role in WHO_READS[area].roles and f"{app_label}.view_{model_name}" not in held:
+                disagreements.append(f"{role} lacks {app_label}.view_{model_name} ({area})")
+    assert disagreements == []
