@@ -5,8 +5,8 @@ view by ``crm.api.base.ApiViewMixin`` — refuses with 403 (401 when not signed 
 (``crm.roles.WHO_READS``); a view that names no area is refused to everyone, and
 tests/security/test_least_privilege_schema.py names it. Within an area the querysets scope the rows (an
 enterprise user's queries only reach its own enterprises, so anything else is a 404). The other classes decide
-the writes, each for one kind of work of the table, with the table's refusal. Service officers work requests, investment officers work projects, managers read everything
-and change nothing, superusers do all. The services still check what they own (who may take which transition,
+the writes, each for one kind of work of the table, with the table's refusal. Service officers work requests,
+investment officers work projects, managers read everything and change nothing, superusers do all. The services still check what they own (who may take which transition,
 internal notes).
 """
 
@@ -41,7 +41,7 @@ class IsStaff(BasePermission):
 
 
 class DoesWork(BasePermission):
-    """Reads for anyone the view lets in; writes for the roles that may do ``work`` (``crm.roles.WHO_DOES``)."""
+    """Reads for anyone ``ReadsArea`` lets in; writes for the roles that may do ``work`` (``crm.roles.WHO_DOES``)."""
 
     work: Work
 
