@@ -1,7 +1,9 @@
 """Who may write what in the parks API: the table of ``crm.roles`` (through ``crm.api.permissions.DoesWork``).
 
-Reads are scoped by the querysets (an enterprise user reaches published policies and its own
-enterprises' matches and grants only; anything else is a 404); staff-only endpoints use ``IsStaff``.
+Who may read each endpoint at all is its ``work_area`` (``crm.api.permissions.ReadsArea``: parcels and the
+pipeline for investment officers and managers, spaces for all staff, policies and grants for everyone); within
+it the querysets scope the rows (an enterprise user reaches published policies and its own enterprises'
+matches and grants only; anything else is a 404).
 """
 
 from crm.api.permissions import DoesWork, IsStaff
