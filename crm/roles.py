@@ -226,7 +226,7 @@ AREA_OF_MODEL: dict[str, Area] = {
     "crm.yearlytarget": Area.REPORTS,
     "crm.user": Area.ACCOUNTS,
     **dict.fromkeys(
-        ["auth.group", "auth.permission", "authtoken.token", "authtoken.tokenproxy",
+        ["auth.group", "auth.permission", "knox.authtoken",
          "django_celery_beat.periodictask", "django_celery_beat.clockedschedule",
          "django_celery_beat.crontabschedule", "django_celery_beat.solarschedule",
          "django_celery_beat.intervalschedule", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"],

@@ -72,6 +72,7 @@ class LogoutView(ApiViewMixin, GenericAPIView):
     Called with a session instead, it ends the session.
     """
 
+    work_area = Area.SIGN_IN
     permission_classes = [IsAuthenticated]
     serializer_class = None
 

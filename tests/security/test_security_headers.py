@@ -17,7 +17,7 @@ from tests.test_settings import PRODUCTION_ENV, _manage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("path", ["/admin/login/", "/portal/login/", "/admin/", "/api/v1/service-requests/", "/api/docs/"])
+@pytest.mark.parametrize("path", ["/admin/login/", "/portal/login/", "/admin/", "/api/v1/projects/", "/api/docs/"])
 def test_every_kind_of_page_forbids_sniffing_framing_and_foreign_referrers(path):
     client = Client()
     client.force_login(officer())
