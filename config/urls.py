@@ -5,10 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 import crm.views
+from crm.api.exceptions import page_not_found
 
 admin.site.site_header = _("紫金港科技城 招商与企业服务平台")
 admin.site.site_title = _("Zijin CRM")
 admin.site.index_title = _("工作台")
+
+# A route under /api/ that does not exist answers JSON like any other API 404 (crm.api.exceptions).
+handler404 = page_not_found
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

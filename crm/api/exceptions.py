@@ -3,12 +3,17 @@
 ``DomainError`` codes: ``illegal_transition`` → 409 ``{"detail": message}``, ``forbidden`` → 403,
 ``invalid`` → 400 with field errors (``error.as_dict()``). A missing row is a 404 and a Django
 ``ValidationError`` a 400, so nothing a client sends becomes a 500.
+
+``page_not_found`` (``handler404``) answers a URL under /api/ that matches no route — e.g. an id of 19 digits,
+which ``IdConverter`` does not match — with the same JSON ``{"detail": "未找到。"}`` as a missing row, not
+Django's HTML page; every other URL keeps Django's page.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -41,3 +46,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     return drf_exception_handler(exc, context)
+
+
+def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)

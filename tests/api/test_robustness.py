@@ -83,7 +83,17 @@ def test_a_nul_byte_on_nested_and_detail_endpoints_is_a_400(root, world, path):
 def test_a_huge_or_malformed_id_in_the_url_is_a_404(root, world, method, path, value):
     response = getattr(api_client(root), method)(path.format(id=value), {"action": "accept"}, format="json")
 
+    # JSON like every API error, also where the id does not even match the route (not Django's HTML page).
     assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "未找到。"}
+
+
+def test_an_unknown_url_under_the_api_is_a_json_404_and_elsewhere_the_html_page(root):
+    client = api_client(root)
+
+    assert client.get("/api/v1/no-such-thing/").json() == {"detail": "未找到。"}
+    assert client.get("/portal/no-such-thing/")["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize(
