@@ -37,6 +37,8 @@ from crm.service_requests.services import ACTIONS, allowed_actions, transition_l
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
 from parks.models import Park
 
+from .schema import ServiceRequestDetailsSerializer
+
 NOTE_MAX_LENGTH = 2000
 
 
@@ -97,6 +99,11 @@ class DetailValueField(serializers.Field):
         return value
 
 
+@extend_schema_field(ServiceRequestDetailsSerializer)
+class DetailsField(serializers.DictField):
+    """The category fields as sent: a dict handed to the category's form (``crm.service_requests.details``)."""
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
     uploaded_by_name = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField(help_text=_("下载地址（需登录，仅可见者可下载）。"))
@@ -147,7 +154,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+    @extend_schema_field(ServiceRequestDetailsSerializer)
     def get_details(self, obj):
         return details_for_display(service_request=obj, user=self.context["request"].user)
 
@@ -251,7 +258,7 @@ class ServiceRequestCreateSerializer(serializers.Serializer):
     )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    details = serializers.DictField(
+    details = DetailsField(
         child=DetailValueField(), required=False, default=dict, help_text=_("类别专属信息，字段见服务类别的 detail_fields。")
     )
 
