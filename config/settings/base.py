@@ -290,7 +290,9 @@ SPECTACULAR_SETTINGS = {
     # Ids in URLs are 1–18 digits (crm.api.base.IdConverter).
     "PATH_CONVERTER_OVERRIDES": {"api_id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999}},
     # Enums stay inline where they are used (no $ref'd *Enum components): simpler for clients, and
-    # schemathesis' negative mode cannot mutate a $ref'd enum.
+    # schemathesis' negative mode cannot mutate a $ref'd enum. So ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE and
+    # ENUM_NAME_OVERRIDES (read only by the enum hook) have nothing to do and no enum name can collide: an inline
+    # enum lists "" and null itself where the field allows them, read-only fields too (crm.api.schema).
     "POSTPROCESSING_HOOKS": [],
 }
 

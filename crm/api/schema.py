@@ -197,7 +197,7 @@ def _model_field_of(field):
 # -- the category fields (details) ----------------------------------------------------------------------
 
 
-def _detail_field(name: str) -> serializers.Field:
+def _detail_property(name: str) -> dict:
     """One category field as its form checks it: type, length, bounds; which categories ask for it."""
     owners = {code: form.base_fields[name] for code, form in DETAIL_FORMS.items() if name in form.base_fields}
     kinds = {type(field) for field in owners.values()}
@@ -213,37 +213,39 @@ def _detail_field(name: str) -> serializers.Field:
         words.append(str(_("选填的类别：%(codes)s。")) % {"codes": "、".join(optional)})
     if name in SENSITIVE_KEYS:
         words.append(str(_("加密保存；仅经办人看到完整值，其他人看到打码值（如 E1*****78）。")))
-    help_text = "".join(words)
-    nullable = not all(f.required for f in owners.values())
+    optional_somewhere = bool(optional)
     if isinstance(field, forms.DateField):
-        return serializers.DateField(required=False, allow_null=nullable, help_text=help_text)
-    if isinstance(field, forms.IntegerField):
-        return serializers.IntegerField(
-            required=False, allow_null=nullable, min_value=field.min_value, max_value=field.max_value,
-            help_text=help_text + str(_("（也接受数字文字，如 \"3\"。）")),
-        )
-    if isinstance(field, forms.CharField):
-        return serializers.CharField(
-            required=False, allow_blank=nullable, max_length=field.max_length, min_length=field.min_length,
-            help_text=help_text,
-        )
-    raise TypeError(f"details field {name!r}: no schema for {type(field).__name__}; describe it here")
+        schema = {"type": "string", "format": "date"}
+    elif isinstance(field, forms.IntegerField):
+        schema = {"type": "integer"}
+        schema.update({k: v for k, v in (("minimum", field.min_value), ("maximum", field.max_value)) if v is not None})
+        words.append(str(_("（也接受数字文字，如 \"3\"。）")))
+    elif isinstance(field, forms.CharField):
+        schema = {"type": "string"}
+        schema.update({k: v for k, v in (("maxLength", field.max_length), ("minLength", field.min_length)) if v})
+        optional_somewhere = False  # an optional text is "", never null
+    else:
+        raise TypeError(f"details field {name!r}: no schema for {type(field).__name__}; describe it here")
+    if optional_somewhere:
+        schema["nullable"] = True
+    return {**schema, "description": "".join(words)}
 
 
-def _details_serializer() -> type[serializers.Serializer]:
+def _details_schema() -> dict:
+    """Inline, not a component: schemathesis cannot generate bodies whose nested objects are $ref'd."""
     names = list(dict.fromkeys(name for form in DETAIL_FORMS.values() for name in form.base_fields))
     per_category = "；".join(
         f"{code}：" + "、".join(f"{n}{'' if f.required else str(_('（选填）'))}" for n, f in form.base_fields.items())
         for code, form in DETAIL_FORMS.items()
     )
-    doc = str(
+    description = str(
         _(
             "类别专属信息（details）：由请求的服务类别（category）决定哪些字段，服务器按该类别的表单校验"
             "（字段错误在 details 下按字段名给出）。%(per_category)s。其他类别没有专属字段，提交的内容被忽略，"
             "答复为空对象；不属于该类别的键也被忽略。"
         )
     ) % {"per_category": per_category}
-    return type(serializers.Serializer)("ServiceRequestDetails", (serializers.Serializer,), {"__doc__": doc, **{n: _detail_field(n) for n in names}})
+    return {"type": "object", "description": description, "properties": {n: _detail_property(n) for n in names}}
 
 
-ServiceRequestDetailsSerializer = _details_serializer()
+DETAILS_SCHEMA = _details_schema()

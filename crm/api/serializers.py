@@ -37,7 +37,7 @@ from crm.service_requests.services import ACTIONS, allowed_actions, transition_l
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
 from parks.models import Park
 
-from .schema import ServiceRequestDetailsSerializer
+from .schema import DETAILS_SCHEMA
 
 NOTE_MAX_LENGTH = 2000
 
@@ -99,7 +99,7 @@ class DetailValueField(serializers.Field):
         return value
 
 
-@extend_schema_field(ServiceRequestDetailsSerializer)
+@extend_schema_field(DETAILS_SCHEMA)
 class DetailsField(serializers.DictField):
     """The category fields as sent: a dict handed to the category's form (``crm.service_requests.details``)."""
 
@@ -133,7 +133,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
-    details = serializers.SerializerMethodField(help_text=_("类别专属信息；护照号码仅对经办人显示完整。"))
+    details = serializers.SerializerMethodField(help_text=DETAILS_SCHEMA["description"])
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     assignee_name = serializers.SerializerMethodField()
     time_left_seconds = serializers.SerializerMethodField(
@@ -154,7 +154,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(ServiceRequestDetailsSerializer)
+    @extend_schema_field(DETAILS_SCHEMA)
     def get_details(self, obj):
         return details_for_display(service_request=obj, user=self.context["request"].user)
 
@@ -259,7 +259,7 @@ class ServiceRequestCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     details = DetailsField(
-        child=DetailValueField(), required=False, default=dict, help_text=_("类别专属信息，字段见服务类别的 detail_fields。")
+        child=DetailValueField(), required=False, default=dict, help_text=DETAILS_SCHEMA["description"]
     )
 
     def get_fields(self):
