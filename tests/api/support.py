@@ -7,12 +7,17 @@ from crm.api_tokens import api_token_issue
 from tests.factories import tiny_pdf
 
 
+def api_token(user) -> str:
+    """The one place tests get an API token for ``user`` (what goes after ``Authorization: Token``)."""
+    _token, key = api_token_issue(user=user)
+    return key
+
+
 def api_client(user=None) -> APIClient:
     """A client that authenticates as ``user`` the way an integration does: ``Authorization: Token ...``."""
     client = APIClient()
     if user is not None:
-        _token, key = api_token_issue(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 
