@@ -17,7 +17,10 @@ from crm.roles import WHO_DOES, WHO_READS, Work, may, may_read
 
 
 class ReadsArea(BasePermission):
-    """Any method on a view of ``view.work_area``: the roles that may read that area (``crm.roles.WHO_READS``)."""
+    """Only the roles that may read this part of the product (the read table, crm.roles.WHO_READS).
+
+    Any method on a view of ``view.work_area``; a view naming no area is refused to everyone.
+    """
 
     message = _("该接口未声明所属范围，已拒绝访问。")
 

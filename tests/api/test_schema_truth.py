@@ -160,7 +160,7 @@ def test_the_403_is_described_by_the_views_permission_classes(schema):
     stage = schema["paths"]["/api/v1/projects/{id}/stage/"]["post"]["responses"]["403"]["description"]
 
     assert "仅限园区工作人员访问。" in projects  # IsStaff's message
-    assert "仅限园区工作人员访问报表。" in reports  # IsStaffReader's
+    assert "仅限领导查看数据报表。" in reports  # the read table's refusal for Area.REPORTS (ReadsArea)
     assert "只有招商专员可以修改项目和跟进记录。" in stage  # WorksProjects' (crm.roles)
 
 
