@@ -1,4 +1,6 @@
-"""Validators for identifiers of Chinese enterprises."""
+"""Validators for identifiers of Chinese enterprises, and the window of dates anyone may enter."""
+
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -29,3 +31,25 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             _("统一社会信用代码格式不正确：只能包含数字和除 I、O、Z、S、V 以外的大写字母。"), code="format"
         ) from None
+
+
+EARLIEST_DATE = dt.date(1949, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+"""The window of every date a person enters (a project's expected signing, a follow-up, a milestone, a lease, an
+approval step's due time...): wide enough for any founding date on a business licence and any plan, narrow enough
+that a slip of the keyboard (year 1, year 9999) is refused rather than stored and breaking the SLA clock, the
+reminders and the reports downstream. The model fields carry it, so the admin, the portal, the API and the import
+refuse alike; the plain forms and serializers that take a date name it too."""
+
+
+def validate_plausible_date(value) -> None:
+    """A date (or a date and time) within ``EARLIEST_DATE``..``LATEST_DATE``."""
+    if value is None:
+        return
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            _("日期应在 %(earliest)s 至 %(latest)s 之间，请核对年份。"),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+        )

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.admin.common import show_refusal
 from crm.models import Project, Stage
+from crm.text import validate_long_text
+from crm.validators import validate_plausible_date
 
 from .models import EligibilityCriterion, LandParcel, ParcelStatus, PolicyGrant
 from .services.grants import policy_grant_application_check
@@ -65,9 +67,15 @@ class ParcelMoveForm(forms.Form):
         label=_("项目"), required=False, queryset=Project.objects.exclude(stage__in=[Stage.LOST, Stage.ON_HOLD]),
         help_text=_("预留或出让时必填。"),
     )
-    transferred_on = forms.DateField(label=_("出让日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    transferred_on = forms.DateField(
+        label=_("出让日期"), required=False, validators=[validate_plausible_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     price = forms.DecimalField(label=_("成交价（万元）"), required=False, max_digits=14, decimal_places=2, min_value=0)
-    note = forms.CharField(label=_("说明"), required=False, max_length=500, widget=forms.TextInput(attrs={"size": 30}))
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=500, validators=[validate_long_text],
+        widget=forms.TextInput(attrs={"size": 30}),
+    )
 
     def __init__(self, *args, parcel: LandParcel, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,8 +112,12 @@ class GrantDecisionForm(forms.Form):
 
     action = forms.ChoiceField(label=_("操作"), choices=[(APPROVE, _("核准")), (DISBURSE, _("拨付")), (REJECT, _("不予兑现"))])
     amount = forms.DecimalField(label=_("金额（万元）"), required=False, max_digits=14, decimal_places=2)
-    on = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=forms.TextInput(attrs={"size": 30}),
+    on = forms.DateField(
+        label=_("日期"), required=False, validators=[validate_plausible_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("意见"), required=False, max_length=2000, validators=[validate_long_text],
+                           widget=forms.TextInput(attrs={"size": 30}),
                            help_text=_("不予兑现时必须填写原因。"))
 
     def __init__(self, *args, grant: PolicyGrant, **kwargs):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crm.models import TimeStampedModel
-from crm.text import number
+from crm.text import LINE_VALIDATORS, LONG_TEXT_MAX_LENGTH, LONG_TEXT_VALIDATORS, number
+from crm.validators import validate_plausible_date
 
 from .validators import validate_polygon
 
@@ -26,8 +27,8 @@ class Park(TimeStampedModel):
         TRANSFORMATION_BASE = "transformation_base", _("成果转化基地")
         SERVICE_COMPLEX = "service_complex", _("服务综合体")
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
-    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True, validators=LINE_VALIDATORS)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True, validators=LINE_VALIDATORS)
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级园区"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
@@ -37,8 +38,10 @@ class Park(TimeStampedModel):
         _("目标建筑面积（m²）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     target_enterprises = models.PositiveIntegerField(_("目标入驻企业数"), null=True, blank=True)
-    established_on = models.DateField(_("设立日期"), null=True, blank=True)
-    description = models.TextField(_("简介"), blank=True)
+    established_on = models.DateField(_("设立日期"), null=True, blank=True, validators=[validate_plausible_date])
+    description = models.TextField(
+        _("简介"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
+    )
 
     class Meta:
         verbose_name = _("园区")
@@ -84,8 +87,8 @@ class LandParcel(TimeStampedModel):
     transferred parcel from ever looking free again.
     """
 
-    code = models.CharField(_("地块编号"), max_length=50, unique=True)
-    name = models.CharField(_("地块名称"), max_length=100, blank=True)
+    code = models.CharField(_("地块编号"), max_length=50, unique=True, validators=LINE_VALIDATORS)
+    name = models.CharField(_("地块名称"), max_length=100, blank=True, validators=LINE_VALIDATORS)
     park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.PROTECT, related_name="parcels")
     land_use = models.CharField(_("用地性质"), max_length=5, choices=LandUse.choices)
     area_m2 = models.DecimalField(_("面积（m²）"), max_digits=12, decimal_places=2)
@@ -103,9 +106,11 @@ class LandParcel(TimeStampedModel):
         editable=False,
         help_text=_("一宗地块至多出让给一个项目。"),
     )
-    transferred_on = models.DateField(_("出让日期"), null=True, blank=True, editable=False)
+    transferred_on = models.DateField(
+        _("出让日期"), null=True, blank=True, editable=False, validators=[validate_plausible_date]
+    )
     transfer_price = models.DecimalField(_("成交价（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    address = models.CharField(_("位置"), max_length=200, blank=True)
+    address = models.CharField(_("位置"), max_length=200, blank=True, validators=LINE_VALIDATORS)
     outline = models.JSONField(
         _("地块轮廓（GeoJSON）"),
         null=True,
@@ -173,8 +178,8 @@ class Space(TimeStampedModel):
         OCCUPIED = "occupied", _("已入驻")
 
     park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.PROTECT, related_name="spaces")
-    building = models.CharField(_("楼宇"), max_length=100)
-    unit = models.CharField(_("单元"), max_length=50)
+    building = models.CharField(_("楼宇"), max_length=100, validators=LINE_VALIDATORS)
+    unit = models.CharField(_("单元"), max_length=50, validators=LINE_VALIDATORS)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
     area_m2 = models.DecimalField(_("面积（m²）"), max_digits=10, decimal_places=2)
     rent_per_m2_day = models.DecimalField(_("租金（元/m²·天）"), max_digits=8, decimal_places=2, default=0)
@@ -182,8 +187,8 @@ class Space(TimeStampedModel):
     occupant = models.ForeignKey(
         "crm.Enterprise", verbose_name=_("入驻企业"), on_delete=models.PROTECT, null=True, blank=True, related_name="spaces"
     )
-    lease_start = models.DateField(_("起租日期"), null=True, blank=True)
-    lease_end = models.DateField(_("租期截止"), null=True, blank=True)
+    lease_start = models.DateField(_("起租日期"), null=True, blank=True, validators=[validate_plausible_date])
+    lease_end = models.DateField(_("租期截止"), null=True, blank=True, validators=[validate_plausible_date])
     rent_free_months = models.PositiveSmallIntegerField(
         _("免租期（月）"), default=0, help_text=_("自起租日起免收租金的月数，如 3 年免租填 36。")
     )
@@ -245,15 +250,15 @@ def rent_free_end(lease_start: dt.date | None, months: int) -> dt.date | None:
 class Policy(TimeStampedModel):
     """政策: an incentive package such as 信创“紫金十条”, made of clauses."""
 
-    name = models.CharField(_("政策名称"), max_length=200, unique=True)
-    short_name = models.CharField(_("简称"), max_length=50, blank=True)
-    issuer = models.CharField(_("发布单位"), max_length=100, blank=True)
-    issued_on = models.DateField(_("发布日期"), null=True, blank=True)
-    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
-    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+    name = models.CharField(_("政策名称"), max_length=200, unique=True, validators=LINE_VALIDATORS)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True, validators=LINE_VALIDATORS)
+    issuer = models.CharField(_("发布单位"), max_length=100, blank=True, validators=LINE_VALIDATORS)
+    issued_on = models.DateField(_("发布日期"), null=True, blank=True, validators=[validate_plausible_date])
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True, validators=[validate_plausible_date])
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True, validators=[validate_plausible_date])
     park = models.ForeignKey(Park, verbose_name=_("适用园区"), on_delete=models.PROTECT, null=True, blank=True)
     is_published = models.BooleanField(_("已发布"), default=True, help_text=_("发布后企业用户可见。"))
-    summary = models.TextField(_("摘要"), blank=True)
+    summary = models.TextField(_("摘要"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS)
 
     class Meta:
         verbose_name = _("政策")
@@ -286,15 +291,17 @@ class PolicyClause(TimeStampedModel):
 
     policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="clauses")
     number = models.PositiveSmallIntegerField(_("条款序号"))
-    title = models.CharField(_("标题"), max_length=200)
-    text = models.TextField(_("条款内容"), blank=True)
+    title = models.CharField(_("标题"), max_length=200, validators=LINE_VALIDATORS)
+    text = models.TextField(_("条款内容"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS)
     benefit_kind = models.CharField(_("支持方式"), max_length=30, choices=BenefitKind.choices)
     amount_cap = models.DecimalField(
         _("最高金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("留空表示不设上限。")
     )
-    formula = models.CharField(_("计算方式"), max_length=200, blank=True, help_text=_("如“按实际研发投入的 20% 补助”。"))
-    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
-    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+    formula = models.CharField(
+        _("计算方式"), max_length=200, blank=True, help_text=_("如“按实际研发投入的 20% 补助”。"), validators=LINE_VALIDATORS
+    )
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True, validators=[validate_plausible_date])
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True, validators=[validate_plausible_date])
 
     class Meta:
         verbose_name = _("政策条款")
@@ -352,7 +359,8 @@ class EligibilityCriterion(models.Model):
         help_text=_("“最低…”类条件填写：投资额以万元计，人数以人计。"),
     )
     choice = models.CharField(
-        _("选项"), max_length=30, blank=True, help_text=_("产业链、企业资质或项目阶段，视条件类型而定。")
+        _("选项"), max_length=30, blank=True, help_text=_("产业链、企业资质或项目阶段，视条件类型而定。"),
+        validators=LINE_VALIDATORS,
     )
     park = models.ForeignKey(
         Park, verbose_name=_("园区"), on_delete=models.CASCADE, null=True, blank=True,
@@ -460,10 +468,15 @@ class PolicyGrant(TimeStampedModel):
     applied_amount = models.DecimalField(_("申请金额（万元）"), max_digits=14, decimal_places=2, default=0)
     approved_amount = models.DecimalField(_("核准金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     disbursed_amount = models.DecimalField(_("拨付金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    applied_on = models.DateField(_("申请日期"))
-    approved_on = models.DateField(_("核准日期"), null=True, blank=True)
-    disbursed_on = models.DateField(_("拨付日期"), null=True, blank=True, help_text=_("分期拨付时为最近一次拨付的日期。"))
-    decision_note = models.TextField(_("审核意见"), blank=True, help_text=_("不予兑现时必须填写原因。"))
+    applied_on = models.DateField(_("申请日期"), validators=[validate_plausible_date])
+    approved_on = models.DateField(_("核准日期"), null=True, blank=True, validators=[validate_plausible_date])
+    disbursed_on = models.DateField(
+        _("拨付日期"), null=True, blank=True, help_text=_("分期拨付时为最近一次拨付的日期。"), validators=[validate_plausible_date]
+    )
+    decision_note = models.TextField(
+        _("审核意见"), blank=True, help_text=_("不予兑现时必须填写原因。"),
+        max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS,
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

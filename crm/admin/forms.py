@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.enterprises import enterprise_check
 from crm.models import Enterprise, Role, Stage, User
 from crm.pipeline.services import allowed_stages
+from crm.text import LINE_VALIDATORS, validate_long_text
 
 from .common import show_refusal
 
@@ -34,6 +35,7 @@ class EnterpriseForm(forms.ModelForm):
         help_text=Enterprise._meta.get_field("credit_code").help_text,
         required=False,
         max_length=40,
+        validators=LINE_VALIDATORS,
     )
 
     class Meta:
@@ -64,7 +66,8 @@ class ProjectChangeStageForm(forms.Form):
 
     to = forms.ChoiceField(label=_("转到阶段"), choices=Stage.choices)
     note = forms.CharField(
-        label=_("说明"), required=False, max_length=2000, widget=forms.TextInput(attrs={"size": 40}),
+        label=_("说明"), required=False, max_length=2000, validators=[validate_long_text],
+        widget=forms.TextInput(attrs={"size": 40}),
         help_text=_("转为“终止”时必须填写原因。"),
     )
 
@@ -87,7 +90,7 @@ class RequestTransitionForm(forms.Form):
     """办理: one transition of a service request, with an optional note (required to reject)."""
 
     action = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("说明"), required=False, max_length=2000)
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, validators=[validate_long_text])
 
 
 class RequestAssignForm(forms.Form):

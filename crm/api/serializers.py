@@ -35,6 +35,8 @@ from crm.service_requests import clock
 from crm.service_requests.details import DETAIL_FORMS, details_for_display
 from crm.service_requests.services import ACTIONS, allowed_actions, transition_label
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
+from crm.text import LINE_VALIDATORS, validate_long_text
+from crm.validators import validate_plausible_date
 from parks.models import Park
 
 from .schema import DETAILS_SCHEMA
@@ -206,11 +208,14 @@ class ApprovalStepSerializer(serializers.ModelSerializer):
 class ApprovalStepPlanSerializer(serializers.Serializer):
     """安排审批环节: what a service officer gives for a new step; the service numbers it and checks the rest."""
 
-    name = serializers.CharField(max_length=100, help_text=_("环节名称，如“外专局审批”。"))
+    name = serializers.CharField(max_length=100, validators=LINE_VALIDATORS, help_text=_("环节名称，如“外专局审批”。"))
     authority = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default="", help_text=_("审批部门，如“省外国专家局”。")
+        max_length=100, required=False, allow_blank=True, default="", validators=LINE_VALIDATORS,
+        help_text=_("审批部门，如“省外国专家局”。"),
     )
-    due_at = serializers.DateTimeField(help_text=_("应完成时间（带时区，如 2026-11-06T17:00:00+08:00）。"))
+    due_at = serializers.DateTimeField(
+        validators=[validate_plausible_date], help_text=_("应完成时间（带时区，如 2026-11-06T17:00:00+08:00）。")
+    )
     sequence = serializers.IntegerField(
         min_value=1, max_value=32767, required=False, allow_null=True, default=None,
         help_text=_("顺序；省略则排在最后一步之后。"),
@@ -256,8 +261,10 @@ class ServiceRequestCreateSerializer(serializers.Serializer):
         help_text=_("服务类别代码，如 work_permit。"),
         error_messages={"does_not_exist": _("没有代码为“{value}”的服务类别。"), "invalid": _("服务类别代码无效。")},
     )
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=200, validators=LINE_VALIDATORS)
+    description = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", validators=[validate_long_text]
+    )
     details = DetailsField(
         child=DetailValueField(), required=False, default=dict, help_text=DETAILS_SCHEMA["description"]
     )
@@ -283,7 +290,9 @@ class ServiceRequestCreateSerializer(serializers.Serializer):
 
 class TransitionRequestSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[(name, spec.label) for name, spec in ACTIONS.items()])
-    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="", validators=[validate_long_text]
+    )
 
 
 class AssignSerializer(serializers.Serializer):
@@ -333,7 +342,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 class EnterpriseSerializer(serializers.ModelSerializer):
     # As pasted (spaces, dashes, lower case): ``enterprise_create`` compacts and checks it, as for the admin and the import.
     credit_code = serializers.CharField(
-        required=False, allow_blank=True, max_length=40, help_text=_("统一社会信用代码（18 位，含校验位）；可含空格、连字符或小写字母。")
+        required=False, allow_blank=True, max_length=40, validators=LINE_VALIDATORS,
+        help_text=_("统一社会信用代码（18 位，含校验位）；可含空格、连字符或小写字母。")
     )
 
     class Meta:
@@ -452,7 +462,9 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
 
 class StageRequestSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
-    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="", validators=[validate_long_text]
+    )
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

@@ -2,7 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.validators import validate_credit_code
+from crm.text import LINE_VALIDATORS, LONG_TEXT_MAX_LENGTH, LONG_TEXT_VALIDATORS
+from crm.validators import validate_credit_code, validate_plausible_date
 
 from .base import IndustryChain, Jurisdiction, TimeStampedModel
 
@@ -26,8 +27,10 @@ class Enterprise(TimeStampedModel):
         IN_PARK = "in_park", _("在园企业")
         LEFT = "left", _("已迁出")
 
-    name = models.CharField(_("企业名称"), max_length=200, help_text=_("营业执照上的全称。"))
-    short_name = models.CharField(_("简称"), max_length=50, blank=True, help_text=_("如“科聪控制”。"))
+    name = models.CharField(_("企业名称"), max_length=200, help_text=_("营业执照上的全称。"), validators=LINE_VALIDATORS)
+    short_name = models.CharField(
+        _("简称"), max_length=50, blank=True, help_text=_("如“科聪控制”。"), validators=LINE_VALIDATORS
+    )
     credit_code = models.CharField(
         _("统一社会信用代码"),
         max_length=18,
@@ -46,9 +49,11 @@ class Enterprise(TimeStampedModel):
     )
     headcount = models.PositiveIntegerField(_("员工人数"), null=True, blank=True)
     rd_headcount = models.PositiveIntegerField(_("研发人员数"), null=True, blank=True)
-    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    description = models.TextField(_("简介"), blank=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True, validators=[validate_plausible_date])
+    address = models.CharField(_("地址"), max_length=200, blank=True, validators=LINE_VALIDATORS)
+    description = models.TextField(
+        _("简介"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
+    )
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -86,8 +91,8 @@ class EnterpriseQualification(TimeStampedModel):
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="qualifications"
     )
     kind = models.CharField(_("资质"), max_length=30, choices=Kind.choices)
-    awarded_on = models.DateField(_("认定日期"), null=True, blank=True)
-    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    awarded_on = models.DateField(_("认定日期"), null=True, blank=True, validators=[validate_plausible_date])
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True, validators=[validate_plausible_date])
 
     class Meta:
         verbose_name = _("企业资质")
@@ -104,12 +109,12 @@ class Contact(TimeStampedModel):
     """联系人: a person at an enterprise whom officers call and visit."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("姓名"), max_length=50)
-    title = models.CharField(_("职务"), max_length=50, blank=True)
-    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    name = models.CharField(_("姓名"), max_length=50, validators=LINE_VALIDATORS)
+    title = models.CharField(_("职务"), max_length=50, blank=True, validators=LINE_VALIDATORS)
+    phone = models.CharField(_("电话"), max_length=30, blank=True, validators=LINE_VALIDATORS)
     email = models.EmailField(_("邮箱"), blank=True)
     is_primary = models.BooleanField(_("主要联系人"), default=False)
-    notes = models.TextField(_("备注"), blank=True)
+    notes = models.TextField(_("备注"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS)
 
     class Meta:
         verbose_name = _("联系人")

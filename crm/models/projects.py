@@ -6,6 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.text import LINE_VALIDATORS, LONG_TEXT_MAX_LENGTH, LONG_TEXT_VALIDATORS
+from crm.validators import validate_plausible_date
+
 from .base import IndustryChain, TimeStampedModel
 
 KEY_PROJECT_THRESHOLD = Decimal("10000")  # 万元 = 1 亿: 亿元以上项目
@@ -67,13 +70,14 @@ class Project(TimeStampedModel):
     ``ProjectStageChange``; the funnel, conversion and velocity reports are computed from those rows.
     """
 
-    name = models.CharField(_("项目名称"), max_length=200)
+    name = models.CharField(_("项目名称"), max_length=200, validators=LINE_VALIDATORS)
     enterprise = models.ForeignKey(
         "crm.Enterprise", verbose_name=_("投资企业"), on_delete=models.PROTECT, related_name="projects"
     )
     industry_chain = models.CharField(_("产业链"), max_length=30, choices=IndustryChain.choices, default=IndustryChain.OTHER)
     segment = models.CharField(
-        _("细分赛道"), max_length=50, blank=True, help_text=_("如机器人“大脑”（大模型）或“小脑”（运动控制）。")
+        _("细分赛道"), max_length=50, blank=True, help_text=_("如机器人“大脑”（大模型）或“小脑”（运动控制）。"),
+        validators=LINE_VALIDATORS,
     )
     source_channel = models.CharField(_("来源渠道"), max_length=30, choices=SourceChannel.choices, default=SourceChannel.WALK_IN)
     source_event = models.ForeignKey(
@@ -101,16 +105,19 @@ class Project(TimeStampedModel):
     )
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices, default=Stage.LEAD, editable=False)
     stage_changed_at = models.DateTimeField(_("进入当前阶段时间"), null=True, blank=True, editable=False)
-    lost_reason = models.TextField(_("终止原因"), blank=True, editable=False)
-    expected_signing_on = models.DateField(_("预计签约日期"), null=True, blank=True)
-    next_step = models.CharField(_("下一步"), max_length=200, blank=True)
-    next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    lost_reason = models.TextField(
+        _("终止原因"), blank=True, editable=False, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
+    )
+    expected_signing_on = models.DateField(_("预计签约日期"), null=True, blank=True, validators=[validate_plausible_date])
+    next_step = models.CharField(_("下一步"), max_length=200, blank=True, validators=LINE_VALIDATORS)
+    next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True, validators=[validate_plausible_date])
     followed_up_on = models.DateField(
         _("最近跟进日期"),
         null=True,
         blank=True,
         editable=False,
         help_text=_("最近一次跟进记录的日期，由跟进服务维护，供“久未跟进”提醒使用。"),
+        validators=[validate_plausible_date],
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -183,7 +190,7 @@ class ProjectStageChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("说明"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS)
     changed_at = models.DateTimeField(_("变更时间"), db_index=True)
 
     class Meta:
@@ -210,7 +217,7 @@ class ProjectCredit(models.Model):
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("人员"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    unit = models.CharField(_("单位"), max_length=100, blank=True, help_text=_("如镇街或部门名称。"))
+    unit = models.CharField(_("单位"), max_length=100, blank=True, help_text=_("如镇街或部门名称。"), validators=LINE_VALIDATORS)
     share_percent = models.DecimalField(_("分成比例（%）"), max_digits=5, decimal_places=2)
 
     class Meta:
@@ -238,16 +245,16 @@ class FollowUp(TimeStampedModel):
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="follow_ups")
     kind = models.CharField(_("方式"), max_length=20, choices=Kind.choices, default=Kind.VISIT)
-    occurred_on = models.DateField(_("跟进日期"))
+    occurred_on = models.DateField(_("跟进日期"), validators=[validate_plausible_date])
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("跟进人"), on_delete=models.PROTECT, related_name="follow_ups"
     )
     event = models.ForeignKey(
         "crm.Event", verbose_name=_("活动"), on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
     )
-    note = models.TextField(_("跟进内容"))
-    next_step = models.CharField(_("下一步"), max_length=200, blank=True)
-    next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    note = models.TextField(_("跟进内容"), max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS)
+    next_step = models.CharField(_("下一步"), max_length=200, blank=True, validators=LINE_VALIDATORS)
+    next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True, validators=[validate_plausible_date])
 
     class Meta:
         verbose_name = _("跟进记录")
@@ -268,13 +275,15 @@ class Event(TimeStampedModel):
         ROADSHOW = "roadshow", _("路演")
         ALLIANCE = "alliance", _("联盟活动")
 
-    name = models.CharField(_("活动名称"), max_length=200)
+    name = models.CharField(_("活动名称"), max_length=200, validators=LINE_VALIDATORS)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.FORUM)
-    held_on = models.DateField(_("举办日期"))
-    location = models.CharField(_("地点"), max_length=200, blank=True)
-    organizer = models.CharField(_("主办方"), max_length=200, blank=True)
+    held_on = models.DateField(_("举办日期"), validators=[validate_plausible_date])
+    location = models.CharField(_("地点"), max_length=200, blank=True, validators=LINE_VALIDATORS)
+    organizer = models.CharField(_("主办方"), max_length=200, blank=True, validators=LINE_VALIDATORS)
     park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.SET_NULL, null=True, blank=True)
-    description = models.TextField(_("说明"), blank=True)
+    description = models.TextField(
+        _("说明"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
+    )
 
     class Meta:
         verbose_name = _("活动")
@@ -298,8 +307,8 @@ class ProjectMilestone(TimeStampedModel):
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("节点"), max_length=30, choices=Milestone.choices)
-    planned_on = models.DateField(_("计划日期"))
-    actual_on = models.DateField(_("实际日期"), null=True, blank=True)
+    planned_on = models.DateField(_("计划日期"), validators=[validate_plausible_date])
+    actual_on = models.DateField(_("实际日期"), null=True, blank=True, validators=[validate_plausible_date])
 
     class Meta:
         verbose_name = _("落地节点")
@@ -316,9 +325,9 @@ class CapitalArrival(TimeStampedModel):
     """实际到资: one arrival of committed capital, in 万元."""
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="capital_arrivals")
-    arrived_on = models.DateField(_("到资日期"))
+    arrived_on = models.DateField(_("到资日期"), validators=[validate_plausible_date])
     amount = models.DecimalField(_("到资金额（万元）"), max_digits=14, decimal_places=2)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True, validators=LINE_VALIDATORS)
 
     class Meta:
         verbose_name = _("到资记录")
@@ -338,7 +347,7 @@ class AnnualCommitment(TimeStampedModel):
     actual_output_per_mu = models.DecimalField(_("实际亩均产值"), max_digits=12, decimal_places=2, null=True, blank=True)
     actual_tax_per_mu = models.DecimalField(_("实际亩均税收"), max_digits=12, decimal_places=2, null=True, blank=True)
     actual_headcount = models.PositiveIntegerField(_("实际用工人数"), null=True, blank=True)
-    reviewed_on = models.DateField(_("考核日期"), null=True, blank=True)
+    reviewed_on = models.DateField(_("考核日期"), null=True, blank=True, validators=[validate_plausible_date])
 
     class Meta:
         verbose_name = _("年度承诺")

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.text import LINE_VALIDATORS
+
 
 def parse_percents(value: str) -> list[int]:
     """``"50,80"`` → ``[50, 80]``; raises ``ValueError`` unless each is a whole number from 1 to 99."""
@@ -160,7 +162,7 @@ class NotificationWebhook(models.Model):
         WECOM = "wecom", _("企业微信")
         DINGTALK = "dingtalk", _("钉钉")
 
-    name = models.CharField(_("名称"), max_length=100, help_text=_("如“企业服务驿站工作群”。"))
+    name = models.CharField(_("名称"), max_length=100, help_text=_("如“企业服务驿站工作群”。"), validators=LINE_VALIDATORS)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.WECOM)
     url = models.URLField(
         _("Webhook 地址"),

@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from crm.text import LINE_VALIDATORS, LONG_TEXT_MAX_LENGTH, LONG_TEXT_VALIDATORS, validate_long_text
+from crm.validators import validate_plausible_date
 
 from .base import TimeStampedModel
 
@@ -15,8 +19,10 @@ class ServiceCategory(TimeStampedModel):
         WORKING_DAYS = "working_days", _("工作日")
 
     code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("API 中使用的代码，如 work_permit。"))
-    name = models.CharField(_("名称"), max_length=100)
-    description = models.TextField(_("说明"), blank=True)
+    name = models.CharField(_("名称"), max_length=100, validators=LINE_VALIDATORS)
+    description = models.TextField(
+        _("说明"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
+    )
     sla_unit = models.CharField(_("时限单位"), max_length=20, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS)
     sla_value = models.PositiveIntegerField(_("办理时限"), help_text=_("按时限单位计，如 24（小时）或 5（工作日）。"))
     pause_while_waiting_external = models.BooleanField(
@@ -78,8 +84,10 @@ class ServiceRequest(TimeStampedModel):
         "crm.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="service_requests"
     )
     category = models.ForeignKey(ServiceCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="requests")
-    title = models.CharField(_("标题"), max_length=200)
-    description = models.TextField(_("描述"), max_length=5000, blank=True)
+    title = models.CharField(_("标题"), max_length=200, validators=LINE_VALIDATORS)
+    description = models.TextField(
+        _("描述"), max_length=5000, blank=True, validators=[validate_long_text, MaxLengthValidator(5000)]
+    )
     details = models.JSONField(_("类别专属信息"), default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED, editable=False
@@ -100,9 +108,13 @@ class ServiceRequest(TimeStampedModel):
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
     paused_seconds = models.PositiveIntegerField(_("暂停计时（秒）"), default=0, editable=False)
     paused_since = models.DateTimeField(_("暂停开始"), null=True, blank=True, editable=False)
-    rejection_reason = models.TextField(_("不予受理原因"), blank=True, editable=False)
+    rejection_reason = models.TextField(
+        _("不予受理原因"), blank=True, editable=False, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
+    )
     satisfaction = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True, help_text=_("1 到 5 分。"))
-    satisfaction_comment = models.TextField(_("评价"), blank=True)
+    satisfaction_comment = models.TextField(
+        _("评价"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
+    )
 
     history = HistoricalRecords(excluded_fields=["details", "updated_at"])
     objects = ServiceRequestQuerySet.as_manager()
@@ -160,7 +172,7 @@ class ServiceRequestTransition(models.Model):
     from_status = models.CharField(_("原状态"), max_length=20, choices=RequestStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20, choices=RequestStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("说明"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS)
     created_at = models.DateTimeField(_("时间"))
 
     class Meta:
@@ -178,7 +190,7 @@ class ServiceRequestMessage(TimeStampedModel):
 
     request = models.ForeignKey(ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("作者"), on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(_("内容"), max_length=5000)
+    body = models.TextField(_("内容"), max_length=5000, validators=[validate_long_text, MaxLengthValidator(5000)])
     is_internal = models.BooleanField(_("内部备注"), default=False, help_text=_("内部备注企业不可见。"))
 
     class Meta:
@@ -202,7 +214,7 @@ class ServiceRequestAttachment(TimeStampedModel):
         ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("文件"), upload_to=attachment_upload_to)
-    original_name = models.CharField(_("文件名"), max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200, validators=LINE_VALIDATORS)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+")
@@ -232,10 +244,10 @@ class ApprovalStep(TimeStampedModel):
         ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="approval_steps"
     )
     sequence = models.PositiveSmallIntegerField(_("顺序"))
-    name = models.CharField(_("环节"), max_length=100)
-    authority = models.CharField(_("审批部门"), max_length=100, blank=True)
-    due_at = models.DateTimeField(_("应完成时间"))
-    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    name = models.CharField(_("环节"), max_length=100, validators=LINE_VALIDATORS)
+    authority = models.CharField(_("审批部门"), max_length=100, blank=True, validators=LINE_VALIDATORS)
+    due_at = models.DateTimeField(_("应完成时间"), validators=[validate_plausible_date])
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True, validators=[validate_plausible_date])
 
     objects = ApprovalStepQuerySet.as_manager()
 
@@ -256,9 +268,11 @@ class ApprovalStep(TimeStampedModel):
 class CalendarDay(models.Model):
     """节假日调整: a day whose working status overrides the chinesecalendar library (a holiday or a 调休 make-up day)."""
 
-    date = models.DateField(_("日期"), unique=True)
+    date = models.DateField(_("日期"), unique=True, validators=[validate_plausible_date])
     is_working_day = models.BooleanField(_("是否工作日"), help_text=_("勾选表示上班（调休补班），不勾选表示放假。"))
-    name = models.CharField(_("说明"), max_length=50, blank=True, help_text=_("如“国庆节”或“国庆调休补班”。"))
+    name = models.CharField(
+        _("说明"), max_length=50, blank=True, help_text=_("如“国庆节”或“国庆调休补班”。"), validators=LINE_VALIDATORS
+    )
 
     class Meta:
         verbose_name = _("节假日调整")

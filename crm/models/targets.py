@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.text import LINE_VALIDATORS
+
 from .base import TimeStampedModel
 
 FIRST_YEAR = 2000
@@ -32,7 +34,9 @@ class YearlyTarget(TimeStampedModel):
         validators=[MinValueValidator(0)],
         help_text=_("项目数按个计；投资额按万元计（1 亿元 = 10,000 万元）。"),
     )
-    note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("如目标的出处：“2024 年工作要点”。"))
+    note = models.CharField(
+        _("说明"), max_length=200, blank=True, help_text=_("如目标的出处：“2024 年工作要点”。"), validators=LINE_VALIDATORS
+    )
 
     class Meta:
         verbose_name = _("年度目标")

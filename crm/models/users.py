@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.text import LINE_VALIDATORS
+
 
 class Role:
     """Names of the role groups created by migration ``crm.0002_role_groups``."""
@@ -20,8 +22,10 @@ class User(AbstractUser):
     An enterprise user belongs to one or more enterprises and sees only their data.
     """
 
-    display_name = models.CharField(_("姓名"), max_length=50, blank=True, help_text=_("显示在列表和消息中的中文姓名。"))
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    display_name = models.CharField(
+        _("姓名"), max_length=50, blank=True, help_text=_("显示在列表和消息中的中文姓名。"), validators=LINE_VALIDATORS
+    )
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=LINE_VALIDATORS)
     enterprises = models.ManyToManyField(
         "crm.Enterprise",
         verbose_name=_("所属企业"),

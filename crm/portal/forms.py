@@ -9,6 +9,7 @@ from crm.models import ServiceCategory, ServiceRequest
 from crm.service_requests.attachments import attachment_validate
 from crm.service_requests.satisfaction import MAX_COMMENT_LENGTH
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
+from crm.text import LINE_VALIDATORS, validate_long_text
 
 MAX_FILES = 10
 
@@ -72,11 +73,14 @@ class ServiceRequestForm(forms.Form):
         to_field_name="code",
         empty_label=_("请选择服务类别"),
     )
-    title = forms.CharField(label=_("标题"), max_length=ServiceRequest._meta.get_field("title").max_length)
+    title = forms.CharField(
+        label=_("标题"), max_length=ServiceRequest._meta.get_field("title").max_length, validators=LINE_VALIDATORS
+    )
     description = forms.CharField(
         label=_("描述"),
         required=False,
         max_length=ServiceRequest._meta.get_field("description").max_length,
+        validators=[validate_long_text],
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("请说明需要办理的事项、时间要求和联系人。"),
     )
@@ -104,6 +108,7 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("留言"),
         max_length=MAX_MESSAGE_LENGTH,
+        validators=[validate_long_text],
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("给经办人留言……")}),
     )
 
@@ -113,7 +118,7 @@ class AttachmentAddForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    note = forms.CharField(label=_("说明"), required=False, max_length=1000)
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000, validators=[validate_long_text])
 
 
 class RatingForm(forms.Form):
@@ -133,5 +138,6 @@ class RatingForm(forms.Form):
         label=_("评价"),
         required=False,
         max_length=MAX_COMMENT_LENGTH,
+        validators=[validate_long_text],
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("可选：说说办理过程中的感受或建议")}),
     )

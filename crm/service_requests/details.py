@@ -1,7 +1,9 @@
 """The category-specific fields of a service request (``ServiceRequest.details``).
 
 Each category code may have a Django form describing its own fields; the portal renders it and
-the API validates with it, so both give the same field-level errors. Sensitive values (passport
+the API validates with it, so both give the same field-level errors. Its text fields carry the text rules of
+every other field (``crm.text``: no control character, no lone surrogate — PostgreSQL refuses one in JSON) and
+its dates the date window (``crm.validators``). Sensitive values (passport
 numbers) are encrypted before they are stored and masked for everyone but the assigned officer.
 """
 
@@ -14,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import crypto
 from crm.errors import DomainError
+from crm.text import LINE_VALIDATORS
+from crm.validators import validate_plausible_date
 
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{6,12}$")
 SENSITIVE_KEYS = {"passport_number"}
@@ -22,13 +26,15 @@ SENSITIVE_KEYS = {"passport_number"}
 class WorkPermitDetailsForm(forms.Form):
     """外国人来华工作许可: the foreign expert the permit is for."""
 
-    expert_name = forms.CharField(label=_("外籍人才姓名"), max_length=100)
-    nationality = forms.CharField(label=_("国籍"), max_length=50)
+    expert_name = forms.CharField(label=_("外籍人才姓名"), max_length=100, validators=LINE_VALIDATORS)
+    nationality = forms.CharField(label=_("国籍"), max_length=50, validators=LINE_VALIDATORS)
     passport_number = forms.CharField(
-        label=_("护照号码"), max_length=12, help_text=_("6–12 位大写字母或数字。")
+        label=_("护照号码"), max_length=12, validators=LINE_VALIDATORS, help_text=_("6–12 位大写字母或数字。")
     )
-    position = forms.CharField(label=_("拟任职务"), max_length=100)
-    planned_start_date = forms.DateField(label=_("计划入职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    position = forms.CharField(label=_("拟任职务"), max_length=100, validators=LINE_VALIDATORS)
+    planned_start_date = forms.DateField(
+        label=_("计划入职日期"), validators=[validate_plausible_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean_passport_number(self):
         value = self.cleaned_data["passport_number"].strip().upper().replace(" ", "")
@@ -46,8 +52,8 @@ class WorkPermitDetailsForm(forms.Form):
 class TalentHousingDetailsForm(forms.Form):
     """人才房: who is applying and for how many people."""
 
-    applicant_name = forms.CharField(label=_("申请人姓名"), max_length=50)
-    talent_level = forms.CharField(label=_("人才层次"), max_length=50, required=False)
+    applicant_name = forms.CharField(label=_("申请人姓名"), max_length=50, validators=LINE_VALIDATORS)
+    talent_level = forms.CharField(label=_("人才层次"), max_length=50, required=False, validators=LINE_VALIDATORS)
     household_size = forms.IntegerField(label=_("入住人数"), min_value=1, max_value=10)
 
 

@@ -5,6 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.models import Enterprise, Milestone, Project
+from crm.text import LINE_VALIDATORS, validate_long_text
+from crm.validators import validate_plausible_date
 
 from ..matching import OUTCOME_LABELS, VERDICT_LABELS
 from ..models import (
@@ -61,19 +63,25 @@ class ParcelSerializer(serializers.ModelSerializer):
 
 class ParcelStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ParcelStatus.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH, validators=[validate_long_text]
+    )
 
 
 class ParcelReserveSerializer(serializers.Serializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH, validators=[validate_long_text]
+    )
 
 
 class ParcelTransferSerializer(serializers.Serializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
-    transferred_on = serializers.DateField()
+    transferred_on = serializers.DateField(validators=[validate_plausible_date])
     price = _amount(min_value=0, help_text=_("成交价（万元），不低于起始价。"))
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH, validators=[validate_long_text]
+    )
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -214,22 +222,24 @@ class GrantCreateSerializer(serializers.Serializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
     applied_amount = _amount(help_text=_("申请金额（万元）。"))
-    applied_on = serializers.DateField()
+    applied_on = serializers.DateField(validators=[validate_plausible_date])
 
 
 class GrantApproveSerializer(serializers.Serializer):
     amount = _amount(help_text=_("核准金额（万元），不超过条款最高金额和申请金额。"))
-    approved_on = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    approved_on = serializers.DateField(validators=[validate_plausible_date])
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, validators=[validate_long_text]
+    )
 
 
 class GrantDisburseSerializer(serializers.Serializer):
     amount = _amount(help_text=_("本次拨付金额（万元）；累计不超过核准金额。"))
-    disbursed_on = serializers.DateField()
+    disbursed_on = serializers.DateField(validators=[validate_plausible_date])
 
 
 class GrantRejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=2000, validators=[validate_long_text])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -283,18 +293,20 @@ class CommitmentsSerializer(serializers.Serializer):
 
 class MilestonePlanSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Milestone.choices)
-    planned_on = serializers.DateField()
+    planned_on = serializers.DateField(validators=[validate_plausible_date])
 
 
 class MilestoneActualSerializer(serializers.Serializer):
-    actual_on = serializers.DateField()
+    actual_on = serializers.DateField(validators=[validate_plausible_date])
 
 
 class CapitalArrivalSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    arrived_on = serializers.DateField()
+    arrived_on = serializers.DateField(validators=[validate_plausible_date])
     amount = _amount(help_text=_("到资金额（万元）。"))
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, validators=LINE_VALIDATORS
+    )
 
 
 class AnnualCommitmentSetSerializer(serializers.Serializer):
@@ -312,5 +324,7 @@ class AnnualReviewSerializer(serializers.Serializer):
     actual_output_per_mu = _per_mu(help_text=_("实际亩均产值（万元/亩），不为负数。"))
     actual_tax_per_mu = _per_mu(help_text=_("实际亩均税收（万元/亩），不为负数。"))
     actual_headcount = serializers.IntegerField(help_text=_("实际用工人数，0 至 10,000,000。"))
-    reviewed_on = serializers.DateField(help_text=_("考核日期，不晚于今天，不早于该年度开始。"))
+    reviewed_on = serializers.DateField(
+        validators=[validate_plausible_date], help_text=_("考核日期，不晚于今天，不早于该年度开始。")
+    )
 
