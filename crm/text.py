@@ -1,4 +1,5 @@
-"""Text rules: how figures read in Chinese (10,000 万元, 1,300 m², 20 人), and what text may be typed."""
+"""Text rules: how figures read in Chinese (10,000 万元, 1,300 m², 20 人), what text may be typed, and how text is
+written to a spreadsheet."""
 
 import re
 from decimal import Decimal
@@ -30,7 +31,7 @@ def percent(part, whole) -> str | None:
     return f"{Decimal(part) * 100 / Decimal(whole):.0f}%"
 
 
-# ---- what may be typed ------------------------------------------------------------------------------------
+# ---- what may be typed, and how text is written to a spreadsheet --------------------------------------
 #
 # One reading of "text" for every interface: the model fields carry these validators (so ModelForms in the admin
 # and the portal, ModelSerializers and every service calling ``full_clean`` apply them), and the plain forms and
@@ -73,3 +74,24 @@ def validate_long_text(value) -> None:
 
 LINE_VALIDATORS = [validate_line]
 LONG_TEXT_VALIDATORS = [validate_long_text, MaxLengthValidator(LONG_TEXT_MAX_LENGTH)]
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 (and so openpyxl) cannot hold
+
+
+def spreadsheet_value(value):
+    """A value as an export writes it to a cell: numbers, dates and booleans as they are; text as text.
+
+    Text is neutralised by OWASP's rule for CSV and formula injection: one starting with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return gets a leading apostrophe (``'=HYPERLINK(...)``), so no spreadsheet evaluates it
+    and the reader still sees what was typed. The apostrophe is kept in the cell rather than hidden as Excel's
+    quote prefix because every reader (Excel, WPS, LibreOffice, a CSV) honours it alike. Characters a workbook
+    cannot hold (control characters stored before they were refused at input, a lone surrogate) are dropped or
+    replaced, so one such row never makes a whole export fail.
+    """
+    if not isinstance(value, str):
+        return value
+    value = _ILLEGAL_IN_XLSX.sub("", _SURROGATE.sub("\N{REPLACEMENT CHARACTER}", value))
+    if value.startswith(FORMULA_TRIGGERS):
+        value = "'" + value
+    return value

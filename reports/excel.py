@@ -3,7 +3,8 @@
 Each sheet opens with a title row naming the page, the table and the filters, then a row with the
 time it was made and the table's note, then the headers (with units: 万元, 亿元, m², %) and the rows;
 a total row is bold. Numbers stay numbers (formatted with thousands separators), so a manager can sum
-them again in Excel. The workbook is written in openpyxl's write-only mode to a temporary file and
+them again in Excel; text is written as text by ``crm.text.spreadsheet_value`` (a title typed as a formula is
+neutralised, a control character stored before input refused it is dropped). The workbook is written in openpyxl's write-only mode to a temporary file and
 streamed back from there, so a long sheet (every overdue request) never sits in memory as a whole.
 """
 
@@ -20,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from crm.text import spreadsheet_value
 from reports.selectors.common import ReportFilters
 from reports.selectors.service import overdue_item, overdue_requests
 
@@ -49,7 +51,7 @@ def sheet_name(title: str, used: set[str]) -> str:
 def _cell(sheet, value, *, font=None):
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).replace(tzinfo=None)
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=spreadsheet_value(value))
     if isinstance(value, bool):
         pass
     elif isinstance(value, int):

@@ -3,6 +3,10 @@
 Columns carry Chinese headers and choice labels (“深度洽谈”, not “negotiating”) because the files are
 read and filled in by officers. Imported leads are created through ``project_create`` like any other
 project, so each gets its first stage-history row.
+
+Every export writes through ``SpreadsheetResource``: text as text by ``crm.text.spreadsheet_value`` (a name typed as
+a formula is neutralised, a control character stored before input refused it is dropped) and amounts and counts as
+numbers, so a negative figure stays a number a manager can sum.
 """
 
 from django.db.models import Q
@@ -13,13 +17,21 @@ from crm.enterprises import enterprise_for_lead
 from crm.errors import DomainError
 from crm.models import Enterprise, IndustryChain, Project, Role, SourceChannel, User
 from crm.pipeline.services import project_create
+from crm.text import spreadsheet_value
 
 
 def _label(value, choices) -> str:
     return str(dict(choices).get(value, value or ""))
 
 
-class EnterpriseResource(resources.ModelResource):
+class SpreadsheetResource(resources.ModelResource):
+    """An export whose every cell goes through the one spreadsheet rule (``crm.text.spreadsheet_value``)."""
+
+    def export_field(self, field, instance, **kwargs):
+        return spreadsheet_value(super().export_field(field, instance, **kwargs))
+
+
+class EnterpriseResource(SpreadsheetResource):
     name = fields.Field(attribute="name", column_name="企业名称")
     short_name = fields.Field(attribute="short_name", column_name="简称")
     credit_code = fields.Field(attribute="credit_code", column_name="统一社会信用代码")
@@ -27,9 +39,13 @@ class EnterpriseResource(resources.ModelResource):
     industry_chain = fields.Field(attribute="get_industry_chain_display", column_name="产业链")
     jurisdiction = fields.Field(attribute="get_jurisdiction_display", column_name="属地")
     park = fields.Field(attribute="park", column_name="所在园区")
-    registered_capital = fields.Field(attribute="registered_capital", column_name="注册资本（万元）")
-    headcount = fields.Field(attribute="headcount", column_name="员工人数")
-    active_projects = fields.Field(attribute="active_project_count", column_name="在跟项目数")
+    registered_capital = fields.Field(
+        attribute="registered_capital", column_name="注册资本（万元）", widget=widgets.DecimalWidget()
+    )
+    headcount = fields.Field(attribute="headcount", column_name="员工人数", widget=widgets.IntegerWidget())
+    active_projects = fields.Field(
+        attribute="active_project_count", column_name="在跟项目数", widget=widgets.IntegerWidget()
+    )
 
     class Meta:
         model = Enterprise
@@ -40,7 +56,7 @@ class EnterpriseResource(resources.ModelResource):
         export_order = fields
 
 
-class ProjectExportResource(resources.ModelResource):
+class ProjectExportResource(SpreadsheetResource):
     name = fields.Field(attribute="name", column_name="项目名称")
     enterprise = fields.Field(attribute="enterprise__name", column_name="投资企业")
     credit_code = fields.Field(attribute="enterprise__credit_code", column_name="统一社会信用代码")
@@ -48,8 +64,12 @@ class ProjectExportResource(resources.ModelResource):
     industry_chain = fields.Field(attribute="get_industry_chain_display", column_name="产业链")
     segment = fields.Field(attribute="segment", column_name="细分赛道")
     source_channel = fields.Field(attribute="get_source_channel_display", column_name="来源渠道")
-    total_investment = fields.Field(attribute="total_investment", column_name="总投资（万元）")
-    fixed_asset_investment = fields.Field(attribute="fixed_asset_investment", column_name="固定资产投资（万元）")
+    total_investment = fields.Field(
+        attribute="total_investment", column_name="总投资（万元）", widget=widgets.DecimalWidget()
+    )
+    fixed_asset_investment = fields.Field(
+        attribute="fixed_asset_investment", column_name="固定资产投资（万元）", widget=widgets.DecimalWidget()
+    )
     priority = fields.Field(attribute="priority_label", column_name="项目等级")
     owner = fields.Field(attribute="owner", column_name="负责人")
     park = fields.Field(attribute="park", column_name="拟落地园区")
@@ -132,7 +152,7 @@ class OfficerWidget(widgets.Widget):
         return found
 
 
-class ProjectImportResource(resources.ModelResource):
+class ProjectImportResource(SpreadsheetResource):
     """线索导入: one new project per row, created through ``project_create``; a row already imported is skipped."""
 
     name = fields.Field(attribute="name", column_name="项目名称")

@@ -1,12 +1,18 @@
 """A control character (a vertical tab, a NUL, an escape...) is refused wherever text is typed — the API, the portal,
 the admin, the leads import — with a Chinese message next to the field; line breaks and tabs are kept in free text.
 
+Rows stored before the rule (written here straight through the ORM) no longer break a manager's export: every report
+workbook and every admin list export answers 200 with the character dropped.
+
 The rule is one (``crm.text.validate_line`` / ``validate_long_text``); the last tests walk every model text field and
 every input form and serializer, so that a new field or a new interface cannot forget it.
 """
 
+import datetime as dt
 import inspect
+import io
 
+import openpyxl
 import pytest
 import tablib
 from django import forms
@@ -15,14 +21,19 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from crm.models import Enterprise, FollowUp, Project, ServiceRequest, ServiceRequestMessage
 from crm.text import validate_line, validate_long_text
+from parks.models import Policy
 from tests.api.support import api_client
 from tests.factories import (
+    PolicyFactory,
     ProjectFactory,
+    manager,
     officer,
+    service_officer,
     work_permit_details,
 )
 
@@ -200,6 +211,69 @@ def test_a_lead_with_a_control_character_in_its_name_is_refused_by_the_import(cl
     assert result.has_validation_errors() or result.has_errors()
     assert "不能包含控制字符（U+007F），请删除后重新输入。" in preview.content.decode()
     assert Project.objects.count() == 0
+
+
+# ---- rows stored before the rule do not break an export ---------------------------------------------------------
+
+def _sheets(response) -> list:
+    assert response.status_code == 200, response
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return openpyxl.load_workbook(io.BytesIO(content)).worksheets
+
+
+def _texts(sheets) -> list[str]:
+    return [cell.value for sheet in sheets for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+
+
+@pytest.fixture
+def polluted(alice_request, sunshine):
+    """An overdue request, its enterprise, a project and a policy, each with a vertical tab stored straight in the database."""
+    ServiceRequest.objects.filter(pk=alice_request.pk).update(
+        title=f"申请{VT}许可", due_at=timezone.now() - dt.timedelta(days=3), submitted_at=timezone.now() - dt.timedelta(days=4)
+    )
+    Enterprise.objects.filter(pk=sunshine.pk).update(name=f"西湖阳光{VT}科技", short_name=f"西湖{VT}阳光")
+    project = ProjectFactory(enterprise=sunshine)
+    Project.objects.filter(pk=project.pk).update(name=f"二期{VT}工程", next_step=f"约见{VT}")
+    policy = PolicyFactory()
+    Policy.objects.filter(pk=policy.pk).update(name=f"人才{VT}新政", short_name="")
+    return alice_request
+
+
+@pytest.mark.parametrize("page", ["service", "pipeline", "land", "policies"])
+def test_every_report_export_answers_200_with_the_control_character_dropped(client, polluted, page):
+    client.force_login(manager())
+
+    texts = _texts(_sheets(client.get(f"/reports/{page}/export.xlsx")))
+
+    assert not [text for text in texts if VT in text]
+
+
+def test_the_service_export_keeps_the_title_without_its_control_character(client, polluted):
+    client.force_login(manager())
+
+    texts = _texts(_sheets(client.get("/reports/service/export.xlsx")))
+
+    assert "申请许可" in texts
+    assert "西湖阳光" in texts  # the short name, as the report names enterprises
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("admin:crm_enterprise_export", "西湖阳光科技"),
+    ("admin:crm_project_export", "二期工程"),
+])
+def test_every_admin_export_answers_200_with_the_control_character_dropped(client, polluted, url, expected):
+    client.force_login(officer())
+
+    texts = _texts(_sheets(client.get(reverse(url))))
+
+    assert expected in texts
+    assert not [text for text in texts if VT in text]
+
+
+def test_the_request_queue_in_the_admin_still_shows_a_polluted_row(client, polluted):
+    client.force_login(service_officer())
+
+    assert client.get(reverse("admin:crm_servicerequest_changelist")).status_code == 200
 
 
 # ---- no field and no interface forgets the rule -------------------------------------------------------------------
