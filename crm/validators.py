@@ -1,8 +1,10 @@
-"""Validators for identifiers of Chinese enterprises, and the window of dates anyone may enter."""
+"""Validators for identifiers of Chinese enterprises, what text may be typed, and the window of dates anyone may enter."""
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -53,3 +55,48 @@ def validate_plausible_date(value) -> None:
             code="date_out_of_range",
             params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
         )
+
+
+# ---- what text may be typed ----------------------------------------------------------------------------
+#
+# One reading of "text" for every interface: the model fields carry these validators (so ModelForms in the admin
+# and the portal, ModelSerializers and every service calling ``full_clean`` apply them), and the plain forms and
+# serializers that write text name them too (tests/security/test_control_characters.py walks them all).
+
+LONG_TEXT_MAX_LENGTH = 10_000
+"""The longest free text kept (a description, a note, a follow-up): about five pages of Chinese."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # a line break (\n, \r) and \t may stay
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _refuse(value, pattern) -> None:
+    if not isinstance(value, str):
+        return
+    found = _SURROGATE.search(value)
+    if found:
+        raise ValidationError(
+            _("含有无效字符（U+%(code)04X，不成对的代理字符），请删除后重新输入。"),
+            code="surrogate", params={"code": ord(found.group())},
+        )
+    found = pattern.search(value)
+    if found:
+        raise ValidationError(
+            _("不能包含控制字符（U+%(code)04X），请删除后重新输入。"), code="control_character",
+            params={"code": ord(found.group())},
+        )
+
+
+def validate_line(value) -> None:
+    """A one-line text (a name, a title): no control character at all — not even a line break or a tab."""
+    _refuse(value, _CONTROL)
+
+
+def validate_long_text(value) -> None:
+    """A free text (a description, a note): line breaks and tabs are kept, any other control character refused."""
+    _refuse(value, _CONTROL_IN_LONG_TEXT)
+
+
+LINE_VALIDATORS = [validate_line]
+LONG_TEXT_VALIDATORS = [validate_long_text, MaxLengthValidator(LONG_TEXT_MAX_LENGTH)]

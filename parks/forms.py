@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.admin.common import show_refusal
 from crm.models import Project, Stage
-from crm.text import validate_long_text
-from crm.validators import validate_plausible_date
+from crm.validators import validate_long_text, validate_plausible_date
 
 from .models import EligibilityCriterion, LandParcel, ParcelStatus, PolicyGrant
 from .services.grants import policy_grant_application_check

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.enterprises import enterprise_check
 from crm.models import Enterprise, Role, Stage, User
 from crm.pipeline.services import allowed_stages
-from crm.text import LINE_VALIDATORS, validate_long_text
+from crm.validators import LINE_VALIDATORS, validate_long_text
 
 from .common import show_refusal
 

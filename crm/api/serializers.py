@@ -35,8 +35,7 @@ from crm.service_requests import clock
 from crm.service_requests.details import DETAIL_FORMS, details_for_display
 from crm.service_requests.services import ACTIONS, allowed_actions, transition_label
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
-from crm.text import LINE_VALIDATORS, validate_long_text
-from crm.validators import validate_plausible_date
+from crm.validators import LINE_VALIDATORS, validate_long_text, validate_plausible_date
 from parks.models import Park
 
 from .schema import DETAILS_SCHEMA

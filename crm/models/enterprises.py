@@ -2,8 +2,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.text import LINE_VALIDATORS, LONG_TEXT_MAX_LENGTH, LONG_TEXT_VALIDATORS
-from crm.validators import validate_credit_code, validate_plausible_date
+from crm.validators import (
+    LINE_VALIDATORS,
+    LONG_TEXT_MAX_LENGTH,
+    LONG_TEXT_VALIDATORS,
+    validate_credit_code,
+    validate_plausible_date,
+)
 
 from .base import IndustryChain, Jurisdiction, TimeStampedModel
 

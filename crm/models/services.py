@@ -5,8 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.text import LINE_VALIDATORS, LONG_TEXT_MAX_LENGTH, LONG_TEXT_VALIDATORS, validate_long_text
-from crm.validators import validate_plausible_date
+from crm.validators import (
+    LINE_VALIDATORS,
+    LONG_TEXT_MAX_LENGTH,
+    LONG_TEXT_VALIDATORS,
+    validate_long_text,
+    validate_plausible_date,
+)
 
 from .base import TimeStampedModel
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.text import LINE_VALIDATORS
+from crm.validators import LINE_VALIDATORS
 
 from .base import TimeStampedModel
 

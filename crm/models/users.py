@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from crm.text import LINE_VALIDATORS
+from crm.validators import LINE_VALIDATORS
 
 
 class Role:

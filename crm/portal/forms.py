@@ -9,7 +9,7 @@ from crm.models import ServiceCategory, ServiceRequest
 from crm.service_requests.attachments import attachment_validate
 from crm.service_requests.satisfaction import MAX_COMMENT_LENGTH
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
-from crm.text import LINE_VALIDATORS, validate_long_text
+from crm.validators import LINE_VALIDATORS, validate_long_text
 
 MAX_FILES = 10
 

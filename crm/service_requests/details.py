@@ -2,7 +2,7 @@
 
 Each category code may have a Django form describing its own fields; the portal renders it and
 the API validates with it, so both give the same field-level errors. Its text fields carry the text rules of
-every other field (``crm.text``: no control character, no lone surrogate — PostgreSQL refuses one in JSON) and
+every other field (``crm.validators``: no control character, no lone surrogate — PostgreSQL refuses one in JSON) and
 its dates the date window (``crm.validators``). Sensitive values (passport
 numbers) are encrypted before they are stored and masked for everyone but the assigned officer.
 """
@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import crypto
 from crm.errors import DomainError
-from crm.text import LINE_VALIDATORS
-from crm.validators import validate_plausible_date
+from crm.validators import LINE_VALIDATORS, validate_plausible_date
 
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{6,12}$")
 SENSITIVE_KEYS = {"passport_number"}

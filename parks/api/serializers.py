@@ -5,8 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.models import Enterprise, Milestone, Project
-from crm.text import LINE_VALIDATORS, validate_long_text
-from crm.validators import validate_plausible_date
+from crm.validators import LINE_VALIDATORS, validate_long_text, validate_plausible_date
 
 from ..matching import OUTCOME_LABELS, VERDICT_LABELS
 from ..models import (

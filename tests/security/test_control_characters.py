@@ -4,7 +4,7 @@ the admin, the leads import — with a Chinese message next to the field; line b
 Rows stored before the rule (written here straight through the ORM) no longer break a manager's export: every report
 workbook and every admin list export answers 200 with the character dropped.
 
-The rule is one (``crm.text.validate_line`` / ``validate_long_text``); the last tests walk every model text field and
+The rule is one (``crm.validators.validate_line`` / ``validate_long_text``); the last tests walk every model text field and
 every input form and serializer, so that a new field or a new interface cannot forget it.
 """
 
@@ -25,7 +25,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from crm.models import Enterprise, FollowUp, Project, ServiceRequest, ServiceRequestMessage
-from crm.text import validate_line, validate_long_text
+from crm.validators import validate_line, validate_long_text
 from parks.models import Policy
 from tests.api.support import api_client
 from tests.factories import (

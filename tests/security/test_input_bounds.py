@@ -3,7 +3,7 @@ in year 1, an approval step due in 9999, a parcel transferred in year 1 are each
 a free text longer than 10,000 characters is a 400.
 
 The window is one (``crm.validators.EARLIEST_DATE``..``LATEST_DATE``) and the length one
-(``crm.text.LONG_TEXT_MAX_LENGTH``); the last tests walk every model date and free-text field so none forgets them.
+(``crm.validators.LONG_TEXT_MAX_LENGTH``); the last tests walk every model date and free-text field so none forgets them.
 """
 
 import datetime as dt
@@ -19,8 +19,7 @@ from rest_framework import serializers
 from crm.errors import DomainError
 from crm.models import ApprovalStep, Enterprise, FollowUp, Project
 from crm.pipeline.services import follow_up_create
-from crm.text import LONG_TEXT_MAX_LENGTH
-from crm.validators import validate_plausible_date
+from crm.validators import LONG_TEXT_MAX_LENGTH, validate_plausible_date
 from parks.models import LandParcel, ParcelStatus
 from parks.services.parcels import parcel_change_status
 from tests.api.support import api_client
