@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0006_parks_reminders'),
+        ('crm', '0007_role_groups_follow_the_read_table'),
     ]
 
     operations = [
