@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "demo",
 ]
 
+# Database sessions that refuse a cookie which cannot be a session key (crm/session_store.py).
+SESSION_ENGINE = "crm.session_store"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header, below
