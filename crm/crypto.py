@@ -48,3 +48,11 @@ def mask(value: str) -> str:
     if len(value) <= 4:
         return "*" * len(value)
     return value[:2] + "*" * (len(value) - 4) + value[-2:]
+
+
+def mask_phone(value: str) -> str:
+    """13812345678 → 138****5678, 0571-88886666 → 0571-****6666: the last four digits, as Chinese receipts print."""
+    if not value or len(value) <= 4:
+        return "*" * len(value or "")
+    head = value.split("-")[0] + "-" if "-" in value else value[:3]
+    return head + "*" * max(len(value) - len(head) - 4, 4) + value[-4:]

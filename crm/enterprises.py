@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.models import (
+    Contact,
     Enterprise,
     User,
 )
 from crm.roles import Work, require_role
-from crm.validators import normalize_credit_code
+from crm.validators import normalize_credit_code, normalize_phone
 
 
 def enterprise_check(*, enterprise: Enterprise) -> Enterprise:
@@ -73,6 +74,34 @@ def enterprise_for_lead(*, actor: User, name: str, credit_code: str = "") -> Ent
     if not name:
         raise DomainError(_("企业名称不能为空。"), field="name")
     return enterprise_create(actor=actor, name=name, credit_code=code, status=Enterprise.Status.PROSPECT)
+
+
+@transaction.atomic
+def contact_add(*, actor: User, enterprise: Enterprise, name: str, phone: str = "") -> Contact:
+    """A contact (联系人) of ``enterprise`` named in a lead import: the one of that name if the enterprise has one
+    (its phone filled in if it had none, never overwritten), else a new contact — the primary one if the
+    enterprise had none. ``phone`` is checked by ``normalize_phone`` first."""
+    require_role(actor, Work.ENTERPRISES)
+    name = (name or "").strip()
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field="phone") from None
+    contact = enterprise.contacts.filter(name=name).first()
+    if contact is not None:
+        if phone and not contact.phone:
+            contact.phone = phone
+            contact.save(update_fields=["phone", "updated_at"])
+        return contact
+    contact = Contact(
+        enterprise=enterprise, name=name, phone=phone, is_primary=not enterprise.contacts.exists()
+    )
+    try:
+        contact.full_clean()
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from None
+    contact.save()
+    return contact
 
 
 def enterprise_list(*, user) -> QuerySet[Enterprise]:

@@ -11,6 +11,7 @@ from crm.models import ACTIVE_STAGES, Contact, Enterprise, EnterpriseQualificati
 from crm.pipeline.collisions import project_collisions
 
 from .common import collision_texts, warn_collisions
+from .excel import ExcelFileNameMixin
 from .forms import EnterpriseForm
 from .parks_panels import ENTERPRISE_PARKS_FIELDSETS, EnterprisePolicyPanelMixin
 from .resources import EnterpriseResource
@@ -29,11 +30,12 @@ class QualificationInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExportMixin, admin.ModelAdmin):
+class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExcelFileNameMixin, ExportMixin, admin.ModelAdmin):
     form = EnterpriseForm
     resource_classes = [EnterpriseResource]
     export_formats = [XLSX]
     skip_export_form = True  # one format, one resource: “导出” downloads the filtered list at once
+    export_file_stem = ("企业名录", "enterprises")
     list_display = (
         "name", "short_name", "credit_code", "status", "industry_chain", "jurisdiction", "park", "active_projects",
     )

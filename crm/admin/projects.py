@@ -71,6 +71,7 @@ from .common import (
     take_identity,
     warn_collisions,
 )
+from .excel import ExcelFileNameMixin, LeadsTemplateMixin
 from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
 from .parks_panels import PROJECT_PARKS_FIELDSETS, ProjectParksPanelsMixin
 from .resources import ProjectExportResource, ProjectImportResource
@@ -192,7 +193,8 @@ class CommitmentInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(
-    ServiceRefusalsAsMessagesMixin, ServiceFormViewMixin, ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixin, NoRevertHistoryAdmin
+    ServiceRefusalsAsMessagesMixin, ServiceFormViewMixin, ProjectParksPanelsMixin, OfficerFieldsMixin,
+    LeadsTemplateMixin, ExcelFileNameMixin, ImportExportMixin, NoRevertHistoryAdmin
 ):
     list_display = (
         "name", "enterprise", "stage", "investment", "priority", "owner", "next_follow_up", "days_since_follow_up",
@@ -220,6 +222,7 @@ class ProjectAdmin(
     export_formats = [XLSX]
     import_formats = [XLSX]
     skip_export_form = True  # one format, one resource: “导出” downloads the filtered list at once
+    export_file_stem = ("招商项目", "projects")
     base_fieldsets = (
         (None, {"fields": ("name", "enterprise", "industry_chain", "segment", "source_channel", "source_event", "park")}),
         (_("投资（万元）"), {"fields": (

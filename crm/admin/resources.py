@@ -9,15 +9,27 @@ a formula is neutralised, a control character stored before input refused it is 
 numbers, so a negative figure stays a number a manager can sum.
 """
 
-from django.db.models import Q
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+
+import openpyxl
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from crm.enterprises import enterprise_for_lead
+from crm.crypto import mask_phone
+from crm.enterprises import contact_add, enterprise_for_lead
 from crm.errors import DomainError
-from crm.models import Enterprise, IndustryChain, Project, Role, SourceChannel, User
+from crm.models import Contact, Enterprise, IndustryChain, Project, Role, SourceChannel, Stage, User
 from crm.pipeline.services import project_create
 from crm.text import spreadsheet_value
+from crm.validators import normalize_phone
 
 
 def _label(value, choices) -> str:
@@ -57,9 +69,15 @@ class EnterpriseResource(SpreadsheetResource):
 
 
 class ProjectExportResource(SpreadsheetResource):
+    """招商项目 as a clerk reads them: labels for choices, 万元 and dates as numbers and dates, and the enterprise's
+    primary contact — the phone in clear for the project's owner and co-officers, masked (138****5678) for anyone
+    else, as a passport number is for anyone but the request's assignee."""
+
     name = fields.Field(attribute="name", column_name="项目名称")
     enterprise = fields.Field(attribute="enterprise__name", column_name="投资企业")
     credit_code = fields.Field(attribute="enterprise__credit_code", column_name="统一社会信用代码")
+    contact_name = fields.Field(column_name="联系人")
+    contact_phone = fields.Field(column_name="联系电话")
     stage = fields.Field(attribute="get_stage_display", column_name="阶段")
     industry_chain = fields.Field(attribute="get_industry_chain_display", column_name="产业链")
     segment = fields.Field(attribute="segment", column_name="细分赛道")
@@ -73,48 +91,144 @@ class ProjectExportResource(SpreadsheetResource):
     priority = fields.Field(attribute="priority_label", column_name="项目等级")
     owner = fields.Field(attribute="owner", column_name="负责人")
     park = fields.Field(attribute="park", column_name="拟落地园区")
-    expected_signing_on = fields.Field(attribute="expected_signing_on", column_name="预计签约日期")
+    expected_signing_on = fields.Field(
+        attribute="expected_signing_on", column_name="预计签约日期", widget=widgets.DateWidget()
+    )
     next_step = fields.Field(attribute="next_step", column_name="下一步")
-    next_follow_up_on = fields.Field(attribute="next_follow_up_on", column_name="下次跟进日期")
-    last_follow_up_on = fields.Field(attribute="last_follow_up_on", column_name="最近跟进日期")
+    next_follow_up_on = fields.Field(
+        attribute="next_follow_up_on", column_name="下次跟进日期", widget=widgets.DateWidget()
+    )
+    last_follow_up_on = fields.Field(
+        attribute="last_follow_up_on", column_name="最近跟进日期", widget=widgets.DateWidget()
+    )
 
     class Meta:
         model = Project
         fields = (
-            "name", "enterprise", "credit_code", "stage", "industry_chain", "segment", "source_channel",
-            "total_investment", "fixed_asset_investment", "priority", "owner", "park", "expected_signing_on",
-            "next_step", "next_follow_up_on", "last_follow_up_on",
+            "name", "enterprise", "credit_code", "contact_name", "contact_phone", "stage", "industry_chain", "segment",
+            "source_channel", "total_investment", "fixed_asset_investment", "priority", "owner", "park",
+            "expected_signing_on", "next_step", "next_follow_up_on", "last_follow_up_on",
         )
         export_order = fields
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
 
     @classmethod
     def get_display_name(cls):
         return _("项目清单")
 
+    def filter_export(self, queryset, **kwargs):
+        # Two queries whatever the number of rows: the enterprises' contacts, and the co-officers' ids.
+        return queryset.prefetch_related(
+            "enterprise__contacts", Prefetch("co_officers", queryset=User.objects.only("id"))
+        )
+
+    @staticmethod
+    def _primary_contact(project):
+        contacts = project.enterprise.contacts.all()  # prefetched, primary first (Contact.Meta.ordering)
+        return contacts[0] if contacts else None
+
+    def dehydrate_contact_name(self, project):
+        contact = self._primary_contact(project)
+        return contact.name if contact else ""
+
+    def dehydrate_contact_phone(self, project):
+        contact = self._primary_contact(project)
+        if contact is None or not contact.phone:
+            return ""
+        user_id = getattr(self.user, "pk", None)
+        if user_id is not None and (
+            project.owner_id == user_id or any(officer.pk == user_id for officer in project.co_officers.all())
+        ):
+            return contact.phone
+        return mask_phone(contact.phone)
+
 
 # ---- import of leads -------------------------------------------------------------------------------
 
 CREDIT_CODE_COLUMN = "统一社会信用代码"
+CONTACT_NAME_COLUMN = "联系人"
+CONTACT_PHONE_COLUMN = "联系电话"
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def row_message(row: int, column: str | None, message: str) -> str:
+    """“第 3 行「总投资（万元）」：请输入数字。” — ``row`` as Excel numbers it (the header is row 1)."""
+    if column:
+        return _("第 %(row)s 行「%(column)s」：%(message)s") % {"row": row, "column": column, "message": message}
+    return _("第 %(row)s 行：%(message)s") % {"row": row, "message": message}
 
 
 class ChoiceLabelWidget(widgets.Widget):
-    """Reads a choice by its Chinese label (“以商招商”) or its code (“business_referral”); blank → the default."""
+    """Reads a choice by its Chinese label (“以商招商”) or its code (“business_referral”); blank → the default.
+    Shows it by its label, in the preview as in a file."""
 
     def __init__(self, choices, default):
         super().__init__()
         self.by_label = {str(label): value for value, label in choices}
-        self.values = {value for value, _label in choices}
+        self.labels = {value: str(label) for value, label in choices}
         self.default = default
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
             return self.default
-        if text in self.values:
+        if text in self.labels:
             return text
         if text in self.by_label:
             return self.by_label[text]
         raise ValueError(_("无法识别“%(value)s”，可填：%(labels)s。") % {"value": text, "labels": "、".join(self.by_label)})
+
+    def render(self, value, obj=None, **kwargs):
+        return self.labels.get(value, value or "")
+
+
+class AmountWidget(widgets.DecimalWidget):
+    """An amount in 万元: a number cell, or text such as “1,200” or “1200.5”; a blank is none."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        if isinstance(value, bool):
+            raise ValueError(_("请输入数字。"))
+        if isinstance(value, int | float | Decimal):
+            return Decimal(str(value))
+        try:
+            number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+        except InvalidOperation:
+            raise ValueError(_("请输入数字。")) from None
+        if not number.is_finite():
+            raise ValueError(_("请输入数字。"))
+        return number
+
+
+class LocalDateWidget(widgets.DateWidget):
+    """A date cell, or text as 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        for fmt in DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(_("请输入日期，如 2026-12-31。"))
+
+
+class CellError(ValueError):
+    """A cell's value refused because of another column of the row (a credit code refused while reading 企业名称)."""
+
+    def __init__(self, message, *, column):
+        super().__init__(message)
+        self.column = column
 
 
 class EnterpriseWidget(widgets.Widget):
@@ -131,7 +245,12 @@ class EnterpriseWidget(widgets.Widget):
                 actor=kwargs.get("user"), name=str(value or ""), credit_code=str((row or {}).get(CREDIT_CODE_COLUMN) or "")
             )
         except DomainError as error:
+            if error.field == "credit_code" or "credit_code" in (getattr(error, "errors", None) or {}):
+                raise CellError(str(error.message), column=CREDIT_CODE_COLUMN) from None
             raise ValueError(str(error.message)) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value is not None else ""
 
 
 class OfficerWidget(widgets.Widget):
@@ -151,13 +270,23 @@ class OfficerWidget(widgets.Widget):
             raise ValueError(_("找不到招商专员“%(name)s”。") % {"name": text})
         return found
 
+    def render(self, value, obj=None, **kwargs):
+        return (value.display_name or value.username) if value is not None else ""
+
 
 class ProjectImportResource(SpreadsheetResource):
-    """线索导入: one new project per row, created through ``project_create``; a row already imported is skipped."""
+    """线索导入: one new project per row, created through ``project_create``; a row already imported is skipped.
 
-    name = fields.Field(attribute="name", column_name="项目名称")
+    A row may name a contact (联系人, 联系电话): added to the enterprise through ``contact_add``. Every error names
+    the row as Excel numbers it and the column by its Chinese header (``row_message``); a file with any bad row
+    imports nothing (the admin's ``import_data`` runs in one transaction and rolls back on validation errors).
+    """
+
+    name = fields.Field(attribute="name", column_name="项目名称", default="")
     enterprise = fields.Field(attribute="enterprise", column_name="企业名称", widget=EnterpriseWidget())
-    credit_code = fields.Field(column_name=CREDIT_CODE_COLUMN, readonly=True)
+    credit_code = fields.Field(attribute="enterprise__credit_code", column_name=CREDIT_CODE_COLUMN, readonly=True)
+    contact_name = fields.Field(attribute="lead_contact_name", column_name=CONTACT_NAME_COLUMN, readonly=True)
+    contact_phone = fields.Field(attribute="lead_contact_phone", column_name=CONTACT_PHONE_COLUMN, readonly=True)
     industry_chain = fields.Field(
         attribute="industry_chain", column_name="产业链",
         widget=ChoiceLabelWidget(IndustryChain.choices, IndustryChain.OTHER),
@@ -168,14 +297,14 @@ class ProjectImportResource(SpreadsheetResource):
         widget=ChoiceLabelWidget(SourceChannel.choices, SourceChannel.WALK_IN),
     )
     total_investment = fields.Field(
-        attribute="total_investment", column_name="总投资（万元）", widget=widgets.DecimalWidget(), default=0
+        attribute="total_investment", column_name="总投资（万元）", widget=AmountWidget(), default=0
     )
     fixed_asset_investment = fields.Field(
-        attribute="fixed_asset_investment", column_name="固定资产投资（万元）", widget=widgets.DecimalWidget(), default=0
+        attribute="fixed_asset_investment", column_name="固定资产投资（万元）", widget=AmountWidget(), default=0
     )
     owner = fields.Field(attribute="owner", column_name="负责人", widget=OfficerWidget(), saves_null_values=False)
     next_step = fields.Field(attribute="next_step", column_name="下一步", default="")
-    next_follow_up_on = fields.Field(attribute="next_follow_up_on", column_name="下次跟进日期", widget=widgets.DateWidget())
+    next_follow_up_on = fields.Field(attribute="next_follow_up_on", column_name="下次跟进日期", widget=LocalDateWidget())
 
     IMPORTED = (
         "name", "enterprise", "industry_chain", "segment", "source_channel", "total_investment",
@@ -185,8 +314,8 @@ class ProjectImportResource(SpreadsheetResource):
     class Meta:
         model = Project
         fields = (
-            "name", "enterprise", "credit_code", "industry_chain", "segment", "source_channel", "total_investment",
-            "fixed_asset_investment", "owner", "next_step", "next_follow_up_on",
+            "name", "enterprise", "credit_code", "contact_name", "contact_phone", "industry_chain", "segment",
+            "source_channel", "total_investment", "fixed_asset_investment", "owner", "next_step", "next_follow_up_on",
         )
         import_id_fields = ()
         force_init_instance = True  # a leads import only ever adds projects
@@ -196,13 +325,76 @@ class ProjectImportResource(SpreadsheetResource):
     def get_display_name(cls):
         return _("线索导入")
 
+    def column_of(self, key: str) -> str | None:
+        """The Chinese header of an error's key: a resource field's column, else the model field's verbose name."""
+        if key == NON_FIELD_ERRORS:
+            return None
+        for field in self.fields.values():
+            if key in (field.attribute, field.column_name):
+                return field.column_name
+        try:
+            return str(Project._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            return None
+
     def before_import(self, dataset, **kwargs):
         self.importing_user = kwargs.get("user")
 
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        if result.validation_error is not None:
+            excel_row = kwargs["row_number"] + 1  # the header is Excel's row 1
+            errors: dict[str, list[str]] = {}
+            for key, messages in result.validation_error.message_dict.items():
+                column = self.column_of(key)
+                errors.setdefault(column or NON_FIELD_ERRORS, []).extend(
+                    row_message(excel_row, column, message) for message in messages
+                )
+            result.validation_error = ValidationError(errors)
+        return result
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except CellError as error:
+            instance.cell_errors = {**getattr(instance, "cell_errors", {}), error.column: [str(error)]}
+            instance.refused_fields = {*getattr(instance, "refused_fields", ()), field.attribute}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Every error of a row at once: the cells' own, then the model's rules on the fields whose cells were read."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors, *getattr(instance, "refused_fields", ())], validate_unique=validate_unique
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        errors.update(getattr(instance, "cell_errors", {}))
+        instance.lead_contact_name = str(row.get(CONTACT_NAME_COLUMN) or "").strip()
+        try:
+            instance.lead_contact_phone = normalize_phone(row.get(CONTACT_PHONE_COLUMN))
+        except ValidationError as error:
+            instance.lead_contact_phone = ""
+            errors["lead_contact_phone"] = error.messages
+        if instance.lead_contact_phone and not instance.lead_contact_name:
+            errors["lead_contact_name"] = [_("填写了联系电话，请同时填写联系人姓名。")]
+        if len(instance.lead_contact_name) > Contact._meta.get_field("name").max_length:
+            errors["lead_contact_name"] = [_("联系人姓名不能超过 50 个字。")]
         if instance.owner_id is None and self.importing_user is not None:
             instance.owner = self.importing_user
+        # As ``project_create`` will make it, so that ``full_clean`` checks the row as it will be stored.
+        instance.stage, instance.stage_changed_at = Stage.LEAD, timezone.now()
+        if errors:
+            raise ValidationError(errors)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance.enterprise_id is None:
@@ -212,12 +404,99 @@ class ProjectImportResource(SpreadsheetResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
             return
-        created = project_create(
-            actor=kwargs.get("user") or instance.owner,
-            owner=instance.owner,
-            **{name: getattr(instance, name) for name in self.IMPORTED},
-        )
+        actor = kwargs.get("user") or instance.owner
+        try:
+            created = project_create(
+                actor=actor, owner=instance.owner, **{name: getattr(instance, name) for name in self.IMPORTED}
+            )
+            if instance.lead_contact_name:
+                contact_add(
+                    actor=actor, enterprise=created.enterprise, name=instance.lead_contact_name,
+                    phone=instance.lead_contact_phone,
+                )
+        except DomainError as error:
+            raise ValidationError(error.as_dict()) from None
         # The row result reports this instance; give it the identity of the project just created.
         instance.pk = created.pk
         instance.stage = created.stage
         instance.stage_changed_at = created.stage_changed_at
+
+
+# ---- the import template ----------------------------------------------------------------------------
+
+def _example_row() -> dict:
+    """One lead that imports as it is: a new prospect, its contact, labels for the choices, numbers for 万元."""
+    return {
+        "项目名称": "示例：新能源电池包产线项目",
+        "企业名称": "示例新能源科技（杭州）有限公司",
+        CREDIT_CODE_COLUMN: "",
+        CONTACT_NAME_COLUMN: "王经理",
+        CONTACT_PHONE_COLUMN: "13800000000",
+        "产业链": str(IndustryChain.SMART_MANUFACTURING.label),
+        "细分赛道": "电池包",
+        "来源渠道": str(SourceChannel.BUSINESS_REFERRAL.label),
+        "总投资（万元）": 20000,
+        "固定资产投资（万元）": 8000,
+        "负责人": "",
+        "下一步": "约见董事长",
+        "下次跟进日期": timezone.localdate() + dt.timedelta(days=7),
+    }
+
+
+def leads_template() -> bytes:
+    """线索导入模板.xlsx: the import's headers in Chinese, one example row, and a 填写说明 sheet naming the labels each
+    choice column accepts (its cells offer them in a drop-down)."""
+    resource = ProjectImportResource()
+    headers = [field.column_name for field in resource.get_import_fields()]
+    example = _example_row()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = _("线索")
+    sheet.append(headers)
+    sheet.append([example.get(header, "") for header in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) * 2 + 2)
+        if header.endswith("（万元）"):
+            sheet.cell(row=2, column=index).number_format = "#,##0.00"
+        if header.endswith("日期"):
+            sheet.cell(row=2, column=index).number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+
+    notes = book.create_sheet(_("填写说明"))
+    notes.append([_("列"), _("说明")])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for header, note in [
+        ("项目名称", _("必填。同一企业已有同名项目的行会跳过。")),
+        ("企业名称", _("必填。按统一社会信用代码、再按企业全称查找；找不到时登记为意向企业。")),
+        (CREDIT_CODE_COLUMN, _("选填，18 位。")),
+        (CONTACT_NAME_COLUMN, _("选填。添加为该企业的联系人；同名联系人已存在时不重复添加。")),
+        (CONTACT_PHONE_COLUMN, _("选填。11 位手机号或带区号的固定电话；填写时须同时填写联系人。")),
+        ("总投资（万元）", _("数字，单位万元；空白为 0。")),
+        ("固定资产投资（万元）", _("数字，单位万元；空白为 0。")),
+        ("负责人", _("招商专员的姓名或用户名；空白为导入人。")),
+        ("下次跟进日期", _("日期，如 2026-12-31。")),
+        ("产业链", _("从右侧所列中选一项；空白为“其他”。")),
+        ("来源渠道", _("从右侧所列中选一项；空白为“企业自荐”。")),
+    ]:
+        notes.append([header, note])
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["B"].width = 60
+    for offset, (header, choices) in enumerate([("产业链", IndustryChain.choices), ("来源渠道", SourceChannel.choices)]):
+        column = 4 + offset  # D, E
+        letter = get_column_letter(column)
+        notes.cell(row=1, column=column, value=header).font = Font(bold=True)
+        for row, (_value, label) in enumerate(choices, start=2):
+            notes.cell(row=row, column=column, value=str(label))
+        notes.column_dimensions[letter].width = 16
+        listed = DataValidation(
+            type="list", formula1=f"'{notes.title}'!${letter}$2:${letter}${len(choices) + 1}", allow_blank=True
+        )
+        sheet.add_data_validation(listed)
+        target = get_column_letter(headers.index(header) + 1)
+        listed.add(f"{target}2:{target}1000")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -439,9 +439,9 @@ def test_project_list_exports_to_excel_with_chinese_headers(client):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("项目名称", "投资企业", "统一社会信用代码", "阶段")
+    assert rows[0][:6] == ("项目名称", "投资企业", "统一社会信用代码", "联系人", "联系电话", "阶段")
     assert rows[1][0] == "云谷智算中心"
-    assert rows[1][3] == "线索"
+    assert rows[1][5] == "线索"
     assert "重点项目（≥1亿）" in rows[1]
 
 

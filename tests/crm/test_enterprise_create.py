@@ -78,8 +78,10 @@ def test_a_pasted_credit_code_is_stored_compact_and_upper_case_over_every_interf
 def test_a_wrong_check_character_is_refused_with_the_same_message_over_every_interface(client, interface):
     errors = INTERFACES[interface](client, officer(), name=NAME, code=WRONG_CHECK)
 
-    field = "enterprise" if interface == "import" else "credit_code"  # the import reports it on its 企业名称 column
-    assert errors == {field: [WRONG_CHECK_MESSAGE]}
+    if interface == "import":  # the import names the row and the column as a clerk sees them
+        assert errors == {"统一社会信用代码": [f"第 2 行「统一社会信用代码」：{WRONG_CHECK_MESSAGE}"]}
+    else:
+        assert errors == {"credit_code": [WRONG_CHECK_MESSAGE]}
     assert Enterprise.objects.count() == 0
     assert Project.objects.count() == 0
 
