@@ -345,7 +345,12 @@ class ProjectImportResource(SpreadsheetResource):
         if result.validation_error is not None:
             excel_row = kwargs["row_number"] + 1  # the header is Excel's row 1
             errors: dict[str, list[str]] = {}
-            for key, messages in result.validation_error.message_dict.items():
+            order = [field.column_name for field in self.get_import_fields()]  # left to right, as in the template
+            by_column = sorted(
+                result.validation_error.message_dict.items(),
+                key=lambda item: order.index(self.column_of(item[0])) if self.column_of(item[0]) in order else len(order),
+            )
+            for key, messages in by_column:
                 column = self.column_of(key)
                 errors.setdefault(column or NON_FIELD_ERRORS, []).extend(
                     row_message(excel_row, column, message) for message in messages

@@ -1,7 +1,7 @@
 """Excel import and export a clerk can use (issue 11, item 9).
 
 The leads template opens with Chinese headers and its example row imports as it is; a bad file names each bad cell
-as “第 N 行「列」：……” (N as Excel numbers the row) and stores nothing; choices are read by their Chinese label; a
+as “第 N 行「列」：……” (N as Excel numbers the row; a row's errors left to right) and stores nothing; choices are read by their Chinese label; a
 row's contact is added to its enterprise; exports hold amounts as numbers, mask a contact's phone for anyone but
 the project's officers, and are named in Chinese with the date in Asia/Shanghai.
 """
@@ -143,12 +143,12 @@ def test_a_bad_file_names_each_bad_cell_by_row_and_chinese_column_and_imports_no
 
     assert _messages(preview) == [
         "第 3 行「总投资（万元）」：请输入数字。",
-        "第 4 行「下次跟进日期」：请输入日期，如 2026-12-31。",
-        "第 4 行「联系电话」：请填写 11 位手机号，或带区号的固定电话（如 0571-88886666）。",
         "第 4 行「项目名称」：此字段不能为空。",
+        "第 4 行「联系电话」：请填写 11 位手机号，或带区号的固定电话（如 0571-88886666）。",
+        "第 4 行「下次跟进日期」：请输入日期，如 2026-12-31。",
+        "第 5 行「联系人」：填写了联系电话，请同时填写联系人姓名。",
         "第 5 行「产业链」：无法识别“区块链”，可填：人工智能、智能机器人、信创与商用密码、云计算与智算、生命健康、"
         "智能制造、新材料、数字经济、其他。",
-        "第 5 行「联系人」：填写了联系电话，请同时填写联系人姓名。",
     ]
     html = preview.content.decode()
     assert "<li>第 3 行「总投资（万元）」：请输入数字。</li>" in html
