@@ -151,6 +151,7 @@ class ProjectExportResource(SpreadsheetResource):
 CREDIT_CODE_COLUMN = "统一社会信用代码"
 CONTACT_NAME_COLUMN = "联系人"
 CONTACT_PHONE_COLUMN = "联系电话"
+CENT = Decimal("0.01")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 
@@ -193,8 +194,12 @@ class AmountWidget(widgets.DecimalWidget):
             return None
         if isinstance(value, bool):
             raise ValueError(_("请输入数字。"))
-        if isinstance(value, int | float | Decimal):
-            return Decimal(str(value))
+        if isinstance(value, float):
+            # A computed cell carries binary noise (1200.1 read as 1200.1000000000001): back to the cent it shows.
+            number, cents = Decimal(str(value)), Decimal(str(value)).quantize(CENT)
+            return cents if abs(number - cents) < Decimal("1e-9") else number
+        if isinstance(value, int | Decimal):
+            return Decimal(value)
         try:
             number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
         except InvalidOperation:

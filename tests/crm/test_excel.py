@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.admin.resources import ProjectImportResource
+from crm.admin.resources import AmountWidget, ProjectImportResource
 from crm.crypto import mask_phone
 from crm.models import Contact, Enterprise, Project, ProjectStageChange, Stage
 from crm.validators import normalize_phone
@@ -107,6 +107,7 @@ def test_the_template_example_row_imports_as_it_is(client):
     preview = _preview(client, ContentFile(template, name="线索导入模板.xlsx"))
     assert not preview.context["result"].has_validation_errors(), _messages(preview)
     assert not preview.context["result"].has_errors()
+    assert (Project.objects.count(), Enterprise.objects.count(), Contact.objects.count()) == (0, 0, 0)  # a preview
     response = _confirm(client, preview)
 
     assert response.status_code == 302
@@ -120,6 +121,8 @@ def test_the_template_example_row_imports_as_it_is(client):
     assert list(project.enterprise.contacts.values_list("name", "phone", "is_primary")) == [
         ("王经理", "13800000000", True)
     ]
+    assert list(project.history.values_list("history_type", "history_user")) == [("+", me.pk)]
+    assert list(project.stage_changes.values_list("to_stage", "actor")) == [(Stage.LEAD, me.pk)]
 
 
 def test_only_who_may_import_downloads_the_template(client):
@@ -168,6 +171,22 @@ def test_a_file_with_one_bad_row_stores_none_of_its_rows_when_imported_for_real(
 
     assert result.has_validation_errors()
     assert (Project.objects.count(), Enterprise.objects.count(), ProjectStageChange.objects.count()) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [(1200.1000000000001, Decimal("1200.10")), (0.1 + 0.2, Decimal("0.30")), (20000, Decimal("20000")),
+     ("1,200.5", Decimal("1200.5")), (" 3000 ", Decimal("3000")), ("", None)],
+)
+def test_an_amount_cell_is_read_as_the_number_it_shows(cell, read):
+    assert AmountWidget().clean(cell) == read
+
+
+@pytest.mark.parametrize("cell", ["两千万", "1.2.3", "NaN", "Infinity", True])
+def test_an_amount_that_is_not_a_number_is_refused_in_chinese(cell):
+    with pytest.raises(ValueError) as refused:
+        AmountWidget().clean(cell)
+    assert str(refused.value) == "请输入数字。"
 
 
 def test_amounts_typed_as_text_with_thousands_separators_are_numbers(client):
