@@ -162,6 +162,15 @@ def row_message(row: int, column: str | None, message: str) -> str:
     return _("第 %(row)s 行：%(message)s") % {"row": row, "message": message}
 
 
+class HeaderError(ValueError):
+    """The file's first row names columns the import does not know, or lacks a required one."""
+
+
+def _header(text) -> str:
+    """A header as typed, compared as the template writes it: no spaces, full-width brackets."""
+    return str(text or "").replace(" ", "").replace("\u3000", "").replace("(", "（").replace(")", "）").strip()
+
+
 class ChoiceLabelWidget(widgets.Widget):
     """Reads a choice by its Chinese label (“以商招商”) or its code (“business_referral”); blank → the default.
     Shows it by its label, in the preview as in a file."""
@@ -343,7 +352,20 @@ class ProjectImportResource(SpreadsheetResource):
             return None
 
     def before_import(self, dataset, **kwargs):
+        """Read headers as a clerk types them (“总投资(万元)”, “ 联系人 ”); refuse a file with a column the import does not
+        know or without 项目名称 / 企业名称 — a mistyped amount column would otherwise be read as 0."""
         self.importing_user = kwargs.get("user")
+        known = [field.column_name for field in self.get_import_fields()]
+        dataset.headers = [_header(header) for header in dataset.headers or []]
+        unknown = [header for header in dataset.headers if header and header not in known]
+        missing = [column for column in ("项目名称", "企业名称") if column not in dataset.headers]
+        if unknown or missing:
+            del dataset[:]  # nothing to read row by row: the file's columns are wrong
+            problems = [_("无法识别的列「%(column)s」") % {"column": column} for column in unknown]
+            problems += [_("缺少「%(column)s」列") % {"column": column} for column in missing]
+            raise HeaderError(row_message(1, None, _("%(problems)s。请使用导入模板中的列名：%(known)s。") % {
+                "problems": "；".join(problems), "known": "、".join(known),
+            }))
 
     def import_row(self, row, instance_loader, **kwargs):
         result = super().import_row(row, instance_loader, **kwargs)

@@ -199,6 +199,36 @@ def test_amounts_typed_as_text_with_thousands_separators_are_numbers(client):
     assert (project.total_investment, project.fixed_asset_investment) == (Decimal("1200.50"), Decimal("0"))
 
 
+def test_headers_typed_with_half_width_brackets_or_spaces_are_read_as_the_templates(client):
+    client.force_login(officer())
+    headers = ["项目名称", " 企业名称", "总投资(万元)", "固定资产投资 (万元)"]
+    upload = _upload([["具身智能大脑项目", "杭州新来科技有限公司", 2000, 800]], headers=headers)
+
+    _confirm(client, _preview(client, upload))
+
+    project = Project.objects.get()
+    assert (project.total_investment, project.fixed_asset_investment) == (Decimal("2000"), Decimal("800"))
+
+
+def test_a_file_with_an_unknown_or_a_missing_column_is_refused_whole_naming_them(client):
+    client.force_login(officer())
+    upload = _upload([["具身智能大脑项目", 2000, "重要"]], headers=["项目名称", "总投资（亿元）", "备注"])
+
+    preview = _preview(client, upload)
+
+    result = preview.context["result"]
+    assert [str(error.error) for error in result.base_errors] == [
+        "第 1 行：无法识别的列「总投资（亿元）」；无法识别的列「备注」；缺少「企业名称」列。请使用导入模板中的列名："
+        "项目名称、企业名称、统一社会信用代码、联系人、联系电话、产业链、细分赛道、来源渠道、总投资（万元）、"
+        "固定资产投资（万元）、负责人、下一步、下次跟进日期。"
+    ]
+    assert list(result.row_errors()) == [] and result.invalid_rows == []
+    html = preview.content.decode()
+    assert "<li>第 1 行：无法识别的列「总投资（亿元）」；" in html
+    assert "Traceback" not in html and "confirm_form" not in preview.context
+    assert (Project.objects.count(), Enterprise.objects.count()) == (0, 0)
+
+
 # ---- choices by their Chinese label ------------------------------------------------------------------
 
 def test_choices_are_read_by_their_chinese_label_or_their_code_and_previewed_by_label(client):
