@@ -2,7 +2,9 @@
 
 Columns carry Chinese headers and choice labels (“深度洽谈”, not “negotiating”) because the files are
 read and filled in by officers. Imported leads are created through ``project_create`` like any other
-project, so each gets its first stage-history row.
+project, so each gets its first stage-history row and its actor; a row's contact goes through ``contact_add``.
+The import reads what a clerk types (labels or codes, “1,200.5”, 2026年12月31日, “总投资(万元)”), names every error by
+its Excel row and Chinese column, and ``leads_template`` writes the file to start from.
 
 Every export writes through ``SpreadsheetResource``: text as text by ``crm.text.spreadsheet_value`` (a name typed as
 a formula is neutralised, a control character stored before input refused it is dropped) and amounts and counts as
@@ -419,8 +421,10 @@ class ProjectImportResource(SpreadsheetResource):
             errors["lead_contact_phone"] = error.messages
         if instance.lead_contact_phone and not instance.lead_contact_name:
             errors["lead_contact_name"] = [_("填写了联系电话，请同时填写联系人姓名。")]
-        if len(instance.lead_contact_name) > Contact._meta.get_field("name").max_length:
-            errors["lead_contact_name"] = [_("联系人姓名不能超过 50 个字。")]
+        try:
+            Contact._meta.get_field("name").run_validators(instance.lead_contact_name)  # length, control characters
+        except ValidationError as error:
+            errors["lead_contact_name"] = error.messages
         if instance.owner_id is None and self.importing_user is not None:
             instance.owner = self.importing_user
         # As ``project_create`` will make it, so that ``full_clean`` checks the row as it will be stored.
@@ -441,13 +445,19 @@ class ProjectImportResource(SpreadsheetResource):
             created = project_create(
                 actor=actor, owner=instance.owner, **{name: getattr(instance, name) for name in self.IMPORTED}
             )
-            if instance.lead_contact_name:
+        except DomainError as error:
+            raise ValidationError(error.as_dict()) from None
+        if instance.lead_contact_name:
+            try:
                 contact_add(
                     actor=actor, enterprise=created.enterprise, name=instance.lead_contact_name,
                     phone=instance.lead_contact_phone,
                 )
-        except DomainError as error:
-            raise ValidationError(error.as_dict()) from None
+            except DomainError as error:  # its fields are the contact's: name them by the contact's columns
+                contact_columns = {"name": "lead_contact_name", "phone": "lead_contact_phone"}
+                raise ValidationError(
+                    {contact_columns.get(key, key): value for key, value in error.as_dict().items()}
+                ) from None
         # The row result reports this instance; give it the identity of the project just created.
         instance.pk = created.pk
         instance.stage = created.stage

@@ -273,6 +273,19 @@ def test_a_rows_contact_is_added_to_its_enterprise_with_the_phone_normalised(cli
     assert list(new.contacts.values_list("name", "phone", "is_primary")) == [("孙工", "13812345678", True)]
 
 
+def test_a_contact_name_too_long_or_with_a_control_character_is_refused_in_its_column(client):
+    client.force_login(officer())
+    upload = _upload([_lead(联系人="王" * 51), _lead(联系人="王\x7f经理")])  # a DEL: a workbook may hold it
+
+    preview = _preview(client, upload)
+
+    assert _messages(preview) == [
+        "第 2 行「联系人」：确保该变量包含不超过 50 字符 (目前字符数 51)。",  # Django's own words
+        "第 3 行「联系人」：不能包含控制字符（U+007F），请删除后重新输入。",
+    ]
+    assert (Project.objects.count(), Contact.objects.count()) == (0, 0)
+
+
 def test_an_existing_contacts_phone_is_never_overwritten(client):
     known = EnterpriseFactory(name="杭州已登记科技有限公司")
     Contact.objects.create(enterprise=known, name="赵总", phone="13700000000")
