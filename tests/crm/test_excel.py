@@ -401,6 +401,16 @@ def test_the_project_export_runs_the_same_queries_whatever_the_number_of_rows(cl
     assert len(list(_book(response).active.iter_rows(min_row=2))) == projects
 
 
+@pytest.mark.parametrize("who", [manager, service_officer])
+def test_who_may_not_add_projects_cannot_post_a_leads_file_and_nothing_is_stored(client, who):
+    client.force_login(who())
+
+    response = _preview(client, _upload([_lead()]))
+
+    assert response.status_code == 403
+    assert (Project.objects.count(), Enterprise.objects.count(), Contact.objects.count()) == (0, 0, 0)
+
+
 def test_a_service_officer_can_neither_import_nor_download_the_template(client):
     client.force_login(service_officer())
 
