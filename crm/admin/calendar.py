@@ -1,0 +1,86 @@
+"""日历: the officer's month and week (/admin/crm/project/calendar/), server-rendered, over
+``crm.pipeline.calendar``; and 重新生成链接, which renews the personal iCal feed's secret URL."""
+
+import calendar as cal
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from crm.pipeline.calendar import calendar_entries, calendar_feed_of, calendar_feed_renew
+from crm.roles import Area, may_read
+
+WEEKDAYS = [_lazy("周一"), _lazy("周二"), _lazy("周三"), _lazy("周四"), _lazy("周五"), _lazy("周六"), _lazy("周日")]
+
+
+def _month_shift(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def calendar_grid(*, view: str, day: date) -> tuple[list[list[date]], date, date, date]:
+    """The weeks shown (Monday first), the first day of the period, and the days “previous” and “next” open."""
+    if view == "week":
+        monday = day - timedelta(days=day.weekday())
+        return [[monday + timedelta(days=i) for i in range(7)]], monday, monday - timedelta(days=7), monday + timedelta(days=7)
+    first = day.replace(day=1)
+    weeks = cal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    return weeks, first, _month_shift(first, -1), _month_shift(first, 1)
+
+
+@require_GET
+def calendar_view(request, model_admin):
+    if not may_read(request.user, Area.PIPELINE):
+        raise PermissionDenied
+    view = "week" if request.GET.get("view") == "week" else "month"
+    today = timezone.localdate()
+    day = parse_date(request.GET.get("day") or "") or today
+    weeks, first, previous, following = calendar_grid(view=view, day=day)
+    entries = calendar_entries(user=request.user, start=weeks[0][0], end=weeks[-1][-1])
+    by_day: dict[date, list] = {}
+    for entry in entries:
+        by_day.setdefault(entry.day, []).append(entry)
+    heading = (
+        _("%(year)s年%(month)s月") % {"year": first.year, "month": first.month}
+        if view == "month"
+        else _("%(start)s 至 %(end)s") % {"start": weeks[0][0].isoformat(), "end": weeks[0][-1].isoformat()}
+    )
+    feed = calendar_feed_of(request.user)
+    feed_url = request.build_absolute_uri(reverse("calendar-feed", args=[feed.token])) if feed else ""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("日历"),
+        "opts": model_admin.opts,
+        "view": view,
+        "heading": heading,
+        "weekdays": WEEKDAYS,
+        "weeks": [
+            [{"day": d, "entries": by_day.get(d, []), "other": d.month != first.month and view == "month",
+              "today": d == today} for d in week]
+            for week in weeks
+        ],
+        "previous": previous.isoformat(),
+        "following": following.isoformat(),
+        "today": today.isoformat(),
+        "day": day.isoformat(),
+        "feed_url": feed_url,
+    }
+    return TemplateResponse(request, "admin/crm/project/calendar.html", context)
+
+
+@require_POST
+def calendar_feed_renew_view(request, model_admin):
+    """重新生成链接: a new secret URL for the feed; the old one answers 404 from now on."""
+    if not may_read(request.user, Area.PIPELINE):
+        raise PermissionDenied
+    calendar_feed_renew(user=request.user)
+    messages.success(request, _("已生成新的订阅链接，旧链接已失效。"))
+    return HttpResponseRedirect(reverse("admin:crm_project_calendar"))
