@@ -72,6 +72,7 @@ def calendar_view(request, model_admin):
         "today": today.isoformat(),
         "day": day.isoformat(),
         "feed_url": feed_url,
+        "has_entries": bool(entries),
     }
     return TemplateResponse(request, "admin/crm/project/calendar.html", context)
 
