@@ -1,5 +1,5 @@
-"""日历: an officer's dates — next follow-ups of my projects, my projects' landing milestones not yet reached, and the
-park's events — for the calendar page (month, week) and the personal iCal feed.
+"""日历: an officer's dates — next follow-ups of my active projects, the landing milestones not yet reached of my
+projects not lost (the milestone reminders' rule), and the park's events — for the calendar page (month, week) and the personal iCal feed.
 
 The read table decides first: a role that does not read the pipeline (``crm.roles.WHO_READS``, service officers)
 gets no entry at all. Then “my” is a project I own or co-officer; events are the park's, for every pipeline reader.
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import CalendarFeed, Event, Project, ProjectMilestone, User
+from crm.models import CalendarFeed, Event, Project, ProjectMilestone, Stage, User
 from crm.roles import Area, may_read
 
 FEED_PAST_DAYS = 60  # the feed carries the last two months and everything ahead
@@ -60,6 +60,7 @@ def calendar_entries(*, user: User, start: date, end: date) -> list[Entry]:
         ProjectMilestone.objects.filter(
             actual_on__isnull=True, planned_on__range=(start, end), project__in=Project.objects.filter(_mine(user))
         )
+        .exclude(project__stage=Stage.LOST)  # as the milestone reminders: a lost project keeps no commitment
         .select_related("project")
         .only("pk", "kind", "planned_on", "project__name")
     )

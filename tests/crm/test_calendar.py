@@ -20,7 +20,8 @@ CALENDAR = "/admin/crm/project/calendar/"
 @pytest.fixture
 def world():
     """My project due for a follow-up on 2025-03-10, its 交地 planned on 03-20 (and 开工, done, on 03-05),
-    a colleague's project due on 03-11, a lost project of mine due on 03-12, and the park's forum on 03-15."""
+    a colleague's project due on 03-11, a lost project of mine due on 03-12 with 交地 on 03-22, and the park's forum
+    on 03-15."""
     me = officer(display_name="王招商")
     colleague = officer()
     mine = ProjectFactory(owner=me, name="我的项目", next_follow_up_on=dt.date(2025, 3, 10))
@@ -31,6 +32,7 @@ def world():
     theirs = ProjectFactory(owner=colleague, name="同事的项目", next_follow_up_on=dt.date(2025, 3, 11))
     ProjectMilestone.objects.create(project=theirs, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2025, 3, 21))
     lost = ProjectFactory(owner=me, name="终止的项目", next_follow_up_on=dt.date(2025, 3, 12))
+    ProjectMilestone.objects.create(project=lost, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2025, 3, 22))
     project_change_stage(project=lost, to=Stage.LOST, actor=me, note="企业放弃")
     forum = EventFactory(name="基因组学论坛", held_on=dt.date(2025, 3, 15))
     return {"me": me, "colleague": colleague, "mine": mine, "theirs": theirs, "forum": forum}

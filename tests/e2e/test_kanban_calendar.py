@@ -30,7 +30,8 @@ def pipeline():
     other = ProjectFactory(owner=me, name="科聪控制智能产线项目", total_investment=Decimal("3000"),
                            fixed_asset_investment=Decimal("1000"),
                            enterprise=EnterpriseFactory(name="浙江科聪控制技术有限公司"))
-    ProjectMilestone.objects.create(project=other, kind=Milestone.LAND_DELIVERY, planned_on=today)
+    for project in (mover, other):
+        ProjectMilestone.objects.create(project=project, kind=Milestone.LAND_DELIVERY, planned_on=today)
     EventFactory(name="西湖链链看 机器人专场", held_on=today)
     return {"me": me, "mover": mover, "other": other}
 
@@ -79,7 +80,8 @@ def test_the_officer_drags_a_card_to_the_next_stage_and_sees_the_calendar(live_s
     page.wait_for_selector("table.zj-calendar")
     today_cell = page.locator("td.zj-today")
     assert "跟进：西湖阳光研发总部项目" in today_cell.inner_text()
-    assert "交地：科聪控制智能产线项目" in today_cell.inner_text()  # a lost project's milestone still falls due
+    assert "交地：西湖阳光研发总部项目" in today_cell.inner_text()
+    assert "科聪控制" not in today_cell.inner_text()  # lost: its follow-ups and milestones are off the calendar
     assert "活动：西湖链链看 机器人专场" in today_cell.inner_text()
     page.click("button:has-text('生成订阅链接')")
     assert page.input_value("#feed-url").startswith(f"{base}/calendar/")
