@@ -86,12 +86,8 @@ def card_context(project, *, can_move: bool, today) -> dict:
 def _cards_html(request, projects) -> str:
     can_move = may(request.user, Work.PROJECTS)
     today = timezone.localdate()
-    return "".join(
-        render_to_string(
-            "admin/crm/project/_kanban_card.html", card_context(p, can_move=can_move, today=today), request=request
-        )
-        for p in projects
-    )
+    cards = [card_context(p, can_move=can_move, today=today) for p in projects]
+    return render_to_string("admin/crm/project/_kanban_cards.html", {"cards": cards}, request=request)
 
 
 @require_GET

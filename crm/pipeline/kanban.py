@@ -23,6 +23,12 @@ from crm.models import (
 
 COLUMNS = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
 PAGE_SIZE = 20
+# What a card shows (and ``allowed_stages`` reads): the rest of a project's 30 columns stays in the database.
+CARD_FIELDS = (
+    "pk", "name", "stage", "total_investment", "followed_up_on", "enterprise", "owner",
+    "enterprise__name", "enterprise__short_name",
+    "owner__username", "owner__display_name", "owner__first_name", "owner__last_name",
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,12 @@ def kanban_projects(*, user: User, filters: KanbanFilters) -> QuerySet[Project]:
 
 
 def _column_page(projects: QuerySet[Project], stage: str, *, offset: int, limit: int) -> list[Project]:
-    cards = projects.filter(stage=stage).select_related("enterprise", "owner").order_by("-total_investment", "-id")
+    cards = (
+        projects.filter(stage=stage)
+        .select_related("enterprise", "owner")
+        .only(*CARD_FIELDS)
+        .order_by("-total_investment", "-id")
+    )
     if stage == Stage.ON_HOLD:
         last_hold = ProjectStageChange.objects.filter(project=OuterRef("pk"), to_stage=Stage.ON_HOLD).order_by(
             "-changed_at", "-id"

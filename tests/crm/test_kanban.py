@@ -290,3 +290,14 @@ def test_a_move_is_a_post(client):
     project = ProjectFactory(owner=me)
     client.force_login(me)
     assert client.get(_move_url(project), {"to": "contacted"}).status_code == 405
+
+
+def test_an_unknown_project_or_column_is_a_404_and_a_service_officer_gets_no_page(client):
+    me = officer()
+    ProjectFactory(owner=me)
+    client.force_login(me)
+    assert client.post(reverse("admin:crm_project_kanban_move", args=[999999]), {"to": "contacted"}).status_code == 404
+    assert client.get(reverse("admin:crm_project_kanban_more", args=["nowhere"])).status_code == 404
+
+    client.force_login(service_officer())
+    assert client.get(reverse("admin:crm_project_kanban_more", args=["lead"])).status_code == 403
