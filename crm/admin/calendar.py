@@ -4,7 +4,7 @@
 import calendar as cal
 from datetime import date, timedelta
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from crm.models import CalendarFeed
 from crm.pipeline.calendar import calendar_entries, calendar_feed_of, calendar_feed_renew
 from crm.roles import Area, may_read
 
@@ -85,3 +86,20 @@ def calendar_feed_renew_view(request, model_admin):
     calendar_feed_renew(user=request.user)
     messages.success(request, _("已生成新的订阅链接，旧链接已失效。"))
     return HttpResponseRedirect(reverse("admin:crm_project_calendar"))
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """日历订阅, for superusers (``Area.SYSTEM``): who has a feed since when, never the token; deleting one revokes it."""
+
+    list_display = ("user", "created_at")
+    list_select_related = ("user",)
+    fields = ("user", "created_at")
+    readonly_fields = ("user", "created_at")
+    search_fields = ("user__username", "user__display_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
