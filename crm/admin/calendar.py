@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from crm.models import CalendarFeed
 from crm.pipeline.calendar import calendar_entries, calendar_feed_of, calendar_feed_renew
 from crm.roles import Area, may_read
+from crm.validators import EARLIEST_DATE, LATEST_DATE
 
 WEEKDAYS = [_lazy("周一"), _lazy("周二"), _lazy("周三"), _lazy("周四"), _lazy("周五"), _lazy("周六"), _lazy("周日")]
 
@@ -37,13 +38,22 @@ def calendar_grid(*, view: str, day: date) -> tuple[list[list[date]], date, date
     return weeks, first, _month_shift(first, -1), _month_shift(first, 1)
 
 
+def _day(value: str | None, today: date) -> date:
+    """The day asked for in the URL, or today for anything else (not a date, or outside 1949–2100)."""
+    try:
+        day = parse_date(value or "")
+    except ValueError:  # well formed but impossible, e.g. 2025-13-01
+        return today
+    return day if day is not None and EARLIEST_DATE <= day <= LATEST_DATE else today
+
+
 @require_GET
 def calendar_view(request, model_admin):
     if not may_read(request.user, Area.PIPELINE):
         raise PermissionDenied
     view = "week" if request.GET.get("view") == "week" else "month"
     today = timezone.localdate()
-    day = parse_date(request.GET.get("day") or "") or today
+    day = _day(request.GET.get("day"), today)
     weeks, first, previous, following = calendar_grid(view=view, day=day)
     entries = calendar_entries(user=request.user, start=weeks[0][0], end=weeks[-1][-1])
     by_day: dict[date, list] = {}

@@ -39,8 +39,14 @@ def _require_pipeline_reader(request) -> None:
         raise PermissionDenied
 
 
+MAX_ID = 2**31 - 1  # beyond any id or offset here; a larger number typed in the URL is no filter (never a 500)
+
+
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    if not value or not (value.isascii() and value.isdigit()) or len(value) > 10:
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
 
 
 def filters_from(request) -> KanbanFilters:

@@ -188,3 +188,13 @@ def test_a_manager_s_feed_holds_the_park_s_events_only(client, world):
     token = calendar_feed_renew(user=manager()).token
 
     assert _events(_feed(client, token)) == [("活动：西湖链链看", timezone.localdate().isoformat())]
+
+
+@pytest.mark.parametrize("day", ["2025-13-01", "0001-01-01", "9999-12-31", "tomorrow", "2025-02-30"])
+def test_a_day_that_is_no_date_or_out_of_range_shows_this_month(client, world, day):
+    client.force_login(world["me"])
+
+    response = client.get(CALENDAR, {"day": day})
+
+    assert response.status_code == 200
+    assert response.context["day"] == timezone.localdate().isoformat()

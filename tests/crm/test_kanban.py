@@ -301,3 +301,16 @@ def test_an_unknown_project_or_column_is_a_404_and_a_service_officer_gets_no_pag
 
     client.force_login(service_officer())
     assert client.get(reverse("admin:crm_project_kanban_more", args=["lead"])).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "-1", "1e3"])
+def test_a_number_typed_into_the_url_that_is_no_id_is_no_filter(client, value):
+    me = officer()
+    ProjectFactory(owner=me)
+    client.force_login(me)
+
+    board = client.get(BOARD, {"scope": "all", "owner": value, "park": value})
+    more = client.get(reverse("admin:crm_project_kanban_more", args=["lead"]), {"scope": "all", "offset": value})
+
+    assert (board.status_code, _column(board, "lead").count) == (200, 1)
+    assert (more.status_code, more.json()["html"].count('class="zj-card"')) == (200, 1)
