@@ -27,6 +27,7 @@ from crm.text import number
 from parks.models import Park
 
 from . import calendar
+from .common import priority_badge
 from .forms import officers
 
 YI = 10000  # 1 亿元 = 10,000 万元
@@ -83,6 +84,7 @@ def card_context(project, *, can_move: bool, today) -> dict:
     return {
         "project": project,
         "amount": amount_text(project.total_investment),
+        "badge": priority_badge(project.total_investment),
         "followed": follow_up_text(project, today),
         "moves": moves,
         "allowed": " ".join(stage for stage, _label in moves),

@@ -51,6 +51,7 @@ def test_the_board_shows_every_stage_and_the_side_states_with_counts_and_cards(c
     ]
     page = response.content.decode()
     assert "1.20 亿元" in page and "800 万元" in page  # ≥ 10,000 万元 reads in 亿元
+    assert page.count('<span class="zj-badge zj-key">重点</span>') == 1
     assert "王招商" in page and "未跟进" in page
     assert big.enterprise.name in page
 

@@ -75,6 +75,7 @@ def test_the_officer_drags_a_card_to_the_next_stage_and_sees_the_calendar(live_s
     page.wait_for_selector(f'.zj-column[data-stage="lost"] #card-{pipeline["other"].pk}')
     other = Project.objects.get(pk=pipeline["other"].pk)
     assert (other.stage, other.lost_reason) == (Stage.LOST, "企业迁往外省")
+    page.screenshot(path=str(artifacts / "kanban-desktop-lost.png"), full_page=True)
 
     page.click("text=日历")
     page.wait_for_selector("table.zj-calendar")
