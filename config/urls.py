@@ -24,6 +24,7 @@ urlpatterns = [
     path("land/", include("parks.urls")),
     path("reports/", include("reports.urls")),
     path("attachments/<int:pk>/", crm.views.attachment_download, name="attachment-download"),
+    path("calendar/<str:token>.ics", crm.views.calendar_feed, name="calendar-feed"),
 ]
 
 if settings.DEBUG:

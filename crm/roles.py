@@ -232,6 +232,7 @@ AREA_OF_MODEL: dict[str, Area] = {
          "django_celery_beat.intervalschedule", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"],
         Area.SYSTEM,
     ),
+    "crm.calendarfeed": Area.SYSTEM,  # feed tokens are secrets: their owners renew them on the calendar page
 }
 
 

@@ -2,12 +2,14 @@
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from crm.models import ServiceRequest, ServiceRequestAttachment
+from crm.pipeline.calendar import calendar_feed_user, calendar_ical
 from crm.roles import Area, may_read
 
 
@@ -36,4 +38,22 @@ def attachment_download(request, pk):
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def calendar_feed(request, token):
+    """日历订阅: a user's iCal feed at a secret URL, without login (a phone's or Outlook's calendar cannot log in).
+
+    The token is the credential: an unknown or renewed (revoked) one, or an inactive user's, is a 404. The entries
+    are ``crm.pipeline.calendar``'s, which follow the read table (a service officer's feed holds no project).
+    """
+    user = calendar_feed_user(token)
+    if user is None:
+        raise Http404
+    body = calendar_ical(user=user, today=timezone.localdate(), absolute=request.build_absolute_uri)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="zijin.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response

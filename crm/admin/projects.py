@@ -42,6 +42,7 @@ from crm.pipeline.services import (
     projects_assign_owner,
 )
 
+from . import kanban
 from .commitments import (
     COMMITTED_FIELDS,
     REVIEW_FIELDS,
@@ -324,6 +325,7 @@ class ProjectAdmin(
 
     def get_urls(self):
         own = [
+            *kanban.urls(self),  # 看板 (crm/admin/kanban.py)
             path(
                 "<path:object_id>/change-stage/",
                 self.admin_site.admin_view(self.change_stage_view),

@@ -36,7 +36,7 @@ from .services import (
     ServiceRequestTransition,
 )
 from .targets import YearlyTarget
-from .users import Role, User
+from .users import CalendarFeed, Role, User
 
 __all__ = [
     "ACTIVE_STAGES",
@@ -50,6 +50,7 @@ __all__ = [
     "AnnualCommitment",
     "ApprovalStep",
     "CalendarDay",
+    "CalendarFeed",
     "CapitalArrival",
     "Contact",
     "Enterprise",

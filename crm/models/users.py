@@ -50,3 +50,27 @@ class User(AbstractUser):
     @property
     def is_enterprise_user(self) -> bool:
         return not self.is_staff and self.has_role(Role.ENTERPRISE)
+
+
+class CalendarFeed(models.Model):
+    """日历订阅: a user's personal iCal feed, reached without login at ``/calendar/<token>.ics``.
+
+    The token is the secret (43 random URL-safe characters, ``secrets.token_urlsafe(32)``): whoever holds the URL
+    reads that user's calendar, so 重新生成链接 (``crm.pipeline.calendar.calendar_feed_renew``) replaces it and the old
+    URL answers 404. It is stored as it is because its owner sees the URL again on the calendar page.
+    """
+
+    user = models.OneToOneField(
+        "crm.User", verbose_name=_("用户"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(
+        _("订阅令牌"), max_length=64, unique=True, help_text=_("订阅链接中的随机密钥。"), validators=LINE_VALIDATORS
+    )
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("日历订阅")
+        verbose_name_plural = _("日历订阅")
+
+    def __str__(self):
+        return str(self.user)

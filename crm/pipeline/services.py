@@ -31,6 +31,8 @@ def allowed_stages(project: Project) -> list[str]:
 
 
 def _stage_before_hold(project: Project) -> str:
+    if hasattr(project, "stage_before_hold"):  # read with the project, in bulk (crm.pipeline.kanban)
+        return project.stage_before_hold or Stage.LEAD
     last = project.stage_changes.filter(to_stage=Stage.ON_HOLD).order_by("-changed_at", "-id").first()
     return last.from_stage if last and last.from_stage else Stage.LEAD
 

@@ -137,6 +137,10 @@ def _one(model, i):
         return model.objects.create(name=f"工作群{i}", url=f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k{i}")
     if model._meta.model_name == "user":
         return UserFactory(role="service_officer" if i % 2 else "investment_officer")
+    if model._meta.model_name == "calendarfeed":
+        from crm.pipeline.calendar import calendar_feed_renew
+
+        return calendar_feed_renew(user=UserFactory(role="investment_officer"))
     raise AssertionError(f"no row builder for {model.__name__}")
 
 
