@@ -1,7 +1,8 @@
 """The 招商 pipeline in the admin: projects, their follow-ups, stage history and landing records, and events.
 
 Writes go through ``crm.pipeline.services``: a project is created by ``project_create``, its stage
-moves only by ``project_change_stage``, owners change by ``projects_assign_owner``. Landing commitments —
+moves only by ``project_change_stage``, owners change by ``projects_assign_owner``. Who may change a given project
+is ``crm.pipeline.ownership``: anyone else who reads it gets the page read-only. Landing commitments —
 their own pages and the inlines of the project page — go through ``crm.pipeline.commitments`` (the forms
 and formsets of ``.commitments``).
 """
@@ -34,6 +35,7 @@ from crm.models import (
 )
 from crm.pipeline.collisions import project_collisions
 from crm.pipeline.lights import with_milestone_dates
+from crm.pipeline.ownership import may_assign_owners, may_change_project, require_project_change
 from crm.pipeline.services import (
     allowed_stages,
     follow_up_apply_next_step,
@@ -74,6 +76,31 @@ from .common import (
 from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
 from .parks_panels import PROJECT_PARKS_FIELDSETS, ProjectParksPanelsMixin
 from .resources import ProjectExportResource, ProjectImportResource
+
+
+def may_change(request, project) -> bool:
+    """``may_change_project`` for the user at the keyboard, asked once per project and request: the page, its
+    inlines and its stage form all ask."""
+    if project is None or project.pk is None:
+        return True
+    answers = request.__dict__.setdefault("_zj_may_change_project", {})
+    if project.pk not in answers:
+        answers[project.pk] = may_change_project(request.user, project)
+    return answers[project.pk]
+
+
+class ChangedWithProjectInline:
+    """An inline of the project page: editable by whoever may change the project, read-only for everyone else."""
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_change(request, obj)
+
 
 # Days without a follow-up after which an active project is shown in red (the reminder rule: 7 for key projects).
 STALE_DAYS = 14
@@ -120,7 +147,7 @@ class OfficerFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class FollowUpInline(OfficerFieldsMixin, admin.TabularInline):
+class FollowUpInline(ChangedWithProjectInline, OfficerFieldsMixin, admin.TabularInline):
     """Quick logging on the project page; the event a follow-up came from is set on the follow-up's own page."""
 
     model = FollowUp
@@ -139,6 +166,10 @@ class FollowUpInline(OfficerFieldsMixin, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class MilestoneInline(ChangedWithProjectInline, MilestoneColourInline):
+    pass
+
+
 class StageChangeInline(ReadOnlyInline):
     """阶段变更记录: written only by ``project_change_stage``; shown, never edited."""
 
@@ -150,7 +181,7 @@ class StageChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class CapitalArrivalInline(admin.TabularInline):
+class CapitalArrivalInline(ChangedWithProjectInline, admin.TabularInline):
     """实际到资, a ledger: new arrivals go through ``capital_arrival_record``; a recorded one is not edited (a wrong
     one is deleted and recorded again), so every amount on the books passed the service's checks."""
 
@@ -166,7 +197,7 @@ class CapitalArrivalInline(admin.TabularInline):
         return False
 
 
-class CreditInline(OfficerFieldsMixin, admin.TabularInline):
+class CreditInline(ChangedWithProjectInline, OfficerFieldsMixin, admin.TabularInline):
     model = ProjectCredit
     fields = ("officer", "unit", "share_percent")
     autocomplete_fields = ("officer",)
@@ -175,7 +206,7 @@ class CreditInline(OfficerFieldsMixin, admin.TabularInline):
     classes = ["collapse"]
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(ChangedWithProjectInline, admin.TabularInline):
     """年度承诺 with their review: set by ``annual_commitment_set`` (a reviewed year is final) and reviewed by
     ``annual_commitment_review``; a saved row keeps its year."""
 
@@ -239,7 +270,20 @@ class ProjectAdmin(
     def get_inlines(self, request, obj):
         if obj is None:
             return [FollowUpInline]
-        return [FollowUpInline, StageChangeInline, MilestoneColourInline, CapitalArrivalInline, CreditInline, CommitmentInline]
+        return [FollowUpInline, StageChangeInline, MilestoneInline, CapitalArrivalInline, CreditInline, CommitmentInline]
+
+    # ---- who may change this project (crm.pipeline.ownership) ----
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_change(request, obj)
+
+    def has_assign_owner_permission(self, request):
+        return may_assign_owners(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The owner changes hands through ``projects_assign_owner``: the head of investment promotion's only.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None or may_assign_owners(request.user) else (*fields, "owner")
 
     def get_queryset(self, request):
         # “Days since last follow-up” and the milestone lights come from annotations: one query for the page.
@@ -282,7 +326,13 @@ class ProjectAdmin(
 
     def save_model(self, request, obj, form, change):
         if change:
+            new_owner = obj.owner if "owner" in form.changed_data else None
+            if new_owner is not None:  # the head of investment promotion reassigns: through the service, notified
+                obj.owner_id = form.initial["owner"]
             super().save_model(request, obj, form, change)
+            if new_owner is not None:
+                projects_assign_owner(projects=Project.objects.filter(pk=obj.pk), owner=new_owner, actor=request.user)
+                obj.owner = new_owner
             if "enterprise" in form.changed_data:
                 warn_collisions(request, enterprise=obj.enterprise, owner=obj.owner, exclude_project=obj)
             return
@@ -339,9 +389,11 @@ class ProjectAdmin(
 
     # ---- bulk action ----
 
-    @admin.action(description=_("分配负责人"), permissions=["change"])
+    @admin.action(description=_("分配负责人"), permissions=["assign_owner"])
     def assign_owner(self, request, queryset):
-        """Intermediate page: pick an investment officer, then ``projects_assign_owner`` hands the selection over."""
+        """Intermediate page: pick an investment officer, then ``projects_assign_owner`` hands the selection over.
+
+        Offered to the head of investment promotion (and superusers) only; the service refuses anyone else."""
         form = AssignOwnerForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             owner = form.cleaned_data["owner"]
@@ -397,7 +449,7 @@ class ProjectStageChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(OfficerFieldsMixin, admin.ModelAdmin):
+class FollowUpAdmin(ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, admin.ModelAdmin):
     list_display = ("occurred_on", "project", "kind", "officer", "next_step", "next_follow_up_on")
     list_select_related = ("project", "officer")
     list_filter = ("kind", ("officer", admin.RelatedOnlyFieldListFilter))
@@ -411,7 +463,14 @@ class FollowUpAdmin(OfficerFieldsMixin, admin.ModelAdmin):
             kwargs["initial"] = timezone.localdate()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_change(request, obj.project))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_change(request, obj.project))
+
     def save_model(self, request, obj, form, change):
+        require_project_change(request.user, obj.project)  # a follow-up on someone else's project: refused
         super().save_model(request, obj, form, change)
         # The newest follow-up's next step and date become the project's, as ``follow_up_create`` does.
         follow_up_apply_next_step(follow_up=obj)
