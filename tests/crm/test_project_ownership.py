@@ -388,3 +388,19 @@ def test_a_manager_still_reads_every_project_page(project, client):
 
     assert client.get(_change_url(project)).status_code == 200
     assert client.get(reverse("admin:crm_project_changelist")).status_code == 200
+
+
+def test_the_page_asks_the_rule_once_a_co_officer_costs_one_query_more_than_the_owner(project, owner, co_officer, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_queries(user):
+        client.force_login(user)
+        client.get(_change_url(project))  # warm: session, caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_change_url(project)).status_code == 200
+        return len(queries)
+
+    # The owner is recognised from project.owner_id (no query); a co-officer by one EXISTS on crm_project_co_officers,
+    # asked once per request however many inlines and buttons ask (crm.admin.projects.may_change).
+    assert page_queries(co_officer) == page_queries(owner) + 1
