@@ -43,6 +43,7 @@ from crm.pipeline.services import (
     project_create,
     projects_assign_owner,
 )
+from crm.roles import Work, may
 
 from .commitments import (
     COMMITTED_FIELDS,
@@ -364,6 +365,10 @@ class ProjectAdmin(
             context["collisions"] = collision_texts(
                 project_collisions(enterprise=obj.enterprise, exclude_owner=obj.owner, exclude_project=obj)
             )
+            if not may_change(request, obj) and may(request.user, Work.PROJECTS):
+                context["ownership_note"] = _t(
+                    "此项目由 %(owner)s 负责：只有项目负责人、协同专员或招商负责人可以修改，您可以查看。"
+                ) % {"owner": obj.owner}
             if self.has_change_permission(request, obj) and allowed_stages(obj):
                 context["stage_form"] = ProjectChangeStageForm(project=obj)
                 context["stage_form_url"] = reverse("admin:crm_project_change_stage", args=[obj.pk])

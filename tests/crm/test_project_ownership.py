@@ -404,3 +404,13 @@ def test_the_page_asks_the_rule_once_a_co_officer_costs_one_query_more_than_the_
     # The owner is recognised from project.owner_id (no query); a co-officer by one EXISTS on crm_project_co_officers,
     # asked once per request however many inlines and buttons ask (crm.admin.projects.may_change).
     assert page_queries(co_officer) == page_queries(owner) + 1
+
+
+def test_another_officer_is_told_whose_project_it_is_a_manager_and_the_owner_are_not(project, owner, other, boss, client):
+    note = "此项目由 王志远 负责：只有项目负责人、协同专员或招商负责人可以修改，您可以查看。"
+    shown = {}
+    for user in (other, boss, owner):
+        client.force_login(user)
+        shown[user.username] = client.get(_change_url(project)).context.get("ownership_note")
+
+    assert shown == {"other": note, "boss": None, "owner": None}
