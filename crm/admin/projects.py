@@ -8,6 +8,7 @@ and formsets of ``.commitments``).
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.db import models
 from django.forms import Textarea
 from django.template.response import TemplateResponse
@@ -101,6 +102,33 @@ class ChangedWithProjectInline:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and may_change(request, obj)
+
+
+class ChangedWithItsProjectAdmin:
+    """The page of a project's record (follow-up, milestone, arrival, credit, commitment): changed or deleted by
+    whoever may change its project (``crm.pipeline.ownership``), read-only to everyone else. The bulk delete
+    refuses, with a message, the rows of projects the user may not change and deletes the others."""
+
+    actions = ["delete_selected"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_change(request, obj.project))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_change(request, obj.project))
+
+    @admin.action(permissions=["delete"], description=_("删除所选的 %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        rows = list(queryset.select_related("project").prefetch_related("project__co_officers"))
+        refused = [row for row in rows if not may_change(request, row.project)]
+        if refused:
+            names = "、".join(sorted({row.project.name for row in refused}))
+            messages.warning(request, _t("%(n)s 条记录属于您无权修改的项目（%(projects)s），未删除。")
+                             % {"n": len(refused), "projects": names})
+        allowed = [row.pk for row in rows if row not in refused]
+        if not allowed:
+            return None
+        return delete_selected(self, request, queryset.model.objects.filter(pk__in=allowed))
 
 
 # Days without a follow-up after which an active project is shown in red (the reminder rule: 7 for key projects).
@@ -454,7 +482,7 @@ class ProjectStageChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, admin.ModelAdmin):
+class FollowUpAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, admin.ModelAdmin):
     list_display = ("occurred_on", "project", "kind", "officer", "next_step", "next_follow_up_on")
     list_select_related = ("project", "officer")
     list_filter = ("kind", ("officer", admin.RelatedOnlyFieldListFilter))
@@ -467,12 +495,6 @@ class FollowUpAdmin(ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, admin.Mo
         if db_field.name == "occurred_on":
             kwargs["initial"] = timezone.localdate()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or may_change(request, obj.project))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or may_change(request, obj.project))
 
     def save_model(self, request, obj, form, change):
         require_project_change(request.user, obj.project)  # a follow-up on someone else's project: refused
@@ -492,7 +514,9 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectMilestone)
-class ProjectMilestoneAdmin(ServiceRefusalsAsMessagesMixin, MilestoneLightColumnMixin, admin.ModelAdmin):
+class ProjectMilestoneAdmin(
+    ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, MilestoneLightColumnMixin, admin.ModelAdmin
+):
     """落地节点: planned through ``milestone_plan`` and reached through ``milestone_record_actual``, with the API's
     rules and words. A planned milestone keeps its project and kind: re-plan its date, or delete it."""
 
@@ -512,7 +536,7 @@ class ProjectMilestoneAdmin(ServiceRefusalsAsMessagesMixin, MilestoneLightColumn
 
 
 @admin.register(CapitalArrival)
-class CapitalArrivalAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
+class CapitalArrivalAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
     """实际到资, a ledger: an arrival is recorded through ``capital_arrival_record`` (the API's rules and words)
     and then only read — a wrong one is deleted and recorded again, so every amount passed the service's checks."""
 
@@ -541,16 +565,20 @@ class CapitalArrivalAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
 
 
 @admin.register(ProjectCredit)
-class ProjectCreditAdmin(OfficerFieldsMixin, admin.ModelAdmin):
+class ProjectCreditAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, admin.ModelAdmin):
     list_display = ("project", "officer", "unit", "share_percent")
     list_select_related = ("project", "officer")
     search_fields = ("project__name", "unit")
     autocomplete_fields = ("project", "officer")
     officer_fields = ("officer",)
 
+    def save_model(self, request, obj, form, change):
+        require_project_change(request.user, obj.project)  # a credit on someone else's project: refused
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(AnnualCommitment)
-class AnnualCommitmentAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
+class AnnualCommitmentAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
     """年度承诺: the figures through ``annual_commitment_set`` (a reviewed year is final), the review through
     ``annual_commitment_review``, with the API's rules and words. A saved commitment keeps its project and year."""
 

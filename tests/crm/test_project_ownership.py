@@ -414,3 +414,47 @@ def test_another_officer_is_told_whose_project_it_is_a_manager_and_the_owner_are
         shown[user.username] = client.get(_change_url(project)).context.get("ownership_note")
 
     assert shown == {"other": note, "boss": None, "owner": None}
+
+
+# ---- the pages of a project's records ---------------------------------------------------------------------------
+
+
+def test_the_bulk_delete_of_follow_ups_refuses_those_of_someone_elses_project_with_a_message(project, owner, other, client):
+    theirs = follow_up_create(project=project, officer=owner, occurred_on=dt.date(2026, 12, 1), note="电话沟通")
+    own_project = ProjectFactory(name="自己的项目", owner=other)
+    mine = follow_up_create(project=own_project, officer=other, occurred_on=dt.date(2026, 12, 1), note="走访")
+    client.force_login(other)
+    url = reverse("admin:crm_followup_changelist")
+    selection = {"action": "delete_selected", "_selected_action": [theirs.pk, mine.pk], "index": "0"}
+
+    confirm = client.post(url, selection)
+    response = client.post(url, {**selection, "post": "yes"}, follow=True)
+
+    assert confirm.status_code == 200
+    assert list(FollowUp.objects.values_list("pk", flat=True)) == [theirs.pk]
+    assert "1 条记录属于您无权修改的项目（沐曦智算中心项目），未删除。" in _messages(response)
+
+
+def test_someone_elses_follow_up_page_is_read_only_and_a_post_is_403(project, owner, other, client):
+    theirs = follow_up_create(project=project, officer=owner, occurred_on=dt.date(2026, 12, 1), note="电话沟通")
+    client.force_login(other)
+    url = reverse("admin:crm_followup_change", args=[theirs.pk])
+
+    assert 'name="_save"' not in client.get(url).content.decode()
+    response = client.post(url, {"project": project.pk, "officer": other.pk, "occurred_on": "2026-12-01",
+                                 "kind": "visit", "note": "改掉"})
+    assert response.status_code == 403
+    assert FollowUp.objects.get(pk=theirs.pk).note == "电话沟通"
+
+
+def test_a_credit_on_someone_elses_project_is_refused(project, other, client):
+    client.force_login(other)
+
+    response = client.post(
+        reverse("admin:crm_projectcredit_add"),
+        {"project": project.pk, "officer": other.pk, "unit": "招商一局", "share_percent": "50"},
+        follow=True,
+    )
+
+    assert REFUSAL in _messages(response)
+    assert project.credits.count() == 0
