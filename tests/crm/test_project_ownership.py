@@ -27,7 +27,7 @@ from crm.models import (
     Stage,
 )
 from crm.pipeline.commitments import annual_commitment_set, capital_arrival_record, milestone_plan
-from crm.pipeline.ownership import may_change_project
+from crm.pipeline.ownership import may_change_project, projects_changeable_by
 from crm.pipeline.services import follow_up_create, project_change_stage, projects_assign_owner
 from tests.factories import ProjectFactory, manager, officer, project_at
 
@@ -87,6 +87,21 @@ def test_the_rule_reads_prefetched_co_officers_without_a_query(project, co_offic
     with django_assert_num_queries(0):
         assert may_change_project(co_officer, project) is True
         assert may_change_project(other, project) is False
+
+
+def test_the_orm_twin_agrees_with_the_rule_for_every_user_and_project_in_one_query(
+    project, owner, co_officer, other, lead, boss, root, django_assert_num_queries
+):
+    projects = [project, ProjectFactory(owner=other), ProjectFactory(owner=other, co_officers=[owner, co_officer])]
+    for user in (owner, co_officer, other, lead, boss, root):
+        user.has_role("x")  # the roles, cached per user: not what is counted
+        expected = sorted(p.pk for p in Project.objects.prefetch_related("co_officers") if may_change_project(user, p))
+        # 1 query: the projects, the co-officer test an EXISTS on crm_project_co_officers (no DISTINCT, no join);
+        # none for a manager, who changes nothing (an empty queryset).
+        with django_assert_num_queries(0 if user == boss else 1):
+            found = sorted(projects_changeable_by(user).values_list("pk", flat=True))
+        assert found == expected, user.username
+    assert sorted(projects_changeable_by(other).values_list("pk", flat=True)) == [p.pk for p in projects[1:]]
 
 
 # ---- stage (what the kanban, the API and the admin's stage form call) ----------------------------------------
