@@ -35,6 +35,7 @@ from crm.models import (
 )
 from crm.pipeline.collisions import project_collisions
 from crm.pipeline.lights import with_milestone_dates
+from crm.pipeline.notify import notify_project_edited
 from crm.pipeline.ownership import may_assign_owners, require_project_change
 from crm.pipeline.services import (
     allowed_stages,
@@ -307,6 +308,9 @@ class ProjectAdmin(
             if new_owner is not None:  # the head of investment promotion reassigns: through the service, notified
                 obj.owner_id = form.initial["owner"]
             super().save_model(request, obj, form, change)
+            edited = [str(form.fields[name].label) for name in form.changed_data if name != "owner"]
+            if edited:  # the owner is told when a co-officer or the head of investment promotion edits their project
+                notify_project_edited(project=obj, actor=request.user, fields=edited, at=timezone.now())
             if new_owner is not None:
                 projects_assign_owner(projects=Project.objects.filter(pk=obj.pk), owner=new_owner, actor=request.user)
                 obj.owner = new_owner

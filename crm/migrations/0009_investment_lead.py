@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="reminderrule",
             name="code",
-            field=models.CharField(choices=[('request_unassigned', '诉求提交后无人受理'), ('request_sla', '诉求办理时限已过半/将到期'), ('request_due', '诉求到期'), ('request_overdue', '诉求超期督办'), ('request_overdue_leadership', '诉求超期报领导'), ('approval_due_soon', '审批环节即将到期'), ('approval_overdue', '审批环节超期'), ('project_stale', '项目久未跟进'), ('project_follow_up_due', '项目到了下次跟进日期'), ('pipeline_digest', '每周项目进展摘要'), ('request_submitted', '新诉求提交（即时）'), ('message_posted', '新留言（即时）'), ('status_changed', '诉求状态变更（即时）'), ('project_changed', '项目被他人变更阶段或负责人（即时）'), ('space_rent_free_ending', '载体免租期即将届满'), ('milestone_due_soon', '落地节点即将到期'), ('milestone_missed', '落地节点逾期'), ('policy_eligible', '新的可申请政策（每日）')], editable=False, max_length=40, unique=True, verbose_name='规则'),
+            field=models.CharField(choices=[('request_unassigned', '诉求提交后无人受理'), ('request_sla', '诉求办理时限已过半/将到期'), ('request_due', '诉求到期'), ('request_overdue', '诉求超期督办'), ('request_overdue_leadership', '诉求超期报领导'), ('approval_due_soon', '审批环节即将到期'), ('approval_overdue', '审批环节超期'), ('project_stale', '项目久未跟进'), ('project_follow_up_due', '项目到了下次跟进日期'), ('pipeline_digest', '每周项目进展摘要'), ('request_submitted', '新诉求提交（即时）'), ('message_posted', '新留言（即时）'), ('status_changed', '诉求状态变更（即时）'), ('project_changed', '项目被他人变更（即时）'), ('space_rent_free_ending', '载体免租期即将届满'), ('milestone_due_soon', '落地节点即将到期'), ('milestone_missed', '落地节点逾期'), ('policy_eligible', '新的可申请政策（每日）')], editable=False, max_length=40, unique=True, verbose_name='规则'),
         ),
         migrations.RunPython(create_lead_group, remove_lead_group),
         migrations.RunPython(setup_reminders, remove_rule),

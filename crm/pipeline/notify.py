@@ -1,9 +1,10 @@
-"""The immediate events of a project — ``notify_stage_changed_by_other``, ``notify_owner_changed`` — called by the
-service that made the change, inside its transaction; the rows are written and delivered by the notification
+"""The immediate events of a project — ``notify_stage_changed_by_other``, ``notify_owner_changed``,
+``notify_project_edited`` — called by the service (or, for an edit of the project page, the admin's save) that made
+the change, inside its transaction; the rows are written and delivered by the notification
 engine (``crm.notifications``), in-app and on the rule's usual channels (e-mail, robots).
 
-One rule, ``project_changed`` (项目被他人变更阶段或负责人): when someone other than the owner — a co-officer, the
-head of investment promotion — moves a project or hands it to another officer, the owner is told. A change the
+One rule, ``project_changed`` (项目被他人变更): when someone other than the owner — a co-officer, the head of
+investment promotion — moves a project, edits it or hands it to another officer, the owner is told. A change the
 owner makes notifies nobody.
 """
 
@@ -66,3 +67,17 @@ def notify_owner_changed(*, project: Project, previous: User | None, actor: User
         actor=actor,
     )
     return rows
+
+
+def notify_project_edited(*, project: Project, actor: User, fields: list[str], at) -> list[Notification]:
+    """项目被修改: tell the owner which fields a co-officer or the head of investment promotion changed."""
+    if actor.pk == project.owner_id or not fields:
+        return []
+    return _send(
+        key=f"project:{project.pk}:edited:{actor.pk}:{at.isoformat()}",
+        subject=f"{actor} 修改了您负责的项目“{project.name}”：{'、'.join(fields)}",
+        body=body_lines(staff_link(project)),
+        project=project,
+        people=[project.owner],
+        actor=actor,
+    )

@@ -473,3 +473,18 @@ def test_a_credit_on_someone_elses_project_is_refused(project, other, client):
 
     assert REFUSAL in _messages(response)
     assert project.credits.count() == 0
+
+
+def test_a_co_officer_editing_the_page_tells_the_owner_which_fields_and_the_owner_editing_tells_nobody(
+    project, owner, co_officer, client
+):
+    for user, amount in ((owner, "6000"), (co_officer, "8000")):
+        client.force_login(user)
+        data = _form_data(client.get(_change_url(project)))
+        data["total_investment"] = amount
+        response = client.post(_change_url(project), data)
+        assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+
+    assert Project.objects.get(pk=project.pk).total_investment == Decimal("8000")
+    assert [s for c, s in _told(owner) if c == "in_app"] == ["赵协同 修改了您负责的项目“沐曦智算中心项目”：总投资（万元）"]
+    assert _told(co_officer) == []
