@@ -10,7 +10,9 @@ still scope the rows: an enterprise user reaches its own enterprises' only (anyt
 Writes — ``WHO_DOES``, by kind of work (``Work``): every write service starts with ``require_role(actor,
 Work.…)``; the API's permission classes (``crm.api.permissions``, ``parks.api.permissions``) read the same table,
 so a screen, a task or a command calling a service directly meets the rule the API enforces. Managers (领导)
-read everything and change nothing; superusers do all. What the table does not decide stays with the services:
+read everything and change nothing; superusers do all. Within
+``Work.PROJECTS``, who may change *this* project (its stage, its owner, its follow-ups and landing records) is
+``crm.pipeline.ownership``: its owner, its co-officers and the head of investment promotion (招商负责人). What the table does not decide stays with the services:
 which side of a request may take which transition, membership of the request's enterprise, internal notes.
 The admin's add/change/delete rights come from the role groups' model permissions (migrations), never beyond
 what the role may read.
@@ -46,10 +48,15 @@ class Rule:
 
 
 WHO_DOES: dict[Work, Rule] = {
-    Work.PROJECTS: Rule(frozenset({Role.INVESTMENT_OFFICER}), _("只有招商专员可以修改项目和跟进记录。")),
-    Work.LAND: Rule(frozenset({Role.INVESTMENT_OFFICER}), _("只有招商专员可以变更地块、载体和落地承诺。")),
+    Work.PROJECTS: Rule(
+        frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD}), _("只有招商专员可以修改项目和跟进记录。")
+    ),
+    Work.LAND: Rule(
+        frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD}), _("只有招商专员可以变更地块、载体和落地承诺。")
+    ),
     Work.ENTERPRISES: Rule(
-        frozenset({Role.INVESTMENT_OFFICER, Role.SERVICE_OFFICER}), _("只有招商专员或企业服务专员可以登记企业。")
+        frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.SERVICE_OFFICER}),
+        _("只有招商专员或企业服务专员可以登记企业。"),
     ),
     Work.REQUESTS: Rule(
         frozenset({Role.SERVICE_OFFICER, Role.ENTERPRISE}), _("只有企业服务专员或企业用户可以办理诉求。")
@@ -97,14 +104,14 @@ _EVERYONE = frozenset({*Role.STAFF_ROLES, Role.ENTERPRISE})
 
 WHO_READS: dict[Area, Reads] = {
     Area.PIPELINE: Reads(
-        frozenset({Role.INVESTMENT_OFFICER, Role.MANAGER}),
+        frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.MANAGER}),
         "projects, follow-ups, stage history, events, credits, landing commitments (milestones, capital arrivals, "
         "yearly commitments), a project's policy matches (招商项目、跟进、落地承诺)",
-        "the investment officers' own work; service officers do not read the pipeline",
+        "the investment officers' own work, and their head's (招商负责人); service officers do not read the pipeline",
         _("您没有权限查看招商项目。"),
     ),
     Area.PARCELS: Reads(
-        frozenset({Role.INVESTMENT_OFFICER, Role.MANAGER}),
+        frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.MANAGER}),
         "land parcels and a project's candidate parcels (地块)",
         "land is offered to, reserved for and transferred to projects: it is read with the pipeline",
         _("您没有权限查看地块。"),
@@ -184,6 +191,7 @@ WHO_READS: dict[Area, Reads] = {
 
 ROLE_NAMES = {
     Role.INVESTMENT_OFFICER: "招商专员",
+    Role.INVESTMENT_LEAD: "招商负责人",
     Role.SERVICE_OFFICER: "企业服务专员",
     Role.MANAGER: "领导",
     Role.ENTERPRISE: "企业用户",

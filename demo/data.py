@@ -69,6 +69,7 @@ class AccountSpec:
 ACCOUNTS = (
     AccountSpec("officer", "王志远", Role.INVESTMENT_OFFICER, title="招商专员"),
     AccountSpec("officer2", "李晓燕", Role.INVESTMENT_OFFICER, title="招商专员"),
+    AccountSpec("lead", "陈建国", Role.INVESTMENT_LEAD, title="招商负责人"),
     AccountSpec("service", "周敏", Role.SERVICE_OFFICER, title="企业服务驿站站长", extra_groups=("service_manager",)),
     AccountSpec("manager", "郑国华", Role.MANAGER, title="领导"),
     AccountSpec("enterprise", "陈思远", Role.ENTERPRISE, enterprises=("西湖阳光",), title="企业用户 · 西湖阳光"),

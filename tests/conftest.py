@@ -6,6 +6,7 @@ from tests.factories import (
     ServiceCategoryFactory,
     UserFactory,
     enterprise_user,
+    investment_lead,
     manager,
     officer,
     service_officer,
@@ -124,6 +125,12 @@ def bob_request(kecong, bob, work_permit):
 def qian(db):
     """An investment officer (招商专员): leads, projects, parcels, landing commitments."""
     return officer(username="qian", display_name="钱进")
+
+
+@pytest.fixture
+def lead(db):
+    """The head of investment promotion (招商负责人): any project's stage, reassigning owners."""
+    return investment_lead(username="lead", display_name="陈建国")
 
 
 @pytest.fixture

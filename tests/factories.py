@@ -41,6 +41,11 @@ def officer(**kwargs):
     return UserFactory(role=Role.INVESTMENT_OFFICER, **kwargs)
 
 
+def investment_lead(**kwargs):
+    """招商负责人: changes any project's stage and reassigns owners (crm.pipeline.ownership)."""
+    return UserFactory(role=Role.INVESTMENT_LEAD, **kwargs)
+
+
 def service_officer(**kwargs):
     return UserFactory(role=Role.SERVICE_OFFICER, **kwargs)
 

@@ -48,6 +48,7 @@ ACCOUNTS = {
     # username: (groups, is_staff, is_superuser, enterprises)
     "officer": ([Role.INVESTMENT_OFFICER], True, False, []),
     "officer2": ([Role.INVESTMENT_OFFICER], True, False, []),
+    "lead": ([Role.INVESTMENT_LEAD], True, False, []),  # 招商负责人: any project's stage, reassigns owners
     "service": ([Role.SERVICE_OFFICER, "service_manager"], True, False, []),  # heads the station: gets escalations
     "manager": ([Role.MANAGER], True, False, []),
     "enterprise": ([Role.ENTERPRISE], False, False, ["西湖阳光（杭州）科技有限公司"]),

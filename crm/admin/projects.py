@@ -1,7 +1,8 @@
 """The 招商 pipeline in the admin: projects, their follow-ups, stage history and landing records, and events.
 
 Writes go through ``crm.pipeline.services``: a project is created by ``project_create``, its stage
-moves only by ``project_change_stage``, owners change by ``projects_assign_owner``. Landing commitments —
+moves only by ``project_change_stage``, owners change by ``projects_assign_owner``. Who may change a given project
+is ``crm.pipeline.ownership``: anyone else who reads it gets the page read-only. Landing commitments —
 their own pages and the inlines of the project page — go through ``crm.pipeline.commitments`` (the forms
 and formsets of ``.commitments``).
 """
@@ -34,6 +35,8 @@ from crm.models import (
 )
 from crm.pipeline.collisions import project_collisions
 from crm.pipeline.lights import with_milestone_dates
+from crm.pipeline.notify import notify_project_edited
+from crm.pipeline.ownership import may_assign_owners, require_project_change
 from crm.pipeline.services import (
     allowed_stages,
     follow_up_apply_next_step,
@@ -41,6 +44,7 @@ from crm.pipeline.services import (
     project_create,
     projects_assign_owner,
 )
+from crm.roles import Work, may
 
 from . import kanban
 from .commitments import (
@@ -74,6 +78,7 @@ from .common import (
 )
 from .excel import ExcelFileNameMixin, LeadsTemplateMixin
 from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
+from .ownership import ChangedWithItsProjectAdmin, ChangedWithProjectInline, may_change
 from .parks_panels import PROJECT_PARKS_FIELDSETS, ProjectParksPanelsMixin
 from .resources import ProjectExportResource, ProjectImportResource
 
@@ -122,7 +127,7 @@ class OfficerFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class FollowUpInline(OfficerFieldsMixin, admin.TabularInline):
+class FollowUpInline(ChangedWithProjectInline, OfficerFieldsMixin, admin.TabularInline):
     """Quick logging on the project page; the event a follow-up came from is set on the follow-up's own page."""
 
     model = FollowUp
@@ -141,6 +146,10 @@ class FollowUpInline(OfficerFieldsMixin, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class MilestoneInline(ChangedWithProjectInline, MilestoneColourInline):
+    """落地节点 on the project page, editable by whoever may change the project."""
+
+
 class StageChangeInline(ReadOnlyInline):
     """阶段变更记录: written only by ``project_change_stage``; shown, never edited."""
 
@@ -152,7 +161,7 @@ class StageChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class CapitalArrivalInline(admin.TabularInline):
+class CapitalArrivalInline(ChangedWithProjectInline, admin.TabularInline):
     """实际到资, a ledger: new arrivals go through ``capital_arrival_record``; a recorded one is not edited (a wrong
     one is deleted and recorded again), so every amount on the books passed the service's checks."""
 
@@ -168,7 +177,7 @@ class CapitalArrivalInline(admin.TabularInline):
         return False
 
 
-class CreditInline(OfficerFieldsMixin, admin.TabularInline):
+class CreditInline(ChangedWithProjectInline, OfficerFieldsMixin, admin.TabularInline):
     model = ProjectCredit
     fields = ("officer", "unit", "share_percent")
     autocomplete_fields = ("officer",)
@@ -177,7 +186,7 @@ class CreditInline(OfficerFieldsMixin, admin.TabularInline):
     classes = ["collapse"]
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(ChangedWithProjectInline, admin.TabularInline):
     """年度承诺 with their review: set by ``annual_commitment_set`` (a reviewed year is final) and reviewed by
     ``annual_commitment_review``; a saved row keeps its year."""
 
@@ -243,7 +252,20 @@ class ProjectAdmin(
     def get_inlines(self, request, obj):
         if obj is None:
             return [FollowUpInline]
-        return [FollowUpInline, StageChangeInline, MilestoneColourInline, CapitalArrivalInline, CreditInline, CommitmentInline]
+        return [FollowUpInline, StageChangeInline, MilestoneInline, CapitalArrivalInline, CreditInline, CommitmentInline]
+
+    # ---- who may change this project (crm.pipeline.ownership) ----
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_change(request, obj)
+
+    def has_assign_owner_permission(self, request):
+        return may_assign_owners(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The owner changes hands through ``projects_assign_owner``: the head of investment promotion's only.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None or may_assign_owners(request.user) else (*fields, "owner")
 
     def get_queryset(self, request):
         # “Days since last follow-up” and the milestone lights come from annotations: one query for the page.
@@ -286,7 +308,16 @@ class ProjectAdmin(
 
     def save_model(self, request, obj, form, change):
         if change:
+            new_owner = obj.owner if "owner" in form.changed_data else None
+            if new_owner is not None:  # the head of investment promotion reassigns: through the service, notified
+                obj.owner_id = form.initial["owner"]
             super().save_model(request, obj, form, change)
+            edited = [str(form.fields[name].label) for name in form.changed_data if name != "owner"]
+            if edited:  # the owner is told when a co-officer or the head of investment promotion edits their project
+                notify_project_edited(project=obj, actor=request.user, fields=edited, at=timezone.now())
+            if new_owner is not None:
+                projects_assign_owner(projects=Project.objects.filter(pk=obj.pk), owner=new_owner, actor=request.user)
+                obj.owner = new_owner
             if "enterprise" in form.changed_data:
                 warn_collisions(request, enterprise=obj.enterprise, owner=obj.owner, exclude_project=obj)
             return
@@ -318,6 +349,10 @@ class ProjectAdmin(
             context["collisions"] = collision_texts(
                 project_collisions(enterprise=obj.enterprise, exclude_owner=obj.owner, exclude_project=obj)
             )
+            if not may_change(request, obj) and may(request.user, Work.PROJECTS):
+                context["ownership_note"] = _t(
+                    "此项目由 %(owner)s 负责：只有项目负责人、协同专员或招商负责人可以修改，您可以查看。"
+                ) % {"owner": obj.owner}
             if self.has_change_permission(request, obj) and allowed_stages(obj):
                 context["stage_form"] = ProjectChangeStageForm(project=obj)
                 context["stage_form_url"] = reverse("admin:crm_project_change_stage", args=[obj.pk])
@@ -344,9 +379,11 @@ class ProjectAdmin(
 
     # ---- bulk action ----
 
-    @admin.action(description=_("分配负责人"), permissions=["change"])
+    @admin.action(description=_("分配负责人"), permissions=["assign_owner"])
     def assign_owner(self, request, queryset):
-        """Intermediate page: pick an investment officer, then ``projects_assign_owner`` hands the selection over."""
+        """Intermediate page: pick an investment officer, then ``projects_assign_owner`` hands the selection over.
+
+        Offered to the head of investment promotion (and superusers) only; the service refuses anyone else."""
         form = AssignOwnerForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             owner = form.cleaned_data["owner"]
@@ -402,7 +439,7 @@ class ProjectStageChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(OfficerFieldsMixin, admin.ModelAdmin):
+class FollowUpAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, admin.ModelAdmin):
     list_display = ("occurred_on", "project", "kind", "officer", "next_step", "next_follow_up_on")
     list_select_related = ("project", "officer")
     list_filter = ("kind", ("officer", admin.RelatedOnlyFieldListFilter))
@@ -417,6 +454,7 @@ class FollowUpAdmin(OfficerFieldsMixin, admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        require_project_change(request.user, obj.project)  # a follow-up on someone else's project: refused
         super().save_model(request, obj, form, change)
         # The newest follow-up's next step and date become the project's, as ``follow_up_create`` does.
         follow_up_apply_next_step(follow_up=obj)
@@ -433,7 +471,9 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectMilestone)
-class ProjectMilestoneAdmin(ServiceRefusalsAsMessagesMixin, MilestoneLightColumnMixin, admin.ModelAdmin):
+class ProjectMilestoneAdmin(
+    ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, MilestoneLightColumnMixin, admin.ModelAdmin
+):
     """落地节点: planned through ``milestone_plan`` and reached through ``milestone_record_actual``, with the API's
     rules and words. A planned milestone keeps its project and kind: re-plan its date, or delete it."""
 
@@ -453,7 +493,7 @@ class ProjectMilestoneAdmin(ServiceRefusalsAsMessagesMixin, MilestoneLightColumn
 
 
 @admin.register(CapitalArrival)
-class CapitalArrivalAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
+class CapitalArrivalAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
     """实际到资, a ledger: an arrival is recorded through ``capital_arrival_record`` (the API's rules and words)
     and then only read — a wrong one is deleted and recorded again, so every amount passed the service's checks."""
 
@@ -482,16 +522,20 @@ class CapitalArrivalAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
 
 
 @admin.register(ProjectCredit)
-class ProjectCreditAdmin(OfficerFieldsMixin, admin.ModelAdmin):
+class ProjectCreditAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, admin.ModelAdmin):
     list_display = ("project", "officer", "unit", "share_percent")
     list_select_related = ("project", "officer")
     search_fields = ("project__name", "unit")
     autocomplete_fields = ("project", "officer")
     officer_fields = ("officer",)
 
+    def save_model(self, request, obj, form, change):
+        require_project_change(request.user, obj.project)  # a credit on someone else's project: refused
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(AnnualCommitment)
-class AnnualCommitmentAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
+class AnnualCommitmentAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
     """年度承诺: the figures through ``annual_commitment_set`` (a reviewed year is final), the review through
     ``annual_commitment_review``, with the API's rules and words. A saved commitment keeps its project and year."""
 

@@ -36,6 +36,7 @@ class ReminderRule(models.Model):
         REQUEST_SUBMITTED = "request_submitted", _("新诉求提交（即时）")
         MESSAGE_POSTED = "message_posted", _("新留言（即时）")
         STATUS_CHANGED = "status_changed", _("诉求状态变更（即时）")
+        PROJECT_CHANGED = "project_changed", _("项目被他人变更（即时）")
         SPACE_RENT_FREE_ENDING = "space_rent_free_ending", _("载体免租期即将届满")
         MILESTONE_DUE_SOON = "milestone_due_soon", _("落地节点即将到期")
         MILESTONE_MISSED = "milestone_missed", _("落地节点逾期")

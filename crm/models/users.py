@@ -9,15 +9,16 @@ class Role:
     """Names of the role groups created by migration ``crm.0002_role_groups``."""
 
     INVESTMENT_OFFICER = "investment_officer"
+    INVESTMENT_LEAD = "investment_lead"  # 招商负责人: changes any project's stage, reassigns owners (crm.0009)
     SERVICE_OFFICER = "service_officer"
     MANAGER = "manager"
     ENTERPRISE = "enterprise"
 
-    STAFF_ROLES = (INVESTMENT_OFFICER, SERVICE_OFFICER, MANAGER)
+    STAFF_ROLES = (INVESTMENT_OFFICER, INVESTMENT_LEAD, SERVICE_OFFICER, MANAGER)
 
 
 class User(AbstractUser):
-    """Anyone who logs in: committee staff (招商专员, 企业服务专员, 领导) or an enterprise's people (企业用户).
+    """Anyone who logs in: committee staff (招商专员, 招商负责人, 企业服务专员, 领导) or an enterprise's people (企业用户).
 
     An enterprise user belongs to one or more enterprises and sees only their data.
     """

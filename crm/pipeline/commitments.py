@@ -22,6 +22,8 @@ from crm.models import SIGNED_OR_LATER, AnnualCommitment, CapitalArrival, Milest
 from crm.pipeline.lights import MILESTONE_ORDER, Shortfall, annual_shortfalls
 from crm.roles import Work, require_role
 
+from .ownership import require_project_change
+
 
 def commitments_refusal(project: Project) -> str | None:
     """Why this project may not carry commitments yet, or None."""
@@ -70,6 +72,7 @@ def milestones_plan(*, project: Project, planned: Mapping[str, dt.date], actor: 
     project page can move all four dates later in one submit although each alone would pass its neighbour."""
     require_role(actor, Work.LAND)
     project = Project.objects.select_for_update().get(pk=project.pk)
+    require_project_change(actor, project)
     _require_signed(project)
     milestones_plan_check(project=project, planned=planned)
     return [
@@ -95,6 +98,7 @@ def milestone_record_actual(*, milestone: ProjectMilestone, actual_on: dt.date, 
     """Record the day a milestone was actually reached (not in the future)."""
     require_role(actor, Work.LAND)
     milestone = ProjectMilestone.objects.select_for_update().get(pk=milestone.pk)
+    require_project_change(actor, milestone.project)
     _require_signed(milestone.project)
     milestone_actual_check(actual_on=actual_on)
     milestone.actual_on = actual_on
@@ -117,6 +121,7 @@ def capital_arrival_record(
     """实际到资: one arrival of capital in 万元 (positive, not in the future). The ledger is not edited: a wrong
     arrival is deleted and recorded again, so every amount on it passed these checks."""
     require_role(actor, Work.LAND)
+    require_project_change(actor, project)
     _require_signed(project)
     capital_arrival_check(arrived_on=arrived_on, amount=amount)
     return CapitalArrival.objects.create(project=project, arrived_on=arrived_on, amount=amount, note=note.strip()[:200])
@@ -168,6 +173,7 @@ def annual_commitment_set(
 ) -> AnnualCommitment:
     """The figures committed for ``year`` (亩均产值, 亩均税收 in 万元/亩, headcount); a reviewed year is final."""
     require_role(actor, Work.LAND)
+    require_project_change(actor, project)
     _require_signed(project)
     _figures_check(year=year, output_per_mu=output_per_mu, tax_per_mu=tax_per_mu, headcount=headcount)
     _reviewed_year_check(AnnualCommitment.objects.select_for_update().filter(project=project, year=year).first())
@@ -225,6 +231,7 @@ def annual_commitment_review(
     """年度考核: record the year's actuals; the result flags every figure short of the commitment."""
     require_role(actor, Work.LAND)
     commitment = AnnualCommitment.objects.select_for_update().get(pk=commitment.pk)
+    require_project_change(actor, commitment.project)
     _require_signed(commitment.project)
     annual_review_check(year=commitment.year, actual_output_per_mu=actual_output_per_mu,
                         actual_tax_per_mu=actual_tax_per_mu, actual_headcount=actual_headcount, reviewed_on=reviewed_on)

@@ -234,6 +234,8 @@ RULES = {
         milestone_due_soon, {"days": MILESTONE_DAYS, "notify_responsible": True, "groups": []}
     ),
     Code.MILESTONE_MISSED: (milestone_missed, {"notify_responsible": True, "groups": [Role.MANAGER]}),
+    # Immediate: sent by crm.pipeline.notify when someone other than the owner changes a project.
+    Code.PROJECT_CHANGED: (None, {"notify_responsible": True, "groups": [], "send_webhook": False}),
     Code.PIPELINE_DIGEST: (_pipeline_digest, {
         "weekday": ReminderRule.Weekday.MONDAY, "send_at": dt.time(8, 30), "notify_responsible": False,
         "groups": [Role.MANAGER],

@@ -11,6 +11,9 @@ from crm.errors import DomainError
 from crm.models import PIPELINE, FollowUp, Project, ProjectStageChange, Stage, User
 from crm.roles import Work, may, require_role
 
+from .notify import notify_owner_changed, notify_stage_changed_by_other
+from .ownership import require_owner_assignment, require_project_change
+
 # Legal moves. The pipeline moves forward one stage at a time so that every stage a project
 # passed through has a history row (the funnel and velocity reports rely on it); any active
 # stage may be put on hold or lost; a held project resumes where it stopped (see below);
@@ -60,10 +63,13 @@ def project_create(*, actor: User, owner: User | None = None, at=None, **fields)
 def project_change_stage(*, project: Project, to: str, actor: User, note: str = "", at=None) -> Project:
     """Move a project to another stage — the only way a stage changes.
 
-    Refuses an illegal move with ``DomainError(code=illegal_transition)``; a move to 终止 needs a reason.
+    Refuses an illegal move with ``DomainError(code=illegal_transition)``; a move to 终止 needs a reason. Only
+    the owner, a co-officer or the head of investment promotion moves a project (``crm.pipeline.ownership``;
+    ``forbidden`` for anyone else); when it is not the owner, the owner is told (``crm.pipeline.notify``).
     """
     require_role(actor, Work.PROJECTS)
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update().select_related("owner").get(pk=project.pk)
+    require_project_change(actor, project)
     if to not in Stage.values:
         raise DomainError(_("未知的阶段：%(stage)s") % {"stage": to}, field="stage")
     allowed = allowed_stages(project)
@@ -85,9 +91,10 @@ def project_change_stage(*, project: Project, to: str, actor: User, note: str = 
     project._history_user = actor
     project._change_reason = note
     project.save(update_fields=["stage", "stage_changed_at", "lost_reason", "updated_at"])
-    ProjectStageChange.objects.create(
+    change = ProjectStageChange.objects.create(
         project=project, from_stage=from_stage, to_stage=to, actor=actor, note=note, changed_at=at
     )
+    notify_stage_changed_by_other(change)
     return project
 
 
@@ -103,8 +110,13 @@ def follow_up_create(
     next_follow_up_on: date | None = None,
     event=None,
 ) -> FollowUp:
-    """Log a follow-up (``officer`` is who logs it); its next step and next date become the project's."""
+    """Log a follow-up (``officer`` is who logs it); its next step and next date become the project's.
+
+    Follow-ups are the project's owner's, co-officers' and the head of investment promotion's to log, as its stage
+    is (``crm.pipeline.ownership``): another officer reads them.
+    """
     require_role(officer, Work.PROJECTS)
+    require_project_change(officer, project)
     follow_up = FollowUp(
         project=project, officer=officer, occurred_on=occurred_on, note=note, kind=kind,
         next_step=next_step, next_follow_up_on=next_follow_up_on, event=event,
@@ -140,16 +152,24 @@ def follow_up_apply_next_step(*, follow_up: FollowUp) -> None:
 
 @transaction.atomic
 def projects_assign_owner(*, projects, owner: User, actor: User) -> int:
-    """Hand a set of projects to another officer, one audited save each (never a bare bulk update)."""
+    """Hand a set of projects to another officer, one audited save each (never a bare bulk update).
+
+    The head of investment promotion's (and superusers') only (``crm.pipeline.ownership``); each previous owner
+    and the new owner are told (``crm.pipeline.notify``).
+    """
     require_role(actor, Work.PROJECTS)
+    require_owner_assignment(actor)
     if not may(owner, Work.PROJECTS):
         raise DomainError(_("只能分配给招商专员。"), field="owner")
     count = 0
-    for project in projects.select_for_update():
+    at = timezone.now()
+    for project in projects.select_for_update().select_related("owner"):
         if project.owner_id != owner.pk:
+            previous = project.owner
             project.owner = owner
             project._history_user = actor
             project._change_reason = _("由 %(actor)s 分配") % {"actor": actor}
             project.save(update_fields=["owner", "updated_at"])
+            notify_owner_changed(project=project, previous=previous, actor=actor, at=at)
             count += 1
     return count

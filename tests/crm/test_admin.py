@@ -54,6 +54,7 @@ from tests.factories import (
     ServiceCategoryFactory,
     UserFactory,
     enterprise_user,
+    investment_lead,
     manager,
     officer,
     request_moved_to,
@@ -384,7 +385,7 @@ def test_bulk_assign_asks_for_an_officer_then_hands_the_projects_over(client):
     me, colleague = officer(), officer(display_name="李四")
     projects = [ProjectFactory(owner=me), ProjectFactory(owner=me)]
     untouched = ProjectFactory(owner=me)
-    client.force_login(me)
+    client.force_login(investment_lead())
     url = reverse("admin:crm_project_changelist")
     selection = {"action": "assign_owner", "_selected_action": [p.pk for p in projects], "index": "0"}
     page = client.post(url, selection)
@@ -401,7 +402,7 @@ def test_bulk_assign_asks_for_an_officer_then_hands_the_projects_over(client):
 def test_bulk_assign_cannot_hand_projects_to_someone_who_is_not_an_investment_officer(client):
     me = officer()
     project = ProjectFactory(owner=me)
-    client.force_login(me)
+    client.force_login(investment_lead())
     response = client.post(
         reverse("admin:crm_project_changelist"),
         {"action": "assign_owner", "_selected_action": [project.pk], "apply": "1", "owner": service_officer().pk},

@@ -37,14 +37,14 @@ def test_a_stage_change_outside_a_request_records_its_actor_in_the_history(qian,
     assert project.history.latest().stage == Stage.CONTACTED
 
 
-def test_reassigning_projects_outside_a_request_records_who_reassigned_them(qian, sunshine):
+def test_reassigning_projects_outside_a_request_records_who_reassigned_them(qian, lead, sunshine):
     project = ProjectFactory(owner=officer(), enterprise=sunshine)
 
     written = _new_history_users(Project, lambda: projects_assign_owner(
-        projects=Project.objects.filter(pk=project.pk), owner=qian, actor=qian,
+        projects=Project.objects.filter(pk=project.pk), owner=qian, actor=lead,
     ))
 
-    assert written == [qian]
+    assert written == [lead]
 
 
 def test_a_request_submitted_outside_a_request_records_its_submitter_in_the_history(alice, sunshine, work_permit):

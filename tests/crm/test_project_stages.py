@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from crm.errors import DomainError
 from crm.models import PIPELINE, Project, ProjectStageChange, Stage
 from crm.pipeline.services import allowed_stages, follow_up_create, project_change_stage, projects_assign_owner
-from tests.factories import ProjectFactory, officer
+from tests.factories import ProjectFactory, investment_lead, officer
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,9 @@ def test_follow_up_sets_the_projects_next_step_and_date():
 def test_bulk_assign_owner_changes_owner_and_leaves_an_audit_row_per_project():
     first, second = ProjectFactory(), ProjectFactory()
     new_owner = officer()
-    count = projects_assign_owner(projects=Project.objects.filter(pk__in=[first.pk, second.pk]), owner=new_owner, actor=first.owner)
+    count = projects_assign_owner(
+        projects=Project.objects.filter(pk__in=[first.pk, second.pk]), owner=new_owner, actor=investment_lead()
+    )
     assert count == 2
     assert set(Project.objects.values_list("owner", flat=True)) == {new_owner.pk}
     assert first.history.filter(owner=new_owner).count() == 1

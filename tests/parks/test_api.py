@@ -309,7 +309,7 @@ def test_an_investment_officer_records_a_signed_projects_commitments_and_reads_t
 
 
 def test_commitments_of_a_project_not_signed_are_a_409_and_nothing_is_written(qian):
-    project = ProjectFactory()
+    project = ProjectFactory(owner=qian)
 
     response = api_client(qian).post(f"{V1}/projects/{project.pk}/milestones/",
                                      {"kind": "land_delivery", "planned_on": "2027-01-10"}, format="json")
@@ -322,7 +322,7 @@ def test_the_api_refuses_milestones_with_the_words_the_admin_shows(qian):
     project = project_at(Stage.SIGNED, owner=qian)
     start = ProjectMilestone.objects.create(project=project, kind=Milestone.CONSTRUCTION_START,
                                             planned_on=dt.date(2027, 3, 1))
-    lead = ProjectFactory(name="沐曦智算中心项目")
+    lead = ProjectFactory(name="沐曦智算中心项目", owner=qian)
     client = api_client(qian)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
 

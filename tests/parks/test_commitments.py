@@ -82,7 +82,7 @@ def test_re_planning_a_milestone_moves_its_date(signed, qian):
 
 @pytest.mark.parametrize("stage", [Stage.LEAD, Stage.NEGOTIATING, Stage.ON_HOLD, Stage.LOST])
 def test_a_project_not_signed_carries_no_commitments(stage, qian):
-    project = project_at(stage)
+    project = project_at(stage, owner=qian)
 
     with pytest.raises(DomainError) as refused:
         milestone_plan(project=project, kind=Milestone.LAND_DELIVERY, planned_on=dt.date(2027, 1, 1), actor=qian)

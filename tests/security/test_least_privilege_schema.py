@@ -59,10 +59,10 @@ OPERATIONS = _operations()
 
 
 @pytest.fixture
-def world(sunshine, kecong, alice, bob, alice_request, bob_request, qian, zhou, boss, root, work_permit):
+def world(sunshine, kecong, alice, bob, alice_request, bob_request, qian, lead, zhou, boss, root, work_permit):
     """One object of every kind an API path names: the enterprise user's own, and another enterprise's."""
     users = {
-        Role.INVESTMENT_OFFICER: qian, Role.SERVICE_OFFICER: zhou, Role.MANAGER: boss, Role.ENTERPRISE: alice,
+        Role.INVESTMENT_OFFICER: qian, Role.INVESTMENT_LEAD: lead, Role.SERVICE_OFFICER: zhou, Role.MANAGER: boss, Role.ENTERPRISE: alice,
         ANONYMOUS: None, "superuser": root,
     }
     project = project_at(Stage.SIGNED, enterprise=sunshine, owner=qian)

@@ -1,0 +1,73 @@
+"""Ownership in a real browser: another officer sees a colleague's project read-only (no save buttons, no stage
+form, told whose it is), on a desktop and on a phone; a co-officer moves it with the stage form and the owner finds
+the notice in their reminders.
+
+Screenshots go to test-artifacts/e2e/ownership-*.png.
+"""
+
+import importlib
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+
+from crm.models import Notification, Project, ReminderRule, Role, Stage
+from crm.notifications.setup import reminders_setup
+from tests.factories import ProjectFactory, officer
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PASSWORD = "pass-1234"  # tests.factories.UserFactory's
+
+
+def _ensure_role_groups():
+    """The role groups, as the migrations create them (see tests/e2e/test_reports.py for why they may be gone)."""
+    if not Group.objects.filter(name=Role.INVESTMENT_OFFICER).exists():
+        importlib.import_module("crm.migrations.0003_role_groups").create_groups(django_apps, None)
+    if not ReminderRule.objects.filter(code=ReminderRule.Code.PROJECT_CHANGED).exists():
+        reminders_setup(django_apps)
+
+
+@pytest.fixture
+def world(db):
+    _ensure_role_groups()
+    owner = officer(username="wang", display_name="王志远")
+    co_officer = officer(username="zhao", display_name="赵协同")
+    other = officer(username="li", display_name="李晓燕")
+    project = ProjectFactory(name="沐曦智算中心项目", owner=owner, co_officers=[co_officer])
+    return {"owner": owner, "co_officer": co_officer, "other": other, "project": project}
+
+
+def _log_in(page, base, username, next_path):
+    page.goto(f"{base}/admin/login/?next={next_path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}{next_path}")
+
+
+@pytest.mark.parametrize("width,mobile", [(1440, False), (390, True)])
+def test_another_officer_sees_the_project_read_only(width, mobile, world, live_server, new_page, artifacts):
+    page = new_page(viewport={"width": width, "height": 900}, mobile=mobile)
+    path = f"/admin/crm/project/{world['project'].pk}/change/"
+
+    _log_in(page, live_server.url, "li", path)
+
+    assert page.locator("text=此项目由 王志远 负责").is_visible()
+    assert page.locator("input[name=_save]").count() == 0
+    assert page.locator("text=变更阶段").count() == 0
+    page.screenshot(path=str(artifacts / f"ownership-read-only-{width}.png"), full_page=False)
+
+
+def test_a_co_officer_moves_the_project_and_the_owner_is_told(world, live_server, new_page, artifacts):
+    page = new_page(viewport={"width": 1440, "height": 900})
+    path = f"/admin/crm/project/{world['project'].pk}/change/"
+
+    _log_in(page, live_server.url, "zhao", path)
+    page.select_option("select[name=to]", Stage.CONTACTED)
+    page.click("input[value=变更阶段]")
+    page.wait_for_selector("text=项目已转到“初步接洽”。")
+    page.screenshot(path=str(artifacts / "ownership-co-officer-moved-1440.png"), full_page=False)
+
+    assert Project.objects.get(pk=world["project"].pk).stage == Stage.CONTACTED
+    told = Notification.objects.filter(recipient=world["owner"], rule=ReminderRule.Code.PROJECT_CHANGED)
+    assert list(told.values_list("subject", flat=True)) == ["赵协同 将您负责的项目“沐曦智算中心项目”从“线索”转到“初步接洽”"]
