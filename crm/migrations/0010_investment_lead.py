@@ -37,7 +37,7 @@ def remove_rule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("crm", "0008_text_and_date_bounds"),
+        ("crm", "0009_calendar_feed"),
     ]
 
     operations = [
