@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.forms import Textarea
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +54,7 @@ from .common import (
     run_each,
     show_refusal,
 )
-from .forms import RequestAssignForm, RequestTransitionForm
+from .forms import RequestAssignForm, RequestReplyForm, RequestTransitionForm
 
 # The queue's colour for each reading of the SLA clock (crm.service_requests.clock); green is quiet.
 CLOCK_CLASSES = {clock.RED: "zj-late", clock.YELLOW: "zj-at-risk", clock.GREEN: "zj-on-time"}
@@ -67,67 +68,42 @@ def _short_time(value):
     return local.strftime("%m-%d %H:%M") if local.year == timezone.localdate().year else local.strftime("%Y-%m-%d")
 
 
+def attachment_link(attachment):
+    """The file's name as a link to the access-checked download (``crm.views.attachment_download``), and its size."""
+    return format_html(
+        '<a class="zj-attachment" href="{}">{}</a> <span class="zj-muted">{}</span>',
+        reverse("attachment-download", args=[attachment.pk]), attachment.original_name, filesizeformat(attachment.size),
+    )
+
+
 class MessageThreadInline(ReadOnlyInline):
-    """The thread so far; messages are never edited after they are sent."""
+    """The thread so far, each message with the files posted with it; messages are never edited after they are sent.
+    New messages are posted from the 回复 form above the page (``ServiceRequestAdmin.reply_view``)."""
 
     model = ServiceRequestMessage
-    fields = ("created_at", "author", "is_internal", "body")
+    fields = ("created_at", "author", "is_internal", "body", "files")
     verbose_name_plural = _("留言记录")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
-
-
-class NewMessageFormSet(BaseInlineFormSet):
-    """Refuses, as a form error, a message ``message_post`` would refuse (``message_refused``): the page
-    comes back with the reason instead of saving the rest and claiming success."""
-
-    author = None  # set per request by ``NewMessageInline.get_formset``
-
-    def clean(self):
-        super().clean()
-        for form in self.forms:
-            if not form.has_changed() or not form.cleaned_data.get("body"):
-                continue
-            refusal = message_refused(
-                service_request=self.instance, author=self.author, is_internal=form.cleaned_data.get("is_internal", False)
-            )
-            if refusal is not None:
-                form.add_error(None, refusal.message)
-
-
-class NewMessageInline(admin.TabularInline):
-    """写留言: an empty form whose rows are posted through ``message_post`` (see ``save_formset``).
-
-    On a finished request only an internal note (内部备注) is taken; a message to the enterprise is refused.
-    """
-
-    model = ServiceRequestMessage
-    formset = NewMessageFormSet
-    fields = ("body", "is_internal")
-    extra = 1
-    max_num = 1
-    can_delete = False
-    verbose_name = _("新留言")
-    verbose_name_plural = _("写留言")
+    @admin.display(description=_("附件"))
+    def files(self, obj):
+        attachments = obj.attachments.all()  # prefetched by get_queryset
+        if not attachments:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((attachment_link(a),) for a in attachments))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).none()
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.author = request.user  # a class made for this request by inlineformset_factory
-        return formset
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "body":
-            kwargs["widget"] = Textarea(attrs={"rows": 3, "cols": 80})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        return super().get_queryset(request).select_related("author").prefetch_related("attachments")
 
 
 class AttachmentInline(ReadOnlyInline):
+    """Every file of the request — with its submission, added later, or posted with a message — to download."""
+
     model = ServiceRequestAttachment
-    fields = ("original_name", "content_type", "size", "uploaded_by", "created_at")
+    fields = ("download", "content_type", "uploaded_by", "created_at")
+
+    @admin.display(description=_("文件（点击下载）"))
+    def download(self, obj):
+        return attachment_link(obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
@@ -243,7 +219,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
                                "rejection_reason")}),
         (_("评价"), {"fields": ("satisfaction", "satisfaction_comment")}),
     )
-    inlines = [MessageThreadInline, NewMessageInline, AttachmentInline, ApprovalStepInline, TransitionInline]
+    inlines = [MessageThreadInline, AttachmentInline, ApprovalStepInline, TransitionInline]
     actions = [
         "assign_to_me",
         *(_transition_action(name) for name in ("accept", "start", "wait_external", "resolve", "close", "reopen")),
@@ -301,17 +277,6 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
             super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is ServiceRequestMessage:
-            # New messages go through ``message_post`` (author = the officer); the admin's change log reads these lists.
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            for message_form in formset.forms:
-                if message_form.has_changed() and message_form.cleaned_data.get("body"):
-                    with show_refusal(request):
-                        formset.new_objects.append(message_post(
-                            service_request=form.instance, author=request.user,
-                            body=message_form.cleaned_data["body"], is_internal=message_form.cleaned_data["is_internal"],
-                        ))
-            return
         if formset.model is ApprovalStep:
             self._save_approval_steps(request, form.instance, formset)
             return
@@ -353,6 +318,11 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
         if obj is not None and obj.pk and self.has_change_permission(request, obj):
             context["request_actions"] = [(name, ACTIONS[name]) for name in allowed_actions(service_request=obj, user=request.user)]
             context["transition_url"] = reverse("admin:crm_servicerequest_transition", args=[obj.pk])
+            context["reply_form"] = RequestReplyForm(initial={
+                # on a finished request only an internal note is taken (``message_refused``)
+                "is_internal": message_refused(service_request=obj, author=request.user) is not None,
+            })
+            context["reply_url"] = reverse("admin:crm_servicerequest_reply", args=[obj.pk])
             if not obj.is_finished:  # service_request_assign refuses a finished request
                 context["assign_form"] = RequestAssignForm(initial={"assignee": obj.assignee_id})
                 context["assign_url"] = reverse("admin:crm_servicerequest_assign", args=[obj.pk])
@@ -363,6 +333,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
             path("<path:object_id>/transition/", self.admin_site.admin_view(self.transition_view),
                  name="crm_servicerequest_transition"),
             path("<path:object_id>/assign/", self.admin_site.admin_view(self.assign_view), name="crm_servicerequest_assign"),
+            path("<path:object_id>/reply/", self.admin_site.admin_view(self.reply_view), name="crm_servicerequest_reply"),
         ]
         return own + super().get_urls()
 
@@ -380,6 +351,21 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
 
         return self.service_form_view(request, object_id, RequestAssignForm, assign,
                                       invalid_messages=lambda form: [_t("请选择经办人。")])
+
+    def reply_view(self, request, object_id):
+        """回复: posted on its own, so the rest of the page (the approval steps) is neither saved nor lost with it."""
+
+        def reply(obj, data):
+            message = message_post(
+                service_request=obj, author=request.user, body=data["body"], is_internal=data["is_internal"],
+                uploads=data["attachments"],
+            )
+            done = _t("内部备注已保存。") if message.is_internal else _t("回复已发送给企业。")
+            if data["attachments"]:
+                done += _t("（附件 %(n)s 个）") % {"n": len(data["attachments"])}
+            return done
+
+        return self.service_form_view(request, object_id, RequestReplyForm, reply)
 
     @admin.action(description=_("分派给我"), permissions=["change"])
     def assign_to_me(self, request, queryset):

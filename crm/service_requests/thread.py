@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from crm.errors import DomainError
 from crm.models import ServiceRequest, ServiceRequestMessage, User
 from crm.roles import Work, require_role
+from crm.service_requests.attachments import attachments_add
 from crm.service_requests.notify import notify_message_posted
 from crm.service_requests.selectors import service_request_lock
 
@@ -32,12 +33,16 @@ def message_refused(*, service_request: ServiceRequest, author: User, is_interna
 
 
 @transaction.atomic
-def message_post(*, service_request: ServiceRequest, author: User, body: str, is_internal: bool = False) -> ServiceRequestMessage:
-    """Post a message (or a staff internal note) on the thread of ``request`` and tell the other side.
+def message_post(
+    *, service_request: ServiceRequest, author: User, body: str, is_internal: bool = False, uploads=()
+) -> ServiceRequestMessage:
+    """Post a message (or a staff internal note) on the thread of ``request``, with its ``uploads`` if any, and
+    tell the other side.
 
     The request row is locked while its status is checked, so a message cannot slip in beside a close or
     a withdrawal: refused on a finished request with ``illegal_transition`` (see ``message_refused``),
-    nothing stored and nobody notified.
+    nothing stored and nobody notified. The uploads are stored through ``attachments_add`` as the message's
+    own files: all or none with the message (a refused file refuses the message, and nothing is stored).
     """
     require_role(author, Work.REQUESTS)
     body = (body or "").strip()
@@ -50,5 +55,7 @@ def message_post(*, service_request: ServiceRequest, author: User, body: str, is
     if refusal is not None:
         raise refusal
     message = ServiceRequestMessage.objects.create(request=service_request, author=author, body=body, is_internal=is_internal)
+    if uploads:
+        attachments_add(service_request=service_request, uploads=uploads, user=author, message=message)
     notify_message_posted(message)
     return message
