@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
@@ -36,7 +36,7 @@ from crm.service_requests.approval_steps import (
     approval_step_reopen,
     approval_steps_refused,
 )
-from crm.service_requests.details import details_for_display, details_labels
+from crm.service_requests.details import PHONE_KEYS, details_for_display, details_labels
 from crm.service_requests.services import (
     ACTIONS,
     allowed_actions,
@@ -206,8 +206,11 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
     list_display = ("title", "status", "time_left", "due", "category", "enterprise", "assignee", "submitted")
     list_select_related = ("enterprise", "category", "assignee")
     list_filter = ("status", "category", ("assignee", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("title", "enterprise__name", "enterprise__short_name")
-    search_help_text = _("按标题或企业名称搜索。")
+    search_fields = (
+        "title", "enterprise__name", "enterprise__short_name",
+        "submitted_by__username", "submitted_by__display_name",
+    )
+    search_help_text = _("按编号（如 #12）、标题、企业名称、提交人（姓名或用户名）或电话（提交人手机号、诉求中的联系电话）搜索。")
     date_hierarchy = "submitted_at"
     readonly_fields = (
         "enterprise", "category", "title", "description", "details_display", "status", "assignee", "submitted_by",
@@ -231,6 +234,24 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
         "due_at",
         "id",
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The fields above, and also: the request's number (“12” or “#12”), and a phone number (four digits or more,
+        so that a request number does not match every phone holding it) — the submitter's or one in the details
+        (``PHONE_KEYS``); both within the list's filters, which ``queryset`` already carries."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        number = term.removeprefix("#")
+        also = Q()
+        if number.isdigit() and len(number) <= 9:  # a request number, not a phone number
+            also |= Q(pk=int(number))
+        if len(term) >= 4 and term.replace("-", "").replace(" ", "").lstrip("+").isdigit():
+            also |= Q(submitted_by__phone__icontains=term)
+            for key in PHONE_KEYS:
+                also |= Q(**{f"details__{key}__icontains": term})
+        if also:
+            found = found | queryset.filter(also)
+        return found, may_have_duplicates
 
     def has_add_permission(self, request):
         # Requests are submitted by enterprises (portal, API) through ``service_request_submit``.

@@ -13,7 +13,7 @@ from django.urls import reverse
 from crm.models import Notification, ServiceRequestAttachment
 from crm.service_requests.approval_steps import approval_step_plan
 from crm.service_requests.attachments import attachment_add
-from crm.service_requests.services import service_request_submit
+from crm.service_requests.services import service_request_assign, service_request_submit
 from crm.service_requests.thread import message_post
 from tests.factories import (
     EnterpriseFactory,
@@ -299,3 +299,58 @@ def test_the_thread_shows_the_message_text_escaped(client):
 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# ---- search by number, submitter and phone -------------------------------------------------------------------
+
+
+def _search(client, term, **filters):
+    response = client.get(reverse("admin:crm_servicerequest_changelist"), {"q": term, **filters})
+    assert response.status_code == 200
+    return sorted(r.title for r in response.context["cl"].result_list)
+
+
+def test_the_queue_finds_a_request_by_its_number_submitter_and_phone(client):
+    # Names without digits, so that a request number matches nothing else (the factories number their names).
+    yunfan, xinghe = EnterpriseFactory(name="杭州云帆科技有限公司"), EnterpriseFactory(name="杭州星河生物有限公司")
+    wang = enterprise_user(yunfan, username="wang_hr", display_name="王小红", phone="13800138000")
+    li = enterprise_user(xinghe, username="li_admin", display_name="李明")
+    by_wang = _request(title="王的诉求", submitter=wang, enterprise=yunfan)
+    other = _request(
+        title="联系电话诉求", submitter=li, enterprise=xinghe, details=work_permit_details(contact_phone="0571-88886666")
+    )
+    _request(title="无关诉求", submitter=li, enterprise=xinghe)
+    client.force_login(service_officer())
+
+    assert _search(client, str(other.pk)) == ["联系电话诉求"]
+    assert _search(client, f"#{by_wang.pk}") == ["王的诉求"]
+    assert _search(client, "王小红") == ["王的诉求"]
+    assert _search(client, "wang_hr") == ["王的诉求"]
+    assert _search(client, "13800138000") == ["王的诉求"]
+    assert _search(client, "0571-88886666") == ["联系电话诉求"]
+    assert _search(client, "88886666") == ["联系电话诉求"]
+    assert _search(client, "13900000000") == []
+
+
+def test_search_by_number_stays_within_the_lists_filters(client):
+    request = _request(title="待受理")
+    client.force_login(service_officer())
+
+    assert _search(client, str(request.pk), status="submitted") == ["待受理"]
+    assert _search(client, str(request.pk), status="closed") == []
+
+
+def test_the_request_page_still_masks_the_passport_for_an_officer_who_is_not_assigned(client):
+    request = _request()
+    so = service_officer()
+    service_request_assign(service_request=request, assignee=service_officer(username="other_desk"), actor=so)
+    client.force_login(so)
+
+    html = _page(client, request).content.decode()
+
+    assert "E12345678" not in html
+
+
+def test_a_contact_phone_is_stored_with_the_other_details():
+    request = _request(details=work_permit_details(contact_phone="0571-88886666"))
+    assert request.details["contact_phone"] == "0571-88886666"
