@@ -147,7 +147,8 @@ class ApprovalStepFormSet(BaseInlineFormSet):
 
 class ApprovalStepInline(admin.TabularInline):
     """审批环节: planned, changed, completed (tick 已完成) and reopened (untick) through the approval-step services
-    (see ``ServiceRequestAdmin.save_formset``); read-only on a finished request. Steps are not deleted."""
+    (see ``ServiceRequestAdmin.save_formset``); read-only — no add, no change, no delete — once the services would
+    refuse (``approval_steps_refused``: a resolved or finished request). Steps are never deleted."""
 
     model = ApprovalStep
     form = ApprovalStepForm
@@ -162,11 +163,18 @@ class ApprovalStepInline(admin.TabularInline):
         formset.actor = request.user  # a class made for this request by inlineformset_factory
         return formset
 
+    def _steps_refused(self, request, obj) -> bool:
+        # The services' own reading: a request no longer open (办结, 关闭, 撤回, 不予受理), or who may not work steps.
+        return obj is not None and approval_steps_refused(service_request=obj, actor=request.user) is not None
+
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not (obj is not None and obj.is_finished)
+        return super().has_add_permission(request, obj) and not self._steps_refused(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_finished)
+        return super().has_change_permission(request, obj) and not self._steps_refused(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # steps are never deleted: completed, reopened or changed, each recorded
 
 
 def action_label(name: str) -> str:

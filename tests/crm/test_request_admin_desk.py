@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from crm.models import Notification, ServiceRequestAttachment
+from crm.models import ApprovalStep, Notification, ServiceRequestAttachment
 from crm.service_requests.approval_steps import approval_step_plan
 from crm.service_requests.attachments import attachment_add
 from crm.service_requests.services import service_request_assign, service_request_submit
@@ -20,6 +21,7 @@ from tests.factories import (
     ServiceCategoryFactory,
     enterprise_user,
     officer,
+    request_moved_to,
     service_officer,
     tiny_pdf,
     work_permit_details,
@@ -242,8 +244,6 @@ def test_an_empty_reply_is_refused_with_a_message_and_nothing_is_stored(client):
 
 
 def test_a_reply_with_files_on_a_closed_request_is_refused_by_the_service_and_nothing_is_stored(client):
-    from tests.factories import request_moved_to
-
     so = service_officer()
     request = request_moved_to(_request(), "closed", officer=so)
     client.force_login(so)
@@ -354,3 +354,46 @@ def test_the_request_page_still_masks_the_passport_for_an_officer_who_is_not_ass
 def test_a_contact_phone_is_stored_with_the_other_details():
     request = _request(details=work_permit_details(contact_phone="0571-88886666"))
     assert request.details["contact_phone"] == "0571-88886666"
+
+
+# ---- the approval steps of a request no longer open are read-only ------------------------------------------
+
+
+def _steps_inline(response):
+    return next(f for f in response.context["inline_admin_formsets"] if f.formset.model is ApprovalStep)
+
+
+@pytest.mark.parametrize("status", ["resolved", "closed", "rejected", "withdrawn"])
+def test_the_steps_of_a_request_no_longer_open_are_read_only_and_a_post_changes_nothing(client, status):
+    so = service_officer()
+    request = _request()
+    step = approval_step_plan(service_request=request, name="外专局审批", due_at=DUE, actor=so)
+    request = request_moved_to(request, status, officer=so)
+    client.force_login(so)
+    before = _state(request)
+
+    steps = _steps_inline(_page(client, request))
+    due = timezone.localtime(DUE)
+    client.post(reverse("admin:crm_servicerequest_change", args=[request.pk]), {
+        "messages-TOTAL_FORMS": "0", "messages-INITIAL_FORMS": "0",
+        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+        "approval_steps-TOTAL_FORMS": "2", "approval_steps-INITIAL_FORMS": "1",
+        "approval_steps-0-id": step.pk, "approval_steps-0-request": request.pk, "approval_steps-0-name": "改名",
+        "approval_steps-0-completed": "on", "approval_steps-0-DELETE": "on",
+        "approval_steps-0-due_at_0": due.strftime("%Y-%m-%d"), "approval_steps-0-due_at_1": "17:00:00",
+        "approval_steps-1-request": request.pk, "approval_steps-1-name": "发证",
+        "approval_steps-1-due_at_0": due.strftime("%Y-%m-%d"), "approval_steps-1-due_at_1": "17:00:00",
+        "transitions-TOTAL_FORMS": "0", "transitions-INITIAL_FORMS": "0", "_continue": "1",
+    })
+
+    assert (steps.has_add_permission, steps.has_change_permission, steps.has_delete_permission) == (False, False, False)
+    assert _state(request) == before
+
+
+def test_the_steps_of_an_open_request_are_worked_on_its_page_but_never_deleted(client):
+    request = _request()
+    client.force_login(service_officer())
+
+    steps = _steps_inline(_page(client, request))
+
+    assert (steps.has_add_permission, steps.has_change_permission, steps.has_delete_permission) == (True, True, False)
