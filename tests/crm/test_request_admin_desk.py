@@ -36,12 +36,13 @@ def _pdf(name="护照首页.pdf", content=None):
     return SimpleUploadedFile(name, content if content is not None else tiny_pdf(), content_type="application/pdf")
 
 
-def _request(*, title="外籍专家工作许可", details=None, submitter=None, enterprise=None):
+def _request(*, title="外籍专家工作许可", details=None, submitter=None, enterprise=None, at=None):
+    """A work-permit request (24 calendar hours) submitted ``at`` (now by default)."""
     enterprise = enterprise or EnterpriseFactory()
     category = ServiceCategoryFactory(code="work_permit", name="外国人来华工作许可")
     request, _warnings = service_request_submit(
         enterprise=enterprise, category=category, title=title,
-        submitted_by=submitter or enterprise_user(enterprise), details=details or work_permit_details(),
+        submitted_by=submitter or enterprise_user(enterprise), details=details or work_permit_details(), at=at,
     )
     return request
 
@@ -397,3 +398,23 @@ def test_the_steps_of_an_open_request_are_worked_on_its_page_but_never_deleted(c
     steps = _steps_inline(_page(client, request))
 
     assert (steps.has_add_permission, steps.has_change_permission, steps.has_delete_permission) == (True, True, False)
+
+
+# ---- 三色预警: green, yellow past 80 % of the SLA used, red once late -------------------------------------------
+
+
+@pytest.mark.parametrize(("hours_ago", "css", "label"), [
+    (19, "zj-on-time", "剩余 4 小时"),  # 79 % used
+    (20, "zj-at-risk", "剩余 3 小时"),  # 83 % used: the SLA reminder's 80 % warning has gone out
+    (25, "zj-late", "已超时 1 小时"),
+])
+def test_the_request_page_and_the_queue_show_the_clocks_colour(client, hours_ago, css, label):
+    request = _request(at=timezone.now() - dt.timedelta(hours=hours_ago, minutes=1))
+    client.force_login(service_officer())
+
+    page = _page(client, request).content.decode()
+    queue = client.get(reverse("admin:crm_servicerequest_changelist")).content.decode()
+
+    badge = f'<span class="{css}">{label}'
+    assert badge in page
+    assert badge in queue
