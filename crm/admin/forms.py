@@ -103,7 +103,7 @@ class RequestReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
     is_internal = forms.BooleanField(label=_("内部备注（企业不可见）"), required=False)
-    attachments = AttachmentsField(label=_("附件"))
+    attachments = AttachmentsField(label=_("附件（企业可见）"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

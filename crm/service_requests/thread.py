@@ -42,7 +42,8 @@ def message_post(
     The request row is locked while its status is checked, so a message cannot slip in beside a close or
     a withdrawal: refused on a finished request with ``illegal_transition`` (see ``message_refused``),
     nothing stored and nobody notified. The uploads are stored through ``attachments_add`` as the message's
-    own files: all or none with the message (a refused file refuses the message, and nothing is stored).
+    own files: all or none with the message (a refused file refuses the message, and nothing is stored). An
+    internal note takes no file: every file of a request is the enterprise's to see.
     """
     require_role(author, Work.REQUESTS)
     body = (body or "").strip()
@@ -50,6 +51,9 @@ def message_post(
         raise DomainError(_("留言内容不能为空。"), field="body")
     if len(body) > MAX_MESSAGE_LENGTH:
         raise DomainError(_("留言不能超过 %(n)s 字。") % {"n": MAX_MESSAGE_LENGTH}, field="body")
+    if is_internal and uploads:
+        # A request's files are the enterprise's to see (portal, API, download): a note's file would not stay internal.
+        raise DomainError(_("内部备注不能附带附件：附件企业可见。"), field="attachments")
     service_request = service_request_lock(service_request)
     refusal = message_refused(service_request=service_request, author=author, is_internal=is_internal)
     if refusal is not None:

@@ -250,11 +250,23 @@ def test_a_reply_with_files_on_a_closed_request_is_refused_by_the_service_and_no
     client.force_login(so)
     before = _state(request)
 
+    response = client.post(_reply_url(request), {"body": "补一份回执", "attachments": [_pdf("回执.pdf")]}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["诉求已结束（已关闭），不能再留言。"]
+    assert _state(request) == before
+
+
+def test_an_internal_note_takes_no_file_since_the_enterprise_sees_every_file_of_its_request(client):
+    request = _request()
+    client.force_login(service_officer())
+    before = _state(request)
+
     response = client.post(
-        _reply_url(request), {"body": "补一份回执", "is_internal": "on", "attachments": [_pdf("回执.pdf")]}, follow=True
+        _reply_url(request), {"body": "内部：企业材料有疑点", "is_internal": "on", "attachments": [_pdf("疑点.pdf")]},
+        follow=True,
     )
 
-    assert [str(m) for m in response.context["messages"]] == ["诉求已结束（已关闭），不能再上传附件。"]
+    assert [str(m) for m in response.context["messages"]] == ["内部备注不能附带附件：附件企业可见。"]
     assert _state(request) == before
 
 
