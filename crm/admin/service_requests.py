@@ -458,8 +458,12 @@ class ServiceRequestMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ServiceRequestAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Attachments are uploaded through ``attachment_add`` (content-checked); here they are only listed."""
 
-    list_display = ("original_name", "request", "content_type", "size", "uploaded_by", "created_at")
+    list_display = ("original_name", "download", "request", "content_type", "uploaded_by", "created_at")
     list_select_related = ("request", "uploaded_by")
+
+    @admin.display(description=_("下载"))
+    def download(self, obj):
+        return attachment_link(obj)
     search_fields = ("original_name", "request__title")
     exclude = ("file",)
 

@@ -430,3 +430,13 @@ def test_the_request_page_and_the_queue_show_the_clocks_colour(client, hours_ago
     badge = f'<span class="{css}">{label}'
     assert badge in page
     assert badge in queue
+
+
+def test_the_attachment_list_links_each_file_to_its_download(client):
+    request = _request()
+    scan = attachment_add(service_request=request, uploaded=_pdf(), user=request.submitted_by)
+    client.force_login(service_officer())
+
+    html = client.get(reverse("admin:crm_servicerequestattachment_changelist")).content.decode()
+
+    assert f'<a class="zj-attachment" href="/attachments/{scan.pk}/">护照首页.pdf</a>' in html
