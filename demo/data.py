@@ -1150,7 +1150,7 @@ REQUESTS = (
         "西湖阳光", "work_permit", WORK_PERMIT_TITLE, "enterprise", Ago(3, hour=14),
         description="我司一位外籍研发专家临时来华出差，来不及去窗口办理外国人来华工作许可证，恳请加急办理。",
         details={"expert_name": "Daniel Weber", "nationality": "德国", "passport_number": "C4K7M2P9R",
-                 "position": "首席材料科学家", "planned_start_date": Ago(-4)},
+                 "position": "首席材料科学家", "planned_start_date": Ago(-4), "contact_phone": "0571-87650321"},
         steps=(StepSpec("accept", "service", 0.3, "已受理，联系上级部门加急办理。"),
                StepSpec("start", "service", 0.5, "材料审核中"),
                StepSpec("wait_external", "service", 2.5, "已网上申报，等待外专局审批。"),

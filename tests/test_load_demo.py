@@ -283,7 +283,10 @@ def test_the_work_permit_of_xihu_sunshine_was_resolved_within_24_hours(world):
     }
     assert list(request.approval_steps.values_list("name", flat=True)) == ["材料审核", "网上申报", "外专局审批", "发证"]
     assert not request.approval_steps.filter(completed_at__gt=request.resolved_at).exists()
-    assert set(request.details) == {"expert_name", "nationality", "passport_number", "position", "planned_start_date"}
+    assert set(request.details) == {
+        "expert_name", "nationality", "passport_number", "position", "planned_start_date", "contact_phone",
+    }
+    assert request.details["contact_phone"] == "0571-87650321"  # the desk finds it by this number
 
 
 def test_the_open_queue_has_an_overdue_request_an_unassigned_one_and_one_waiting_on_an_authority(world):

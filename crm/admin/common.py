@@ -156,7 +156,7 @@ class ServiceFormViewMixin:
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
         if request.method != "POST":
             return redirect(change_url)
-        form = form_class(request.POST, **({object_kwarg: obj} if object_kwarg else {}))
+        form = form_class(request.POST, request.FILES, **({object_kwarg: obj} if object_kwarg else {}))
         if not form.is_valid():
             shown = invalid_messages(form) if invalid_messages else [e for errors in form.errors.values() for e in errors]
             for message in shown:

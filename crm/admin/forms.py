@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from crm.enterprises import enterprise_check
 from crm.models import Enterprise, Role, Stage, User
 from crm.pipeline.services import allowed_stages
+from crm.portal.forms import AttachmentsField
+from crm.service_requests.thread import MAX_MESSAGE_LENGTH
 from crm.validators import LINE_VALIDATORS, validate_long_text
 
 from .common import show_refusal
@@ -91,6 +93,21 @@ class RequestTransitionForm(forms.Form):
 
     action = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("说明"), required=False, max_length=2000, validators=[validate_long_text])
+
+
+class RequestReplyForm(forms.Form):
+    """回复: a message (or an internal note) with its files, posted on its own through ``message_post``."""
+
+    body = forms.CharField(
+        label=_("回复内容"), max_length=MAX_MESSAGE_LENGTH, validators=[validate_long_text],
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+    is_internal = forms.BooleanField(label=_("内部备注（企业不可见）"), required=False)
+    attachments = AttachmentsField(label=_("附件（企业可见）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].error_messages["required"] = _("请填写回复内容。")
 
 
 class RequestAssignForm(forms.Form):

@@ -8,12 +8,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
-from django.forms import Textarea
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,7 @@ from crm.service_requests.approval_steps import (
     approval_step_reopen,
     approval_steps_refused,
 )
-from crm.service_requests.details import details_for_display, details_labels
+from crm.service_requests.details import PHONE_KEYS, details_for_display, details_labels
 from crm.service_requests.services import (
     ACTIONS,
     allowed_actions,
@@ -53,7 +54,7 @@ from .common import (
     run_each,
     show_refusal,
 )
-from .forms import RequestAssignForm, RequestTransitionForm
+from .forms import RequestAssignForm, RequestReplyForm, RequestTransitionForm
 
 # The queue's colour for each reading of the SLA clock (crm.service_requests.clock); green is quiet.
 CLOCK_CLASSES = {clock.RED: "zj-late", clock.YELLOW: "zj-at-risk", clock.GREEN: "zj-on-time"}
@@ -67,67 +68,42 @@ def _short_time(value):
     return local.strftime("%m-%d %H:%M") if local.year == timezone.localdate().year else local.strftime("%Y-%m-%d")
 
 
+def attachment_link(attachment):
+    """The file's name as a link to the access-checked download (``crm.views.attachment_download``), and its size."""
+    return format_html(
+        '<a class="zj-attachment" href="{}">{}</a> <span class="zj-muted">{}</span>',
+        reverse("attachment-download", args=[attachment.pk]), attachment.original_name, filesizeformat(attachment.size),
+    )
+
+
 class MessageThreadInline(ReadOnlyInline):
-    """The thread so far; messages are never edited after they are sent."""
+    """The thread so far, each message with the files posted with it; messages are never edited after they are sent.
+    New messages are posted from the 回复 form above the page (``ServiceRequestAdmin.reply_view``)."""
 
     model = ServiceRequestMessage
-    fields = ("created_at", "author", "is_internal", "body")
+    fields = ("created_at", "author", "is_internal", "body", "files")
     verbose_name_plural = _("留言记录")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
-
-
-class NewMessageFormSet(BaseInlineFormSet):
-    """Refuses, as a form error, a message ``message_post`` would refuse (``message_refused``): the page
-    comes back with the reason instead of saving the rest and claiming success."""
-
-    author = None  # set per request by ``NewMessageInline.get_formset``
-
-    def clean(self):
-        super().clean()
-        for form in self.forms:
-            if not form.has_changed() or not form.cleaned_data.get("body"):
-                continue
-            refusal = message_refused(
-                service_request=self.instance, author=self.author, is_internal=form.cleaned_data.get("is_internal", False)
-            )
-            if refusal is not None:
-                form.add_error(None, refusal.message)
-
-
-class NewMessageInline(admin.TabularInline):
-    """写留言: an empty form whose rows are posted through ``message_post`` (see ``save_formset``).
-
-    On a finished request only an internal note (内部备注) is taken; a message to the enterprise is refused.
-    """
-
-    model = ServiceRequestMessage
-    formset = NewMessageFormSet
-    fields = ("body", "is_internal")
-    extra = 1
-    max_num = 1
-    can_delete = False
-    verbose_name = _("新留言")
-    verbose_name_plural = _("写留言")
+    @admin.display(description=_("附件"))
+    def files(self, obj):
+        attachments = obj.attachments.all()  # prefetched by get_queryset
+        if not attachments:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((attachment_link(a),) for a in attachments))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).none()
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.author = request.user  # a class made for this request by inlineformset_factory
-        return formset
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "body":
-            kwargs["widget"] = Textarea(attrs={"rows": 3, "cols": 80})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        return super().get_queryset(request).select_related("author").prefetch_related("attachments")
 
 
 class AttachmentInline(ReadOnlyInline):
+    """Every file of the request — with its submission, added later, or posted with a message — to download."""
+
     model = ServiceRequestAttachment
-    fields = ("original_name", "content_type", "size", "uploaded_by", "created_at")
+    fields = ("download", "content_type", "uploaded_by", "created_at")
+
+    @admin.display(description=_("文件（点击下载）"))
+    def download(self, obj):
+        return attachment_link(obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
@@ -171,7 +147,8 @@ class ApprovalStepFormSet(BaseInlineFormSet):
 
 class ApprovalStepInline(admin.TabularInline):
     """审批环节: planned, changed, completed (tick 已完成) and reopened (untick) through the approval-step services
-    (see ``ServiceRequestAdmin.save_formset``); read-only on a finished request. Steps are not deleted."""
+    (see ``ServiceRequestAdmin.save_formset``); read-only — no add, no change, no delete — once the services would
+    refuse (``approval_steps_refused``: a resolved or finished request). Steps are never deleted."""
 
     model = ApprovalStep
     form = ApprovalStepForm
@@ -186,11 +163,18 @@ class ApprovalStepInline(admin.TabularInline):
         formset.actor = request.user  # a class made for this request by inlineformset_factory
         return formset
 
+    def _steps_refused(self, request, obj) -> bool:
+        # The services' own reading: a request no longer open (办结, 关闭, 撤回, 不予受理), or who may not work steps.
+        return obj is not None and approval_steps_refused(service_request=obj, actor=request.user) is not None
+
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not (obj is not None and obj.is_finished)
+        return super().has_add_permission(request, obj) and not self._steps_refused(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_finished)
+        return super().has_change_permission(request, obj) and not self._steps_refused(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # steps are never deleted: completed, reopened or changed, each recorded
 
 
 def action_label(name: str) -> str:
@@ -230,8 +214,11 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
     list_display = ("title", "status", "time_left", "due", "category", "enterprise", "assignee", "submitted")
     list_select_related = ("enterprise", "category", "assignee")
     list_filter = ("status", "category", ("assignee", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("title", "enterprise__name", "enterprise__short_name")
-    search_help_text = _("按标题或企业名称搜索。")
+    search_fields = (
+        "title", "enterprise__name", "enterprise__short_name",
+        "submitted_by__username", "submitted_by__display_name",
+    )
+    search_help_text = _("按编号（如 #12）、标题、企业名称、提交人（姓名或用户名）或电话（提交人手机号、诉求中的联系电话）搜索。")
     date_hierarchy = "submitted_at"
     readonly_fields = (
         "enterprise", "category", "title", "description", "details_display", "status", "assignee", "submitted_by",
@@ -243,7 +230,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
                                "rejection_reason")}),
         (_("评价"), {"fields": ("satisfaction", "satisfaction_comment")}),
     )
-    inlines = [MessageThreadInline, NewMessageInline, AttachmentInline, ApprovalStepInline, TransitionInline]
+    inlines = [MessageThreadInline, AttachmentInline, ApprovalStepInline, TransitionInline]
     actions = [
         "assign_to_me",
         *(_transition_action(name) for name in ("accept", "start", "wait_external", "resolve", "close", "reopen")),
@@ -255,6 +242,24 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
         "due_at",
         "id",
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The fields above, and also: the request's number (“12” or “#12”), and a phone number (four digits or more,
+        so that a request number does not match every phone holding it) — the submitter's or one in the details
+        (``PHONE_KEYS``); both within the list's filters, which ``queryset`` already carries."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        number = term.removeprefix("#")
+        also = Q()
+        if number.isdigit() and len(number) <= 9:  # a request number, not a phone number
+            also |= Q(pk=int(number))
+        if len(term) >= 4 and term.replace("-", "").replace(" ", "").lstrip("+").isdigit():
+            also |= Q(submitted_by__phone__icontains=term)
+            for key in PHONE_KEYS:
+                also |= Q(**{f"details__{key}__icontains": term})
+        if also:
+            found = found | queryset.filter(also)
+        return found, may_have_duplicates
 
     def has_add_permission(self, request):
         # Requests are submitted by enterprises (portal, API) through ``service_request_submit``.
@@ -301,17 +306,6 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
             super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is ServiceRequestMessage:
-            # New messages go through ``message_post`` (author = the officer); the admin's change log reads these lists.
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            for message_form in formset.forms:
-                if message_form.has_changed() and message_form.cleaned_data.get("body"):
-                    with show_refusal(request):
-                        formset.new_objects.append(message_post(
-                            service_request=form.instance, author=request.user,
-                            body=message_form.cleaned_data["body"], is_internal=message_form.cleaned_data["is_internal"],
-                        ))
-            return
         if formset.model is ApprovalStep:
             self._save_approval_steps(request, form.instance, formset)
             return
@@ -353,6 +347,11 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
         if obj is not None and obj.pk and self.has_change_permission(request, obj):
             context["request_actions"] = [(name, ACTIONS[name]) for name in allowed_actions(service_request=obj, user=request.user)]
             context["transition_url"] = reverse("admin:crm_servicerequest_transition", args=[obj.pk])
+            context["reply_form"] = RequestReplyForm(initial={
+                # on a finished request only an internal note is taken (``message_refused``)
+                "is_internal": message_refused(service_request=obj, author=request.user) is not None,
+            })
+            context["reply_url"] = reverse("admin:crm_servicerequest_reply", args=[obj.pk])
             if not obj.is_finished:  # service_request_assign refuses a finished request
                 context["assign_form"] = RequestAssignForm(initial={"assignee": obj.assignee_id})
                 context["assign_url"] = reverse("admin:crm_servicerequest_assign", args=[obj.pk])
@@ -363,6 +362,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
             path("<path:object_id>/transition/", self.admin_site.admin_view(self.transition_view),
                  name="crm_servicerequest_transition"),
             path("<path:object_id>/assign/", self.admin_site.admin_view(self.assign_view), name="crm_servicerequest_assign"),
+            path("<path:object_id>/reply/", self.admin_site.admin_view(self.reply_view), name="crm_servicerequest_reply"),
         ]
         return own + super().get_urls()
 
@@ -380,6 +380,21 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
 
         return self.service_form_view(request, object_id, RequestAssignForm, assign,
                                       invalid_messages=lambda form: [_t("请选择经办人。")])
+
+    def reply_view(self, request, object_id):
+        """回复: posted on its own, so the rest of the page (the approval steps) is neither saved nor lost with it."""
+
+        def reply(obj, data):
+            message = message_post(
+                service_request=obj, author=request.user, body=data["body"], is_internal=data["is_internal"],
+                uploads=data["attachments"],
+            )
+            done = _t("内部备注已保存。") if message.is_internal else _t("回复已发送给企业。")
+            if data["attachments"]:
+                done += _t("（附件 %(n)s 个）") % {"n": len(data["attachments"])}
+            return done
+
+        return self.service_form_view(request, object_id, RequestReplyForm, reply)
 
     @admin.action(description=_("分派给我"), permissions=["change"])
     def assign_to_me(self, request, queryset):
@@ -443,8 +458,12 @@ class ServiceRequestMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ServiceRequestAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Attachments are uploaded through ``attachment_add`` (content-checked); here they are only listed."""
 
-    list_display = ("original_name", "request", "content_type", "size", "uploaded_by", "created_at")
+    list_display = ("original_name", "download", "request", "content_type", "uploaded_by", "created_at")
     list_select_related = ("request", "uploaded_by")
+
+    @admin.display(description=_("下载"))
+    def download(self, obj):
+        return attachment_link(obj)
     search_fields = ("original_name", "request__title")
     exclude = ("file",)
 

@@ -223,6 +223,15 @@ class ServiceRequestAttachment(TimeStampedModel):
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+")
+    message = models.ForeignKey(
+        ServiceRequestMessage,
+        verbose_name=_("所属留言"),
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+        null=True,
+        blank=True,
+        help_text=_("随这条留言一起上传的附件；随诉求提交或单独补充的附件不属于任何留言。"),
+    )
 
     class Meta:
         verbose_name = _("附件")

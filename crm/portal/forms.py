@@ -111,6 +111,8 @@ class MessageForm(forms.Form):
         validators=[validate_long_text],
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("给经办人留言……")}),
     )
+    # Files sent with the message: shown beside it in the thread (the portal's and the service desk's).
+    attachments = AttachmentsField(label=_("随留言发送附件"))
 
 
 class AttachmentAddForm(forms.Form):

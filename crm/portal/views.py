@@ -150,6 +150,17 @@ def request_create(request):
     )
 
 
+def _with_files(thread, attachments):
+    """Each message with the files sent with it (``message.files``), from the request's files already loaded."""
+    by_message = {}
+    for attachment in attachments:
+        by_message.setdefault(attachment.message_id, []).append(attachment)
+    thread = list(thread)
+    for message in thread:
+        message.files = by_message.get(message.pk, [])
+    return thread
+
+
 @require_safe
 @enterprise_required
 def request_detail(request, pk):
@@ -167,7 +178,7 @@ def request_detail(request, pk):
             "obj": obj,
             "details": details,
             "time_left": time_left(obj, now=timezone.now()),
-            "thread": message_list(service_request=obj, user=user),
+            "thread": _with_files(message_list(service_request=obj, user=user), obj.attachments.all()),
             # A row that keeps the status (an assignment) is shown by its name, the others by the status reached.
             "history": [
                 (t, transition_label(t.action) if t.from_status == t.to_status else None) for t in obj.transitions.all()
@@ -189,12 +200,15 @@ def request_detail(request, pk):
 @enterprise_required
 def message_create(request, pk):
     obj = _visible_request(request.user, pk)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["body"]))
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return _back(obj)
     with show_refusal(request):
-        message_post(service_request=obj, author=request.user, body=form.cleaned_data["body"])
+        message_post(
+            service_request=obj, author=request.user, body=form.cleaned_data["body"],
+            uploads=form.cleaned_data["attachments"],
+        )
         messages.success(request, _("留言已发送。"))
     return redirect(reverse("portal:request-detail", kwargs={"pk": obj.pk}) + "#thread")
 

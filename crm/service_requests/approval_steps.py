@@ -2,8 +2,8 @@
 
 Every write is ``@transaction.atomic`` and locks the request row first (``service_request_lock``), so a step
 cannot change beside a close or a withdrawal; it is taken by a service officer (or a superuser) only
-(``forbidden`` otherwise); it is refused on a finished request — 已关闭, 已撤回, 不予受理 — with
-``illegal_transition`` (a resolved request still takes its last step: the enterprise may yet reopen it);
+(``forbidden`` otherwise); it is refused once the request is no longer open — 已办结 as well as 已关闭, 已撤回,
+不予受理 — with ``illegal_transition``: its steps are then a record (to change one, reopen the request first);
 and it is recorded as a ``ServiceRequestTransition`` row that keeps the status (from_status == to_status),
 with the acting officer and a note naming the step: ``step_plan``, ``step_change``, ``step_complete``,
 ``step_reopen``. Such a row is no status change: the enterprise is not notified of it.
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
-from crm.models import ApprovalStep, ServiceRequest, ServiceRequestTransition, User
+from crm.models import ApprovalStep, RequestStatus, ServiceRequest, ServiceRequestTransition, User
 from crm.notifications.links import local
 from crm.roles import WHO_DOES, Work, may
 from crm.service_requests.selectors import service_request_lock
@@ -34,10 +34,15 @@ SEQUENCE_MAX = 32767  # PositiveSmallIntegerField
 def approval_steps_refused(*, service_request: ServiceRequest, actor: User) -> DomainError | None:
     """The error every approval-step service raises for ``actor`` on ``service_request`` now, or ``None``.
 
-    For the screens that offer step forms (the admin's request page) and for the services themselves.
+    For the screens that offer step forms (the admin's request page, read-only whenever this refuses) and for the
+    services themselves.
     """
     if not may(actor, Work.APPROVAL_STEPS):
         return DomainError(WHO_DOES[Work.APPROVAL_STEPS].refusal, code=DomainError.FORBIDDEN)
+    if service_request.status == RequestStatus.RESOLVED:
+        return DomainError(
+            _("诉求已办结，不能再更改审批环节；如需继续办理，请先重新办理。"), code=DomainError.ILLEGAL_TRANSITION
+        )
     if service_request.is_finished:
         return DomainError(
             _("诉求已结束（%(status)s），不能再更改审批环节。") % {"status": service_request.get_status_display()},

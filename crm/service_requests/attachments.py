@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
-from crm.models import RequestStatus, ServiceRequest, ServiceRequestAttachment, User
+from crm.models import RequestStatus, ServiceRequest, ServiceRequestAttachment, ServiceRequestMessage, User
 from crm.roles import Work, require_role
 from crm.service_requests.selectors import service_request_lock
 
@@ -67,8 +67,11 @@ def attachment_refused(*, service_request: ServiceRequest, user: User) -> Domain
 
 
 @transaction.atomic
-def attachment_add(*, service_request: ServiceRequest, uploaded, user: User) -> ServiceRequestAttachment:
-    """Store an upload on ``request`` once its status allows it and its content is of an accepted type.
+def attachment_add(
+    *, service_request: ServiceRequest, uploaded, user: User, message: ServiceRequestMessage | None = None
+) -> ServiceRequestAttachment:
+    """Store an upload on ``request`` once its status allows it and its content is of an accepted type; with
+    ``message``, as one of that thread message's files (shown beside it).
 
     The request row is locked while its status is checked; a refusal (``attachment_refused``, or the
     content check) comes before the file is written, so nothing is left in MEDIA_ROOT.
@@ -87,16 +90,19 @@ def attachment_add(*, service_request: ServiceRequest, uploaded, user: User) -> 
         content_type=content_type,
         size=uploaded.size,
         uploaded_by=user,
+        message=message,
     )
 
 
 @transaction.atomic
-def attachments_add(*, service_request: ServiceRequest, uploads, user: User) -> list[ServiceRequestAttachment]:
+def attachments_add(
+    *, service_request: ServiceRequest, uploads, user: User, message: ServiceRequestMessage | None = None
+) -> list[ServiceRequestAttachment]:
     """Several uploads, all or none: a refused one rolls back the others, and their files are deleted."""
     stored = []
     try:
         for uploaded in uploads:
-            stored.append(attachment_add(service_request=service_request, uploaded=uploaded, user=user))
+            stored.append(attachment_add(service_request=service_request, uploaded=uploaded, user=user, message=message))
     except BaseException:
         for attachment in stored:  # the rows go with the transaction; the files must go by hand
             attachment.file.delete(save=False)

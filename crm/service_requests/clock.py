@@ -6,8 +6,10 @@ report (through ``colour_conditions``, the ORM twin of ``time_left``) and the re
 - **Time left** at ``now``: ``due_at − now``. A paused clock (待外部审批, ``paused_since`` set) reads as of when it
   paused: the time left stands still, whatever the wall clock says.
 - **Red** (已超时): no time left — at the due time itself the request is overdue.
-- **Yellow** (临期): less than ``AT_RISK_SHARE`` of the SLA window left. The window is due − submitted − time paused
-  before (``paused_seconds``: each resumed pause moved ``due_at`` on by as much), i.e. the category's SLA.
+- **Yellow** (临期): more than ``AT_RISK_PERCENT_USED`` (80 %) of the SLA window used, i.e. less than
+  ``AT_RISK_SHARE`` (a fifth) of it left — the threshold of the SLA reminder's last warning (“办理时限已用去 80%”).
+  The window is due − submitted − time paused before (``paused_seconds``: each resumed pause moved ``due_at`` on by
+  as much), i.e. the category's SLA.
 - **Green** (正常): the rest.
 - **None**: the request is no longer open (办结, 关闭, 撤回, 不予受理): its clock no longer runs.
 """
@@ -23,8 +25,11 @@ from django.utils.translation import gettext as _
 from crm.models import OPEN_REQUEST_STATUSES, ServiceRequest
 from crm.models.functions import SecondsBetween
 
-# Yellow once less than this share of the SLA window is left.
-AT_RISK_SHARE = 0.2
+# Yellow once more than this percentage of the SLA window is used: the SLA reminder's default last threshold
+# (crm.service_requests.reminders, rule request_sla), so that the warning and the colour come together.
+AT_RISK_PERCENT_USED = 80
+# … that is, once less than this share of the window is left (what the two readings below compare with).
+AT_RISK_SHARE = (100 - AT_RISK_PERCENT_USED) / 100
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
 COLOURS = (GREEN, YELLOW, RED)

@@ -20,6 +20,16 @@ from crm.validators import LINE_VALIDATORS, validate_plausible_date
 
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{6,12}$")
 SENSITIVE_KEYS = {"passport_number"}
+# The detail fields that hold a phone number: the desk finds a request by them (the admin's search).
+PHONE_KEYS = ("contact_phone",)
+
+
+def contact_phone_field():
+    """联系电话: whom the desk calls about this request, when it is not the submitter's own number."""
+    return forms.CharField(
+        label=_("联系电话"), max_length=30, required=False, validators=LINE_VALIDATORS,
+        help_text=_("经办人联系您时拨打的电话；不填则使用提交人的手机号。"),
+    )
 
 
 class WorkPermitDetailsForm(forms.Form):
@@ -34,6 +44,7 @@ class WorkPermitDetailsForm(forms.Form):
     planned_start_date = forms.DateField(
         label=_("计划入职日期"), validators=[validate_plausible_date], widget=forms.DateInput(attrs={"type": "date"})
     )
+    contact_phone = contact_phone_field()
 
     def clean_passport_number(self):
         value = self.cleaned_data["passport_number"].strip().upper().replace(" ", "")
@@ -54,6 +65,7 @@ class TalentHousingDetailsForm(forms.Form):
     applicant_name = forms.CharField(label=_("申请人姓名"), max_length=50, validators=LINE_VALIDATORS)
     talent_level = forms.CharField(label=_("人才层次"), max_length=50, required=False, validators=LINE_VALIDATORS)
     household_size = forms.IntegerField(label=_("入住人数"), min_value=1, max_value=10)
+    contact_phone = contact_phone_field()
 
 
 DETAIL_FORMS: dict[str, type[forms.Form]] = {

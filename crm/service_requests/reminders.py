@@ -237,7 +237,10 @@ LEADERSHIP = "manager"
 # code → (what it finds due, or None for an immediate event's rule; the defaults of its row)
 RULES = {
     Code.REQUEST_UNASSIGNED: (_request_unassigned, {"hours": 1, "notify_responsible": False, "groups": [SERVICE_DESK]}),
-    Code.REQUEST_SLA: (_request_sla, {"percents": "50,80", "notify_responsible": True, "groups": []}),
+    # The last warning comes as the request turns yellow in the queue (clock.AT_RISK_PERCENT_USED).
+    Code.REQUEST_SLA: (
+        _request_sla, {"percents": f"50,{clock.AT_RISK_PERCENT_USED}", "notify_responsible": True, "groups": []}
+    ),
     Code.REQUEST_DUE: (_request_due, {"hours": 0, "notify_responsible": True, "groups": [SERVICE_MANAGER]}),
     Code.REQUEST_OVERDUE: (_request_overdue, {"hours": 4, "notify_responsible": False, "groups": [SERVICE_MANAGER]}),
     Code.REQUEST_OVERDUE_LEADERSHIP: (

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from crm.errors import DomainError
 from crm.models import ServiceRequest, ServiceRequestMessage, User
 from crm.roles import Work, require_role
+from crm.service_requests.attachments import attachments_add
 from crm.service_requests.notify import notify_message_posted
 from crm.service_requests.selectors import service_request_lock
 
@@ -32,12 +33,17 @@ def message_refused(*, service_request: ServiceRequest, author: User, is_interna
 
 
 @transaction.atomic
-def message_post(*, service_request: ServiceRequest, author: User, body: str, is_internal: bool = False) -> ServiceRequestMessage:
-    """Post a message (or a staff internal note) on the thread of ``request`` and tell the other side.
+def message_post(
+    *, service_request: ServiceRequest, author: User, body: str, is_internal: bool = False, uploads=()
+) -> ServiceRequestMessage:
+    """Post a message (or a staff internal note) on the thread of ``request``, with its ``uploads`` if any, and
+    tell the other side.
 
     The request row is locked while its status is checked, so a message cannot slip in beside a close or
     a withdrawal: refused on a finished request with ``illegal_transition`` (see ``message_refused``),
-    nothing stored and nobody notified.
+    nothing stored and nobody notified. The uploads are stored through ``attachments_add`` as the message's
+    own files: all or none with the message (a refused file refuses the message, and nothing is stored). An
+    internal note takes no file: every file of a request is the enterprise's to see.
     """
     require_role(author, Work.REQUESTS)
     body = (body or "").strip()
@@ -45,10 +51,15 @@ def message_post(*, service_request: ServiceRequest, author: User, body: str, is
         raise DomainError(_("留言内容不能为空。"), field="body")
     if len(body) > MAX_MESSAGE_LENGTH:
         raise DomainError(_("留言不能超过 %(n)s 字。") % {"n": MAX_MESSAGE_LENGTH}, field="body")
+    if is_internal and uploads:
+        # A request's files are the enterprise's to see (portal, API, download): a note's file would not stay internal.
+        raise DomainError(_("内部备注不能附带附件：附件企业可见。"), field="attachments")
     service_request = service_request_lock(service_request)
     refusal = message_refused(service_request=service_request, author=author, is_internal=is_internal)
     if refusal is not None:
         raise refusal
     message = ServiceRequestMessage.objects.create(request=service_request, author=author, body=body, is_internal=is_internal)
+    if uploads:
+        attachments_add(service_request=service_request, uploads=uploads, user=author, message=message)
     notify_message_posted(message)
     return message

@@ -36,7 +36,7 @@ def test_service_categories_list_code_name_and_sla_with_a_human_label(alice, wor
         ("talent_housing", "人才房", "working_days", 5, "5 个工作日"),
     ]
     assert [f["name"] for f in rows[0]["detail_fields"]] == [
-        "expert_name", "nationality", "passport_number", "position", "planned_start_date",
+        "expert_name", "nationality", "passport_number", "position", "planned_start_date", "contact_phone",
     ]
 
 

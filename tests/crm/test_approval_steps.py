@@ -222,13 +222,21 @@ def test_a_finished_request_takes_no_step_changes(alice_request, zhou, status, w
     assert _state(finished) == before
 
 
-def test_a_resolved_request_still_takes_its_last_step(alice_request, zhou):
+@pytest.mark.parametrize("write", ["plan", "change", "complete", "reopen"])
+def test_a_resolved_request_takes_no_step_changes_until_it_is_reopened(alice_request, zhou, write):
     step = approval_step_plan(service_request=alice_request, name="发证", due_at=DUE, actor=zhou)
+    if write == "reopen":
+        approval_step_complete(step=step, actor=zhou)
     resolved = request_moved_to(alice_request, "resolved", officer=zhou)
+    before = _state(resolved)
 
-    approval_step_complete(step=step, actor=zhou)
+    with pytest.raises(DomainError) as err:
+        _writes(step, resolved)[write](zhou)
 
-    assert _last_row(resolved)[:3] == ("step_complete", S.RESOLVED, S.RESOLVED)
+    assert (err.value.code, err.value.message) == (
+        DomainError.ILLEGAL_TRANSITION, "诉求已办结，不能再更改审批环节；如需继续办理，请先重新办理。",
+    )
+    assert _state(resolved) == before
 
 
 def test_step_rows_are_named_in_the_history_and_tell_the_enterprise_nothing(

@@ -111,7 +111,7 @@ def test_only_the_chosen_categorys_fields_are_read(alice_client, work_permit):
     )
 
     assert response.status_code == 302
-    assert ServiceRequest.objects.get().details == {"applicant_name": "张三", "talent_level": "", "household_size": 3}
+    assert ServiceRequest.objects.get().details == {"applicant_name": "张三", "talent_level": "", "household_size": 3, "contact_phone": ""}
 
 
 def test_user_of_several_enterprises_chooses_among_their_own_only(alice_client, alice, sunshine, kecong, work_permit):

@@ -295,7 +295,8 @@ def test_detail_runs_the_same_queries_whatever_the_size_of_the_thread(
     service_request_assign(service_request=alice_request, assignee=officer, actor=officer)
     _to(alice_request, officer, "accept", "start")
     for n in range(count):
-        message_post(service_request=alice_request, author=officer if n % 2 else alice, body=f"留言{n}")
+        message_post(service_request=alice_request, author=officer if n % 2 else alice, body=f"留言{n}",
+                     uploads=[pdf_upload(f"sent{n}.pdf")])  # shown beside its message, from the files already loaded
         attachment_add(service_request=alice_request, uploaded=pdf_upload(f"file{n}.pdf"), user=alice)
         ApprovalStep.objects.create(request=alice_request, sequence=n + 1, name=f"环节{n}", due_at=timezone.now())
     client.force_login(alice)
@@ -307,4 +308,4 @@ def test_detail_runs_the_same_queries_whatever_the_size_of_the_thread(
         response = client.get(url(alice_request))
 
     assert len(response.context["thread"]) == count
-    assert response.content.decode().count("/attachments/") == count + 1
+    assert response.content.decode().count("/attachments/") == 3 * count + 1  # twice each sent file, once each other
