@@ -80,6 +80,9 @@ def follow_up_text(project, today) -> str:
 
 
 def card_context(project, *, can_move: bool, today) -> dict:
+    """A card's text and its legal moves — none where the user may not move it (its role, or the ownership rule
+    read into ``project.may_change`` by ``crm.pipeline.kanban``)."""
+    can_move = can_move and getattr(project, "may_change", True)
     moves = [(stage, Stage(stage).label) for stage in allowed_stages(project)] if can_move else []
     return {
         "project": project,
@@ -146,7 +149,7 @@ def move_view(request, model_admin, pk):
         )
     except DomainError as error:
         return JsonResponse({"error": str(error.message)}, status=ERROR_STATUS.get(error.code, 400))
-    moved = Project.objects.select_related("enterprise", "owner").get(pk=moved.pk)
+    moved = Project.objects.select_related("enterprise", "owner").get(pk=moved.pk)  # the mover may change it
     return JsonResponse({
         "stage": moved.stage,
         "message": _("项目“%(name)s”已转到“%(stage)s”。") % {"name": moved.name, "stage": moved.get_stage_display()},

@@ -9,7 +9,7 @@ same query (``stage_before_hold``) so that a column costs one query.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
 from crm.models import (
     KEY_PROJECT_THRESHOLD,
@@ -20,6 +20,7 @@ from crm.models import (
     Stage,
     User,
 )
+from crm.pipeline.ownership import may_change_condition
 
 COLUMNS = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
 PAGE_SIZE = 20
@@ -76,11 +77,14 @@ def kanban_projects(*, user: User, filters: KanbanFilters) -> QuerySet[Project]:
     return projects
 
 
-def _column_page(projects: QuerySet[Project], stage: str, *, offset: int, limit: int) -> list[Project]:
+def _column_page(projects: QuerySet[Project], stage: str, *, user: User, offset: int, limit: int) -> list[Project]:
+    """One page of a column; each card knows whether ``user`` may move it (``may_change``: the ownership rule,
+    ``crm.pipeline.ownership``, read in the same query)."""
     cards = (
         projects.filter(stage=stage)
         .select_related("enterprise", "owner")
         .only(*CARD_FIELDS)
+        .annotate(may_change=ExpressionWrapper(may_change_condition(user), output_field=BooleanField()))
         .order_by("-total_investment", "-id")
     )
     if stage == Stage.ON_HOLD:
@@ -100,7 +104,7 @@ def kanban_board(*, user: User, filters: KanbanFilters, per_column: int = PAGE_S
             stage=stage,
             label=Stage(stage).label,
             count=counts.get(stage, 0),
-            cards=_column_page(projects, stage, offset=0, limit=per_column),
+            cards=_column_page(projects, stage, user=user, offset=0, limit=per_column),
         )
         for stage in COLUMNS
     ]
@@ -108,4 +112,4 @@ def kanban_board(*, user: User, filters: KanbanFilters, per_column: int = PAGE_S
 
 def kanban_cards(*, user: User, filters: KanbanFilters, stage: str, offset: int, limit: int = PAGE_SIZE) -> list[Project]:
     """One more page of a column (“加载更多”): one query."""
-    return _column_page(kanban_projects(user=user, filters=filters), stage, offset=offset, limit=limit)
+    return _column_page(kanban_projects(user=user, filters=filters), stage, user=user, offset=offset, limit=limit)

@@ -47,16 +47,24 @@ def may_change_project(user: User | None, project: Project) -> bool:
     return project.pk is not None and is_co_officer(user, project)
 
 
+def may_change_condition(user: User | None) -> Q:
+    """The ORM twin of ``may_change_project`` as a condition on ``Project`` (no DISTINCT: the co-officer test is an
+    EXISTS): filter by it, or annotate it (``ExpressionWrapper(..., BooleanField())``) to mark the rows a list may
+    move (the kanban's cards)."""
+    if not may(user, Work.PROJECTS):
+        return Q(pk__in=[])
+    if may_assign_owners(user):
+        return ~Q(pk__in=[])
+    co_officer = Project.co_officers.through.objects.filter(project_id=OuterRef("pk"), user_id=user.pk)
+    return Q(owner_id=user.pk) | Q(Exists(co_officer))
+
+
 def projects_changeable_by(user: User | None, projects: QuerySet | None = None) -> QuerySet:
-    """The ORM twin of ``may_change_project``: the projects ``user`` may change, in one query (no DISTINCT: the
-    co-officer test is an EXISTS). For a list that marks which rows it may move (the kanban's draggable cards)."""
+    """The projects ``user`` may change, in one query (``may_change_condition``)."""
     projects = Project.objects.all() if projects is None else projects
     if not may(user, Work.PROJECTS):
         return projects.none()
-    if may_assign_owners(user):
-        return projects
-    co_officer = Project.co_officers.through.objects.filter(project_id=OuterRef("pk"), user_id=user.pk)
-    return projects.filter(Q(owner_id=user.pk) | Q(Exists(co_officer)))
+    return projects.filter(may_change_condition(user))
 
 
 def require_project_change(actor: User, project: Project) -> None:

@@ -10,7 +10,15 @@ from django.urls import reverse
 from crm.models import IndustryChain, Project, ProjectStageChange, Stage
 from crm.pipeline.kanban import PAGE_SIZE
 from crm.pipeline.services import project_change_stage
-from tests.factories import EnterpriseFactory, ParkFactory, ProjectFactory, manager, officer, service_officer
+from tests.factories import (
+    EnterpriseFactory,
+    ParkFactory,
+    ProjectFactory,
+    investment_lead,
+    manager,
+    officer,
+    service_officer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +75,26 @@ def test_a_card_offers_only_the_legal_moves(client):
     assert '<option value="contacted">初步接洽</option>' in card
     assert 'value="signed"' not in card
     assert f'data-move="{_move_url(project)}"' in card
+
+
+def test_a_colleague_s_card_offers_no_move_but_a_shared_one_and_the_lead_s_do(client):
+    """The ownership rule (crm.pipeline.ownership) decides which cards may be dragged, as it decides the move."""
+    me = officer()
+    colleague = officer()
+    theirs = ProjectFactory(owner=colleague, name="同事的项目")
+    shared = ProjectFactory(owner=colleague, name="协办项目")
+    shared.co_officers.add(me)
+    client.force_login(me)
+
+    cards = _column(client.get(BOARD, {"scope": "all"}), "lead").html
+
+    assert f'data-move="{_move_url(shared)}"' in cards
+    assert f'data-move="{_move_url(theirs)}"' not in cards
+    assert cards.count('<select name="to"') == 1
+
+    client.force_login(investment_lead())
+    cards = _column(client.get(BOARD, {"scope": "all"}), "lead").html
+    assert cards.count('<select name="to"') == 2
 
 
 def test_a_held_card_offers_to_resume_where_it_stopped(client):
