@@ -7,8 +7,11 @@ and formsets of ``.commitments``).
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
+from django.db.models import F, Q
 from django.forms import Textarea
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -33,7 +36,7 @@ from crm.models import (
     Role,
 )
 from crm.pipeline.collisions import project_collisions
-from crm.pipeline.lights import with_milestone_dates
+from crm.pipeline.lights import attach_milestone_dates
 from crm.pipeline.services import (
     allowed_stages,
     follow_up_apply_next_step,
@@ -101,6 +104,47 @@ class PriorityFilter(admin.SimpleListFilter):
         if self.value() == "normal":
             return queryset.filter(total_investment__lt=KEY_PROJECT_THRESHOLD)
         return queryset
+
+
+class ScopeFilter(admin.SimpleListFilter):
+    """负责范围: my active projects, all of mine, everyone's active ones, or all — explicit values, so that “全部项目”
+    is a choice of its own (``?scope=all``) and the bare list can open on the officer's remembered scope."""
+
+    title = _("负责范围")
+    parameter_name = "scope"
+    MINE_ACTIVE, MINE, ACTIVE, ALL = "mine_active", "mine", "active", "all"
+
+    def lookups(self, request, model_admin):
+        return (
+            (self.MINE_ACTIVE, _("我的在办项目")),
+            (self.MINE, _("我的全部项目")),
+            (self.ACTIVE, _("全部在办项目")),
+            (self.ALL, _("全部项目")),
+        )
+
+    def choices(self, changelist):
+        # No Django “全部” entry (the bare URL is the remembered scope): “全部项目” is ``?scope=all``.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup or (self.value() is None and lookup == self.ALL),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        mine = Q(owner=request.user) | Q(co_officers=request.user)
+        active = Q(stage__in=ACTIVE_STAGES)
+        conditions = {self.MINE_ACTIVE: mine & active, self.MINE: mine, self.ACTIVE: active}
+        if self.value() in (self.MINE_ACTIVE, self.MINE):
+            # Co-officers join a many-to-many table: filter by id so that a row is listed once, without DISTINCT.
+            return queryset.filter(pk__in=Project.objects.filter(conditions[self.value()]).values("pk"))
+        if self.value() == self.ACTIVE:
+            return queryset.filter(active)
+        return queryset
+
+
+# The session key of an officer's last project-list query string (filters, search, order), reopened by the bare URL.
+LIST_CHOICE_SESSION_KEY = "crm_project_list_query"
 
 
 class OfficerFieldsMixin:
@@ -190,6 +234,14 @@ class CommitmentInline(admin.TabularInline):
     classes = ["collapse"]
 
 
+class ProjectChangeList(ChangeList):
+    """The project list: the four milestone lights of the rows shown, read once the page is cut (one query)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        attach_milestone_dates(self.result_list)
+
+
 @admin.register(Project)
 class ProjectAdmin(
     ServiceRefusalsAsMessagesMixin, ServiceFormViewMixin, ProjectParksPanelsMixin, OfficerFieldsMixin, ImportExportMixin, NoRevertHistoryAdmin
@@ -200,6 +252,7 @@ class ProjectAdmin(
     )
     list_select_related = ("enterprise", "owner", "park")
     list_filter = (
+        ScopeFilter,
         "stage",
         "industry_chain",
         "source_channel",
@@ -242,8 +295,26 @@ class ProjectAdmin(
         return [FollowUpInline, StageChangeInline, MilestoneColourInline, CapitalArrivalInline, CreditInline, CommitmentInline]
 
     def get_queryset(self, request):
-        # “Days since last follow-up” and the milestone lights come from annotations: one query for the page.
-        return with_milestone_dates(super().get_queryset(request).with_last_follow_up())
+        # “Days since last follow-up” reads ``Project.followed_up_on`` (kept by the follow-up services), not a
+        # GROUP BY over the follow-ups; the milestone lights are read for the page's rows only (ProjectChangeList).
+        return super().get_queryset(request).annotate(last_follow_up_on=F("followed_up_on"))
+
+    def get_changelist(self, request, **kwargs):
+        return ProjectChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        """Investment officers land on “我的在办项目”, then on their last choice (kept in the session): the bare list
+        URL redirects there; any other query string is taken as it is and remembered. “全部项目” shows everyone's."""
+        if request.method == "GET" and request.user.has_role(Role.INVESTMENT_OFFICER):
+            popup = admin.options.IS_POPUP_VAR in request.GET or admin.options.TO_FIELD_VAR in request.GET
+            if not request.GET:
+                remembered = request.session.get(LIST_CHOICE_SESSION_KEY) or f"{ScopeFilter.parameter_name}={ScopeFilter.MINE_ACTIVE}"
+                return HttpResponseRedirect(f"{request.path}?{remembered}")
+            choice = request.GET.urlencode()
+            # ``?e=1`` is Django's “bad filter” answer, not a choice to keep; an unchanged choice is not written again.
+            if not popup and "e" not in request.GET and request.session.get(LIST_CHOICE_SESSION_KEY) != choice:
+                request.session[LIST_CHOICE_SESSION_KEY] = choice
+        return super().changelist_view(request, extra_context)
 
     # ---- list columns ----
 

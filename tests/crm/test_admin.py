@@ -56,6 +56,7 @@ from tests.factories import (
     enterprise_user,
     manager,
     officer,
+    project_at,
     request_moved_to,
     service_officer,
 )
@@ -179,14 +180,16 @@ def test_every_crm_and_parks_model_is_registered():
 
 
 def test_project_list_runs_a_pinned_number_of_queries(client, django_assert_num_queries):
-    """Pinned at 9: session, user, the owner and park filter choices, the filtered and the total count, the page
-    of rows (with the last-follow-up annotation), and the date hierarchy's range and its days. Explain any change."""
+    """Pinned at 11: session, user, the user's groups (does the officer's default scope apply), the owner and park
+    filter choices, the filtered and the total count, the page
+    of rows (last follow-up read from ``followed_up_on``), the page's milestones (the lights), and the date
+    hierarchy's range and its days. Explain any change (tests/crm/test_admin_query_counts.py pins it at two sizes)."""
     client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
     for _ in range(3):
         FollowUpFactory(project=ProjectFactory(park=ParkFactory()))
     url = reverse("admin:crm_project_changelist")
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(url)
 
 
@@ -204,7 +207,7 @@ def test_officer_opens_the_project_list_and_sees_amounts_priority_and_follow_up_
     project = ProjectFactory(owner=me, name="机器人小脑研发中心", total_investment=Decimal("12000"), fixed_asset_investment=0)
     FollowUpFactory(project=project, occurred_on=timezone.localdate() - dt.timedelta(days=9))
     client.force_login(me)
-    response = client.get(reverse("admin:crm_project_changelist"))
+    response = client.get(reverse("admin:crm_project_changelist"), follow=True)  # to “我的在办项目”
     assert response.status_code == 200
     html = response.content.decode()
     assert "机器人小脑研发中心" in html
@@ -872,3 +875,47 @@ def test_reverting_a_project_from_its_history_is_refused_and_changes_nothing(cli
     assert response.status_code == 403
     project.refresh_from_db()
     assert (project.stage, project.stage_changes.count()) == (Stage.CONTACTED, 2)
+
+
+# ---- officers land on “mine, active”, remembered (issue 11, item 8) ---------------------------------
+
+def test_an_officer_lands_on_my_active_projects(client):
+    me = officer()
+    mine = ProjectFactory(owner=me, name="我的在办")
+    shared = ProjectFactory(name="协办项目")
+    shared.co_officers.add(me)
+    project_at(Stage.LOST, owner=me, name="我的已终止")
+    ProjectFactory(name="别人的项目")
+    client.force_login(me)
+    url = reverse("admin:crm_project_changelist")
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (302, f"{url}?scope=mine_active")
+    listed = client.get(response["Location"]).context["cl"].result_list
+    assert sorted(p.name for p in listed) == sorted([mine.name, shared.name])
+
+
+def test_the_officers_last_choice_is_remembered_and_all_projects_is_one_click(client):
+    me = officer()
+    ProjectFactory(owner=me, name="我的在办")
+    ProjectFactory(name="别人的项目")
+    client.force_login(me)
+    url = reverse("admin:crm_project_changelist")
+    everything = client.get(url, {"scope": "all"})
+    assert sorted(p.name for p in everything.context["cl"].result_list) == ["别人的项目", "我的在办"]
+    # The scope filter offers its four choices, “全部项目” among them, as links.
+    html = everything.content.decode()
+    for label in ("我的在办项目", "我的全部项目", "全部在办项目", "全部项目"):
+        assert label in html
+    assert "?scope=all" in html
+    response = client.get(url)
+    assert response["Location"] == f"{url}?scope=all"
+    client.get(url, {"scope": "mine", "stage": "lead"})
+    assert client.get(url)["Location"] == f"{url}?scope=mine&stage=lead"
+
+
+def test_other_staff_land_on_the_whole_list(client):
+    client.force_login(manager())
+    ProjectFactory(name="某项目")
+    response = client.get(reverse("admin:crm_project_changelist"))
+    assert response.status_code == 200
+    assert [p.name for p in response.context["cl"].result_list] == ["某项目"]
