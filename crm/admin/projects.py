@@ -40,6 +40,7 @@ from crm.pipeline.lights import attach_milestone_dates
 from crm.pipeline.services import (
     allowed_stages,
     follow_up_apply_next_step,
+    follow_up_create,
     project_change_stage,
     project_create,
     projects_assign_owner,
@@ -74,7 +75,7 @@ from .common import (
     take_identity,
     warn_collisions,
 )
-from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
+from .forms import AssignOwnerForm, FollowUpQuickForm, ProjectChangeStageForm, officers
 from .parks_panels import PROJECT_PARKS_FIELDSETS, ProjectParksPanelsMixin
 from .resources import ProjectExportResource, ProjectImportResource
 
@@ -183,6 +184,19 @@ class FollowUpInline(OfficerFieldsMixin, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class FollowUpLogInline(ReadOnlyInline):
+    """跟进记录 on the change page, newest first: a record of what happened, read here (a row's own page corrects it);
+    a new follow-up is logged with the 记录跟进 form at the top of the page (``follow_up_create``)."""
+
+    model = FollowUp
+    fields = ("occurred_on", "kind", "officer", "note", "next_step", "next_follow_up_on")
+    ordering = ("-occurred_on", "-id")
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("officer")
+
+
 class StageChangeInline(ReadOnlyInline):
     """阶段变更记录: written only by ``project_change_stage``; shown, never edited."""
 
@@ -262,8 +276,12 @@ class ProjectAdmin(
         MilestoneAlertFilter,
     )
     date_hierarchy = "created_at"
-    search_fields = ("name", "enterprise__name", "enterprise__short_name", "enterprise__credit_code", "enterprise__contacts__name")
-    search_help_text = _("按项目名称、企业名称、统一社会信用代码或联系人姓名搜索。")
+    # Contacts are many per enterprise: Django filters such a search through EXISTS (no duplicate rows, no DISTINCT).
+    search_fields = (
+        "name", "enterprise__name", "enterprise__short_name", "enterprise__credit_code", "enterprise__contacts__name",
+        "enterprise__contacts__phone",
+    )
+    search_help_text = _("按项目名称、企业名称、统一社会信用代码、联系人姓名或电话搜索。")
     autocomplete_fields = ("enterprise", "owner", "co_officers", "park", "source_event")
     officer_fields = ("owner", "co_officers")
     readonly_fields = (
@@ -292,7 +310,7 @@ class ProjectAdmin(
     def get_inlines(self, request, obj):
         if obj is None:
             return [FollowUpInline]
-        return [FollowUpInline, StageChangeInline, MilestoneColourInline, CapitalArrivalInline, CreditInline, CommitmentInline]
+        return [FollowUpLogInline, StageChangeInline, MilestoneColourInline, CapitalArrivalInline, CreditInline, CommitmentInline]
 
     def get_queryset(self, request):
         # “Days since last follow-up” reads ``Project.followed_up_on`` (kept by the follow-up services), not a
@@ -385,6 +403,9 @@ class ProjectAdmin(
             context["collisions"] = collision_texts(
                 project_collisions(enterprise=obj.enterprise, exclude_owner=obj.owner, exclude_project=obj)
             )
+            if self.has_change_permission(request, obj):
+                context["follow_up_form"] = FollowUpQuickForm(initial={"occurred_on": timezone.localdate()})
+                context["follow_up_form_url"] = reverse("admin:crm_project_follow_up", args=[obj.pk])
             if self.has_change_permission(request, obj) and allowed_stages(obj):
                 context["stage_form"] = ProjectChangeStageForm(project=obj)
                 context["stage_form_url"] = reverse("admin:crm_project_change_stage", args=[obj.pk])
@@ -397,8 +418,26 @@ class ProjectAdmin(
                 self.admin_site.admin_view(self.change_stage_view),
                 name="crm_project_change_stage",
             ),
+            path(
+                "<path:object_id>/follow-up/",
+                self.admin_site.admin_view(self.follow_up_view),
+                name="crm_project_follow_up",
+            ),
         ]
         return own + super().get_urls()
+
+    def follow_up_view(self, request, object_id):
+        """POST from the 记录跟进 form at the top of the change page: ``follow_up_create`` by the officer at the keyboard
+        (its next step and date become the project's); refusals come back as messages."""
+        def log(project, data):
+            follow_up_create(project=project, officer=request.user, **data)
+            return _t("已记录跟进。")
+
+        def named(form):  # “跟进内容：该字段是必填项。” — the form is above the page, its errors say which field
+            return [f"{form.fields[name].label if name in form.fields else ''}：{error}".lstrip("：")
+                    for name, errors in form.errors.items() for error in errors]
+
+        return self.service_form_view(request, object_id, FollowUpQuickForm, log, invalid_messages=named)
 
     def change_stage_view(self, request, object_id):
         """POST from the change page: move the project through ``project_change_stage``; refusals come back as messages."""

@@ -285,38 +285,88 @@ def test_the_add_form_has_no_stage_field(client):
     assert 'name="stage"' not in response.content.decode()
 
 
-def test_a_follow_up_added_on_the_change_page_becomes_the_projects_next_step(client):
+def test_the_add_forms_typed_next_step_survives_a_first_follow_up_without_one(client):
+    me = officer()
+    client.force_login(me)
+    data = _project_form(EnterpriseFactory(), me, **{
+        "next_step": "约见董事长", "next_follow_up_on": "2025-03-20",
+        "follow_ups-TOTAL_FORMS": "1",
+        "follow_ups-0-occurred_on": "2025-03-01", "follow_ups-0-kind": "visit", "follow_ups-0-officer": me.pk,
+        "follow_ups-0-note": "上门走访，了解用地需求。", "follow_ups-0-next_step": "", "follow_ups-0-next_follow_up_on": "",
+    })
+    response = client.post(reverse("admin:crm_project_add"), data)
+    assert response.status_code == 302
+    project = Project.objects.get(name="机器人小脑研发中心")
+    assert (project.next_step, project.next_follow_up_on, project.followed_up_on) == (
+        "约见董事长", dt.date(2025, 3, 20), dt.date(2025, 3, 1)
+    )
+
+
+def test_the_project_page_opens_with_the_follow_up_form_above_the_fields(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    FollowUpFactory(project=project, occurred_on=dt.date(2025, 1, 5), note="第一次上门")
+    client.force_login(me)
+    html = client.get(reverse("admin:crm_project_change", args=[project.pk])).content.decode()
+    quick = html.index('id="follow-up-quick"')
+    assert quick < html.index('id="project_form"')
+    assert f'action="{reverse("admin:crm_project_follow_up", args=[project.pk])}"' in html
+    # The follow-ups already logged are listed read-only, each with a link to its own page.
+    assert "第一次上门" in html
+    assert 'name="follow_ups-0-note"' not in html
+
+
+def test_a_follow_up_logged_from_the_top_of_the_page_becomes_the_projects_next_step(client):
     me = officer()
     project = ProjectFactory(owner=me)
     FollowUpFactory(project=project, occurred_on=dt.date(2025, 1, 5), next_step="旧的下一步")
     client.force_login(me)
-    url = reverse("admin:crm_project_change", args=[project.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
-    data.update({"co_officers": [], "_save": "保存"})
-    # The existing follow-up and one new, newer one; the other inlines stay empty.
-    old = project.follow_ups.get()
-    data.update({
-        "follow_ups-TOTAL_FORMS": "2", "follow_ups-INITIAL_FORMS": "1",
-        "follow_ups-MIN_NUM_FORMS": "0", "follow_ups-MAX_NUM_FORMS": "1000",
-        "follow_ups-0-id": old.pk, "follow_ups-0-project": project.pk, "follow_ups-0-occurred_on": "2025-01-05",
-        "follow_ups-0-kind": "visit", "follow_ups-0-officer": me.pk, "follow_ups-0-note": old.note,
-        "follow_ups-0-next_step": "旧的下一步", "follow_ups-0-next_follow_up_on": "",
-        "follow_ups-1-project": project.pk, "follow_ups-1-occurred_on": "2025-02-01", "follow_ups-1-kind": "call",
-        "follow_ups-1-officer": me.pk, "follow_ups-1-note": "电话确认考察时间。", "follow_ups-1-next_step": "安排实地考察",
-        "follow_ups-1-next_follow_up_on": "2025-02-15",
+    response = client.post(reverse("admin:crm_project_follow_up", args=[project.pk]), {
+        "kind": "call", "occurred_on": "2025-02-01", "note": "电话确认考察时间。", "next_step": "安排实地考察",
+        "next_follow_up_on": "2025-02-15",
     })
-    for prefix in ("stage_changes", "milestones", "capital_arrivals", "credits", "commitments"):
-        initial = "1" if prefix == "stage_changes" else "0"
-        data.update({f"{prefix}-TOTAL_FORMS": initial, f"{prefix}-INITIAL_FORMS": initial,
-                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
-    data["stage_changes-0-id"] = project.stage_changes.get().pk
-    data["stage_changes-0-project"] = project.pk
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:crm_project_change", args=[project.pk])
+    assert _messages(response) == ["已记录跟进。"]
     project.refresh_from_db()
-    assert (project.next_step, project.next_follow_up_on) == ("安排实地考察", dt.date(2025, 2, 15))
-    assert project.follow_ups.count() == 2
+    assert (project.next_step, project.next_follow_up_on, project.followed_up_on) == (
+        "安排实地考察", dt.date(2025, 2, 15), dt.date(2025, 2, 1)
+    )
+    newest = project.follow_ups.order_by("-occurred_on").first()
+    assert (newest.officer, newest.kind, newest.note) == (me, "call", "电话确认考察时间。")
+
+
+def test_a_manager_cannot_log_a_follow_up_and_nothing_changes(client):
+    project = ProjectFactory()
+    client.force_login(manager())
+    response = client.post(reverse("admin:crm_project_follow_up", args=[project.pk]), {
+        "kind": "call", "occurred_on": "2025-02-01", "note": "越权记录", "next_step": "x", "next_follow_up_on": "",
+    })
+    assert response.status_code == 403
+    assert project.follow_ups.count() == 0
+
+
+def test_an_invalid_quick_follow_up_is_refused_with_its_message(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    client.force_login(me)
+    response = client.post(reverse("admin:crm_project_follow_up", args=[project.pk]), {
+        "kind": "call", "occurred_on": "2025-02-01", "note": "", "next_step": "", "next_follow_up_on": "",
+    })
+    assert response.status_code == 302
+    assert _messages(response) == ["跟进内容：该字段是必填项。"]
+    assert project.follow_ups.count() == 0
+
+
+def test_project_search_finds_a_contacts_phone_once(client):
+    client.force_login(officer())
+    project = ProjectFactory(name="云谷智算中心")
+    Contact.objects.create(enterprise=project.enterprise, name="王建国", phone="138-0571-2345")
+    Contact.objects.create(enterprise=project.enterprise, name="李四", phone="138-0571-2399")
+    ProjectFactory(name="别的项目")
+    response = client.get(reverse("admin:crm_project_changelist"), {"scope": "all", "q": "138-0571-23"})
+    assert [p.name for p in response.context["cl"].result_list] == ["云谷智算中心"]
+    assert response.context["cl"].result_count == 1
 
 
 # ---- stage changes go through project_change_stage --------------------------------------------------

@@ -73,4 +73,4 @@ def test_the_project_page_runs_the_same_queries_at_any_size(client, size):
 # stage form's allowed moves; then per inline (follow-ups, stage changes, milestones, capital arrivals, credits,
 # annual commitments) its rows; the commitments panel (milestones, capital total, annual rows), the policy matches
 # and the parcel candidates; the autocomplete widgets' selected values. Explain any change.
-PROJECT_PAGE_QUERIES = 31
+PROJECT_PAGE_QUERIES = 27
