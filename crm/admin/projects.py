@@ -274,8 +274,10 @@ class ProjectAdmin(
         ("owner", admin.RelatedOnlyFieldListFilter),
         ("park", admin.RelatedOnlyFieldListFilter),
         MilestoneAlertFilter,
+        # 创建时间 as a filter (今天 / 过去7天 / 本月 / 今年): no query. The date hierarchy it replaces read every
+        # project's creation date on each view (a DISTINCT over the whole table; on SQLite a Python call per row).
+        ("created_at", admin.DateFieldListFilter),
     )
-    date_hierarchy = "created_at"
     # Contacts are many per enterprise: Django filters such a search through EXISTS (no duplicate rows, no DISTINCT).
     search_fields = (
         "name", "enterprise__name", "enterprise__short_name", "enterprise__credit_code", "enterprise__contacts__name",
