@@ -68,8 +68,9 @@ def test_the_project_page_runs_the_same_queries_at_any_size(client, size):
     assert len(sql) == PROJECT_PAGE_QUERIES, "\n".join(sql)
 
 
-# Session, user, groups; the project (select_related enterprise/owner/park); the 撞单 check; co-officers; the
-# stage form's allowed moves; then per inline (follow-ups, stage changes, milestones, capital arrivals, credits,
-# annual commitments) its rows; the commitments panel (milestones, capital total, annual rows), the policy matches
-# and the parcel candidates; the autocomplete widgets' selected values. Explain any change.
+# 27: session, user, the project, the user's groups and permissions (2), the co-officers; the rows of the six
+# inlines (follow-ups, stage changes, capital arrivals, milestones, credits, annual commitments); the selected
+# values of the autocomplete widgets (enterprise, owner, park, co-officers, the credit row's officer); the 撞单 check
+# (the active projects, and the enterprise); the commitments panel (milestones, capital total, annual rows); the
+# policy panel (the project, the enterprise's qualifications, the clauses) and the park tree. Explain any change.
 PROJECT_PAGE_QUERIES = 27
