@@ -255,6 +255,14 @@ class ProjectChangeList(ChangeList):
         super().get_results(request)
         attach_milestone_dates(self.result_list)
 
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # “清除所有筛选” shows all projects (``?scope=all``): the bare URL would reopen the officer's remembered choice.
+        self.clear_all_filters_qs = self.get_query_string(
+            {ScopeFilter.parameter_name: ScopeFilter.ALL}, remove=self.get_filters_params()
+        )
+        return queryset
+
 
 @admin.register(Project)
 class ProjectAdmin(

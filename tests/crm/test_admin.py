@@ -963,6 +963,12 @@ def test_the_officers_last_choice_is_remembered_and_all_projects_is_one_click(cl
     assert client.get(url)["Location"] == f"{url}?scope=mine&stage=lead"
 
 
+def test_clearing_all_filters_shows_all_projects_not_the_remembered_choice(client):
+    client.force_login(officer())
+    response = client.get(reverse("admin:crm_project_changelist"), {"scope": "mine_active", "stage": "lead", "q": "云"})
+    assert response.context["cl"].clear_all_filters_qs == "?q=%E4%BA%91&scope=all"
+
+
 def test_other_staff_land_on_the_whole_list(client):
     client.force_login(manager())
     ProjectFactory(name="某项目")
