@@ -38,7 +38,7 @@ lint: install
 ## Benchmarks (not tests): the reminder sweep at 10,000 and 200,000 open requests, the reports and policy
 ## matching (below), on PostgreSQL
 ## (DATABASE_URL=postgres://...; it creates and drops a database of its own).
-bench: install bench-reports bench-matching
+bench: install bench-reports bench-matching bench-admin
 	$(PY) bench/reminders_bench.py
 
 clean:
@@ -56,3 +56,12 @@ bench-reports: install
 .PHONY: bench-matching
 bench-matching: install
 	$(PY) bench/matching_bench.py
+
+## Benchmark (not a test): the officer's admin pages — the project list and page against Django's own pages of the
+## same rows, and the query counts of the list, page, request queue, workbench and kanban — at 1,000 and 10,000
+## projects, on SQLite (a file of its own) and, when DATABASE_URL is postgres://..., on PostgreSQL (a database of its own).
+.PHONY: bench-admin
+bench-admin: install
+	$(PY) bench/admin_bench.py sqlite
+	@case "$$DATABASE_URL" in postgres*) $(PY) bench/admin_bench.py postgres ;; \
+	  *) echo "(PostgreSQL skipped: set DATABASE_URL=postgres://user@host:5432/db)" ;; esac

@@ -112,11 +112,21 @@ class ProjectFactory(factory.Factory):
 class FollowUpFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FollowUp
+        skip_postgeneration_save = True
 
     project = None
     officer = factory.LazyAttribute(lambda o: o.project.owner)
     occurred_on = factory.LazyFunction(lambda: timezone.localdate())
     note = "上门走访，了解用地需求。"
+
+    @factory.post_generation
+    def keep_followed_up_on(self, create, extracted, **kwargs):
+        """``Project.followed_up_on`` is the newest follow-up's date, as the follow-up services keep it (the project
+        list reads it); the project's next step is left as the test set it."""
+        if create:
+            newest = self.project.follow_ups.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
+            type(self.project).objects.filter(pk=self.project.pk).update(followed_up_on=newest)
+            self.project.followed_up_on = newest
 
 
 class ServiceCategoryFactory(factory.django.DjangoModelFactory):

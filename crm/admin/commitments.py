@@ -1,7 +1,7 @@
 """Landing commitments at a glance (落地承诺, 三色预警) in the admin.
 
 - The project list gets a column of four lights (交地 开工 竣工 达产) and a 落地预警 filter; the lights
-  come from correlated subqueries in the list's own query (``with_milestone_dates``), so no query per row.
+  are read for the page's rows in one query once the page is cut (``attach_milestone_dates``), so no query per row.
 - The project page gets the milestones inline with their light (its read-only panels, the policies it may
   apply for and the parcels that fit its land need, are in ``crm.admin.parks_panels``).
 - The milestone list (落地节点) shows each milestone's light and filters by colour
@@ -85,7 +85,7 @@ class MilestoneAlertFilter(admin.SimpleListFilter):
 
 
 class ProjectCommitmentsColumnMixin:
-    """The list column; the queryset must be annotated by ``with_milestone_dates``."""
+    """The list column; the rows carry their milestone dates (``attach_milestone_dates``)."""
 
     @admin.display(description=_("落地节点"))
     def commitments(self, obj):

@@ -8,7 +8,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from crm.enterprises import enterprise_check
-from crm.models import Enterprise, Role, Stage, User
+from crm.models import Enterprise, FollowUp, Role, Stage, User
 from crm.pipeline.services import allowed_stages
 from crm.portal.forms import AttachmentsField
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
@@ -117,3 +117,17 @@ class RequestAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = officers(Role.SERVICE_OFFICER)
 
+
+
+class FollowUpQuickForm(forms.ModelForm):
+    """记录跟进 at the top of the project page: the officer at the keyboard logs it through ``follow_up_create``."""
+
+    class Meta:
+        model = FollowUp
+        fields = ("kind", "occurred_on", "note", "next_step", "next_follow_up_on")
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "next_follow_up_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+            "next_step": forms.TextInput(attrs={"size": 30}),
+        }

@@ -8,8 +8,11 @@ and formsets of ``.commitments``).
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
+from django.db.models import F, Q
 from django.forms import Textarea
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -34,12 +37,13 @@ from crm.models import (
     Role,
 )
 from crm.pipeline.collisions import project_collisions
-from crm.pipeline.lights import with_milestone_dates
+from crm.pipeline.lights import attach_milestone_dates
 from crm.pipeline.notify import notify_project_edited
 from crm.pipeline.ownership import may_assign_owners, require_project_change
 from crm.pipeline.services import (
     allowed_stages,
     follow_up_apply_next_step,
+    follow_up_create,
     project_change_stage,
     project_create,
     projects_assign_owner,
@@ -77,7 +81,7 @@ from .common import (
     warn_collisions,
 )
 from .excel import ExcelFileNameMixin, LeadsTemplateMixin
-from .forms import AssignOwnerForm, ProjectChangeStageForm, officers
+from .forms import AssignOwnerForm, FollowUpQuickForm, ProjectChangeStageForm, officers
 from .ownership import ChangedWithItsProjectAdmin, ChangedWithProjectInline, may_change
 from .parks_panels import PROJECT_PARKS_FIELDSETS, ProjectParksPanelsMixin
 from .resources import ProjectExportResource, ProjectImportResource
@@ -108,6 +112,47 @@ class PriorityFilter(admin.SimpleListFilter):
         if self.value() == "normal":
             return queryset.filter(total_investment__lt=KEY_PROJECT_THRESHOLD)
         return queryset
+
+
+class ScopeFilter(admin.SimpleListFilter):
+    """负责范围: my active projects, all of mine, everyone's active ones, or all — explicit values, so that “全部项目”
+    is a choice of its own (``?scope=all``) and the bare list can open on the officer's remembered scope."""
+
+    title = _("负责范围")
+    parameter_name = "scope"
+    MINE_ACTIVE, MINE, ACTIVE, ALL = "mine_active", "mine", "active", "all"
+
+    def lookups(self, request, model_admin):
+        return (
+            (self.MINE_ACTIVE, _("我的在办项目")),
+            (self.MINE, _("我的全部项目")),
+            (self.ACTIVE, _("全部在办项目")),
+            (self.ALL, _("全部项目")),
+        )
+
+    def choices(self, changelist):
+        # No Django “全部” entry (the bare URL is the remembered scope): “全部项目” is ``?scope=all``.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup or (self.value() is None and lookup == self.ALL),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        mine = Q(owner=request.user) | Q(co_officers=request.user)
+        active = Q(stage__in=ACTIVE_STAGES)
+        conditions = {self.MINE_ACTIVE: mine & active, self.MINE: mine, self.ACTIVE: active}
+        if self.value() in (self.MINE_ACTIVE, self.MINE):
+            # Co-officers join a many-to-many table: filter by id so that a row is listed once, without DISTINCT.
+            return queryset.filter(pk__in=Project.objects.filter(conditions[self.value()]).values("pk"))
+        if self.value() == self.ACTIVE:
+            return queryset.filter(active)
+        return queryset
+
+
+# The session key of an officer's last project-list query string (filters, search, order), reopened by the bare URL.
+LIST_CHOICE_SESSION_KEY = "crm_project_list_query"
 
 
 class OfficerFieldsMixin:
@@ -144,6 +189,19 @@ class FollowUpInline(ChangedWithProjectInline, OfficerFieldsMixin, admin.Tabular
         if db_field.name == "occurred_on":
             kwargs["initial"] = timezone.localdate()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class FollowUpLogInline(ReadOnlyInline):
+    """跟进记录 on the change page, newest first: a record of what happened, read here (a row's own page corrects it);
+    a new follow-up is logged with the 记录跟进 form at the top of the page (``follow_up_create``)."""
+
+    model = FollowUp
+    fields = ("occurred_on", "kind", "officer", "note", "next_step", "next_follow_up_on")
+    ordering = ("-occurred_on", "-id")
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("officer")
 
 
 class MilestoneInline(ChangedWithProjectInline, MilestoneColourInline):
@@ -201,6 +259,22 @@ class CommitmentInline(ChangedWithProjectInline, admin.TabularInline):
     classes = ["collapse"]
 
 
+class ProjectChangeList(ChangeList):
+    """The project list: the four milestone lights of the rows shown, read once the page is cut (one query)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        attach_milestone_dates(self.result_list)
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # “清除所有筛选” shows all projects (``?scope=all``): the bare URL would reopen the officer's remembered choice.
+        self.clear_all_filters_qs = self.get_query_string(
+            {ScopeFilter.parameter_name: ScopeFilter.ALL}, remove=self.get_filters_params()
+        )
+        return queryset
+
+
 @admin.register(Project)
 class ProjectAdmin(
     ServiceRefusalsAsMessagesMixin, ServiceFormViewMixin, ProjectParksPanelsMixin, OfficerFieldsMixin,
@@ -212,6 +286,7 @@ class ProjectAdmin(
     )
     list_select_related = ("enterprise", "owner", "park")
     list_filter = (
+        ScopeFilter,
         "stage",
         "industry_chain",
         "source_channel",
@@ -219,10 +294,16 @@ class ProjectAdmin(
         ("owner", admin.RelatedOnlyFieldListFilter),
         ("park", admin.RelatedOnlyFieldListFilter),
         MilestoneAlertFilter,
+        # 创建时间 as a filter (今天 / 过去7天 / 本月 / 今年): no query. The date hierarchy it replaces read every
+        # project's creation date on each view (a DISTINCT over the whole table; on SQLite a Python call per row).
+        ("created_at", admin.DateFieldListFilter),
     )
-    date_hierarchy = "created_at"
-    search_fields = ("name", "enterprise__name", "enterprise__short_name", "enterprise__credit_code", "enterprise__contacts__name")
-    search_help_text = _("按项目名称、企业名称、统一社会信用代码或联系人姓名搜索。")
+    # Contacts are many per enterprise: Django filters such a search through EXISTS (no duplicate rows, no DISTINCT).
+    search_fields = (
+        "name", "enterprise__name", "enterprise__short_name", "enterprise__credit_code", "enterprise__contacts__name",
+        "enterprise__contacts__phone",
+    )
+    search_help_text = _("按项目名称、企业名称、统一社会信用代码、联系人姓名或电话搜索。")
     autocomplete_fields = ("enterprise", "owner", "co_officers", "park", "source_event")
     officer_fields = ("owner", "co_officers")
     readonly_fields = (
@@ -252,7 +333,7 @@ class ProjectAdmin(
     def get_inlines(self, request, obj):
         if obj is None:
             return [FollowUpInline]
-        return [FollowUpInline, StageChangeInline, MilestoneInline, CapitalArrivalInline, CreditInline, CommitmentInline]
+        return [FollowUpLogInline, StageChangeInline, MilestoneInline, CapitalArrivalInline, CreditInline, CommitmentInline]
 
     # ---- who may change this project (crm.pipeline.ownership) ----
 
@@ -268,8 +349,26 @@ class ProjectAdmin(
         return fields if obj is None or may_assign_owners(request.user) else (*fields, "owner")
 
     def get_queryset(self, request):
-        # “Days since last follow-up” and the milestone lights come from annotations: one query for the page.
-        return with_milestone_dates(super().get_queryset(request).with_last_follow_up())
+        # “Days since last follow-up” reads ``Project.followed_up_on`` (kept by the follow-up services), not a
+        # GROUP BY over the follow-ups; the milestone lights are read for the page's rows only (ProjectChangeList).
+        return super().get_queryset(request).annotate(last_follow_up_on=F("followed_up_on"))
+
+    def get_changelist(self, request, **kwargs):
+        return ProjectChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        """Investment officers land on “我的在办项目”, then on their last choice (kept in the session): the bare list
+        URL redirects there; any other query string is taken as it is and remembered. “全部项目” shows everyone's."""
+        if request.method == "GET" and request.user.has_role(Role.INVESTMENT_OFFICER):
+            popup = admin.options.IS_POPUP_VAR in request.GET or admin.options.TO_FIELD_VAR in request.GET
+            if not request.GET:
+                remembered = request.session.get(LIST_CHOICE_SESSION_KEY) or f"{ScopeFilter.parameter_name}={ScopeFilter.MINE_ACTIVE}"
+                return HttpResponseRedirect(f"{request.path}?{remembered}")
+            choice = request.GET.urlencode()
+            # ``?e=1`` is Django's “bad filter” answer, not a choice to keep; an unchanged choice is not written again.
+            if not popup and "e" not in request.GET and request.session.get(LIST_CHOICE_SESSION_KEY) != choice:
+                request.session[LIST_CHOICE_SESSION_KEY] = choice
+        return super().changelist_view(request, extra_context)
 
     # ---- list columns ----
 
@@ -353,6 +452,9 @@ class ProjectAdmin(
                 context["ownership_note"] = _t(
                     "此项目由 %(owner)s 负责：只有项目负责人、协同专员或招商负责人可以修改，您可以查看。"
                 ) % {"owner": obj.owner}
+            if self.has_change_permission(request, obj):
+                context["follow_up_form"] = FollowUpQuickForm(initial={"occurred_on": timezone.localdate()})
+                context["follow_up_form_url"] = reverse("admin:crm_project_follow_up", args=[obj.pk])
             if self.has_change_permission(request, obj) and allowed_stages(obj):
                 context["stage_form"] = ProjectChangeStageForm(project=obj)
                 context["stage_form_url"] = reverse("admin:crm_project_change_stage", args=[obj.pk])
@@ -366,8 +468,26 @@ class ProjectAdmin(
                 self.admin_site.admin_view(self.change_stage_view),
                 name="crm_project_change_stage",
             ),
+            path(
+                "<path:object_id>/follow-up/",
+                self.admin_site.admin_view(self.follow_up_view),
+                name="crm_project_follow_up",
+            ),
         ]
         return own + super().get_urls()
+
+    def follow_up_view(self, request, object_id):
+        """POST from the 记录跟进 form at the top of the change page: ``follow_up_create`` by the officer at the keyboard
+        (its next step and date become the project's); refusals come back as messages."""
+        def log(project, data):
+            follow_up_create(project=project, officer=request.user, **data)
+            return _t("已记录跟进。")
+
+        def named(form):  # “跟进内容：该字段是必填项。” — the form is above the page, its errors say which field
+            return [f"{form.fields[name].label if name in form.fields else ''}：{error}".lstrip("：")
+                    for name, errors in form.errors.items() for error in errors]
+
+        return self.service_form_view(request, object_id, FollowUpQuickForm, log, invalid_messages=named)
 
     def change_stage_view(self, request, object_id):
         """POST from the change page: move the project through ``project_change_stage``; refusals come back as messages."""

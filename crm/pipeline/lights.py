@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from crm.models import SIGNED_OR_LATER, AnnualCommitment, Milestone, Project, ProjectMilestone
@@ -116,19 +116,29 @@ def annual_shortfalls(commitment: AnnualCommitment) -> list[Shortfall]:
     ]
 
 
-def with_milestone_dates(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """Annotate ``<kind>_planned`` / ``<kind>_actual`` for the four milestones — in the list's own query,
-    as correlated subqueries on crm_milestone_unique_kind (no query per row, no extra query)."""
-    annotations = {}
-    for kind in MILESTONE_ORDER:
-        row = ProjectMilestone.objects.filter(project=OuterRef("pk"), kind=kind)
-        annotations[f"{kind}_planned"] = Subquery(row.values("planned_on")[:1])
-        annotations[f"{kind}_actual"] = Subquery(row.values("actual_on")[:1])
-    return projects.annotate(**annotations)
+def attach_milestone_dates(projects) -> None:
+    """Set ``<kind>_planned`` / ``<kind>_actual`` on each project of an already-cut page: one query for the page's
+    milestones (crm_milestone_unique_kind), whatever the table's size — not eight correlated subqueries in the list's
+    own query, run for every row before the page is cut."""
+    projects = list(projects)
+    by_project = {project.pk: project for project in projects}
+    for project in projects:
+        for kind in MILESTONE_ORDER:
+            setattr(project, f"{kind}_planned", None)
+            setattr(project, f"{kind}_actual", None)
+    if not by_project:
+        return
+    rows = ProjectMilestone.objects.filter(project__in=list(by_project)).values_list(
+        "project_id", "kind", "planned_on", "actual_on"
+    )
+    for project_id, kind, planned_on, actual_on in rows:
+        project = by_project[project_id]
+        setattr(project, f"{kind}_planned", planned_on)
+        setattr(project, f"{kind}_actual", actual_on)
 
 
 def milestone_lights(project: Project, *, today: dt.date | None = None) -> list[tuple[str, Light]]:
-    """(label, light) of the four milestones of a project annotated by ``with_milestone_dates``."""
+    """(label, light) of the four milestones of a project given its dates by ``attach_milestone_dates``."""
     today = today or timezone.localdate()
     return [
         (str(kind.label), milestone_light(

@@ -133,18 +133,21 @@ def follow_up_create(
 def follow_up_apply_next_step(*, follow_up: FollowUp) -> None:
     """Carry the newest follow-up's next step and date onto its project (the admin inline saves rows itself).
 
+    A follow-up's empty next step or empty next date does not erase the project's: the 下一步 / 下次跟进 an officer
+    typed on the project (on the add form, say) stay until a follow-up names new ones.
     Also keeps ``Project.followed_up_on`` (the newest follow-up's date) for the "no follow-up" reminder.
     """
     project = follow_up.project
     newest = project.follow_ups.order_by("-occurred_on", "-id").first()
     if newest is not None and newest.pk == follow_up.pk:
-        Project.objects.filter(pk=project.pk).update(
-            next_step=follow_up.next_step, next_follow_up_on=follow_up.next_follow_up_on,
-            followed_up_on=follow_up.occurred_on,
-        )
-        project.next_step = follow_up.next_step
-        project.next_follow_up_on = follow_up.next_follow_up_on
-        project.followed_up_on = follow_up.occurred_on
+        carried = {"followed_up_on": follow_up.occurred_on}
+        if follow_up.next_step:
+            carried["next_step"] = follow_up.next_step
+        if follow_up.next_follow_up_on is not None:
+            carried["next_follow_up_on"] = follow_up.next_follow_up_on
+        Project.objects.filter(pk=project.pk).update(**carried)
+        for name, value in carried.items():
+            setattr(project, name, value)
     elif newest is not None and project.followed_up_on != newest.occurred_on:
         Project.objects.filter(pk=project.pk).update(followed_up_on=newest.occurred_on)
         project.followed_up_on = newest.occurred_on

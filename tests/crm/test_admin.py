@@ -57,6 +57,7 @@ from tests.factories import (
     investment_lead,
     manager,
     officer,
+    project_at,
     request_moved_to,
     service_officer,
 )
@@ -184,8 +185,10 @@ def test_every_crm_and_parks_model_is_registered():
 
 
 def test_project_list_runs_a_pinned_number_of_queries(client, django_assert_num_queries):
-    """Pinned at 9: session, user, the owner and park filter choices, the filtered and the total count, the page
-    of rows (with the last-follow-up annotation), and the date hierarchy's range and its days. Explain any change."""
+    """Pinned at 9: session, user, the user's groups (does the officer's default scope apply), the owner and park
+    filter choices, the filtered and the total count, the page of rows (last follow-up read from
+    ``followed_up_on``), the page's milestones (the lights). Explain any change (tests/crm/test_admin_query_counts.py
+    pins it at two sizes)."""
     client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
     for _ in range(3):
         FollowUpFactory(project=ProjectFactory(park=ParkFactory()))
@@ -209,7 +212,7 @@ def test_officer_opens_the_project_list_and_sees_amounts_priority_and_follow_up_
     project = ProjectFactory(owner=me, name="机器人小脑研发中心", total_investment=Decimal("12000"), fixed_asset_investment=0)
     FollowUpFactory(project=project, occurred_on=timezone.localdate() - dt.timedelta(days=9))
     client.force_login(me)
-    response = client.get(reverse("admin:crm_project_changelist"))
+    response = client.get(reverse("admin:crm_project_changelist"), follow=True)  # to “我的在办项目”
     assert response.status_code == 200
     html = response.content.decode()
     assert "机器人小脑研发中心" in html
@@ -287,38 +290,88 @@ def test_the_add_form_has_no_stage_field(client):
     assert 'name="stage"' not in response.content.decode()
 
 
-def test_a_follow_up_added_on_the_change_page_becomes_the_projects_next_step(client):
+def test_the_add_forms_typed_next_step_survives_a_first_follow_up_without_one(client):
+    me = officer()
+    client.force_login(me)
+    data = _project_form(EnterpriseFactory(), me, **{
+        "next_step": "约见董事长", "next_follow_up_on": "2025-03-20",
+        "follow_ups-TOTAL_FORMS": "1",
+        "follow_ups-0-occurred_on": "2025-03-01", "follow_ups-0-kind": "visit", "follow_ups-0-officer": me.pk,
+        "follow_ups-0-note": "上门走访，了解用地需求。", "follow_ups-0-next_step": "", "follow_ups-0-next_follow_up_on": "",
+    })
+    response = client.post(reverse("admin:crm_project_add"), data)
+    assert response.status_code == 302
+    project = Project.objects.get(name="机器人小脑研发中心")
+    assert (project.next_step, project.next_follow_up_on, project.followed_up_on) == (
+        "约见董事长", dt.date(2025, 3, 20), dt.date(2025, 3, 1)
+    )
+
+
+def test_the_project_page_opens_with_the_follow_up_form_above_the_fields(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    FollowUpFactory(project=project, occurred_on=dt.date(2025, 1, 5), note="第一次上门")
+    client.force_login(me)
+    html = client.get(reverse("admin:crm_project_change", args=[project.pk])).content.decode()
+    quick = html.index('id="follow-up-quick"')
+    assert quick < html.index('id="project_form"')
+    assert f'action="{reverse("admin:crm_project_follow_up", args=[project.pk])}"' in html
+    # The follow-ups already logged are listed read-only, each with a link to its own page.
+    assert "第一次上门" in html
+    assert 'name="follow_ups-0-note"' not in html
+
+
+def test_a_follow_up_logged_from_the_top_of_the_page_becomes_the_projects_next_step(client):
     me = officer()
     project = ProjectFactory(owner=me)
     FollowUpFactory(project=project, occurred_on=dt.date(2025, 1, 5), next_step="旧的下一步")
     client.force_login(me)
-    url = reverse("admin:crm_project_change", args=[project.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
-    data.update({"co_officers": [], "_save": "保存"})
-    # The existing follow-up and one new, newer one; the other inlines stay empty.
-    old = project.follow_ups.get()
-    data.update({
-        "follow_ups-TOTAL_FORMS": "2", "follow_ups-INITIAL_FORMS": "1",
-        "follow_ups-MIN_NUM_FORMS": "0", "follow_ups-MAX_NUM_FORMS": "1000",
-        "follow_ups-0-id": old.pk, "follow_ups-0-project": project.pk, "follow_ups-0-occurred_on": "2025-01-05",
-        "follow_ups-0-kind": "visit", "follow_ups-0-officer": me.pk, "follow_ups-0-note": old.note,
-        "follow_ups-0-next_step": "旧的下一步", "follow_ups-0-next_follow_up_on": "",
-        "follow_ups-1-project": project.pk, "follow_ups-1-occurred_on": "2025-02-01", "follow_ups-1-kind": "call",
-        "follow_ups-1-officer": me.pk, "follow_ups-1-note": "电话确认考察时间。", "follow_ups-1-next_step": "安排实地考察",
-        "follow_ups-1-next_follow_up_on": "2025-02-15",
+    response = client.post(reverse("admin:crm_project_follow_up", args=[project.pk]), {
+        "kind": "call", "occurred_on": "2025-02-01", "note": "电话确认考察时间。", "next_step": "安排实地考察",
+        "next_follow_up_on": "2025-02-15",
     })
-    for prefix in ("stage_changes", "milestones", "capital_arrivals", "credits", "commitments"):
-        initial = "1" if prefix == "stage_changes" else "0"
-        data.update({f"{prefix}-TOTAL_FORMS": initial, f"{prefix}-INITIAL_FORMS": initial,
-                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
-    data["stage_changes-0-id"] = project.stage_changes.get().pk
-    data["stage_changes-0-project"] = project.pk
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:crm_project_change", args=[project.pk])
+    assert _messages(response) == ["已记录跟进。"]
     project.refresh_from_db()
-    assert (project.next_step, project.next_follow_up_on) == ("安排实地考察", dt.date(2025, 2, 15))
-    assert project.follow_ups.count() == 2
+    assert (project.next_step, project.next_follow_up_on, project.followed_up_on) == (
+        "安排实地考察", dt.date(2025, 2, 15), dt.date(2025, 2, 1)
+    )
+    newest = project.follow_ups.order_by("-occurred_on").first()
+    assert (newest.officer, newest.kind, newest.note) == (me, "call", "电话确认考察时间。")
+
+
+def test_a_manager_cannot_log_a_follow_up_and_nothing_changes(client):
+    project = ProjectFactory()
+    client.force_login(manager())
+    response = client.post(reverse("admin:crm_project_follow_up", args=[project.pk]), {
+        "kind": "call", "occurred_on": "2025-02-01", "note": "越权记录", "next_step": "x", "next_follow_up_on": "",
+    })
+    assert response.status_code == 403
+    assert project.follow_ups.count() == 0
+
+
+def test_an_invalid_quick_follow_up_is_refused_with_its_message(client):
+    me = officer()
+    project = ProjectFactory(owner=me)
+    client.force_login(me)
+    response = client.post(reverse("admin:crm_project_follow_up", args=[project.pk]), {
+        "kind": "call", "occurred_on": "2025-02-01", "note": "", "next_step": "", "next_follow_up_on": "",
+    })
+    assert response.status_code == 302
+    assert _messages(response) == ["跟进内容：该字段是必填项。"]
+    assert project.follow_ups.count() == 0
+
+
+def test_project_search_finds_a_contacts_phone_once(client):
+    client.force_login(officer())
+    project = ProjectFactory(name="云谷智算中心")
+    Contact.objects.create(enterprise=project.enterprise, name="王建国", phone="138-0571-2345")
+    Contact.objects.create(enterprise=project.enterprise, name="李四", phone="138-0571-2399")
+    ProjectFactory(name="别的项目")
+    response = client.get(reverse("admin:crm_project_changelist"), {"scope": "all", "q": "138-0571-23"})
+    assert [p.name for p in response.context["cl"].result_list] == ["云谷智算中心"]
+    assert response.context["cl"].result_count == 1
 
 
 # ---- stage changes go through project_change_stage --------------------------------------------------
@@ -876,3 +929,53 @@ def test_reverting_a_project_from_its_history_is_refused_and_changes_nothing(cli
     assert response.status_code == 403
     project.refresh_from_db()
     assert (project.stage, project.stage_changes.count()) == (Stage.CONTACTED, 2)
+
+
+# ---- officers land on “mine, active”, remembered (issue 11, item 8) ---------------------------------
+
+def test_an_officer_lands_on_my_active_projects(client):
+    me = officer()
+    mine = ProjectFactory(owner=me, name="我的在办")
+    shared = ProjectFactory(name="协办项目")
+    shared.co_officers.add(me)
+    project_at(Stage.LOST, owner=me, name="我的已终止")
+    ProjectFactory(name="别人的项目")
+    client.force_login(me)
+    url = reverse("admin:crm_project_changelist")
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (302, f"{url}?scope=mine_active")
+    listed = client.get(response["Location"]).context["cl"].result_list
+    assert sorted(p.name for p in listed) == sorted([mine.name, shared.name])
+
+
+def test_the_officers_last_choice_is_remembered_and_all_projects_is_one_click(client):
+    me = officer()
+    ProjectFactory(owner=me, name="我的在办")
+    ProjectFactory(name="别人的项目")
+    client.force_login(me)
+    url = reverse("admin:crm_project_changelist")
+    everything = client.get(url, {"scope": "all"})
+    assert sorted(p.name for p in everything.context["cl"].result_list) == ["别人的项目", "我的在办"]
+    # The scope filter offers its four choices, “全部项目” among them, as links.
+    html = everything.content.decode()
+    for label in ("我的在办项目", "我的全部项目", "全部在办项目", "全部项目"):
+        assert label in html
+    assert "?scope=all" in html
+    response = client.get(url)
+    assert response["Location"] == f"{url}?scope=all"
+    client.get(url, {"scope": "mine", "stage": "lead"})
+    assert client.get(url)["Location"] == f"{url}?scope=mine&stage=lead"
+
+
+def test_clearing_all_filters_shows_all_projects_not_the_remembered_choice(client):
+    client.force_login(officer())
+    response = client.get(reverse("admin:crm_project_changelist"), {"scope": "mine_active", "stage": "lead", "q": "云"})
+    assert response.context["cl"].clear_all_filters_qs == "?q=%E4%BA%91&scope=all"
+
+
+def test_other_staff_land_on_the_whole_list(client):
+    client.force_login(manager())
+    ProjectFactory(name="某项目")
+    response = client.get(reverse("admin:crm_project_changelist"))
+    assert response.status_code == 200
+    assert [p.name for p in response.context["cl"].result_list] == ["某项目"]

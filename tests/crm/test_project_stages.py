@@ -118,6 +118,25 @@ def test_follow_up_sets_the_projects_next_step_and_date():
     assert (project.next_step, project.next_follow_up_on) == ("报送用地方案", dt.date(2026, 12, 1))
 
 
+def test_a_follow_up_without_a_next_step_keeps_the_projects_typed_one():
+    project = ProjectFactory(next_step="约见董事长", next_follow_up_on=dt.date(2026, 12, 10))
+    follow_up_create(project=project, officer=project.owner, occurred_on=dt.date(2026, 11, 20), note="电话初聊")
+    project.refresh_from_db()
+    assert (project.next_step, project.next_follow_up_on, project.followed_up_on) == (
+        "约见董事长", dt.date(2026, 12, 10), dt.date(2026, 11, 20)
+    )
+
+
+def test_a_follow_up_with_only_a_next_date_replaces_the_date_and_keeps_the_step():
+    project = ProjectFactory(next_step="约见董事长", next_follow_up_on=dt.date(2026, 12, 10))
+    follow_up_create(
+        project=project, officer=project.owner, occurred_on=dt.date(2026, 11, 20), note="电话初聊",
+        next_follow_up_on=dt.date(2026, 12, 3),
+    )
+    project.refresh_from_db()
+    assert (project.next_step, project.next_follow_up_on) == ("约见董事长", dt.date(2026, 12, 3))
+
+
 def test_bulk_assign_owner_changes_owner_and_leaves_an_audit_row_per_project():
     first, second = ProjectFactory(), ProjectFactory()
     new_owner = officer()
