@@ -101,7 +101,7 @@ def follow_up_quick(request, pk):
             return JsonResponse({"ok": False, "message": message, "errors": form.errors}, status=status)
         messages.error(request, _t("“%(project)s”的跟进未保存：%(why)s") % {"project": project.name, "why": message})
         return redirect(reverse("admin:index") + f"#project-{project.pk}")
-    done = _t("已记录“%(project)s”的跟进。") % {"project": project.name}
+    done = _t("已记录跟进：%(project)s") % {"project": project.name}
     if wants_json:
         return JsonResponse({
             "ok": True,

@@ -7,6 +7,7 @@ from crm.models import ReminderRule
 from crm.notifications.inbox import notification_unread_count
 from crm.notifications.links import admin_path
 from crm.roles import Area, may_read
+from crm.text import number
 
 register = template.Library()
 
@@ -48,3 +49,9 @@ def notification_link(notification) -> str:
 def rule_name(code: str) -> str:
     """A reminder rule's Chinese name (项目久未跟进 …) for its stored code; 提醒 for a code the table does not know."""
     return RULE_NAMES.get(code) or _("提醒")
+
+
+@register.filter
+def amount(value) -> str:
+    """An amount as the CRM writes it everywhere (``crm.text.number``): 36,000 — grouped, no needless decimals."""
+    return number(value)

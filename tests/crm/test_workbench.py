@@ -281,7 +281,7 @@ def test_a_follow_up_recorded_from_a_row_answers_the_row_s_new_values(client):
     assert response.status_code == 200
     assert json.loads(response.content) == {
         "ok": True,
-        "message": f"已记录“{project.name}”的跟进。",
+        "message": f"已记录跟进：{project.name}",
         "project": project.pk,
         "followed_up_on": TODAY.isoformat(),
         "next_step": "约见董事长",
@@ -304,7 +304,7 @@ def test_without_javascript_the_row_s_form_posts_and_comes_back_to_the_workbench
     assert response["Location"] == f"/admin/#project-{project.pk}"
     assert FollowUp.objects.filter(project=project).count() == 1
     page = client.get("/admin/").content.decode()
-    assert f"已记录“{project.name}”的跟进。" in page
+    assert f"已记录跟进：{project.name}" in page
 
 
 def test_an_invalid_follow_up_is_refused_with_the_field_named_and_nothing_saved(client):
