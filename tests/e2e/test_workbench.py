@@ -103,3 +103,30 @@ def test_the_service_desk_and_the_leader_open_their_workbench(live_server, new_p
         assert page.locator(heading).is_visible()
         page.screenshot(path=str(artifacts / f"workbench-{username}-{size}.png"), full_page=True)
         assert _overflow(page) <= 0, f"the {username} workbench scrolls sideways at {size}"
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_the_service_officer_reads_a_reminder_in_the_inbox_and_the_badge_goes_down(
+    live_server, new_page, artifacts, demo_world, size
+):
+    from crm.models import Notification
+
+    viewport, mobile = VIEWPORTS[size]
+    service = User.objects.get(username="service")
+    unread = Notification.objects.filter(recipient=service, channel="in_app", read_at__isnull=True)
+    before = unread.count()
+    assert before > 0
+    page = new_page(viewport=viewport, mobile=mobile)
+    _log_in(page, live_server.url, "service")
+    assert page.locator(".zj-unread").inner_text() == str(before)
+
+    page.click("a.zj-inbox-link")
+    page.wait_for_url(f"{live_server.url}/admin/inbox/")
+    page.screenshot(path=str(artifacts / f"workbench-inbox-{size}.png"), full_page=False)
+    assert _overflow(page) <= 0, "the inbox scrolls sideways"
+    first = page.locator("li.zj-unread-row").first
+    first.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+    assert page.locator(".zj-unread").inner_text() == str(before - 1)
+    assert unread.count() == before - 1
