@@ -191,7 +191,7 @@ def messages_unanswered(*, user: User, now: dt.datetime) -> Panel:
             last_message_at=Subquery(visible.values("created_at")[:1]),
         )
         .filter(Exists(visible), last_by_staff=False)
-        .select_related("enterprise", "assignee")
+        .select_related("enterprise", "category", "assignee")
         .order_by("last_message_at", "pk")
     )
     return _with_clock(_panel(requests), now)

@@ -6,6 +6,7 @@ pipeline (one), the overdue requests by the SLA clock's ORM twin (one).
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.urls import reverse
@@ -18,6 +19,14 @@ from crm.text import number, wan
 from crm.workbench import Headline
 from reports.selectors.common import ReportFilters
 from reports.selectors.pipeline import _year_figures
+
+YI = Decimal("10000")  # 1 亿元 = 10,000 万元
+
+
+def _money(amount) -> str:
+    """Leaders think in 亿元: 107,000 万元 → “10.70 亿元”; below 1 亿, in 万元."""
+    amount = Decimal(amount or 0)
+    return _("%(n)s 亿元") % {"n": f"{amount / YI:,.2f}"} if amount >= YI else wan(amount)
 
 
 def _against(target, unit: str) -> str:
@@ -39,11 +48,11 @@ def leader_headlines(*, now: dt.datetime) -> list[Headline]:
         ),
         Headline(
             _("%(year)s 年签约投资") % {"year": year},
-            wan(figures["signed_investment_total"]),
+            _money(figures["signed_investment_total"]),
             _against(figures["signed_investment_target"], _("万元")),
             pipeline,
         ),
         Headline(_("在谈项目"), _("%(n)s 个") % {"n": active["n"]},
-                 _("总投资 %(amount)s") % {"amount": wan(active["amount"] or 0)}, pipeline),
+                 _("总投资 %(amount)s") % {"amount": _money(active["amount"])}, pipeline),
         Headline(_("超期未办结的企业诉求"), _("%(n)s 件") % {"n": overdue}, _("按办理时限计"), service),
     ]

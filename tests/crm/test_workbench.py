@@ -217,7 +217,11 @@ def test_manager_sees_the_leader_s_figures_linking_into_the_reports(client):
 
     page = client.get("/admin/").content.decode()
 
-    assert "在谈项目" in page and "1 个" in page and "3,000 万元" in page
+    assert "在谈项目" in page and "1 个" in page and "总投资 3,000 万元" in page
+
+    ProjectFactory(owner=officer(), total_investment=Decimal("12000"))
+    page = client.get("/admin/").content.decode()
+    assert "总投资 1.50 亿元" in page
     assert 'href="/reports/"' in page and 'href="/reports/service/"' in page
     assert "今天及逾期待跟进" not in page  # a manager changes nothing: no follow-up forms
 
@@ -258,6 +262,23 @@ def test_the_officer_s_page_runs_the_same_queries_however_much_there_is(size, dj
     # stages (1), milestones (2), unread reminders (2, whose count is also the header's badge); the admin's
     # available apps (each_context): the user's and the groups' permissions (2).
     with django_assert_num_queries(15):
+        assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, PANEL_ROWS * 2])
+@pytest.mark.parametrize(("role", "queries"), [("service", 15), ("manager", 11)])
+def test_the_service_desk_s_and_the_leader_s_pages_run_the_same_queries_however_much_there_is(
+    size, role, queries, django_assert_num_queries
+):
+    zhou, wang = officer(), service_officer()
+    _world(size, zhou, wang)
+    client = Client()
+    client.force_login(wang if role == "service" else manager())
+    # session, user, groups (3); the admin's available apps: the user's and the groups' permissions (2).
+    # The service desk: my queue, the unassigned, approval steps, unanswered messages, unread reminders (2 each:
+    # rows with enterprise, category and assignee joined, then the count) = 10. The leader: the four figures (this
+    # year's landed and signed: 2, the active pipeline: 1, the overdue requests: 1) + unread reminders (2).
+    with django_assert_num_queries(queries):
         assert client.get("/admin/").status_code == 200
 
 
