@@ -2,7 +2,8 @@
  *
  * Each row's form posts with fetch() (the form's own csrfmiddlewaretoken travels in the FormData) to the admin's
  * JSON view, which calls follow_up_create. On success every row of that project (it may be in two panels) shows
- * the new dates and next step; on a refusal the service's message is shown under the row. Without this script the
+ * the new dates and next step; on a refusal the service's message is shown under the row (an answer that is not
+ * JSON — a lost connection, an expired session sent to the login page — says so). Without this script the
  * same form posts normally and the server redirects back to the workbench with a message.
  */
 (function () {
