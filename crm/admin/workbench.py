@@ -79,6 +79,14 @@ def _form_errors(form) -> str:
     )
 
 
+PANELS_WITH_ROWS = ("due", "stale")  # the panels whose rows carry the form, and the anchors of their rows
+
+
+def _back_to_row(request, project) -> str:
+    panel = request.POST.get("panel")
+    return reverse("admin:index") + (f"#{panel}-project-{project.pk}" if panel in PANELS_WITH_ROWS else "")
+
+
 @require_POST
 def follow_up_quick(request, pk):
     """Record a follow-up from a workbench row. Answers JSON to the page's script (``static/js/workbench.js``:
@@ -100,7 +108,7 @@ def follow_up_quick(request, pk):
         if wants_json:
             return JsonResponse({"ok": False, "message": message, "errors": form.errors}, status=status)
         messages.error(request, _t("“%(project)s”的跟进未保存：%(why)s") % {"project": project.name, "why": message})
-        return redirect(reverse("admin:index") + f"#project-{project.pk}")
+        return redirect(_back_to_row(request, project))
     done = _t("已记录跟进：%(project)s") % {"project": project.name}
     if wants_json:
         return JsonResponse({
@@ -112,7 +120,7 @@ def follow_up_quick(request, pk):
             "next_follow_up_on": project.next_follow_up_on.isoformat() if project.next_follow_up_on else "",
         })
     messages.success(request, done)
-    return redirect(reverse("admin:index") + f"#project-{project.pk}")
+    return redirect(_back_to_row(request, project))
 
 
 def inbox(request):

@@ -319,10 +319,10 @@ def test_without_javascript_the_row_s_form_posts_and_comes_back_to_the_workbench
     project = ProjectFactory(owner=zhou)
     client.force_login(zhou)
 
-    response = _post(client, project, json_reply=False)
+    response = _post(client, project, json_reply=False, panel="stale")
 
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/#project-{project.pk}"
+    assert response["Location"] == f"/admin/#stale-project-{project.pk}"
     assert FollowUp.objects.filter(project=project).count() == 1
     page = client.get("/admin/").content.decode()
     assert f"已记录跟进：{project.name}" in page
@@ -342,6 +342,19 @@ def test_an_invalid_follow_up_is_refused_with_the_field_named_and_nothing_saved(
     assert FollowUp.objects.count() == 0
     project.refresh_from_db()
     assert project.next_step == "原计划"
+
+
+def test_without_javascript_a_refused_follow_up_comes_back_with_the_reason(client):
+    zhou = officer()
+    project = ProjectFactory(owner=zhou)
+    client.force_login(zhou)
+
+    response = _post(client, project, json_reply=False, note="", panel="due")
+
+    assert response["Location"] == f"/admin/#due-project-{project.pk}"
+    assert FollowUp.objects.count() == 0
+    page = client.get("/admin/").content.decode()
+    assert f"“{project.name}”的跟进未保存：跟进内容：该字段是必填项。" in page
 
 
 def test_the_service_s_refusal_is_shown_and_nothing_changes(client):
