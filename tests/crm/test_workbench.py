@@ -83,6 +83,27 @@ def test_stale_projects_follow_the_reminder_rule_row():
     assert _names(workbench_for(user=zhou).stale) == []
 
 
+def test_a_project_turns_stale_on_the_day_the_sweep_reminds_of_it():
+    """The same days as tests/reminders/test_rules.py: 14 days after the last follow-up (7 for 重点项目), or after
+    the creation of a project never followed up — the workbench reads the rule, it does not write it again."""
+    from crm.pipeline.reminders import project_stale_condition
+
+    zhou = officer()
+    normal = _set(ProjectFactory(owner=zhou, total_investment=5000), followed_up_on=dt.date(2026, 11, 2))
+    key = _set(ProjectFactory(owner=zhou, total_investment=20000, fixed_asset_investment=0),
+               followed_up_on=dt.date(2026, 11, 2))
+    never = _set(ProjectFactory(owner=zhou, total_investment=5000),
+                 created_at=timezone.make_aware(dt.datetime(2026, 11, 2, 10, 0)))
+
+    def stale_on(day):
+        return set(Project.objects.filter(project_stale_condition(today=day)).values_list("pk", flat=True))
+
+    assert stale_on(dt.date(2026, 11, 8)) == set()
+    assert stale_on(dt.date(2026, 11, 9)) == {key.pk}
+    assert stale_on(dt.date(2026, 11, 15)) == {key.pk}
+    assert stale_on(dt.date(2026, 11, 16)) == {key.pk, normal.pk, never.pk}
+
+
 def test_my_pipeline_by_stage_counts_projects_and_sums_investment_in_wan():
     zhou = officer()
     ProjectFactory(owner=zhou, total_investment=Decimal("1000"), fixed_asset_investment=0)
