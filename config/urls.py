@@ -17,6 +17,8 @@ handler404 = page_not_found
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The workbench (/admin/), the app list (/admin/apps/) and the inbox come before the ModelAdmins.
+    path("admin/", include("crm.admin.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("portal/policies/", include("parks.portal_urls")),

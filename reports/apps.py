@@ -7,3 +7,10 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("报表")
+
+    def ready(self):
+        # The leader's figures on the admin's workbench (crm.workbench reads what the reports register).
+        from crm.workbench import headlines_register
+        from reports.workbench import leader_headlines
+
+        headlines_register(leader_headlines)

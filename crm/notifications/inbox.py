@@ -27,3 +27,9 @@ def notifications_mark_read(*, user: User, notification: Notification | None = N
 def notification_list(*, user) -> QuerySet[Notification]:
     """The user's own notifications, newest first (``crm_notification_unread_idx`` serves ``?unread=true``)."""
     return Notification.objects.filter(recipient=user).select_related("content_type").order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user) -> int:
+    """How many of ``user``'s in-app notifications are unread: the header's badge, one count on
+    ``crm_notification_unread_idx``."""
+    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).count()

@@ -24,3 +24,14 @@ def local(moment: dt.datetime) -> str:
 
 def body_lines(*lines: str) -> str:
     return "\n".join(line for line in lines if line)
+
+
+def admin_path(content_type, object_id) -> str:
+    """The admin page of a notification's object from its content type and id, without loading the object
+    (the inbox lists many); "" when the object has no admin page."""
+    if content_type is None or object_id is None:
+        return ""
+    try:
+        return reverse(f"admin:{content_type.app_label}_{content_type.model}_change", args=[object_id])
+    except NoReverseMatch:
+        return ""

@@ -95,6 +95,29 @@ def _project_stale(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list
     return found
 
 
+def project_stale_condition(*, today: dt.date, rule: ReminderRule | None = None) -> Q:
+    """The "no follow-up" rule read as a state on ``today``, for screens (the workbench): an active project
+    whose anchor (its last follow-up's date, or its creation date when never followed up) is at least ``days``
+    old (``key_project_days`` for 重点项目) — the projects ``_project_stale`` has reminded or will remind about.
+    The thresholds are the rule's row (``rule``, else read here; the defaults of ``RULES`` without a row)."""
+    if rule is None:
+        rule = ReminderRule.objects.filter(code=Code.PROJECT_STALE).first()
+    defaults = RULES[Code.PROJECT_STALE][1]
+    days = rule.days if rule is not None and rule.days is not None else defaults["days"]
+    key_days = (
+        rule.key_project_days if rule is not None and rule.key_project_days is not None else defaults["key_project_days"]
+    )
+    condition = Q()
+    for amount, threshold in ((Q(total_investment__lt=KEY_PROJECT_THRESHOLD), days),
+                              (Q(total_investment__gte=KEY_PROJECT_THRESHOLD), key_days)):
+        last = today - dt.timedelta(days=threshold)  # anchor ≤ last
+        condition |= amount & (
+            Q(followed_up_on__lte=last)
+            | Q(followed_up_on__isnull=True, created_at__lt=_day_start(last + dt.timedelta(days=1)))
+        )
+    return Q(stage__in=ACTIVE_STAGES) & condition
+
+
 def _project_follow_up_due(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
     today = timezone.localdate(sweep.now)
     since = timezone.localdate(lower)

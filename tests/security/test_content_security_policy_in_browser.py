@@ -92,9 +92,12 @@ def test_every_main_page_works_under_the_policy(live_server, new_page, artifacts
 
     # 招商专员: the admin's own scripts run (action counter, inline rows, history, import-export, map).
     w.log_in_admin("officer")
-    page = w.visit("/admin/")
-    assert page.locator("#content-main .module").count() > 0
+    page = w.visit("/admin/")  # the workbench, with its script (static/js/workbench.js)
+    assert page.locator("#content-main .zj-card").count() > 0
     w.assert_clean("/admin/")
+    page = w.visit("/admin/apps/")  # Django's app list, one click away
+    assert page.locator("#content-main .module").count() > 0
+    w.assert_clean("/admin/apps/")
     page = w.visit("/admin/crm/project/")
     page.locator("#action-toggle").check()
     # admin/js/actions.js counts the ticked rows: "选中了 58 个中的 58 个".
