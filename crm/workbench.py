@@ -58,8 +58,8 @@ def _panel(queryset: QuerySet, *, rows: int = PANEL_ROWS) -> Panel:
 
 
 def sees_whole_pipeline(user: User) -> bool:
-    """Superusers (and the head of investment promotion, once that role exists) work over every project."""
-    return user.is_superuser or user.has_role("investment_lead")
+    """Superusers and the head of investment promotion (招商负责人) work over every project."""
+    return user.is_superuser or user.has_role(Role.INVESTMENT_LEAD)
 
 
 def my_projects(*, user: User) -> QuerySet[Project]:

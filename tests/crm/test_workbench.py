@@ -26,6 +26,7 @@ from tests.factories import (
     EnterpriseFactory,
     ProjectFactory,
     UserFactory,
+    investment_lead,
     manager,
     officer,
     service_officer,
@@ -144,6 +145,14 @@ def test_superuser_sees_the_whole_pipeline():
     _set(ProjectFactory(owner=officer(), name="乙"), next_follow_up_on=TODAY)
 
     assert workbench_for(user=root).due.count == 2
+
+
+def test_the_head_of_investment_promotion_sees_the_whole_pipeline():
+    _set(ProjectFactory(owner=officer(), name="甲"), next_follow_up_on=TODAY)
+    _set(ProjectFactory(owner=officer(), name="乙"), next_follow_up_on=TODAY)
+
+    assert workbench_for(user=investment_lead()).due.count == 2
+    assert workbench_for(user=officer()).due.count == 0
 
 
 def test_a_panel_shows_its_first_rows_and_counts_them_all():
