@@ -4,9 +4,13 @@ import pytest
 import tablib
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.urls import reverse
 
-from crm.models import Project, Stage
+from crm.enterprises import enterprise_create
+from crm.models import Enterprise, Project, Stage
+from crm.names import company_name_key
+from crm.pipeline.collisions import project_collisions
 from crm.pipeline.services import project_change_stage
 from tests.factories import EnterpriseFactory, ProjectFactory, credit_code, officer
 
@@ -166,3 +170,108 @@ def test_importing_a_lead_for_a_company_a_colleague_works_warns(client):
     response = client.post(reverse("admin:crm_project_process_import"), preview.context["confirm_form"].initial)
     assert response.status_code == 302
     assert _collision_warnings(response) == ["撞单提醒：张三 已在跟进该企业的项目“光伏组件总部”（线索）。"]
+
+
+# ---- the rule: a normalised name key (and trigrams on PostgreSQL), both ways ---------------------------------
+
+SAME_COMPANY = [
+    ("西湖阳光科技有限公司", "西湖阳光科技有限公司杭州分公司"),  # 分公司
+    ("Acme Robotics Co., Ltd.", "ACME Robotics Co., Ltd. Hangzhou Branch"),  # branch
+    ("西湖阳光科技有限公司", "杭州西湖阳光科技有限公司"),  # 杭州 prefix
+    ("西湖阳光科技有限公司", "浙江西湖阳光科技有限公司"),  # 浙江 prefix
+    ("西湖阳光科技有限公司", "浙江省杭州市西湖阳光科技有限公司"),
+    ("西湖阳光（杭州）科技有限公司", "杭州西湖阳光科技有限公司"),  # region in brackets
+    ("西湖阳光科技有限公司", "西湖阳光科技股份有限公司"),  # 有限公司 vs 股份有限公司
+    ("西湖阳光科技有限责任公司", "西湖阳光科技集团"),
+    ("西湖 阳光·科技有限公司", "西湖阳光科技有限公司"),  # spaces, punctuation
+]
+DIFFERENT_COMPANIES = [
+    ("杭州科技一号有限公司", "杭州科技二号有限公司"),  # only a numeral differs
+    ("杭州测试1号智能装备有限公司", "杭州测试2号智能装备有限公司"),  # only a digit differs
+    ("西湖阳光科技一期有限公司", "西湖阳光科技二期有限公司"),
+    ("杭州科聪控制技术有限公司", "杭州科达控制技术有限公司"),  # the core word differs
+    ("西湖阳光科技有限公司", "西湖月光科技有限公司"),
+    ("杭州云栖智算有限公司", "浙江海创生物医药有限公司"),
+]
+
+
+def _collides(existing_name, asked_name):
+    ProjectFactory(owner=officer(), enterprise=EnterpriseFactory(name=existing_name, credit_code=""))
+    return [p.collision_reason for p in project_collisions(name=asked_name, exclude_owner=officer())]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_COMPANY)
+@pytest.mark.parametrize("swap", [False, True], ids=["a-then-b", "b-then-a"])
+def test_two_spellings_of_one_company_collide_both_ways(a, b, swap):
+    existing, asked = (b, a) if swap else (a, b)
+    assert company_name_key(existing) == company_name_key(asked)
+    assert _collides(existing, asked) == ["企业名称相同（忽略地区、组织形式、分公司）"]
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_COMPANIES)
+@pytest.mark.parametrize("swap", [False, True], ids=["a-then-b", "b-then-a"])
+def test_names_differing_in_a_number_or_the_core_word_do_not_collide_either_way(a, b, swap):
+    existing, asked = (b, a) if swap else (a, b)
+    assert _collides(existing, asked) == []
+
+
+def test_the_key_drops_region_legal_form_branch_and_punctuation_and_keeps_numerals():
+    assert company_name_key("浙江西湖阳光科技股份有限公司杭州分公司") == "西湖阳光科技"
+    assert company_name_key("（杭州）科技一号有限公司") == "科技一号"
+    assert company_name_key("杭州有限公司") == "杭州"  # never empty: nothing but a region keeps its characters
+
+
+def test_the_same_credit_code_collides_whatever_the_name_and_says_so():
+    code = credit_code(777)
+    ProjectFactory(owner=officer(), enterprise=EnterpriseFactory(name="甲公司", credit_code=code))
+    hits = project_collisions(credit_code=f" {code[:6].lower()}-{code[6:]} ", name="完全不同的名字有限公司")
+    assert [p.collision_reason for p in hits] == ["统一社会信用代码相同"]
+
+
+def test_an_enterprise_registered_through_the_service_gets_its_key():
+    enterprise = enterprise_create(actor=officer(), name="浙江西湖阳光科技股份有限公司", credit_code="")
+    assert Enterprise.objects.get(pk=enterprise.pk).name_key == "西湖阳光科技"
+
+
+def test_renaming_an_enterprise_in_the_admin_updates_its_key(client):
+    enterprise = EnterpriseFactory(name="杭州旧名科技有限公司", credit_code="")
+    client.force_login(officer())
+    url = reverse("admin:crm_enterprise_change", args=[enterprise.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+    data.update({"name": "杭州新名科技有限公司", "_save": "保存"})
+    for prefix in ("contacts", "qualifications"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0,
+                     f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+    assert client.post(url, data).status_code == 302
+    assert Enterprise.objects.values_list("name", "name_key").get(pk=enterprise.pk) == ("杭州新名科技有限公司", "新名科技")
+
+
+def test_the_check_is_one_query_whatever_the_number_of_projects(django_assert_num_queries):
+    enterprise = EnterpriseFactory(name="杭州西湖阳光科技有限公司")
+    ProjectFactory(owner=officer(), enterprise=enterprise)
+    me = officer()
+    # 1 query: the active projects (owner and enterprise joined) whose enterprise matches by code or key.
+    with django_assert_num_queries(1):
+        assert len(project_collisions(enterprise=enterprise, exclude_owner=me)) == 1
+    for prefix in ("浙江", "上海", "北京", "深圳", "宁波"):
+        ProjectFactory(owner=officer(), enterprise=EnterpriseFactory(name=f"{prefix}西湖阳光科技股份有限公司"))
+        ProjectFactory(owner=officer())
+    with django_assert_num_queries(1):
+        assert len(project_collisions(enterprise=enterprise, exclude_owner=me)) == 6
+
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="trigrams are PostgreSQL's (pg_trgm)")
+
+
+@on_postgresql
+@pytest.mark.parametrize("swap", [False, True], ids=["a-then-b", "b-then-a"])
+def test_on_postgresql_a_name_with_a_word_added_is_similar_both_ways(swap):
+    existing, asked = ("西湖阳光科技发展有限公司", "杭州西湖阳光科技有限公司")[:: -1 if swap else 1]
+    assert _collides(existing, asked) == ["企业名称相近"]
+
+
+@on_postgresql
+def test_on_postgresql_similar_names_with_other_numbers_are_not_similar():
+    # "测试12号智能装备" and "测试13号智能装备" share most trigrams; their numbers differ.
+    assert _collides("杭州测试12号智能装备有限公司", "杭州测试13号智能装备有限公司") == []
