@@ -42,6 +42,7 @@ from crm.pipeline.services import (
     projects_assign_owner,
 )
 
+from .collisions import collisions_json
 from .commitments import (
     COMMITTED_FIELDS,
     REVIEW_FIELDS,
@@ -326,6 +327,7 @@ class ProjectAdmin(
                 self.admin_site.admin_view(self.change_stage_view),
                 name="crm_project_change_stage",
             ),
+            path("collisions/", self.admin_site.admin_view(collisions_json), name="crm_project_collisions"),
         ]
         return own + super().get_urls()
 

@@ -2,6 +2,7 @@
 
 import pytest
 import tablib
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -12,7 +13,14 @@ from crm.models import Enterprise, Project, Stage
 from crm.names import company_name_key
 from crm.pipeline.collisions import project_collisions
 from crm.pipeline.services import project_change_stage
-from tests.factories import EnterpriseFactory, ProjectFactory, credit_code, officer
+from tests.factories import (
+    EnterpriseFactory,
+    ProjectFactory,
+    credit_code,
+    enterprise_user,
+    officer,
+    service_officer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +283,86 @@ def test_on_postgresql_a_name_with_a_word_added_is_similar_both_ways(swap):
 def test_on_postgresql_similar_names_with_other_numbers_are_not_similar():
     # "测试12号智能装备" and "测试13号智能装备" share most trigrams; their numbers differ.
     assert _collides("杭州测试12号智能装备有限公司", "杭州测试13号智能装备有限公司") == []
+
+
+# ---- the live panel: the JSON the project form and the enterprise popup ask -------------------------------
+
+COLLISIONS_JSON = "admin:crm_project_collisions"
+
+
+def test_choosing_an_enterprise_on_the_project_form_answers_the_colleagues_project(client):
+    zhang, li = officer(display_name="张三"), officer()
+    taken = ProjectFactory(owner=zhang, name="光伏组件总部", enterprise=EnterpriseFactory(name="西湖阳光（杭州）科技有限公司"))
+    chosen = EnterpriseFactory(name="浙江西湖阳光科技股份有限公司", credit_code="")
+    client.force_login(li)
+    response = client.get(reverse(COLLISIONS_JSON), {"enterprise": chosen.pk, "owner": li.pk})
+    assert response.status_code == 200
+    assert response.json() == {"title": "撞单提醒", "results": [{
+        "project": taken.pk, "project_name": "光伏组件总部", "enterprise_name": "西湖阳光（杭州）科技有限公司",
+        "owner_name": "张三", "stage": "lead", "stage_display": "线索", "reason": "企业名称相同（忽略地区、组织形式、分公司）",
+        "text": "撞单提醒：张三 已在跟进该企业的项目“光伏组件总部”（线索）。（企业名称相同（忽略地区、组织形式、分公司）：西湖阳光（杭州）科技有限公司）",
+    }]}
+
+
+def test_the_form_answer_leaves_out_the_chosen_owners_projects_and_the_project_itself(client):
+    zhang = officer()
+    enterprise = EnterpriseFactory()
+    edited = ProjectFactory(owner=officer(), enterprise=enterprise)
+    ProjectFactory(owner=zhang, enterprise=enterprise)
+    client.force_login(officer())
+    answer = client.get(reverse(COLLISIONS_JSON), {"enterprise": enterprise.pk, "owner": zhang.pk, "project": edited.pk})
+    assert answer.json()["results"] == []
+
+
+def test_typing_a_name_or_code_in_the_enterprise_popup_answers(client):
+    code = credit_code(99)
+    taken = ProjectFactory(owner=officer(), enterprise=EnterpriseFactory(name="甲公司", credit_code=code))
+    client.force_login(officer())
+    by_code = client.get(reverse(COLLISIONS_JSON), {"name": "乙", "credit_code": code.lower(), "_popup": "1"}).json()
+    assert [(r["project"], r["reason"]) for r in by_code["results"]] == [(taken.pk, "统一社会信用代码相同")]
+    by_name = client.get(reverse(COLLISIONS_JSON), {"name": "杭州甲有限公司"}).json()
+    assert [(r["project"], r["reason"]) for r in by_name["results"]] == [(taken.pk, "企业名称相同（忽略地区、组织形式、分公司）")]
+
+
+def test_the_popup_and_form_pages_carry_the_live_panel(client):
+    client.force_login(officer())
+    popup = client.get(reverse("admin:crm_enterprise_add"), {"_popup": "1"}).content.decode()
+    project_form = client.get(reverse("admin:crm_project_add")).content.decode()
+    for page in (popup, project_form):
+        assert 'id="zj-collision-live"' in page
+        assert f'data-url="{reverse(COLLISIONS_JSON)}"' in page
+        assert "js/collisions.js" in page
+    assert 'data-model="enterprise"' in popup and 'data-model="project"' in project_form
+
+
+def test_the_form_answer_escapes_nothing_and_the_script_writes_text_only(client):
+    ProjectFactory(owner=officer(), name="<img src=x onerror=alert(1)>", enterprise=EnterpriseFactory(name="甲公司"))
+    client.force_login(officer())
+    answer = client.get(reverse(COLLISIONS_JSON), {"name": "甲公司"}).json()
+    assert answer["results"][0]["project_name"] == "<img src=x onerror=alert(1)>"  # JSON; the script sets textContent
+    script = (settings.BASE_DIR / "static" / "js" / "collisions.js").read_text()
+    assert "innerHTML" not in script
+
+
+@pytest.mark.parametrize("make_user", [service_officer, lambda: enterprise_user(EnterpriseFactory())])
+def test_who_does_not_read_the_pipeline_gets_no_answer(client, make_user):
+    ProjectFactory(owner=officer(), name="光伏组件总部", enterprise=EnterpriseFactory(name="甲公司"))
+    client.force_login(make_user())
+    response = client.get(reverse(COLLISIONS_JSON), {"name": "甲公司"})
+    assert response.status_code in (302, 403)  # an enterprise user is not staff: the admin sends them to log in
+    assert "光伏组件总部" not in response.content.decode()
+
+
+def test_the_form_answer_is_one_query_for_the_collisions(client, django_assert_num_queries):
+    enterprise = EnterpriseFactory(name="杭州西湖阳光科技有限公司")
+    ProjectFactory(owner=officer(), enterprise=enterprise)
+    client.force_login(officer())
+    url = reverse(COLLISIONS_JSON)
+    client.get(url, {"enterprise": enterprise.pk})  # warm the session
+    # 1 the session, 2 the user, 3 the user's groups (the read table), 4 the enterprise, 5 the collisions.
+    with django_assert_num_queries(5):
+        assert len(client.get(url, {"enterprise": enterprise.pk}).json()["results"]) == 1
+    for prefix in ("浙江", "上海", "北京"):
+        ProjectFactory(owner=officer(), enterprise=EnterpriseFactory(name=f"{prefix}西湖阳光科技股份有限公司"))
+    with django_assert_num_queries(5):
+        assert len(client.get(url, {"enterprise": enterprise.pk}).json()["results"]) == 4
