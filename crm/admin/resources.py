@@ -16,6 +16,7 @@ from import_export import fields, resources, widgets
 from crm.enterprises import enterprise_for_lead
 from crm.errors import DomainError
 from crm.models import Enterprise, IndustryChain, Project, Role, SourceChannel, User
+from crm.pipeline.collisions import project_collisions
 from crm.pipeline.services import project_create
 from crm.text import spreadsheet_value
 
@@ -152,6 +153,24 @@ class OfficerWidget(widgets.Widget):
         return found
 
 
+class CollisionPreviewField(fields.Field):
+    """撞单 per row of the import preview: the other officers' active projects on the row's company.
+
+    Never imported (no attribute); shown in the preview's table only, computed once the row's project exists
+    (in the dry run's transaction), by ``project_collisions`` — one query per row.
+    """
+
+    def export(self, instance, **kwargs):
+        if instance is None or instance.pk is None or instance.enterprise_id is None:
+            return ""
+        hits = project_collisions(enterprise=instance.enterprise, exclude_owner=instance.owner, exclude_project=instance)
+        return "；".join(
+            _("%(owner)s 在跟“%(project)s”（%(stage)s，%(reason)s）")
+            % {"owner": p.owner, "project": p.name, "stage": p.get_stage_display(), "reason": p.collision_reason}
+            for p in hits
+        )
+
+
 class ProjectImportResource(SpreadsheetResource):
     """线索导入: one new project per row, created through ``project_create``; a row already imported is skipped."""
 
@@ -176,6 +195,7 @@ class ProjectImportResource(SpreadsheetResource):
     owner = fields.Field(attribute="owner", column_name="负责人", widget=OfficerWidget(), saves_null_values=False)
     next_step = fields.Field(attribute="next_step", column_name="下一步", default="")
     next_follow_up_on = fields.Field(attribute="next_follow_up_on", column_name="下次跟进日期", widget=widgets.DateWidget())
+    collision = CollisionPreviewField(column_name="撞单提醒", readonly=True)
 
     IMPORTED = (
         "name", "enterprise", "industry_chain", "segment", "source_channel", "total_investment",
@@ -186,7 +206,7 @@ class ProjectImportResource(SpreadsheetResource):
         model = Project
         fields = (
             "name", "enterprise", "credit_code", "industry_chain", "segment", "source_channel", "total_investment",
-            "fixed_asset_investment", "owner", "next_step", "next_follow_up_on",
+            "fixed_asset_investment", "owner", "next_step", "next_follow_up_on", "collision",
         )
         import_id_fields = ()
         force_init_instance = True  # a leads import only ever adds projects
@@ -195,6 +215,10 @@ class ProjectImportResource(SpreadsheetResource):
     @classmethod
     def get_display_name(cls):
         return _("线索导入")
+
+    def get_user_visible_fields(self):
+        # The columns a file brings; 撞单提醒 is the preview's answer, not a column to fill in.
+        return [f for f in super().get_user_visible_fields() if not isinstance(f, CollisionPreviewField)]
 
     def before_import(self, dataset, **kwargs):
         self.importing_user = kwargs.get("user")

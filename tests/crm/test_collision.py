@@ -366,3 +366,24 @@ def test_the_form_answer_is_one_query_for_the_collisions(client, django_assert_n
         ProjectFactory(owner=officer(), enterprise=EnterpriseFactory(name=f"{prefix}西湖阳光科技股份有限公司"))
     with django_assert_num_queries(5):
         assert len(client.get(url, {"enterprise": enterprise.pk}).json()["results"]) == 4
+
+
+def test_the_import_preview_shows_the_collision_on_its_row(client):
+    zhang = officer(display_name="张三")
+    ProjectFactory(owner=zhang, name="光伏组件总部", enterprise=EnterpriseFactory(name="西湖阳光（杭州）科技有限公司"))
+    client.force_login(officer())
+    headers = ["项目名称", "企业名称", "统一社会信用代码", "产业链", "细分赛道", "来源渠道", "总投资（万元）",
+               "固定资产投资（万元）", "负责人", "下一步", "下次跟进日期"]
+    dataset = tablib.Dataset(
+        ["储能电站", "浙江西湖阳光科技股份有限公司杭州分公司", "", "", "", "", 5000, "", "", "", ""],
+        ["数据中心", "杭州云栖智算有限公司", "", "", "", "", 3000, "", "", "", ""],
+        headers=headers,
+    )
+    upload = ContentFile(dataset.export("xlsx"), name="线索.xlsx")
+    preview = client.post(reverse("admin:crm_project_import"), {"import_file": upload, "format": "0", "resource": "0"})
+    result = preview.context["result"]
+    column = result.diff_headers.index("撞单提醒")
+    cells = [str(row.diff[column]) for row in result.valid_rows()]
+    assert "张三 在跟“光伏组件总部”（线索，企业名称相同（忽略地区、组织形式、分公司））" in cells[0]
+    assert "光伏组件总部" not in cells[1]
+    assert not Project.objects.filter(name="储能电站").exists()  # a preview: nothing imported yet
