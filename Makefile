@@ -56,3 +56,9 @@ bench-reports: install
 .PHONY: bench-matching
 bench-matching: install
 	$(PY) bench/matching_bench.py
+
+## Benchmark (not a test): the 撞单 check of one name against 10,000 active projects, with its query plan — on
+## PostgreSQL with DATABASE_URL=postgres://... (a database of its own, dropped after), else on a temporary SQLite.
+.PHONY: bench-collisions
+bench-collisions: install
+	$(PY) bench/collisions_bench.py

@@ -18,11 +18,11 @@ not the project being edited (``exclude_project``).
 """
 
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, F, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
-from crm.models import Enterprise, Project
+from crm.models import ACTIVE_STAGES, Enterprise, Project
 from crm.names import NUMERALS, company_name_key, numeral_signature
 from crm.validators import normalize_credit_code
 
@@ -46,20 +46,47 @@ def _uses_trigrams() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _similar_keys(enterprises, key: str):
+def _matching_enterprises(*, code: str, key: str):
+    """The ids of the enterprises matching by code, by key or (PostgreSQL) by trigrams: a UNION of one indexed
+    lookup per rule, so that each is answered by its own index (an OR of them lets PostgreSQL scan the table)."""
+    parts = []
+    if code:
+        parts.append(Enterprise.objects.alias(code_upper=Upper("credit_code")).filter(code_upper=code))
+    if key:
+        parts.append(Enterprise.objects.filter(name_key=key))
+    if key and _uses_trigrams():
+        parts.append(_similar_keys(key))
+    ids = [part.order_by().values("pk") for part in parts]
+    return ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0]
+
+
+def _similar_keys(key: str):
     """PostgreSQL: the enterprises whose key is trigram-similar to ``key`` (the ``%`` operator, answered by the GIN
     index), at least ``TRIGRAM_THRESHOLD`` similar, with the same digits and numerals in the same order."""
     from django.contrib.postgres.lookups import TrigramSimilar
     from django.contrib.postgres.search import TrigramSimilarity
 
-    enterprises = enterprises.alias(
-        similarity=TrigramSimilarity("name_key", Value(key)),
-        numerals=Func(F("name_key"), Value(f"[^{NUMERALS}]"), Value(""), Value("g"), function="regexp_replace"),
+    return (
+        Enterprise.objects.alias(
+            similarity=TrigramSimilarity("name_key", Value(key)),
+            numerals=Func(F("name_key"), Value(f"[^{NUMERALS}]"), Value(""), Value("g"), function="regexp_replace"),
+        )
+        .filter(TrigramSimilar(F("name_key"), Value(key)))
+        .filter(similarity__gte=TRIGRAM_THRESHOLD, numerals=numeral_signature(key))
     )
-    similar = Q(TrigramSimilar(F("name_key"), Value(key))) & Q(
-        similarity__gte=TRIGRAM_THRESHOLD, numerals=numeral_signature(key)
-    )
-    return enterprises, similar
+
+
+def _active_projects():
+    """``Project.objects.active()`` — on SQLite with the stage column hidden from its index (a unary ``+``).
+
+    SQLite keeps no statistics: given the stage index it walks every active project and tests its enterprise,
+    where the few matching enterprises should lead (through the index on ``enterprise_id``). PostgreSQL plans
+    from its statistics and leads with the enterprises by itself.
+    """
+    if connection.vendor != "sqlite":
+        return Project.objects.active()
+    unindexed = Func(F("stage"), template="+%(expressions)s", output_field=CharField())
+    return Project.objects.alias(stage_unindexed=unindexed).filter(stage_unindexed__in=ACTIVE_STAGES)
 
 
 def project_collisions(*, enterprise: Enterprise | None = None, credit_code: str = "", name: str = "",
@@ -79,15 +106,9 @@ def project_collisions(*, enterprise: Enterprise | None = None, credit_code: str
         return []
 
     nothing = Q(pk__in=[])
-    enterprises = Enterprise.objects.alias(code_upper=Upper("credit_code"))
-    matching = (Q(code_upper=code) if code else nothing) | (Q(name_key=key) if key else nothing)
-    if key and _uses_trigrams():
-        enterprises, similar = _similar_keys(enterprises, key)
-        matching |= similar
-
     projects = (
-        Project.objects.active()
-        .filter(enterprise__in=enterprises.filter(matching).values("pk"))
+        _active_projects()
+        .filter(enterprise__in=_matching_enterprises(code=code, key=key))
         .select_related("owner", "enterprise")
         .alias(code_upper=Upper("enterprise__credit_code"))
         .annotate(match_kind=Case(
