@@ -13,8 +13,6 @@ from crm.models import Enterprise, Project, User
 from crm.pipeline.collisions import project_collisions
 from crm.roles import Area, may_read
 
-from .common import collision_texts
-
 
 def _id(request, name: str) -> int | None:
     value = request.GET.get(name, "").strip()
@@ -40,7 +38,6 @@ def collisions_json(request):
         exclude_owner=owner or request.user,
         exclude_project=Project(pk=project_id) if project_id else None,
     )
-    texts = collision_texts(hits)
     return JsonResponse({
         "title": _("撞单提醒"),
         "results": [
@@ -52,8 +49,11 @@ def collisions_json(request):
                 "stage": p.stage,
                 "stage_display": p.get_stage_display(),
                 "reason": p.collision_reason,
-                "text": f"{text}（{p.collision_reason}：{p.enterprise.name}）",
+                "text": _("%(owner)s 已在跟进“%(enterprise)s”的项目“%(project)s”（%(stage)s）——%(reason)s。") % {
+                    "owner": p.owner, "enterprise": p.enterprise.name, "project": p.name,
+                    "stage": p.get_stage_display(), "reason": p.collision_reason,
+                },
             }
-            for p, text in zip(hits, texts, strict=True)
+            for p in hits
         ],
     })

@@ -300,7 +300,7 @@ def test_choosing_an_enterprise_on_the_project_form_answers_the_colleagues_proje
     assert response.json() == {"title": "撞单提醒", "results": [{
         "project": taken.pk, "project_name": "光伏组件总部", "enterprise_name": "西湖阳光（杭州）科技有限公司",
         "owner_name": "张三", "stage": "lead", "stage_display": "线索", "reason": "企业名称相同（忽略地区、组织形式、分公司）",
-        "text": "撞单提醒：张三 已在跟进该企业的项目“光伏组件总部”（线索）。（企业名称相同（忽略地区、组织形式、分公司）：西湖阳光（杭州）科技有限公司）",
+        "text": "张三 已在跟进“西湖阳光（杭州）科技有限公司”的项目“光伏组件总部”（线索）——企业名称相同（忽略地区、组织形式、分公司）。",
     }]}
 
 
