@@ -335,7 +335,7 @@ def test_the_popup_and_form_pages_carry_the_live_panel(client):
     assert 'data-model="enterprise"' in popup and 'data-model="project"' in project_form
 
 
-def test_the_form_answer_escapes_nothing_and_the_script_writes_text_only(client):
+def test_the_form_answer_is_raw_json_and_the_script_writes_it_as_text_only(client):
     ProjectFactory(owner=officer(), name="<img src=x onerror=alert(1)>", enterprise=EnterpriseFactory(name="甲公司"))
     client.force_login(officer())
     answer = client.get(reverse(COLLISIONS_JSON), {"name": "甲公司"}).json()
