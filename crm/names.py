@@ -33,6 +33,7 @@ REGIONS = (
     "河南", "郑州", "河北", "陕西", "西安", "江西", "辽宁", "大连", "沈阳", "香港", "澳门", "台湾",
     "china", "hangzhou", "zhejiang", "shanghai", "beijing", "shenzhen",
 )
+KEY_MAX_LENGTH = 200  # Enterprise.name_key
 NUMERALS = "0123456789零〇一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟"
 
 _REGION = "(?:" + "|".join(map(re.escape, REGIONS)) + ")(?:省|市|区|特别行政区)?"
@@ -63,8 +64,8 @@ def company_name_key(name: str) -> str:
         if shorter == text or not _NOT_WORD.sub("", shorter):
             break
         text = shorter
-    key = _NOT_WORD.sub("", text)
-    return key or _NOT_WORD.sub("", _fold(name))
+    key = _NOT_WORD.sub("", text) or _NOT_WORD.sub("", _fold(name))
+    return key[:KEY_MAX_LENGTH]  # NFKC may lengthen a name (“㈱” → “(株)”): the key fits its column
 
 
 def numeral_signature(key: str) -> str:

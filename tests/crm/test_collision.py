@@ -227,6 +227,7 @@ def test_the_key_drops_region_legal_form_branch_and_punctuation_and_keeps_numera
     assert company_name_key("浙江西湖阳光科技股份有限公司杭州分公司") == "西湖阳光科技"
     assert company_name_key("（杭州）科技一号有限公司") == "科技一号"
     assert company_name_key("杭州有限公司") == "杭州"  # never empty: nothing but a region keeps its characters
+    assert len(company_name_key("ﷺ" * 200)) == 200  # NFKC lengthens some characters; the key still fits its column
 
 
 def test_the_same_credit_code_collides_whatever_the_name_and_says_so():
