@@ -65,3 +65,9 @@ bench-admin: install
 	$(PY) bench/admin_bench.py sqlite
 	@case "$$DATABASE_URL" in postgres*) $(PY) bench/admin_bench.py postgres ;; \
 	  *) echo "(PostgreSQL skipped: set DATABASE_URL=postgres://user@host:5432/db)" ;; esac
+
+## Benchmark (not a test): the 撞单 check of one name against 10,000 active projects, with its query plan — on
+## PostgreSQL with DATABASE_URL=postgres://... (a database of its own, dropped after), else on a temporary SQLite.
+.PHONY: bench-collisions
+bench-collisions: install
+	$(PY) bench/collisions_bench.py

@@ -17,17 +17,19 @@ from crm.models import (
     Enterprise,
     User,
 )
+from crm.names import company_name_key
 from crm.roles import Work, require_role
 from crm.validators import normalize_credit_code, normalize_phone
 
 
 def enterprise_check(*, enterprise: Enterprise) -> Enterprise:
-    """Compact the credit code of an unsaved enterprise (new or edited) and check every rule of its fields.
+    """Compact the credit code of an unsaved enterprise (new or edited), set its 撞单 name key, check every rule.
 
     The rules of ``enterprise_create``; the admin form runs them too so that their errors stand beside the
     fields. Raises ``DomainError`` with field errors, each field's own message.
     """
     enterprise.credit_code = normalize_credit_code(enterprise.credit_code)
+    enterprise.name_key = company_name_key(enterprise.name)  # 撞单's key follows the name (crm.names)
     errors: dict = {}
     try:
         enterprise.full_clean(validate_constraints=False)

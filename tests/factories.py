@@ -9,6 +9,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from crm.models import Enterprise, Event, FollowUp, Role, ServiceCategory, User
+from crm.names import company_name_key
 from parks.models import LandParcel, LandUse, Park, Policy, PolicyClause
 
 
@@ -74,6 +75,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
         model = Enterprise
 
     name = factory.Sequence(lambda n: f"杭州测试{n}号智能装备有限公司")
+    name_key = factory.LazyAttribute(lambda o: company_name_key(o.name))  # as enterprise_check sets it
     credit_code = factory.Sequence(lambda n: credit_code(n + 1))
     status = Enterprise.Status.IN_PARK
     industry_chain = "robotics"

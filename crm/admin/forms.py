@@ -56,6 +56,7 @@ class EnterpriseForm(forms.ModelForm):
             enterprise_check(enterprise=candidate)
         if refusal.error is None:
             data["credit_code"] = candidate.credit_code
+            self.instance.name_key = candidate.name_key  # not a form field: the edited name's 撞单 key
         return data
 
 

@@ -51,6 +51,7 @@ from crm.pipeline.services import (
 from crm.roles import Work, may
 
 from . import kanban
+from .collisions import collisions_json
 from .commitments import (
     COMMITTED_FIELDS,
     REVIEW_FIELDS,
@@ -473,6 +474,7 @@ class ProjectAdmin(
                 self.admin_site.admin_view(self.follow_up_view),
                 name="crm_project_follow_up",
             ),
+            path("collisions/", self.admin_site.admin_view(collisions_json), name="crm_project_collisions"),
         ]
         return own + super().get_urls()
 

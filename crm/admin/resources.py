@@ -29,6 +29,7 @@ from crm.crypto import mask_phone
 from crm.enterprises import contact_add, enterprise_for_lead
 from crm.errors import DomainError
 from crm.models import Contact, Enterprise, IndustryChain, Project, Role, SourceChannel, Stage, User
+from crm.pipeline.collisions import project_collisions
 from crm.pipeline.services import project_create
 from crm.text import spreadsheet_value
 from crm.validators import normalize_phone
@@ -290,6 +291,24 @@ class OfficerWidget(widgets.Widget):
         return (value.display_name or value.username) if value is not None else ""
 
 
+class CollisionPreviewField(fields.Field):
+    """撞单 per row of the import preview: the other officers' active projects on the row's company.
+
+    Never imported (no attribute); shown in the preview's table only, computed once the row's project exists
+    (in the dry run's transaction), by ``project_collisions`` — one query per row.
+    """
+
+    def export(self, instance, **kwargs):
+        if instance is None or instance.pk is None or instance.enterprise_id is None:
+            return ""
+        hits = project_collisions(enterprise=instance.enterprise, exclude_owner=instance.owner, exclude_project=instance)
+        return "；".join(
+            _("%(owner)s 在跟“%(project)s”（%(stage)s，%(reason)s）")
+            % {"owner": p.owner, "project": p.name, "stage": p.get_stage_display(), "reason": p.collision_reason}
+            for p in hits
+        )
+
+
 class ProjectImportResource(SpreadsheetResource):
     """线索导入: one new project per row, created through ``project_create``; a row already imported is skipped.
 
@@ -321,6 +340,7 @@ class ProjectImportResource(SpreadsheetResource):
     owner = fields.Field(attribute="owner", column_name="负责人", widget=OfficerWidget(), saves_null_values=False)
     next_step = fields.Field(attribute="next_step", column_name="下一步", default="")
     next_follow_up_on = fields.Field(attribute="next_follow_up_on", column_name="下次跟进日期", widget=LocalDateWidget())
+    collision = CollisionPreviewField(column_name="撞单提醒", readonly=True)
 
     IMPORTED = (
         "name", "enterprise", "industry_chain", "segment", "source_channel", "total_investment",
@@ -332,6 +352,7 @@ class ProjectImportResource(SpreadsheetResource):
         fields = (
             "name", "enterprise", "credit_code", "contact_name", "contact_phone", "industry_chain", "segment",
             "source_channel", "total_investment", "fixed_asset_investment", "owner", "next_step", "next_follow_up_on",
+            "collision",
         )
         import_id_fields = ()
         force_init_instance = True  # a leads import only ever adds projects
@@ -340,6 +361,11 @@ class ProjectImportResource(SpreadsheetResource):
     @classmethod
     def get_display_name(cls):
         return _("线索导入")
+
+    def get_user_visible_fields(self):
+        # The columns a file brings (the template's, the ones a header is checked against); 撞单提醒 is the preview's
+        # answer, not a column to fill in — it stays among the import fields, which head the preview's table.
+        return [f for f in super().get_user_visible_fields() if not isinstance(f, CollisionPreviewField)]
 
     def column_of(self, key: str) -> str | None:
         """The Chinese header of an error's key: a resource field's column, else the model field's verbose name."""
@@ -357,7 +383,7 @@ class ProjectImportResource(SpreadsheetResource):
         """Read headers as a clerk types them (“总投资(万元)”, “ 联系人 ”); refuse a file with a column the import does not
         know or without 项目名称 / 企业名称 — a mistyped amount column would otherwise be read as 0."""
         self.importing_user = kwargs.get("user")
-        known = [field.column_name for field in self.get_import_fields()]
+        known = [field.column_name for field in self.get_user_visible_fields()]
         dataset.headers = [_header(header) for header in dataset.headers or []]
         unknown = [header for header in dataset.headers if header and header not in known]
         missing = [column for column in ("项目名称", "企业名称") if column not in dataset.headers]
@@ -374,7 +400,7 @@ class ProjectImportResource(SpreadsheetResource):
         if result.validation_error is not None:
             excel_row = kwargs["row_number"] + 1  # the header is Excel's row 1
             errors: dict[str, list[str]] = {}
-            order = [field.column_name for field in self.get_import_fields()]  # left to right, as in the template
+            order = [field.column_name for field in self.get_user_visible_fields()]  # left to right, as in the template
             by_column = sorted(
                 result.validation_error.message_dict.items(),
                 key=lambda item: order.index(self.column_of(item[0])) if self.column_of(item[0]) in order else len(order),
@@ -489,7 +515,7 @@ def leads_template() -> bytes:
     """线索导入模板.xlsx: the import's headers in Chinese, one example row, and a 填写说明 sheet naming the labels each
     choice column accepts (its cells offer them in a drop-down)."""
     resource = ProjectImportResource()
-    headers = [field.column_name for field in resource.get_import_fields()]
+    headers = [field.column_name for field in resource.get_user_visible_fields()]
     example = _example_row()
     book = openpyxl.Workbook()
     sheet = book.active

@@ -415,6 +415,44 @@ class CollisionSerializer(serializers.Serializer):
     owner_name = serializers.CharField()
 
 
+class CollisionQuerySerializer(serializers.Serializer):
+    """撞单 check's question: a company by name, credit code or enterprise id — at least one of them."""
+
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, validators=LINE_VALIDATORS,
+        help_text=_("企业名称，地区、组织形式、分公司和标点不计。"),
+    )
+    credit_code = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, validators=LINE_VALIDATORS,
+        help_text=_("统一社会信用代码，空格、横线和大小写不计。"),
+    )
+    enterprise = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text=_("已登记企业的 ID：按其名称和信用代码比对。")
+    )
+
+    def validate_enterprise(self, value):
+        enterprise = Enterprise.objects.filter(pk=value).first()
+        if enterprise is None:
+            raise serializers.ValidationError(_("企业不存在。"))
+        return enterprise
+
+    def validate(self, attrs):
+        if not (attrs.get("name", "").strip() or attrs.get("credit_code", "").strip() or attrs.get("enterprise")):
+            raise serializers.ValidationError(_("请提供企业名称（name）、统一社会信用代码（credit_code）或企业 ID（enterprise）之一。"))
+        return attrs
+
+
+class ProjectCollisionSerializer(serializers.Serializer):
+    """One active project of another officer on the same company, and why it matched."""
+
+    project = serializers.IntegerField(source="pk")
+    project_name = serializers.CharField(source="name")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    owner_name = serializers.CharField(source="owner")
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    reason = serializers.CharField(source="collision_reason", help_text=_("为何判为同一企业，如“统一社会信用代码相同”。"))
+
+
 class ProjectCreatedSerializer(ProjectDetailSerializer):
     collisions = serializers.SerializerMethodField(help_text=_("撞单提醒：其他专员跟进中的同一企业的项目。"))
 

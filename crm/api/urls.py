@@ -44,6 +44,7 @@ urlpatterns = [
     path("enterprises/", views.EnterpriseListCreateView.as_view(), name="enterprise-list"),
     path("enterprises/<api_id:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
     path("projects/", views.ProjectListCreateView.as_view(), name="project-list"),
+    path("projects/collisions/", views.ProjectCollisionView.as_view(), name="project-collisions"),
     path("projects/<api_id:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
     path("projects/<api_id:pk>/stage/", views.ProjectStageView.as_view(), name="project-stage"),
     path("projects/<api_id:pk>/follow-ups/", views.FollowUpListCreateView.as_view(), name="project-follow-ups"),

@@ -51,6 +51,7 @@ ERRORS = {
     403: OpenApiResponse(description=_("当前角色无权执行此操作。")),
     404: OpenApiResponse(description=_("不存在，或不属于当前用户可见的范围。")),
 }
+ERRORS_NO_404 = {code: ERRORS[code] for code in (400, 403)}
 CONFLICT = {409: OpenApiResponse(description=_("当前状态不允许此操作（非法流转）。"))}
 
 
@@ -379,6 +380,31 @@ class ProjectListCreateView(ApiViewMixin, generics.ListCreateAPIView):
             "collisions": project_collisions(enterprise=instance.enterprise, exclude_owner=owner, exclude_project=instance),
         }
         return Response(s.ProjectCreatedSerializer(instance, context=context).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["projects"])
+class ProjectCollisionView(ApiViewMixin, generics.GenericAPIView):
+    """撞单: the active projects of other officers on the same company as a name, a credit code or an enterprise.
+
+    The rule is ``crm.pipeline.collisions`` (docs/collisions.md); the caller's own projects are not reported.
+    """
+
+    work_area = Area.PIPELINE
+    model = Project
+    serializer_class = s.ProjectCollisionSerializer
+    permission_classes = [IsAuthenticated, IsStaff]
+    pagination_class = None
+
+    @extend_schema(parameters=[s.CollisionQuerySerializer], responses={200: s.ProjectCollisionSerializer(many=True), **ERRORS_NO_404})
+    def get(self, request):
+        query = s.CollisionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        v = query.validated_data
+        hits = project_collisions(
+            enterprise=v.get("enterprise"), name=v.get("name", ""), credit_code=v.get("credit_code", ""),
+            exclude_owner=request.user,
+        )
+        return Response(self.get_serializer(hits, many=True).data)
 
 
 @extend_schema(tags=["projects"])

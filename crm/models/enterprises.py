@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from crm.validators import (
@@ -43,6 +44,14 @@ class Enterprise(TimeStampedModel):
         validators=[validate_credit_code],
         help_text=_("18 位，含校验位（GB 32100-2015）。意向企业尚未注册时可留空。"),
     )
+    name_key = models.CharField(
+        _("名称比对键"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("撞单比对用：去掉地区、组织形式、分公司和标点后的企业名称，由系统按企业名称维护。"),
+    )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PROSPECT)
     industry_chain = models.CharField(_("产业链"), max_length=30, choices=IndustryChain.choices, default=IndustryChain.OTHER)
     registered_capital = models.DecimalField(
@@ -75,6 +84,11 @@ class Enterprise(TimeStampedModel):
                 condition=Q(registered_capital__isnull=True) | Q(registered_capital__gte=0),
                 name="crm_enterprise_capital_non_negative",
             ),
+        ]
+        indexes = [
+            # 撞单 (crm.pipeline.collisions): a credit code compared whatever its case. The trigram index on
+            # ``name_key`` exists on PostgreSQL only (migration crm.0009_collision_name_key).
+            models.Index(Upper("credit_code"), name="crm_enterprise_code_upper"),
         ]
 
     def __str__(self):
