@@ -443,14 +443,16 @@ class CollisionQuerySerializer(serializers.Serializer):
 
 
 class ProjectCollisionSerializer(serializers.Serializer):
-    """One active project of another officer on the same company, and why it matched."""
+    """One active project of another officer on the same company, and why it matched (an answer only)."""
 
-    project = serializers.IntegerField(source="pk")
-    project_name = serializers.CharField(source="name")
-    enterprise_name = serializers.CharField(source="enterprise.name")
-    owner_name = serializers.CharField(source="owner")
-    stage = serializers.ChoiceField(choices=Stage.choices)
-    reason = serializers.CharField(source="collision_reason", help_text=_("为何判为同一企业，如“统一社会信用代码相同”。"))
+    project = serializers.IntegerField(source="pk", read_only=True)
+    project_name = serializers.CharField(source="name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    owner_name = serializers.CharField(source="owner", read_only=True)
+    stage = serializers.ChoiceField(choices=Stage.choices, read_only=True)
+    reason = serializers.CharField(
+        source="collision_reason", read_only=True, help_text=_("为何判为同一企业，如“统一社会信用代码相同”。")
+    )
 
 
 class ProjectCreatedSerializer(ProjectDetailSerializer):

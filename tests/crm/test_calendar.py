@@ -68,8 +68,9 @@ def test_a_co_officer_sees_the_project_s_dates_too(world):
 def test_the_month_page_shows_the_grid_with_links_to_each_object(client, world, django_assert_num_queries):
     client.force_login(world["me"])
 
-    # session, user, groups; follow-ups, milestones, events; the feed; the admin's permissions (user, groups)
-    with django_assert_num_queries(9):
+    # session, user, groups; follow-ups, milestones, events; the feed; the admin's permissions (user, groups);
+    # the header's unread-reminder badge
+    with django_assert_num_queries(10):
         response = client.get(CALENDAR, {"day": "2025-03-18"})
 
     assert response.status_code == 200

@@ -98,11 +98,14 @@ def test_every_main_page_works_under_the_policy(live_server, new_page, artifacts
     page = w.visit("/admin/apps/")  # Django's app list, one click away
     assert page.locator("#content-main .module").count() > 0
     w.assert_clean("/admin/apps/")
-    page = w.visit("/admin/crm/project/")
+    page = w.visit("/admin/crm/project/")  # opens on the officer's remembered scope; no bulk action is theirs
+    assert page.locator("#result_list tbody tr").count() > 0
+    w.assert_clean("/admin/crm/project/")
+    page = w.visit("/admin/crm/followup/")
     page.locator("#action-toggle").check()
     # admin/js/actions.js counts the ticked rows: "选中了 58 个中的 58 个".
     assert re.fullmatch(r"选中了 (\d+) 个中的 \1 个", page.locator(".action-counter").inner_text())
-    w.assert_clean("/admin/crm/project/")
+    w.assert_clean("/admin/crm/followup/")
     page = w.visit(f"/admin/crm/project/{project.pk}/change/")
     assert page.locator(".inline-group .add-row a").count() > 0  # written by admin/js/inlines.js
     w.assert_clean("project change form")

@@ -284,6 +284,7 @@ def _has_text_rule(field) -> bool:
 # Fields written only by the code itself, or checked by a stricter rule of their own.
 NOT_TYPED = {
     ("crm", "Enterprise", "credit_code"),  # validate_credit_code: 18 characters of a fixed alphabet
+    ("crm", "Enterprise", "name_key"),  # derived from the checked name by crm.names.company_name_key, never typed
     ("crm", "ServiceRequestTransition", "action"),
     ("crm", "ServiceRequestAttachment", "content_type"),
     ("crm", "ReminderRule", "percents"),  # parsed by the rule's clean()
