@@ -152,6 +152,9 @@ def mount_floor() -> None:
         list_display = ("name", "enterprise", "stage", "total_investment", "owner")
         list_select_related = ("enterprise", "owner")
         raw_id_fields = ("enterprise", "owner", "co_officers", "park", "source_event")
+        # Django's own templates, not the project's overrides of admin/crm/project/* (which any site would pick up).
+        change_form_template = "admin/change_form.html"
+        change_list_template = "admin/change_list.html"
 
     site = FloorSite(name="bench_floor")
     site.register(Project, FloorProjectAdmin)
