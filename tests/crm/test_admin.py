@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -196,6 +197,38 @@ def test_project_list_runs_a_pinned_number_of_queries(client, django_assert_num_
     client.get(url)
     with django_assert_num_queries(10):
         client.get(url)
+
+
+def test_project_list_rows_link_to_their_pages_keeping_the_lists_filters(client):
+    """The row links are built once for the page (crm.admin.projects.ProjectChangeList), the same links as Django's:
+    the project's page, carrying the list's filters back to it."""
+    me = officer()
+    project = ProjectFactory(owner=me, name="链接项目")
+    client.force_login(me)
+    response = client.get(reverse("admin:crm_project_changelist"), {"scope": "all", "q": "链接"})
+    filters = urlencode({"_changelist_filters": "scope=all&q=%E9%93%BE%E6%8E%A5"})
+    link = f'<a href="/admin/crm/project/{project.pk}/change/?{filters}">链接项目</a>'
+    assert link in response.content.decode()
+    assert client.get(f"/admin/crm/project/{project.pk}/change/?{filters}").status_code == 200
+
+
+def test_project_list_rows_link_without_filters_when_there_are_none(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    project = ProjectFactory(name="无筛选项目")
+    response = client.get(reverse("admin:crm_project_changelist"))
+    assert f'<a href="/admin/crm/project/{project.pk}/change/">无筛选项目</a>' in response.content.decode()
+
+
+def test_a_milestone_light_badge_escapes_its_words():
+    """The list draws 400 badges a page without ``format_html``: the words are escaped all the same."""
+    from crm.admin.commitments import _light_badge
+    from crm.pipeline.lights import RED, Light
+
+    assert str(_light_badge("<交地>", Light(RED, '已逾期 "3" 天'))) == (
+        '<span class="zj-light zj-light--red" title="&lt;交地&gt;：已逾期 &quot;3&quot; 天" '
+        'style="display:inline-block;width:1.5em;line-height:1.5em;margin-right:2px;border-radius:3px;font-size:11px;'
+        'text-align:center;background:#dc2626;color:#fff">&lt;</span>'
+    )
 
 
 # ---- who may enter ----------------------------------------------------------------------------------
