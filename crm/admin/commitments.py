@@ -99,7 +99,7 @@ class ProjectCommitmentsColumnMixin:
         if not any(getattr(obj, f"{kind}_planned", None) for kind in ("land_delivery", "construction_start",
                                                                       "completion", "full_production")):
             return "—"
-        lights = milestone_lights(obj, today=getattr(obj, "list_today", None))
+        lights = milestone_lights(obj, today=getattr(obj, "list_today", None), labels=getattr(obj, "list_labels", None))
         badges = "".join(_light_badge(label, light) for label, light in lights)
         return mark_safe(f'<span style="white-space:nowrap">{badges}</span>')  # noqa: S308 - badges are escaped
 

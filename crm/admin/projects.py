@@ -38,7 +38,7 @@ from crm.models import (
     Role,
 )
 from crm.pipeline.collisions import project_collisions
-from crm.pipeline.lights import attach_milestone_dates
+from crm.pipeline.lights import attach_milestone_dates, milestone_labels
 from crm.pipeline.notify import notify_project_edited
 from crm.pipeline.ownership import may_assign_owners, require_project_change
 from crm.pipeline.services import (
@@ -276,9 +276,10 @@ class ProjectChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         attach_milestone_dates(self.result_list)
-        today = timezone.localdate()
+        today, labels = timezone.localdate(), milestone_labels()
         for project in self.result_list:
             project.list_today = today  # the 下次跟进 / 距上次跟进 colours and the lights, of one day for the page
+            project.list_labels = labels  # the lights' names, translated once for the page
 
     def url_for_result(self, result):
         """The change page's URL: reversed once for the page with a marker in place of the id, which each row fills
@@ -313,7 +314,7 @@ class ProjectAdmin(
         "name", "enterprise", "stage", "investment", "priority", "owner", "next_follow_up", "days_since_follow_up",
         "commitments",
     )
-    list_select_related = ("enterprise", "owner", "park")
+    list_select_related = ("enterprise", "owner")  # the park is not a column: no join, no 100 parks built
     list_filter = (
         ScopeFilter,
         "stage",
