@@ -219,6 +219,16 @@ def test_project_list_rows_link_without_filters_when_there_are_none(client):
     assert f'<a href="/admin/crm/project/{project.pk}/change/">无筛选项目</a>' in response.content.decode()
 
 
+def test_amounts_and_priority_badges_render_as_before_without_format_html():
+    from crm.admin.common import money_wan, priority_badge
+
+    assert money_wan(Decimal("123456.7")) == '123,456.70 万元<br><span class="zj-yi">（12.35 亿）</span>'
+    assert money_wan(Decimal("9999")) == "9,999.00 万元"
+    assert priority_badge(Decimal("100000")) == '<span class="zj-badge zj-major">重大</span>'
+    assert priority_badge(Decimal("10000")) == '<span class="zj-badge zj-key">重点</span>'
+    assert priority_badge(Decimal("9999")) == ""
+
+
 def test_a_milestone_light_badge_escapes_its_words():
     """The list draws 400 badges a page without ``format_html``: the words are escaped all the same."""
     from crm.admin.commitments import _light_badge
