@@ -3,6 +3,7 @@ DomainError becomes a message or a form error (``show_refusal``, ``ServiceFormVi
 
 from contextlib import contextmanager
 from decimal import Decimal
+from html import escape
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -10,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,7 +27,8 @@ def money_wan(amount: Decimal | None):
     if amount is None:
         return "—"
     if amount >= YI:
-        return format_html('{} 万元<br><span class="zj-yi">（{} 亿）</span>', f"{amount:,.2f}", f"{amount / YI:,.2f}")
+        # Digits, commas and a point only: nothing to escape (a list draws one a row, without format_html's cost).
+        return mark_safe(f'{amount:,.2f} 万元<br><span class="zj-yi">（{amount / YI:,.2f} 亿）</span>')  # noqa: S308
     return f"{amount:,.2f} 万元"
 
 
@@ -35,9 +37,9 @@ def priority_badge(amount: Decimal | None):
     if amount is None:
         return ""
     if amount >= MAJOR_PROJECT_THRESHOLD:
-        return format_html('<span class="zj-badge zj-major">{}</span>', _t("重大"))
+        return mark_safe(f'<span class="zj-badge zj-major">{escape(_t("重大"))}</span>')  # noqa: S308 - escaped
     if amount >= KEY_PROJECT_THRESHOLD:
-        return format_html('<span class="zj-badge zj-key">{}</span>', _t("重点"))
+        return mark_safe(f'<span class="zj-badge zj-key">{escape(_t("重点"))}</span>')  # noqa: S308 - escaped
     return ""
 
 

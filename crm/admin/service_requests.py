@@ -213,13 +213,20 @@ def _transition_action(name):
 class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
     list_display = ("title", "status", "time_left", "due", "category", "enterprise", "assignee", "submitted")
     list_select_related = ("enterprise", "category", "assignee")
-    list_filter = ("status", "category", ("assignee", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "status",
+        "category",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        # 提交时间 as a filter (今天 / 过去7天 / 本月 / 今年): no query. The date hierarchy it replaces read every
+        # request's submission month on each view (a DISTINCT over the whole table; on SQLite a Python call per row:
+        # a third of the queue's time at 5,000 requests, profiled by make bench-admin).
+        ("submitted_at", admin.DateFieldListFilter),
+    )
     search_fields = (
         "title", "enterprise__name", "enterprise__short_name",
         "submitted_by__username", "submitted_by__display_name",
     )
     search_help_text = _("按编号（如 #12）、标题、企业名称、提交人（姓名或用户名）或电话（提交人手机号、诉求中的联系电话）搜索。")
-    date_hierarchy = "submitted_at"
     readonly_fields = (
         "enterprise", "category", "title", "description", "details_display", "status", "assignee", "submitted_by",
         "submitted_at", "due_at", "time_left", "resolved_at", "rejection_reason", "satisfaction", "satisfaction_comment",

@@ -137,14 +137,21 @@ def attach_milestone_dates(projects) -> None:
         setattr(project, f"{kind}_actual", actual_on)
 
 
-def milestone_lights(project: Project, *, today: dt.date | None = None) -> list[tuple[str, Light]]:
+def milestone_labels() -> list[str]:
+    """The four milestones' names in the active language, in order (a list translates them once per page)."""
+    return [str(kind.label) for kind in MILESTONE_ORDER]
+
+
+def milestone_lights(
+    project: Project, *, today: dt.date | None = None, labels: list[str] | None = None
+) -> list[tuple[str, Light]]:
     """(label, light) of the four milestones of a project given its dates by ``attach_milestone_dates``."""
     today = today or timezone.localdate()
     return [
-        (str(kind.label), milestone_light(
+        (label, milestone_light(
             planned_on=getattr(project, f"{kind}_planned"), actual_on=getattr(project, f"{kind}_actual"), today=today,
         ))
-        for kind in MILESTONE_ORDER
+        for kind, label in zip(MILESTONE_ORDER, labels or milestone_labels(), strict=True)
     ]
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -196,6 +197,48 @@ def test_project_list_runs_a_pinned_number_of_queries(client, django_assert_num_
     client.get(url)
     with django_assert_num_queries(10):
         client.get(url)
+
+
+def test_project_list_rows_link_to_their_pages_keeping_the_lists_filters(client):
+    """The row links are built once for the page (crm.admin.projects.ProjectChangeList), the same links as Django's:
+    the project's page, carrying the list's filters back to it."""
+    me = officer()
+    project = ProjectFactory(owner=me, name="链接项目")
+    client.force_login(me)
+    response = client.get(reverse("admin:crm_project_changelist"), {"scope": "all", "q": "链接"})
+    filters = urlencode({"_changelist_filters": "scope=all&q=%E9%93%BE%E6%8E%A5"})
+    link = f'<a href="/admin/crm/project/{project.pk}/change/?{filters}">链接项目</a>'
+    assert link in response.content.decode()
+    assert client.get(f"/admin/crm/project/{project.pk}/change/?{filters}").status_code == 200
+
+
+def test_project_list_rows_link_without_filters_when_there_are_none(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, username="root"))
+    project = ProjectFactory(name="无筛选项目")
+    response = client.get(reverse("admin:crm_project_changelist"))
+    assert f'<a href="/admin/crm/project/{project.pk}/change/">无筛选项目</a>' in response.content.decode()
+
+
+def test_amounts_and_priority_badges_render_as_before_without_format_html():
+    from crm.admin.common import money_wan, priority_badge
+
+    assert money_wan(Decimal("123456.7")) == '123,456.70 万元<br><span class="zj-yi">（12.35 亿）</span>'
+    assert money_wan(Decimal("9999")) == "9,999.00 万元"
+    assert priority_badge(Decimal("100000")) == '<span class="zj-badge zj-major">重大</span>'
+    assert priority_badge(Decimal("10000")) == '<span class="zj-badge zj-key">重点</span>'
+    assert priority_badge(Decimal("9999")) == ""
+
+
+def test_a_milestone_light_badge_escapes_its_words():
+    """The list draws 400 badges a page without ``format_html``: the words are escaped all the same."""
+    from crm.admin.commitments import _light_badge
+    from crm.pipeline.lights import RED, Light
+
+    assert str(_light_badge("<交地>", Light(RED, '已逾期 "3" 天'))) == (
+        '<span class="zj-light zj-light--red" title="&lt;交地&gt;：已逾期 &quot;3&quot; 天" '
+        'style="display:inline-block;width:1.5em;line-height:1.5em;margin-right:2px;border-radius:3px;font-size:11px;'
+        'text-align:center;background:#dc2626;color:#fff">&lt;</span>'
+    )
 
 
 # ---- who may enter ----------------------------------------------------------------------------------
@@ -567,6 +610,28 @@ def test_request_queue_lists_open_requests_first_by_time_left(client):
     client.force_login(so)
     response = client.get(reverse("admin:crm_servicerequest_changelist"))
     assert [r.title for r in response.context["cl"].result_list] == ["较早到期", "较晚到期", "已办结"]
+
+
+def test_the_request_queue_filters_by_submission_date_without_reading_every_requests_date(client):
+    """提交时间 is a filter (过去7天 …), not a date hierarchy: no DISTINCT over every request's month on each view."""
+    now = timezone.now()
+    category = ServiceCategoryFactory(code="business_registration", name="工商注册")
+    _service_request(title="本周诉求", category=category, at=now - dt.timedelta(days=2))
+    _service_request(title="上月诉求", category=category, at=now - dt.timedelta(days=40))
+    client.force_login(service_officer())
+    url = reverse("admin:crm_servicerequest_changelist")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert [r.title for r in response.context["cl"].result_list] == ["上月诉求", "本周诉求"]  # the earlier due first
+    hierarchy = ("datetime_trunc", "DATE_TRUNC", 'MIN("crm_servicerequest"."submitted_at")')
+    assert [q["sql"] for q in queries.captured_queries if any(word in q["sql"] for word in hierarchy)] == []
+    assert "提交时间" in response.content.decode()
+
+    since = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
+    until = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = client.get(url, {"submitted_at__gte": since, "submitted_at__lt": until})
+    assert [r.title for r in response.context["cl"].result_list] == ["本周诉求"]
 
 
 def test_an_overdue_request_shows_its_time_left_in_red(client):

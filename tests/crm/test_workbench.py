@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import (
@@ -438,6 +439,8 @@ def test_the_header_greets_by_display_name_and_links_what_the_role_may_read(clie
     page = client.get("/admin/").content.decode()
     assert "周招商" in page
     assert 'href="/land/"' in page and 'href="/reports/"' not in page
+    assert f'<a href="{reverse("admin:crm_project_kanban")}">看板</a>' in page
+    assert f'<a href="{reverse("admin:crm_project_calendar")}">日历</a>' in page
 
     boss = manager(display_name="")
     client.force_login(boss)

@@ -339,7 +339,7 @@ def test_every_text_field_of_a_plain_form_carries_the_text_rule():
 ANSWER_SHAPES = {
     "CandidateSerializer", "CapitalSerializer", "CollisionSerializer", "CommitmentsSerializer",
     "CriterionResultSerializer", "DetailFieldSerializer", "LightSerializer", "MilestoneStatusSerializer",
-    "AnnualCommitmentSerializer", "PolicyMatchesSerializer", "ClauseMatchSerializer",
+    "AnnualCommitmentSerializer", "PolicyMatchesSerializer", "ClauseMatchSerializer", "ProjectCollisionSerializer",
 }
 
 
