@@ -121,7 +121,8 @@ class RequestAssignForm(forms.Form):
 
 
 class FollowUpQuickForm(forms.ModelForm):
-    """记录跟进 at the top of the project page: the officer at the keyboard logs it through ``follow_up_create``."""
+    """记录跟进 at the top of the project page and on each workbench row: the officer at the keyboard logs it through
+    ``follow_up_create`` (the fields' rules are the model's)."""
 
     class Meta:
         model = FollowUp

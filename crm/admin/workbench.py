@@ -6,7 +6,6 @@ the inbox is ``crm.notifications.inbox``. Every view is wrapped by ``admin.site.
 CSRF-protected, never cached) in ``crm/admin/urls.py``.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -27,8 +26,9 @@ from crm.notifications.outbox import Channel
 from crm.pipeline.services import follow_up_create
 from crm.roles import Area, may_read
 from crm.templatetags.zj_admin import remember_unread
-from crm.validators import LINE_VALIDATORS, LONG_TEXT_MAX_LENGTH, validate_long_text, validate_plausible_date
 from crm.workbench import workbench_for
+
+from .forms import FollowUpQuickForm
 
 INBOX_PAGE_SIZE = 50
 STATUS_OF_REFUSAL = {DomainError.FORBIDDEN: 403, DomainError.ILLEGAL_TRANSITION: 409, DomainError.INVALID: 400}
@@ -60,18 +60,6 @@ def app_list(request):
     return TemplateResponse(request, "admin/apps.html", context)
 
 
-class QuickFollowUpForm(forms.Form):
-    """记录跟进 from a workbench row: the fields of a follow-up; the service checks the rest."""
-
-    kind = forms.ChoiceField(label=_("方式"), choices=FollowUp.Kind.choices, initial=FollowUp.Kind.VISIT)
-    occurred_on = forms.DateField(label=_("跟进日期"), validators=[validate_plausible_date])
-    note = forms.CharField(
-        label=_("跟进内容"), max_length=LONG_TEXT_MAX_LENGTH, validators=[validate_long_text], widget=forms.Textarea
-    )
-    next_step = forms.CharField(label=_("下一步"), max_length=200, required=False, validators=LINE_VALIDATORS)
-    next_follow_up_on = forms.DateField(label=_("下次跟进日期"), required=False, validators=[validate_plausible_date])
-
-
 def _form_errors(form) -> str:
     return "；".join(
         f"{form.fields[name].label}：{'，'.join(errors)}" if name in form.fields else "，".join(errors)
@@ -95,7 +83,7 @@ def follow_up_quick(request, pk):
         raise PermissionDenied
     project = get_object_or_404(Project.objects.select_related("enterprise"), pk=pk)
     wants_json = "application/json" in request.headers.get("Accept", "")
-    form = QuickFollowUpForm(request.POST)
+    form = FollowUpQuickForm(request.POST)
     status = 400
     if form.is_valid():
         try:
