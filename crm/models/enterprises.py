@@ -87,7 +87,7 @@ class Enterprise(TimeStampedModel):
         ]
         indexes = [
             # 撞单 (crm.pipeline.collisions): a credit code compared whatever its case. The trigram index on
-            # ``name_key`` exists on PostgreSQL only (migration crm.0009_collision_name_key).
+            # ``name_key`` exists on PostgreSQL only (migration crm.0012_collision_name_key).
             models.Index(Upper("credit_code"), name="crm_enterprise_code_upper"),
         ]
 

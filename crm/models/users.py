@@ -9,7 +9,7 @@ class Role:
     """Names of the role groups created by migration ``crm.0002_role_groups``."""
 
     INVESTMENT_OFFICER = "investment_officer"
-    INVESTMENT_LEAD = "investment_lead"  # 招商负责人: changes any project's stage, reassigns owners (crm.0009)
+    INVESTMENT_LEAD = "investment_lead"  # 招商负责人: changes any project's stage, reassigns owners (crm.0010)
     SERVICE_OFFICER = "service_officer"
     MANAGER = "manager"
     ENTERPRISE = "enterprise"
