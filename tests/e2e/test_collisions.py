@@ -5,19 +5,11 @@ import pytest
 
 from crm.models import Stage
 from crm.pipeline.services import project_change_stage
+from tests.e2e.support import log_in_admin
 from tests.factories import EnterpriseFactory, ProjectFactory, officer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "pass-1234"
 EXPECTED = "张三 已在跟进“西湖阳光（杭州）科技有限公司”的项目“光伏组件总部”（初步接洽）——企业名称相同（忽略地区、组织形式、分公司）。"
-
-
-def _log_in_admin(page, base):
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", "qian")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/**")
 
 
 @pytest.mark.parametrize("width", [1440, 390])
@@ -29,7 +21,7 @@ def test_the_officer_sees_the_collision_while_choosing_or_typing_the_enterprise(
     EnterpriseFactory(name="浙江西湖阳光科技股份有限公司", credit_code="")
     base = live_server.url
     page = new_page(viewport={"width": width, "height": 900}, mobile=width < 500)
-    _log_in_admin(page, base)
+    log_in_admin(page, base, "qian", lands="/admin/**")
 
     # The project form: choose the other spelling of the company in the enterprise autocomplete.
     page.goto(f"{base}/admin/crm/project/add/")

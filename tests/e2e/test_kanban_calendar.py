@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from crm.models import Milestone, Project, ProjectMilestone, Stage
 from crm.pipeline.services import follow_up_create
+from tests.e2e.support import log_in_admin
 from tests.factories import EnterpriseFactory, EventFactory, ProjectFactory, officer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "pass-1234"
+KANBAN = "/admin/crm/project/kanban/"
 
 
 @pytest.fixture
@@ -36,14 +37,6 @@ def pipeline():
     return {"me": me, "mover": mover, "other": other}
 
 
-def _log_in(page, base):
-    page.goto(f"{base}/admin/login/?next=/admin/crm/project/kanban/")
-    page.fill("input[name=username]", "wang")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/crm/project/kanban/")
-
-
 def _stage(project) -> str:
     return Project.objects.get(pk=project.pk).stage
 
@@ -53,7 +46,7 @@ def test_the_officer_drags_a_card_to_the_next_stage_and_sees_the_calendar(live_s
     page = new_page(viewport={"width": 1440, "height": 1000})
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _log_in(page, base)
+    log_in_admin(page, base, "wang", next_path=KANBAN)
     card = page.locator(f"#card-{pipeline['mover'].pk}")
     assert "1.20 亿元" in card.inner_text()
 
@@ -96,7 +89,7 @@ def test_on_a_phone_the_officer_moves_a_card_with_the_select_and_sees_the_week(l
     page = new_page(viewport={"width": 390, "height": 844}, mobile=True)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _log_in(page, base)
+    log_in_admin(page, base, "wang", next_path=KANBAN)
 
     page.select_option(f"#card-{pipeline['other'].pk} select", "contacted")
     page.wait_for_selector(f'.zj-column[data-stage="contacted"] #card-{pipeline["other"].pk}')

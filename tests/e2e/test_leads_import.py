@@ -14,10 +14,10 @@ from django.contrib.auth.models import Group
 
 from crm.models import Project, Role
 from crm.notifications.setup import reminders_setup
+from tests.e2e.support import DEMO_PASSWORD, log_in_admin
 from tests.factories import officer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "demo-pass-123"
 HEADERS = ["项目名称", "企业名称", "联系人", "联系电话", "产业链", "来源渠道", "总投资（万元）"]
 
 
@@ -26,14 +26,6 @@ def _ensure_role_groups():
         return
     importlib.import_module("crm.migrations.0003_role_groups").create_groups(django_apps, None)
     reminders_setup(django_apps)
-
-
-def _log_in(page, base, username):
-    page.goto(f"{base}/admin/login/?next=/admin/crm/project/import/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/crm/project/import/")
 
 
 def _upload(page, path):
@@ -47,12 +39,12 @@ def test_an_officer_imports_leads_from_the_template_reading_chinese_errors_first
 ):
     _ensure_role_groups()
     me = officer(username=f"clerk{width}", display_name="张三")
-    me.set_password(PASSWORD)
+    me.set_password(DEMO_PASSWORD)
     me.save()
     page = new_page(viewport={"width": width, "height": 1000}, mobile=width < 500)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _log_in(page, live_server.url, me.username)
+    log_in_admin(page, live_server.url, me.username, DEMO_PASSWORD, next_path="/admin/crm/project/import/")
 
     with page.expect_download() as download:
         page.click("text=下载导入模板")

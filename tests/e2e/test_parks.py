@@ -11,6 +11,7 @@ from parks.models import EligibilityCriterion, LandUse, ParcelStatus, Park
 from parks.selectors.parcels import STATUS_COLOURS
 from parks.services.grants import policy_grant_record
 from parks.services.parcels import parcel_change_status, parcel_reserve, parcel_transfer
+from tests.e2e.support import log_in_admin, log_in_portal
 from tests.factories import (
     EnterpriseFactory,
     LandParcelFactory,
@@ -25,16 +26,7 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "pass-1234"
 K = EligibilityCriterion.Kind
-
-
-def _log_in_portal(page, base, username):
-    page.goto(f"{base}/portal/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/portal/")
 
 
 def test_an_enterprise_user_reads_the_policies_it_may_apply_for_in_the_portal(live_server, new_page, artifacts):
@@ -64,7 +56,7 @@ def test_an_enterprise_user_reads_the_policies_it_may_apply_for_in_the_portal(li
     base = live_server.url
 
     page = new_page()
-    _log_in_portal(page, base, "xihu")
+    log_in_portal(page, base, "xihu")
     page.click("nav >> text=可申请的政策")
     page.wait_for_url(f"{base}/portal/policies/")
 
@@ -116,12 +108,7 @@ def test_a_staff_member_sees_the_parcels_on_the_land_map_in_their_status_colours
     base = live_server.url
 
     page = new_page(viewport={"width": 1440, "height": 900})
-    page.goto(f"{base}/land/")
-    page.wait_for_url(f"{base}/admin/login/?next=/land/")
-    page.fill("input[name=username]", "qian")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/land/")
+    log_in_admin(page, base, "qian", via="/land/")
     page.wait_for_selector("#land-map svg path.leaflet-interactive")
 
     paths = page.locator("#land-map svg path.leaflet-interactive")

@@ -7,18 +7,11 @@ import pytest
 from django.utils import timezone
 
 from crm.models import ServiceRequest
+from tests.e2e.support import log_in_admin, log_in_portal
 from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, service_officer, tiny_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "pass-1234"
 TITLE = "申请外籍专家 John Smith 的来华工作许可"
-
-
-def _log_in(page, base, username):
-    page.goto(f"{base}/portal/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_enterprise_submits_a_work_permit_and_a_service_officer_sees_it_in_the_admin_queue(
@@ -33,8 +26,7 @@ def test_enterprise_submits_a_work_permit_and_a_service_officer_sees_it_in_the_a
 
     # The enterprise user logs in and opens the form.
     page = new_page()
-    _log_in(page, base, "xihu")
-    page.wait_for_url(f"{base}/portal/")
+    log_in_portal(page, base, "xihu")
     page.click("text=提交诉求 >> nth=0")
     page.wait_for_url(f"{base}/portal/requests/new/")
     page.select_option("select[name=category]", "work_permit")
@@ -97,11 +89,7 @@ def test_enterprise_submits_a_work_permit_and_a_service_officer_sees_it_in_the_a
 
     # A service officer finds it in the admin queue.
     officer = new_page()
-    officer.goto(f"{base}/admin/login/")
-    officer.fill("input[name=username]", "zhou")
-    officer.fill("input[name=password]", PASSWORD)
-    officer.click("input[type=submit]")
-    officer.wait_for_url(f"{base}/admin/")
+    log_in_admin(officer, base, "zhou")
     officer.goto(f"{base}/admin/crm/servicerequest/")
     assert officer.locator("#result_list", has_text=TITLE).is_visible()
     officer.screenshot(path=artifacts / "admin-queue.png", full_page=True)

@@ -13,10 +13,10 @@ from django.contrib.auth.models import Group
 
 from crm.models import Notification, Project, ReminderRule, Role, Stage
 from crm.notifications.setup import reminders_setup
+from tests.e2e.support import log_in_admin
 from tests.factories import ProjectFactory, officer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "pass-1234"  # tests.factories.UserFactory's
 
 
 def _ensure_role_groups():
@@ -37,20 +37,12 @@ def world(db):
     return {"owner": owner, "co_officer": co_officer, "other": other, "project": project}
 
 
-def _log_in(page, base, username, next_path):
-    page.goto(f"{base}/admin/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}{next_path}")
-
-
 @pytest.mark.parametrize("width,mobile", [(1440, False), (390, True)])
 def test_another_officer_sees_the_project_read_only(width, mobile, world, live_server, new_page, artifacts):
     page = new_page(viewport={"width": width, "height": 900}, mobile=mobile)
     path = f"/admin/crm/project/{world['project'].pk}/change/"
 
-    _log_in(page, live_server.url, "li", path)
+    log_in_admin(page, live_server.url, "li", next_path=path)
 
     assert page.locator("text=此项目由 王志远 负责").is_visible()
     assert page.locator("input[name=_save]").count() == 0
@@ -62,7 +54,7 @@ def test_a_co_officer_moves_the_project_and_the_owner_is_told(world, live_server
     page = new_page(viewport={"width": 1440, "height": 900})
     path = f"/admin/crm/project/{world['project'].pk}/change/"
 
-    _log_in(page, live_server.url, "zhao", path)
+    log_in_admin(page, live_server.url, "zhao", next_path=path)
     page.select_option("select[name=to]", Stage.CONTACTED)
     page.click("input[value=变更阶段]")
     page.wait_for_selector("text=项目已转到“初步接洽”。")

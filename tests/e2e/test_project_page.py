@@ -6,18 +6,10 @@ import datetime as dt
 import pytest
 
 from crm.models import Contact, Stage
+from tests.e2e.support import log_in_admin
 from tests.factories import FollowUpFactory, ProjectFactory, officer, project_at
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "pass-1234"
-
-
-def _log_in_admin(page, base, username):
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
 
 
 @pytest.mark.parametrize("width", [1440, 390])
@@ -31,7 +23,7 @@ def test_an_officer_logs_a_follow_up_from_the_top_of_the_project_page(live_serve
     ProjectFactory(name="别人的项目")
     base = live_server.url
     page = new_page(viewport={"width": width, "height": 900}, mobile=width < 800)
-    _log_in_admin(page, base, "qian")
+    log_in_admin(page, base, "qian")
 
     page.goto(f"{base}/admin/crm/project/")
     page.wait_for_url(f"{base}/admin/crm/project/?scope=mine_active")

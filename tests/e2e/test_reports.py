@@ -14,9 +14,9 @@ from django.core.management import call_command
 
 from crm.models import Role, YearlyTarget
 from crm.notifications.setup import reminders_setup
+from tests.e2e.support import DEMO_PASSWORD, log_in_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "demo-pass-123"
 
 PAGES = [
     # (path, screenshot name, a heading that must show, how many charts)
@@ -44,18 +44,9 @@ def _ensure_role_groups():
 @pytest.fixture
 def demo_world(db):
     _ensure_role_groups()
-    call_command("load_demo", "--password", PASSWORD, verbosity=0, stdout=io.StringIO())
+    call_command("load_demo", "--password", DEMO_PASSWORD, verbosity=0, stdout=io.StringIO())
     # load_demo sets the 2024 target of 32 landed projects of ≥ 1 亿 (the article's figure).
     assert YearlyTarget.objects.get(year=2024, metric="landed_key_projects").target == Decimal("32")
-
-
-def _log_in_as_manager(page, base):
-    page.goto(f"{base}/reports/")
-    page.wait_for_url(f"{base}/admin/login/?next=/reports/")
-    page.fill("input[name=username]", "manager")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/reports/")
 
 
 def _chart_sizes(page) -> list[dict]:
@@ -75,7 +66,7 @@ def test_a_manager_sees_every_report_page_with_its_charts_drawn(live_server, new
     page = new_page(viewport={"width": 1400, "height": 1000})
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _log_in_as_manager(page, base)
+    log_in_admin(page, base, "manager", DEMO_PASSWORD, via="/reports/")
 
     for path, name, heading, chart_count in PAGES:
         page.goto(f"{base}{path}")
@@ -105,7 +96,7 @@ def test_a_manager_sees_every_report_page_with_its_charts_drawn(live_server, new
 def test_the_reports_read_on_a_phone(live_server, new_page, artifacts, demo_world):
     base = live_server.url
     page = new_page(viewport={"width": 390, "height": 844}, mobile=True)
-    _log_in_as_manager(page, base)
+    log_in_admin(page, base, "manager", DEMO_PASSWORD, via="/reports/")
     page.goto(f"{base}/reports/service/")
     page.wait_for_selector(".chart svg")
     charts = _chart_sizes(page)

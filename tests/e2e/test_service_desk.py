@@ -11,6 +11,7 @@ from django.utils import timezone
 from crm.service_requests.approval_steps import approval_step_plan
 from crm.service_requests.services import service_request_submit
 from crm.service_requests.thread import message_post
+from tests.e2e.support import log_in_admin
 from tests.factories import (
     EnterpriseFactory,
     ServiceCategoryFactory,
@@ -21,7 +22,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "pass-1234"
 TITLE = "申请外籍专家 John Smith 的来华工作许可"
 
 
@@ -49,11 +49,7 @@ def test_a_service_officer_opens_a_request_from_the_queue_downloads_the_scan_and
     tag = "phone" if mobile else "desktop"
 
     page = new_page(viewport={"width": width, "height": height}, mobile=mobile)
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", "zhou")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/"))
+    log_in_admin(page, base, "zhou", lands=re.compile(r"/admin/"))
 
     # The queue: found by the contact phone given with the request, its clock yellow.
     page.goto(f"{base}/admin/crm/servicerequest/?q=88886666")

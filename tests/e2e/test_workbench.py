@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from crm.models import FollowUp, Project, Role, User
 from crm.notifications.setup import reminders_setup
+from tests.e2e.support import DEMO_PASSWORD, log_in_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "demo-pass-123"
 VIEWPORTS = {"desktop": ({"width": 1440, "height": 1000}, False), "phone": ({"width": 390, "height": 844}, True)}
 
 
@@ -33,21 +33,12 @@ def _ensure_role_groups():
 @pytest.fixture
 def demo_world(db):
     _ensure_role_groups()
-    call_command("load_demo", "--password", PASSWORD, verbosity=0, stdout=io.StringIO())
+    call_command("load_demo", "--password", DEMO_PASSWORD, verbosity=0, stdout=io.StringIO())
     # One project of the officer is certainly due today, whatever day the demo was built for.
     officer = User.objects.get(username="officer")
     project = Project.objects.active().filter(owner=officer).order_by("pk").first()
     Project.objects.filter(pk=project.pk).update(next_follow_up_on=timezone.localdate() - dt.timedelta(days=1))
     return project
-
-
-def _log_in(page, base, username):
-    page.goto(f"{base}/admin/")
-    page.wait_for_url(f"{base}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
 
 
 def _overflow(page) -> int:
@@ -61,7 +52,7 @@ def test_the_officer_records_a_follow_up_from_a_workbench_row(live_server, new_p
     page = new_page(viewport=viewport, mobile=mobile)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _log_in(page, base, "officer")
+    log_in_admin(page, base, "officer", DEMO_PASSWORD, via="/admin/")
 
     assert page.locator("h2#wb-due-title").is_visible()
     assert page.locator(".zj-greeting").inner_text() != ""
@@ -98,7 +89,7 @@ def test_the_officer_records_a_follow_up_from_a_workbench_row(live_server, new_p
 def test_the_service_desk_and_the_leader_open_their_workbench(live_server, new_page, artifacts, demo_world, username):
     for size, (viewport, mobile) in VIEWPORTS.items():
         page = new_page(viewport=viewport, mobile=mobile)
-        _log_in(page, live_server.url, username)
+        log_in_admin(page, live_server.url, username, DEMO_PASSWORD, via="/admin/")
         heading = "#wb-my-queue-title" if username == "service" else "#wb-figures"
         assert page.locator(heading).is_visible()
         page.screenshot(path=str(artifacts / f"workbench-{username}-{size}.png"), full_page=True)
@@ -117,7 +108,7 @@ def test_the_service_officer_reads_a_reminder_in_the_inbox_and_the_badge_goes_do
     before = unread.count()
     assert before > 0
     page = new_page(viewport=viewport, mobile=mobile)
-    _log_in(page, live_server.url, "service")
+    log_in_admin(page, live_server.url, "service", DEMO_PASSWORD, via="/admin/")
     assert page.locator(".zj-unread").inner_text() == str(before)
 
     page.click("a.zj-inbox-link")
