@@ -30,15 +30,16 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
 import types
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import postgres_source, scratch_database  # noqa: E402
 
 SIZES = tuple(int(size) for size in os.environ.get("BENCH_ADMIN_SIZES", "1000,10000").split(","))
 RUNS = int(os.environ.get("BENCH_ADMIN_RUNS", "7"))
@@ -55,45 +56,12 @@ MILESTONES = [("land_delivery", 60), ("construction_start", 200), ("completion",
 
 def main() -> None:
     engine = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
-    if engine == "postgres":
-        run_on_postgres()
-    elif engine == "sqlite":
-        run_on_sqlite()
-    else:
+    if engine not in ("sqlite", "postgres"):
         sys.exit("usage: admin_bench.py sqlite|postgres")
-
-
-def run_on_sqlite() -> None:
-    handle, path = tempfile.mkstemp(prefix="zijin_admin_bench_", suffix=".sqlite3")
-    os.close(handle)
-    try:
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        run(f"SQLite file {path} (created for this run, removed after)")
-    finally:
-        os.unlink(path)
-
-
-def run_on_postgres() -> None:
-    import psycopg
-
-    source = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
-    if not source.startswith(("postgres://", "postgresql://")):
+    if engine == "postgres" and not postgres_source():
         sys.exit("admin_bench.py postgres needs DATABASE_URL (or BENCH_DATABASE_URL) = postgres://user@host:5432/db")
-    name = f"zijin_admin_bench_{os.getpid()}"
-    with psycopg.connect(source, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(source)._replace(path=f"/{name}"))
-        run(f"PostgreSQL database {name} (created for this run, dropped after)")
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet; the drop below still runs
-            pass
-        with psycopg.connect(source, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("zijin_admin_bench", postgres=engine == "postgres") as where:
+        run(where)
 
 
 def run(where: str) -> None:

@@ -23,13 +23,13 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import postgres_source, scratch_database  # noqa: E402
 
 PROJECTS = 10_000
 OFFICERS = 100
@@ -157,39 +157,12 @@ def run_benchmark() -> None:
 
 
 def main() -> None:
-    source = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    if source.startswith(("postgres://", "postgresql://")):
-        import psycopg
+    with scratch_database("zijin_collisions_bench", postgres=bool(postgres_source())):
+        import django
 
-        name = f"zijin_collisions_bench_{os.getpid()}"
-        with psycopg.connect(source, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            os.environ["DATABASE_URL"] = urlunsplit(urlsplit(source)._replace(path=f"/{name}"))
-            import django
-
-            django.setup()
-            run_benchmark()
-        finally:
-            try:
-                from django.db import connections
-
-                connections.close_all()
-            except Exception:  # noqa: S110 - Django may not be set up yet; the drop below still runs
-                pass
-            if os.environ.get("BENCH_KEEP"):
-                print(f"kept database {name} (BENCH_KEEP)")
-            else:
-                with psycopg.connect(source, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        with tempfile.TemporaryDirectory() as folder:
-            os.environ["DATABASE_URL"] = f"sqlite:///{folder}/collisions_bench.sqlite3"
-            import django
-
-            django.setup()
-            run_benchmark()
+        django.setup()
+        run_benchmark()
 
 
 if __name__ == "__main__":
