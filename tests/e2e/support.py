@@ -1,5 +1,7 @@
-"""Helpers the browser tests share: logging in through the admin's and the portal's login forms."""
+"""Helpers the browser tests share: the reference data a flushed database lacks, and logging in through the
+admin's and the portal's login forms."""
 
+import importlib
 import re
 
 PASSWORD = "pass-1234"  # tests.factories.UserFactory's
@@ -42,3 +44,22 @@ def log_in_portal(page, base, username, password=PASSWORD, *, lands="/portal/"):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(_url(base, lands))
+
+
+def ensure_reference_data():
+    """The role groups (with the yearly-target permissions) and the reminder rules, as the migrations create them.
+
+    A transactional test normally gets them back through serialized rollback, but in some orders of the suite
+    they are gone (on SQLite, after tests/reminders/test_idempotency.py's concurrent test is skipped, the next
+    live-server test finds the database flushed). ``reminders_setup`` only adds what is missing.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from crm.models import Role
+    from crm.notifications.setup import reminders_setup
+
+    if not Group.objects.filter(name=Role.MANAGER).exists():
+        importlib.import_module("crm.migrations.0003_role_groups").create_groups(apps, None)
+        importlib.import_module("crm.migrations.0005_yearly_target").grant_permissions(apps, None)
+    reminders_setup(apps)

@@ -4,28 +4,19 @@ errors, then uploads the template and sees its preview with Chinese headers and 
 Screenshots: test-artifacts/e2e/leads-import-{errors,preview}-{1440,390}.png.
 """
 
-import importlib
 import re
 
 import pytest
 import tablib
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 
-from crm.models import Project, Role
-from crm.notifications.setup import reminders_setup
-from tests.e2e.support import DEMO_PASSWORD, log_in_admin
+from crm.models import Project
+from tests.e2e.support import DEMO_PASSWORD, ensure_reference_data, log_in_admin
 from tests.factories import officer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 HEADERS = ["项目名称", "企业名称", "联系人", "联系电话", "产业链", "来源渠道", "总投资（万元）"]
 
 
-def _ensure_role_groups():
-    if Group.objects.filter(name=Role.INVESTMENT_OFFICER).exists():
-        return
-    importlib.import_module("crm.migrations.0003_role_groups").create_groups(django_apps, None)
-    reminders_setup(django_apps)
 
 
 def _upload(page, path):
@@ -37,7 +28,7 @@ def _upload(page, path):
 def test_an_officer_imports_leads_from_the_template_reading_chinese_errors_first(
     live_server, new_page, artifacts, tmp_path, width
 ):
-    _ensure_role_groups()
+    ensure_reference_data()
     me = officer(username=f"clerk{width}", display_name="张三")
     me.set_password(DEMO_PASSWORD)
     me.save()

@@ -5,31 +5,21 @@ the notice in their reminders.
 Screenshots go to test-artifacts/e2e/ownership-*.png.
 """
 
-import importlib
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 
-from crm.models import Notification, Project, ReminderRule, Role, Stage
-from crm.notifications.setup import reminders_setup
-from tests.e2e.support import log_in_admin
+from crm.models import Notification, Project, ReminderRule, Stage
+from tests.e2e.support import ensure_reference_data, log_in_admin
 from tests.factories import ProjectFactory, officer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def _ensure_role_groups():
-    """The role groups, as the migrations create them (see tests/e2e/test_reports.py for why they may be gone)."""
-    if not Group.objects.filter(name=Role.INVESTMENT_OFFICER).exists():
-        importlib.import_module("crm.migrations.0003_role_groups").create_groups(django_apps, None)
-    if not ReminderRule.objects.filter(code=ReminderRule.Code.PROJECT_CHANGED).exists():
-        reminders_setup(django_apps)
 
 
 @pytest.fixture
 def world(db):
-    _ensure_role_groups()
+    ensure_reference_data()
     owner = officer(username="wang", display_name="王志远")
     co_officer = officer(username="zhao", display_name="赵协同")
     other = officer(username="li", display_name="李晓燕")

@@ -3,18 +3,14 @@
 Screenshots of each page go to test-artifacts/e2e/reports-*.png (and one on a phone-sized screen).
 """
 
-import importlib
 import io
 from decimal import Decimal
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from crm.models import Role, YearlyTarget
-from crm.notifications.setup import reminders_setup
-from tests.e2e.support import DEMO_PASSWORD, log_in_admin
+from crm.models import YearlyTarget
+from tests.e2e.support import DEMO_PASSWORD, ensure_reference_data, log_in_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,23 +23,11 @@ PAGES = [
 ]
 
 
-def _ensure_role_groups():
-    """The role groups and their permissions, as migrations 0003–0005 create them.
-
-    A transactional test normally gets them back through serialized rollback, but in some orders of the
-    suite they are gone (on SQLite, after tests/reminders/test_idempotency.py's concurrent test is skipped,
-    the next live-server test finds the database flushed — the portal test fails the same way there).
-    """
-    if Group.objects.filter(name=Role.MANAGER).exists():
-        return
-    importlib.import_module("crm.migrations.0003_role_groups").create_groups(django_apps, None)
-    reminders_setup(django_apps)
-    importlib.import_module("crm.migrations.0005_yearly_target").grant_permissions(django_apps, None)
 
 
 @pytest.fixture
 def demo_world(db):
-    _ensure_role_groups()
+    ensure_reference_data()
     call_command("load_demo", "--password", DEMO_PASSWORD, verbosity=0, stdout=io.StringIO())
     # load_demo sets the 2024 target of 32 landed projects of ≥ 1 亿 (the article's figure).
     assert YearlyTarget.objects.get(year=2024, metric="landed_key_projects").target == Decimal("32")

@@ -4,35 +4,24 @@ workbenches render too. Screenshots go to test-artifacts/e2e/workbench-*.png.
 """
 
 import datetime as dt
-import importlib
 import io
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from crm.models import FollowUp, Project, Role, User
-from crm.notifications.setup import reminders_setup
-from tests.e2e.support import DEMO_PASSWORD, log_in_admin
+from crm.models import FollowUp, Project, User
+from tests.e2e.support import DEMO_PASSWORD, ensure_reference_data, log_in_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 VIEWPORTS = {"desktop": ({"width": 1440, "height": 1000}, False), "phone": ({"width": 390, "height": 844}, True)}
 
 
-def _ensure_role_groups():
-    """The role groups and reminder rules, should a previous transactional test have flushed them (see test_reports)."""
-    if Group.objects.filter(name=Role.MANAGER).exists():
-        return
-    importlib.import_module("crm.migrations.0003_role_groups").create_groups(django_apps, None)
-    reminders_setup(django_apps)
-    importlib.import_module("crm.migrations.0005_yearly_target").grant_permissions(django_apps, None)
 
 
 @pytest.fixture
 def demo_world(db):
-    _ensure_role_groups()
+    ensure_reference_data()
     call_command("load_demo", "--password", DEMO_PASSWORD, verbosity=0, stdout=io.StringIO())
     # One project of the officer is certainly due today, whatever day the demo was built for.
     officer = User.objects.get(username="officer")

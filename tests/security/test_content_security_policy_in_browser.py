@@ -18,7 +18,8 @@ from django.core.management import call_command
 from crm.models import Project, ServiceRequest
 from parks.models import LandParcel, Policy
 from tests.e2e.conftest import artifacts, browser, new_page  # noqa: F401 — the e2e tests' Chromium fixtures
-from tests.e2e.test_reports import _chart_sizes, _ensure_role_groups
+from tests.e2e.support import ensure_reference_data
+from tests.e2e.test_reports import _chart_sizes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "demo-pass-123"
@@ -33,7 +34,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture
 def demo_world(db):
-    _ensure_role_groups()
+    ensure_reference_data()
     call_command("load_demo", "--password", PASSWORD, verbosity=0, stdout=io.StringIO())
 
 
