@@ -1,6 +1,8 @@
 """Production settings: `check --deploy` is clean with production values, and missing secrets stop the start."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +43,36 @@ def test_production_refuses_to_start_without_an_encryption_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_FIELD_ENCRYPTION_KEY must be set" in result.stderr
+
+
+STATIC_PROBE = """
+import json
+from django.conf import settings
+from django.templatetags.static import static
+from django.test import Client
+client = Client()
+url = static("css/portal.css")
+css = client.get(url, HTTP_HOST="crm.zijingang.example", HTTP_ACCEPT_ENCODING="gzip", secure=True)
+media = client.get(settings.MEDIA_URL + "attachments/x.pdf", HTTP_HOST="crm.zijingang.example", secure=True)
+print("PROBE" + json.dumps({"url": url, "status": css.status_code, "encoding": css.get("Content-Encoding"),
+    "cache": css.get("Cache-Control"), "media": media.status_code}))
+"""
+
+
+def test_production_serves_static_files_compressed_with_hashed_names_and_never_the_uploads(tmp_path):
+    """With DEBUG off and no front server, bin/serve's gunicorn serves the CSS itself (WhiteNoise); an upload is not a file URL."""
+    env = {**PRODUCTION_ENV, "DJANGO_STATIC_ROOT": str(tmp_path / "static"), "DJANGO_MEDIA_ROOT": str(tmp_path / "media")}
+    (tmp_path / "media" / "attachments").mkdir(parents=True)
+    (tmp_path / "media" / "attachments" / "x.pdf").write_bytes(b"%PDF-1.4 secret")
+    assert _manage("collectstatic", "--noinput", "-v", "0", env=env).returncode == 0
+
+    result = _manage("shell", "-c", STATIC_PROBE, env=env)
+    line = next((line for line in result.stdout.splitlines() if line.startswith("PROBE")), None)
+    assert line, result.stdout + result.stderr
+    seen = json.loads(line.removeprefix("PROBE"))
+
+    assert re.fullmatch(r"/static/css/portal\.[0-9a-f]{12}\.css", seen["url"])  # cache-busted name
+    assert seen["status"] == 200
+    assert seen["encoding"] == "gzip"
+    assert "immutable" in seen["cache"]
+    assert seen["media"] == 404

@@ -41,6 +41,9 @@ SESSION_ENGINE = "crm.session_store"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the application server itself, compressed and cache-busted (production), so the
+    # app works with DEBUG off and no front server. Only STATIC_ROOT: attachments are never static files.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header, below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "crm.middleware.ChineseFirstLocaleMiddleware",
@@ -120,6 +123,10 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "staticfiles"
 # Uploaded attachments live outside the web root and are served only through views that check access.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")

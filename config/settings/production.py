@@ -25,6 +25,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Static files: `collectstatic` writes compressed copies and a manifest of hashed names (cache-busting), which
+# WhiteNoise serves with a year's cache lifetime; a missing file fails loudly at collectstatic, not in a page.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
 # The API's schema and docs only for logged-in users, unless DJANGO_API_DOCS_PUBLIC=true opens them.
 API_DOCS_PUBLIC = env.bool("DJANGO_API_DOCS_PUBLIC", default=False)
 
