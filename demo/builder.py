@@ -229,6 +229,7 @@ class DemoBuilder:
                 "credit_code": credit_code(spec),
                 "status": spec.status,
                 "industry_chain": spec.chain,
+                "chain_segment": data.ENTERPRISE_SEGMENTS.get(spec.short_name, ""),
                 "registered_capital": spec.registered_capital,
                 "jurisdiction": spec.jurisdiction,
                 "park": self.parks[spec.park] if spec.park else (self.parks[data.CITY] if spec.status == "in_park" else None),

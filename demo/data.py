@@ -40,6 +40,9 @@ CHAIN_SEGMENTS = [
     (C.AI, "ai_models", "大模型", 10),
     (C.CLOUD, "intelligent_computing", "智算中心", 10),
 ]
+# Enterprises whose place on the robotics chain the article names (short name → segment code).
+ENTERPRISE_SEGMENTS = {"科聪控制": "robot_cerebellum", "永创智能": "robot_cerebellum",
+                       "擎枢具身": "robot_brain", "灵犀关节": "robot_body", "微擎伺服": "robot_body"}
 # A project's 细分赛道 text → the segment it belongs to.
 SEGMENT_OF = {BRAIN: "robot_brain", CEREBELLUM: "robot_cerebellum", "智算中心": "intelligent_computing",
               "多模态大模型": "ai_models"}
