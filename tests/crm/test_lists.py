@@ -330,3 +330,20 @@ def test_the_api_lists_the_codes_it_accepts_retired_ones_marked(qian, root):
         {"code": "other", "name": "其他", "is_active": False, "chain": ""},
     ]
     assert [entry["code"] for entry in body["benefit_kind"]][:2] == ["rent_free", "rent_subsidy"]
+
+
+def test_an_enterprise_names_a_segment_of_its_own_chain_through_the_api(qian, root):
+    _add(ChainSegment, root, chain=IndustryChain.objects.get(code="robotics"), code="robot_brain", name="大脑")
+
+    wrong = api_client(qian).post(ENTERPRISES, {
+        "name": "杭州错链科技有限公司", "industry_chain": "life_health", "chain_segment": "robot_brain",
+    }, format="json")
+    right = api_client(qian).post(ENTERPRISES, {
+        "name": "杭州具身大脑科技有限公司", "industry_chain": "robotics", "chain_segment": "robot_brain",
+    }, format="json")
+
+    assert wrong.status_code == 400
+    assert wrong.json()["chain_segment"] == ["“大脑”不是所选产业链的环节。"]
+    assert right.status_code == 201, right.content
+    assert (right.json()["industry_chain"], right.json()["chain_segment"]) == ("robotics", "robot_brain")
+    assert list(Enterprise.objects.values_list("name", flat=True)) == ["杭州具身大脑科技有限公司"]
