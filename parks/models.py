@@ -402,14 +402,16 @@ class EligibilityCriterion(models.Model):
         return f"{self.get_kind_display()}：{self.requirement_label()}"
 
     @classmethod
-    def options_for(cls, kind: str) -> list[tuple[str, str]]:
-        """The codes ``choice`` may hold for ``kind`` (empty for kinds without options)."""
+    def options_for(cls, kind: str, *, active_only: bool = False) -> list[tuple[str, str]]:
+        """The codes ``choice`` may hold for ``kind`` (empty for kinds without options); chains and qualification
+        kinds are the editable lists' entries, retired ones included unless ``active_only`` (a new criterion's)."""
         from crm.models import PIPELINE, IndustryChain, Stage, list_entries
 
         if kind == cls.Kind.INDUSTRY_CHAIN:
-            return [(e.code, e.name) for e in list_entries("crm.IndustryChain") if e.code != IndustryChain.OTHER]
+            return [(e.code, e.name) for e in list_entries("crm.IndustryChain")
+                    if e.code != IndustryChain.OTHER and (e.is_active or not active_only)]
         if kind == cls.Kind.QUALIFICATION:
-            return [(e.code, e.name) for e in list_entries("crm.QualificationKind")]
+            return [(e.code, e.name) for e in list_entries("crm.QualificationKind") if e.is_active or not active_only]
         if kind == cls.Kind.MIN_STAGE:
             return [(s, str(Stage(s).label)) for s in PIPELINE]
         return []

@@ -347,3 +347,18 @@ def test_an_enterprise_names_a_segment_of_its_own_chain_through_the_api(qian, ro
     assert right.status_code == 201, right.content
     assert (right.json()["industry_chain"], right.json()["chain_segment"]) == ("robotics", "robot_brain")
     assert list(Enterprise.objects.values_list("name", flat=True)) == ["杭州具身大脑科技有限公司"]
+
+
+def test_a_retired_chain_is_not_offered_to_a_new_criterion_but_an_old_criterion_keeps_it(root):
+    from parks.forms import EligibilityCriterionForm
+
+    clause = PolicyClauseFactory(policy=PolicyFactory(), number=1, title="云计算专项", benefit_kind="other")
+    old = criterion(clause, EligibilityCriterion.Kind.INDUSTRY_CHAIN, choice="cloud")
+    _retire(IndustryChain, "cloud", root)
+
+    new_form = EligibilityCriterionForm(data={"kind": "industry_chain", "choice": "cloud"})
+    old_form = EligibilityCriterionForm(instance=old, data={"kind": "industry_chain", "choice": "cloud"})
+
+    assert not new_form.is_valid() and "choice" in new_form.errors
+    assert old_form.is_valid(), old_form.errors
+    assert ("cloud", "云计算与智算（已停用）") in dict(old_form.fields["choice"].choices)["产业链"]
