@@ -78,7 +78,16 @@ def build(rng: random.Random):
     """The clauses, the enterprises and their projects, written in bulk (the services are not what is timed)."""
     from django.contrib.auth.models import Group
 
-    from crm.models import PIPELINE, Enterprise, EnterpriseQualification, IndustryChain, Project, Stage, User
+    from crm.models import (
+        PIPELINE,
+        Enterprise,
+        EnterpriseQualification,
+        IndustryChain,
+        Project,
+        QualificationKind,
+        Stage,
+        User,
+    )
     from parks.models import EligibilityCriterion, Park, Policy, PolicyClause
 
     K = EligibilityCriterion.Kind
@@ -86,8 +95,8 @@ def build(rng: random.Random):
     subparks = [Park.objects.create(name=f"子园区{i}", kind=Park.Kind.INDUSTRIAL_PARK, parent=city) for i in range(6)]
     outside = Park.objects.create(name="未来科技城", kind=Park.Kind.SCIENCE_CITY)
     parks = [city, *subparks, outside]
-    chains = [c for c in IndustryChain.values if c != IndustryChain.OTHER]
-    qualifications = list(EnterpriseQualification.Kind.values)
+    chains = list(IndustryChain.objects.exclude(code=IndustryChain.OTHER).values_list("code", flat=True))
+    qualifications = list(QualificationKind.objects.values_list("code", flat=True))
 
     policies = Policy.objects.bulk_create([
         Policy(name=f"测试政策{i}", valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2030, 12, 31))

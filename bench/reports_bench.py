@@ -347,17 +347,18 @@ GENERATE = [
     "UPDATE bench_spec SET len = f + 1 + 2 * h + (side > 0)::int",
     """
     INSERT INTO crm_enterprise (id, created_at, updated_at, name, short_name, credit_code, status, industry_chain,
-                                jurisdiction, address, description, park_id)
-    SELECT g, %(now)s, %(now)s, '企业' || g, '', '', 'in_park', (%(chains)s::text[])[1 + g %% 9],
+                                chain_segment, jurisdiction, address, description, park_id)
+    SELECT g, %(now)s, %(now)s, '企业' || g, '', '', 'in_park', (%(chains)s::text[])[1 + g %% 9], '',
            (ARRAY['sandun', 'jiangcun', ''])[1 + g %% 3], '', '', (%(parks)s::bigint[])[1 + g %% 20]
     FROM generate_series(1, %(enterprises)s) g
     """,
     """
-    INSERT INTO crm_project (id, created_at, updated_at, name, industry_chain, segment, source_channel,
+    INSERT INTO crm_project (id, created_at, updated_at, name, industry_chain, chain_segment, segment, source_channel,
                              total_investment, fixed_asset_investment, expected_annual_output, expected_annual_tax,
                              land_use_need, stage, stage_changed_at, lost_reason, next_step, enterprise_id, owner_id,
                              park_id)
-    SELECT s.id, s.t0, s.t0, '项目' || s.id, (%(chains)s::text[])[1 + s.id %% 9], '', (%(channels)s::text[])[1 + s.id %% 6],
+    SELECT s.id, s.t0, s.t0, '项目' || s.id, (%(chains)s::text[])[1 + s.id %% 9], '', '',
+           (%(channels)s::text[])[1 + s.id %% 6],
            s.amount, round(s.amount * 0.6, 2), 0, 0, '',
            CASE s.side WHEN 2 THEN 'lost' WHEN 1 THEN 'on_hold' ELSE (%(pipeline)s::text[])[s.f + 1] END,
            s.t0 + (s.len - 1) * s.gap * interval '1 day' + ((s.len - 1) * 7 %% 5) * interval '1 hour',

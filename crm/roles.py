@@ -78,6 +78,7 @@ class Area(enum.StrEnum):
     REQUESTS = "requests"  # 企业诉求及其留言、附件、流转记录、审批环节；服务类别、工作日历
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
     GRANTS = "grants"  # 政策兑现
+    LISTS = "lists"  # 可配置清单：产业链及其环节、属地镇街、资质类别、来源渠道、支持方式
     NOTIFICATIONS = "notifications"  # 本人的提醒（收件箱）
     NOTIFICATION_LOG = "notification_log"  # 所有人的提醒发送记录
     REMINDER_SETTINGS = "reminder_settings"  # 提醒规则、群机器人
@@ -151,6 +152,14 @@ WHO_READS: dict[Area, Reads] = {
         "service officers record them; investment officers follow them with the landing commitments (双兑现); "
         "enterprise users their own enterprises' only",
         _("您没有权限查看政策兑现。"),
+    ),
+    Area.LISTS: Reads(
+        _STAFF,
+        "the editable lists: industry chains and their segments, towns and streets, qualification kinds, source "
+        "channels, benefit kinds (可配置清单)",
+        "every staff form and filter offers them; only superusers (the park's administrators) add, rename or retire "
+        "an entry",
+        _("仅限园区工作人员访问。"),
     ),
     Area.NOTIFICATIONS: Reads(
         _EVERYONE, "one's own reminders (我的提醒)", "everyone reads their own reminders, and only their own",
@@ -229,6 +238,11 @@ AREA_OF_MODEL: dict[str, Area] = {
     ),
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
     **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),
+    **dict.fromkeys(
+        ["crm.industrychain", "crm.chainsegment", "crm.jurisdiction", "crm.qualificationkind", "crm.sourcechannel",
+         "parks.benefitkind"],
+        Area.LISTS,
+    ),
     "crm.notification": Area.NOTIFICATION_LOG,
     **dict.fromkeys(["crm.reminderrule", "crm.notificationwebhook"], Area.REMINDER_SETTINGS),
     "crm.yearlytarget": Area.REPORTS,

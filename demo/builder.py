@@ -26,10 +26,12 @@ from crm.models import (
     KEY_PROJECT_THRESHOLD,
     AnnualCommitment,
     CapitalArrival,
+    ChainSegment,
     Contact,
     Enterprise,
     EnterpriseQualification,
     Event,
+    IndustryChain,
     Milestone,
     Project,
     ProjectCredit,
@@ -41,6 +43,7 @@ from crm.models import (
     Stage,
     User,
     YearlyTarget,
+    forget_lists,
 )
 from crm.pipeline.services import follow_up_create, project_change_stage, project_create
 from crm.service_requests.approval_steps import approval_step_complete, approval_step_plan
@@ -139,6 +142,7 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self) -> BuildResult:
+        self.build_lists()
         self.build_accounts()
         self.build_parks()
         self.build_enterprises()
@@ -153,6 +157,13 @@ class DemoBuilder:
         self.build_requests()
         self.build_targets()
         return self.result
+
+    def build_lists(self) -> None:
+        """The demo's chain segments (the lists themselves are seeded by the migrations)."""
+        chains = {chain.code: chain for chain in IndustryChain.objects.all()}
+        for chain, code, name, order in data.CHAIN_SEGMENTS:
+            upsert(ChainSegment, {"code": code}, {"chain": chains[chain], "name": name, "order": order})
+        forget_lists()
 
     def build_targets(self) -> None:
         """The yearly target managers set: 2024's 32 landed projects of ≥ 1 亿 (the article's figure)."""
@@ -218,6 +229,7 @@ class DemoBuilder:
                 "credit_code": credit_code(spec),
                 "status": spec.status,
                 "industry_chain": spec.chain,
+                "chain_segment": data.ENTERPRISE_SEGMENTS.get(spec.short_name, ""),
                 "registered_capital": spec.registered_capital,
                 "jurisdiction": spec.jurisdiction,
                 "park": self.parks[spec.park] if spec.park else (self.parks[data.CITY] if spec.status == "in_park" else None),
@@ -319,6 +331,7 @@ class DemoBuilder:
             enterprise=self.enterprises[spec.enterprise],
             industry_chain=spec.chain,
             segment=spec.segment,
+            chain_segment=data.SEGMENT_OF.get(spec.segment, ""),
             source_channel=spec.source,
             source_event=self.events[spec.event] if spec.event else None,
             park=self.parks[spec.park] if spec.park else None,

@@ -31,6 +31,22 @@ K = EligibilityCriterion.Kind
 BRAIN = "机器人“大脑”（通用大模型）"
 CEREBELLUM = "机器人“小脑”（运动控制）"
 
+# 产业链环节 the demo adds to the lists (the article: 机器人“大脑”型企业 with large models, “小脑”型 controlling the robot):
+# (chain, code, name, order).
+CHAIN_SEGMENTS = [
+    (C.ROBOTICS, "robot_brain", "大脑", 10),
+    (C.ROBOTICS, "robot_cerebellum", "小脑", 20),
+    (C.ROBOTICS, "robot_body", "本体与核心部件", 30),
+    (C.AI, "ai_models", "大模型", 10),
+    (C.CLOUD, "intelligent_computing", "智算中心", 10),
+]
+# Enterprises whose place on the robotics chain the article names (short name → segment code).
+ENTERPRISE_SEGMENTS = {"科聪控制": "robot_cerebellum", "永创智能": "robot_cerebellum",
+                       "擎枢具身": "robot_brain", "灵犀关节": "robot_body", "微擎伺服": "robot_body"}
+# A project's 细分赛道 text → the segment it belongs to.
+SEGMENT_OF = {BRAIN: "robot_brain", CEREBELLUM: "robot_cerebellum", "智算中心": "intelligent_computing",
+              "多模态大模型": "ai_models"}
+
 
 @dataclass(frozen=True)
 class Ago:

@@ -12,9 +12,20 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin.common import NoRevertHistoryAdmin, ServiceFormViewMixin, money_wan
+from crm.admin.lists import ListEntryAdmin
 
 from .forms import EligibilityCriterionForm, GrantDecisionForm, GrantRecordForm, ParcelMoveForm
-from .models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
+from .models import (
+    BenefitKind,
+    EligibilityCriterion,
+    LandParcel,
+    ParcelStatus,
+    Park,
+    Policy,
+    PolicyClause,
+    PolicyGrant,
+    Space,
+)
 from .selectors.parcels import STATUS_COLOURS
 from .services.grants import (
     policy_grant_approve,
@@ -186,6 +197,11 @@ class EligibilityCriterionInline(admin.TabularInline):
     class Media:
         js = ["parks/criteria.js"]
         css = {"all": ["parks/admin.css"]}
+
+
+@admin.register(BenefitKind)
+class BenefitKindAdmin(ListEntryAdmin):
+    """支持方式: a list the administrator edits, like the chains (crm.admin.lists)."""
 
 
 @admin.register(PolicyClause)

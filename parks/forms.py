@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.admin.common import show_refusal
 from crm.models import Project, Stage
+from crm.models.lists import RETIRED_SUFFIX
 from crm.validators import validate_long_text, validate_plausible_date
 
 from .models import EligibilityCriterion, LandParcel, ParcelStatus, PolicyGrant
@@ -22,7 +23,8 @@ def criterion_choice_groups() -> list:
     """The options of ``choice`` as labelled groups, one per kind that has options (the page's script
     shows only the group of the kind picked; the form checks the pick against the kind anyway)."""
     return [("", "——")] + [
-        (str(Kind(kind).label), EligibilityCriterion.options_for(kind)) for kind in EligibilityCriterion.CHOICE_KINDS
+        (str(Kind(kind).label), EligibilityCriterion.options_for(kind, active_only=True))
+        for kind in EligibilityCriterion.CHOICE_KINDS
     ]
 
 
@@ -44,6 +46,17 @@ class EligibilityCriterionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         groups = {kind: str(Kind(kind).label) for kind in EligibilityCriterion.CHOICE_KINDS}
         self.fields["choice"].widget.attrs["data-groups"] = json.dumps(groups, ensure_ascii=False)
+        # A criterion naming a retired chain or qualification kind keeps it, marked (new ones cannot pick it).
+        kept, kind = self.instance.choice, self.instance.kind
+        if kept and kind in EligibilityCriterion.CHOICE_KINDS:
+            active = dict(EligibilityCriterion.options_for(kind, active_only=True))
+            retired = dict(EligibilityCriterion.options_for(kind))
+            if kept not in active and kept in retired:
+                self.fields["choice"].choices = [
+                    (group, [*options, (kept, f"{retired[kept]}{RETIRED_SUFFIX}")] if group == str(Kind(kind).label)
+                     else options)
+                    for group, options in criterion_choice_groups()
+                ]
 
     def clean(self):
         data = super().clean()

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm.models import PIPELINE, EnterpriseQualification, IndustryChain, Stage
+from crm.models import PIPELINE, IndustryChain, Stage, list_labels
 from crm.text import number, wan
 
 from .models import EligibilityCriterion
@@ -39,9 +39,17 @@ VERDICT_LABELS = {
 # Eligible first, then those worth completing the record for, then the rest.
 VERDICT_ORDER = {ELIGIBLE: 0, UNKNOWN: 1, NOT_ELIGIBLE: 2}
 
-_CHAIN_LABELS = dict(IndustryChain.choices)
-_QUALIFICATION_LABELS = dict(EnterpriseQualification.Kind.choices)
+
 _STAGE_LABELS = dict(Stage.choices)
+
+
+def _chain_labels() -> dict[str, str]:
+    """The chains' names: rows edited in the admin, read from the process's cache of the lists (crm.models.lists)."""
+    return list_labels("crm.IndustryChain")
+
+
+def _qualification_labels() -> dict[str, str]:
+    return list_labels("crm.QualificationKind")
 
 
 def _label(labels: dict, code) -> str:
@@ -178,10 +186,10 @@ def _evaluate(criterion: EligibilityCriterion, facts: Facts, parks: ParkTree, to
     kind = criterion.kind
     if kind == Kind.INDUSTRY_CHAIN:
         outcome, reason = _industry_chain(criterion.choice, facts)
-        requirement = _label(_CHAIN_LABELS, criterion.choice)
+        requirement = _label(_chain_labels(), criterion.choice)
     elif kind == Kind.QUALIFICATION:
         outcome, reason = _qualification(criterion.choice, facts, today)
-        requirement = _label(_QUALIFICATION_LABELS, criterion.choice)
+        requirement = _label(_qualification_labels(), criterion.choice)
     elif kind == Kind.MIN_INVESTMENT:
         outcome, reason = _at_least("总投资", facts.total_investment, criterion.number, "万元")
         requirement = f"≥ {wan(criterion.number)}"
@@ -209,17 +217,17 @@ def _evaluate(criterion: EligibilityCriterion, facts: Facts, parks: ParkTree, to
 
 
 def _industry_chain(required: str, facts: Facts) -> tuple[str, str]:
-    wanted = _label(_CHAIN_LABELS, required)
+    wanted = _label(_chain_labels(), required)
     if facts.industry_chain in (None, "", IndustryChain.OTHER) and required != IndustryChain.OTHER:
         return UNKNOWN, f"产业链尚未归类（要求“{wanted}”）"
-    actual = _label(_CHAIN_LABELS, facts.industry_chain)
+    actual = _label(_chain_labels(), facts.industry_chain)
     if facts.industry_chain == required:
         return MET, f"产业链“{actual}”符合要求"
     return FAILED, f"产业链“{actual}”，要求“{wanted}”"
 
 
 def _qualification(required: str, facts: Facts, today: dt.date) -> tuple[str, str]:
-    wanted = _label(_QUALIFICATION_LABELS, required)
+    wanted = _label(_qualification_labels(), required)
     if facts.qualifications is None:
         return UNKNOWN, f"尚未登记企业资质（要求：{wanted}）"
     if required in facts.qualifications:
@@ -227,7 +235,7 @@ def _qualification(required: str, facts: Facts, today: dt.date) -> tuple[str, st
         if expires is not None and expires < today:
             return FAILED, f"资质已过期：{wanted}（有效期至 {expires:%Y-%m-%d}）"
         return MET, f"持有资质：{wanted}"
-    held = "、".join(_label(_QUALIFICATION_LABELS, k) for k in sorted(facts.qualifications)) or "无"
+    held = "、".join(_label(_qualification_labels(), k) for k in sorted(facts.qualifications)) or "无"
     return FAILED, f"未持有资质：{wanted}（已登记：{held}）"
 
 

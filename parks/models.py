@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.models import TimeStampedModel
+from crm.models import ListCodeField, ListEntry, TimeStampedModel
 from crm.text import number
 from crm.validators import LINE_VALIDATORS, LONG_TEXT_MAX_LENGTH, LONG_TEXT_VALIDATORS, validate_plausible_date
 
@@ -275,15 +275,22 @@ class Policy(TimeStampedModel):
         return self.short_name or self.name
 
 
-class BenefitKind(models.TextChoices):
-    RENT_FREE = "rent_free", _("免租")
-    RENT_SUBSIDY = "rent_subsidy", _("房租补贴")
-    FUND_EQUITY = "fund_equity", _("产业基金股权投资")
-    TALENT_SUBSIDY = "talent_subsidy", _("人才补贴")
-    RD_SUBSIDY = "rd_subsidy", _("研发补助")
-    FIRST_OF_KIND = "first_of_kind", _("首台（套）奖励")
-    INVESTMENT_AWARD = "investment_award", _("固定资产投资奖励")
-    OTHER = "other", _("其他")
+class BenefitKind(ListEntry):
+    """支持方式: how a policy clause supports an enterprise, e.g. 房租补贴 (a list edited in the admin)."""
+
+    # The codes of the seeded rows (parks.0006), named for the demo and the tests; the rows are the truth.
+    RENT_FREE = "rent_free"
+    RENT_SUBSIDY = "rent_subsidy"
+    FUND_EQUITY = "fund_equity"
+    TALENT_SUBSIDY = "talent_subsidy"
+    RD_SUBSIDY = "rd_subsidy"
+    FIRST_OF_KIND = "first_of_kind"
+    INVESTMENT_AWARD = "investment_award"
+    OTHER = "other"
+
+    class Meta(ListEntry.Meta):
+        verbose_name = _("支持方式")
+        verbose_name_plural = _("支持方式")
 
 
 class PolicyClause(TimeStampedModel):
@@ -293,7 +300,7 @@ class PolicyClause(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("条款序号"))
     title = models.CharField(_("标题"), max_length=200, validators=LINE_VALIDATORS)
     text = models.TextField(_("条款内容"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS)
-    benefit_kind = models.CharField(_("支持方式"), max_length=30, choices=BenefitKind.choices)
+    benefit_kind = ListCodeField(_("支持方式"), list_model="parks.BenefitKind")
     amount_cap = models.DecimalField(
         _("最高金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("留空表示不设上限。")
     )
@@ -395,14 +402,16 @@ class EligibilityCriterion(models.Model):
         return f"{self.get_kind_display()}：{self.requirement_label()}"
 
     @classmethod
-    def options_for(cls, kind: str) -> list[tuple[str, str]]:
-        """The codes ``choice`` may hold for ``kind`` (empty for kinds without options)."""
-        from crm.models import PIPELINE, EnterpriseQualification, IndustryChain, Stage
+    def options_for(cls, kind: str, *, active_only: bool = False) -> list[tuple[str, str]]:
+        """The codes ``choice`` may hold for ``kind`` (empty for kinds without options); chains and qualification
+        kinds are the editable lists' entries, retired ones included unless ``active_only`` (a new criterion's)."""
+        from crm.models import PIPELINE, IndustryChain, Stage, list_entries
 
         if kind == cls.Kind.INDUSTRY_CHAIN:
-            return [(c.value, str(c.label)) for c in IndustryChain if c != IndustryChain.OTHER]
+            return [(e.code, e.name) for e in list_entries("crm.IndustryChain")
+                    if e.code != IndustryChain.OTHER and (e.is_active or not active_only)]
         if kind == cls.Kind.QUALIFICATION:
-            return [(q.value, str(q.label)) for q in EnterpriseQualification.Kind]
+            return [(e.code, e.name) for e in list_entries("crm.QualificationKind") if e.is_active or not active_only]
         if kind == cls.Kind.MIN_STAGE:
             return [(s, str(Stage(s).label)) for s in PIPELINE]
         return []

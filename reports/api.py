@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.api.permissions import ReadsArea
-from crm.models import IndustryChain, Milestone, RequestStatus, Stage
+from crm.models import Milestone, RequestStatus, Stage
 from crm.roles import Area
 from parks.models import LandUse, ParcelStatus
 from reports.selectors.land import land_report
@@ -366,7 +366,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter("start", OpenApiTypes.DATE, description=_("统计区间起始日期（含），YYYY-MM-DD。")),
     OpenApiParameter("end", OpenApiTypes.DATE, description=_("统计区间截止日期（含），YYYY-MM-DD。")),
     OpenApiParameter("park", OpenApiTypes.INT, description=_("园区编号。")),
-    OpenApiParameter("chain", OpenApiTypes.STR, enum=IndustryChain.values, description=_("产业链代码。")),
+    OpenApiParameter("chain", OpenApiTypes.STR, description=_("产业链代码（见后台“产业链”清单）。")),
     OpenApiParameter("owner", OpenApiTypes.INT, description=_("负责人（用户编号）；企业服务报表中为经办人。")),
 ]
 ERRORS = {

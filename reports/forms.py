@@ -6,7 +6,7 @@ The same form validates the pages, the Excel export and the API, so all three re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import IndustryChain, User
+from crm.models import User, list_labels
 from parks.models import Park
 from reports.selectors.common import ReportFilters
 
@@ -44,7 +44,7 @@ class ReportFilterForm(forms.Form):
     )
     chain = forms.ChoiceField(
         label=_("产业链"),
-        choices=[("", _("全部产业链")), *IndustryChain.choices],
+        choices=lambda: [("", _("全部产业链")), *list_labels("crm.IndustryChain").items()],
         required=False,
         error_messages={"invalid_choice": _("没有这个产业链。")},
     )
@@ -90,7 +90,7 @@ def describe(filters: ReportFilters) -> str:
         period = f"截至 {filters.end:%Y-%m-%d}"
     else:
         period = "全部"
-    chain = str(IndustryChain(filters.chain).label) if filters.chain else "全部"
+    chain = list_labels("crm.IndustryChain").get(filters.chain, filters.chain) if filters.chain else "全部"
     return "；".join([
         f"统计区间：{period}",
         f"园区：{filters.park or '全部'}",

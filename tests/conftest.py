@@ -83,6 +83,16 @@ def _fresh_throttle_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_lists():
+    """The editable lists are cached in the process (crm.models.lists): each test reads its own database's rows."""
+    from crm.models import forget_lists
+
+    forget_lists()
+    yield
+    forget_lists()
+
+
 @pytest.fixture
 def work_permit(db):
     """外国人来华工作许可: 24 calendar hours."""

@@ -47,7 +47,8 @@ class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExcelFileNameMixin, ExportMixi
     readonly_fields = EnterprisePolicyPanelMixin.parks_readonly_fields
     inlines = [ContactInline, QualificationInline]
     fieldsets = (
-        (None, {"fields": ("name", "short_name", "credit_code", "status", "industry_chain", "park", "jurisdiction")}),
+        (None, {"fields": ("name", "short_name", "credit_code", "status", "industry_chain", "chain_segment", "park",
+                           "jurisdiction")}),
         (_("规模"), {"fields": ("registered_capital", "headcount", "rd_headcount", "founded_on")}),
         (_("其他"), {"fields": ("address", "description")}),
     )

@@ -43,7 +43,7 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = (
-            "name", "short_name", "credit_code", "status", "industry_chain", "park", "jurisdiction",
+            "name", "short_name", "credit_code", "status", "industry_chain", "chain_segment", "park", "jurisdiction",
             "registered_capital", "headcount", "rd_headcount", "founded_on", "address", "description",
         )
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.errors import DomainError
-from crm.models import IndustryChain, Project, Role, Stage
+from crm.models import Project, Role, Stage, list_labels
 from crm.pipeline.kanban import COLUMNS, PAGE_SIZE, KanbanFilters, kanban_board, kanban_cards
 from crm.pipeline.services import allowed_stages, project_change_stage
 from crm.roles import Area, Work, may, may_read
@@ -59,7 +59,7 @@ def filters_from(request) -> KanbanFilters:
     return KanbanFilters(
         mine=scope == "mine",
         owner=_int_or_none(data.get("owner")),
-        chain=chain if chain in IndustryChain.values else "",
+        chain=chain if chain in list_labels("crm.IndustryChain") else "",
         park=_int_or_none(data.get("park")),
         priority=priority if priority in ("key", "major") else "",
     )
@@ -119,7 +119,7 @@ def board_view(request, model_admin):
         "query": query.urlencode(),
         "owners": officers(Role.INVESTMENT_OFFICER).only("pk", "username", "display_name", "first_name", "last_name"),
         "parks": Park.objects.order_by("name").only("pk", "name"),
-        "chains": IndustryChain.choices,
+        "chains": list(list_labels("crm.IndustryChain").items()),
         "page_size": PAGE_SIZE,
         "can_move": may(request.user, Work.PROJECTS),
     }

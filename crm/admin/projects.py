@@ -345,7 +345,8 @@ class ProjectAdmin(
     skip_export_form = True  # one format, one resource: “导出” downloads the filtered list at once
     export_file_stem = ("招商项目", "projects")
     base_fieldsets = (
-        (None, {"fields": ("name", "enterprise", "industry_chain", "segment", "source_channel", "source_event", "park")}),
+        (None, {"fields": ("name", "enterprise", "industry_chain", "chain_segment", "segment", "source_channel",
+                           "source_event", "park")}),
         (_("投资（万元）"), {"fields": (
             "total_investment", "fixed_asset_investment", "expected_annual_output", "expected_annual_tax",
         )}),

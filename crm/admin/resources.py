@@ -28,7 +28,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from crm.crypto import mask_phone
 from crm.enterprises import contact_add, enterprise_for_lead
 from crm.errors import DomainError
-from crm.models import Contact, Enterprise, IndustryChain, Project, Role, SourceChannel, Stage, User
+from crm.models import (
+    Contact,
+    Enterprise,
+    IndustryChain,
+    Project,
+    Role,
+    SourceChannel,
+    Stage,
+    User,
+    list_choices,
+    list_labels,
+)
 from crm.pipeline.collisions import project_collisions
 from crm.pipeline.services import project_create
 from crm.text import spreadsheet_value
@@ -175,27 +186,29 @@ def _header(text) -> str:
 
 
 class ChoiceLabelWidget(widgets.Widget):
-    """Reads a choice by its Chinese label (“以商招商”) or its code (“business_referral”); blank → the default.
-    Shows it by its label, in the preview as in a file."""
+    """Reads an entry of an editable list (``list_model``, e.g. ``"crm.IndustryChain"``) by its Chinese name
+    (“以商招商”) or its code (“business_referral”); blank → the default. Only active entries are accepted (an
+    import makes new records). Shows it by its name, in the preview as in a file."""
 
-    def __init__(self, choices, default):
+    def __init__(self, list_model, default):
         super().__init__()
-        self.by_label = {str(label): value for value, label in choices}
-        self.labels = {value: str(label) for value, label in choices}
+        self.list_model = list_model
         self.default = default
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
             return self.default
-        if text in self.labels:
+        active = list_choices(self.list_model)
+        by_label = {label: code for code, label in active}
+        if text in dict(active):
             return text
-        if text in self.by_label:
-            return self.by_label[text]
-        raise ValueError(_("无法识别“%(value)s”，可填：%(labels)s。") % {"value": text, "labels": "、".join(self.by_label)})
+        if text in by_label:
+            return by_label[text]
+        raise ValueError(_("无法识别“%(value)s”，可填：%(labels)s。") % {"value": text, "labels": "、".join(by_label)})
 
     def render(self, value, obj=None, **kwargs):
-        return self.labels.get(value, value or "")
+        return list_labels(self.list_model).get(value, value or "")
 
 
 class AmountWidget(widgets.DecimalWidget):
@@ -324,12 +337,12 @@ class ProjectImportResource(SpreadsheetResource):
     contact_phone = fields.Field(attribute="lead_contact_phone", column_name=CONTACT_PHONE_COLUMN, readonly=True)
     industry_chain = fields.Field(
         attribute="industry_chain", column_name="产业链",
-        widget=ChoiceLabelWidget(IndustryChain.choices, IndustryChain.OTHER),
+        widget=ChoiceLabelWidget("crm.IndustryChain", IndustryChain.OTHER),
     )
     segment = fields.Field(attribute="segment", column_name="细分赛道", default="")
     source_channel = fields.Field(
         attribute="source_channel", column_name="来源渠道",
-        widget=ChoiceLabelWidget(SourceChannel.choices, SourceChannel.WALK_IN),
+        widget=ChoiceLabelWidget("crm.SourceChannel", SourceChannel.WALK_IN),
     )
     total_investment = fields.Field(
         attribute="total_investment", column_name="总投资（万元）", widget=AmountWidget(), default=0
@@ -500,9 +513,9 @@ def _example_row() -> dict:
         CREDIT_CODE_COLUMN: "",
         CONTACT_NAME_COLUMN: "王经理",
         CONTACT_PHONE_COLUMN: "13800000000",
-        "产业链": str(IndustryChain.SMART_MANUFACTURING.label),
+        "产业链": list_labels("crm.IndustryChain").get(IndustryChain.SMART_MANUFACTURING, ""),
         "细分赛道": "电池包",
-        "来源渠道": str(SourceChannel.BUSINESS_REFERRAL.label),
+        "来源渠道": list_labels("crm.SourceChannel").get(SourceChannel.BUSINESS_REFERRAL, ""),
         "总投资（万元）": 20000,
         "固定资产投资（万元）": 8000,
         "负责人": "",
@@ -552,7 +565,8 @@ def leads_template() -> bytes:
         notes.append([header, note])
     notes.column_dimensions["A"].width = 22
     notes.column_dimensions["B"].width = 60
-    for offset, (header, choices) in enumerate([("产业链", IndustryChain.choices), ("来源渠道", SourceChannel.choices)]):
+    lists = [("产业链", list_choices("crm.IndustryChain")), ("来源渠道", list_choices("crm.SourceChannel"))]
+    for offset, (header, choices) in enumerate(lists):
         column = 4 + offset  # D, E
         letter = get_column_letter(column)
         notes.cell(row=1, column=column, value=header).font = Font(bold=True)

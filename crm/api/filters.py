@@ -9,11 +9,11 @@ nobody which ids are staff (tests/security/test_filter_enumeration.py).
 """
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import (
     Enterprise,
-    IndustryChain,
     Notification,
     Project,
     RequestStatus,
@@ -21,6 +21,7 @@ from crm.models import (
     ServiceRequest,
     Stage,
     User,
+    list_labels,
 )
 from parks.models import Park
 
@@ -86,9 +87,32 @@ class NotificationFilter(django_filters.FilterSet):
         fields = ["unread", "channel"]
 
 
+class ListCodeFormField(forms.CharField):
+    """A code of an editable list, retired entries included (old records are still found by them)."""
+
+    def __init__(self, *args, list_model, **kwargs):
+        self.list_model = list_model
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in list_labels(self.list_model):
+            raise forms.ValidationError(
+                _("“%(value)s”不是有效的选项，可选：%(codes)s。"), code="invalid_choice",
+                params={"value": value, "codes": "、".join(list_labels(self.list_model))},
+            )
+
+
+class ListCodeFilter(django_filters.CharFilter):
+    """Filters by a code of an editable list (``list_model``); a string in the schema, validated against the rows."""
+
+    field_class = ListCodeFormField
+
+
 class EnterpriseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Enterprise.Status.choices, label=_("状态"))
-    industry_chain = django_filters.ChoiceFilter(choices=IndustryChain.choices, label=_("产业链"))
+    industry_chain = ListCodeFilter(list_model="crm.IndustryChain", label=_("产业链"))
+    jurisdiction = ListCodeFilter(list_model="crm.Jurisdiction", label=_("属地"))
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("园区"))
 
     class Meta:
@@ -99,7 +123,7 @@ class EnterpriseFilter(django_filters.FilterSet):
 class ProjectFilter(django_filters.FilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("阶段"))
     owner = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_staff=True), label=_("负责人"))
-    industry_chain = django_filters.ChoiceFilter(choices=IndustryChain.choices, label=_("产业链"))
+    industry_chain = ListCodeFilter(list_model="crm.IndustryChain", label=_("产业链"))
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("拟落地园区"))
     total_investment_min = _amount_filter("total_investment", "gte", _("总投资不低于（万元）"))
     total_investment_max = _amount_filter("total_investment", "lte", _("总投资不高于（万元）"))

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm.api.fields import ListCodeFieldsMixin
 from crm.models import (
     ApprovalStep,
     Enterprise,
@@ -338,7 +339,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 # Enterprises (企业) and projects (招商项目), for staff
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ListCodeFieldsMixin, serializers.ModelSerializer):
     # As pasted (spaces, dashes, lower case): ``enterprise_create`` compacts and checks it, as for the admin and the import.
     credit_code = serializers.CharField(
         required=False, allow_blank=True, max_length=40, validators=LINE_VALIDATORS,
@@ -347,14 +348,15 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = ["id", "name", "short_name", "credit_code", "status", "industry_chain", "registered_capital",
+        fields = ["id", "name", "short_name", "credit_code", "status", "industry_chain", "chain_segment",
+                  "registered_capital",
                   "jurisdiction", "park", "headcount", "rd_headcount", "founded_on", "address", "description",
                   "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {"registered_capital": {"min_value": 0}}
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ListCodeFieldsMixin, serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     park_name = serializers.SerializerMethodField()
     owner_name = serializers.SerializerMethodField()
@@ -364,7 +366,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "id", "name", "enterprise", "enterprise_name", "industry_chain", "segment", "source_channel",
+            "id", "name", "enterprise", "enterprise_name", "industry_chain", "chain_segment", "segment", "source_channel",
             "source_event", "park", "park_name", "total_investment", "fixed_asset_investment",
             "expected_annual_output", "expected_annual_tax", "land_need_m2", "land_use_need", "space_need_m2",
             "headcount_planned", "owner", "owner_name", "co_officers", "stage", "stage_display", "stage_changed_at",
@@ -472,7 +474,7 @@ def _investment_officers():
     return User.objects.filter(Q(is_superuser=True) | Q(groups__name=Role.INVESTMENT_OFFICER), is_active=True).distinct()
 
 
-class ProjectCreateSerializer(serializers.ModelSerializer):
+class ProjectCreateSerializer(ListCodeFieldsMixin, serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=_investment_officers(), required=False, help_text=_("负责人（招商专员），默认为当前用户。")
     )
@@ -484,7 +486,7 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "name", "enterprise", "industry_chain", "segment", "source_channel", "source_event", "park",
+            "name", "enterprise", "industry_chain", "chain_segment", "segment", "source_channel", "source_event", "park",
             "total_investment", "fixed_asset_investment", "expected_annual_output", "expected_annual_tax",
             "land_need_m2", "land_use_need", "space_need_m2", "headcount_planned", "owner", "co_officers",
             "expected_signing_on", "next_step", "next_follow_up_on",

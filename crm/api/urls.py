@@ -8,6 +8,7 @@ from .auth import LogoutView, TokenObtainView
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
+    path("lists/", views.ListsView.as_view(), name="lists"),
     path("service-categories/", views.ServiceCategoryListView.as_view(), name="service-category-list"),
     path("service-requests/", views.ServiceRequestListCreateView.as_view(), name="service-request-list"),
     path("service-requests/<api_id:pk>/", views.ServiceRequestDetailView.as_view(), name="service-request-detail"),

@@ -27,6 +27,7 @@ from crm.models import (
     ServiceRequest,
     ServiceRequestAttachment,
     ServiceRequestMessage,
+    list_entries,
 )
 from crm.notifications import inbox
 from crm.notifications.inbox import notifications_mark_read
@@ -43,6 +44,7 @@ from crm.service_requests.thread import message_post
 
 from . import serializers as s
 from .base import ApiViewMixin
+from .fields import API_LISTS, ListsSerializer
 from .filters import EnterpriseFilter, NotificationFilter, ProjectFilter, ServiceRequestFilter
 from .permissions import IsStaff, WorksApprovalSteps, WorksEnterprises, WorksProjects, WorksRequests
 
@@ -62,6 +64,22 @@ def _visible_request(view, pk):
 
 # ---------------------------------------------------------------------------------------------
 # Service categories and requests
+
+
+@extend_schema(tags=["lists"], responses=ListsSerializer)
+class ListsView(ApiViewMixin, generics.GenericAPIView):
+    """可配置清单: the park's lists (产业链、环节、属地镇街、资质类别、来源渠道、支持方式) with their codes and names.
+
+    Fields such as ``industry_chain`` take these codes; a retired entry (``is_active`` false) is refused on a new
+    record and kept on old ones.
+    """
+
+    work_area = Area.LISTS
+    serializer_class = ListsSerializer
+
+    def get(self, request):
+        lists = {key: [vars(entry) for entry in list_entries(label)] for key, label in API_LISTS.items()}
+        return Response(ListsSerializer(lists).data)
 
 
 @extend_schema(tags=["service-requests"])

@@ -1,7 +1,21 @@
 """Demand side of the park: people, enterprises, projects, service requests and reminders."""
 
-from .base import IndustryChain, Jurisdiction, TimeStampedModel
+from .base import TimeStampedModel
 from .enterprises import Contact, Enterprise, EnterpriseQualification
+from .lists import (
+    ChainSegment,
+    IndustryChain,
+    Jurisdiction,
+    ListCodeField,
+    ListEntry,
+    QualificationKind,
+    SourceChannel,
+    forget_lists,
+    list_choices,
+    list_entries,
+    list_labels,
+    warm_lists,
+)
 from .notifications import Notification
 from .projects import (
     ACTIVE_STAGES,
@@ -19,7 +33,6 @@ from .projects import (
     ProjectCredit,
     ProjectMilestone,
     ProjectStageChange,
-    SourceChannel,
     Stage,
 )
 from .reminders import NotificationWebhook, ReminderRule
@@ -52,6 +65,7 @@ __all__ = [
     "CalendarDay",
     "CalendarFeed",
     "CapitalArrival",
+    "ChainSegment",
     "Contact",
     "Enterprise",
     "EnterpriseQualification",
@@ -59,6 +73,8 @@ __all__ = [
     "FollowUp",
     "IndustryChain",
     "Jurisdiction",
+    "ListCodeField",
+    "ListEntry",
     "Milestone",
     "Notification",
     "NotificationWebhook",
@@ -66,6 +82,7 @@ __all__ = [
     "ProjectCredit",
     "ProjectMilestone",
     "ProjectStageChange",
+    "QualificationKind",
     "ReminderRule",
     "RequestStatus",
     "Role",
@@ -79,4 +96,9 @@ __all__ = [
     "TimeStampedModel",
     "User",
     "YearlyTarget",
+    "forget_lists",
+    "list_choices",
+    "list_entries",
+    "list_labels",
+    "warm_lists",
 ]

@@ -10,25 +10,3 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
-
-
-class IndustryChain(models.TextChoices):
-    """The park's leading industry chains (产业链)."""
-
-    AI = "ai", _("人工智能")
-    ROBOTICS = "robotics", _("智能机器人")
-    XINCHUANG = "xinchuang", _("信创与商用密码")
-    CLOUD = "cloud", _("云计算与智算")
-    LIFE_HEALTH = "life_health", _("生命健康")
-    SMART_MANUFACTURING = "smart_manufacturing", _("智能制造")
-    NEW_MATERIALS = "new_materials", _("新材料")
-    DIGITAL_ECONOMY = "digital_economy", _("数字经济")
-    OTHER = "other", _("其他")
-
-
-class Jurisdiction(models.TextChoices):
-    """属地镇街: the township or street office an enterprise is registered under."""
-
-    SANDUN = "sandun", _("三墩镇")
-    JIANGCUN = "jiangcun", _("蒋村街道")
-    OTHER = "other", _("其他")

@@ -11,7 +11,8 @@ from crm.validators import (
     validate_plausible_date,
 )
 
-from .base import IndustryChain, Jurisdiction, TimeStampedModel
+from .base import TimeStampedModel
+from .lists import IndustryChain, ListCodeField, QualificationKind, list_check_segment
 
 
 class EnterpriseQuerySet(models.QuerySet):
@@ -53,11 +54,14 @@ class Enterprise(TimeStampedModel):
         help_text=_("撞单比对用：去掉地区、组织形式、分公司和标点后的企业名称，由系统按企业名称维护。"),
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PROSPECT)
-    industry_chain = models.CharField(_("产业链"), max_length=30, choices=IndustryChain.choices, default=IndustryChain.OTHER)
+    industry_chain = ListCodeField(_("产业链"), list_model="crm.IndustryChain", default=IndustryChain.OTHER)
+    chain_segment = ListCodeField(
+        _("产业链环节"), list_model="crm.ChainSegment", blank=True, help_text=_("如机器人“大脑”或“小脑”；可不填。")
+    )
     registered_capital = models.DecimalField(
         _("注册资本（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    jurisdiction = models.CharField(_("属地"), max_length=20, choices=Jurisdiction.choices, blank=True)
+    jurisdiction = ListCodeField(_("属地"), list_model="crm.Jurisdiction", max_length=20, blank=True)
     park = models.ForeignKey(
         "parks.Park", verbose_name=_("所在园区"), on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises"
     )
@@ -94,22 +98,19 @@ class Enterprise(TimeStampedModel):
     def __str__(self):
         return self.short_name or self.name
 
+    def clean(self):
+        list_check_segment(self.industry_chain, self.chain_segment)
+
 
 class EnterpriseQualification(TimeStampedModel):
     """资质: a qualification an enterprise holds, e.g. 国家级专精特新“小巨人”; policies are matched against these."""
 
-    class Kind(models.TextChoices):
-        LITTLE_GIANT = "little_giant", _("国家级专精特新“小巨人”")
-        PROVINCIAL_SRDI = "provincial_srdi", _("省专精特新")
-        HIGH_TECH = "high_tech", _("高新技术企业")
-        LISTED = "listed", _("上市企业")
-        TECH_SME = "tech_sme", _("科技型中小企业")
-        FIRST_OF_KIND = "first_of_kind", _("首台（套）装备认定")
+    Kind = QualificationKind  # the codes of the seeded kinds (EnterpriseQualification.Kind.LITTLE_GIANT)
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="qualifications"
     )
-    kind = models.CharField(_("资质"), max_length=30, choices=Kind.choices)
+    kind = ListCodeField(_("资质"), list_model="crm.QualificationKind")
     awarded_on = models.DateField(_("认定日期"), null=True, blank=True, validators=[validate_plausible_date])
     expires_on = models.DateField(_("有效期至"), null=True, blank=True, validators=[validate_plausible_date])
 

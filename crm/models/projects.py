@@ -8,7 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from crm.validators import LINE_VALIDATORS, LONG_TEXT_MAX_LENGTH, LONG_TEXT_VALIDATORS, validate_plausible_date
 
-from .base import IndustryChain, TimeStampedModel
+from .base import TimeStampedModel
+from .lists import IndustryChain, ListCodeField, SourceChannel, list_check_segment
 
 KEY_PROJECT_THRESHOLD = Decimal("10000")  # 万元 = 1 亿: 亿元以上项目
 MAJOR_PROJECT_THRESHOLD = Decimal("100000")  # 万元 = 10 亿: 十亿元以上重大项目
@@ -33,15 +34,6 @@ ACTIVE_STAGES = [Stage.LEAD, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, S
 LANDED_STAGES = [Stage.REGISTERED, Stage.CONSTRUCTION, Stage.PRODUCTION]
 # 签约 and beyond: the projects whose investment is committed (承诺投资) and whose landing commitments are kept.
 SIGNED_OR_LATER = [Stage.SIGNED, *LANDED_STAGES]
-
-
-class SourceChannel(models.TextChoices):
-    ALLIANCE_EVENT = "alliance_event", _("联盟活动")
-    BUSINESS_REFERRAL = "business_referral", _("以商招商")
-    FUND_LED = "fund_led", _("基金招商")
-    CHAIN_LED = "chain_led", _("链式招商")
-    INTERMEDIARY = "intermediary", _("中介机构")
-    WALK_IN = "walk_in", _("企业自荐")
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -73,12 +65,15 @@ class Project(TimeStampedModel):
     enterprise = models.ForeignKey(
         "crm.Enterprise", verbose_name=_("投资企业"), on_delete=models.PROTECT, related_name="projects"
     )
-    industry_chain = models.CharField(_("产业链"), max_length=30, choices=IndustryChain.choices, default=IndustryChain.OTHER)
+    industry_chain = ListCodeField(_("产业链"), list_model="crm.IndustryChain", default=IndustryChain.OTHER)
+    chain_segment = ListCodeField(
+        _("产业链环节"), list_model="crm.ChainSegment", blank=True, help_text=_("如机器人“大脑”或“小脑”；可不填。")
+    )
     segment = models.CharField(
         _("细分赛道"), max_length=50, blank=True, help_text=_("如机器人“大脑”（大模型）或“小脑”（运动控制）。"),
         validators=LINE_VALIDATORS,
     )
-    source_channel = models.CharField(_("来源渠道"), max_length=30, choices=SourceChannel.choices, default=SourceChannel.WALK_IN)
+    source_channel = ListCodeField(_("来源渠道"), list_model="crm.SourceChannel", default=SourceChannel.WALK_IN)
     source_event = models.ForeignKey(
         "crm.Event", verbose_name=_("来源活动"), on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
     )
@@ -162,6 +157,9 @@ class Project(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        list_check_segment(self.industry_chain, self.chain_segment)
 
     @property
     def is_key(self) -> bool:

@@ -4,12 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm.api.fields import ListCodeFieldsMixin
 from crm.models import Enterprise, Milestone, Project
 from crm.validators import LINE_VALIDATORS, validate_long_text, validate_plausible_date
 
 from ..matching import OUTCOME_LABELS, VERDICT_LABELS
 from ..models import (
-    BenefitKind,
     EligibilityCriterion,
     LandParcel,
     ParcelStatus,
@@ -122,7 +122,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClauseSerializer(serializers.ModelSerializer):
+class ClauseSerializer(ListCodeFieldsMixin, serializers.ModelSerializer):
     policy_name = serializers.CharField(source="policy.__str__", read_only=True)
     benefit_kind_display = serializers.CharField(source="get_benefit_kind_display", read_only=True)
     criteria = CriterionSerializer(many=True, read_only=True)
@@ -168,7 +168,7 @@ class ClauseMatchSerializer(serializers.Serializer):
     policy_name = serializers.CharField(source="clause.policy.__str__")
     number = serializers.IntegerField(source="clause.number")
     title = serializers.CharField(source="clause.title")
-    benefit_kind = serializers.ChoiceField(source="clause.benefit_kind", choices=BenefitKind.choices)
+    benefit_kind = serializers.CharField(source="clause.benefit_kind", help_text=_("支持方式代码（见后台“支持方式”清单）。"))
     amount_cap = _amount(source="clause.amount_cap", allow_null=True)
     formula = serializers.CharField(source="clause.formula")
     verdict = serializers.ChoiceField(

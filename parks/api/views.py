@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from crm.api.base import ApiViewMixin
+from crm.api.filters import ListCodeFilter
 from crm.api.views import CONFLICT, ERRORS
 from crm.models import AnnualCommitment, Enterprise, Project, ProjectMilestone
 from crm.pipeline import commitments as commitment_services
@@ -223,6 +224,7 @@ class PolicyDetailView(ApiViewMixin, generics.RetrieveAPIView):
 
 class ClauseFilter(django_filters.FilterSet):
     policy = django_filters.NumberFilter(field_name="policy_id", label=_("政策"), min_value=0, max_value=10**18)
+    benefit_kind = ListCodeFilter(list_model="parks.BenefitKind", label=_("支持方式"))
 
     class Meta:
         model = PolicyClause

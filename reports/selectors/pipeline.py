@@ -14,15 +14,13 @@ from crm.models import (
     PIPELINE,
     SIGNED_OR_LATER,
     CapitalArrival,
-    IndustryChain,
-    Jurisdiction,
     Milestone,
     Project,
     ProjectMilestone,
     ProjectStageChange,
-    SourceChannel,
     Stage,
     YearlyTarget,
+    list_labels,
 )
 from crm.models.functions import SecondsBetween
 from crm.pipeline import lights
@@ -149,18 +147,19 @@ def _durations(changes: QuerySet[ProjectStageChange]) -> list[dict]:
 
 
 BREAKDOWNS = {
-    # key: (group-by column, extra label columns, choices or None)
-    "industry_chain": ("industry_chain", (), IndustryChain),
-    "source_channel": ("source_channel", (), SourceChannel),
+    # key: (group-by column, extra label columns, the editable list naming its codes, or None)
+    "industry_chain": ("industry_chain", (), "crm.IndustryChain"),
+    "source_channel": ("source_channel", (), "crm.SourceChannel"),
     "owner": ("owner_id", tuple(f"owner__{c}" for c in USER_COLUMNS), None),
     "park": ("park_id", ("park__name", "park__short_name"), None),
-    "jurisdiction": ("enterprise__jurisdiction", (), Jurisdiction),
+    "jurisdiction": ("enterprise__jurisdiction", (), "crm.Jurisdiction"),
 }
 
 
 def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
     """Projects by one dimension: count, investment, and how many of them have landed (注册落地 or beyond)."""
-    column, label_columns, choices = BREAKDOWNS[key]
+    column, label_columns, list_model = BREAKDOWNS[key]
+    labels = list_labels(list_model) if list_model else {}
     rows = projects.values(column, *label_columns).annotate(
         count=Count("id"), investment=Sum("total_investment"), landed=Count("id", filter=Q(stage__in=LANDED_STAGES))
     )
@@ -172,7 +171,7 @@ def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
         elif key == "park":
             label = (row["park__short_name"] or row["park__name"]) if value is not None else "未定园区"
         elif value:
-            label = str(choices(value).label) if value in choices.values else value
+            label = labels.get(value, value)
         else:
             label = "未填写"
         items.append({

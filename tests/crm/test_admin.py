@@ -24,10 +24,13 @@ from crm.models import (
     ApprovalStep,
     CalendarDay,
     CapitalArrival,
+    ChainSegment,
     Contact,
     Enterprise,
     EnterpriseQualification,
     FollowUp,
+    IndustryChain,
+    ListEntry,
     Notification,
     Project,
     ProjectCredit,
@@ -144,6 +147,10 @@ def _one(model, i):
         from crm.pipeline.calendar import calendar_feed_renew
 
         return calendar_feed_renew(user=UserFactory(role="investment_officer"))
+    if model is ChainSegment:
+        return model.objects.create(chain=IndustryChain.objects.get(code="robotics"), code=f"seg{i}", name=f"环节{i}")
+    if issubclass(model, ListEntry):
+        return model.objects.create(code=f"entry{i}", name=f"条目{i}", order=100 + i)
     raise AssertionError(f"no row builder for {model.__name__}")
 
 

@@ -47,7 +47,8 @@ def log_in_portal(page, base, username, password=PASSWORD, *, lands="/portal/"):
 
 
 def ensure_reference_data():
-    """The role groups (with the yearly-target permissions) and the reminder rules, as the migrations create them.
+    """The role groups (with the yearly-target permissions), the reminder rules and the editable lists (chains,
+    towns, channels…), as the migrations create them.
 
     A transactional test normally gets them back through serialized rollback, but in some orders of the suite
     they are gone (on SQLite, after tests/reminders/test_idempotency.py's concurrent test is skipped, the next
@@ -63,3 +64,11 @@ def ensure_reference_data():
         importlib.import_module("crm.migrations.0003_role_groups").create_groups(apps, None)
         importlib.import_module("crm.migrations.0005_yearly_target").grant_permissions(apps, None)
     reminders_setup(apps)
+    from crm.models import IndustryChain, forget_lists
+    from parks.models import BenefitKind
+
+    if not IndustryChain.objects.exists():
+        importlib.import_module("crm.migrations.0013_lists_as_data").seed_lists(apps, None)
+    if not BenefitKind.objects.exists():
+        importlib.import_module("parks.migrations.0006_benefit_kinds_as_data").seed_benefit_kinds(apps, None)
+    forget_lists()

@@ -23,7 +23,17 @@ from crm.pipeline.commitments import (
 )
 from crm.pipeline.lights import project_commitments
 from parks.forms import EligibilityCriterionForm
-from parks.models import EligibilityCriterion, LandParcel, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
+from parks.models import (
+    BenefitKind,
+    EligibilityCriterion,
+    LandParcel,
+    ParcelStatus,
+    Park,
+    Policy,
+    PolicyClause,
+    PolicyGrant,
+    Space,
+)
 from parks.services.grants import policy_grant_record
 from parks.services.parcels import parcel_change_status
 from tests.factories import (
@@ -69,6 +79,8 @@ def _one(model, i):
             clause=PolicyClauseFactory(), enterprise=project.enterprise, project=project, applied_amount=100,
             applied_on=dt.date(2025, 3, 1) + dt.timedelta(days=i),
         )
+    if model is BenefitKind:
+        return BenefitKind.objects.create(code=f"benefit{i}", name=f"支持方式{i}", order=100 + i)
     raise AssertionError(f"no row builder for {model.__name__}")
 
 
