@@ -71,7 +71,7 @@ def parcel_candidates(*, project: Project, tolerance: Decimal = AREA_TOLERANCE) 
         in_park = project.park_id is not None and parks.within(parcel.park_id, project.park_id)
         reasons = []
         if parcel.project_id == project.pk:
-            reasons.append(_("为本项目预留（%(get_status_display)s）") % {"get_status_display": parcel.get_status_display()})
+            reasons.append(_("为本项目预留（%(status)s）") % {"status": parcel.get_status_display()})
         else:
             reasons.append(parcel.get_status_display())
         if project.land_use_need:
