@@ -38,9 +38,11 @@ def priority_badge(amount: Decimal | None):
     if amount is None:
         return ""
     if amount >= MAJOR_PROJECT_THRESHOLD:
-        return mark_safe(f'<span class="zj-badge zj-major">{escape(_t("重大"))}</span>')  # noqa: S308 - escaped
+        label = escape(_t("重大"))
+        return mark_safe(f'<span class="zj-badge zj-major">{label}</span>')  # noqa: S308 - escaped
     if amount >= KEY_PROJECT_THRESHOLD:
-        return mark_safe(f'<span class="zj-badge zj-key">{escape(_t("重点"))}</span>')  # noqa: S308 - escaped
+        label = escape(_t("重点"))
+        return mark_safe(f'<span class="zj-badge zj-key">{label}</span>')  # noqa: S308 - escaped
     return ""
 
 
