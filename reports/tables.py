@@ -370,7 +370,7 @@ def land_page(report: dict) -> Page:
     period = _("%(start)s 至 %(end)s") % {"start": f"{transferred['start']:%Y-%m-%d}", "end": f"{transferred['end']:%Y-%m-%d}"}
     kpis = [
         Kpi(_("地块总数"), cell_text(parcels["count"]), _("宗"), note=f"{cell_text(parcels['area_m2'])} m²"),
-        Kpi(_("区间内出让"), cell_text(transferred["count"]), _("宗"), note=f"{cell_text(transferred['area_m2'])} m²（{period}）"),
+        Kpi(_("区间内出让"), cell_text(transferred["count"]), _("宗"), note=_("%(area)s m²（%(period)s）") % {"area": cell_text(transferred['area_m2']), "period": period}),
         Kpi(_("载体入驻率"), cell_text(occupancy["occupancy_rate"]), "%",
             note=_("已入驻 %(occupied_area_m2)s / %(area_m2)s m²") % {"occupied_area_m2": cell_text(occupancy['occupied_area_m2']), "area_m2": cell_text(occupancy['area_m2'])}),
     ]

@@ -192,7 +192,7 @@ def project_commitments(*, project: Project, today: dt.date | None = None) -> di
             "arrived": arrived,
             "share": percent(arrived, committed),
             "text": _("实际到资 %(arrived)s / 承诺总投资 %(committed)s") % {"arrived": wan(arrived), "committed": wan(committed)}
-            + (f"（{percent(arrived, committed)}）" if committed else ""),
+            + (_("（%(percent)s）") % {"percent": percent(arrived, committed)} if committed else ""),
         },
         "annual": annual,
     }
