@@ -71,3 +71,12 @@ bench-admin: install
 .PHONY: bench-collisions
 bench-collisions: install
 	$(PY) bench/collisions_bench.py
+
+## Translations: collect every product string into locale/en/LC_MESSAGES/django.po (Chinese msgids, English
+## msgstr), then compile the .mo files, which are committed (a fresh machine may lack the gettext tools).
+## After it: translate the new empty msgstr and any "fuzzy" entry in the .po, then run it again.
+.PHONY: messages
+messages: install
+	$(PY) manage.py makemessages -l en --no-obsolete --add-location=file --ignore=.venv --ignore=var \
+	  --ignore=tests --ignore=bench --ignore=static/vendor
+	$(PY) manage.py compilemessages -l en -l zh_Hans --ignore=.venv

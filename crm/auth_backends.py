@@ -18,6 +18,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -59,7 +60,7 @@ class LockoutHandler(AxesDatabaseHandler):
         return count
 
 
-LOCKED_MESSAGE = "登录失败次数过多，已暂时禁止从此处登录，请 15 分钟后再试或联系管理员。"
+LOCKED_MESSAGE = gettext_lazy("登录失败次数过多，已暂时禁止从此处登录，请 15 分钟后再试或联系管理员。")
 
 
 def lockout_response(request, response=None, credentials=None, *args, **kwargs):
@@ -67,5 +68,5 @@ def lockout_response(request, response=None, credentials=None, *args, **kwargs):
     from django.http import HttpResponse, JsonResponse
 
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": LOCKED_MESSAGE}, status=429)
-    return HttpResponse(LOCKED_MESSAGE, status=429, content_type="text/plain; charset=utf-8")
+        return JsonResponse({"detail": str(LOCKED_MESSAGE)}, status=429)
+    return HttpResponse(str(LOCKED_MESSAGE), status=429, content_type="text/plain; charset=utf-8")

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 PREFIX = "enc:"
 
@@ -38,7 +39,7 @@ def decrypt(value: str) -> str:
     try:
         return _fernet(_key()).decrypt(value[len(PREFIX) :].encode()).decode()
     except InvalidToken:
-        return "（无法解密）"
+        return _("（无法解密）")
 
 
 def mask(value: str) -> str:

@@ -5,6 +5,8 @@ What text may be typed is ``crm.validators`` (the models may import it)."""
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 
 def number(value) -> str:
     """``Decimal("10000.00")`` → ``10,000``; ``Decimal("170.82")`` → ``170.82``; ``20`` → ``20``."""
@@ -18,7 +20,7 @@ def number(value) -> str:
 
 def wan(value) -> str:
     """An amount in 万元: ``8,000 万元``."""
-    return f"{number(value)} 万元"
+    return _("%(value)s 万元") % {"value": number(value)}
 
 
 def percent(part, whole) -> str | None:

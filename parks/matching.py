@@ -85,10 +85,10 @@ class Facts:
     total_investment: Amount = Amount(None)
     fixed_asset_investment: Amount = Amount(None)
     headcount: Amount = Amount(None)
-    headcount_label: str = "员工人数"
+    headcount_label: str = gettext_lazy("员工人数")
     rd_headcount: Amount = Amount(None)
     park_id: int | None = None
-    park_label: str = "所在园区"
+    park_label: str = gettext_lazy("所在园区")
     stage: str | None = None
     stage_note: str = ""
 
@@ -152,7 +152,7 @@ class ClauseMatch:
         if not self.criteria:
             return _("本条款未设申报条件。")
         wanted = {ELIGIBLE: MET, UNKNOWN: UNKNOWN, NOT_ELIGIBLE: FAILED}[self.verdict]
-        return "；".join(c.reason for c in self.criteria if c.outcome == wanted)
+        return _("；").join(c.reason for c in self.criteria if c.outcome == wanted)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -161,12 +161,12 @@ class ClauseMatch:
 
 
 def _at_least(label: str, amount: Amount, required: Decimal, unit: str) -> tuple[str, str]:
-    fmt = wan if unit == "万元" else (lambda v: f"{number(v)} {unit}")
+    fmt = wan if unit == _("万元") else (lambda v: f"{number(v)} {unit}")
     if amount.value is None:
         return UNKNOWN, _("%(label)s尚未填写（要求 ≥ %(required)s）") % {"label": label, "required": fmt(required)}
     if Decimal(amount.value) >= required:
-        return MET, f"{label} {fmt(amount.value)} ≥ 要求 {fmt(required)}"
-    return FAILED, f"{label} {fmt(amount.value)} < 要求 {fmt(required)}"
+        return MET, _("%(label)s %(value)s ≥ 要求 %(required)s") % {"label": label, "value": fmt(amount.value), "required": fmt(required)}
+    return FAILED, _("%(label)s %(value)s < 要求 %(required)s") % {"label": label, "value": fmt(amount.value), "required": fmt(required)}
 
 
 def _suffix(kind: str, facts: Facts, outcome: str) -> str:
@@ -191,17 +191,17 @@ def _evaluate(criterion: EligibilityCriterion, facts: Facts, parks: ParkTree, to
         outcome, reason = _qualification(criterion.choice, facts, today)
         requirement = _label(_qualification_labels(), criterion.choice)
     elif kind == Kind.MIN_INVESTMENT:
-        outcome, reason = _at_least("总投资", facts.total_investment, criterion.number, "万元")
+        outcome, reason = _at_least(_("总投资"), facts.total_investment, criterion.number, _("万元"))
         requirement = f"≥ {wan(criterion.number)}"
     elif kind == Kind.MIN_FIXED_ASSET:
-        outcome, reason = _at_least("固定资产投资", facts.fixed_asset_investment, criterion.number, "万元")
+        outcome, reason = _at_least(_("固定资产投资"), facts.fixed_asset_investment, criterion.number, _("万元"))
         requirement = f"≥ {wan(criterion.number)}"
     elif kind == Kind.MIN_HEADCOUNT:
-        outcome, reason = _at_least(facts.headcount_label, facts.headcount, criterion.number, "人")
-        requirement = f"≥ {number(criterion.number)} 人"
+        outcome, reason = _at_least(facts.headcount_label, facts.headcount, criterion.number, _("人"))
+        requirement = _("≥ %(number)s 人") % {"number": number(criterion.number)}
     elif kind == Kind.MIN_RD_HEADCOUNT:
-        outcome, reason = _at_least("研发人员数", facts.rd_headcount, criterion.number, "人")
-        requirement = f"≥ {number(criterion.number)} 人"
+        outcome, reason = _at_least(_("研发人员数"), facts.rd_headcount, criterion.number, _("人"))
+        requirement = _("≥ %(number)s 人") % {"number": number(criterion.number)}
     elif kind == Kind.IN_PARK:
         outcome, reason = _in_park(criterion.park_id, facts, parks)
         requirement = parks.name(criterion.park_id)
@@ -219,50 +219,50 @@ def _evaluate(criterion: EligibilityCriterion, facts: Facts, parks: ParkTree, to
 def _industry_chain(required: str, facts: Facts) -> tuple[str, str]:
     wanted = _label(_chain_labels(), required)
     if facts.industry_chain in (None, "", IndustryChain.OTHER) and required != IndustryChain.OTHER:
-        return UNKNOWN, f"产业链尚未归类（要求“{wanted}”）"
+        return UNKNOWN, _("产业链尚未归类（要求“%(wanted)s”）") % {"wanted": wanted}
     actual = _label(_chain_labels(), facts.industry_chain)
     if facts.industry_chain == required:
-        return MET, f"产业链“{actual}”符合要求"
-    return FAILED, f"产业链“{actual}”，要求“{wanted}”"
+        return MET, _("产业链“%(actual)s”符合要求") % {"actual": actual}
+    return FAILED, _("产业链“%(actual)s”，要求“%(wanted)s”") % {"actual": actual, "wanted": wanted}
 
 
 def _qualification(required: str, facts: Facts, today: dt.date) -> tuple[str, str]:
     wanted = _label(_qualification_labels(), required)
     if facts.qualifications is None:
-        return UNKNOWN, f"尚未登记企业资质（要求：{wanted}）"
+        return UNKNOWN, _("尚未登记企业资质（要求：%(wanted)s）") % {"wanted": wanted}
     if required in facts.qualifications:
         expires = facts.qualifications[required]
         if expires is not None and expires < today:
-            return FAILED, f"资质已过期：{wanted}（有效期至 {expires:%Y-%m-%d}）"
-        return MET, f"持有资质：{wanted}"
-    held = "、".join(_label(_qualification_labels(), k) for k in sorted(facts.qualifications)) or "无"
-    return FAILED, f"未持有资质：{wanted}（已登记：{held}）"
+            return FAILED, _("资质已过期：%(wanted)s（有效期至 %(expires)s）") % {"wanted": wanted, "expires": f"{expires:%Y-%m-%d}"}
+        return MET, _("持有资质：%(wanted)s") % {"wanted": wanted}
+    held = _("、").join(_label(_qualification_labels(), k) for k in sorted(facts.qualifications)) or _("无")
+    return FAILED, _("未持有资质：%(wanted)s（已登记：%(held)s）") % {"wanted": wanted, "held": held}
 
 
 def _in_park(required_id: int, facts: Facts, parks: ParkTree) -> tuple[str, str]:
     wanted = parks.name(required_id)
     if facts.park_id is None:
-        return UNKNOWN, f"尚未登记{facts.park_label}（要求在“{wanted}”）"
+        return UNKNOWN, _("尚未登记%(park_label)s（要求在“%(wanted)s”）") % {"park_label": facts.park_label, "wanted": wanted}
     actual = parks.name(facts.park_id)
     if facts.park_id == required_id:
-        return MET, f"{facts.park_label}“{actual}”符合要求"
+        return MET, _("%(park_label)s“%(actual)s”符合要求") % {"park_label": facts.park_label, "actual": actual}
     if parks.within(facts.park_id, required_id):
-        return MET, f"{facts.park_label}“{actual}”属于“{wanted}”"
-    return FAILED, f"{facts.park_label}“{actual}”不在“{wanted}”范围内"
+        return MET, _("%(park_label)s“%(actual)s”属于“%(wanted)s”") % {"park_label": facts.park_label, "actual": actual, "wanted": wanted}
+    return FAILED, _("%(park_label)s“%(actual)s”不在“%(wanted)s”范围内") % {"park_label": facts.park_label, "actual": actual, "wanted": wanted}
 
 
 def _stage(required: str, facts: Facts) -> tuple[str, str]:
     wanted = _label(_STAGE_LABELS, required)
     if facts.stage is None:
-        return UNKNOWN, (facts.stage_note or "尚无项目阶段") + f"（要求至少“{wanted}”）"
+        return UNKNOWN, (facts.stage_note or _("尚无项目阶段")) + _("（要求至少“%(wanted)s”）") % {"wanted": wanted}
     actual = _label(_STAGE_LABELS, facts.stage)
     if facts.stage == Stage.LOST:
-        return FAILED, f"项目已“{actual}”"
+        return FAILED, _("项目已“%(actual)s”") % {"actual": actual}
     if facts.stage not in _PIPELINE_INDEX:  # 暂缓: where it will resume is not decided
-        return UNKNOWN, f"项目“{actual}”，要求至少“{wanted}”"
+        return UNKNOWN, _("项目“%(actual)s”，要求至少“%(wanted)s”") % {"actual": actual, "wanted": wanted}
     if _PIPELINE_INDEX[facts.stage] >= _PIPELINE_INDEX.get(required, len(PIPELINE)):
-        return MET, f"项目阶段“{actual}”已达到“{wanted}”"
-    return FAILED, f"项目阶段“{actual}”未达到“{wanted}”"
+        return MET, _("项目阶段“%(actual)s”已达到“%(wanted)s”") % {"actual": actual, "wanted": wanted}
+    return FAILED, _("项目阶段“%(actual)s”未达到“%(wanted)s”") % {"actual": actual, "wanted": wanted}
 
 
 # ---------------------------------------------------------------------------------------------------

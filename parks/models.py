@@ -325,7 +325,7 @@ class PolicyClause(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.policy} 第{self.number}条 {self.title}"
+        return _("%(policy)s 第%(number)s条 %(title)s") % {"policy": self.policy, "number": self.number, "title": self.title}
 
     def clean(self):
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:

@@ -23,6 +23,7 @@ from functools import partial
 
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import Enterprise, User
 from crm.notifications.links import site_link
@@ -65,12 +66,12 @@ def space_rent_free_ending(sweep, rule, lower: dt.datetime) -> list:
         found.append(Due(
             key=f"space:{space.pk}:rent_free_end:{end.isoformat()}",
             rule=rule,
-            subject=f"{space.park} {space} 的免租期将于 {end:%Y-%m-%d} 届满（还有 {(end - today).days} 天）：{space.occupant}",
+            subject=_("%(park)s %(space)s 的免租期将于 %(end)s 届满（还有 %(days)s 天）：%(occupant)s") % {"park": space.park, "space": space, "end": f"{end:%Y-%m-%d}", "days": (end - today).days, "occupant": space.occupant},
             body="\n".join([
-                f"入驻企业：{space.occupant}",
-                f"空间：{space.park} {space}，{number(space.area_m2)} m²",
-                f"起租日期：{space.lease_start:%Y-%m-%d}，免租 {space.rent_free_months} 个月",
-                f"免租期满日：{end:%Y-%m-%d}（当日起计租，租金 {number(space.rent_per_m2_day)} 元/m²·天）",
+                _("入驻企业：%(occupant)s") % {"occupant": space.occupant},
+                _("空间：%(park)s %(space)s，%(area_m2)s m²") % {"park": space.park, "space": space, "area_m2": number(space.area_m2)},
+                _("起租日期：%(lease_start)s，免租 %(rent_free_months)s 个月") % {"lease_start": f"{space.lease_start:%Y-%m-%d}", "rent_free_months": space.rent_free_months},
+                _("免租期满日：%(end)s（当日起计租，租金 %(rent_per_m2_day)s 元/m²·天）") % {"end": f"{end:%Y-%m-%d}", "rent_per_m2_day": number(space.rent_per_m2_day)},
             ]),
             target=space,
             people=people,
@@ -117,7 +118,7 @@ def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
                     found.append(Due(
                         key=f"policy:{clause.pk}:eligible:enterprise:{enterprise_id}",
                         rule=rule,
-                        subject=f"可申请政策：{match.policy} 第 {clause.number} 条「{clause.title}」（{name}）",
+                        subject=_("可申请政策：%(policy)s 第 %(number)s 条「%(title)s」（%(name)s）") % {"policy": match.policy, "number": clause.number, "title": clause.title, "name": name},
                         target=clause,
                         people=people.get(enterprise_id, []),
                         render=partial(_policy_body, name, match, link),  # only for the ones not told before
@@ -128,11 +129,11 @@ def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
 def _policy_body(enterprise_name: str, match, link: str) -> str:
     clause = match.clause
     return "\n".join(line for line in [
-        f"企业：{enterprise_name}",
-        f"政策条款：{match.policy} 第 {clause.number} 条「{clause.title}」",
-        f"符合条件：{match.summary}",
-        f"支持额度：最高 {number(clause.amount_cap)} 万元" if clause.amount_cap is not None else "",
-        f"查看并申请：{link}" if link else "",
+        _("企业：%(enterprise_name)s") % {"enterprise_name": enterprise_name},
+        _("政策条款：%(policy)s 第 %(number)s 条「%(title)s」") % {"policy": match.policy, "number": clause.number, "title": clause.title},
+        _("符合条件：%(summary)s") % {"summary": match.summary},
+        _("支持额度：最高 %(amount_cap)s 万元") % {"amount_cap": number(clause.amount_cap)} if clause.amount_cap is not None else "",
+        _("查看并申请：%(link)s") % {"link": link} if link else "",
     ] if line)
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -74,8 +75,9 @@ def write_table(workbook: Workbook, table: Table, *, page_title: str, filters: R
         sheet.column_dimensions[get_column_letter(index)].width = width
     title = _cell(sheet, f"{page_title} · {table.title}（{describe(filters)}）", font=TITLE_FONT)
     sheet.append([title])
-    made = f"生成时间：{timezone.localtime(now):%Y-%m-%d %H:%M}"
-    sheet.append([_cell(sheet, f"{made}。{note if note is not None else table.note}".rstrip("。") + "。", font=NOTE_FONT)])
+    made = _("生成时间：%(now)s") % {"now": f"{timezone.localtime(now):%Y-%m-%d %H:%M}"}
+    stop = _("。")
+    sheet.append([_cell(sheet, f"{made}{stop}{note if note is not None else table.note}".rstrip(stop) + stop, font=NOTE_FONT)])
     sheet.append([])
     headers = []
     for column in table.columns:
@@ -99,10 +101,10 @@ def workbook_response(*, page: str, title: str, tables: list[Table], filters: Re
             # The page lists the most overdue requests; the export lists every one, read in chunks.
             requests = overdue_requests(filters=filters, now=now).iterator(chunk_size=2000)
             rows = (overdue_row(overdue_item(request, now)) for request in requests)
-            note = "全部超期未办结诉求，按超期时长从长到短"
+            note = _("全部超期未办结诉求，按超期时长从长到短")
         write_table(workbook, table, page_title=title, filters=filters, now=now, rows=rows, note=note, used=used)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes (and so deletes) it
     workbook.save(handle)
     handle.seek(0)
-    filename = f"{title}报表-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx"
+    filename = _("%(title)s报表-%(now)s.xlsx") % {"title": title, "now": f"{timezone.localtime(now):%Y%m%d-%H%M}"}
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)

@@ -4,6 +4,7 @@ The same form validates the pages, the Excel export and the API, so all three re
 """
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import User, list_labels
@@ -83,18 +84,18 @@ class ReportFilterForm(forms.Form):
 def describe(filters: ReportFilters) -> str:
     """The filters in words, for a page's subtitle and an Excel sheet's title row."""
     if filters.start and filters.end:
-        period = f"{filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}"
+        period = gettext("%(start)s 至 %(end)s") % {"start": f"{filters.start:%Y-%m-%d}", "end": f"{filters.end:%Y-%m-%d}"}
     elif filters.start:
-        period = f"{filters.start:%Y-%m-%d} 起"
+        period = gettext("%(start)s 起") % {"start": f"{filters.start:%Y-%m-%d}"}
     elif filters.end:
-        period = f"截至 {filters.end:%Y-%m-%d}"
+        period = gettext("截至 %(end)s") % {"end": f"{filters.end:%Y-%m-%d}"}
     else:
-        period = "全部"
-    chain = list_labels("crm.IndustryChain").get(filters.chain, filters.chain) if filters.chain else "全部"
-    return "；".join([
-        f"统计区间：{period}",
-        f"园区：{filters.park or '全部'}",
-        f"产业链：{chain}",
-        f"负责人：{filters.owner or '全部'}",
+        period = gettext("全部")
+    chain = list_labels("crm.IndustryChain").get(filters.chain, filters.chain) if filters.chain else gettext("全部")
+    return gettext("；").join([
+        gettext("统计区间：%(period)s") % {"period": period},
+        gettext("园区：%(park)s") % {"park": filters.park or gettext('全部')},
+        gettext("产业链：%(chain)s") % {"chain": chain},
+        gettext("负责人：%(owner)s") % {"owner": filters.owner or gettext('全部')},
     ])
 

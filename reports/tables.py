@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.pipeline import lights
 from reports.selectors.service import APPROVAL_AT_RISK_HOURS, OVERDUE_LIST_LIMIT
@@ -32,7 +34,7 @@ class Column:
 
     @property
     def header(self) -> str:
-        return f"{self.label}（{self.unit}）" if self.unit else self.label
+        return _("%(label)s（%(unit)s）") % {"label": self.label, "unit": self.unit} if self.unit else str(self.label)
 
 
 @dataclass
@@ -109,7 +111,7 @@ def cell_text(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, Decimal):
@@ -130,11 +132,11 @@ def _completion_level(percent: Decimal | None) -> str:
 # -- pipeline ----------------------------------------------------------------------------------------
 
 BREAKDOWN_TITLES = {
-    "industry_chain": ("按产业链", "产业链", "pie"),
-    "source_channel": ("按来源渠道", "来源渠道", "pie"),
-    "owner": ("按负责人", "负责人", "hbar"),
-    "park": ("按拟落地园区", "园区", "hbar"),
-    "jurisdiction": ("按属地镇街", "属地", "pie"),
+    "industry_chain": (gettext_lazy("按产业链"), gettext_lazy("产业链"), "pie"),
+    "source_channel": (gettext_lazy("按来源渠道"), gettext_lazy("来源渠道"), "pie"),
+    "owner": (gettext_lazy("按负责人"), gettext_lazy("负责人"), "hbar"),
+    "park": (gettext_lazy("按拟落地园区"), gettext_lazy("园区"), "hbar"),
+    "jurisdiction": (gettext_lazy("按属地镇街"), gettext_lazy("属地"), "pie"),
 }
 
 
@@ -143,117 +145,115 @@ def pipeline_page(report: dict) -> Page:
     this_year, capital, rates = report["this_year"], report["capital"], report["rates"]
     stages = report["stages"]
     kpis = [
-        Kpi("项目总数", cell_text(report["totals"]["count"]), "个"),
-        Kpi("总投资", cell_text(to_yi(report["totals"]["investment_total"])), "亿元",
-            note=f"{cell_text(report['totals']['investment_total'])} 万元"),
-        Kpi(f"{year} 年落地亿元以上项目", cell_text(this_year["landed_key_count"]), "个",
-            note=(f"年度目标 {cell_text(_count_target(this_year['landed_key_target']))} 个，"
-                  f"完成 {cell_text(this_year['landed_key_completion'])}%"
-                  if this_year["landed_key_target"] is not None else "尚未设定年度目标"),
+        Kpi(_("项目总数"), cell_text(report["totals"]["count"]), _("个")),
+        Kpi(_("总投资"), cell_text(to_yi(report["totals"]["investment_total"])), _("亿元"),
+            note=_("%(investment_total)s 万元") % {"investment_total": cell_text(report['totals']['investment_total'])}),
+        Kpi(_("%(year)s 年落地亿元以上项目") % {"year": year}, cell_text(this_year["landed_key_count"]), _("个"),
+            note=(_("年度目标 %(landed_key_target)s 个，完成 %(landed_key_completion)s%%") % {"landed_key_target": cell_text(_count_target(this_year['landed_key_target'])), "landed_key_completion": cell_text(this_year['landed_key_completion'])}
+                  if this_year["landed_key_target"] is not None else _("尚未设定年度目标")),
             level=_completion_level(this_year["landed_key_completion"])),
-        Kpi("到资率", cell_text(capital["arrival_rate"]), "%",
-            note=f"到资 {cell_text(to_yi(capital['arrived_total']))} 亿元 / 承诺 {cell_text(to_yi(capital['committed_total']))} 亿元"),
-        Kpi("开工率", cell_text(rates["construction_start_rate"]), "%",
-            note=f"{rates['started_count']} / {rates['landed_count']} 个已落地项目"),
-        Kpi("投产率", cell_text(rates["production_rate"]), "%",
-            note=f"{rates['producing_count']} / {rates['landed_count']} 个已落地项目"),
+        Kpi(_("到资率"), cell_text(capital["arrival_rate"]), "%",
+            note=_("到资 %(arrived_total)s 亿元 / 承诺 %(committed_total)s 亿元") % {"arrived_total": cell_text(to_yi(capital['arrived_total'])), "committed_total": cell_text(to_yi(capital['committed_total']))}),
+        Kpi(_("开工率"), cell_text(rates["construction_start_rate"]), "%",
+            note=_("%(started_count)s / %(landed_count)s 个已落地项目") % {"started_count": rates['started_count'], "landed_count": rates['landed_count']}),
+        Kpi(_("投产率"), cell_text(rates["production_rate"]), "%",
+            note=_("%(producing_count)s / %(landed_count)s 个已落地项目") % {"producing_count": rates['producing_count'], "landed_count": rates['landed_count']}),
     ]
     tables = [
         Table(
-            "stages", "当前阶段分布",
-            [Column("阶段"), Column("项目数", "个"), Column("总投资", "万元"), Column("总投资", "亿元")],
+            "stages", _("当前阶段分布"),
+            [Column(_("阶段")), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("总投资"), _("亿元"))],
             [[s["label"], s["count"], s["investment_total"], to_yi(s["investment_total"])] for s in stages],
-            total=["合计", report["totals"]["count"], report["totals"]["investment_total"],
+            total=[_("合计"), report["totals"]["count"], report["totals"]["investment_total"],
                    to_yi(report["totals"]["investment_total"])],
             chart=Chart("dual", [1, 3]),
-            note="每个项目按其当前阶段计一次。",
+            note=_("每个项目按其当前阶段计一次。"),
         ),
         Table(
-            "funnel", "累计漏斗与阶段转化",
-            [Column("阶段"), Column("曾到达项目数", "个"), Column("较上一阶段转化率", "%"), Column("较线索转化率", "%")],
+            "funnel", _("累计漏斗与阶段转化"),
+            [Column(_("阶段")), Column(_("曾到达项目数"), _("个")), Column(_("较上一阶段转化率"), "%"), Column(_("较线索转化率"), "%")],
             [[f["label"], f["reached"], f["conversion_from_previous"], f["conversion_from_lead"]] for f in report["funnel"]],
             chart=Chart("funnel", [1]),
-            note="按阶段变更记录统计曾进入各阶段的项目（含其后暂缓、终止的项目）。",
+            note=_("按阶段变更记录统计曾进入各阶段的项目（含其后暂缓、终止的项目）。"),
         ),
         Table(
-            "durations", "各阶段停留时长",
-            [Column("阶段"), Column("已结束的停留", "次"), Column("平均停留", "天"), Column("中位停留", "天")],
+            "durations", _("各阶段停留时长"),
+            [Column(_("阶段")), Column(_("已结束的停留"), _("次")), Column(_("平均停留"), _("天")), Column(_("中位停留"), _("天"))],
             [[d["label"], d["stays"], d["average_days"], d["median_days"]] for d in report["durations"]],
             chart=Chart("bar", [2, 3]),
-            note="从进入该阶段到下一次阶段变更；尚未离开当前阶段的项目不计入。",
+            note=_("从进入该阶段到下一次阶段变更；尚未离开当前阶段的项目不计入。"),
         ),
         Table(
-            "this_year", f"{year} 年度目标完成情况",
-            [Column("指标"), Column("实际"), Column("年度目标"), Column("完成率", "%")],
+            "this_year", _("%(year)s 年度目标完成情况") % {"year": year},
+            [Column(_("指标")), Column(_("实际")), Column(_("年度目标")), Column(_("完成率"), "%")],
             [
-                ["落地亿元以上项目（个）", this_year["landed_key_count"], _count_target(this_year["landed_key_target"]),
+                [_("落地亿元以上项目（个）"), this_year["landed_key_count"], _count_target(this_year["landed_key_target"]),
                  this_year["landed_key_completion"]],
-                ["落地亿元以上项目总投资（万元）", this_year["landed_key_investment_total"], None, None],
-                ["落地项目（个，不限规模）", this_year["landed_count"], None, None],
-                ["签约项目（个）", this_year["signed_count"], None, None],
-                ["签约项目总投资（万元）", this_year["signed_investment_total"], this_year["signed_investment_target"],
+                [_("落地亿元以上项目总投资（万元）"), this_year["landed_key_investment_total"], None, None],
+                [_("落地项目（个，不限规模）"), this_year["landed_count"], None, None],
+                [_("签约项目（个）"), this_year["signed_count"], None, None],
+                [_("签约项目总投资（万元）"), this_year["signed_investment_total"], this_year["signed_investment_target"],
                  this_year["signed_investment_completion"]],
             ],
             chart=Chart("hbar", [3]),
-            note=f"{year} 年内转入“注册落地”“签约”阶段的项目（按阶段变更记录）；目标由管理人员在后台“年度目标”中设定。",
+            note=_("%(year)s 年内转入“注册落地”“签约”阶段的项目（按阶段变更记录）；目标由管理人员在后台“年度目标”中设定。") % {"year": year},
         ),
         Table(
-            "key_projects", "重点项目（≥1亿元）与重大项目（≥10亿元）",
-            [Column("阶段"), Column("重点项目", "个"), Column("重点项目总投资", "万元"),
-             Column("重大项目", "个"), Column("重大项目总投资", "万元")],
+            "key_projects", _("重点项目（≥1亿元）与重大项目（≥10亿元）"),
+            [Column(_("阶段")), Column(_("重点项目"), _("个")), Column(_("重点项目总投资"), _("万元")),
+             Column(_("重大项目"), _("个")), Column(_("重大项目总投资"), _("万元"))],
             [[s["label"], s["key_count"], s["key_investment_total"], s["major_count"], s["major_investment_total"]]
              for s in stages if s["stage"] != "lost"],
-            total=["合计", report["key_projects"]["count"], report["key_projects"]["investment_total"],
+            total=[_("合计"), report["key_projects"]["count"], report["key_projects"]["investment_total"],
                    report["major_projects"]["count"], report["major_projects"]["investment_total"]],
             chart=Chart("bar", [1, 3]),
-            note="按当前阶段；不含已终止项目。重大项目同时计入重点项目。",
+            note=_("按当前阶段；不含已终止项目。重大项目同时计入重点项目。"),
         ),
         Table(
-            "capital", "实际到资与承诺投资",
-            [Column("指标"), Column("金额", "万元"), Column("金额", "亿元"), Column("占承诺投资", "%")],
+            "capital", _("实际到资与承诺投资"),
+            [Column(_("指标")), Column(_("金额"), _("万元")), Column(_("金额"), _("亿元")), Column(_("占承诺投资"), "%")],
             [
-                ["承诺投资", capital["committed_total"],
+                [_("承诺投资"), capital["committed_total"],
                  to_yi(capital["committed_total"]), Decimal("100.00") if capital["committed_total"] else None],
-                ["累计到资", capital["arrived_total"], to_yi(capital["arrived_total"]), capital["arrival_rate"]],
-                [f"{year} 年到资", capital["arrived_in_year"], to_yi(capital["arrived_in_year"]),
+                [_("累计到资"), capital["arrived_total"], to_yi(capital["arrived_total"]), capital["arrival_rate"]],
+                [_("%(year)s 年到资") % {"year": year}, capital["arrived_in_year"], to_yi(capital["arrived_in_year"]),
                  _share(capital["arrived_in_year"], capital["committed_total"])],
             ],
             chart=Chart("bar", [1]),
-            note=f"承诺投资为签约及以后阶段 {capital['committed_count']} 个项目的总投资；到资为这些项目的实际到资记录。",
+            note=_("承诺投资为签约及以后阶段 %(committed_count)s 个项目的总投资；到资为这些项目的实际到资记录。") % {"committed_count": capital['committed_count']},
         ),
         Table(
-            "rates", "开工率与投产率",
-            [Column("指标"), Column("项目数", "个"), Column("占已落地项目", "%")],
+            "rates", _("开工率与投产率"),
+            [Column(_("指标")), Column(_("项目数"), _("个")), Column(_("占已落地项目"), "%")],
             [
-                ["已落地", rates["landed_count"],
+                [_("已落地"), rates["landed_count"],
                  Decimal("100.00") if rates["landed_count"] else None],
-                ["已开工", rates["started_count"], rates["construction_start_rate"]],
-                ["已投产", rates["producing_count"], rates["production_rate"]],
+                [_("已开工"), rates["started_count"], rates["construction_start_rate"]],
+                [_("已投产"), rates["producing_count"], rates["production_rate"]],
             ],
             chart=Chart("bar", [1]),
-            note="已落地 = 处于注册落地、开工、投产阶段；开工率 = 已开工（处于开工、投产阶段，或落地节点记有实际开工日期）/ 已落地；投产率 = 已投产 / 已落地。",
+            note=_("已落地 = 处于注册落地、开工、投产阶段；开工率 = 已开工（处于开工、投产阶段，或落地节点记有实际开工日期）/ 已落地；投产率 = 已投产 / 已落地。"),
         ),
     ]
     for key, items in report["breakdowns"].items():
-        title, label, kind = BREAKDOWN_TITLES[key]
+        title, label, kind = map(str, BREAKDOWN_TITLES[key])
         tables.append(Table(
-            f"by_{key}", f"项目分布：{title}",
-            [Column(label), Column("项目数", "个"), Column("总投资", "万元"), Column("已落地项目", "个")],
+            f"by_{key}", _("项目分布：%(title)s") % {"title": title},
+            [Column(label), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("已落地项目"), _("个"))],
             [[i["label"], i["count"], i["investment_total"], i["landed_count"]] for i in items],
-            total=["合计", sum(i["count"] for i in items), sum((i["investment_total"] for i in items), Decimal("0.00")),
+            total=[_("合计"), sum(i["count"] for i in items), sum((i["investment_total"] for i in items), Decimal("0.00")),
                    sum(i["landed_count"] for i in items)],
             chart=Chart(kind, [1] if kind == "pie" else [2]),
         ))
     milestones = report["milestones"]
     tables.append(Table(
-        "milestones", "落地节点三色预警",
-        [Column("节点"), Column("正常（绿）", "个"), Column("临期（黄）", "个"), Column("逾期（红）", "个"),
-         Column("按期完成", "个"), Column("逾期完成", "个")],
+        "milestones", _("落地节点三色预警"),
+        [Column(_("节点")), Column(_("正常（绿）"), _("个")), Column(_("临期（黄）"), _("个")), Column(_("逾期（红）"), _("个")),
+         Column(_("按期完成"), _("个")), Column(_("逾期完成"), _("个"))],
         [[m["label"], m["green"], m["yellow"], m["red"], m["done_on_time"], m["done_late"]] for m in milestones["items"]],
-        total=["合计", *(milestones["totals"][k] for k in ("green", "yellow", "red", "done_on_time", "done_late"))],
+        total=[_("合计"), *(milestones["totals"][k] for k in ("green", "yellow", "red", "done_on_time", "done_late"))],
         chart=Chart("stack", [1, 2, 3], colors=[GREEN, YELLOW, RED]),
-        note=f"计划日期已过仍未完成或逾期完成为红，{lights.AT_RISK_DAYS} 天内到期为黄，其余（含按期完成）为绿；"
-             "按期完成、逾期完成是绿、红之中已完成的节点。不含已终止项目。",
+        note=_("计划日期已过仍未完成或逾期完成为红，%(days)s 天内到期为黄，其余（含按期完成）为绿；按期完成、逾期完成是绿、红之中已完成的节点。不含已终止项目。") % {"days": lights.AT_RISK_DAYS},
     ))
     return Page(kpis, tables)
 
@@ -271,72 +271,72 @@ def _share(part: Decimal, whole: Decimal) -> Decimal | None:
 # -- service -----------------------------------------------------------------------------------------
 
 STATUS_COLUMNS = [
-    ("submitted", "已提交"), ("accepted", "已受理"), ("in_progress", "办理中"), ("waiting_external", "待外部审批"),
-    ("resolved", "已办结"), ("closed", "已关闭"), ("rejected", "不予受理"), ("withdrawn", "已撤回"),
+    ("submitted", gettext_lazy("已提交")), ("accepted", gettext_lazy("已受理")), ("in_progress", gettext_lazy("办理中")), ("waiting_external", gettext_lazy("待外部审批")),
+    ("resolved", gettext_lazy("已办结")), ("closed", gettext_lazy("已关闭")), ("rejected", gettext_lazy("不予受理")), ("withdrawn", gettext_lazy("已撤回")),
 ]
 
 
 def service_page(report: dict) -> Page:
     totals, categories = report["totals"], report["categories"]
     kpis = [
-        Kpi("诉求总数", cell_text(totals["total"]), "件", note=f"未办结 {totals['open']} 件"),
-        Kpi("按时办结率", cell_text(totals["sla_compliance"]), "%",
-            note=f"{totals['on_time']} / {totals['resolved']} 件按时办结",
+        Kpi(_("诉求总数"), cell_text(totals["total"]), _("件"), note=_("未办结 %(open)s 件") % {"open": totals['open']}),
+        Kpi(_("按时办结率"), cell_text(totals["sla_compliance"]), "%",
+            note=_("%(on_time)s / %(resolved)s 件按时办结") % {"on_time": totals['on_time'], "resolved": totals['resolved']},
             level="" if totals["sla_compliance"] is None else "green" if totals["sla_compliance"] >= 90 else "yellow"),
-        Kpi("办理时长中位数", cell_text(totals["median_handling_hours"]), "小时"),
-        Kpi("超期未办结", cell_text(totals["overdue"]), "件", level="red" if totals["overdue"] else "green"),
-        Kpi("满意度", cell_text(totals["satisfaction_average"]), "分", note=f"{totals['rated']} 件已评价（满分 5 分）"),
+        Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时")),
+        Kpi(_("超期未办结"), cell_text(totals["overdue"]), _("件"), level="red" if totals["overdue"] else "green"),
+        Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']}),
     ]
     tables = [
         Table(
-            "categories", "诉求类别与状态",
-            [Column("类别"), Column("合计", "件"), *(Column(label, "件") for _code, label in STATUS_COLUMNS)],
+            "categories", _("诉求类别与状态"),
+            [Column(_("类别")), Column(_("合计"), _("件")), *(Column(label, _("件")) for _code, label in STATUS_COLUMNS)],
             [[c["label"], c["total"], *(c["statuses"][code] for code, _label in STATUS_COLUMNS)] for c in categories],
-            total=["合计", totals["total"], *(s["count"] for s in report["statuses"])],
+            total=[_("合计"), totals["total"], *(s["count"] for s in report["statuses"])],
             chart=Chart("stack", list(range(2, 2 + len(STATUS_COLUMNS)))),
         ),
         Table(
-            "statuses", "诉求状态",
-            [Column("状态"), Column("件数", "件")],
+            "statuses", _("诉求状态"),
+            [Column(_("状态")), Column(_("件数"), _("件"))],
             [[s["label"], s["count"]] for s in report["statuses"]],
-            total=["合计", totals["total"]],
+            total=[_("合计"), totals["total"]],
             chart=Chart("pie", [1]),
         ),
         Table(
-            "sla", "办理时效与满意度",
-            [Column("类别"), Column("已办结", "件"), Column("按时办结", "件"), Column("按时办结率", "%"),
-             Column("办理时长中位数", "小时"), Column("平均办理时长", "小时"), Column("已评价", "件"),
-             Column("满意度均分", "分")],
+            "sla", _("办理时效与满意度"),
+            [Column(_("类别")), Column(_("已办结"), _("件")), Column(_("按时办结"), _("件")), Column(_("按时办结率"), "%"),
+             Column(_("办理时长中位数"), _("小时")), Column(_("平均办理时长"), _("小时")), Column(_("已评价"), _("件")),
+             Column(_("满意度均分"), _("分"))],
             [[c["label"], c["resolved"], c["on_time"], c["sla_compliance"], c["median_handling_hours"],
               c["average_handling_hours"], c["rated"], c["satisfaction_average"]] for c in categories],
-            total=["全部", totals["resolved"], totals["on_time"], totals["sla_compliance"], totals["median_handling_hours"],
+            total=[_("全部"), totals["resolved"], totals["on_time"], totals["sla_compliance"], totals["median_handling_hours"],
                    totals["average_handling_hours"], totals["rated"], totals["satisfaction_average"]],
             chart=Chart("bar", [3]),
-            note="按时办结率 = 在办理时限内办结的诉求 / 已办结的诉求；办理时长为提交到办结的自然时长（含待外部审批）。",
+            note=_("按时办结率 = 在办理时限内办结的诉求 / 已办结的诉求；办理时长为提交到办结的自然时长（含待外部审批）。"),
         ),
         Table(
-            "request_colours", "未办结诉求三色预警",
-            [Column("类别"), Column("正常（绿）", "件"), Column("临期（黄）", "件"), Column("超时（红）", "件")],
+            "request_colours", _("未办结诉求三色预警"),
+            [Column(_("类别")), Column(_("正常（绿）"), _("件")), Column(_("临期（黄）"), _("件")), Column(_("超时（红）"), _("件"))],
             [[c["label"], c["green"], c["yellow"], c["red"]] for c in categories],
-            total=["合计", totals["green"], totals["yellow"], totals["red"]],
+            total=[_("合计"), totals["green"], totals["yellow"], totals["red"]],
             chart=Chart("stack", [1, 2, 3], colors=[GREEN, YELLOW, RED]),
-            note="剩余时间不足办理时限的 20% 为黄，已超时为红；待外部审批暂停计时的诉求按暂停时的剩余时间计。",
+            note=_("剩余时间不足办理时限的 20% 为黄，已超时为红；待外部审批暂停计时的诉求按暂停时的剩余时间计。"),
         ),
     ]
     steps = report["approval_steps"]
     tables.append(Table(
-        "approval_steps", "审批环节三色预警",
-        [Column("状态"), Column("环节数", "个")],
-        [["正常（绿）", steps["green"]], ["临期（黄）", steps["yellow"]], ["逾期（红）", steps["red"]],
-         ["按期完成", steps["done_on_time"]], ["逾期完成", steps["done_late"]]],
+        "approval_steps", _("审批环节三色预警"),
+        [Column(_("状态")), Column(_("环节数"), _("个"))],
+        [[_("正常（绿）"), steps["green"]], [_("临期（黄）"), steps["yellow"]], [_("逾期（红）"), steps["red"]],
+         [_("按期完成"), steps["done_on_time"]], [_("逾期完成"), steps["done_late"]]],
         chart=Chart("bar", [1], colors=[GREEN, YELLOW, RED, BLUE, GREY]),
-        note=f"未完成的环节：已过应完成时间为红，{APPROVAL_AT_RISK_HOURS} 小时内到期为黄。",
+        note=_("未完成的环节：已过应完成时间为红，%(hours)s 小时内到期为黄。") % {"hours": APPROVAL_AT_RISK_HOURS},
     ))
     tables.append(Table(
-        "satisfaction", "满意度分布",
-        [Column("评分"), Column("件数", "件")],
-        [[f"{s['score']} 分", s["count"]] for s in report["satisfaction"]],
-        total=["合计", totals["rated"]],
+        "satisfaction", _("满意度分布"),
+        [Column(_("评分")), Column(_("件数"), _("件"))],
+        [[_("%(score)s 分") % {"score": s['score']}, s["count"]] for s in report["satisfaction"]],
+        total=[_("合计"), totals["rated"]],
         chart=Chart("bar", [1]),
     ))
     tables.append(overdue_table(report["overdue"], totals["overdue"]))
@@ -344,21 +344,21 @@ def service_page(report: dict) -> Page:
 
 
 OVERDUE_COLUMNS = [
-    Column("编号"), Column("标题"), Column("企业"), Column("类别"), Column("状态"), Column("经办人"),
-    Column("提交时间"), Column("办理时限"), Column("已超时", "小时"),
+    Column(gettext_lazy("编号")), Column(gettext_lazy("标题")), Column(gettext_lazy("企业")), Column(gettext_lazy("类别")), Column(gettext_lazy("状态")), Column(gettext_lazy("经办人")),
+    Column(gettext_lazy("提交时间")), Column(gettext_lazy("办理时限")), Column(gettext_lazy("已超时"), gettext_lazy("小时")),
 ]
 
 
 def overdue_row(item: dict) -> list:
     return [f"#{item['id']}", item["title"], item["enterprise"], item["category"], item["status_label"],
-            item["assignee"] or "未分派", item["submitted_at"], item["due_at"], item["overdue_hours"]]
+            item["assignee"] or _("未分派"), item["submitted_at"], item["due_at"], item["overdue_hours"]]
 
 
 def overdue_table(items: list[dict], count: int) -> Table:
-    shown = f"，列出超期最久的 {OVERDUE_LIST_LIMIT} 件（Excel 导出全部）" if count > len(items) else ""
+    shown = _("，列出超期最久的 %(limit)s 件（Excel 导出全部）") % {"limit": OVERDUE_LIST_LIMIT} if count > len(items) else ""
     return Table(
-        "overdue", "超期未办结诉求", OVERDUE_COLUMNS, [overdue_row(i) for i in items],
-        note=f"共 {count} 件{shown}。",
+        "overdue", _("超期未办结诉求"), OVERDUE_COLUMNS, [overdue_row(i) for i in items],
+        note=_("共 %(count)s 件%(shown)s。") % {"count": count, "shown": shown},
     )
 
 
@@ -367,53 +367,53 @@ def overdue_table(items: list[dict], count: int) -> Table:
 
 def land_page(report: dict) -> Page:
     transferred, occupancy, parcels = report["transferred"], report["occupancy"], report["parcel_totals"]
-    period = f"{transferred['start']:%Y-%m-%d} 至 {transferred['end']:%Y-%m-%d}"
+    period = _("%(start)s 至 %(end)s") % {"start": f"{transferred['start']:%Y-%m-%d}", "end": f"{transferred['end']:%Y-%m-%d}"}
     kpis = [
-        Kpi("地块总数", cell_text(parcels["count"]), "宗", note=f"{cell_text(parcels['area_m2'])} m²"),
-        Kpi("区间内出让", cell_text(transferred["count"]), "宗", note=f"{cell_text(transferred['area_m2'])} m²（{period}）"),
-        Kpi("载体入驻率", cell_text(occupancy["occupancy_rate"]), "%",
-            note=f"已入驻 {cell_text(occupancy['occupied_area_m2'])} / {cell_text(occupancy['area_m2'])} m²"),
+        Kpi(_("地块总数"), cell_text(parcels["count"]), _("宗"), note=f"{cell_text(parcels['area_m2'])} m²"),
+        Kpi(_("区间内出让"), cell_text(transferred["count"]), _("宗"), note=_("%(area)s m²（%(period)s）") % {"area": cell_text(transferred['area_m2']), "period": period}),
+        Kpi(_("载体入驻率"), cell_text(occupancy["occupancy_rate"]), "%",
+            note=_("已入驻 %(occupied_area_m2)s / %(area_m2)s m²") % {"occupied_area_m2": cell_text(occupancy['occupied_area_m2']), "area_m2": cell_text(occupancy['area_m2'])}),
     ]
     tables = [
         Table(
-            "by_status", "地块库存（按状态）",
-            [Column("状态"), Column("地块", "宗"), Column("面积", "m²")],
+            "by_status", _("地块库存（按状态）"),
+            [Column(_("状态")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
             [[s["label"], s["count"], s["area_m2"]] for s in report["by_status"]],
-            total=["合计", parcels["count"], parcels["area_m2"]],
+            total=[_("合计"), parcels["count"], parcels["area_m2"]],
             chart=Chart("bar", [2]),
         ),
         Table(
-            "by_land_use", "地块库存（按用地性质）",
-            [Column("用地性质"), Column("地块", "宗"), Column("面积", "m²")],
+            "by_land_use", _("地块库存（按用地性质）"),
+            [Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
             [[u["label"], u["count"], u["area_m2"]] for u in report["by_land_use"]],
-            total=["合计", parcels["count"], parcels["area_m2"]],
+            total=[_("合计"), parcels["count"], parcels["area_m2"]],
             chart=Chart("pie", [2]),
         ),
         Table(
-            "inventory", "地块库存明细（状态 × 用地性质）",
-            [Column("状态"), Column("用地性质"), Column("地块", "宗"), Column("面积", "m²")],
+            "inventory", _("地块库存明细（状态 × 用地性质）"),
+            [Column(_("状态")), Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
             [[c["status_label"], c["land_use_label"], c["count"], c["area_m2"]] for c in report["inventory"]],
-            total=["合计", "", parcels["count"], parcels["area_m2"]],
+            total=[_("合计"), "", parcels["count"], parcels["area_m2"]],
         ),
         Table(
-            "transferred", f"出让地块（{period}）",
-            [Column("用地性质"), Column("地块", "宗"), Column("面积", "m²")],
+            "transferred", _("出让地块（%(period)s）") % {"period": period},
+            [Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
             [[t["label"], t["count"], t["area_m2"]] for t in transferred["items"]],
-            total=["合计", transferred["count"], transferred["area_m2"]],
+            total=[_("合计"), transferred["count"], transferred["area_m2"]],
             chart=Chart("bar", [1]),
-            note="按出让日期统计；未选统计区间时为本年度。",
+            note=_("按出让日期统计；未选统计区间时为本年度。"),
         ),
         Table(
-            "occupancy", "载体空间入驻率（按园区）",
-            [Column("园区"), Column("单元", "个"), Column("已入驻单元", "个"), Column("总面积", "m²"),
-             Column("已入驻面积", "m²"), Column("已预定面积", "m²"), Column("空置面积", "m²"), Column("入驻率", "%")],
+            "occupancy", _("载体空间入驻率（按园区）"),
+            [Column(_("园区")), Column(_("单元"), _("个")), Column(_("已入驻单元"), _("个")), Column(_("总面积"), "m²"),
+             Column(_("已入驻面积"), "m²"), Column(_("已预定面积"), "m²"), Column(_("空置面积"), "m²"), Column(_("入驻率"), "%")],
             [[p["park"], p["units"], p["occupied_units"], p["area_m2"], p["occupied_area_m2"], p["reserved_area_m2"],
               p["vacant_area_m2"], p["occupancy_rate"]] for p in occupancy["items"]],
-            total=["合计", occupancy["units"], occupancy["occupied_units"], occupancy["area_m2"],
+            total=[_("合计"), occupancy["units"], occupancy["occupied_units"], occupancy["area_m2"],
                    occupancy["occupied_area_m2"], occupancy["reserved_area_m2"], occupancy["vacant_area_m2"],
                    occupancy["occupancy_rate"]],
             chart=Chart("stack", [4, 5, 6], colors=[BLUE, YELLOW, GREY]),
-            note="入驻率 = 已入驻面积 / 总面积。",
+            note=_("入驻率 = 已入驻面积 / 总面积。"),
         ),
     ]
     return Page(kpis, tables)
@@ -425,14 +425,14 @@ def land_page(report: dict) -> Page:
 def policy_page(report: dict) -> Page:
     totals = report["totals"]
     kpis = [
-        Kpi("申请", cell_text(totals["grants"]), "笔", note=f"{cell_text(totals['applied_total'])} 万元"),
-        Kpi("核准金额", cell_text(totals["approved_total"]), "万元", note=f"{totals['approved_count']} 笔"),
-        Kpi("拨付金额", cell_text(totals["disbursed_total"]), "万元", note=f"{totals['disbursed_count']} 笔"),
-        Kpi("拨付率", cell_text(totals["disbursement_rate"]), "%", note="拨付金额 / 核准金额"),
+        Kpi(_("申请"), cell_text(totals["grants"]), _("笔"), note=_("%(applied_total)s 万元") % {"applied_total": cell_text(totals['applied_total'])}),
+        Kpi(_("核准金额"), cell_text(totals["approved_total"]), _("万元"), note=_("%(approved_count)s 笔") % {"approved_count": totals['approved_count']}),
+        Kpi(_("拨付金额"), cell_text(totals["disbursed_total"]), _("万元"), note=_("%(disbursed_count)s 笔") % {"disbursed_count": totals['disbursed_count']}),
+        Kpi(_("拨付率"), cell_text(totals["disbursement_rate"]), "%", note=_("拨付金额 / 核准金额")),
     ]
     money_columns = [
-        Column("申请", "笔"), Column("申请金额", "万元"), Column("核准", "笔"), Column("核准金额", "万元"),
-        Column("拨付", "笔"), Column("拨付金额", "万元"), Column("拨付率", "%"),
+        Column(_("申请"), _("笔")), Column(_("申请金额"), _("万元")), Column(_("核准"), _("笔")), Column(_("核准金额"), _("万元")),
+        Column(_("拨付"), _("笔")), Column(_("拨付金额"), _("万元")), Column(_("拨付率"), "%"),
     ]
 
     def money_cells(item):
@@ -441,19 +441,19 @@ def policy_page(report: dict) -> Page:
 
     tables = [
         Table(
-            "policies", "政策兑现（按政策）",
-            [Column("政策"), Column("条款", "条"), *money_columns],
+            "policies", _("政策兑现（按政策）"),
+            [Column(_("政策")), Column(_("条款"), _("条")), *money_columns],
             [[p["policy"], p["clauses"], *money_cells(p)] for p in report["policies"]],
-            total=["合计", sum(p["clauses"] for p in report["policies"]), *money_cells(totals)],
+            total=[_("合计"), sum(p["clauses"] for p in report["policies"]), *money_cells(totals)],
             chart=Chart("bar", [5, 7]),
         ),
         Table(
-            "clauses", "政策兑现（按条款）",
-            [Column("政策"), Column("条款"), *money_columns],
-            [[c["policy"], f"第{c['number']}条 {c['title']}", *money_cells(c)] for c in report["clauses"]],
-            total=["合计", "", *money_cells(totals)],
+            "clauses", _("政策兑现（按条款）"),
+            [Column(_("政策")), Column(_("条款")), *money_columns],
+            [[c["policy"], _("第%(number)s条 %(title)s") % {"number": c['number'], "title": c['title']}, *money_cells(c)] for c in report["clauses"]],
+            total=[_("合计"), "", *money_cells(totals)],
             chart=Chart("hbar", [5, 7], category=1),
-            note="申请按申请日期、核准金额按核准日期、拨付金额按拨付日期计入统计区间。",
+            note=_("申请按申请日期、核准金额按核准日期、拨付金额按拨付日期计入统计区间。"),
         ),
     ]
     return Page(kpis, tables)

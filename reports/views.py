@@ -8,6 +8,7 @@ no figures are computed; a NUL byte in any parameter is a 400.
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from reports.selectors.land import land_report
@@ -22,18 +23,18 @@ from .forms import FILTER_FIELDS, ReportFilterForm, describe, has_nul_byte
 
 REPORTS = {
     # page: (selector, title, layout)
-    "pipeline": (pipeline_report, "招商项目", tables.pipeline_page),
-    "service": (service_report, "企业服务", tables.service_page),
-    "land": (land_report, "土地与空间", tables.land_page),
-    "policies": (policy_report, "政策兑现", tables.policy_page),
+    "pipeline": (pipeline_report, gettext_lazy("招商项目"), tables.pipeline_page),
+    "service": (service_report, gettext_lazy("企业服务"), tables.service_page),
+    "land": (land_report, gettext_lazy("土地与空间"), tables.land_page),
+    "policies": (policy_report, gettext_lazy("政策兑现"), tables.policy_page),
 }
 
 # What the filters mean on each page (the selector's docstring says the same at length).
 PAGE_NOTES = {
-    "pipeline": "统计区间按项目入库（线索登记）日期筛选项目；年度指标按统计区间截止日所在年度（未选时为今年）。",
-    "service": "统计区间按诉求提交时间筛选；园区、产业链为提出诉求的企业所属；负责人为诉求经办人。",
-    "land": "统计区间为出让日期区间（未选时为本年度）；产业链、负责人筛选不适用于土地与空间。",
-    "policies": "园区、产业链为申请企业所属；负责人为所涉项目的负责人。申请、核准、拨付分别按各自日期计入统计区间。",
+    "pipeline": gettext_lazy("统计区间按项目入库（线索登记）日期筛选项目；年度指标按统计区间截止日所在年度（未选时为今年）。"),
+    "service": gettext_lazy("统计区间按诉求提交时间筛选；园区、产业链为提出诉求的企业所属；负责人为诉求经办人。"),
+    "land": gettext_lazy("统计区间为出让日期区间（未选时为本年度）；产业链、负责人筛选不适用于土地与空间。"),
+    "policies": gettext_lazy("园区、产业链为申请企业所属；负责人为所涉项目的负责人。申请、核准、拨付分别按各自日期计入统计区间。"),
 }
 
 

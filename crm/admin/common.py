@@ -28,8 +28,9 @@ def money_wan(amount: Decimal | None):
         return "—"
     if amount >= YI:
         # Digits, commas and a point only: nothing to escape (a list draws one a row, without format_html's cost).
-        return mark_safe(f'{amount:,.2f} 万元<br><span class="zj-yi">（{amount / YI:,.2f} 亿）</span>')  # noqa: S308
-    return f"{amount:,.2f} 万元"
+        wan, yi = _t("%(amount)s 万元") % {"amount": f"{amount:,.2f}"}, _t("（%(amount)s 亿）") % {"amount": f"{amount / YI:,.2f}"}
+        return mark_safe(f'{escape(wan)}<br><span class="zj-yi">{escape(yi)}</span>')  # noqa: S308 - escaped
+    return _t("%(amount)s 万元") % {"amount": f"{amount:,.2f}"}
 
 
 def priority_badge(amount: Decimal | None):
@@ -37,9 +38,11 @@ def priority_badge(amount: Decimal | None):
     if amount is None:
         return ""
     if amount >= MAJOR_PROJECT_THRESHOLD:
-        return mark_safe(f'<span class="zj-badge zj-major">{escape(_t("重大"))}</span>')  # noqa: S308 - escaped
+        label = escape(_t("重大"))
+        return mark_safe(f'<span class="zj-badge zj-major">{label}</span>')  # noqa: S308 - escaped
     if amount >= KEY_PROJECT_THRESHOLD:
-        return mark_safe(f'<span class="zj-badge zj-key">{escape(_t("重点"))}</span>')  # noqa: S308 - escaped
+        label = escape(_t("重点"))
+        return mark_safe(f'<span class="zj-badge zj-key">{label}</span>')  # noqa: S308 - escaped
     return ""
 
 

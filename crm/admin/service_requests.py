@@ -296,7 +296,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
         if not shown:
             return "—"
         return format_html_join(
-            "", "<div><strong>{}</strong>：{}</div>", ((labels.get(k, k), v) for k, v in shown.items())
+            "", "<div><strong>{}</strong>{}{}</div>", ((labels.get(k, k), _t("："), v) for k, v in shown.items())
         )
 
     def get_object(self, request, object_id, from_field=None):

@@ -16,5 +16,5 @@ class YearlyTargetAdmin(admin.ModelAdmin):
     @admin.display(description=_("目标值"), ordering="target")
     def target_display(self, obj):
         if obj.metric == YearlyTarget.Metric.LANDED_KEY_PROJECTS:
-            return f"{obj.target:,.0f} 个"
-        return f"{obj.target:,.2f} 万元"
+            return _("%(target)s 个") % {"target": f"{obj.target:,.0f}"}
+        return _("%(target)s 万元") % {"target": f"{obj.target:,.2f}"}

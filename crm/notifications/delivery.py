@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import (
     Notification,
@@ -119,9 +120,9 @@ def _send_in_app(notification: Notification) -> None:
 def _send_email(notification: Notification) -> None:
     recipient = notification.recipient
     if not recipient.is_active:
-        raise PermanentDeliveryError("接收人已停用")
+        raise PermanentDeliveryError(_("接收人已停用"))
     if not recipient.email:
-        raise PermanentDeliveryError("接收人没有邮箱")
+        raise PermanentDeliveryError(_("接收人没有邮箱"))
     connection = get_connection(timeout=settings.REMINDERS_EMAIL_TIMEOUT)
     send_mail(
         notification.subject,
@@ -145,7 +146,7 @@ def webhook_post(*, url: str, payload: dict, timeout: float | None = None) -> di
     other non-zero ``errcode`` values (a wrong key, a blocked keyword) are permanent.
     """
     if urlsplit(url).scheme not in ("http", "https"):
-        raise PermanentDeliveryError(f"不支持的地址：{url}")
+        raise PermanentDeliveryError(_("不支持的地址：%(url)s") % {"url": url})
     data = json.dumps(payload, ensure_ascii=False).encode()
     request = urllib_request.Request(  # noqa: S310 - scheme checked above
         url, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
@@ -174,7 +175,7 @@ def webhook_post(*, url: str, payload: dict, timeout: float | None = None) -> di
 def _send_webhook(notification: Notification) -> None:
     hook = notification.webhook
     if not hook.is_active:
-        raise PermanentDeliveryError("群机器人已停用")
+        raise PermanentDeliveryError(_("群机器人已停用"))
     webhook_post(url=hook.url, payload=webhook_payload(subject=notification.subject, body=notification.body))
 
 
@@ -184,7 +185,7 @@ CHANNEL_SENDERS = {Channel.IN_APP: _send_in_app, Channel.EMAIL: _send_email, Cha
 def webhook_send_test(*, webhook: NotificationWebhook) -> str:
     """Post a test message to a robot now (admin action); returns "" or what went wrong."""
     try:
-        webhook_post(url=webhook.url, payload=webhook_payload(subject="紫金港科技城 CRM 测试消息", body="收到即表示群机器人配置正确。"))
+        webhook_post(url=webhook.url, payload=webhook_payload(subject=_("紫金港科技城 CRM 测试消息"), body=_("收到即表示群机器人配置正确。")))
     except (PermanentDeliveryError, *TRANSIENT_ERRORS) as error:
         return _describe(error)
     return ""

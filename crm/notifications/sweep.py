@@ -25,6 +25,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from crm.models import Notification, ReminderRule, User
+from crm.notifications.language import in_delivery_language
 from crm.notifications.outbox import (
     Deliver,
     Draft,
@@ -100,6 +101,7 @@ def responsible(rule: ReminderRule, user: User | None) -> list[User]:
     return [user] if (rule.notify_responsible and user is not None) else []
 
 
+@in_delivery_language
 def reminders_sweep(*, now: dt.datetime, dry_run: bool = False, deliver: Deliver | None = None) -> SweepResult:
     """Write every reminder due at ``now`` that was not written before, and hand new e-mails and webhook
     posts to ``deliver`` after commit; then re-hand any notification still unsent past its next attempt —

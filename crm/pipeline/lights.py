@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import SIGNED_OR_LATER, AnnualCommitment, Milestone, Project, ProjectMilestone
 from crm.text import number, percent, wan
@@ -70,16 +71,16 @@ def milestone_light(*, planned_on: dt.date | None, actual_on: dt.date | None, to
     """The milestone's colour with what it means in words (按期完成, 10 天后到期, 已逾期 5 天未完成 ...)."""
     colour = milestone_colour(planned_on=planned_on, actual_on=actual_on, today=today)
     if colour == NONE:
-        return Light(NONE, "未计划")
+        return Light(NONE, _("未计划"))
     if actual_on is not None:
         late = (actual_on - planned_on).days
-        return Light(colour, f"逾期 {late} 天完成（{actual_on:%Y-%m-%d}）" if colour == RED else f"按期完成（{actual_on:%Y-%m-%d}）")
+        return Light(colour, _("逾期 %(late)s 天完成（%(actual_on)s）") % {"late": late, "actual_on": f"{actual_on:%Y-%m-%d}"} if colour == RED else _("按期完成（%(actual_on)s）") % {"actual_on": f"{actual_on:%Y-%m-%d}"})
     left = (planned_on - today).days
     if colour == RED:
-        return Light(colour, f"已逾期 {-left} 天未完成（计划 {planned_on:%Y-%m-%d}）")
+        return Light(colour, _("已逾期 %(left)s 天未完成（计划 %(planned_on)s）") % {"left": -left, "planned_on": f"{planned_on:%Y-%m-%d}"})
     if colour == YELLOW:
-        return Light(colour, "今天到期" if left == 0 else f"{left} 天后到期（{planned_on:%Y-%m-%d}）")
-    return Light(colour, f"按计划（{planned_on:%Y-%m-%d}）")
+        return Light(colour, _("今天到期") if left == 0 else _("%(left)s 天后到期（%(planned_on)s）") % {"left": left, "planned_on": f"{planned_on:%Y-%m-%d}"})
+    return Light(colour, _("按计划（%(planned_on)s）") % {"planned_on": f"{planned_on:%Y-%m-%d}"})
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,8 @@ class Shortfall:
 
     @property
     def text(self) -> str:
-        unit = "人" if self.measure == "用工人数" else "万元/亩"
-        return f"{self.measure} 实际 {number(self.actual)} < 承诺 {number(self.committed)} {unit}"
+        unit = _("人") if self.measure == _("用工人数") else _("万元/亩")
+        return _("%(measure)s 实际 %(actual)s < 承诺 %(committed)s %(unit)s") % {"measure": self.measure, "actual": number(self.actual), "committed": number(self.committed), "unit": unit}
 
 
 def annual_shortfalls(commitment: AnnualCommitment) -> list[Shortfall]:
@@ -105,9 +106,9 @@ def annual_shortfalls(commitment: AnnualCommitment) -> list[Shortfall]:
     if commitment.reviewed_on is None:
         return []
     pairs = (
-        ("亩均产值", commitment.output_per_mu, commitment.actual_output_per_mu),
-        ("亩均税收", commitment.tax_per_mu, commitment.actual_tax_per_mu),
-        ("用工人数", commitment.headcount, commitment.actual_headcount),
+        (_("亩均产值"), commitment.output_per_mu, commitment.actual_output_per_mu),
+        (_("亩均税收"), commitment.tax_per_mu, commitment.actual_tax_per_mu),
+        (_("用工人数"), commitment.headcount, commitment.actual_headcount),
     )
     return [
         Shortfall(measure, Decimal(committed), Decimal(actual))
@@ -190,8 +191,8 @@ def project_commitments(*, project: Project, today: dt.date | None = None) -> di
             "committed": committed,
             "arrived": arrived,
             "share": percent(arrived, committed),
-            "text": f"实际到资 {wan(arrived)} / 承诺总投资 {wan(committed)}"
-            + (f"（{percent(arrived, committed)}）" if committed else ""),
+            "text": _("实际到资 %(arrived)s / 承诺总投资 %(committed)s") % {"arrived": wan(arrived), "committed": wan(committed)}
+            + (_("（%(percent)s）") % {"percent": percent(arrived, committed)} if committed else ""),
         },
         "annual": annual,
     }

@@ -9,8 +9,10 @@ owner makes notifies nobody.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import Notification, Project, ProjectStageChange, ReminderRule, Stage, User
+from crm.notifications.language import in_delivery_language
 from crm.notifications.links import body_lines, staff_link
 from crm.notifications.outbox import WebhookIndex, drafts_for, notifications_create, rule_get, rule_group_members
 
@@ -29,6 +31,7 @@ def _send(*, key: str, subject: str, body: str, project: Project, people: list[U
     return notifications_create(drafts, now=timezone.now())
 
 
+@in_delivery_language
 def notify_stage_changed_by_other(change: ProjectStageChange) -> list[Notification]:
     """阶段变更: tell the owner that a co-officer or the head of investment promotion moved their project."""
     project = change.project
@@ -38,21 +41,22 @@ def notify_stage_changed_by_other(change: ProjectStageChange) -> list[Notificati
     from_label = Stage(change.from_stage).label if change.from_stage else "—"
     return _send(
         key=f"project:{project.pk}:stage_change:{change.pk}",
-        subject=f"{actor} 将您负责的项目“{project.name}”从“{from_label}”转到“{Stage(change.to_stage).label}”",
-        body=body_lines(f"说明：{change.note}" if change.note else "", staff_link(project)),
+        subject=_("%(actor)s 将您负责的项目“%(name)s”从“%(from_label)s”转到“%(label)s”") % {"actor": actor, "name": project.name, "from_label": from_label, "label": Stage(change.to_stage).label},
+        body=body_lines(_("说明：%(note)s") % {"note": change.note} if change.note else "", staff_link(project)),
         project=project,
         people=[project.owner],
         actor=actor,
     )
 
 
+@in_delivery_language
 def notify_owner_changed(*, project: Project, previous: User | None, actor: User, at) -> list[Notification]:
     """负责人变更: tell the previous owner that the project was handed over, and the new owner that it is theirs."""
     rows = []
     if previous is not None:
         rows += _send(
             key=f"project:{project.pk}:owner:{previous.pk}->{project.owner_id}:{at.isoformat()}:previous",
-            subject=f"{actor} 已将您负责的项目“{project.name}”分配给 {project.owner}",
+            subject=_("%(actor)s 已将您负责的项目“%(name)s”分配给 %(owner)s") % {"actor": actor, "name": project.name, "owner": project.owner},
             body=body_lines(staff_link(project)),
             project=project,
             people=[previous],
@@ -60,8 +64,8 @@ def notify_owner_changed(*, project: Project, previous: User | None, actor: User
         )
     rows += _send(
         key=f"project:{project.pk}:owner:{getattr(previous, 'pk', '')}->{project.owner_id}:{at.isoformat()}:new",
-        subject=f"{actor} 将项目“{project.name}”分配给您负责",
-        body=body_lines(f"原负责人：{previous or '—'}", staff_link(project)),
+        subject=_("%(actor)s 将项目“%(name)s”分配给您负责") % {"actor": actor, "name": project.name},
+        body=body_lines(_("原负责人：%(previous)s") % {"previous": previous or '—'}, staff_link(project)),
         project=project,
         people=[project.owner],
         actor=actor,
@@ -69,13 +73,14 @@ def notify_owner_changed(*, project: Project, previous: User | None, actor: User
     return rows
 
 
+@in_delivery_language
 def notify_project_edited(*, project: Project, actor: User, fields: list[str], at) -> list[Notification]:
     """项目被修改: tell the owner which fields a co-officer or the head of investment promotion changed."""
     if actor.pk == project.owner_id or not fields:
         return []
     return _send(
         key=f"project:{project.pk}:edited:{actor.pk}:{at.isoformat()}",
-        subject=f"{actor} 修改了您负责的项目“{project.name}”：{'、'.join(fields)}",
+        subject=_("%(actor)s 修改了您负责的项目“%(name)s”：%(fields)s") % {"actor": actor, "name": project.name, "fields": _("、").join(fields)},
         body=body_lines(staff_link(project)),
         project=project,
         people=[project.owner],

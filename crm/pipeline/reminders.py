@@ -20,6 +20,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import (
     ACTIVE_STAGES,
@@ -50,9 +51,9 @@ def _day_start(day: dt.date) -> dt.datetime:
 def _project_body(project: Project) -> str:
     return "\n".join(
         [
-            f"阶段：{project.get_stage_display()}",
-            f"下一步：{project.next_step or '—'}",
-            f"最近跟进：{project.followed_up_on or '未跟进'}",
+            _("阶段：%(stage)s") % {"stage": project.get_stage_display()},
+            _("下一步：%(next_step)s") % {"next_step": project.next_step or '—'},
+            _("最近跟进：%(followed_up_on)s") % {"followed_up_on": project.followed_up_on or _('未跟进')},
             staff_link(project),
         ]
     )
@@ -86,7 +87,7 @@ def _project_stale(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list
             Due(
                 key=f"project:{project.pk}:stale:{anchor.isoformat()}",
                 rule=rule,
-                subject=f"项目“{project.name}”已 {days} 天未跟进",
+                subject=_("项目“%(name)s”已 %(days)s 天未跟进") % {"name": project.name, "days": days},
                 body=_project_body(project),
                 target=project,
                 people=responsible(rule, project.owner),
@@ -130,7 +131,7 @@ def _project_follow_up_due(sweep: Sweep, rule: ReminderRule, lower: dt.datetime)
         Due(
             key=f"project:{p.pk}:next_follow_up:{p.next_follow_up_on.isoformat()}",
             rule=rule,
-            subject=f"项目“{p.name}”到了计划跟进日期（{p.next_follow_up_on}）：{p.next_step or '请安排跟进'}",
+            subject=_("项目“%(name)s”到了计划跟进日期（%(next_follow_up_on)s）：%(next_step)s") % {"name": p.name, "next_follow_up_on": p.next_follow_up_on, "next_step": p.next_step or _('请安排跟进')},
             body=_project_body(p),
             target=p,
             people=responsible(rule, p.owner),
@@ -147,12 +148,12 @@ def _pipeline_digest(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> li
     # install mid-week) is skipped: next Monday's covers the same ground.
     if not (lower < fire_at <= sweep.now and sweep.now - fire_at <= DIGEST_LATEST):
         return []
-    year, week, _ = fire_at.date().isocalendar()
+    year, week, _weekday = fire_at.date().isocalendar()
     return [
         Due(
             key=f"digest:{year}-W{week:02d}",
             rule=rule,
-            subject=f"每周项目进展摘要（{year} 年第 {week} 周）",
+            subject=_("每周项目进展摘要（%(year)s 年第 %(week)s 周）") % {"year": year, "week": week},
             target=None,
             render=lambda: pipeline_digest_body(now=sweep.now),
         )
@@ -162,7 +163,7 @@ def _pipeline_digest(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> li
 def pipeline_digest_body(*, now: dt.datetime) -> str:
     """The weekly digest for managers: the active pipeline by stage, last week's moves, overdue requests."""
     labels = dict(Stage.choices)
-    lines = ["在谈项目："]
+    lines = [_("在谈项目：")]
     by_stage = {
         row["stage"]: row
         for row in Project.objects.active().values("stage").annotate(n=Count("id"), amount=Sum("total_investment"))
@@ -170,7 +171,7 @@ def pipeline_digest_body(*, now: dt.datetime) -> str:
     for stage in ACTIVE_STAGES:
         row = by_stage.get(stage)
         if row:
-            lines.append(f"  {labels[stage]}：{row['n']} 个，总投资 {row['amount']:,.0f} 万元")
+            lines.append(_("  %(stage)s：%(n)s 个，总投资 %(amount)s 万元") % {"stage": labels[stage], "n": row['n'], "amount": f"{row['amount']:,.0f}"})
     moves = (
         ProjectStageChange.objects.filter(changed_at__gte=now - dt.timedelta(days=7), changed_at__lt=now)
         .exclude(from_stage="")
@@ -178,9 +179,9 @@ def pipeline_digest_body(*, now: dt.datetime) -> str:
         .annotate(n=Count("id"))
         .order_by("to_stage")
     )
-    lines.append("近 7 天阶段变更：" + ("，".join(f"{labels[m['to_stage']]} {m['n']} 个" for m in moves) or "无"))
+    lines.append(_("近 7 天阶段变更：") + (_("，").join(_("%(stage)s %(n)s 个") % {"stage": labels[m['to_stage']], "n": m['n']} for m in moves) or _("无")))
     overdue = ServiceRequest.objects.open().filter(due_at__lt=now).count()
-    lines.append(f"超期未办结的企业诉求：{overdue} 件")
+    lines.append(_("超期未办结的企业诉求：%(overdue)s 件") % {"overdue": overdue})
     return "\n".join(lines)
 
 
@@ -201,9 +202,9 @@ def _open_milestones():
 def _milestone_body(milestone: ProjectMilestone) -> str:
     project = milestone.project
     return "\n".join([
-        f"项目：{project.name}（{project.enterprise}）",
-        f"节点：{Milestone(milestone.kind).label}，计划 {milestone.planned_on:%Y-%m-%d}",
-        f"负责人：{project.owner}",
+        _("项目：%(name)s（%(enterprise)s）") % {"name": project.name, "enterprise": project.enterprise},
+        _("节点：%(label)s，计划 %(planned_on)s") % {"label": Milestone(milestone.kind).label, "planned_on": f"{milestone.planned_on:%Y-%m-%d}"},
+        _("负责人：%(owner)s") % {"owner": project.owner},
         staff_link(project),
     ])
 
@@ -217,11 +218,11 @@ def milestone_due_soon(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> 
     found = []
     for m in _open_milestones().filter(planned_on__gte=today, planned_on__lte=today + dt.timedelta(days=days)):
         left = (m.planned_on - today).days
-        when = "今天到期" if left == 0 else f"还有 {left} 天"
+        when = _("今天到期") if left == 0 else _("还有 %(left)s 天") % {"left": left}
         found.append(Due(
             key=f"milestone:{m.pk}:due_soon:{m.planned_on.isoformat()}",
             rule=rule,
-            subject=f"项目“{m.project.name}”{Milestone(m.kind).label}计划于 {m.planned_on:%Y-%m-%d} 完成（{when}）",
+            subject=_("项目“%(name)s”%(label)s计划于 %(planned_on)s 完成（%(when)s）") % {"name": m.project.name, "label": Milestone(m.kind).label, "planned_on": f"{m.planned_on:%Y-%m-%d}", "when": when},
             body=_milestone_body(m),
             target=m.project,
             people=responsible(rule, m.project.owner),
@@ -240,7 +241,7 @@ def milestone_missed(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> li
         found.append(Due(
             key=f"milestone:{m.pk}:missed:{m.planned_on.isoformat()}",
             rule=rule,
-            subject=f"【逾期】项目“{m.project.name}”{Milestone(m.kind).label}计划 {m.planned_on:%Y-%m-%d}，至今未完成",
+            subject=_("【逾期】项目“%(name)s”%(label)s计划 %(planned_on)s，至今未完成") % {"name": m.project.name, "label": Milestone(m.kind).label, "planned_on": f"{m.planned_on:%Y-%m-%d}"},
             body=_milestone_body(m),
             target=m.project,
             people=responsible(rule, m.project.owner),

@@ -3,6 +3,7 @@
 written and delivered by the notification engine (``crm.notifications``)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import (
     Notification,
@@ -11,6 +12,7 @@ from crm.models import (
     ServiceRequestMessage,
     ServiceRequestTransition,
 )
+from crm.notifications.language import in_delivery_language
 from crm.notifications.links import body_lines, local, site_link, staff_link
 from crm.notifications.outbox import (
     WebhookIndex,
@@ -26,6 +28,7 @@ def enterprise_link(request: ServiceRequest) -> str:
     return site_link("portal:request-detail", request.pk)
 
 
+@in_delivery_language
 def notify_request_submitted(request: ServiceRequest) -> list[Notification]:
     """新诉求: tell the service desk (the rule's groups, ``service_officer`` by default) and its robots."""
     rule = rule_get(ReminderRule.Code.REQUEST_SUBMITTED)
@@ -35,10 +38,10 @@ def notify_request_submitted(request: ServiceRequest) -> list[Notification]:
     drafts = drafts_for(
         key=f"request:{request.pk}:submitted",
         rule=rule,
-        subject=f"新诉求 #{request.pk}：{request.enterprise}「{request.title}」",
+        subject=_("新诉求 #%(number)s：%(enterprise)s「%(title)s」") % {"number": request.pk, "enterprise": request.enterprise, "title": request.title},
         body=body_lines(
-            f"类别：{request.category}",
-            f"提交时间：{local(request.submitted_at)}，办理时限：{local(request.due_at)}",
+            _("类别：%(category)s") % {"category": request.category},
+            _("提交时间：%(submitted_at)s，办理时限：%(due_at)s") % {"submitted_at": local(request.submitted_at), "due_at": local(request.due_at)},
             staff_link(request),
         ),
         target=request,
@@ -48,6 +51,7 @@ def notify_request_submitted(request: ServiceRequest) -> list[Notification]:
     return notifications_create(drafts, now=timezone.now())
 
 
+@in_delivery_language
 def notify_message_posted(message: ServiceRequestMessage) -> list[Notification]:
     """新留言: to the other side of the thread — the enterprise's submitter when staff write, the assignee
     (or the desk while nobody has the request) when the enterprise writes. Internal notes notify nobody."""
@@ -71,7 +75,7 @@ def notify_message_posted(message: ServiceRequestMessage) -> list[Notification]:
     drafts = drafts_for(
         key=f"message:{message.pk}:posted",
         rule=rule,
-        subject=f"诉求 #{request.pk}「{request.title}」有新留言",
+        subject=_("诉求 #%(number)s「%(title)s」有新留言") % {"number": request.pk, "title": request.title},
         body=body_lines(f"{author}：{message.body[:500]}", link),
         target=request,
         recipients=recipients,
@@ -79,6 +83,7 @@ def notify_message_posted(message: ServiceRequestMessage) -> list[Notification]:
     return notifications_create(drafts, now=timezone.now())
 
 
+@in_delivery_language
 def notify_status_changed(request: ServiceRequest, transition: ServiceRequestTransition) -> list[Notification]:
     """状态变更: tell the enterprise user who submitted the request, unless they made the change themselves.
 
@@ -94,10 +99,10 @@ def notify_status_changed(request: ServiceRequest, transition: ServiceRequestTra
     drafts = drafts_for(
         key=f"request:{request.pk}:transition:{transition.pk}",
         rule=rule,
-        subject=f"您的诉求「{request.title}」{transition.get_to_status_display()}",
+        subject=_("您的诉求「%(title)s」%(status)s") % {"title": request.title, "status": transition.get_to_status_display()},
         body=body_lines(
-            f"状态：{transition.get_from_status_display() or '—'} → {transition.get_to_status_display()}",
-            f"说明：{transition.note}" if transition.note else "",
+            _("状态：%(from_status)s → %(status)s") % {"from_status": transition.get_from_status_display() or '—', "status": transition.get_to_status_display()},
+            _("说明：%(note)s") % {"note": transition.note} if transition.note else "",
             enterprise_link(request),
         ),
         target=request,

@@ -28,6 +28,7 @@ import datetime as dt
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import (
     ApprovalStep,
@@ -82,10 +83,10 @@ def _open_requests():
 def _request_lines(request: ServiceRequest) -> str:
     return "\n".join(
         [
-            f"企业：{request.enterprise}",
-            f"类别：{request.category}",
-            f"经办人：{request.assignee or '未分派'}",
-            f"办理时限：{local(request.due_at)}",
+            _("企业：%(enterprise)s") % {"enterprise": request.enterprise},
+            _("类别：%(category)s") % {"category": request.category},
+            _("经办人：%(assignee)s") % {"assignee": request.assignee or _('未分派')},
+            _("办理时限：%(due_at)s") % {"due_at": local(request.due_at)},
             staff_link(request),
         ]
     )
@@ -103,7 +104,7 @@ def _request_unassigned(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) ->
         Due(
             key=f"request:{r.pk}:unassigned:{rule.hours}h",
             rule=rule,
-            subject=f"诉求 #{r.pk} 提交已超过 {rule.hours} 小时仍无人受理：{r.title}",
+            subject=_("诉求 #%(number)s 提交已超过 %(hours)s 小时仍无人受理：%(title)s") % {"number": r.pk, "hours": rule.hours, "title": r.title},
             body=_request_lines(r),
             target=r,
             category_id=r.category_id,
@@ -129,7 +130,7 @@ def _request_sla(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[D
                 Due(
                     key=f"request:{r.pk}:sla:{percent}",
                     rule=rule,
-                    subject=f"诉求 #{r.pk} 办理时限已用去 {percent}%：{r.title}",
+                    subject=_("诉求 #%(number)s 办理时限已用去 %(percent)s%%：%(title)s") % {"number": r.pk, "percent": percent, "title": r.title},
                     body=_request_lines(r),
                     target=r,
                     people=responsible(rule, r.assignee),
@@ -142,12 +143,12 @@ def _request_sla(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[D
 def _request_due(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
     ahead = dt.timedelta(hours=rule.hours)
     requests = _open_requests().filter(due_at__gt=lower + ahead, due_at__lte=sweep.now + ahead)
-    when = "已到办理时限" if not rule.hours else f"将在 {rule.hours} 小时内到期"
+    when = _("已到办理时限") if not rule.hours else _("将在 %(hours)s 小时内到期") % {"hours": rule.hours}
     return [
         Due(
             key=f"request:{r.pk}:due",
             rule=rule,
-            subject=f"诉求 #{r.pk} {when}：{r.title}",
+            subject=_("诉求 #%(number)s %(when)s：%(title)s") % {"number": r.pk, "when": when, "title": r.title},
             body=_request_lines(r),
             target=r,
             people=responsible(rule, r.assignee),
@@ -164,7 +165,7 @@ def _overdue(sweep: Sweep, rule: ReminderRule, lower: dt.datetime, *, after: int
         Due(
             key=f"request:{r.pk}:{key}",
             rule=rule,
-            subject=f"【{label}】诉求 #{r.pk} 超期 {after} 小时未办结：{r.title}",
+            subject=_("【%(label)s】诉求 #%(number)s 超期 %(after)s 小时未办结：%(title)s") % {"label": label, "number": r.pk, "after": after, "title": r.title},
             body=_request_lines(r),
             target=r,
             people=responsible(rule, r.assignee),
@@ -175,14 +176,14 @@ def _overdue(sweep: Sweep, rule: ReminderRule, lower: dt.datetime, *, after: int
 
 
 def _request_overdue(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
-    return _overdue(sweep, rule, lower, after=rule.hours, key="overdue", label="超期督办")
+    return _overdue(sweep, rule, lower, after=rule.hours, key="overdue", label=_("超期督办"))
 
 
 def _request_overdue_leadership(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
     # "A further period" after the overdue escalation, whose own delay is counted from the due time.
     overdue = sweep.rules.get(Code.REQUEST_OVERDUE)
     after = ((overdue.hours or 0) if overdue else 0) + rule.hours
-    return _overdue(sweep, rule, lower, after=after, key="overdue_leadership", label="超期报领导")
+    return _overdue(sweep, rule, lower, after=after, key="overdue_leadership", label=_("超期报领导"))
 
 
 def _open_steps():
@@ -202,8 +203,8 @@ def _step_due(step: ApprovalStep, rule: ReminderRule, key: str, subject: str) ->
         rule=rule,
         subject=subject,
         body="\n".join(
-            [f"诉求：#{request.pk} {request.title}", f"企业：{request.enterprise}", f"审批部门：{step.authority or '—'}",
-             f"应完成时间：{local(step.due_at)}", staff_link(request)]
+            [_("诉求：#%(number)s %(title)s") % {"number": request.pk, "title": request.title}, _("企业：%(enterprise)s") % {"enterprise": request.enterprise}, _("审批部门：%(authority)s") % {"authority": step.authority or '—'},
+             _("应完成时间：%(due_at)s") % {"due_at": local(step.due_at)}, staff_link(request)]
         ),
         target=step,
         people=responsible(rule, request.assignee),
@@ -215,13 +216,13 @@ def _approval_due_soon(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> 
     ahead = dt.timedelta(hours=rule.hours)
     steps = _open_steps().filter(due_at__gt=max(lower + ahead, sweep.now), due_at__lte=sweep.now + ahead)
     return [
-        _step_due(s, rule, "due_soon", f"审批环节“{s.name}”将于 {local(s.due_at)} 到期（诉求 #{s.request_id}）") for s in steps
+        _step_due(s, rule, "due_soon", _("审批环节“%(name)s”将于 %(due_at)s 到期（诉求 #%(request_id)s）") % {"name": s.name, "due_at": local(s.due_at), "request_id": s.request_id}) for s in steps
     ]
 
 
 def _approval_overdue(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
     steps = _open_steps().filter(due_at__gt=lower, due_at__lte=sweep.now)
-    return [_step_due(s, rule, "overdue", f"审批环节“{s.name}”已超期（诉求 #{s.request_id}）") for s in steps]
+    return [_step_due(s, rule, "overdue", _("审批环节“%(name)s”已超期（诉求 #%(request_id)s）") % {"name": s.name, "request_id": s.request_id}) for s in steps]
 
 
 # The groups the defaults notify (names of auth groups; service_manager is created with the rules).

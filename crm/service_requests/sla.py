@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import chinese_calendar
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from crm.models import (
     CalendarDay,
@@ -70,7 +71,7 @@ def compute_due_at(*, category: ServiceCategory, submitted_at: dt.datetime) -> D
     end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
     due_at = timezone.make_aware(end_of_day, timezone.get_current_timezone())
     warnings = [
-        f"{year} 年的法定节假日安排尚未录入，已按周一至周五计算工作日；请在“节假日调整”中录入。"
+        gettext("%(year)s 年的法定节假日安排尚未录入，已按周一至周五计算工作日；请在“节假日调整”中录入。") % {"year": year}
         for year in sorted(calendar.unknown_years)
     ]
     for warning in warnings:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from crm.models import Project
 from crm.text import number, wan
@@ -70,28 +71,28 @@ def parcel_candidates(*, project: Project, tolerance: Decimal = AREA_TOLERANCE) 
         in_park = project.park_id is not None and parks.within(parcel.park_id, project.park_id)
         reasons = []
         if parcel.project_id == project.pk:
-            reasons.append(f"为本项目预留（{parcel.get_status_display()}）")
+            reasons.append(_("为本项目预留（%(status)s）") % {"status": parcel.get_status_display()})
         else:
             reasons.append(parcel.get_status_display())
         if project.land_use_need:
-            reasons.append(f"用地性质相符（{LandUse(parcel.land_use).label}）")
+            reasons.append(_("用地性质相符（%(label)s）") % {"label": LandUse(parcel.land_use).label})
         else:
-            reasons.append(f"用地性质 {LandUse(parcel.land_use).label}（项目未填写需求）")
+            reasons.append(_("用地性质 %(label)s（项目未填写需求）") % {"label": LandUse(parcel.land_use).label})
         if difference == 0:
-            reasons.append(f"面积 {number(parcel.area_m2)} m²，与需求相同")
+            reasons.append(_("面积 %(area_m2)s m²，与需求相同") % {"area_m2": number(parcel.area_m2)})
         else:
             reasons.append(
-                f"面积 {number(parcel.area_m2)} m²，比需求 {number(need)} m² {'大' if difference > 0 else '小'}"
-                f" {abs(difference) * 100:.0f}%"
+                (_("面积 %(area_m2)s m²，比需求 %(need)s m² 大 %(percent)s%%") if difference > 0 else _("面积 %(area_m2)s m²，比需求 %(need)s m² 小 %(percent)s%%"))
+                % {"area_m2": number(parcel.area_m2), "need": number(need), "percent": f"{abs(difference) * 100:.0f}"}
             )
         if project.park_id is None:
-            reasons.append(f"位于{parks.name(parcel.park_id)}（项目未定落地园区）")
+            reasons.append(_("位于%(park)s（项目未定落地园区）") % {"park": parks.name(parcel.park_id)})
         elif in_park:
-            reasons.append(f"位于拟落地园区{parks.name(project.park_id)}")
+            reasons.append(_("位于拟落地园区%(park)s") % {"park": parks.name(project.park_id)})
         else:
-            reasons.append(f"位于{parks.name(parcel.park_id)}，不在拟落地园区{parks.name(project.park_id)}")
+            reasons.append(_("位于%(park)s，不在拟落地园区%(project_park)s") % {"park": parks.name(parcel.park_id), "project_park": parks.name(project.park_id)})
         if parcel.reserve_price is not None:
-            reasons.append(f"起始价 {wan(parcel.reserve_price)}")
+            reasons.append(_("起始价 %(price)s") % {"price": wan(parcel.reserve_price)})
         key = (
             parcel.project_id != project.pk,
             not in_park,

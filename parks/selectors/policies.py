@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import PIPELINE, Enterprise, Project, Stage
 
@@ -77,10 +78,10 @@ def project_facts(project: Project) -> Facts:
     staff (or, without them, the planned headcount), its intended park (or the enterprise's)."""
     enterprise = project.enterprise
     if enterprise.headcount is not None:
-        headcount, headcount_label = Amount(enterprise.headcount), "员工人数"
+        headcount, headcount_label = Amount(enterprise.headcount), _("员工人数")
     else:
-        headcount, headcount_label = Amount(project.headcount_planned), "计划用工人数"
-    park_id, park_label = (project.park_id, "拟落地园区") if project.park_id else (enterprise.park_id, "所在园区")
+        headcount, headcount_label = Amount(project.headcount_planned), _("计划用工人数")
+    park_id, park_label = (project.park_id, _("拟落地园区")) if project.park_id else (enterprise.park_id, _("所在园区"))
     return Facts(
         industry_chain=project.industry_chain,
         qualifications=_qualifications(enterprise),
@@ -107,24 +108,24 @@ def enterprise_facts(enterprise: Enterprise, projects: list[dict]) -> Facts:
     fixed = max((p for p in live if p["fixed_asset_investment"]), key=lambda p: p["fixed_asset_investment"], default=None)
     in_pipeline = [p for p in live if p["stage"] in _RANK]
     furthest = max(in_pipeline, key=lambda p: _RANK[p["stage"]], default=None)
-    stage, stage_note = None, "尚无招商项目"
+    stage, stage_note = None, _("尚无招商项目")
     if furthest is not None:
-        stage, stage_note = furthest["stage"], f"项目：{furthest['name']}"
+        stage, stage_note = furthest["stage"], _("项目：%(name)s") % {"name": furthest['name']}
     elif live:
-        stage, stage_note = live[0]["stage"], f"项目：{live[0]['name']}"
+        stage, stage_note = live[0]["stage"], _("项目：%(name)s") % {"name": live[0]['name']}
     if enterprise.status == Enterprise.Status.IN_PARK and (stage is None or _RANK.get(stage, -1) < _RANK[Stage.REGISTERED]):
-        stage, stage_note = Stage.REGISTERED, "在园企业，视为已注册落地"
+        stage, stage_note = Stage.REGISTERED, _("在园企业，视为已注册落地")
     return Facts(
         industry_chain=enterprise.industry_chain,
         qualifications=_qualifications(enterprise),
-        total_investment=Amount(total["total_investment"], f"项目：{total['name']}") if total else Amount(None),
+        total_investment=Amount(total["total_investment"], _("项目：%(name)s") % {"name": total['name']}) if total else Amount(None),
         fixed_asset_investment=(
-            Amount(fixed["fixed_asset_investment"], f"项目：{fixed['name']}") if fixed else Amount(None)
+            Amount(fixed["fixed_asset_investment"], _("项目：%(name)s") % {"name": fixed['name']}) if fixed else Amount(None)
         ),
         headcount=Amount(enterprise.headcount),
         rd_headcount=Amount(enterprise.rd_headcount),
         park_id=enterprise.park_id,
-        park_label="所在园区",
+        park_label=_("所在园区"),
         stage=stage,
         stage_note=stage_note,
     )

@@ -6,6 +6,7 @@ from itertools import pairwise
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Lead
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import (
     KEY_PROJECT_THRESHOLD,
@@ -169,11 +170,11 @@ def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
         if key == "owner":
             label = user_label(row, "owner")
         elif key == "park":
-            label = (row["park__short_name"] or row["park__name"]) if value is not None else "未定园区"
+            label = (row["park__short_name"] or row["park__name"]) if value is not None else _("未定园区")
         elif value:
             label = labels.get(value, value)
         else:
-            label = "未填写"
+            label = _("未填写")
         items.append({
             "key": "" if value is None else str(value),
             "label": label,

@@ -89,7 +89,7 @@
     var chart = echarts.init(node, null, { renderer: "svg" });
     var option = options(spec);
     if (!hasData(spec)) {
-      option.graphic = { type: "text", left: "center", top: "middle", style: { text: "暂无数据", fill: "#59636e", fontSize: 14, fontFamily: FONT } };
+      option.graphic = { type: "text", left: "center", top: "middle", style: { text: node.getAttribute("data-empty") || "暂无数据", fill: "#59636e", fontSize: 14, fontFamily: FONT } };
     }
     chart.setOption(option);
     instances.push(chart);

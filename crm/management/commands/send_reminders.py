@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import Notification
 from crm.notifications.delivery import notification_deliver
@@ -20,7 +21,7 @@ def parse_moment(value: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--at 应为 ISO-8601 时间，如 2026-10-14T09:00 或 2026-10-14T09:00+08:00：{value}") from None
+        raise CommandError(_("--at 应为 ISO-8601 时间，如 2026-10-14T09:00 或 2026-10-14T09:00+08:00：%(value)s") % {"value": value}) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)  # Asia/Shanghai
     return moment
