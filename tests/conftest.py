@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from tests import test_settings
 from tests.factories import (
     EnterpriseFactory,
     ServiceCategoryFactory,
@@ -158,3 +159,14 @@ def boss(db):
 @pytest.fixture
 def root(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session")
+def production_static_root(tmp_path_factory):
+    """STATIC_ROOT after `collectstatic` with the production settings, as bin/serve runs it first — once per run
+    (compressing every file with gzip and Brotli takes a while)."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    result = test_settings._manage("collectstatic", "--noinput", "-v", "0", env={**test_settings.PRODUCTION_ENV, "DJANGO_STATIC_ROOT": str(root)},
+                     timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root

@@ -15,8 +15,17 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from crm.models import Notification, ServiceCategory
-from parks.models import LandParcel
+from crm.models import (
+    ChainSegment,
+    IndustryChain,
+    Jurisdiction,
+    Notification,
+    QualificationKind,
+    ServiceCategory,
+    SourceChannel,
+)
+from crm.models.lists import forget_lists
+from parks.models import BenefitKind, LandParcel
 from tests.factories import (
     EnterpriseFactory,
     FollowUpFactory,
@@ -67,6 +76,11 @@ def world(db):
         description="Please help", details=work_permit_details(nationality="UK", position="Chief scientist"),
     )
     ServiceCategory.objects.update(name="Work permit")  # the categories are data: ASCII here, like the rest
+    # So are the park's lists (industry chains, towns, qualification kinds, channels, benefit kinds: crm.lists).
+    for model in (IndustryChain, ChainSegment, Jurisdiction, QualificationKind, SourceChannel, BenefitKind):
+        for entry in model.objects.all():
+            model.objects.filter(pk=entry.pk).update(name=entry.code.replace("_", " ").title())
+    forget_lists()
     LandParcel.objects.create(code="NP-001", name="Lot 1", park=park, land_use="industrial_m1", area_m2=Decimal("20000"))
     PolicyClauseFactory(policy__name="Robot Policy", title="RD grant")
     # Messages already written are stored in the delivery language (Chinese: crm.notifications.language).

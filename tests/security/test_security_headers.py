@@ -49,9 +49,8 @@ print("PROBE" + json.dumps({
 """
 
 
-def test_production_serves_https_only_with_secure_cookies(tmp_path):
-    env = {**PRODUCTION_ENV, "DJANGO_STATIC_ROOT": str(tmp_path)}
-    assert _manage("collectstatic", "--noinput", "-v", "0", env=env).returncode == 0  # as bin/serve does first
+def test_production_serves_https_only_with_secure_cookies(production_static_root):
+    env = {**PRODUCTION_ENV, "DJANGO_STATIC_ROOT": str(production_static_root)}
     result = _manage("shell", "-c", PROBE, env=env)
     line = next((line for line in result.stdout.splitlines() if line.startswith("PROBE")), None)
     assert line, result.stdout + result.stderr
