@@ -426,7 +426,13 @@ class CategoryFieldInline(admin.TabularInline):
     fields = ("order", "key", "label", "kind", "required", "help_text", "options", "max_length", "min_value",
               "max_value", "not_before_today")
     ordering = ("order", "id")
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 20})}}
+    # Eleven columns: narrow inputs keep the table within the page.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 14})},
+        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"class": "vIntegerField"})},
+        models.IntegerField: {"widget": forms.NumberInput(attrs={"class": "vIntegerField"})},
+    }
 
 
 class ApprovalStepTemplateInline(admin.TabularInline):

@@ -60,7 +60,7 @@ class CategoryField(models.Model):
         NUMBER = "number", _("整数")
         DATE = "date", _("日期")
         CHOICE = "choice", _("选项")
-        PASSPORT = "passport", _("护照号码（加密保存，打码显示）")
+        PASSPORT = "passport", _("护照号码")
 
     category = models.ForeignKey(
         ServiceCategory, verbose_name=_("服务类别"), on_delete=models.CASCADE, related_name="form_fields"
@@ -71,7 +71,10 @@ class CategoryField(models.Model):
         help_text=_("API 与存储中使用的代码，如 passport_number；已提交的诉求按它保存取值。"),
     )
     label = models.CharField(_("名称"), max_length=100, validators=LINE_VALIDATORS, help_text=_("门户表单上显示的中文名称。"))
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=Kind.choices, default=Kind.TEXT,
+        help_text=_("护照号码：6–12 位大写字母或数字，加密保存，仅经办人看到完整值。"),
+    )
     required = models.BooleanField(_("必填"), default=True)
     help_text = models.CharField(_("填写说明"), max_length=200, blank=True, validators=LINE_VALIDATORS)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)

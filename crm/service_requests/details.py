@@ -77,7 +77,7 @@ def _form_field(spec: dict) -> forms.Field:
         field_class = NotBeforeTodayDateField if spec.get("not_before_today") else forms.DateField
         return field_class(validators=[validate_plausible_date], widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "choice":
-        choices = [("", "---------")] + [(option, option) for option in spec.get("options") or []]
+        choices = [("", _("请选择"))] + [(option, option) for option in spec.get("options") or []]
         return forms.ChoiceField(choices=choices, **common)
     raise ValueError(f"unknown field kind {kind!r}")
 
