@@ -192,3 +192,48 @@ def test_the_passport_stays_masked_after_the_field_is_removed_from_the_form(alic
     alice_request.refresh_from_db()
 
     assert details_for_display(service_request=alice_request, user=service_officer())["passport_number"] == "E1*****78"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_turns_the_python_forms_into_rows_and_keeps_every_stored_value():
+    import datetime as dt
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("crm", "0012_collision_name_key")])
+    old = executor.loader.project_state([("crm", "0012_collision_name_key")]).apps
+    user = old.get_model("crm", "User").objects.create(username="wang")
+    enterprise = old.get_model("crm", "Enterprise").objects.create(name="西湖阳光（杭州）科技有限公司")
+    category = old.get_model("crm", "ServiceCategory")
+    permit = category.objects.create(code="work_permit", name="外国人来华工作许可", sla_unit="calendar_hours", sla_value=24)
+    category.objects.create(code="talent_housing", name="人才房", sla_unit="working_days", sla_value=5)
+    category.objects.create(code="policy_redemption", name="政策兑现", sla_unit="working_days", sla_value=15)
+    stored = {"expert_name": "John Smith", "passport_number": crypto.encrypt("E12345678"), "contact_phone": "0571-1"}
+    now = timezone.now()
+    old.get_model("crm", "ServiceRequest").objects.create(
+        enterprise=enterprise, category=permit, title="工作许可", details=stored, submitted_by=user, submitted_at=now,
+        due_at=now + dt.timedelta(hours=24),
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    forms = {v.category.code: [f["key"] for f in v.fields] for v in CategoryFormVersion.objects.select_related("category")}
+    assert forms == {
+        "work_permit": ["expert_name", "nationality", "passport_number", "position", "planned_start_date",
+                        "contact_phone"],
+        "talent_housing": ["applicant_name", "talent_level", "household_size", "contact_phone"],
+    }
+    request = ServiceRequest.objects.get()
+    assert request.details == stored
+    assert (request.form_version.number, request.form_version.labels()["expert_name"]) == (1, "外籍人才姓名")
+    permit = ServiceCategory.objects.get(code="work_permit")
+    assert list(permit.step_templates.values_list("name", "offset_value", "offset_unit")) == [
+        ("材料审核", 2, "hours"), ("网上申报", 4, "hours"), ("外专局审批", 20, "hours"), ("发证", 24, "hours"),
+    ]
+    # The migration's frozen rows are what the admin would publish: saving the category changes nothing.
+    assert category_form_publish(category=permit).number == 1
