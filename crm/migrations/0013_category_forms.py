@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='CategoryField',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='API 与存储中使用的代码，如 passport_number；已提交的诉求按它保存取值。', max_length=40, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9_]*$', '字段代码只能包含小写字母、数字和下划线，并以字母开头。')], verbose_name='字段代码')),
+                ('key', models.CharField(help_text='API 与存储中使用的代码，如 passport_number；已提交的诉求按它保存取值。', max_length=40, validators=[crm.validators.validate_line, django.core.validators.RegexValidator('^[a-z][a-z0-9_]*$', '字段代码只能包含小写字母、数字和下划线，并以字母开头。')], verbose_name='字段代码')),
                 ('label', models.CharField(help_text='门户表单上显示的中文名称。', max_length=100, validators=[crm.validators.validate_line], verbose_name='名称')),
                 ('kind', models.CharField(choices=[('text', '单行文字'), ('long_text', '多行文字'), ('number', '整数'), ('date', '日期'), ('choice', '选项'), ('passport', '护照号码')], default='text', help_text='护照号码：6–12 位大写字母或数字，加密保存，仅经办人看到完整值。', max_length=20, verbose_name='类型')),
                 ('required', models.BooleanField(default=True, verbose_name='必填')),

@@ -67,7 +67,10 @@ class CategoryField(models.Model):
     )
     key = models.CharField(
         _("字段代码"), max_length=40,
-        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", _("字段代码只能包含小写字母、数字和下划线，并以字母开头。"))],
+        validators=[
+            *LINE_VALIDATORS,
+            RegexValidator(r"^[a-z][a-z0-9_]*$", _("字段代码只能包含小写字母、数字和下划线，并以字母开头。")),
+        ],
         help_text=_("API 与存储中使用的代码，如 passport_number；已提交的诉求按它保存取值。"),
     )
     label = models.CharField(_("名称"), max_length=100, validators=LINE_VALIDATORS, help_text=_("门户表单上显示的中文名称。"))
