@@ -13,6 +13,7 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm import crypto
@@ -58,7 +59,10 @@ class NotBeforeTodayDateField(forms.DateField):
 def _form_field(spec: dict) -> forms.Field:
     """The Django form field of one field definition (``crm.service_requests.category_forms.field_definition``)."""
     kind = spec["kind"]
-    common = {"label": spec["label"], "required": spec["required"], "help_text": spec.get("help_text") or ""}
+    # A label or help text that is a catalogue entry (the presets' are) is shown in the active language;
+    # one the administrator typed is shown as typed.
+    help_text = gettext(spec["help_text"]) if spec.get("help_text") else ""
+    common = {"label": gettext(spec["label"]), "required": spec["required"], "help_text": help_text}
     if kind == "passport":
         if not common["help_text"]:
             del common["help_text"]
@@ -158,4 +162,4 @@ def details_for_display(*, service_request, user) -> dict:
 def details_labels(service_request) -> dict:
     """The Chinese names of a request's details: those of the form version it was submitted with."""
     version = service_request.form_version
-    return version.labels() if version is not None else {}
+    return {key: gettext(label) for key, label in version.labels().items()} if version is not None else {}
