@@ -233,7 +233,7 @@ AREA_OF_MODEL: dict[str, Area] = {
     **dict.fromkeys(
         ["crm.servicerequest", "crm.servicerequesttransition", "crm.servicerequestmessage",
          "crm.servicerequestattachment", "crm.approvalstep", "crm.servicecategory", "crm.calendarday",
-         "crm.historicalservicerequest"],
+         "crm.historicalservicerequest", "crm.categoryfield", "crm.categoryformversion", "crm.approvalsteptemplate"],
         Area.REQUESTS,
     ),
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),

@@ -47,6 +47,7 @@ from crm.models import (
 )
 from crm.pipeline.services import follow_up_create, project_change_stage, project_create
 from crm.service_requests.approval_steps import approval_step_complete, approval_step_plan
+from crm.service_requests.presets import category_presets_apply
 from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
 from crm.service_requests.thread import message_post
 from demo import data
@@ -468,6 +469,8 @@ class DemoBuilder:
                 "is_active": True,
                 "sort_order": order * 10,
             })
+            # The work permit's and talent housing's forms, and the work permit's approval-step template.
+            category_presets_apply(category=category)
             self.categories[spec.code] = category
 
     def build_requests(self) -> None:
@@ -514,10 +517,14 @@ class DemoBuilder:
             elif event[0] == "plan":
                 _kind, sequence, approval = event
                 due = approval.due
+                due_at = self.moment(due) if isinstance(due, data.FromNow) else submitted_at + dt.timedelta(hours=due)
+                existing = request.approval_steps.filter(sequence=sequence).first()
+                if existing is not None:  # planned at the acceptance from the category's template (the work permit)
+                    planned[sequence] = existing
+                    continue
                 planned[sequence] = approval_step_plan(
                     service_request=request, name=approval.name, authority=approval.authority, sequence=sequence,
-                    due_at=self.moment(due) if isinstance(due, data.FromNow) else submitted_at + dt.timedelta(hours=due),
-                    actor=self.users[planner.actor], at=at,
+                    due_at=due_at, actor=self.users[planner.actor], at=at,
                 )
             else:
                 approval_step_complete(step=planned[event[1]], actor=self.users[planner.actor], at=at)

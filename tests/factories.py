@@ -135,11 +135,29 @@ class ServiceCategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ServiceCategory
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = "work_permit"
     name = "外国人来华工作许可"
     sla_unit = ServiceCategory.SlaUnit.CALENDAR_HOURS
     sla_value = 24
+
+    @factory.post_generation
+    def form(self, create, extracted, **kwargs):
+        """The preset form of its code (work permit, talent housing) as the data migration gives an existing park's
+        categories; ``form=False`` for a category without it."""
+        if create and extracted is not False:
+            from crm.service_requests.presets import category_presets_apply
+
+            category_presets_apply(category=self, steps=False)
+
+    @factory.post_generation
+    def step_templates(self, create, extracted, **kwargs):
+        """``step_templates=True``: the preset approval-step templates of its code (the work permit's four steps)."""
+        if create and extracted:
+            from crm.service_requests.presets import category_presets_apply
+
+            category_presets_apply(category=self, fields=False)
 
 
 class PolicyFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import filesizeformat
@@ -21,7 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import (
     OPEN_REQUEST_STATUSES,
     ApprovalStep,
+    ApprovalStepTemplate,
     CalendarDay,
+    CategoryField,
+    CategoryFormVersion,
     ServiceCategory,
     ServiceRequest,
     ServiceRequestAttachment,
@@ -36,6 +40,7 @@ from crm.service_requests.approval_steps import (
     approval_step_reopen,
     approval_steps_refused,
 )
+from crm.service_requests.category_forms import category_form_current, category_form_publish
 from crm.service_requests.details import PHONE_KEYS, details_for_display, details_labels
 from crm.service_requests.services import (
     ACTIONS,
@@ -292,7 +297,7 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
     def details_display(self, obj):
         """Category fields with labels; a passport number in clear only for the assigned officer, else masked."""
         shown = details_for_display(service_request=obj, user=getattr(obj, "details_viewer", AnonymousUser()))
-        labels = details_labels(obj.category.code)
+        labels = details_labels(obj)
         if not shown:
             return "—"
         return format_html_join(
@@ -413,14 +418,95 @@ class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
         )
 
 
+class CategoryFieldInline(admin.TabularInline):
+    """表单字段: the category's own form, designed here; saving the category publishes it as a new version."""
+
+    model = CategoryField
+    extra = 0
+    fields = ("order", "key", "label", "kind", "required", "help_text", "options", "max_length", "min_value",
+              "max_value", "not_before_today")
+    ordering = ("order", "id")
+    # Eleven columns: narrow inputs keep the table within the page.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 14})},
+        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"class": "vIntegerField"})},
+        models.IntegerField: {"widget": forms.NumberInput(attrs={"class": "vIntegerField"})},
+    }
+
+
+class ApprovalStepTemplateInline(admin.TabularInline):
+    """审批环节模板: the steps a request of this category gets when it is accepted, due counted from acceptance."""
+
+    model = ApprovalStepTemplate
+    extra = 0
+    fields = ("sequence", "name", "authority", "offset_value", "offset_unit")
+    ordering = ("sequence",)
+
+
 @admin.register(ServiceCategory)
 class ServiceCategoryAdmin(admin.ModelAdmin):
-    """服务类别 and its SLA; a changed SLA applies to requests submitted afterwards."""
+    """服务类别 and its SLA; a changed SLA applies to requests submitted afterwards. Its own form's fields and its
+    approval-step templates are edited inline; a changed form is published as a new version on save, and requests
+    already submitted keep theirs."""
 
     list_display = ("name", "code", "sla_value", "sla_unit", "pause_while_waiting_external", "is_active", "sort_order")
     list_editable = ("sla_value", "sla_unit", "pause_while_waiting_external", "is_active", "sort_order")
     list_filter = ("sla_unit", "is_active")
     search_fields = ("name", "code")
+    readonly_fields = ("form_version_display",)
+    inlines = [CategoryFieldInline, ApprovalStepTemplateInline]
+
+    @admin.display(description=_("当前表单版本"))
+    def form_version_display(self, obj):
+        version = category_form_current(obj) if obj.pk else None
+        if version is None:
+            return _t("尚无表单")
+        return _t("第 %(n)s 版（%(at)s 发布）") % {"n": version.number, "at": _short_time(version.created_at)}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = category_form_current(form.instance)
+        after = category_form_publish(category=form.instance, actor=request.user)
+        if after is not None and after != before:
+            self.message_user(
+                request, _t("“%(category)s”的表单已发布为第 %(n)s 版；此前提交的诉求仍按原版本显示。")
+                % {"category": form.instance, "n": after.number},
+            )
+
+
+@admin.register(CategoryFormVersion)
+class CategoryFormVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """表单版本: each published form of a category, frozen; requests submitted with it are shown with its labels."""
+
+    list_display = ("category", "number", "created_at", "created_by")
+    list_select_related = ("category", "created_by")
+    list_filter = ("category",)
+    fields = ("category", "number", "created_at", "created_by", "fields_display")
+    readonly_fields = fields
+
+    @admin.display(description=_("字段"))
+    def fields_display(self, obj):
+        kinds = dict(CategoryField.Kind.choices)
+        return format_html_join(
+            "", "<div><strong>{}</strong>（{}）：{}{}</div>",
+            ((f["label"], f["key"], kinds.get(f["kind"], f["kind"]), "" if f["required"] else _t("，选填"))
+             for f in obj.fields),
+        ) or "—"
+
+
+@admin.register(CategoryField, ApprovalStepTemplate)
+class CategoryDesignAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A category's form fields and step templates, listed across categories: they are edited on the category's own
+    page, where a changed form is published as a new version."""
+
+    list_filter = ("category",)
+    list_select_related = ("category",)
+
+    def get_list_display(self, request):
+        if self.model is CategoryField:
+            return ("category", "order", "key", "label", "kind", "required")
+        return ("category", "sequence", "name", "authority", "offset_value", "offset_unit")
 
 
 @admin.register(CalendarDay)

@@ -22,15 +22,17 @@ read-only fields and maps non-editable ones without their choices, so the schema
 from types import SimpleNamespace
 
 from django import forms
-from django.db import models
+from django.db import DatabaseError, models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field, follow_field_source
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from crm.models import Role, User
-from crm.service_requests.details import DETAIL_FORMS, SENSITIVE_KEYS
+from crm.models import Role, ServiceCategory, User
+from crm.service_requests.category_forms import category_forms_current
+from crm.service_requests.details import PassportField, details_form_class
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -197,12 +199,14 @@ def _model_field_of(field):
 # -- the category fields (details) ----------------------------------------------------------------------
 
 
-def _detail_property(name: str) -> dict:
-    """One category field as its form checks it: type, length, bounds; which categories ask for it."""
-    owners = {code: form.base_fields[name] for code, form in DETAIL_FORMS.items() if name in form.base_fields}
+def _detail_property(name: str, owners: dict) -> dict:
+    """One category field as its form checks it: type, length, bounds; which categories ask for it.
+
+    ``owners``: the form field of that name in each category's current form, by category code. The admin keeps a
+    key's type the same in every category (``CategoryField.clean``); should two differ all the same, the key is
+    described without a type rather than wrongly.
+    """
     kinds = {type(field) for field in owners.values()}
-    if len(kinds) != 1:
-        raise TypeError(f"details field {name!r} has different types in different categories: {kinds}")
     field = next(iter(owners.values()))
     required = sorted(code for code, f in owners.items() if f.required)
     optional = sorted(code for code, f in owners.items() if not f.required)
@@ -211,41 +215,75 @@ def _detail_property(name: str) -> dict:
         words.append(str(_("必填的类别：%(codes)s。")) % {"codes": "、".join(required)})
     if optional:
         words.append(str(_("选填的类别：%(codes)s。")) % {"codes": "、".join(optional)})
-    if name in SENSITIVE_KEYS:
+    if isinstance(field, PassportField):
         words.append(str(_("加密保存；仅经办人看到完整值，其他人看到打码值（如 E1*****78）。")))
     optional_somewhere = bool(optional)
-    if isinstance(field, forms.DateField):
+    if len(kinds) != 1:
+        schema = {}
+    elif isinstance(field, forms.DateField):
         schema = {"type": "string", "format": "date"}
     elif isinstance(field, forms.IntegerField):
         schema = {"type": "integer"}
-        schema.update({k: v for k, v in (("minimum", field.min_value), ("maximum", field.max_value)) if v is not None})
+        lows = [f.min_value for f in owners.values()]
+        highs = [f.max_value for f in owners.values()]
+        if None not in lows:
+            schema["minimum"] = min(lows)
+        if None not in highs:
+            schema["maximum"] = max(highs)
         words.append(str(_("（也接受数字文字，如 \"3\"。）")))
+    elif isinstance(field, forms.ChoiceField):
+        options = list(dict.fromkeys(value for f in owners.values() for value, _label in f.choices if value))
+        schema = {"type": "string", "enum": options + ([""] if optional else [])}
+        optional_somewhere = False  # an optional choice is "", never null
     elif isinstance(field, forms.CharField):
         schema = {"type": "string"}
-        schema.update({k: v for k, v in (("maxLength", field.max_length), ("minLength", field.min_length)) if v})
+        longest = max(f.max_length for f in owners.values())
+        schema.update({k: v for k, v in (("maxLength", longest), ("minLength", field.min_length)) if v})
         optional_somewhere = False  # an optional text is "", never null
     else:
-        raise TypeError(f"details field {name!r}: no schema for {type(field).__name__}; describe it here")
+        schema = {}
     if optional_somewhere:
         schema["nullable"] = True
     return {**schema, "description": "".join(words)}
 
 
-def _details_schema() -> dict:
-    """Inline, not a component: schemathesis cannot generate bodies whose nested objects are $ref'd."""
-    names = list(dict.fromkeys(name for form in DETAIL_FORMS.values() for name in form.base_fields))
+def details_schema() -> dict:
+    """The details object as the categories' current forms define it, read from the database at each generation.
+
+    Inline, not a component: schemathesis cannot generate bodies whose nested objects are $ref'd.
+    """
+    try:
+        categories = list(ServiceCategory.objects.order_by("sort_order", "code"))
+        versions = category_forms_current(categories)
+    except (DatabaseError, RuntimeError):
+        # Generated without a database (``manage.py spectacular`` before ``migrate``, a test collecting the
+        # operations, where pytest-django raises RuntimeError): the paths are right, the fields unknown.
+        return {"type": "object", "description": str(_("类别专属信息（details）：字段由请求的服务类别的表单决定。"))}
+    forms_by_code = {
+        c.code: details_form_class(versions[c.pk].fields).base_fields
+        for c in categories if c.pk in versions and versions[c.pk].fields
+    }
+    names = list(dict.fromkeys(name for fields in forms_by_code.values() for name in fields))
     per_category = "；".join(
-        f"{code}：" + "、".join(f"{n}{'' if f.required else str(_('（选填）'))}" for n, f in form.base_fields.items())
-        for code, form in DETAIL_FORMS.items()
+        f"{code}：" + "、".join(f"{n}{'' if f.required else str(_('（选填）'))}" for n, f in fields.items())
+        for code, fields in forms_by_code.items()
     )
     description = str(
         _(
-            "类别专属信息（details）：由请求的服务类别（category）决定哪些字段，服务器按该类别的表单校验"
+            "类别专属信息（details）：由请求的服务类别（category）决定哪些字段，服务器按该类别当前的表单校验"
             "（字段错误在 details 下按字段名给出）。%(per_category)s。其他类别没有专属字段，提交的内容被忽略，"
-            "答复为空对象；不属于该类别的键也被忽略。"
+            "答复为空对象；不属于该类别的键也被忽略。类别的表单由管理员在后台设计；答复中的诉求按其提交时的表单版本保存取值。"
         )
     ) % {"per_category": per_category}
-    return {"type": "object", "description": description, "properties": {n: _detail_property(n) for n in names}}
+    properties = {n: _detail_property(n, {c: f[n] for c, f in forms_by_code.items() if n in f}) for n in names}
+    return {"type": "object", "description": description, "properties": properties}
 
 
-DETAILS_SCHEMA = _details_schema()
+class DetailsFieldExtension(OpenApiSerializerFieldExtension):
+    """``details`` in and out: described from the database when the schema is generated, not at start-up, so a
+    field the administrator adds shows in the schema at once."""
+
+    target_class = "crm.api.serializers.DetailsField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return details_schema()

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from crm.api.fields import ListCodeFieldsMixin
 from crm.models import (
     ApprovalStep,
+    CategoryField,
     Enterprise,
     Event,
     FollowUp,
@@ -33,13 +34,11 @@ from crm.models import (
 )
 from crm.pipeline.services import allowed_stages
 from crm.service_requests import clock
-from crm.service_requests.details import DETAIL_FORMS, details_for_display
+from crm.service_requests.details import details_for_display, details_form_class
 from crm.service_requests.services import ACTIONS, allowed_actions, transition_label
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
 from crm.validators import LINE_VALIDATORS, validate_long_text, validate_plausible_date
 from parks.models import Park
-
-from .schema import DETAILS_SCHEMA
 
 NOTE_MAX_LENGTH = 2000
 
@@ -55,8 +54,10 @@ def _user_name(user) -> str | None:
 class DetailFieldSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
+    type = serializers.ChoiceField(choices=CategoryField.Kind.choices, help_text=_("字段类型。"))
     required = serializers.BooleanField()
     help_text = serializers.CharField()
+    options = serializers.ListField(child=serializers.CharField(), help_text=_("“选项”类型字段可选的值。"))
 
 
 class ServiceCategorySerializer(serializers.ModelSerializer):
@@ -75,12 +76,15 @@ class ServiceCategorySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DetailFieldSerializer(many=True))
     def get_detail_fields(self, obj):
-        form_class = DETAIL_FORMS.get(obj.code)
-        if form_class is None:
+        """The fields of the category's current form (the view prefetches its versions, newest first)."""
+        versions = list(obj.form_versions.all())
+        if not versions:
             return []
+        form_class = details_form_class(versions[0].fields)
         return [
-            {"name": name, "label": str(field.label), "required": field.required, "help_text": str(field.help_text)}
-            for name, field in form_class.base_fields.items()
+            {"name": spec["key"], "label": spec["label"], "type": spec["kind"], "required": spec["required"],
+             "help_text": str(form_class.base_fields[spec["key"]].help_text), "options": spec.get("options") or []}
+            for spec in versions[0].fields
         ]
 
 
@@ -101,9 +105,10 @@ class DetailValueField(serializers.Field):
         return value
 
 
-@extend_schema_field(DETAILS_SCHEMA)
 class DetailsField(serializers.DictField):
-    """The category fields as sent: a dict handed to the category's form (``crm.service_requests.details``)."""
+    """The category fields as sent: a dict handed to the category's form (``crm.service_requests.details``).
+
+    Its schema is read from the categories' forms when the schema is generated (``crm.api.schema``)."""
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -135,7 +140,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
-    details = serializers.SerializerMethodField(help_text=DETAILS_SCHEMA["description"])
+    details = serializers.SerializerMethodField()
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     assignee_name = serializers.SerializerMethodField()
     time_left_seconds = serializers.SerializerMethodField(
@@ -156,7 +161,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(DETAILS_SCHEMA)
+    @extend_schema_field(DetailsField)
     def get_details(self, obj):
         return details_for_display(service_request=obj, user=self.context["request"].user)
 
@@ -265,9 +270,7 @@ class ServiceRequestCreateSerializer(serializers.Serializer):
     description = serializers.CharField(
         max_length=5000, required=False, allow_blank=True, default="", validators=[validate_long_text]
     )
-    details = DetailsField(
-        child=DetailValueField(), required=False, default=dict, help_text=DETAILS_SCHEMA["description"]
-    )
+    details = DetailsField(child=DetailValueField(), required=False, default=dict)
 
     def get_fields(self):
         fields = super().get_fields()

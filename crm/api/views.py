@@ -5,6 +5,7 @@ built on it), so another enterprise's request, message, attachment or notificati
 Writes are decided by the role permissions in ``crm.api.permissions`` and by the services.
 """
 
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from crm import enterprises
 from crm.enterprises import enterprise_create
 from crm.models import (
     ApprovalStep,
+    CategoryFormVersion,
     Enterprise,
     FollowUp,
     Notification,
@@ -88,7 +90,11 @@ class ServiceCategoryListView(ApiViewMixin, generics.ListAPIView):
 
     work_area = Area.REQUESTS
     serializer_class = s.ServiceCategorySerializer
-    queryset = ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "code")
+    queryset = (
+        ServiceCategory.objects.filter(is_active=True)
+        .prefetch_related(Prefetch("form_versions", queryset=CategoryFormVersion.objects.order_by("-number")))
+        .order_by("sort_order", "code")
+    )
 
 
 @extend_schema(tags=["service-requests"])

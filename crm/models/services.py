@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,142 @@ class ServiceCategory(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class CategoryField(models.Model):
+    """表单字段: one field of a service category's own form (类别专属信息), as the administrator designs it.
+
+    These rows are the form being edited; what the portal, the API and the schema use is the category's latest
+    published ``CategoryFormVersion`` (``crm.service_requests.category_forms.category_form_publish``).
+    """
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("单行文字")
+        LONG_TEXT = "long_text", _("多行文字")
+        NUMBER = "number", _("整数")
+        DATE = "date", _("日期")
+        CHOICE = "choice", _("选项")
+        PASSPORT = "passport", _("护照号码")
+
+    category = models.ForeignKey(
+        ServiceCategory, verbose_name=_("服务类别"), on_delete=models.CASCADE, related_name="form_fields"
+    )
+    key = models.CharField(
+        _("字段代码"), max_length=40,
+        validators=[
+            *LINE_VALIDATORS,
+            RegexValidator(r"^[a-z][a-z0-9_]*$", _("字段代码只能包含小写字母、数字和下划线，并以字母开头。")),
+        ],
+        help_text=_("API 与存储中使用的代码，如 passport_number；已提交的诉求按它保存取值。"),
+    )
+    label = models.CharField(_("名称"), max_length=100, validators=LINE_VALIDATORS, help_text=_("门户表单上显示的中文名称。"))
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=Kind.choices, default=Kind.TEXT,
+        help_text=_("护照号码：6–12 位大写字母或数字，加密保存，仅经办人看到完整值。"),
+    )
+    required = models.BooleanField(_("必填"), default=True)
+    help_text = models.CharField(_("填写说明"), max_length=200, blank=True, validators=LINE_VALIDATORS)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    options = models.TextField(
+        _("选项"), blank=True, max_length=2000, validators=LONG_TEXT_VALIDATORS, help_text=_("类型为“选项”时填写，每行一个。")
+    )
+    max_length = models.PositiveSmallIntegerField(
+        _("最多字数"), null=True, blank=True, help_text=_("文字类字段；不填时单行 200 字、多行 2000 字。")
+    )
+    min_value = models.IntegerField(_("最小值"), null=True, blank=True, help_text=_("整数字段。"))
+    max_value = models.IntegerField(_("最大值"), null=True, blank=True, help_text=_("整数字段。"))
+    not_before_today = models.BooleanField(_("不得早于今天"), default=False, help_text=_("日期字段：不接受今天以前的日期。"))
+
+    class Meta:
+        verbose_name = _("表单字段")
+        verbose_name_plural = _("表单字段")
+        ordering = ["category", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["category", "key"], name="crm_categoryfield_unique_key")]
+
+    def __str__(self):
+        return f"{self.label}（{self.key}）"
+
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.CHOICE and not self.option_list():
+            errors["options"] = _("“选项”类型的字段须至少填写一个选项。")
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            errors["max_value"] = _("最大值不能小于最小值。")
+        if self.key and self.kind:
+            # The schema describes a key once for every category: the same key means the same type everywhere.
+            other = (
+                CategoryField.objects.filter(key=self.key).exclude(kind=self.kind).exclude(category_id=self.category_id)
+                .select_related("category").first()
+            )
+            if other is not None:
+                errors["kind"] = _("字段代码 %(key)s 在类别“%(category)s”中的类型为“%(kind)s”，同一代码的类型须一致。") % {
+                    "key": self.key, "category": other.category, "kind": other.get_kind_display(),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+class CategoryFormVersion(models.Model):
+    """表单版本: a category's form as it was published, frozen; a request keeps the version it was submitted with
+    and is shown with that version's labels, whatever the form becomes later."""
+
+    category = models.ForeignKey(
+        ServiceCategory, verbose_name=_("服务类别"), on_delete=models.CASCADE, related_name="form_versions"
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    fields = models.JSONField(_("字段定义"), default=list)
+    created_at = models.DateTimeField(_("发布时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("表单版本")
+        verbose_name_plural = _("表单版本")
+        ordering = ["category", "-number"]
+        constraints = [models.UniqueConstraint(fields=["category", "number"], name="crm_categoryformversion_unique_number")]
+
+    def __str__(self):
+        return _("%(category)s 第 %(n)s 版") % {"category": self.category, "n": self.number}
+
+    def labels(self) -> dict:
+        return {field["key"]: field["label"] for field in self.fields}
+
+
+class ApprovalStepTemplate(models.Model):
+    """审批环节模板: a step every request of the category gets when it is accepted (受理), with its due time
+    counted from the acceptance, e.g. the work permit's 材料审核 → 网上申报 → 外专局审批 → 发证."""
+
+    class OffsetUnit(models.TextChoices):
+        HOURS = "hours", _("小时")
+        WORKING_DAYS = "working_days", _("工作日")
+
+    category = models.ForeignKey(
+        ServiceCategory, verbose_name=_("服务类别"), on_delete=models.CASCADE, related_name="step_templates"
+    )
+    sequence = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("环节"), max_length=100, validators=LINE_VALIDATORS)
+    authority = models.CharField(_("审批部门"), max_length=100, blank=True, validators=LINE_VALIDATORS)
+    offset_value = models.PositiveIntegerField(
+        _("受理后时限"), help_text=_("从受理起算：小时数，或第几个工作日结束（按工作日历，节假日不计）。")
+    )
+    offset_unit = models.CharField(_("时限单位"), max_length=20, choices=OffsetUnit.choices, default=OffsetUnit.HOURS)
+
+    class Meta:
+        verbose_name = _("审批环节模板")
+        verbose_name_plural = _("审批环节模板")
+        ordering = ["category", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "sequence"], name="crm_approvalsteptemplate_unique_sequence"),
+            models.CheckConstraint(condition=Q(offset_value__gt=0), name="crm_approvalsteptemplate_offset_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.sequence}. {self.name}"
 
 
 class RequestStatus(models.TextChoices):
@@ -94,6 +231,10 @@ class ServiceRequest(TimeStampedModel):
         _("描述"), max_length=5000, blank=True, validators=[validate_long_text, MaxLengthValidator(5000)]
     )
     details = models.JSONField(_("类别专属信息"), default=dict, blank=True)
+    form_version = models.ForeignKey(
+        CategoryFormVersion, verbose_name=_("表单版本"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", editable=False, help_text=_("提交时所用的类别表单版本：按它的字段名称显示类别专属信息。"),
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED, editable=False
     )
@@ -121,7 +262,7 @@ class ServiceRequest(TimeStampedModel):
         _("评价"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
     )
 
-    history = HistoricalRecords(excluded_fields=["details", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["details", "form_version", "updated_at"])
     objects = ServiceRequestQuerySet.as_manager()
 
     class Meta:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from crm.models import Notification, ServiceCategory, ServiceRequest
 from crm.notifications.inbox import notifications_mark_read
 from crm.service_requests.attachments import attachment_refused, attachments_add
+from crm.service_requests.category_forms import category_forms_current
 from crm.service_requests.clock import time_left
 from crm.service_requests.details import details_for_display, details_form_for, details_labels
 from crm.service_requests.satisfaction import service_request_rate
@@ -84,8 +85,11 @@ def request_list(request):
 def _detail_forms(categories, *, data=None, selected=None):
     """One form of own fields per category that has them, bound only for the chosen category."""
     forms = {}
+    versions = category_forms_current(categories)
     for category in categories:
-        form = details_form_for(category.code, data if category.code == selected else None, prefix=f"details-{category.code}")
+        form = details_form_for(
+            versions.get(category.pk), data if category.code == selected else None, prefix=f"details-{category.code}"
+        )
         if form is not None:
             forms[category.code] = form
     return forms
@@ -168,7 +172,7 @@ def request_detail(request, pk):
     # approval steps and transitions (with actors), the thread, the membership check of allowed_actions, the badge.
     user = request.user
     obj = _visible_request(user, pk, detail=True)
-    labels = details_labels(obj.category.code)
+    labels = details_labels(obj)
     details = [(labels.get(key, key), value) for key, value in details_for_display(service_request=obj, user=user).items()]
     actions = allowed_actions(service_request=obj, user=user)
     return portal_render(

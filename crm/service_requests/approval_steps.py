@@ -21,10 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
-from crm.models import ApprovalStep, RequestStatus, ServiceRequest, ServiceRequestTransition, User
+from crm.models import (
+    ApprovalStep,
+    ApprovalStepTemplate,
+    RequestStatus,
+    ServiceRequest,
+    ServiceRequestTransition,
+    User,
+)
 from crm.notifications.links import local
 from crm.roles import WHO_DOES, Work, may
 from crm.service_requests.selectors import service_request_lock
+from crm.service_requests.sla import working_days_end
 
 NAME_MAX_LENGTH = ApprovalStep._meta.get_field("name").max_length
 AUTHORITY_MAX_LENGTH = ApprovalStep._meta.get_field("authority").max_length
@@ -196,3 +204,37 @@ def approval_step_reopen(*, step: ApprovalStep, actor: User, at=None) -> Approva
     step.save(update_fields=["completed_at", "updated_at"])
     _record(step, action="step_reopen", actor=actor, at=at, note=_("重新打开审批环节“%(step)s”") % {"step": step})
     return step
+
+
+def template_due_at(template: ApprovalStepTemplate, *, accepted_at: dt.datetime) -> dt.datetime:
+    """When a template's step is due: N hours after the acceptance, or the end of the N-th working day after the
+    day of acceptance (the working-day calendar, holidays and 调休 included, as the SLA counts)."""
+    if template.offset_unit == ApprovalStepTemplate.OffsetUnit.HOURS:
+        return accepted_at + dt.timedelta(hours=template.offset_value)
+    return working_days_end(accepted_at, template.offset_value).due_at
+
+
+def approval_steps_from_templates(*, service_request: ServiceRequest, actor: User, at: dt.datetime) -> list[ApprovalStep]:
+    """The category's step templates planned on a request just accepted (受理), called by
+    ``service_request_transition`` inside its transaction, with the request row locked.
+
+    A request whose steps the officer already planned by hand keeps them: the templates then add nothing. Each
+    step is recorded as ``step_plan``, as a step planned by hand is; afterwards the steps are changed, completed
+    and reopened through the services above like any other.
+    """
+    if ApprovalStep.objects.filter(request=service_request).exists():
+        return []
+    steps = []
+    for number, template in enumerate(ApprovalStepTemplate.objects.filter(category_id=service_request.category_id), 1):
+        step = ApprovalStep.objects.create(
+            request=service_request, sequence=number, name=template.name, authority=template.authority,
+            due_at=template_due_at(template, accepted_at=at),
+        )
+        where = _("（%(authority)s）") % {"authority": step.authority} if step.authority else ""
+        _record(
+            step, action="step_plan", actor=actor, at=at,
+            note=_("按类别模板安排审批环节“%(step)s”%(where)s，应完成时间 %(due)s")
+            % {"step": step, "where": where, "due": local(step.due_at)},
+        )
+        steps.append(step)
+    return steps

@@ -1,7 +1,8 @@
 """The category-specific fields of a service request (``ServiceRequest.details``).
 
-Each category code may have a Django form describing its own fields; the portal renders it and
-the API validates with it, so both give the same field-level errors. Its text fields carry the text rules of
+Each category may have a form of its own fields, designed in the admin and published as versions
+(``crm.service_requests.category_forms``); a Django form class is built from a version's definition: the portal
+renders it and the API validates with it, so both give the same field-level errors. Its text fields carry the text rules of
 every other field (``crm.validators``: no control character, no lone surrogate — PostgreSQL refuses one in JSON) and
 its dates the date window (``crm.validators``). Sensitive values (passport
 numbers) are encrypted before they are stored and masked for everyone but the assigned officer.
@@ -12,84 +13,105 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm import crypto
 from crm.errors import DomainError
-from crm.validators import LINE_VALIDATORS, validate_plausible_date
+from crm.validators import LINE_VALIDATORS, validate_long_text, validate_plausible_date
 
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{6,12}$")
+# The keys encrypted before the designed forms existed; today a field of kind ``passport`` is (``sensitive_keys``).
 SENSITIVE_KEYS = {"passport_number"}
 # The detail fields that hold a phone number: the desk finds a request by them (the admin's search).
 PHONE_KEYS = ("contact_phone",)
+TEXT_MAX_LENGTH = {"text": 200, "long_text": 2000}
+PASSPORT_MAX_LENGTH = 12
 
 
-def contact_phone_field():
-    """联系电话: whom the desk calls about this request, when it is not the submitter's own number."""
-    return forms.CharField(
-        label=_("联系电话"), max_length=30, required=False, validators=LINE_VALIDATORS,
-        help_text=_("经办人联系您时拨打的电话；不填则使用提交人的手机号。"),
-    )
+class PassportField(forms.CharField):
+    """护照号码: upper case without spaces, 6–12 letters or digits; encrypted when stored (``details_clean``)."""
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", PASSPORT_MAX_LENGTH)
+        kwargs.setdefault("help_text", _("6–12 位大写字母或数字。"))
+        super().__init__(validators=LINE_VALIDATORS, **kwargs)
 
-class WorkPermitDetailsForm(forms.Form):
-    """外国人来华工作许可: the foreign expert the permit is for."""
-
-    expert_name = forms.CharField(label=_("外籍人才姓名"), max_length=100, validators=LINE_VALIDATORS)
-    nationality = forms.CharField(label=_("国籍"), max_length=50, validators=LINE_VALIDATORS)
-    passport_number = forms.CharField(
-        label=_("护照号码"), max_length=12, validators=LINE_VALIDATORS, help_text=_("6–12 位大写字母或数字。")
-    )
-    position = forms.CharField(label=_("拟任职务"), max_length=100, validators=LINE_VALIDATORS)
-    planned_start_date = forms.DateField(
-        label=_("计划入职日期"), validators=[validate_plausible_date], widget=forms.DateInput(attrs={"type": "date"})
-    )
-    contact_phone = contact_phone_field()
-
-    def clean_passport_number(self):
-        value = self.cleaned_data["passport_number"].strip().upper().replace(" ", "")
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        value = value.strip().upper().replace(" ", "")
         if not PASSPORT_RE.match(value):
             raise forms.ValidationError(_("护照号码格式不正确：应为 6–12 位大写字母或数字。"))
         return value
 
-    def clean_planned_start_date(self):
-        value = self.cleaned_data["planned_start_date"]
-        if value < timezone.localdate():
-            raise forms.ValidationError(_("计划入职日期不能早于今天。"))
-        return value
+
+class NotBeforeTodayDateField(forms.DateField):
+    """A date the form refuses before today (e.g. 计划入职日期)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("%(label)s不能早于今天。") % {"label": self.label})
 
 
-class TalentHousingDetailsForm(forms.Form):
-    """人才房: who is applying and for how many people."""
+def _form_field(spec: dict) -> forms.Field:
+    """The Django form field of one field definition (``crm.service_requests.category_forms.field_definition``)."""
+    kind = spec["kind"]
+    # A label or help text that is a catalogue entry (the presets' are) is shown in the active language;
+    # one the administrator typed is shown as typed.
+    help_text = gettext(spec["help_text"]) if spec.get("help_text") else ""
+    common = {"label": gettext(spec["label"]), "required": spec["required"], "help_text": help_text}
+    if kind == "passport":
+        if not common["help_text"]:
+            del common["help_text"]
+        return PassportField(**common)
+    if kind == "text":
+        return forms.CharField(max_length=spec.get("max_length") or TEXT_MAX_LENGTH["text"], validators=LINE_VALIDATORS,
+                               **common)
+    if kind == "long_text":
+        return forms.CharField(
+            max_length=spec.get("max_length") or TEXT_MAX_LENGTH["long_text"], validators=[validate_long_text],
+            widget=forms.Textarea(attrs={"rows": 4}), **common,
+        )
+    if kind == "number":
+        return forms.IntegerField(min_value=spec.get("min_value"), max_value=spec.get("max_value"), **common)
+    if kind == "date":
+        field_class = NotBeforeTodayDateField if spec.get("not_before_today") else forms.DateField
+        return field_class(validators=[validate_plausible_date], widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == "choice":
+        choices = [("", _("请选择"))] + [(option, option) for option in spec.get("options") or []]
+        return forms.ChoiceField(choices=choices, **common)
+    raise ValueError(f"unknown field kind {kind!r}")
 
-    applicant_name = forms.CharField(label=_("申请人姓名"), max_length=50, validators=LINE_VALIDATORS)
-    talent_level = forms.CharField(label=_("人才层次"), max_length=50, required=False, validators=LINE_VALIDATORS)
-    household_size = forms.IntegerField(label=_("入住人数"), min_value=1, max_value=10)
-    contact_phone = contact_phone_field()
+
+def details_form_class(definition: list[dict]) -> type[forms.Form]:
+    """The Django form of a category's fields, built from a version's definition (its order kept)."""
+    fields = {spec["key"]: _form_field(spec) for spec in definition}
+    return type("CategoryDetailsForm", (forms.Form,), fields)
 
 
-DETAIL_FORMS: dict[str, type[forms.Form]] = {
-    "work_permit": WorkPermitDetailsForm,
-    "talent_housing": TalentHousingDetailsForm,
-}
+def sensitive_keys(definition: list[dict] | None) -> set[str]:
+    """The keys a definition encrypts and masks: its passport fields (and the historical ``passport_number``)."""
+    return SENSITIVE_KEYS | {spec["key"] for spec in definition or () if spec["kind"] == "passport"}
 
 
-def details_form_for(category_code: str, data=None, prefix="details"):
-    """The form of a category's own fields, or None when the category has none."""
-    form_class = DETAIL_FORMS.get(category_code)
-    if form_class is None:
+def details_form_for(version, data=None, prefix="details"):
+    """The form of a category's own fields at ``version`` (its latest), or None when it has none."""
+    if version is None or not version.fields:
         return None
-    return form_class(data=data, prefix=prefix)
+    return details_form_class(version.fields)(data=data, prefix=prefix)
 
 
-def details_clean(*, category_code: str, data: dict | None) -> dict:
-    """Validate raw details for a category and return what to store (JSON-safe, sensitive values encrypted).
+def details_clean(*, version, data: dict | None) -> dict:
+    """Validate raw details against a category's form ``version`` and return what to store (JSON-safe, sensitive
+    values encrypted). No version, or one without fields: nothing is stored.
 
     Raises ``DomainError`` whose message is a dict of field errors keyed ``details.<field>``.
     """
-    form_class = DETAIL_FORMS.get(category_code)
     data = data or {}
-    if form_class is None:
+    if version is None or not version.fields:
         return {}
     if not isinstance(data, dict):
         raise DomainError(_("类别专属信息应为对象。"), field="details")
@@ -98,14 +120,15 @@ def details_clean(*, category_code: str, data: dict | None) -> dict:
     if nested:
         raise DetailsInvalid({key: [_("应为文字、数字或日期，不能是列表或对象。")] for key in nested})
     data = {key: "" if value is None else str(value) for key, value in data.items()}
-    form = form_class(data=data)
+    form = details_form_class(version.fields)(data=data)
     if not form.is_valid():
         raise DetailsInvalid(form.errors)
+    secret = sensitive_keys(version.fields)
     stored = {}
     for key, value in form.cleaned_data.items():
         if isinstance(value, dt.date):
             value = value.isoformat()
-        if key in SENSITIVE_KEYS and value:
+        if key in secret and value:
             value = crypto.encrypt(value)
         stored[key] = value
     return stored
@@ -121,19 +144,22 @@ class DetailsInvalid(DomainError):
 
 
 def details_for_display(*, service_request, user) -> dict:
-    """Details as ``user`` may see them: sensitive values in clear only for the assigned officer."""
+    """Details as ``user`` may see them: sensitive values in clear only for the assigned officer.
+
+    Sensitive is every value stored encrypted (a passport field's, whatever the form has become since), so no
+    form version need be read to show a list of requests.
+    """
     can_see = user.is_authenticated and service_request.assignee_id == user.pk
     shown = {}
     for key, value in (service_request.details or {}).items():
-        if key in SENSITIVE_KEYS and value:
+        if isinstance(value, str) and value.startswith(crypto.PREFIX):
             clear = crypto.decrypt(value)
             value = clear if can_see else crypto.mask(clear)
         shown[key] = value
     return shown
 
 
-def details_labels(category_code: str) -> dict:
-    form_class = DETAIL_FORMS.get(category_code)
-    if form_class is None:
-        return {}
-    return {name: field.label for name, field in form_class.base_fields.items()}
+def details_labels(service_request) -> dict:
+    """The Chinese names of a request's details: those of the form version it was submitted with."""
+    version = service_request.form_version
+    return {key: gettext(label) for key, label in version.labels().items()} if version is not None else {}

@@ -28,7 +28,7 @@ def message_list(*, service_request: ServiceRequest, user) -> QuerySet[ServiceRe
 
 
 def service_request_detail_queryset(*, user) -> QuerySet[ServiceRequest]:
-    return service_request_list(user=user).prefetch_related(
+    return service_request_list(user=user).select_related("form_version").prefetch_related(
         "attachments",
         "approval_steps",
         Prefetch("transitions", queryset=ServiceRequestTransition.objects.select_related("actor")),

@@ -24,7 +24,9 @@ from crm.models import (
     User,
 )
 from crm.roles import Work, may, require_role
+from crm.service_requests.approval_steps import approval_steps_from_templates
 from crm.service_requests.attachments import attachments_add
+from crm.service_requests.category_forms import category_form_current
 from crm.service_requests.details import details_clean
 from crm.service_requests.notify import notify_request_submitted, notify_status_changed
 from crm.service_requests.sla import compute_due_at
@@ -122,7 +124,8 @@ def service_request_submit(
     title = (title or "").strip()
     if not title:
         raise DomainError(_("标题不能为空。"), field="title")
-    stored_details = details_clean(category_code=category.code, data=details)
+    form_version = category_form_current(category)
+    stored_details = details_clean(version=form_version, data=details)
     at = at or timezone.now()
     due = compute_due_at(category=category, submitted_at=at)
     request = ServiceRequest(
@@ -131,6 +134,7 @@ def service_request_submit(
         title=title,
         description=description or "",
         details=stored_details,
+        form_version=form_version,
         submitted_by=submitted_by,
         submitted_at=at,
         due_at=due.due_at,
@@ -196,6 +200,8 @@ def service_request_transition(
     transition = ServiceRequestTransition.objects.create(
         request=service_request, action=action, from_status=from_status, to_status=spec.target, actor=actor, note=note, created_at=at
     )
+    if action == "accept":
+        approval_steps_from_templates(service_request=service_request, actor=actor, at=at)
     notify_status_changed(service_request, transition)
     return service_request
 

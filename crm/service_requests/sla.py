@@ -59,11 +59,17 @@ def compute_due_at(*, category: ServiceCategory, submitted_at: dt.datetime) -> D
     """
     if category.sla_unit == ServiceCategory.SlaUnit.CALENDAR_HOURS:
         return DueTime(submitted_at + dt.timedelta(hours=category.sla_value), [])
-    local = timezone.localtime(submitted_at)
+    return working_days_end(submitted_at, category.sla_value)
+
+
+def working_days_end(start: dt.datetime, days: int) -> DueTime:
+    """The end (24:00, Asia/Shanghai) of the ``days``-th working day after the day of ``start`` — that day itself
+    not counted. The SLA's “N 个工作日” and the approval-step templates' offsets read it."""
+    local = timezone.localtime(start)
     # Wide enough for N working days across the longest holiday (Spring Festival, about 9 days off).
-    calendar = WorkingCalendar.for_range(local.date(), local.date() + dt.timedelta(days=category.sla_value * 2 + 30))
+    calendar = WorkingCalendar.for_range(local.date(), local.date() + dt.timedelta(days=days * 2 + 30))
     day = local.date()
-    remaining = category.sla_value
+    remaining = days
     while remaining:
         day += dt.timedelta(days=1)
         if calendar.is_working_day(day):

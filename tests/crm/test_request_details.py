@@ -3,20 +3,22 @@
 import pytest
 
 from crm import crypto
+from crm.service_requests.category_forms import category_form_current
 from crm.service_requests.details import DetailsInvalid, details_clean, details_for_display
 from tests.factories import EnterpriseFactory, service_officer, service_request, work_permit_details
 
 pytestmark = pytest.mark.django_db
 
 
-def test_numbers_are_read_as_text_and_lists_are_field_errors():
+def test_numbers_are_read_as_text_and_lists_are_field_errors(work_permit):
+    version = category_form_current(work_permit)
     with pytest.raises(DetailsInvalid) as err:
-        details_clean(category_code="work_permit", data=work_permit_details(planned_start_date=5, position=["a"]))
+        details_clean(version=version, data=work_permit_details(planned_start_date=5, position=["a"]))
     assert err.value.as_dict() == {
         "details": {"position": ["应为文字、数字或日期，不能是列表或对象。"]}
     }
     with pytest.raises(DetailsInvalid) as err:
-        details_clean(category_code="work_permit", data=work_permit_details(planned_start_date=5))
+        details_clean(version=version, data=work_permit_details(planned_start_date=5))
     assert list(err.value.as_dict()["details"]) == ["planned_start_date"]
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from crm.models import ServiceRequest
+from crm.service_requests.category_forms import category_form_current
 from crm.service_requests.details import DetailsInvalid, details_clean
 from tests.api.support import api_client
 from tests.factories import ServiceCategoryFactory, work_permit_details
@@ -98,9 +99,9 @@ def test_a_planned_start_date_in_year_9999_is_refused(alice, work_permit):
     assert response.json()["details"] == {"planned_start_date": ["日期应在 1949-01-01 至 2100-12-31 之间，请核对年份。"]}
 
 
-def test_the_service_itself_refuses_a_surrogate_whoever_calls_it():
+def test_the_service_itself_refuses_a_surrogate_whoever_calls_it(work_permit):
     with pytest.raises(DetailsInvalid) as refused:
-        details_clean(category_code="work_permit", data=work_permit_details(nationality="\ud83d"))
+        details_clean(version=category_form_current(work_permit), data=work_permit_details(nationality="\ud83d"))
     assert refused.value.as_dict() == {"details": {"nationality": [SURROGATE_MESSAGE]}}
 
 
