@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "health_check",  # /readyz (config/health.py)
     "crm",
     "parks",
     "reports",
