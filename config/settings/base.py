@@ -362,3 +362,16 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("DJANGO_SESSION_IDLE_MINUTES", 
 SESSION_MAX_AGE = timedelta(hours=env.float("DJANGO_SESSION_MAX_HOURS", default=12))
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())  # the browser forgets the cookie by then too
 # --- end of logins, API tokens and sessions ---------------------------------------------------------------------
+
+# --- Production operations (issue 13, `serve`; README "Operations") -----------------------------------------------
+# The cache: local memory per process by default; Redis in production (DJANGO_CACHE_URL=redis://host:6379/1,
+# Django's own RedisCache) so that the API throttles count once across workers and machines. Login lockouts
+# (django-axes, crm.auth_backends) and sessions (crm.session_store) are in the database already: shared as they are.
+CACHE_URL = env("DJANGO_CACHE_URL", default="locmemcache://")
+CACHES = {"default": env.cache_url_config(CACHE_URL)}
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"  # not django-redis, if installed
+    CACHES["default"]["KEY_PREFIX"] = "zijin"
+    # A request waits at most this long for a hung Redis before the throttle fails.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+# --- end of production operations ------------------------------------------------------------------------------------
