@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 SESSION_ENGINE = "crm.session_store"
 
 MIDDLEWARE = [
+    # First: names each request (X-Request-ID in and out) for the logs, and logs it once answered (config/logs.py).
+    "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the application server itself, compressed and cache-busted (production), so the
     # app works with DEBUG off and no front server. Only STATIC_ROOT: attachments are never static files.
@@ -374,4 +376,20 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES["default"]["KEY_PREFIX"] = "zijin"
     # A request waits at most this long for a hung Redis before the throttle fails.
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+
+# Logs: every record carries the request id and user id, and passport and phone numbers are masked in all of them
+# (config/logs.py). One JSON object a line with DJANGO_LOG_FORMAT=json (production's default), else text.
+from config.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(level=env("DJANGO_LOG_LEVEL", default="INFO"), fmt=env("DJANGO_LOG_FORMAT", default="text"))
+
+# Error reports: Sentry or a compatible service when SENTRY_DSN is set (config/sentry.py), without personal data.
+from config.sentry import sentry_init  # noqa: E402
+
+SENTRY_ENABLED = sentry_init(
+    dsn=env("SENTRY_DSN", default=""),
+    environment=env("SENTRY_ENVIRONMENT", default="production"),
+    release=env("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
 # --- end of production operations ------------------------------------------------------------------------------------

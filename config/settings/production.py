@@ -34,6 +34,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Logs: one JSON object a line unless DJANGO_LOG_FORMAT=text (config/logs.py).
+from config.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(level=env("DJANGO_LOG_LEVEL", default="INFO"), fmt=env("DJANGO_LOG_FORMAT", default="json"))
+
 # The API's schema and docs only for logged-in users, unless DJANGO_API_DOCS_PUBLIC=true opens them.
 API_DOCS_PUBLIC = env.bool("DJANGO_API_DOCS_PUBLIC", default=False)
 
