@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from ``config.env``."""
 
 from datetime import timedelta
+from ipaddress import ip_network
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,8 @@ SESSION_ENGINE = "crm.session_store"
 MIDDLEWARE = [
     # First: names each request (X-Request-ID in and out) for the logs, and logs it once answered (config/logs.py).
     "config.logs.RequestIdMiddleware",
+    # Request latency and database time by view, for /metrics (config/metrics.py).
+    "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the application server itself, compressed and cache-busted (production), so the
     # app works with DEBUG off and no front server. Only STATIC_ROOT: attachments are never static files.
@@ -376,6 +379,10 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES["default"]["KEY_PREFIX"] = "zijin"
     # A request waits at most this long for a hung Redis before the throttle fails.
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+
+# Prometheus metrics at /metrics (config/metrics.py): for a bearer token or from allowed networks; 404 when neither is set.
+METRICS_TOKEN = env("DJANGO_METRICS_TOKEN", default="")
+METRICS_ALLOW = [str(ip_network(net, strict=False)) for net in env.list("DJANGO_METRICS_ALLOW", default=[])]
 
 # Logs: every record carries the request id and user id, and passport and phone numbers are masked in all of them
 # (config/logs.py). One JSON object a line with DJANGO_LOG_FORMAT=json (production's default), else text.
