@@ -35,7 +35,7 @@ import time
 from contextlib import ExitStack
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.http import HttpResponse
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Histogram, generate_latest
@@ -141,7 +141,11 @@ class StateCollector:
         with self._lock:
             now = time.monotonic()
             if StateCollector._cached is None or now - StateCollector._cached[0] > STATE_TTL:
-                StateCollector._cached = (now, {"queue": queue_length(), **database_state()})
+                try:
+                    database = database_state()
+                except DatabaseError:  # unreachable or not migrated: the request metrics still answer
+                    database = {"notifications": {}, "overdue": None}
+                StateCollector._cached = (now, {"queue": queue_length(), **database})
             return StateCollector._cached[1]
 
     def describe(self):

@@ -171,3 +171,17 @@ def test_a_broker_that_does_not_answer_leaves_the_queue_length_out_and_the_rest_
         samples = scrape(client)
     assert not any(name == "zijin_celery_queue_length" for name, _ in samples)
     assert ("zijin_service_requests_overdue", ()) in samples
+
+
+@pytest.mark.django_db
+def test_a_database_that_does_not_answer_leaves_the_state_out_and_the_request_metrics_in(client, token, monkeypatch):
+    from django.db import OperationalError
+
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(metrics, "database_state", unreachable)
+    client.get("/healthz")
+    samples = scrape(client)
+    assert not any(name in ("zijin_notifications", "zijin_service_requests_overdue") for name, _ in samples)
+    assert any(name == "zijin_http_request_duration_seconds_count" for name, _ in samples)
