@@ -389,6 +389,8 @@ METRICS_ALLOW = [str(ip_network(net, strict=False)) for net in env.list("DJANGO_
 from config.logs import logging_config  # noqa: E402
 
 LOGGING = logging_config(level=env("DJANGO_LOG_LEVEL", default="INFO"), fmt=env("DJANGO_LOG_FORMAT", default="text"))
+# Celery workers and beat log through the same handler (its filters mask personal data), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Error reports: Sentry or a compatible service when SENTRY_DSN is set (config/sentry.py), without personal data.
 from config.sentry import sentry_init  # noqa: E402
