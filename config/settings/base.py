@@ -384,6 +384,15 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
 METRICS_TOKEN = env("DJANGO_METRICS_TOKEN", default="")
 METRICS_ALLOW = [str(ip_network(net, strict=False)) for net in env.list("DJANGO_METRICS_ALLOW", default=[])]
 
+# A read replica for the reports (config/db_router.py): when DATABASE_REPLICA_URL is set, /reports/ and
+# /api/v1/reports/ read from it; writes, migrations and every other page use the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary through the alias
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+    MIDDLEWARE = [*MIDDLEWARE, "config.db_router.ReportsOnReplicaMiddleware"]
+
 # Logs: every record carries the request id and user id, and passport and phone numbers are masked in all of them
 # (config/logs.py). One JSON object a line with DJANGO_LOG_FORMAT=json (production's default), else text.
 from config.logs import logging_config  # noqa: E402
