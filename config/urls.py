@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 import crm.views
+from config import health, metrics
 from crm.api.exceptions import page_not_found
 
 admin.site.site_header = _("紫金港科技城 招商与企业服务平台")
@@ -16,6 +17,10 @@ handler404 = page_not_found
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    # Health for the front server and probes (config/health.py): alive, and ready to work.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),  # Prometheus, closed to the public (config/metrics.py)
     path("i18n/", include("django.conf.urls.i18n")),
     # The workbench (/admin/), the app list (/admin/apps/) and the inbox come before the ModelAdmins.
     path("admin/", include("crm.admin.urls")),

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from ``config.env``."""
 
 from datetime import timedelta
+from ipaddress import ip_network
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "health_check",  # /readyz (config/health.py)
     "crm",
     "parks",
     "reports",
@@ -40,6 +42,10 @@ INSTALLED_APPS = [
 SESSION_ENGINE = "crm.session_store"
 
 MIDDLEWARE = [
+    # First: names each request (X-Request-ID in and out) for the logs, and logs it once answered (config/logs.py).
+    "config.logs.RequestIdMiddleware",
+    # Request latency and database time by view, for /metrics (config/metrics.py).
+    "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the application server itself, compressed and cache-busted (production), so the
     # app works with DEBUG off and no front server. Only STATIC_ROOT: attachments are never static files.
@@ -361,3 +367,47 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("DJANGO_SESSION_IDLE_MINUTES", 
 SESSION_MAX_AGE = timedelta(hours=env.float("DJANGO_SESSION_MAX_HOURS", default=12))
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())  # the browser forgets the cookie by then too
 # --- end of logins, API tokens and sessions ---------------------------------------------------------------------
+
+# --- Production operations (issue 13, `serve`; README "Operations") -----------------------------------------------
+# The cache: local memory per process by default; Redis in production (DJANGO_CACHE_URL=redis://host:6379/1,
+# Django's own RedisCache) so that the API throttles count once across workers and machines. Login lockouts
+# (django-axes, crm.auth_backends) and sessions (crm.session_store) are in the database already: shared as they are.
+CACHE_URL = env("DJANGO_CACHE_URL", default="locmemcache://")
+CACHES = {"default": env.cache_url_config(CACHE_URL)}
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"  # not django-redis, if installed
+    CACHES["default"]["KEY_PREFIX"] = "zijin"
+    # A request waits at most this long for a hung Redis before the throttle fails.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+
+# Prometheus metrics at /metrics (config/metrics.py): for a bearer token or from allowed networks; 404 when neither is set.
+METRICS_TOKEN = env("DJANGO_METRICS_TOKEN", default="")
+METRICS_ALLOW = [str(ip_network(net, strict=False)) for net in env.list("DJANGO_METRICS_ALLOW", default=[])]
+
+# A read replica for the reports (config/db_router.py): when DATABASE_REPLICA_URL is set, /reports/ and
+# /api/v1/reports/ read from it; writes, migrations and every other page use the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary through the alias
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+    MIDDLEWARE = [*MIDDLEWARE, "config.db_router.ReportsOnReplicaMiddleware"]
+
+# Logs: every record carries the request id and user id, and passport and phone numbers are masked in all of them
+# (config/logs.py). One JSON object a line with DJANGO_LOG_FORMAT=json (production's default), else text.
+from config.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(level=env("DJANGO_LOG_LEVEL", default="INFO"), fmt=env("DJANGO_LOG_FORMAT", default="text"))
+# Celery workers and beat log through the same handler (its filters mask personal data), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reports: Sentry or a compatible service when SENTRY_DSN is set (config/sentry.py), without personal data.
+from config.sentry import sentry_init  # noqa: E402
+
+SENTRY_ENABLED = sentry_init(
+    dsn=env("SENTRY_DSN", default=""),
+    environment=env("SENTRY_ENVIRONMENT", default="production"),
+    release=env("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
+# --- end of production operations ------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Probes and the metrics scraper call the application server directly over HTTP (config/health.py, config/metrics.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # The language choice (/i18n/setlang/) is a cookie too: HTTPS only, not readable by script, not sent cross-site.
@@ -31,6 +33,11 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Logs: one JSON object a line unless DJANGO_LOG_FORMAT=text (config/logs.py).
+from config.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(level=env("DJANGO_LOG_LEVEL", default="INFO"), fmt=env("DJANGO_LOG_FORMAT", default="json"))
 
 # The API's schema and docs only for logged-in users, unless DJANGO_API_DOCS_PUBLIC=true opens them.
 API_DOCS_PUBLIC = env.bool("DJANGO_API_DOCS_PUBLIC", default=False)

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import NotSupportedError, connection
+from django.db import NotSupportedError, connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -58,6 +58,7 @@ def grouped_stats(rows: QuerySet, *, with_total: bool = False) -> dict:
     Rows whose ``_v`` is NULL are left out. With ``with_total``, the figures over all rows come too, under
     the key ``None`` (``_g`` is never NULL): PostgreSQL by ``GROUPING SETS``, SQLite by ``UNION ALL``.
     """
+    connection = connections[rows.db]  # where the rows are read: the replica when there is one (config/db_router.py)
     # ``sql`` is Django's own compiled SQL; every value stays in ``params``, bound by the driver.
     sql, params = rows.order_by().values_list("_g", "_v").query.sql_with_params()
     if connection.vendor == "postgresql":
