@@ -315,6 +315,8 @@ LOGGING = {
 
 # Fernet key for personal data stored encrypted (passport numbers); derived from SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEY = env("DJANGO_FIELD_ENCRYPTION_KEY", default="")
+# Previous keys during a rotation (README "Production" → "Backup"): they decrypt, never encrypt.
+FIELD_ENCRYPTION_OLD_KEYS = env.list("DJANGO_FIELD_ENCRYPTION_OLD_KEYS", default=[])
 
 # Attachments: at most 10 MB, and only these types (checked on the content, not the name).
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
