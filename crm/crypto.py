@@ -2,13 +2,18 @@
 
 The key comes from ``DJANGO_FIELD_ENCRYPTION_KEY`` (a Fernet key); locally it is derived from
 the secret key so `make run` needs no setup. Production refuses to start without it.
+
+Rotation: put the new key in ``DJANGO_FIELD_ENCRYPTION_KEY`` and the old one(s) in
+``DJANGO_FIELD_ENCRYPTION_OLD_KEYS`` (comma-separated). New values are encrypted with the new key; values
+under an old key still decrypt. ``manage.py rotate_encryption_key`` then re-encrypts every stored value with
+the new key, after which the old keys may be removed.
 """
 
 import base64
 import hashlib
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -16,8 +21,13 @@ PREFIX = "enc:"
 
 
 @lru_cache(maxsize=4)
-def _fernet(key: str) -> Fernet:
-    return Fernet(key.encode())
+def _fernet(key: str, old_keys: tuple[str, ...] = ()) -> MultiFernet:
+    """The current key first (it encrypts), then the old ones (they only decrypt)."""
+    return MultiFernet([Fernet(k.encode()) for k in (key, *old_keys)])
+
+
+def _old_keys() -> tuple[str, ...]:
+    return tuple(k.strip() for k in getattr(settings, "FIELD_ENCRYPTION_OLD_KEYS", ()) if k.strip())
 
 
 def _key() -> str:
@@ -30,16 +40,27 @@ def _key() -> str:
 def encrypt(value: str) -> str:
     if not value:
         return value
-    return PREFIX + _fernet(_key()).encrypt(value.encode()).decode()
+    return PREFIX + _fernet(_key(), _old_keys()).encrypt(value.encode()).decode()
 
 
 def decrypt(value: str) -> str:
     if not value or not value.startswith(PREFIX):
         return value
     try:
-        return _fernet(_key()).decrypt(value[len(PREFIX) :].encode()).decode()
+        return _fernet(_key(), _old_keys()).decrypt(value[len(PREFIX) :].encode()).decode()
     except InvalidToken:
         return _("（无法解密）")
+
+
+def rotate(value: str) -> str:
+    """``value`` encrypted again with the current key (what ``rotate_encryption_key`` stores).
+
+    Clear and already-current values come back unchanged in meaning; a value no key opens raises
+    ``InvalidToken`` rather than being overwritten.
+    """
+    if not value or not value.startswith(PREFIX):
+        return value
+    return PREFIX + _fernet(_key(), _old_keys()).rotate(value[len(PREFIX) :].encode()).decode()
 
 
 def mask(value: str) -> str:

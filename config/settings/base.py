@@ -141,6 +141,8 @@ EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Zijin CRM <noreply@localhost>")
+# Where django.core.mail.backends.filebased.EmailBackend writes each message (.ci/production's smoke suite reads it).
+EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 
 # Celery: an embedded filesystem broker under var/ by default, so `make run` needs no server.
 # The database is the source of truth for reminders (docs/reminders.md): a lost message is re-sent by the
@@ -321,6 +323,8 @@ LOGGING = {
 
 # Fernet key for personal data stored encrypted (passport numbers); derived from SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEY = env("DJANGO_FIELD_ENCRYPTION_KEY", default="")
+# Previous keys during a rotation (README "Production" → "Backup"): they decrypt, never encrypt.
+FIELD_ENCRYPTION_OLD_KEYS = env.list("DJANGO_FIELD_ENCRYPTION_OLD_KEYS", default=[])
 
 # Attachments: at most 10 MB, and only these types (checked on the content, not the name).
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -159,6 +159,42 @@ def details_for_display(*, service_request, user) -> dict:
     return shown
 
 
+def details_rotate_encryption(*, batch_size: int = 500) -> int:
+    """Re-encrypt every detail stored encrypted (a passport field's, under any key) with the current key (``crypto.rotate``); returns how many requests changed.
+
+    Run after a new ``DJANGO_FIELD_ENCRYPTION_KEY`` was set with the old one in ``DJANGO_FIELD_ENCRYPTION_OLD_KEYS``
+    (``manage.py rotate_encryption_key``). Only ``details`` is written, by ``update()``: no ``updated_at``, no
+    history row, nothing for anyone to notice. Each batch is its own transaction, so a stopped run is simply run
+    again; a value no key opens stops the run (``InvalidToken``) before that batch is written.
+    """
+    from django.db import transaction
+
+    from crm.models import ServiceRequest
+
+    changed = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                ServiceRequest.objects.filter(pk__gt=last_pk)
+                .select_for_update()
+                .order_by("pk")
+                .values_list("pk", "details")[:batch_size]
+            )
+            for pk, details in rows:
+                details = details or {}
+                rotated = {
+                    key: crypto.rotate(value) if isinstance(value, str) and value.startswith(crypto.PREFIX) else value
+                    for key, value in details.items()
+                }
+                if rotated != details:
+                    ServiceRequest.objects.filter(pk=pk).update(details=rotated)
+                    changed += 1
+        if len(rows) < batch_size:
+            return changed
+        last_pk = rows[-1][0]
+
+
 def details_labels(service_request) -> dict:
     """The Chinese names of a request's details: those of the form version it was submitted with."""
     version = service_request.form_version
