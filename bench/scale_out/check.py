@@ -20,6 +20,7 @@ Exits 1 on a lost submission, a lost reminder or an unexplained error.
 import collections
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -112,6 +113,22 @@ def _aware(epoch: float):
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
 
 
+NGINX_ERROR = re.compile(r"\[(?:error|warn)\] .*?\*\d+ (?P<what>.+?) while .*?upstream: \"http://(?P<upstream>[^/\"]+)")
+
+
+def print_nginx_causes(workdir: Path) -> None:
+    """What nginx said about the upstreams: the cause behind each 502 the clients saw, and the ones it retried."""
+    path = workdir / "nginx-error.log"
+    causes = collections.Counter()
+    for line in path.read_text(errors="replace").splitlines() if path.exists() else []:
+        found = NGINX_ERROR.search(line)
+        if found:
+            causes[(found["upstream"], re.sub(r"\(\d+: ", "(", found["what"]))] += 1
+    print("  nginx's error log, by upstream and cause (GET/HEAD failures are retried on the other node):")
+    for (upstream, what), n in causes.most_common():
+        print(f"  {n:>5} × {upstream}: {what}")
+
+
 def check_errors(entries: list[dict], kills: list[tuple[str, float]]) -> int:
     failures = [e for e in entries if e["kind"] == "failure"]
     explained, unexplained = collections.Counter(), collections.Counter()
@@ -195,6 +212,7 @@ def main(workdir: Path) -> int:
     lost_submissions = check_submissions(entries, run)
     lost_reminders = check_reminders(workdir, run, started)
     unexplained = check_errors(entries, kills)
+    print_nginx_causes(workdir)
     print_figures(entries, read_journal(workdir / "journal-ceiling.jsonl"), kills)
     print_wrk(workdir)
     verdict = {"lost submissions": lost_submissions, "lost reminders": lost_reminders, "unexplained errors": unexplained}
