@@ -3,12 +3,13 @@
     python bench/scale_out/check.py WORKDIR
 
 reads ``WORKDIR/journal-main.jsonl`` and ``journal-ceiling.jsonl`` (the locustfile's samples, submissions and
-failures), ``WORKDIR/kills`` (the moments a node was SIGKILLed, epoch seconds), ``wrk.txt`` and the workers' logs; waits until the reminders are all delivered (or ``SCALE_REMINDER_WAIT`` seconds pass), then prints:
+failures), ``WORKDIR/kills`` (the moments a node was SIGKILLed, epoch seconds), ``wrk.txt``, the SMTP server's
+record and the killed worker's log; waits until the reminders are all delivered (or ``SCALE_REMINDER_WAIT`` seconds pass), then prints:
 
 - submissions: accepted by the client and found in the database (each exactly once) — a missing one is LOST;
   refused or failed ones counted by status and reason, and whether they were committed anyway (the answer lost);
 - reminders: e-mail and robot notifications not sent — LOST if any is left; sent twice (at least once, a delivery in
-  flight when its worker was killed) counted from the workers' console e-mail output;
+  flight when its worker was killed) counted by the SMTP server (``smtp-received.txt``, bench/scale_out/smtp_sink.py);
 - client errors: each explained by a kill (a 502/503/504 or a broken connection from the moment a node died until
   ``EXPLAIN_AFTER_KILL`` seconds later) or UNEXPLAINED;
 - the load test's table beside the ceiling's (requests per second, p50/p95/p99, errors, ratio), the load test's
@@ -88,16 +89,14 @@ def check_reminders(workdir: Path, run: str, started: float) -> int:
     sent_by_workers = Notification.objects.filter(
         channel=Notification.Channel.EMAIL, status=Notification.Status.SENT, sent_at__gte=_aware(started)
     ).count()
-    printed = sum(
-        "Subject: " in line
-        for log in sorted(workdir.glob("zs-work*.log"))
-        for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
-    )
+    sink = workdir / "smtp-received.txt"
+    received = len(sink.read_bytes().splitlines()) if sink.exists() else 0
     print("\n== reminders")
     print(f"  e-mail/robot notifications sent: {sent}; still unsent after {time.time() - began:.0f} s: {unsent}")
     print(f"  submitted requests with their 新诉求 e-mail written: {len(written)} of {len(keys)}")
-    print(f"  e-mails sent by the workers in this run: {sent_by_workers} rows, {printed} printed "
-          f"(sent twice, a delivery in flight at the kill: {max(printed - sent_by_workers, 0)})")
+    print(f"  e-mails sent by the workers in this run: {sent_by_workers} rows marked sent, {received} received by the "
+          f"SMTP server (sent twice, a delivery in flight at the kill: {max(received - sent_by_workers, 0)})")
+    print(f"  deliveries the killed worker left: {_left_by_kill(workdir)}")
     by_status = collections.Counter(
         Notification.objects.exclude(channel=Notification.Channel.IN_APP)
         .exclude(status=Notification.Status.SENT).values_list("status", flat=True)
@@ -105,6 +104,17 @@ def check_reminders(workdir: Path, run: str, started: float) -> int:
     for status, n in by_status.items():
         print(f"  LOST (still {status}): {n}")
     return unsent + (len(keys) - len(written))
+
+
+def _left_by_kill(workdir: Path) -> str:
+    """What the killed worker had started and not finished, from its log (Celery logs each task received)."""
+    log = workdir / "zs-work1.log"
+    if not log.exists():
+        return "no log"
+    text = log.read_text(encoding="utf-8", errors="replace")
+    received = sum(line.rstrip().endswith("] received") for line in text.splitlines())
+    done = text.count("] succeeded in")
+    return f"{received} tasks received by it, {done} finished before the kill ({received - done} in flight or reserved)"
 
 
 def _aware(epoch: float):
