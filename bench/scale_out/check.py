@@ -10,8 +10,8 @@ record and the killed worker's log; waits until the reminders are all delivered 
   refused or failed ones counted by status and reason, and whether they were committed anyway (the answer lost);
 - reminders: e-mail and robot notifications not sent — LOST if any is left; sent twice (at least once, a delivery in
   flight when its worker was killed) counted by the SMTP server (``smtp-received.txt``, bench/scale_out/smtp_sink.py);
-- client errors: each explained by a kill (a 502/503/504 or a broken connection from the moment a node died until
-  ``EXPLAIN_AFTER_KILL`` seconds later) or UNEXPLAINED;
+- client errors: each explained by a kill (a 502/503/504, a broken connection or an answer cut short, from the
+  moment a node died until ``EXPLAIN_AFTER_KILL`` seconds later) or UNEXPLAINED;
 - the load test's table beside the ceiling's (requests per second, p50/p95/p99, errors, ratio), the load test's
   figures counted from the last client's log-in (before and after the kill too).
 
@@ -38,6 +38,7 @@ from crm.models import Notification, ServiceRequest  # noqa: E402
 
 EXPLAIN_AFTER_KILL = 15.0  # seconds: nginx marks the dead node down at its first failure (max_fails=1)
 KILL_STATUSES = {0, 502, 503, 504}
+BROKEN = ("Incomplete response", "Connection reset", "Connection closed", "RemoteDisconnected")
 
 
 def read_journal(path: Path) -> list[dict]:
@@ -147,6 +148,9 @@ def check_errors(entries: list[dict], kills: list[tuple[str, float]]) -> int:
         key = (e["name"], e["status"], e["error"][:80])
         if node and e["status"] in KILL_STATUSES:
             explained[(*key, f"{node} killed")] += 1
+        elif node and any(mark in e["error"] for mark in BROKEN):
+            # nginx had begun passing the answer on when the node died: it cannot retry, the client gets it cut short.
+            explained[(*key, f"{node} killed mid-answer")] += 1
         else:
             unexplained[key] += 1
     print("\n== client errors")
