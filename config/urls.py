@@ -38,3 +38,9 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+
+# The scale-out test's ceiling (config.bench): a constant JSON, only when DJANGO_BENCH_CEILING_VIEW=true.
+if settings.BENCH_CEILING_VIEW:
+    import config.bench
+
+    urlpatterns += [path("bench/ceiling/", config.bench.ceiling, name="bench-ceiling")]

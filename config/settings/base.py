@@ -214,6 +214,9 @@ REMINDERS_PUBLISH_TIMEOUT = env.float("REMINDERS_PUBLISH_TIMEOUT", default=0.3)
 # never outlasts its claim).
 REMINDERS_DELIVERY_LEASE = env.int("REMINDERS_DELIVERY_LEASE", default=CELERY_TASK_TIME_LIMIT + 60)
 
+# The scale-out test (.ci/scale-out) measures the stack's ceiling at /bench/ceiling/ (config.bench): off by default.
+BENCH_CEILING_VIEW = env.bool("DJANGO_BENCH_CEILING_VIEW", default=False)
+
 # The land map (/land/): a plain background by default — no online tile server. An intranet tile server
 # may be named with a template such as http://tiles.park.intranet/{z}/{x}/{y}.png (checked by parks.E001).
 PARKS_MAP_TILE_URL = env("DJANGO_PARKS_MAP_TILE_URL", default="")

@@ -150,17 +150,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterprise',
             name='chain_segment',
-            field=models.CharField(blank=True, help_text='如机器人“大脑”或“小脑”；可不填。', max_length=30, verbose_name='产业链环节'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='如机器人“大脑”或“小脑”；可不填。', max_length=30, verbose_name='产业链环节'),
         ),
         migrations.AddField(
             model_name='historicalproject',
             name='chain_segment',
-            field=models.CharField(blank=True, help_text='如机器人“大脑”或“小脑”；可不填。', max_length=30, verbose_name='产业链环节'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='如机器人“大脑”或“小脑”；可不填。', max_length=30, verbose_name='产业链环节'),
         ),
         migrations.AddField(
             model_name='project',
             name='chain_segment',
-            field=models.CharField(blank=True, help_text='如机器人“大脑”或“小脑”；可不填。', max_length=30, verbose_name='产业链环节'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='如机器人“大脑”或“小脑”；可不填。', max_length=30, verbose_name='产业链环节'),
         ),
         migrations.AlterField(
             model_name='enterprise',

@@ -55,8 +55,10 @@ class Enterprise(TimeStampedModel):
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PROSPECT)
     industry_chain = ListCodeField(_("产业链"), list_model="crm.IndustryChain", default=IndustryChain.OTHER)
+    # db_default: the previous release's code, which does not know the column, still inserts rows (docs/upgrades.md).
     chain_segment = ListCodeField(
-        _("产业链环节"), list_model="crm.ChainSegment", blank=True, help_text=_("如机器人“大脑”或“小脑”；可不填。")
+        _("产业链环节"), list_model="crm.ChainSegment", blank=True, default="", db_default="",
+        help_text=_("如机器人“大脑”或“小脑”；可不填。"),
     )
     registered_capital = models.DecimalField(
         _("注册资本（万元）"), max_digits=14, decimal_places=2, null=True, blank=True

@@ -66,8 +66,10 @@ class Project(TimeStampedModel):
         "crm.Enterprise", verbose_name=_("投资企业"), on_delete=models.PROTECT, related_name="projects"
     )
     industry_chain = ListCodeField(_("产业链"), list_model="crm.IndustryChain", default=IndustryChain.OTHER)
+    # db_default: the previous release's code, which does not know the column, still inserts rows (docs/upgrades.md).
     chain_segment = ListCodeField(
-        _("产业链环节"), list_model="crm.ChainSegment", blank=True, help_text=_("如机器人“大脑”或“小脑”；可不填。")
+        _("产业链环节"), list_model="crm.ChainSegment", blank=True, default="", db_default="",
+        help_text=_("如机器人“大脑”或“小脑”；可不填。"),
     )
     segment = models.CharField(
         _("细分赛道"), max_length=50, blank=True, help_text=_("如机器人“大脑”（大模型）或“小脑”（运动控制）。"),
