@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Logs out a session idle or too old, with a message (crm.sessions; SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE below).
     "crm.sessions.SessionLifetimeMiddleware",
+    # The address the browser used, for the links a request's notifications write (crm.notifications.site).
+    "crm.notifications.site.SiteUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into a clear 429 page.
@@ -89,6 +91,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # ``site_profile``: the park's name, logo and signature (crm.notifications.site), read lazily.
+                "crm.notifications.site.site_profile_context",
             ],
         },
     },
@@ -192,7 +196,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # Reminders and escalations (crm.notifications and the rules of each domain package; thresholds and recipients are edited in the admin).
-REMINDERS_SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+# Unset: the site profile's 网站地址, else the browser's address (crm.notifications.site.site_url).
+REMINDERS_SITE_URL = env("DJANGO_SITE_URL", default="")
 REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)  # then the notification is parked
 REMINDERS_RETRY_BACKOFF = 30  # seconds before the 2nd attempt, doubling after each failure ...
 REMINDERS_RETRY_BACKOFF_MAX = 900  # ... up to 15 minutes

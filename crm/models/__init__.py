@@ -35,6 +35,7 @@ from .services import (
     ServiceRequestMessage,
     ServiceRequestTransition,
 )
+from .site import SiteProfile
 from .targets import YearlyTarget
 from .users import CalendarFeed, Role, User
 
@@ -74,6 +75,7 @@ __all__ = [
     "ServiceRequestAttachment",
     "ServiceRequestMessage",
     "ServiceRequestTransition",
+    "SiteProfile",
     "SourceChannel",
     "Stage",
     "TimeStampedModel",
