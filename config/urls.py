@@ -28,6 +28,8 @@ urlpatterns = [
     path("attachments/<int:pk>/", crm.views.attachment_download, name="attachment-download"),
     path("calendar/<str:token>.ics", crm.views.calendar_feed, name="calendar-feed"),
     path("site/logo/", crm.views.site_logo, name="site-logo"),
+    # Browsers ask for /favicon.ico whatever the page links: the same icon, from the static files.
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, VAR_DIR, env
+from config.env import BASE_DIR, VAR_DIR, ensure_dir, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-key-change-me-in-production-0123456789")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -100,6 +100,8 @@ TEMPLATES = [
 
 # SQLite under var/ unless DATABASE_URL says otherwise (PostgreSQL in CI and production).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if "DATABASE_URL" not in env.ENVIRON:
+    ensure_dir(VAR_DIR)  # SQLite creates its file, not its folder: a fresh clone's first migrate needs var/
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -158,6 +160,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
     }
+    # kombu's filesystem transport writes into these folders and fails without them: the web process would then
+    # leave every e-mail 待发送, silently. They are made here, for the web process, the worker and beat alike.
+    for _folder in ("out", "processed", "control"):
+        ensure_dir(_BROKER_DIR / _folder)
 REDIS_BROKER_TRANSPORT_OPTIONS = {
     # A task not acknowledged within this time is given to another worker: keep it well above
     # CELERY_TASK_TIME_LIMIT and above every retry countdown (REMINDERS_RETRY_BACKOFF_MAX).
