@@ -7,6 +7,7 @@ read; ``has_export_permission`` is the list's view right, so ``WHO_READS`` decid
 (``crm.crypto.mask``), a phone number as ``138****5678`` (``crm.crypto.mask_phone``), as the lists show them.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
@@ -15,7 +16,7 @@ from import_export.formats.base_formats import XLSX
 
 from crm import crypto
 from crm.models import FollowUp, Notification, ReminderRule, ServiceRequest
-from crm.service_requests.details import PHONE_KEYS, SENSITIVE_KEYS, details_labels
+from crm.service_requests.details import PHONE_KEYS, details_for_display, details_labels
 
 from .excel import ExcelFileNameMixin
 from .resources import SpreadsheetResource
@@ -50,16 +51,15 @@ def _user(user) -> str:
 
 def masked_details(service_request) -> str:
     """“外籍人才姓名：Anna；护照号码：E1*****78；联系电话：138****5678”: the category's fields by their labels,
-    a passport number and a phone number masked for everyone (an export leaves the system)."""
+    a passport number masked by the one reading of the details (``details_for_display`` for nobody in particular,
+    so for everyone alike) and a phone number masked as lists mask it (an export leaves the system)."""
     labels = details_labels(service_request.category.code)
     shown = []
-    for key, value in (service_request.details or {}).items():
+    for key, value in details_for_display(service_request=service_request, user=AnonymousUser()).items():
         if value in (None, ""):
             continue
         value = str(value)
-        if key in SENSITIVE_KEYS:
-            value = crypto.mask(crypto.decrypt(value))
-        elif key in PHONE_KEYS:
+        if key in PHONE_KEYS:
             value = crypto.mask_phone(value)
         shown.append(f"{labels.get(key, key)}：{value}")
     return "；".join(shown)
