@@ -8,7 +8,7 @@ import crm.views
 from config import health, metrics
 from crm.api.exceptions import page_not_found
 
-admin.site.site_header = _("紫金港科技城 招商与企业服务平台")
+admin.site.site_header = _("招商与企业服务平台")  # the park's name comes first from 站点信息 (admin/base_site.html)
 admin.site.site_title = _("Zijin CRM")
 admin.site.index_title = _("工作台")
 
@@ -32,6 +32,9 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("attachments/<int:pk>/", crm.views.attachment_download, name="attachment-download"),
     path("calendar/<str:token>.ics", crm.views.calendar_feed, name="calendar-feed"),
+    path("site/logo/", crm.views.site_logo, name="site-logo"),
+    # Browsers ask for /favicon.ico whatever the page links: the same icon, from the static files.
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
 ]
 
 if settings.DEBUG:

@@ -64,9 +64,10 @@ LOCKED_MESSAGE = gettext_lazy("登录失败次数过多，已暂时禁止从此�
 
 
 def lockout_response(request, response=None, credentials=None, *args, **kwargs):
-    """A clear Chinese message instead of axes' bare page; JSON for the API."""
-    from django.http import HttpResponse, JsonResponse
+    """A clear Chinese page in the product's style (templates/locked.html) instead of axes' bare one; JSON for the API."""
+    from django.http import JsonResponse
+    from django.template.response import TemplateResponse
 
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(LOCKED_MESSAGE)}, status=429)
-    return HttpResponse(str(LOCKED_MESSAGE), status=429, content_type="text/plain; charset=utf-8")
+    return TemplateResponse(request, "locked.html", {"message": LOCKED_MESSAGE}, status=429).render()

@@ -254,6 +254,7 @@ AREA_OF_MODEL: dict[str, Area] = {
          "django_celery_beat.intervalschedule", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"],
         Area.SYSTEM,
     ),
+    "crm.siteprofile": Area.SYSTEM,  # the park's identity: administrators edit it
     "crm.calendarfeed": Area.SYSTEM,  # feed tokens are secrets: their owners renew them on the calendar page
 }
 

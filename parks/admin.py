@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin.common import NoRevertHistoryAdmin, ServiceFormViewMixin, money_wan
+from crm.admin.exports import ListExportMixin
 from crm.admin.lists import ListEntryAdmin
 
+from .exports import LandParcelExportResource, PolicyGrantExportResource, SpaceExportResource
 from .forms import EligibilityCriterionForm, GrantDecisionForm, GrantRecordForm, ParcelMoveForm
 from .models import (
     BenefitKind,
@@ -61,9 +63,12 @@ class ParkAdmin(admin.ModelAdmin):
 
 
 @admin.register(LandParcel)
-class LandParcelAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
+class LandParcelAdmin(ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdmin):
     """地块: the status, the project and the transfer date move only through the parcel services, from the
     “变更状态” form on the change page; every move is in the parcel's history."""
+
+    resource_classes = [LandParcelExportResource]
+    export_file_stem = ("地块", "parcels")
 
     list_display = ("code", "name", "park", "land_use", "area_m2", "reserve_price_display", "status_display", "project")
     list_select_related = ("park", "project")
@@ -120,7 +125,9 @@ class LandParcelAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
 
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(ListExportMixin, admin.ModelAdmin):
+    resource_classes = [SpaceExportResource]
+    export_file_stem = ("载体空间", "spaces")
     list_display = (
         "__str__", "park", "kind", "area_m2", "rent_per_m2_day", "status", "occupant", "rent_free_months", "rent_free_end",
     )
@@ -250,9 +257,12 @@ class EligibilityCriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyGrant)
-class PolicyGrantAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
+class PolicyGrantAdmin(ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdmin):
     """政策兑现: an application is recorded with ``policy_grant_record``; approval (within the clause's cap),
     instalments and refusals through the form on the change page. Amounts are never edited by hand."""
+
+    resource_classes = [PolicyGrantExportResource]
+    export_file_stem = ("政策兑现", "grants")
 
     list_display = (
         "enterprise", "clause", "project", "status", "applied_amount", "approved_amount", "disbursed_amount", "applied_on",

@@ -6,7 +6,7 @@ from ipaddress import ip_network
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, VAR_DIR, env
+from config.env import BASE_DIR, VAR_DIR, ensure_dir, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-key-change-me-in-production-0123456789")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Logs out a session idle or too old, with a message (crm.sessions; SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE below).
     "crm.sessions.SessionLifetimeMiddleware",
+    # The address the browser used, for the links a request's notifications write (crm.notifications.site).
+    "crm.notifications.site.SiteUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into a clear 429 page.
@@ -95,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # ``site_profile``: the park's name, logo and signature (crm.notifications.site), read lazily.
+                "crm.notifications.site.site_profile_context",
             ],
         },
     },
@@ -102,6 +106,8 @@ TEMPLATES = [
 
 # SQLite under var/ unless DATABASE_URL says otherwise (PostgreSQL in CI and production).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if "DATABASE_URL" not in env.ENVIRON:
+    ensure_dir(VAR_DIR)  # SQLite creates its file, not its folder: a fresh clone's first migrate needs var/
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -162,6 +168,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
     }
+    # kombu's filesystem transport writes into these folders and fails without them: the web process would then
+    # leave every e-mail 待发送, silently. They are made here, for the web process, the worker and beat alike.
+    for _folder in ("out", "processed", "control"):
+        ensure_dir(_BROKER_DIR / _folder)
 REDIS_BROKER_TRANSPORT_OPTIONS = {
     # A task not acknowledged within this time is given to another worker: keep it well above
     # CELERY_TASK_TIME_LIMIT and above every retry countdown (REMINDERS_RETRY_BACKOFF_MAX).
@@ -200,7 +210,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # Reminders and escalations (crm.notifications and the rules of each domain package; thresholds and recipients are edited in the admin).
-REMINDERS_SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+# Unset: the site profile's 网站地址, else the browser's address (crm.notifications.site.site_url).
+REMINDERS_SITE_URL = env("DJANGO_SITE_URL", default="")
 REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)  # then the notification is parked
 REMINDERS_RETRY_BACKOFF = 30  # seconds before the 2nd attempt, doubling after each failure ...
 REMINDERS_RETRY_BACKOFF_MAX = 900  # ... up to 15 minutes

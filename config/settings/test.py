@@ -25,3 +25,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_URL = CELERY_BROKER_READ_URL = CELERY_BROKER_WRITE_URL = "memory://localhost/"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+# Reminder links in tests start as they always have (crm.notifications.site.site_url); tests/test_newcomer.py unsets
+# it to check the site profile's address and the browser's.
+REMINDERS_SITE_URL = "http://127.0.0.1:8000"

@@ -15,11 +15,15 @@ from crm.notifications.delivery import webhook_send_test
 from crm.notifications.outbox import notifications_retry
 
 from .common import ReadOnlyAdminMixin
+from .exports import ListExportMixin, NotificationExportResource
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, ListExportMixin, admin.ModelAdmin):
     """提醒: what the reminder sweep sent; a log, written only by the notification services."""
+
+    resource_classes = [NotificationExportResource]
+    export_file_stem = ("提醒发送记录", "notifications")
 
     list_display = ("subject", "addressee", "rule", "channel", "status", "attempts", "created_at", "sent_at", "read_at")
     list_select_related = ("recipient", "webhook")

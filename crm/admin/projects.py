@@ -83,6 +83,7 @@ from .common import (
     warn_collisions,
 )
 from .excel import ExcelFileNameMixin, LeadsTemplateMixin
+from .exports import FollowUpExportResource, ListExportMixin
 from .forms import AssignOwnerForm, FollowUpQuickForm, ProjectChangeStageForm, officers
 from .ownership import ChangedWithItsProjectAdmin, ChangedWithProjectInline, may_change
 from .parks_panels import PROJECT_PARKS_FIELDSETS, ProjectParksPanelsMixin
@@ -591,7 +592,11 @@ class ProjectStageChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, admin.ModelAdmin):
+class FollowUpAdmin(
+    ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, ListExportMixin, admin.ModelAdmin
+):
+    resource_classes = [FollowUpExportResource]
+    export_file_stem = ("跟进记录", "follow_ups")
     list_display = ("occurred_on", "project", "kind", "officer", "next_step", "next_follow_up_on")
     list_select_related = ("project", "officer")
     list_filter = ("kind", ("officer", admin.RelatedOnlyFieldListFilter))

@@ -59,6 +59,7 @@ from .common import (
     run_each,
     show_refusal,
 )
+from .exports import ListExportMixin, ServiceRequestExportResource
 from .forms import RequestAssignForm, RequestReplyForm, RequestTransitionForm
 
 # The queue's colour for each reading of the SLA clock (crm.service_requests.clock); green is quiet.
@@ -215,7 +216,9 @@ def _transition_action(name):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
+class ServiceRequestAdmin(ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdmin):
+    resource_classes = [ServiceRequestExportResource]
+    export_file_stem = ("企业诉求", "service_requests")
     list_display = ("title", "status", "time_left", "due", "category", "enterprise", "assignee", "submitted")
     list_select_related = ("enterprise", "category", "assignee")
     list_filter = (

@@ -3,7 +3,7 @@
 This product runs in government intranets: no page may reach a CDN. drf-spectacular's Redoc page
 preloads Google Fonts, so its head is replaced here (Redoc falls back to the system fonts), and Redoc's
 bundle shows a logo from cdn.redoc.ly beside "API docs by Redocly": the bundle is served here with that
-address emptied (the image then hides itself, as Redoc does when the logo cannot load).
+address replaced by the site's own icon (``static/favicon.svg``).
 
 Neither page has inline script, as the Content-Security-Policy requires: Swagger UI is the "split" view,
 whose start-up script is served by the same URL with ``?script``; Redoc starts itself from its
@@ -25,6 +25,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template import engines
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
@@ -92,7 +93,9 @@ class RedocView(DocsPageMixin, ApiViewMixin, SpectacularRedocView):
 
 @functools.cache
 def _redoc_bundle() -> bytes:
-    return Path(finders.find(REDOC_BUNDLE)).read_bytes().replace(REDOC_CDN_LOGO, b"")
+    # The logo beside “API docs by Redocly” is the site's own icon, from its static files (never the CDN's).
+    local_logo = static("favicon.svg").encode()
+    return Path(finders.find(REDOC_BUNDLE)).read_bytes().replace(REDOC_CDN_LOGO, local_logo)
 
 
 @require_safe

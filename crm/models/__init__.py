@@ -51,6 +51,7 @@ from .services import (
     ServiceRequestMessage,
     ServiceRequestTransition,
 )
+from .site import SiteProfile
 from .targets import YearlyTarget
 from .users import CalendarFeed, Role, User
 
@@ -97,6 +98,7 @@ __all__ = [
     "ServiceRequestAttachment",
     "ServiceRequestMessage",
     "ServiceRequestTransition",
+    "SiteProfile",
     "SourceChannel",
     "Stage",
     "TimeStampedModel",

@@ -33,6 +33,8 @@ from crm.models import (
     NotificationWebhook,
 )
 
+from .site import site_profile
+
 logger = logging.getLogger(__name__)
 
 Channel = Notification.Channel
@@ -126,16 +128,22 @@ def _send_email(notification: Notification) -> None:
     connection = get_connection(timeout=settings.REMINDERS_EMAIL_TIMEOUT)
     send_mail(
         notification.subject,
-        notification.body,
+        signed(notification.body),
         settings.DEFAULT_FROM_EMAIL,
         [recipient.email],
         connection=connection,
     )
 
 
+def signed(body: str) -> str:
+    """An e-mail's or a robot message's text with the park's signature under it (站点信息), when one is set."""
+    signature = site_profile().signature.strip()
+    return f"{body}\n\n-- \n{signature}" if signature else body
+
+
 def webhook_payload(*, subject: str, body: str) -> dict:
-    """The text message both 企业微信 and 钉钉 robots accept."""
-    content = f"{subject}\n{body}".strip()
+    """The text message both 企业微信 and 钉钉 robots accept, signed."""
+    content = signed(f"{subject}\n{body}".strip())
     return {"msgtype": "text", "text": {"content": content}}
 
 
@@ -185,7 +193,9 @@ CHANNEL_SENDERS = {Channel.IN_APP: _send_in_app, Channel.EMAIL: _send_email, Cha
 def webhook_send_test(*, webhook: NotificationWebhook) -> str:
     """Post a test message to a robot now (admin action); returns "" or what went wrong."""
     try:
-        webhook_post(url=webhook.url, payload=webhook_payload(subject=_("紫金港科技城 CRM 测试消息"), body=_("收到即表示群机器人配置正确。")))
+        webhook_post(url=webhook.url, payload=webhook_payload(
+            subject=_("%(park)s CRM 测试消息") % {"park": site_profile().name}, body=_("收到即表示群机器人配置正确。")
+        ))
     except (PermanentDeliveryError, *TRANSIENT_ERRORS) as error:
         return _describe(error)
     return ""

@@ -2,14 +2,16 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 
 def site_link(viewname: str, *args) -> str:
+    """An absolute link: ``crm.notifications.site.site_url()`` (DJANGO_SITE_URL, the profile's 网站地址 or the browser's address)."""
+    from .site import site_url
+
     try:
-        return settings.REMINDERS_SITE_URL.rstrip("/") + reverse(viewname, args=args)
+        return site_url() + reverse(viewname, args=args)
     except NoReverseMatch:
         return ""
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import CalendarFeed, Event, Project, ProjectMilestone, Stage, User
+from crm.notifications.site import site_profile
 from crm.roles import Area, may_read
 
 FEED_PAST_DAYS = 60  # the feed carries the last two months and everything ahead
@@ -104,7 +105,8 @@ def calendar_ical(*, user: User, today: date, absolute) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Zijin CRM//calendar//ZH")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _("紫金港招商日历：%(user)s") % {"user": user})
+    park = site_profile().short_name
+    calendar.add("x-wr-calname", _("%(park)s招商日历：%(user)s") % {"park": park, "user": user})
     stamped = timezone.now()
     start, end = today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=FEED_FUTURE_DAYS)
     for entry in calendar_entries(user=user, start=start, end=end):

@@ -5,6 +5,8 @@ request of another enterprise is a 404 before anything else happens. Services ra
 ``DomainError``; ``access.show_refusal`` shows its message next to the field it names, or as a page message.
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
@@ -280,8 +282,27 @@ def notification_list(request):
             link = reverse("portal:request-detail", kwargs={"pk": notification.object_id})
         elif kind == ("parks", "policyclause"):  # 新的可申请政策: the enterprise's own matches
             link = reverse("parks_portal:policy-matches")
+        notification.shown_body = text_without_links(notification.body)
         rows.append((notification, link))
     return portal_render(request, "portal/notification_list.html", {"page": page, "rows": rows})
+
+
+_URL = re.compile(r"https?://\S+")
+
+
+def text_without_links(body: str) -> str:
+    """A notification's text as the portal shows it: the subject is the link, so a raw address written for an e-mail
+    is not shown — a line that only labels it (“查看并申请：http://…”) is dropped, an address within a sentence removed."""
+    lines = []
+    for line in body.splitlines():
+        found = _URL.search(line)
+        if found:
+            before = line[: found.start()].rstrip()
+            if not before or before.endswith(("：", ":")):
+                continue
+            line = _URL.sub("", line).rstrip()
+        lines.append(line)
+    return "\n".join(lines).strip()
 
 
 @require_POST

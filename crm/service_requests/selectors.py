@@ -1,8 +1,9 @@
 """Reads about service requests, always scoped to what the user may see."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
 from crm.models import (
+    OPEN_REQUEST_STATUSES,
     ServiceRequest,
     ServiceRequestAttachment,
     ServiceRequestMessage,
@@ -15,7 +16,11 @@ def service_request_list(*, user) -> QuerySet[ServiceRequest]:
     return (
         ServiceRequest.objects.visible_to(user)
         .select_related("enterprise", "category", "assignee", "submitted_by")
-        .order_by("due_at", "id")
+        .order_by(
+            Case(When(status__in=OPEN_REQUEST_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "due_at",
+            "id",
+        )
     )
 
 

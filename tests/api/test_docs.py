@@ -80,3 +80,4 @@ def test_redoc_shows_no_logo_from_a_cdn():
     assert response["Content-Type"].startswith("application/javascript")
     assert b"Redoc" in bundle and len(bundle) > 500_000  # the whole standalone bundle
     assert b"cdn.redoc.ly" not in bundle
+    assert b'"/static/favicon.svg"' in bundle  # the logo, served by the site itself

@@ -42,16 +42,16 @@ def _queries(client, url, params=None) -> list[str]:
 
 
 @pytest.mark.parametrize("size", [2, 24])
-def test_the_project_list_runs_twelve_queries_at_any_size(client, size):
-    """12: session, user, the user's groups (the officer's default scope), the officer's own and group permissions,
+def test_the_project_list_runs_thirteen_queries_at_any_size(client, size):
+    """13: session, user, the user's groups (the officer's default scope), the officer's own and group permissions,
     the owner and park filter choices, the filtered and the total count, the page of rows (last follow-up read from
     ``followed_up_on``, no GROUP BY), the page's milestones (the four lights, one query for the rows shown), the
-    header's unread-reminder badge. Explain any change."""
+    header's unread-reminder badge, the site profile the header names the park by (crm.notifications.site). Explain any change."""
     me = officer()
     _world(size, me)
     client.force_login(me)
     sql = _queries(client, reverse("admin:crm_project_changelist"), {"scope": "all"})
-    assert len(sql) == 12, "\n".join(sql)
+    assert len(sql) == 13, "\n".join(sql)
     rows = [q for q in sql if 'FROM "crm_project" INNER JOIN' in q or 'FROM "crm_project" LEFT OUTER JOIN' in q]
     assert rows and all("GROUP BY" not in q and "crm_projectmilestone" not in q for q in rows)
 
@@ -68,11 +68,12 @@ def test_the_project_page_runs_the_same_queries_at_any_size(client, size):
     assert len(sql) == PROJECT_PAGE_QUERIES, "\n".join(sql)
 
 
-# 27: session, user, the project, the user's groups and permissions (2), the co-officers; the rows of the six
+# 28: session, user, the project, the user's groups and permissions (2), the co-officers; the rows of the six
 # inlines (follow-ups, stage changes, capital arrivals, milestones, credits, annual commitments); the owner, shown
 # read-only (only the head of investment promotion reassigns it); the selected values of the autocomplete widgets
 # (enterprise, park, co-officers, the credit row's officer); the 撞单 check (one indexed query:
 # crm.pipeline.collisions); the header's unread-reminder badge; the commitments panel (milestones, capital total,
-# annual rows); the policy panel (the project, the enterprise's qualifications, the clauses) and the park tree.
+# annual rows); the policy panel (the project, the enterprise's qualifications, the clauses) and the park tree;
+# the site profile the header names the park by (crm.notifications.site).
 # Explain any change.
-PROJECT_PAGE_QUERIES = 27
+PROJECT_PAGE_QUERIES = 28

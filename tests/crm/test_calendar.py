@@ -69,8 +69,8 @@ def test_the_month_page_shows_the_grid_with_links_to_each_object(client, world, 
     client.force_login(world["me"])
 
     # session, user, groups; follow-ups, milestones, events; the feed; the admin's permissions (user, groups);
-    # the header's unread-reminder badge
-    with django_assert_num_queries(10):
+    # the header's unread-reminder badge; the site profile the header names the park by (crm.notifications.site)
+    with django_assert_num_queries(11):
         response = client.get(CALENDAR, {"day": "2025-03-18"})
 
     assert response.status_code == 200

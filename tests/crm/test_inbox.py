@@ -146,8 +146,8 @@ def test_the_inbox_runs_the_same_queries_however_many_reminders(django_assert_nu
     client = Client()
     client.force_login(zhou)
     # session, user, groups (3); the page of reminders with their content types (1) and the paginator's count (1);
-    # the badge (1); the admin's available apps: the user's and the groups' permissions (2).
-    with django_assert_num_queries(8):
+    # the badge (1); the admin's available apps: the user's and the groups' permissions (2); the site profile the header names the park by (crm.notifications.site) (1).
+    with django_assert_num_queries(9):
         assert client.get("/admin/inbox/").status_code == 200
 
 

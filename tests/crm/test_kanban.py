@@ -207,10 +207,11 @@ def test_the_board_runs_the_same_queries_at_any_size(client, django_assert_num_q
     for project in Project.objects.filter(stage=Stage.LEAD)[:30]:
         project_change_stage(project=project, to=Stage.ON_HOLD, actor=me)
 
-    # 18: session, user, the user's groups (role); the counts by stage (one GROUP BY); one query per column
+    # 19: session, user, the user's groups (role); the counts by stage (one GROUP BY); one query per column
     # (nine; the 暂缓 one reads the stage before the hold in the same query); the user's and the groups'
-    # permissions (the admin's app list); the officers and the parks for the filters; the header's unread badge.
-    assert small == 18
+    # permissions (the admin's app list); the officers and the parks for the filters; the header's unread badge;
+    # the site profile the header names the park by (crm.notifications.site).
+    assert small == 19
     assert _board_queries(client) == small
     with django_assert_num_queries(small):
         client.get(BOARD, {"scope": "all"})

@@ -47,8 +47,8 @@ def test_staff_see_each_parcel_with_its_status_colour_and_a_legend_with_counts(c
     client.get(URL)
     # session, user, the user's role groups (may it read parcels?), parks of the filter, parcels with park and
     # project, the user's and its groups' permissions (the admin's header and app list), the header's unread-reminder
-    # badge. Explain any change.
-    with django_assert_num_queries(8):
+    # badge; the site profile the header names the park by (crm.notifications.site). Explain any change.
+    with django_assert_num_queries(9):
         response = client.get(URL)
 
     features = _features(response)

@@ -79,14 +79,14 @@ def test_a_user_of_two_enterprises_sees_a_section_for_each(client, alice, clause
 def test_the_page_runs_the_same_number_of_queries_for_one_or_three_enterprises(client, alice, clauses,
                                                                                 django_assert_num_queries):
     """session, user, groups, unread badge, enterprises (twice: listed, and in the batch), qualifications, projects,
-    clauses, criteria, parks, grants. Explain any change."""
+    clauses, criteria, parks, grants; the site profile the header names the park by (crm.notifications.site). Explain any change."""
     client.force_login(alice)
     client.get(URL)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(URL)
     for i in range(2):
         alice.enterprises.add(EnterpriseFactory(name=f"西湖阳光子公司{i}"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(URL)
 
 

@@ -141,8 +141,9 @@ def test_list_runs_the_same_queries_whatever_the_number_of_requests(
     client.force_login(alice)
 
     # If this changes, explain why in the commit: 1 session, 2 user, 3 the user's groups (role check),
-    # 4 unread badge, 5 page count, 6 the page of requests with enterprise/category/assignee/submitter joined.
-    with django_assert_num_queries(6):
+    # 4 unread badge, 5 page count, 6 the page of requests with enterprise/category/assignee/submitter joined,
+    # 7 the site profile the header names the park by (crm.notifications.site).
+    with django_assert_num_queries(7):
         response = client.get("/portal/")
 
     assert len(response.context["rows"]) == count
