@@ -125,7 +125,7 @@ class Spec:
         if key == NON_FIELD_ERRORS:
             return None
         for column in self.columns:
-            if column.key == key:
+            if column.key in (key, f"{key}_id"):
                 return column.header
         try:
             return str(self.model._meta.get_field(key).verbose_name)
@@ -207,7 +207,8 @@ def _parse_row(spec: Spec, positions: dict[str, int], cells: tuple):
 
 
 def _positions(spec: Spec, header_cells: tuple) -> dict[str, int]:
-    headers = [_header(cell) for cell in header_cells]
+    by_typed = {_header(column.header): column.header for column in spec.columns}
+    headers = [by_typed.get(_header(cell), _header(cell)) for cell in header_cells]
     known = [column.header for column in spec.columns]
     unknown = [header for header in headers if header and header not in known]
     missing = [column.header for column in spec.columns if column.required and column.header not in headers]

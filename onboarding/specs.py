@@ -86,6 +86,8 @@ class _Lookups:
 
 def _checked(instance, spec: Spec, *, exclude=()):
     """The model's own rules (fields, choices, foreign keys, constraints, ``clean``) on an unsaved instance."""
+    if instance.pk is not None:
+        instance._state.adding = False  # it stands for the stored row: its own pk and keys are not “taken”
     try:
         instance.full_clean(exclude=list(exclude))
     except ValidationError as error:
@@ -276,7 +278,7 @@ class ParcelSpec(_Lookups, Spec):
         self.columns = [
             Column("地块编号", "code", cells.text, required=True, example="SD-2026-01", note=_("重复导入按它更新。")),
             Column("地块名称", "name", cells.text, example="三墩北 01 号地块"),
-            Column("园区", "park_id", self.park, required=True, example="", note=_("园区全称或简称。")),
+            Column("园区", "park_id", self.park, required=True, example="紫金港科技城", note=_("园区全称或简称。")),
             Column("用地性质", "land_use", cells.choice(LandParcel, "land_use"), required=True,
                    example=str(LandUse.INDUSTRIAL_M1.label), note=_("填中文名称或代码（如 M1）。")),
             Column("面积（m²）", "area_m2", cells.decimal, required=True, example=35000),
@@ -345,7 +347,7 @@ class SpaceSpec(_Lookups, Spec):
 
     def __init__(self):
         self.columns = [
-            Column("园区", "park_id", self.park, required=True, note=_("园区全称或简称。")),
+            Column("园区", "park_id", self.park, required=True, example="紫金港科技城", note=_("园区全称或简称。")),
             Column("楼宇", "building", cells.text, required=True, example="紫金众创小镇 3 号楼"),
             Column("单元", "unit", cells.text, required=True, example="301", note=_("同一园区、楼宇的单元按此更新。")),
             Column("类型", "kind", cells.choice(Space, "kind"), example=str(Space.Kind.OFFICE.label)),
@@ -419,8 +421,8 @@ class ProjectSpec(_Lookups, Spec):
                    note=_("同一企业同名的项目按此更新。")),
             Column(ENTERPRISE_CODE, "enterprise_id", self.enterprise, required=True, example=EXAMPLE_CODE,
                    note=_("该企业须已登记（先导入企业）。")),
-            Column("负责人", "owner_id", self.officer, required=True, example="",
-                   note=_("招商专员的用户名或姓名；各阶段由负责人在所填日期推进。")),
+            Column("负责人", "owner_id", self.officer,
+                   note=_("招商专员的用户名或姓名；空白为导入人。各阶段由负责人在所填日期推进。")),
             Column("产业链", "industry_chain", cells.choice(Project, "industry_chain"),
                    example=str(IndustryChain.ROBOTICS.label)),
             Column("细分赛道", "segment", cells.text, example="小脑"),
@@ -443,6 +445,8 @@ class ProjectSpec(_Lookups, Spec):
 
     def officer(self, value):
         name = cells.text(value)
+        if not name:
+            return None
         pk = self.officers.get(name)
         if pk is None:
             raise ValueError(_("找不到招商专员“%(name)s”。") % {"name": name})
@@ -501,13 +505,15 @@ class ProjectSpec(_Lookups, Spec):
         stages = self._stages(values)
         fields = {name: value for name, value in values.items() if name not in PIPELINE}
         if pk is None:
-            owner = User.objects.get(pk=fields.pop("owner_id"))
+            owner_id = fields.pop("owner_id")
+            owner = User.objects.get(pk=owner_id) if owner_id else actor
             project = project_create(actor=actor, owner=owner, at=self._at(stages[0][1]), **fields)
         else:
             project = Project.objects.select_related("owner").get(pk=pk)
             require_project_change(actor, project)
             for name, value in fields.items():
-                setattr(project, name, value)
+                if name != "owner_id":  # owners are reassigned by the head (projects_assign_owner), never by a file
+                    setattr(project, name, value)
             _checked(project, self)
             project._history_user = actor
             project.save()
