@@ -231,6 +231,19 @@ def _display(value) -> str:
     return str(value)
 
 
+def _other_errors(spec: Spec, values: dict, errors: list) -> list:
+    """A row with unreadable cells is still checked on the cells that were read, so that one upload lists every
+    mistake of the row; the columns already refused are not named twice."""
+    refused = {column for column, _message in errors}
+    try:
+        spec.check(values, None)
+    except RowError as error:
+        return [(column, message) for column, message in error.errors if column not in refused]
+    except (KeyError, TypeError, ValueError, AttributeError):  # a check needing a cell that could not be read
+        return []
+    return []
+
+
 def check_file(spec: Spec, path, *, progress: Callable[[int], None] | None = None, every: int = 1000) -> Report:
     """Pass 1: every row parsed and checked, nothing written."""
     report = Report(kind=spec.kind, headers=[column.header for column in spec.columns])
@@ -250,6 +263,7 @@ def check_file(spec: Spec, path, *, progress: Callable[[int], None] | None = Non
         report.errors.extend(Problem(1, column, message) for column, message in error.errors)
         return report
     seen: dict = {}
+    order = {column.header: index for index, column in enumerate(spec.columns)}
     try:
         for number, cells in rows:
             report.rows += 1
@@ -270,6 +284,9 @@ def check_file(spec: Spec, path, *, progress: Callable[[int], None] | None = Non
                     else:
                         if pk is None:
                             spec.remember(values, key)
+            else:
+                errors.extend(_other_errors(spec, values, errors))
+            errors.sort(key=lambda error: order.get(error[0], len(order)))  # left to right, as in the file
             for column, message in errors:
                 report.errors.append(Problem(number, column, message))
             if not errors:

@@ -222,5 +222,5 @@ def test_stage_dates_out_of_order_or_with_a_gap_are_listed_and_nothing_is_writte
     ])
     report = import_file(spec_for("projects"), path, actor=officer(username="lead"))
     assert [(p.row, p.column) for p in report.errors] == [
-        (3, "初步接洽日期"), (4, "初步接洽日期"), (5, "初步接洽日期"), (6, "负责人"), (6, "线索日期")]
+        (3, "初步接洽日期"), (4, "初步接洽日期"), (5, "初步接洽日期"), (6, "负责人"), (6, "线索日期"), (6, None)]  # (6, None): 固定资产投资 above 总投资
     assert Project.objects.count() == 0
