@@ -77,11 +77,23 @@ def choice(model, field_name: str, *, default=None):
     """A parser reading the Chinese label or the code of ``model.field_name``'s choices; blank → ``default`` (the
     field's own default when not given)."""
 
-    def parse(value):
-        field = model._meta.get_field(field_name)
-        fallback = default if default is not None else (field.default if field.has_default() else "")
-        return ChoiceLabelWidget(field.choices, fallback).clean(text(value))
+    widget = None
 
+    def parse(value):
+        nonlocal widget
+        if widget is None:  # built on the first cell, once per file (a spec is made per file): labels read once
+            field = model._meta.get_field(field_name)
+            fallback = default if default is not None else (field.default if field.has_default() else "")
+            widget = ChoiceLabelWidget(field.choices, fallback)
+        return widget.clean(text(value))
+
+    def label(code) -> str:
+        """How the preview shows a value read: by its Chinese label."""
+        if widget is None:
+            return str(code or "")
+        return widget.render(code)
+
+    parse.label = label
     return parse
 
 

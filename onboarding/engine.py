@@ -190,11 +190,14 @@ def read_rows(path: str | Path) -> Iterator[tuple[int, tuple]]:
         book.close()
 
 
+def _cell(cells: tuple, index: int | None):
+    return cells[index] if index is not None and index < len(cells) else None
+
+
 def _parse_row(spec: Spec, positions: dict[str, int], cells: tuple):
     values, errors = {}, []
     for column in spec.columns:
-        index = positions.get(column.header)
-        raw = cells[index] if index is not None and index < len(cells) else None
+        raw = _cell(cells, positions.get(column.header))
         if column.required and (raw is None or str(raw).strip() == ""):
             errors.append((column.header, _("必填，不能为空。")))
             continue
@@ -221,7 +224,12 @@ def _positions(spec: Spec, header_cells: tuple) -> dict[str, int]:
     return {header: index for index, header in enumerate(headers) if header}
 
 
-def _display(value) -> str:
+def _display(column: Column, value, raw) -> str:
+    """A cell as the preview shows it: a choice by its label, a looked-up row (企业, 园区, 负责人) as typed."""
+    if hasattr(column.parse, "label"):
+        return column.parse.label(value)
+    if column.key.endswith("_id"):
+        return "" if raw is None else str(raw).strip()
     if value is None:
         return ""
     if isinstance(value, dict):
@@ -298,7 +306,10 @@ def check_file(spec: Spec, path, *, progress: Callable[[int], None] | None = Non
                 report.preview.append({
                     "row": number,
                     "action": _("有误") if errors else (_("新建") if pk is None else _("更新")),
-                    "cells": [_display(values.get(column.key)) for column in spec.columns],
+                    "cells": [
+                        _display(column, values.get(column.key), _cell(cells, positions.get(column.header)))
+                        for column in spec.columns
+                    ],
                 })
             if progress and report.rows % every == 0:
                 progress(report.rows)

@@ -141,7 +141,8 @@ class EnterpriseSpec(_Lookups, Spec):
         enterprise.name_key = company_name_key(enterprise.name)
         errors = []
         try:
-            enterprise.full_clean(validate_unique=False, validate_constraints=False)
+            # 所在园区 was found among the parks loaded once (``load_parks``): no query per row for it here.
+            enterprise.full_clean(exclude=["park"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors = self.model_errors(error)
         holder = self.by_name.get(enterprise.name)
