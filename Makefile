@@ -71,3 +71,9 @@ bench-admin: install
 .PHONY: bench-collisions
 bench-collisions: install
 	$(PY) bench/collisions_bench.py
+
+## Benchmark (not a test): the onboarding import (数据导入) of 1,000 then 10,000 enterprise rows on SQLite (a temporary
+## file per size, removed after): the check, the import, a re-import, and peak memory at each size.
+.PHONY: bench-import
+bench-import: install
+	$(PY) bench/import_bench.py
