@@ -170,3 +170,37 @@ def test_the_command_writes_the_template(tmp_path):
     call_command("import_data", "enterprises", "--template", str(out))
     headers, _example, _path = read_template(out.read_bytes(), tmp_path)
     assert "统一社会信用代码" in headers
+
+
+def test_a_write_refused_midway_rolls_the_whole_file_back(tmp_path, monkeypatch):
+    """A row that passed the check but is refused while writing (a clerk registered the name meanwhile)."""
+    from crm import enterprises
+
+    real = enterprises.enterprise_create
+    calls = []
+
+    def create_then_refuse(**fields):
+        calls.append(fields["name"])
+        if len(calls) == 3:
+            raise DomainError("企业名称已登记。", field="name")
+        return real(**fields)
+
+    monkeypatch.setattr("onboarding.specs.enterprise_create", create_then_refuse)
+    report = import_file(spec_for("enterprises"), xlsx(tmp_path / "e.xlsx", HEADERS, _rows(4)), actor=officer())
+
+    assert not report.written
+    assert [str(p) for p in report.errors] == ["第 4 行「企业名称」：企业名称已登记。"]
+    assert Enterprise.objects.count() == 0
+
+
+def test_no_template_cell_is_a_formula(tmp_path):
+    import openpyxl
+
+    from onboarding.specs import KINDS
+
+    for kind in KINDS:
+        path = tmp_path / f"{kind}.xlsx"
+        path.write_bytes(template(spec_for(kind)))
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            for row in sheet.iter_rows():
+                assert all(cell.data_type != "f" for cell in row), kind
