@@ -148,13 +148,6 @@ class Spec:
                 pairs.append((header, str(message)))
         return sorted(pairs, key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order))
 
-    def clean_instance(self, instance, *, exclude=()) -> list[tuple[str | None, str]]:
-        try:
-            instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            return self.model_errors(error)
-        return []
-
 
 # ---- reading a file row by row ------------------------------------------------------------------------
 

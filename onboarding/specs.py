@@ -305,7 +305,13 @@ class ParcelSpec(_Lookups, Spec):
 
     def load(self):
         self.load_parks()
-        self.by_code = {code: (pk, status) for pk, code, status in LandParcel.objects.values_list("pk", "code", "status")}
+        # What a stored parcel's constraints read besides the file's columns: its status, project and transfer date.
+        self.by_code = {
+            code: (pk, status, {"project_id": project_id, "transferred_on": transferred_on})
+            for pk, code, status, project_id, transferred_on in LandParcel.objects.values_list(
+                "pk", "code", "status", "project_id", "transferred_on"
+            )
+        }
 
     def key(self, values):
         return values["code"]
@@ -317,7 +323,7 @@ class ParcelSpec(_Lookups, Spec):
     def check(self, values, pk):
         stored = self.by_code.get(values["code"])
         status = values["status"] or (stored[1] if stored else ParcelStatus.PLANNED)
-        parcel = LandParcel(pk=pk, **{**values, "status": stored[1] if stored else status})
+        parcel = LandParcel(pk=pk, **{**values, "status": stored[1] if stored else status, **(stored[2] if stored else {})})
         _checked(parcel, self, exclude=["code"] if pk else ())
         if stored and status != stored[1] and status not in allowed_parcel_moves(parcel):
             raise RowError([("状态", _("地块当前“%(current)s”，不能改为“%(to)s”。") % {

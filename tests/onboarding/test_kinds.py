@@ -224,3 +224,21 @@ def test_stage_dates_out_of_order_or_with_a_gap_are_listed_and_nothing_is_writte
     assert [(p.row, p.column) for p in report.errors] == [
         (3, "初步接洽日期"), (4, "初步接洽日期"), (5, "初步接洽日期"), (6, "负责人"), (6, "线索日期"), (6, None)]  # (6, None): 固定资产投资 above 总投资
     assert Project.objects.count() == 0
+
+
+def test_a_reserved_parcel_is_updated_by_a_re_import_and_keeps_its_project(tmp_path, park):
+    from parks.services.parcels import parcel_change_status, parcel_reserve
+    from tests.factories import LandParcelFactory, ProjectFactory
+
+    me = officer()
+    parcel = LandParcelFactory(code="SD-09", park=park)
+    parcel_change_status(parcel=parcel, to=ParcelStatus.AVAILABLE, actor=me)
+    project = ProjectFactory(owner=me)
+    parcel_reserve(parcel=parcel, project=project, actor=me)
+    path = xlsx(tmp_path / "p.xlsx", PARCEL_HEADERS, [["SD-09", "紫金港科技城", "M1", 4321, None, None, "", ""]])
+
+    report = import_file(spec_for("parcels"), path, actor=me)
+
+    assert [str(p) for p in report.errors] == []
+    parcel.refresh_from_db()
+    assert (parcel.area_m2, parcel.status, parcel.project) == (4321, ParcelStatus.RESERVED, project)
