@@ -4,8 +4,8 @@ A parser takes what openpyxl (or the CSV reader) gives — text, a number, a dat
 or raises ``ValueError`` with the message shown beside the row and column. Amounts, dates and choices are read as
 the leads import reads them (``crm.admin.resources``: “1,200.5”, 2026年12月31日, the Chinese label or the code).
 
-A choice is resolved through the model field's own choices (``choice(Model, "field")``), so when a list becomes rows
-(issue 14 item 1) only ``choice`` changes: a lookup of the row by its label or code.
+A choice is resolved through the model field (``choice(Model, "field")``): its own choices, or — for a field of an
+editable list (issue 14 item 1, a field with ``list_model``) — the list's active entries, by name or code.
 """
 
 import datetime as dt
@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from crm.admin.resources import AmountWidget, ChoiceLabelWidget, LocalDateWidget
+from crm.admin.resources import AmountWidget, LocalDateWidget
 from crm.validators import normalize_credit_code, normalize_phone
 
 _AMOUNT = AmountWidget()
@@ -73,25 +73,42 @@ def credit_code(value) -> str:
     return normalize_credit_code(text(value))
 
 
-def choice(model, field_name: str, *, default=None):
-    """A parser reading the Chinese label or the code of ``model.field_name``'s choices; blank → ``default`` (the
-    field's own default when not given)."""
+def _options(field) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """(what a new record may choose, every code's label) of a choice field — or of an editable list's field
+    (``list_model``, issue 14 item 1): its active entries to choose, retired ones still named."""
+    list_model = getattr(field, "list_model", None)
+    if list_model:
+        from crm.models.lists import list_choices, list_labels
 
-    widget = None
+        return list_choices(list_model), list_labels(list_model)
+    choices = [(str(code), str(label)) for code, label in field.choices or []]
+    return choices, dict(choices)
+
+
+def choice(model, field_name: str, *, default=None):
+    """A parser reading the Chinese label or the code of ``model.field_name``'s choices (or list entries); blank →
+    ``default`` (the field's own default when not given). Its ``label`` shows a code by its label in the preview."""
+    options = None
 
     def parse(value):
-        nonlocal widget
-        if widget is None:  # built on the first cell, once per file (a spec is made per file): labels read once
-            field = model._meta.get_field(field_name)
-            fallback = default if default is not None else (field.default if field.has_default() else "")
-            widget = ChoiceLabelWidget(field.choices, fallback)
-        return widget.clean(text(value))
+        nonlocal options
+        field = model._meta.get_field(field_name)
+        if options is None:  # read on the first cell, once per file (a spec is made per file)
+            options = _options(field)
+        choices, _labels = options
+        word = text(value)
+        if not word:
+            return default if default is not None else (field.default if field.has_default() else "")
+        by_label = {label: code for code, label in choices}
+        if word in dict(choices):
+            return word
+        if word in by_label:
+            return by_label[word]
+        raise ValueError(_("无法识别“%(value)s”，可填：%(labels)s。") % {"value": word, "labels": "、".join(by_label)})
 
     def label(code) -> str:
-        """How the preview shows a value read: by its Chinese label."""
-        if widget is None:
-            return str(code or "")
-        return widget.render(code)
+        labels = options[1] if options is not None else {}
+        return labels.get(code, str(code or ""))
 
     parse.label = label
     return parse
