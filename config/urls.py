@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The workbench (/admin/), the app list (/admin/apps/) and the inbox come before the ModelAdmins.
     path("admin/", include("crm.admin.urls")),
+    path("admin/imports/", include("onboarding.urls")),  # 数据导入 (onboarding/views.py)
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("portal/policies/", include("parks.portal_urls")),

@@ -108,3 +108,15 @@ def contact_add(*, actor: User, enterprise: Enterprise, name: str, phone: str = 
 
 def enterprise_list(*, user) -> QuerySet[Enterprise]:
     return Enterprise.objects.visible_to(user).order_by("name", "id")
+
+
+@transaction.atomic
+def enterprise_update(*, actor: User, enterprise: Enterprise, **fields) -> Enterprise:
+    """Change an enterprise's fields (an onboarding re-import, 数据导入) once ``enterprise_check`` passes: the same
+    rules as ``enterprise_create`` — the credit code compacted and checked, the 撞单 name key following the name."""
+    require_role(actor, Work.ENTERPRISES)
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    enterprise = enterprise_check(enterprise=enterprise)
+    enterprise.save()
+    return enterprise

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "parks",
     "reports",
     "demo",
+    "onboarding",
 ]
 
 # Database sessions that refuse a cookie which cannot be a session key (crm/session_store.py).
