@@ -147,6 +147,15 @@ def _one(model, i):
         from crm.pipeline.calendar import calendar_feed_renew
 
         return calendar_feed_renew(user=UserFactory(role="investment_officer"))
+    if model.__name__ == "ApprovalStepTemplate":
+        return model.objects.create(category=ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}"), sequence=1,
+                                    name="材料审核", offset_value=2)
+    if model.__name__ == "CategoryField":
+        return model.objects.create(category=ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}"), key=f"f{i}",
+                                    label=f"字段{i}", kind="text", order=1)
+    if model.__name__ == "CategoryFormVersion":
+        return model.objects.create(category=ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}"), number=1,
+                                    fields=[], created_at=timezone.now(), created_by=UserFactory())
     if model is ChainSegment:
         return model.objects.create(chain=IndustryChain.objects.get(code="robotics"), code=f"seg{i}", name=f"环节{i}")
     if issubclass(model, ListEntry):
