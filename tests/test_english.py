@@ -25,6 +25,7 @@ from crm.models import (
     SourceChannel,
 )
 from crm.models.lists import forget_lists
+from crm.models.site import SiteProfile
 from parks.models import BenefitKind, LandParcel
 from tests.factories import (
     EnterpriseFactory,
@@ -81,6 +82,8 @@ def world(db):
         for entry in model.objects.all():
             model.objects.filter(pk=entry.pk).update(name=entry.code.replace("_", " ").title())
     forget_lists()
+    # And the park's identity (站点信息).
+    SiteProfile.objects.update(name="North Science Park", short_name="North", organization="North Park Committee")
     LandParcel.objects.create(code="NP-001", name="Lot 1", park=park, land_use="industrial_m1", area_m2=Decimal("20000"))
     PolicyClauseFactory(policy__name="Robot Policy", title="RD grant")
     # Messages already written are stored in the delivery language (Chinese: crm.notifications.language).

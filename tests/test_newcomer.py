@@ -37,7 +37,7 @@ def test_a_fresh_clone_migrates_without_var_and_has_the_broker_folders_before_an
     # config/ and manage.py copied (the project root is found from their real path), the apps linked.
     shutil.copytree(ROOT / "config", clone / "config", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "manage.py", clone / "manage.py")
-    for name in ("crm", "parks", "reports", "demo", "templates", "static", "locale"):
+    for name in ("crm", "parks", "reports", "onboarding", "demo", "templates", "static", "locale"):
         if (ROOT / name).exists():
             (clone / name).symlink_to(ROOT / name)
     environment = {
@@ -136,7 +136,7 @@ def test_a_locked_login_is_a_chinese_page_in_the_products_style():
 
     page = response.content.decode()
     assert response.status_code == 429
-    assert LOCKED_MESSAGE in page and "error-card" in page and "<html" in page
+    assert str(LOCKED_MESSAGE) in page and "error-card" in page and "<html" in page
 
 
 # ---- favicon, and no external host ---------------------------------------------------------------------

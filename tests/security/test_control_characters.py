@@ -288,6 +288,7 @@ NOT_TYPED = {
     ("crm", "ServiceRequestTransition", "action"),
     ("crm", "ServiceRequestAttachment", "content_type"),
     ("crm", "ReminderRule", "percents"),  # parsed by the rule's clean()
+    ("crm", "SiteProfile", "logo_type"),  # read from the uploaded image's content, never typed
     ("crm", "User", "username"), ("crm", "User", "password"), ("crm", "User", "first_name"),
     ("crm", "User", "last_name"),
 }
