@@ -16,7 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -41,7 +41,15 @@ def _default() -> SiteProfile:
 
 
 def _load() -> SiteProfile:
-    return SiteProfile.objects.defer("logo").filter(pk=SITE_PROFILE_ID).first() or _default()
+    """The row, or the default when there is none — or when the database cannot give it (not migrated yet, or
+    down) and no transaction would be spoiled by the failed query: the page, a 404 or the login page, still renders
+    naming the park, and /readyz says what is wrong."""
+    try:
+        return SiteProfile.objects.defer("logo").filter(pk=SITE_PROFILE_ID).first() or _default()
+    except DatabaseError:
+        if transaction.get_connection().in_atomic_block:
+            raise
+        return _default()
 
 
 def site_profile(request=None) -> SiteProfile:

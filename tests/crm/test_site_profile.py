@@ -143,3 +143,24 @@ def test_a_page_reads_the_profile_once_however_often_it_names_the_park(client, s
 
     assert page.status_code == 200 and page.content.decode().count("紫金港科技城") >= 2
     assert sum("crm_siteprofile" in query["sql"] for query in queries.captured_queries) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_still_names_the_park_when_the_profile_cannot_be_read(client, monkeypatch):
+    """A database not migrated yet (or down): the login page and a 404 render with the default name, no 500."""
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    def unreadable(self, *args, **kwargs):
+        if self.model is SiteProfile:
+            raise OperationalError("no such table: crm_siteprofile")
+        return original(self, *args, **kwargs)
+
+    original = QuerySet.first
+    monkeypatch.setattr(QuerySet, "first", unreadable)
+
+    login = client.get("/portal/login/")
+    missing = client.get("/portal/no-such-page/")
+
+    assert login.status_code == 200 and "紫金港科技城" in login.content.decode()
+    assert missing.status_code == 404 and "紫金港科技城" in missing.content.decode()
