@@ -170,3 +170,19 @@ def production_static_root(tmp_path_factory):
                      timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     return root
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's own sort, which keeps this order within its groups
+def pytest_collection_modifyitems(items):
+    """tests/ops first and the browser tests (tests/e2e) last, the rest in their usual order — within each of
+    pytest-django's groups (tests in a rolled-back transaction, then transactional ones, then those without a database).
+
+    tests/ops' readiness tests run django-health-check's checks, which use async_to_sync: it refuses to run in a
+    thread where Playwright's sync API keeps an event loop going (the browser tests'). Their transactional tests
+    load the serialized database: run before any other transactional test's flush has let post_migrate re-create
+    the content types under new ids, which that load then collides with (an order-dependent IntegrityError)."""
+    def rank(item):
+        path = item.nodeid
+        return 0 if path.startswith("tests/ops/") else 2 if path.startswith("tests/e2e/") else 1
+
+    items.sort(key=rank)

@@ -84,7 +84,7 @@ def world(db):
     forget_lists()
     # And the park's identity (站点信息).
     SiteProfile.objects.update(name="North Science Park", short_name="North", organization="North Park Committee")
-    LandParcel.objects.create(code="NP-001", name="Lot 1", park=park, land_use="industrial_m1", area_m2=Decimal("20000"))
+    LandParcel.objects.create(code="NP-001", name="Lot 1", park=park, land_use="M1", area_m2=Decimal("20000"))
     PolicyClauseFactory(policy__name="Robot Policy", title="RD grant")
     # Messages already written are stored in the delivery language (Chinese: crm.notifications.language).
     Notification.objects.all().delete()

@@ -27,10 +27,12 @@ LAUNCH_ARGS = [
 _RUNNING = {}  # the one Chromium of the session: Playwright's sync API allows one per thread
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Chromium for the session. tests/security imports these fixtures too: the second import shares the
-    browser the first one started (session fixtures end in reverse order, so its starter closes it)."""
+    """Chromium for the package's browser tests. tests/security imports these fixtures too: the second import
+    shares the browser the first one started. Closed after the package (not the session): Playwright's sync API
+    keeps an event loop running in this thread while it is open, and the tests after it call async_to_sync
+    (django-health-check's checks), which refuses to run beside a running loop."""
     if "browser" in _RUNNING:
         yield _RUNNING["browser"]
         return

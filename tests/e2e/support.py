@@ -56,10 +56,13 @@ def ensure_reference_data():
     """
     from django.apps import apps
     from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
 
     from crm.models import Role
     from crm.notifications.setup import reminders_setup
 
+    # A flush recreates the content types under new ids: forget the ids this process cached before it.
+    ContentType.objects.clear_cache()
     if not Group.objects.filter(name=Role.MANAGER).exists():
         importlib.import_module("crm.migrations.0003_role_groups").create_groups(apps, None)
         importlib.import_module("crm.migrations.0005_yearly_target").grant_permissions(apps, None)
