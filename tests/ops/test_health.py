@@ -24,6 +24,10 @@ from config import health
 from crm.models import ReminderRule
 from tests.reminders.helpers import celery_conf
 
+# On a database, every test (and so before the transactional ones and the browser tests): pytest-django runs the tests
+# without one last, after Playwright's event loop ran, and async_to_sync (the checks) refuses a thread that had one.
+pytestmark = pytest.mark.django_db
+
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 NOBODY_LISTENS = "redis://127.0.0.1:18199/0"  # a port of this engineer's range where nothing runs
 
