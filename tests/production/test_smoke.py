@@ -47,7 +47,10 @@ def log_in(session, path, username):
     page = session.get(f"{BASE}{path}")
     assert page.status_code == 200
     data = {"csrfmiddlewaretoken": csrf_of(page.text), "username": username, "password": PASSWORD}
-    following = re.search(r'name="next" value="([^"]*)"', page.text)  # the admin's form says where to land
+    # The admin's login form says where to land: its own "next", after the username (the language switch in the
+    # page's header has a "next" of its own, the login page itself).
+    login_form = page.text[page.text.index('name="username"'):]
+    following = re.search(r'name="next" value="([^"]*)"', login_form)
     if following:
         data["next"] = following.group(1)
     return session.post(
