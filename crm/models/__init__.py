@@ -1,6 +1,7 @@
 """Demand side of the park: people, enterprises, projects, service requests and reminders."""
 
 from .base import TimeStampedModel
+from .departments import Department, Routing, RoutingEvent, RoutingExtension
 from .enterprises import Contact, Enterprise, EnterpriseQualification
 from .lists import (
     ChainSegment,
@@ -74,6 +75,7 @@ __all__ = [
     "CategoryFormVersion",
     "ChainSegment",
     "Contact",
+    "Department",
     "Enterprise",
     "EnterpriseQualification",
     "Event",
@@ -93,6 +95,9 @@ __all__ = [
     "ReminderRule",
     "RequestStatus",
     "Role",
+    "Routing",
+    "RoutingEvent",
+    "RoutingExtension",
     "ServiceCategory",
     "ServiceRequest",
     "ServiceRequestAttachment",
