@@ -15,6 +15,14 @@ import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from crm.service_requests.routing import (
+    routing_complete,
+    routing_create,
+    routing_decide_extension,
+    routing_hand_back,
+    routing_request_extension,
+    routing_transfer,
+)
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import models, transaction
@@ -28,6 +36,7 @@ from crm.models import (
     CapitalArrival,
     ChainSegment,
     Contact,
+    Department,
     Enterprise,
     EnterpriseQualification,
     Event,
@@ -37,6 +46,8 @@ from crm.models import (
     ProjectCredit,
     ProjectMilestone,
     Role,
+    Routing,
+    RoutingExtension,
     ServiceCategory,
     ServiceRequest,
     ServiceRequestMessage,
@@ -121,6 +132,7 @@ class DemoBuilder:
         self.projects: dict[str, Project] = {}
         self.clauses: dict[int, PolicyClause] = {}
         self.categories: dict[str, ServiceCategory] = {}
+        self.departments: dict[str, Department] = {}
 
     # -- time -------------------------------------------------------------------------------------
 
@@ -155,6 +167,7 @@ class DemoBuilder:
         self.build_parcels()
         self.build_grants()
         self.build_categories()
+        self.build_departments()
         self.build_requests()
         self.build_targets()
         return self.result
@@ -175,7 +188,8 @@ class DemoBuilder:
         hashed_given = make_password(self.password) if self.password else None
         hashed_new = None
         for spec in data.ACCOUNTS:
-            is_staff = spec.is_superuser or spec.role in Role.STAFF_ROLES
+            # A department's liaison signs in to the admin (/admin/), where it sees only what is routed to it.
+            is_staff = spec.is_superuser or spec.role in (*Role.STAFF_ROLES, Role.DEPARTMENT_LIAISON)
             values = {
                 "display_name": spec.display_name,
                 "is_staff": is_staff,
@@ -468,10 +482,23 @@ class DemoBuilder:
                 "pause_while_waiting_external": spec.pause_while_waiting_external,
                 "is_active": True,
                 "sort_order": order * 10,
+                **(dict(zip(("routing_limit_unit", "lead_limit", "assist_limit"), spec.routing_limits, strict=True))
+                   if spec.routing_limits else {}),
             })
             # The work permit's and talent housing's forms, and the work permit's approval-step template.
             category_presets_apply(category=category)
             self.categories[spec.code] = category
+
+    def build_departments(self) -> None:
+        """承办单位 of the article's story, and the liaison accounts' departments."""
+        for order, spec in enumerate(data.DEPARTMENTS, start=1):
+            department, _ = upsert(Department, {"name": spec.name}, {
+                "short_name": spec.short_name, "kind": spec.kind, "is_active": True, "sort_order": order * 10,
+            })
+            self.departments[spec.short_name] = department
+        for spec in data.ACCOUNTS:
+            for short_name in spec.departments:
+                self.departments[short_name].liaisons.add(self.users[spec.username])
 
     def build_requests(self) -> None:
         for spec in data.REQUESTS:
@@ -501,6 +528,12 @@ class DemoBuilder:
         # at the same hour a step is completed before a status change, and planned after one.
         planner = spec.steps[0] if spec.steps else None
         events = [(step.hours, 1, step) for step in spec.steps] + [(m.hours, 3, m) for m in spec.messages]
+        # Routings after the messages of the same hour; a routing's own steps in their order (after a transfer, the
+        # steps are the new routing's).
+        for index, routing in enumerate(spec.routings):
+            events.append((routing.hours, 4, ("route", index, routing)))
+            events.extend((step.hours, 5, ("routing_step", index, step)) for step in routing.steps)
+        routings = {}
         for sequence, approval in enumerate(spec.approvals if planner else (), start=1):
             events.append((planner.hours, 2, ("plan", sequence, approval)))
             if approval.completed is not None:
@@ -514,6 +547,15 @@ class DemoBuilder:
                 request = service_request_transition(
                     service_request=request, action=event.action, actor=self.users[event.actor], note=event.note, at=at
                 )
+            elif event[0] == "route":
+                _kind, index, routing = event
+                routings[index] = routing_create(
+                    service_request=request, department=self.departments[routing.department], role=routing.role,
+                    note=routing.note, actor=self.users["service"], at=at,
+                )
+            elif event[0] == "routing_step":
+                _kind, index, step = event
+                routings[index] = self.routing_step(routings[index], step, submitted_at=submitted_at, at=at)
             elif event[0] == "plan":
                 _kind, sequence, approval = event
                 due = approval.due
@@ -537,9 +579,34 @@ class DemoBuilder:
             request._change_reason = "rate"
             request.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])
 
+    def routing_step(self, routing: Routing, step: data.RoutingStepSpec, *, submitted_at: dt.datetime, at: dt.datetime):
+        """One step of a routing through its service; the routing worked on afterwards (after a transfer, the new one).
+        The desk transfers, the station head decides, the department's first liaison does the rest."""
+        desk, head = self.users["service"], self.users["service"]
+        liaison = routing.department.liaisons.order_by("username").first() or desk
+        if step.kind == "transfer":
+            return routing_transfer(
+                routing=routing, to_department=self.departments[step.department], note=step.note, actor=desk, at=at
+            )
+        if step.kind == "hand_back":
+            return routing_hand_back(routing=routing, reason=step.note, actor=liaison, at=at)
+        if step.kind == "extension":
+            routing_request_extension(
+                routing=routing, due_at=submitted_at + dt.timedelta(hours=step.due_hours), reason=step.note,
+                actor=liaison, at=at,
+            )
+        elif step.kind in ("approve", "refuse"):
+            pending = routing.extensions.get(status=RoutingExtension.Status.PENDING)
+            routing_decide_extension(extension=pending, approve=step.kind == "approve", note=step.note, actor=head, at=at)
+        elif step.kind == "complete":
+            routing_complete(routing=routing, note=step.note, actor=liaison, at=at)
+        routing.refresh_from_db()
+        return routing
+
     def post_message(self, request: ServiceRequest, message: data.MessageSpec, submitted_at: dt.datetime) -> None:
         posted = message_post(
-            service_request=request, author=self.users[message.author], body=message.body, is_internal=message.is_internal
+            service_request=request, author=self.users[message.author], body=message.body, is_internal=message.is_internal,
+            **({"shared_with_departments": True} if message.shared_with_departments else {}),
         )
         # Messages are stamped "now" on creation; give them their place in the thread.
         ServiceRequestMessage.objects.filter(pk=posted.pk).update(created_at=submitted_at + dt.timedelta(hours=message.hours))

@@ -80,16 +80,23 @@ class AccountSpec:
     is_superuser: bool = False
     title: str = ""
     extra_groups: tuple[str, ...] = ()  # e.g. service_manager: receives due/overdue escalations
+    departments: tuple[str, ...] = ()  # short names of the departments (承办单位) a liaison works for
 
 
 ACCOUNTS = (
     AccountSpec("officer", "王志远", Role.INVESTMENT_OFFICER, title="招商专员"),
     AccountSpec("officer2", "李晓燕", Role.INVESTMENT_OFFICER, title="招商专员"),
     AccountSpec("lead", "陈建国", Role.INVESTMENT_LEAD, title="招商负责人"),
-    AccountSpec("service", "周敏", Role.SERVICE_OFFICER, title="企业服务驿站站长", extra_groups=("service_manager",)),
+    # The station head (驿站站长): a service officer who also decides the departments' extension requests.
+    AccountSpec("service", "周敏", Role.SERVICE_OFFICER, title="企业服务驿站站长",
+                extra_groups=("service_manager", Role.SERVICE_LEAD)),
     AccountSpec("manager", "郑国华", Role.MANAGER, title="领导"),
     AccountSpec("enterprise", "陈思远", Role.ENTERPRISE, enterprises=("西湖阳光",), title="企业用户 · 西湖阳光"),
     AccountSpec("enterprise2", "杨剑剑", Role.ENTERPRISE, enterprises=("科聪控制",), title="企业用户 · 科聪控制"),
+    AccountSpec("liaison", "孙立群", Role.DEPARTMENT_LIAISON, departments=("人社外专处",),
+                title="承办单位联络员 · 人社外专处"),
+    AccountSpec("liaison2", "钱卫东", Role.DEPARTMENT_LIAISON, departments=("西湖区市场监管局",),
+                title="承办单位联络员 · 西湖区市场监管局"),
     AccountSpec("admin", "系统管理员", None, is_superuser=True, title="超级管理员"),
 )
 
@@ -1099,11 +1106,14 @@ class CategorySpec:
     sla_value: int
     description: str
     pause_while_waiting_external: bool = False
+    # 主办/协办时限 of a department the request is routed to; ``None``: the model's defaults (7 and 3 working days).
+    routing_limits: tuple[str, int, int] | None = None
 
 
 CATEGORIES = (
     CategorySpec("work_permit", "外国人来华工作许可", Category.SlaUnit.CALENDAR_HOURS, 24,
-                 "企业服务驿站联系上级部门加快审批，24 小时内完成申领。"),
+                 "企业服务驿站联系上级部门加快审批，24 小时内完成申领。",
+                 routing_limits=(Category.SlaUnit.CALENDAR_HOURS, 24, 12)),
     CategorySpec("talent_housing", "人才房", Category.SlaUnit.WORKING_DAYS, 5, "人才公寓、人才房申请与配租。"),
     CategorySpec("business_registration", "企业开办", Category.SlaUnit.WORKING_DAYS, 3,
                  "设立登记、印章刻制、银行开户、税务登记一件事办理。"),
@@ -1111,6 +1121,62 @@ CATEGORIES = (
     CategorySpec("planning_land", "规划用地审批", Category.SlaUnit.WORKING_DAYS, 10,
                  "规划条件、建设工程规划许可等审批事项；等待上级审批期间暂停计时。", pause_while_waiting_external=True),
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Departments (承办单位): the park's own offices and the authorities the desk routes requests to
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentSpec:
+    name: str
+    short_name: str
+    kind: str  # Department.Kind: internal 园区内设机构 / external 上级及外部单位
+
+
+FOREIGN_EXPERTS = "人社外专处"
+MARKET_REGULATION = "西湖区市场监管局"
+PLANNING = "规划资源分局"
+TAX = "西湖区税务局"
+TALENT_OFFICE = "科技城人才办"
+ECONOMY_OFFICE = "科技城经发局"
+
+DEPARTMENTS = (
+    DepartmentSpec("杭州市人力社保局（外国专家服务处）", FOREIGN_EXPERTS, "external"),
+    DepartmentSpec("杭州市西湖区市场监督管理局", MARKET_REGULATION, "external"),
+    DepartmentSpec("杭州市规划和自然资源局西湖分局", PLANNING, "external"),
+    DepartmentSpec("国家税务总局杭州市西湖区税务局", TAX, "external"),
+    DepartmentSpec("紫金港科技城人才工作办公室", TALENT_OFFICE, "internal"),
+    DepartmentSpec("紫金港科技城经济发展局", ECONOMY_OFFICE, "internal"),
+)
+
+
+@dataclass(frozen=True)
+class RoutingStepSpec:
+    """What happens to a routing ``hours`` after the request's submission, through the routing services.
+
+    ``kind``: ``transfer`` (to ``department``, by the desk), ``hand_back`` (by the liaison, ``note`` the reason),
+    ``extension`` (the liaison asks for ``due_hours`` after submission, ``note`` the reason), ``approve`` /
+    ``refuse`` (the station head decides the pending extension), ``complete`` (by the liaison).
+    """
+
+    kind: str
+    hours: float
+    note: str = ""
+    department: str | None = None
+    due_hours: float | None = None
+
+
+@dataclass(frozen=True)
+class RoutingSpec:
+    """The desk (``service``) routes the request to ``department`` as ``role`` ``hours`` after its submission."""
+
+    department: str
+    role: str  # Routing.Role: lead 主办 / assist 协办
+    hours: float
+    note: str = ""
+    steps: tuple[RoutingStepSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1137,6 +1203,8 @@ class MessageSpec:
     hours: float
     body: str
     is_internal: bool = False
+    shared_with_departments: bool = False  # a desk message the routed departments' liaisons read
+    department: str | None = None  # written by this department's liaison (internal to the enterprise)
 
 
 @dataclass(frozen=True)
@@ -1154,6 +1222,7 @@ class RequestSpec:
     satisfaction_comment: str = ""
     approvals: tuple[ApprovalSpec, ...] = ()
     messages: tuple[MessageSpec, ...] = ()
+    routings: tuple[RoutingSpec, ...] = ()
 
 
 WORK_PERMIT_TITLE = "外籍人才来华工作许可（临时出差，加急）"
@@ -1179,7 +1248,13 @@ REQUESTS = (
                    ApprovalSpec("发证", _CITY_EXPERT, 24, 20)),
         messages=(MessageSpec("enterprise", 0.1, "专家下周就要到杭州，能否加急办理？"),
                   MessageSpec("service", 0.4, "已受理，我们正在联系外专局加急审批，请保持电话畅通。"),
+                  MessageSpec("service", 0.45, "专家下周到杭，企业材料已齐全（护照、学历、工作合同），请加急审批。",
+                              shared_with_departments=True),
+                  MessageSpec("liaison", 2.55, "已收到网上申报，今晚安排审批，明天上午发证。"),
                   MessageSpec("service", 2.6, "已与外专局电话沟通，今晚安排审批。", is_internal=True)),
+        # “联系上级部门”: routed to the foreign-expert authority, 24 hours for the lead (the category's limit).
+        routings=(RoutingSpec(FOREIGN_EXPERTS, "lead", 0.42, "外籍专家临时来华出差，请加急审批，24 小时内发证。",
+                              steps=(RoutingStepSpec("complete", 19.5, "许可已批准并发证。"),)),),
     ),
     # Open, overdue: three working days are long gone.
     RequestSpec(
@@ -1188,6 +1263,14 @@ REQUESTS = (
         steps=(StepSpec("accept", "service", 1, "已受理。"), StepSpec("start", "service", 2, "已提交市场监管局。")),
         messages=(MessageSpec("enterprise", 150, "请问营业执照什么时候能办好？"),
                   MessageSpec("service", 152, "市场监管系统升级，需线下补交股东会决议原件。", is_internal=True)),
+        # Routed to the tax office by mistake, transferred (转办) to market regulation, now overdue there; its
+        # liaison has asked for more time and the station head has not decided yet.
+        routings=(RoutingSpec(TAX, "lead", 2.5, "分公司设立后的税务登记。",
+                              steps=(RoutingStepSpec("transfer", 26, "设立登记由市场监管部门办理，转办。",
+                                                     department=MARKET_REGULATION),
+                                     # the steps after a transfer are the new routing's
+                                     RoutingStepSpec("extension", 300, "需企业线下补交股东会决议原件后方可核准。",
+                                                     due_hours=24 * 19))),),
     ),
     # Open, waiting on the planning authority: the SLA clock is paused.
     RequestSpec(
@@ -1197,6 +1280,7 @@ REQUESTS = (
                StepSpec("wait_external", "service", 168, "已报规划和自然资源局西湖分局审批。")),
         approvals=(ApprovalSpec("规划方案审查", "杭州市规划和自然资源局西湖分局", 144, 160),
                    ApprovalSpec("建设工程规划许可核发", "杭州市规划和自然资源局西湖分局", FromNow(20))),
+        routings=(RoutingSpec(PLANNING, "lead", 4, "二期厂房建设工程规划许可，请分局审查方案。"),),
     ),
     # Open, new and nobody has taken it yet.
     RequestSpec(
@@ -1220,9 +1304,18 @@ REQUESTS = (
         details={"applicant_name": "蓝振忠", "talent_level": "省级领军人才", "household_size": 2},
         assignee="service",
     ),
+    # Led by 人社 with the park's economy office assisting; 人社 asked for more time and the station head agreed,
+    # which moved the request's own due time too (the lead's extension reaches past the request's 15 working days).
     RequestSpec(
         "西湖阳光", "policy_redemption", "人才安家补贴兑现（紫金十条第七条）", "enterprise", Ago(6, hour=16),
         steps=(StepSpec("accept", "service", 18, "已受理。"), StepSpec("start", "service", 20, "材料初审通过。")),
+        routings=(
+            RoutingSpec(FOREIGN_EXPERTS, "lead", 20.5, "请核定人才层次及安家补贴标准。",
+                        steps=(RoutingStepSpec("extension", 40, "需向省人社厅核实人才认定结果。", due_hours=24 * 25),
+                               RoutingStepSpec("approve", 42, "同意延期，请抓紧核实。"))),
+            RoutingSpec(ECONOMY_OFFICE, "assist", 20.5, "请核对企业在园区的纳税和社保缴纳情况。",
+                        steps=(RoutingStepSpec("complete", 44, "已核对，符合条件。"),)),
+        ),
     ),
     # History.
     RequestSpec(

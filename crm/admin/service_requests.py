@@ -61,6 +61,7 @@ from .common import (
 )
 from .exports import ListExportMixin, ServiceRequestExportResource
 from .forms import RequestAssignForm, RequestReplyForm, RequestTransitionForm
+from .routing import HiddenFromLiaisonsMixin, RoutingAdminMixin
 
 # The queue's colour for each reading of the SLA clock (crm.service_requests.clock); green is quiet.
 CLOCK_CLASSES = {clock.RED: "zj-late", clock.YELLOW: "zj-at-risk", clock.GREEN: "zj-on-time"}
@@ -216,7 +217,7 @@ def _transition_action(name):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdmin):
+class ServiceRequestAdmin(RoutingAdminMixin, ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdmin):
     resource_classes = [ServiceRequestExportResource]
     export_file_stem = ("企业诉求", "service_requests")
     list_display = ("title", "status", "time_left", "due", "category", "enterprise", "assignee", "submitted")
@@ -523,7 +524,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceRequestTransition)
-class ServiceRequestTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ServiceRequestTransitionAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("request", "action_display", "from_status", "to_status", "actor", "created_at")
     list_select_related = ("request", "actor")
     list_filter = ("to_status", "action")
@@ -536,7 +537,7 @@ class ServiceRequestTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ServiceRequestMessage)
-class ServiceRequestMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ServiceRequestMessageAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Messages are written from the request page (through ``message_post``); this list is for looking them up."""
 
     list_display = ("request", "author", "is_internal", "created_at", "excerpt")
@@ -551,7 +552,7 @@ class ServiceRequestMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ServiceRequestAttachment)
-class ServiceRequestAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ServiceRequestAttachmentAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Attachments are uploaded through ``attachment_add`` (content-checked); here they are only listed."""
 
     list_display = ("original_name", "download", "request", "content_type", "uploaded_by", "created_at")
@@ -565,7 +566,7 @@ class ServiceRequestAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApprovalStep)
-class ApprovalStepAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApprovalStepAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """For looking steps up across requests. They are worked on the request's own page (its 审批环节 inline),
     through the approval-step services, so that every change is checked and recorded in the request's history."""
 

@@ -33,6 +33,7 @@ from crm.service_requests.services import (
     transition_label,
 )
 from crm.service_requests.thread import message_post, message_refused
+from crm.service_requests.timeline import enterprise_timeline, handling_departments
 
 from .access import enterprise_required, portal_render, show_refusal
 from .forms import (
@@ -198,6 +199,9 @@ def request_detail(request, pk):
             "attachment_form": AttachmentAddForm(),
             "rating_form": RatingForm(),
             "transition_form": TransitionForm(),
+            # 承办单位 and 承办进度: the enterprise's reading of routing (never a note, crm.service_requests.timeline).
+            "handling": handling_departments(service_request=obj),
+            "routing_timeline": enterprise_timeline(service_request=obj),
         },
     )
 

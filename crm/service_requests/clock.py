@@ -84,8 +84,25 @@ def time_left(request: ServiceRequest, *, now: dt.datetime) -> Clock:
     if remaining <= dt.timedelta(0):
         return Clock(remaining=remaining, colour=RED, paused=paused)
     window = request.due_at - request.submitted_at - dt.timedelta(seconds=request.paused_seconds)
-    colour = YELLOW if remaining < window * AT_RISK_SHARE else GREEN
-    return Clock(remaining=remaining, colour=colour, paused=paused)
+    return Clock(remaining=remaining, colour=_colour(remaining, window), paused=paused)
+
+
+def _colour(remaining: dt.timedelta, window: dt.timedelta) -> str:
+    """Yellow once less than ``AT_RISK_SHARE`` of the window is left, green before (``remaining`` is positive)."""
+    return YELLOW if remaining < window * AT_RISK_SHARE else GREEN
+
+
+def routing_time_left(routing, *, now: dt.datetime) -> Clock:
+    """A department's clock on a routing (分办, ``crm.models.Routing``) at ``now``, by the same rules as a request's:
+    red at and past its due time, yellow once less than a fifth of its window (routed → due) is left, green before;
+    none once the routing is no longer active (handed back, transferred, completed). A routing's clock never pauses.
+    The admin's queue and request page show it in the same three colours."""
+    if routing.status != "active":
+        return Clock(remaining=None, colour=NONE)
+    remaining = routing.due_at - now
+    if remaining <= dt.timedelta(0):
+        return Clock(remaining=remaining, colour=RED)
+    return Clock(remaining=remaining, colour=_colour(remaining, routing.due_at - routing.routed_at))
 
 
 def colour_conditions(now: dt.datetime) -> dict[str, Q]:
