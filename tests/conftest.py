@@ -3,15 +3,18 @@ from django.core.cache import cache
 
 from tests import test_settings
 from tests.factories import (
+    DepartmentFactory,
     EnterpriseFactory,
     ServiceCategoryFactory,
     UserFactory,
+    department_liaison,
     enterprise_user,
     investment_lead,
     manager,
     officer,
     service_officer,
     service_request,
+    station_head,
 )
 
 
@@ -159,6 +162,36 @@ def boss(db):
 @pytest.fixture
 def root(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def waizhuan(db):
+    """承办单位: the foreign-expert authority (人社/外专) the work permit goes through."""
+    return DepartmentFactory(name="区人力社保局（外国专家服务）", short_name="人社/外专")
+
+
+@pytest.fixture
+def shichang(db):
+    """承办单位: market regulation (市场监管), whose liaison must never see 人社/外专's work."""
+    return DepartmentFactory(name="区市场监督管理局", short_name="市场监管")
+
+
+@pytest.fixture
+def liaison(waizhuan):
+    """承办单位联络员 of 人社/外专."""
+    return department_liaison(waizhuan, username="liaison", display_name="外专联络员")
+
+
+@pytest.fixture
+def liaison2(shichang):
+    """承办单位联络员 of 市场监管."""
+    return department_liaison(shichang, username="liaison2", display_name="市场监管联络员")
+
+
+@pytest.fixture
+def chief(db):
+    """驿站站长: a service officer who also decides extension requests."""
+    return station_head(username="chief", display_name="陈站长")
 
 
 @pytest.fixture(scope="session")

@@ -78,3 +78,22 @@ class WorksEnterprises(DoesWork):
     """Registering an enterprise: the officers who meet companies (招商专员, 企业服务专员); not managers."""
 
     work = Work.ENTERPRISES
+
+
+class WorksRouting(DoesWork):
+    """分办、转办: the service desk routes a request to departments and transfers a routing."""
+
+    work = Work.ROUTING
+
+
+class WorksForDepartment(DoesWork):
+    """承办: a department's liaison hands back, asks an extension, completes, writes — on its own departments' routings
+    (the querysets scope them: anything else is a 404)."""
+
+    work = Work.DEPARTMENT_WORK
+
+
+class DecidesExtensions(DoesWork):
+    """延期审批: the station head (驿站站长)."""
+
+    work = Work.EXTENSION_DECISION

@@ -61,7 +61,7 @@ VALIDATION_ERROR = {
 
 # Users of each role, never saved, that the permission classes are asked about (``User.has_role`` reads
 # ``_role_names`` before the database).
-PROBE_ROLES = (Role.ENTERPRISE, *Role.STAFF_ROLES)
+PROBE_ROLES = (Role.ENTERPRISE, *Role.STAFF_ROLES, Role.DEPARTMENT_LIAISON, Role.SERVICE_LEAD)
 
 
 def _probe(role: str) -> User:

@@ -307,9 +307,15 @@ class MessageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceRequestMessage
-        fields = ["id", "author", "author_name", "body", "is_internal", "created_at"]
-        read_only_fields = ["id", "author", "author_name", "created_at"]
-        extra_kwargs = {"body": {"max_length": MAX_MESSAGE_LENGTH}, "is_internal": {"default": False}}
+        fields = ["id", "author", "author_name", "body", "is_internal", "shared_with_departments", "department",
+                  "created_at"]
+        read_only_fields = ["id", "author", "author_name", "department", "created_at"]
+        extra_kwargs = {
+            "body": {"max_length": MAX_MESSAGE_LENGTH}, "is_internal": {"default": False},
+            "shared_with_departments": {
+                "default": False, "help_text": _("发给分办到的承办单位（驿站填写；企业不可见，按内部留言保存）。"),
+            },
+        }
 
     def get_author_name(self, obj) -> str:
         return str(obj.author)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import routing, views
 from .auth import LogoutView, TokenObtainView
 
 urlpatterns = [
@@ -38,6 +38,18 @@ urlpatterns = [
         "service-requests/<api_id:pk>/attachments/",
         views.AttachmentListCreateView.as_view(),
         name="service-request-attachments",
+    ),
+    path("service-requests/<api_id:pk>/routings/", routing.RoutingListCreateView.as_view(), name="service-request-routings"),
+    path("departments/", routing.DepartmentListView.as_view(), name="department-list"),
+    path("routings/<api_id:pk>/hand-back/", routing.RoutingHandBackView.as_view(), name="routing-hand-back"),
+    path("routings/<api_id:pk>/transfer/", routing.RoutingTransferView.as_view(), name="routing-transfer"),
+    path("routings/<api_id:pk>/extensions/", routing.RoutingExtensionRequestView.as_view(), name="routing-extensions"),
+    path("routings/<api_id:pk>/complete/", routing.RoutingCompleteView.as_view(), name="routing-complete"),
+    path("routings/<api_id:pk>/messages/", routing.RoutingMessageView.as_view(), name="routing-messages"),
+    path(
+        "routing-extensions/<api_id:pk>/decision/",
+        routing.RoutingExtensionDecisionView.as_view(),
+        name="routing-extension-decision",
     ),
     path("attachments/<api_id:pk>/download/", views.AttachmentDownloadView.as_view(), name="attachment-download"),
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),

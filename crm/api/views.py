@@ -49,6 +49,7 @@ from .base import ApiViewMixin
 from .fields import API_LISTS, ListsSerializer
 from .filters import EnterpriseFilter, NotificationFilter, ProjectFilter, ServiceRequestFilter
 from .permissions import IsStaff, WorksApprovalSteps, WorksEnterprises, WorksProjects, WorksRequests
+from .routing import DepartmentServiceRequestSerializer
 
 ERRORS = {
     400: OpenApiResponse(description=_("输入有误：按字段给出错误。")),
@@ -57,6 +58,12 @@ ERRORS = {
 }
 ERRORS_NO_404 = {code: ERRORS[code] for code in (400, 403)}
 CONFLICT = {409: OpenApiResponse(description=_("当前状态不允许此操作（非法流转）。"))}
+
+
+def _reads_as_department(view) -> bool:
+    """A department liaison (承办单位联络员) gets the reduced shape of a request; the schema shows the desk's."""
+    user = getattr(view.request, "user", None)
+    return bool(user is not None and getattr(user, "reads_routed_requests_only", False))
 
 
 def _visible_request(view, pk):
@@ -109,10 +116,16 @@ class ServiceRequestListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     search_fields = ["title", "enterprise__name"]
 
     def scoped_queryset(self):
+        if _reads_as_department(self):
+            return request_selectors.department_request_list(user=self.request.user)
         return service_request_list(user=self.request.user)
 
     def get_serializer_class(self):
-        return s.ServiceRequestCreateSerializer if self.request.method == "POST" else s.ServiceRequestSerializer
+        if self.request.method == "POST":
+            return s.ServiceRequestCreateSerializer
+        if _reads_as_department(self):
+            return DepartmentServiceRequestSerializer  # the reduced fields (docs/departments.md)
+        return s.ServiceRequestSerializer
 
     @extend_schema(request=s.ServiceRequestCreateSerializer, responses={201: s.ServiceRequestDetailSerializer, **ERRORS})
     def post(self, request, *args, **kwargs):
@@ -140,7 +153,12 @@ class ServiceRequestDetailView(ApiViewMixin, generics.RetrieveAPIView):
     serializer_class = s.ServiceRequestDetailSerializer
 
     def scoped_queryset(self):
+        if _reads_as_department(self):
+            return request_selectors.department_request_list(user=self.request.user)
         return service_request_detail_queryset(user=self.request.user)
+
+    def get_serializer_class(self):
+        return DepartmentServiceRequestSerializer if _reads_as_department(self) else s.ServiceRequestDetailSerializer
 
 
 class _RequestActionView(ApiViewMixin, generics.GenericAPIView):
@@ -247,7 +265,9 @@ class ApprovalStepReopenView(_ApprovalStepActionView):
 
 @extend_schema(tags=["service-requests"])
 class MessageListCreateView(ApiViewMixin, generics.ListCreateAPIView):
-    """留言: the thread of one request; internal notes (is_internal) only for staff."""
+    """留言: the thread of one request; internal notes (is_internal) only for staff. The desk's messages to the routed
+    departments (``shared_with_departments``) are internal; a department liaison reads those and its own
+    departments' messages only."""
 
     work_area = Area.REQUESTS
     model = ServiceRequestMessage
@@ -261,7 +281,10 @@ class MessageListCreateView(ApiViewMixin, generics.ListCreateAPIView):
     def post(self, request, pk):
         target = _visible_request(self, pk)
         v = self.validated()
-        message = message_post(service_request=target, author=request.user, body=v["body"], is_internal=v["is_internal"])
+        message = message_post(
+            service_request=target, author=request.user, body=v["body"], is_internal=v["is_internal"],
+            shared_with_departments=v["shared_with_departments"],
+        )
         return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
 
 

@@ -7,7 +7,8 @@
 - ``routing_request_extension`` (延期申请, the department): a later due time and a reason, for the station head;
 - ``routing_decide_extension`` (延期审批, the station head 驿站站长): an approval moves the routing's due time, and the
   request's when the routing is the lead (``sla.request_due_extend``); a refusal changes nothing else;
-- ``routing_complete`` (办结, the department).
+- ``routing_complete`` (办结, the department);
+- ``routing_message_post`` (承办单位留言, the department): a message the desk and its own department read.
 
 Each is ``@transaction.atomic``, checks the role table first (``crm.roles``: ``Work.ROUTING``, ``DEPARTMENT_WORK``,
 ``EXTENSION_DECISION``), locks the request row (``service_request_lock``) so steps on one request are taken one at
@@ -31,6 +32,7 @@ from crm.models import (
     RoutingExtension,
     ServiceCategory,
     ServiceRequest,
+    ServiceRequestMessage,
     ServiceRequestTransition,
     User,
 )
@@ -312,3 +314,33 @@ def routing_complete(*, routing: Routing, note: str = "", actor: User, at=None) 
     routing.save(update_fields=["status", "completed_at"])
     _event(routing, RoutingEvent.Kind.COMPLETED, actor=actor, at=at, note=note)
     return routing
+
+
+@transaction.atomic
+def routing_message_post(*, routing: Routing, body: str, actor: User) -> ServiceRequestMessage:
+    """承办单位留言: the department writes on the request's thread, for the desk and its own department — internal,
+    never the enterprise's, nor another department's. Taken while the routing is worked on or completed, on a
+    request not finished."""
+    from crm.service_requests.thread import MAX_MESSAGE_LENGTH
+
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("留言内容不能为空。"), field="body")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise DomainError(_("留言不能超过 %(n)s 字。") % {"n": MAX_MESSAGE_LENGTH}, field="body")
+    require_role(actor, Work.DEPARTMENT_WORK)
+    routing = _locked_routing(routing)
+    _require_own_department(routing, actor)
+    if routing.status not in (Routing.Status.ACTIVE, Routing.Status.COMPLETED):
+        raise DomainError(
+            _("该分办事项当前为“%(status)s”，不能留言。") % {"status": routing.get_status_display()},
+            code=DomainError.ILLEGAL_TRANSITION,
+        )
+    if routing.service_request.is_finished:
+        raise DomainError(
+            _("诉求已结束（%(status)s），不能再留言。") % {"status": routing.service_request.get_status_display()},
+            code=DomainError.ILLEGAL_TRANSITION,
+        )
+    return ServiceRequestMessage.objects.create(
+        request=routing.service_request, author=actor, body=body, is_internal=True, department=routing.department
+    )

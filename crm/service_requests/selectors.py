@@ -33,6 +33,23 @@ def service_request_list(*, user) -> QuerySet[ServiceRequest]:
     )
 
 
+def department_request_list(*, user) -> QuerySet[ServiceRequest]:
+    """The requests a department liaison may see (``service_request_list``), each with its own departments' routings
+    (``own_routings``) and approval steps (``own_steps``) loaded: what the liaison's list and page show."""
+    return service_request_list(user=user).prefetch_related(
+        Prefetch(
+            "routings",
+            queryset=Routing.objects.filter(department__liaisons=user).select_related("department").order_by("routed_at", "id"),
+            to_attr="own_routings",
+        ),
+        Prefetch(
+            "approval_steps",
+            queryset=ApprovalStep.objects.filter(department__liaisons=user).order_by("sequence"),
+            to_attr="own_steps",
+        ),
+    )
+
+
 def message_list(*, service_request: ServiceRequest, user) -> QuerySet[ServiceRequestMessage]:
     """The thread as ``user`` may see it: internal notes only for staff; a department liaison only the desk's
     messages shared with the departments and its own departments' messages (docs/departments.md)."""

@@ -34,7 +34,8 @@ def message_refused(*, service_request: ServiceRequest, author: User, is_interna
 
 @transaction.atomic
 def message_post(
-    *, service_request: ServiceRequest, author: User, body: str, is_internal: bool = False, uploads=()
+    *, service_request: ServiceRequest, author: User, body: str, is_internal: bool = False, uploads=(),
+    shared_with_departments: bool = False,
 ) -> ServiceRequestMessage:
     """Post a message (or a staff internal note) on the thread of ``request``, with its ``uploads`` if any, and
     tell the other side.
@@ -46,6 +47,12 @@ def message_post(
     internal note takes no file: every file of a request is the enterprise's to see.
     """
     require_role(author, Work.REQUESTS)
+    if shared_with_departments:
+        # 发给承办单位: a desk message the routed departments' liaisons read — internal, as the enterprise never reads it.
+        require_role(author, Work.ROUTING, refusal=_("只有企业服务专员可以给承办单位留言。"))
+        if uploads:
+            raise DomainError(_("给承办单位的留言不能附带附件：附件企业可见。"), field="attachments")
+        is_internal = True
     body = (body or "").strip()
     if not body:
         raise DomainError(_("留言内容不能为空。"), field="body")
@@ -58,7 +65,10 @@ def message_post(
     refusal = message_refused(service_request=service_request, author=author, is_internal=is_internal)
     if refusal is not None:
         raise refusal
-    message = ServiceRequestMessage.objects.create(request=service_request, author=author, body=body, is_internal=is_internal)
+    message = ServiceRequestMessage.objects.create(
+        request=service_request, author=author, body=body, is_internal=is_internal,
+        shared_with_departments=shared_with_departments,
+    )
     if uploads:
         attachments_add(service_request=service_request, uploads=uploads, user=author, message=message)
     notify_message_posted(message)

@@ -30,7 +30,6 @@ from tests.factories import (
     DepartmentFactory,
     ServiceCategoryFactory,
     department_liaison,
-    station_head,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,31 +38,6 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def at(*args):
     return dt.datetime(*args, tzinfo=SH)
-
-
-@pytest.fixture
-def waizhuan(db):
-    return DepartmentFactory(name="区人力社保局（外国专家服务）", short_name="人社/外专")
-
-
-@pytest.fixture
-def shichang(db):
-    return DepartmentFactory(name="区市场监督管理局", short_name="市场监管")
-
-
-@pytest.fixture
-def liaison(waizhuan):
-    return department_liaison(waizhuan, username="liaison", display_name="外专联络员")
-
-
-@pytest.fixture
-def liaison2(shichang):
-    return department_liaison(shichang, username="liaison2", display_name="市场监管联络员")
-
-
-@pytest.fixture
-def head(db):
-    return station_head(username="head", display_name="驿站站长")
 
 
 @pytest.fixture
@@ -300,45 +274,45 @@ def lead_routing(accepted, waizhuan, zhou):
     return _route(accepted, waizhuan, "lead", zhou, at=at(2026, 12, 7, 9, 0))
 
 
-def test_an_approved_extension_of_the_lead_moves_its_due_time_and_the_requests(lead_routing, liaison, head):
+def test_an_approved_extension_of_the_lead_moves_its_due_time_and_the_requests(lead_routing, liaison, chief):
     request = ServiceRequest.objects.get(pk=lead_routing.service_request_id)
     wanted = request.due_at + dt.timedelta(hours=48)
     extension = routing_request_extension(routing=lead_routing, due_at=wanted, reason="需补充材料", actor=liaison)
 
-    routing_decide_extension(extension=extension, approve=True, note="同意", actor=head)
+    routing_decide_extension(extension=extension, approve=True, note="同意", actor=chief)
 
     lead_routing.refresh_from_db()
     request.refresh_from_db()
     extension.refresh_from_db()
     assert lead_routing.due_at == wanted
     assert request.due_at == wanted
-    assert (extension.status, extension.decided_by) == (RoutingExtension.Status.APPROVED, head)
+    assert (extension.status, extension.decided_by) == (RoutingExtension.Status.APPROVED, chief)
     approved = lead_routing.events.get(kind=RoutingEvent.Kind.EXTENSION_APPROVED)
-    assert (approved.due_after, approved.visible_to_enterprise, approved.actor) == (wanted, True, head)
-    assert request.transitions.filter(action="due_extend", actor=head).count() == 1
+    assert (approved.due_after, approved.visible_to_enterprise, approved.actor) == (wanted, True, chief)
+    assert request.transitions.filter(action="due_extend", actor=chief).count() == 1
 
 
 def test_an_approved_extension_of_an_assisting_department_leaves_the_requests_due_time(accepted, shichang, liaison2,
-                                                                                         zhou, head):
+                                                                                         zhou, chief):
     routing = _route(accepted, shichang, "assist", zhou)
     before = ServiceRequest.objects.get(pk=accepted.pk).due_at
     extension = routing_request_extension(routing=routing, due_at=before + dt.timedelta(days=3), reason="排队",
                                           actor=liaison2)
 
-    routing_decide_extension(extension=extension, approve=True, actor=head)
+    routing_decide_extension(extension=extension, approve=True, actor=chief)
 
     routing.refresh_from_db()
     assert routing.due_at == before + dt.timedelta(days=3)
     assert ServiceRequest.objects.get(pk=accepted.pk).due_at == before
 
 
-def test_a_refused_extension_changes_no_due_time(lead_routing, liaison, head):
+def test_a_refused_extension_changes_no_due_time(lead_routing, liaison, chief):
     request_due = ServiceRequest.objects.get(pk=lead_routing.service_request_id).due_at
     due = lead_routing.due_at
     extension = routing_request_extension(routing=lead_routing, due_at=due + dt.timedelta(days=2), reason="需补充材料",
                                           actor=liaison)
 
-    routing_decide_extension(extension=extension, approve=False, note="材料已齐，请按时办结", actor=head)
+    routing_decide_extension(extension=extension, approve=False, note="材料已齐，请按时办结", actor=chief)
 
     lead_routing.refresh_from_db()
     extension.refresh_from_db()
@@ -380,26 +354,26 @@ def test_only_the_station_head_decides_an_extension(lead_routing, liaison, zhou,
     assert not may(zhou, Work.EXTENSION_DECISION)
 
 
-def test_an_extension_is_decided_once(lead_routing, liaison, head):
+def test_an_extension_is_decided_once(lead_routing, liaison, chief):
     extension = routing_request_extension(routing=lead_routing, due_at=lead_routing.due_at + dt.timedelta(days=1),
                                           reason="理由", actor=liaison)
-    routing_decide_extension(extension=extension, approve=False, actor=head)
+    routing_decide_extension(extension=extension, approve=False, actor=chief)
 
     with pytest.raises(DomainError) as refused:
-        routing_decide_extension(extension=extension, approve=True, actor=head)
+        routing_decide_extension(extension=extension, approve=True, actor=chief)
 
     assert refused.value.code == DomainError.ILLEGAL_TRANSITION
     lead_routing.refresh_from_db()
     assert lead_routing.events.filter(kind=RoutingEvent.Kind.EXTENSION_APPROVED).count() == 0
 
 
-def test_an_extension_of_a_routing_handed_back_meanwhile_is_not_approved(lead_routing, liaison, head):
+def test_an_extension_of_a_routing_handed_back_meanwhile_is_not_approved(lead_routing, liaison, chief):
     extension = routing_request_extension(routing=lead_routing, due_at=lead_routing.due_at + dt.timedelta(days=1),
                                           reason="理由", actor=liaison)
     routing_hand_back(routing=lead_routing, reason="不属于本单位职责", actor=liaison)
 
     with pytest.raises(DomainError) as refused:
-        routing_decide_extension(extension=extension, approve=True, actor=head)
+        routing_decide_extension(extension=extension, approve=True, actor=chief)
 
     assert refused.value.code == DomainError.ILLEGAL_TRANSITION
     assert RoutingExtension.objects.get().status == RoutingExtension.Status.PENDING
