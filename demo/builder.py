@@ -15,14 +15,6 @@ import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from crm.service_requests.routing import (
-    routing_complete,
-    routing_create,
-    routing_decide_extension,
-    routing_hand_back,
-    routing_request_extension,
-    routing_transfer,
-)
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import models, transaction
@@ -59,6 +51,14 @@ from crm.models import (
 from crm.pipeline.services import follow_up_create, project_change_stage, project_create
 from crm.service_requests.approval_steps import approval_step_complete, approval_step_plan
 from crm.service_requests.presets import category_presets_apply
+from crm.service_requests.routing import (
+    routing_complete,
+    routing_create,
+    routing_decide_extension,
+    routing_hand_back,
+    routing_request_extension,
+    routing_transfer,
+)
 from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
 from crm.service_requests.thread import message_post
 from demo import data

@@ -104,6 +104,9 @@ class RequestReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
     is_internal = forms.BooleanField(label=_("内部备注（企业不可见）"), required=False)
+    shared_with_departments = forms.BooleanField(
+        label=_("发给承办单位（承办单位联络员可见，企业不可见）"), required=False,
+    )
     attachments = AttachmentsField(label=_("附件（企业可见）"))
 
     def __init__(self, *args, **kwargs):

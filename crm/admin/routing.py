@@ -36,7 +36,6 @@ from crm.service_requests.selectors import (
     routing_list,
     routings_of,
 )
-from crm.service_requests.thread import message_post
 
 from .common import show_refusal
 from .routing_forms import (
@@ -100,7 +99,7 @@ class RoutingAdminMixin:
     """See the module's docstring. Mixed in before ``ServiceFormViewMixin`` in ``ServiceRequestAdmin``'s bases."""
 
     liaison_list_display = ("title", "status", "routing_due", "routing_time_left", "category", "enterprise")
-    liaison_fieldsets = ((None, {"fields": ("title", "enterprise", "category", "status")}),)
+    liaison_fieldsets = ((None, {"fields": ("title", "enterprise_name", "category", "status")}),)
 
     # ---- the queryset: the one scope of requests ----
 
@@ -133,6 +132,15 @@ class RoutingAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         return self.liaison_fieldsets if is_liaison_view(request.user) else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_liaison_view(request.user):
+            return ("title", "enterprise_name", "category", "status")
+        return super().get_readonly_fields(request, obj)
+
+    @admin.display(description=_("企业"))
+    def enterprise_name(self, obj):
+        return obj.enterprise.name  # the full registered name: the department deals with the company, not its nickname
 
     def get_inlines(self, request, obj):
         # A liaison's page shows its messages, routings and steps in the 本单位承办 panel (``routing_context``).
@@ -334,7 +342,12 @@ class RoutingAdminMixin:
 
     def department_message_view(self, request, object_id):
         def post(obj, data):
-            message_post(service_request=obj, author=request.user, body=data["body"])
+            # The liaison writes as its department on this request: its routing here (the one being worked on first).
+            own = routings_of(user=request.user).filter(service_request=obj).order_by("status", "-routed_at", "-id")
+            routing = next(iter(sorted(own, key=lambda r: r.status != Routing.Status.ACTIVE)), None)
+            if routing is None:
+                raise Http404
+            routing_services.routing_message_post(routing=routing, body=data["body"], actor=request.user)
             return _t("留言已发送给驿站。")
 
         return self.routing_form_view(request, object_id, DepartmentMessageForm, post)

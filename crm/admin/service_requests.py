@@ -88,8 +88,17 @@ class MessageThreadInline(ReadOnlyInline):
     New messages are posted from the 回复 form above the page (``ServiceRequestAdmin.reply_view``)."""
 
     model = ServiceRequestMessage
-    fields = ("created_at", "author", "is_internal", "body", "files")
+    fields = ("created_at", "author", "audience", "body", "files")
     verbose_name_plural = _("留言记录")
+
+    @admin.display(description=_("可见范围"))
+    def audience(self, obj):
+        """Who reads the message: the enterprise, the desk only (内部备注), or the desk and departments (承办单位)."""
+        if obj.department_id:
+            return _t("承办单位：%(department)s") % {"department": obj.department}
+        if obj.shared_with_departments:
+            return _t("发给承办单位")
+        return _t("内部备注") if obj.is_internal else _t("企业可见")
 
     @admin.display(description=_("附件"))
     def files(self, obj):
@@ -99,7 +108,7 @@ class MessageThreadInline(ReadOnlyInline):
         return format_html_join(mark_safe("<br>"), "{}", ((attachment_link(a),) for a in attachments))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author").prefetch_related("attachments")
+        return super().get_queryset(request).select_related("author", "department").prefetch_related("attachments")
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -403,9 +412,12 @@ class ServiceRequestAdmin(RoutingAdminMixin, ServiceFormViewMixin, ListExportMix
         def reply(obj, data):
             message = message_post(
                 service_request=obj, author=request.user, body=data["body"], is_internal=data["is_internal"],
-                uploads=data["attachments"],
+                uploads=data["attachments"], shared_with_departments=data["shared_with_departments"],
             )
-            done = _t("内部备注已保存。") if message.is_internal else _t("回复已发送给企业。")
+            if message.shared_with_departments:
+                done = _t("留言已发给承办单位（企业不可见）。")
+            else:
+                done = _t("内部备注已保存。") if message.is_internal else _t("回复已发送给企业。")
             if data["attachments"]:
                 done += _t("（附件 %(n)s 个）") % {"n": len(data["attachments"])}
             return done

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from crm.models import Department, Routing, ServiceRequest, ServiceRequestMessage, User
 from crm.service_requests.approval_steps import approval_step_plan
-from crm.service_requests.routing import routing_create
+from crm.service_requests.routing import routing_create, routing_message_post
 from crm.service_requests.services import service_request_transition
 from crm.service_requests.thread import message_post
 from tests.factories import (
@@ -84,7 +84,7 @@ def build_world() -> World:
     message_post(service_request=permit, author=alice, body=ENTERPRISE_SAYS)
     message_post(service_request=permit, author=zhou, body=INTERNAL_NOTE, is_internal=True)
     message_post(service_request=permit, author=zhou, body=SHARED, shared_with_departments=True)
-    message_post(service_request=permit, author=liaison, body=LIAISON_SAYS)
+    routing_message_post(routing=permit_routing, body=LIAISON_SAYS, actor=liaison)
     step = approval_step_plan(service_request=permit, name="外专处审批", authority=experts.name,
                               due_at=permit.due_at, actor=zhou)
     type(step).objects.filter(pk=step.pk).update(department=experts)  # noqa: the world's own step of the department
