@@ -56,6 +56,7 @@ from crm.service_requests.routing import (
     routing_create,
     routing_decide_extension,
     routing_hand_back,
+    routing_message_post,
     routing_request_extension,
     routing_transfer,
 )
@@ -582,8 +583,8 @@ class DemoBuilder:
     def routing_step(self, routing: Routing, step: data.RoutingStepSpec, *, submitted_at: dt.datetime, at: dt.datetime):
         """One step of a routing through its service; the routing worked on afterwards (after a transfer, the new one).
         The desk transfers, the station head decides, the department's first liaison does the rest."""
-        desk, head = self.users["service"], self.users["service"]
-        liaison = routing.department.liaisons.order_by("username").first() or desk
+        desk = head = self.users["service"]  # the station head is a service officer in the station-head group too
+        liaison = routing.department.liaisons.order_by("username").first()
         if step.kind == "transfer":
             return routing_transfer(
                 routing=routing, to_department=self.departments[step.department], note=step.note, actor=desk, at=at
@@ -604,10 +605,16 @@ class DemoBuilder:
         return routing
 
     def post_message(self, request: ServiceRequest, message: data.MessageSpec, submitted_at: dt.datetime) -> None:
-        posted = message_post(
-            service_request=request, author=self.users[message.author], body=message.body, is_internal=message.is_internal,
-            **({"shared_with_departments": True} if message.shared_with_departments else {}),
-        )
+        if message.department:
+            posted = routing_message_post(
+                routing=request.routings.get(department=self.departments[message.department]), body=message.body,
+                actor=self.users[message.author],
+            )
+        else:
+            posted = message_post(
+                service_request=request, author=self.users[message.author], body=message.body,
+                is_internal=message.is_internal, shared_with_departments=message.shared_with_departments,
+            )
         # Messages are stamped "now" on creation; give them their place in the thread.
         ServiceRequestMessage.objects.filter(pk=posted.pk).update(created_at=submitted_at + dt.timedelta(hours=message.hours))
 

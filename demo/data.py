@@ -1143,7 +1143,7 @@ TALENT_OFFICE = "科技城人才办"
 ECONOMY_OFFICE = "科技城经发局"
 
 DEPARTMENTS = (
-    DepartmentSpec("杭州市人力社保局（外国专家服务处）", FOREIGN_EXPERTS, "external"),
+    DepartmentSpec("杭州市人社局（外国专家服务处）", FOREIGN_EXPERTS, "external"),
     DepartmentSpec("杭州市西湖区市场监督管理局", MARKET_REGULATION, "external"),
     DepartmentSpec("杭州市规划和自然资源局西湖分局", PLANNING, "external"),
     DepartmentSpec("国家税务总局杭州市西湖区税务局", TAX, "external"),
@@ -1204,7 +1204,7 @@ class MessageSpec:
     body: str
     is_internal: bool = False
     shared_with_departments: bool = False  # a desk message the routed departments' liaisons read
-    department: str | None = None  # written by this department's liaison (internal to the enterprise)
+    department: str | None = None  # written by this department's liaison on its routing (never the enterprise's)
 
 
 @dataclass(frozen=True)
@@ -1250,7 +1250,7 @@ REQUESTS = (
                   MessageSpec("service", 0.4, "已受理，我们正在联系外专局加急审批，请保持电话畅通。"),
                   MessageSpec("service", 0.45, "专家下周到杭，企业材料已齐全（护照、学历、工作合同），请加急审批。",
                               shared_with_departments=True),
-                  MessageSpec("liaison", 2.55, "已收到网上申报，今晚安排审批，明天上午发证。"),
+                  MessageSpec("liaison", 2.55, "已收到网上申报，今晚安排审批，明天上午发证。", department=FOREIGN_EXPERTS),
                   MessageSpec("service", 2.6, "已与外专局电话沟通，今晚安排审批。", is_internal=True)),
         # “联系上级部门”: routed to the foreign-expert authority, 24 hours for the lead (the category's limit).
         routings=(RoutingSpec(FOREIGN_EXPERTS, "lead", 0.42, "外籍专家临时来华出差，请加急审批，24 小时内发证。",
@@ -1313,8 +1313,8 @@ REQUESTS = (
             RoutingSpec(FOREIGN_EXPERTS, "lead", 20.5, "请核定人才层次及安家补贴标准。",
                         steps=(RoutingStepSpec("extension", 40, "需向省人社厅核实人才认定结果。", due_hours=24 * 25),
                                RoutingStepSpec("approve", 42, "同意延期，请抓紧核实。"))),
-            RoutingSpec(ECONOMY_OFFICE, "assist", 20.5, "请核对企业在园区的纳税和社保缴纳情况。",
-                        steps=(RoutingStepSpec("complete", 44, "已核对，符合条件。"),)),
+            # The park's economy office assists; it has no liaison account in the demo and is overdue (red).
+            RoutingSpec(ECONOMY_OFFICE, "assist", 20.5, "请核对企业在园区的纳税和社保缴纳情况。"),
         ),
     ),
     # History.

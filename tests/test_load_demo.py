@@ -24,12 +24,16 @@ from django.utils import timezone
 
 from crm.models import (
     PIPELINE,
+    Department,
     Enterprise,
     Event,
     Project,
     ProjectStageChange,
     RequestStatus,
     Role,
+    Routing,
+    RoutingEvent,
+    RoutingExtension,
     ServiceCategory,
     ServiceRequest,
     Stage,
@@ -49,10 +53,13 @@ ACCOUNTS = {
     "officer": ([Role.INVESTMENT_OFFICER], True, False, []),
     "officer2": ([Role.INVESTMENT_OFFICER], True, False, []),
     "lead": ([Role.INVESTMENT_LEAD], True, False, []),  # 招商负责人: any project's stage, reassigns owners
-    "service": ([Role.SERVICE_OFFICER, "service_manager"], True, False, []),  # heads the station: gets escalations
+    # heads the station: gets escalations and decides the departments' extension requests (驿站站长)
+    "service": ([Role.SERVICE_OFFICER, "service_manager", Role.SERVICE_LEAD], True, False, []),
     "manager": ([Role.MANAGER], True, False, []),
     "enterprise": ([Role.ENTERPRISE], False, False, ["西湖阳光（杭州）科技有限公司"]),
     "enterprise2": ([Role.ENTERPRISE], False, False, ["浙江科聪控制技术有限公司"]),
+    "liaison": ([Role.DEPARTMENT_LIAISON], True, False, []),  # 承办单位联络员 of 人社外专处
+    "liaison2": ([Role.DEPARTMENT_LIAISON], True, False, []),  # … of 西湖区市场监管局
     "admin": ([], True, True, []),
 }
 
@@ -322,3 +329,65 @@ def test_every_history_row_the_demo_writes_names_who_made_the_change(world):
     }
 
     assert nameless == {"Project": 0, "ServiceRequest": 0, "LandParcel": 0, "PolicyGrant": 0}
+
+
+# --- departments and routing (承办单位、分办) --------------------------------------------------------------------------
+
+
+def test_the_departments_of_the_story_have_their_liaisons(world):
+    departments = {d.short_name: d for d in Department.objects.prefetch_related("liaisons")}
+
+    assert set(departments) == {spec.short_name for spec in data.DEPARTMENTS}
+    experts = departments[data.FOREIGN_EXPERTS]
+    assert "人社" in experts.name  # the issue: the liaison's department has 外专 or 人社 in its name
+    assert [u.username for u in experts.liaisons.all()] == ["liaison"]
+    assert [u.username for u in departments[data.MARKET_REGULATION].liaisons.all()] == ["liaison2"]
+    assert {d.kind for d in departments.values()} == {"internal", "external"}
+
+
+def test_the_work_permit_went_through_the_foreign_expert_authority_within_its_24_hours(world):
+    request = ServiceRequest.objects.get(enterprise__short_name="西湖阳光", category__code="work_permit")
+    routing = request.routings.get()
+
+    assert (routing.department.short_name, routing.role, routing.status) == (data.FOREIGN_EXPERTS, "lead", "completed")
+    assert routing.due_at - routing.routed_at == dt.timedelta(hours=24)  # the work permit's 主办时限
+    assert routing.routed_at < routing.completed_at <= routing.due_at
+    assert routing.completed_at <= request.resolved_at
+    assert list(routing.events.values_list("kind", "actor__username")) == [
+        ("routed", "service"), ("completed", "liaison")
+    ]
+    shared = request.messages.get(shared_with_departments=True)
+    written = request.messages.get(department=routing.department)
+    assert (shared.is_internal, written.is_internal, written.author.username) == (True, True, "liaison")
+
+
+def test_the_demo_has_a_transferred_routing_an_approved_extension_and_one_pending(world):
+    transferred = Routing.objects.get(status="transferred")
+    assert (transferred.department.short_name, transferred.transferred_to.department.short_name) == (
+        data.TAX, data.MARKET_REGULATION
+    )
+    approved = RoutingExtension.objects.get(status="approved")
+    assert approved.routing.department.short_name == data.FOREIGN_EXPERTS and approved.routing.role == "lead"
+    assert approved.routing.due_at == approved.requested_due_at
+    # The lead's extension moved the request's own due time with it.
+    assert approved.routing.service_request.due_at == approved.requested_due_at
+    pending = RoutingExtension.objects.get(status="pending")
+    assert pending.routing == transferred.transferred_to
+    assert RoutingEvent.objects.filter(actor__isnull=True).count() == 0
+
+
+def test_a_liaison_lists_over_the_api_only_what_is_routed_to_its_department(world):
+    from tests.api.support import api_client, results
+
+    listed = {}
+    for username, short_name in (("liaison", data.FOREIGN_EXPERTS), ("liaison2", data.MARKET_REGULATION)):
+        user = User.objects.get(username=username)
+        listed[username] = {row["id"] for row in results(api_client(user).get("/api/v1/service-requests/"))}
+        routed = set(
+            Routing.objects.filter(department__short_name=short_name, status__in=["active", "completed"])
+            .values_list("service_request_id", flat=True)
+        )
+        assert listed[username] == routed and routed, username
+    # 人社外专处: the work permit and the talent subsidy; 市场监管: the branch registration transferred to it.
+    assert len(listed["liaison"]) == 2 and len(listed["liaison2"]) == 1
+    assert not listed["liaison"] & listed["liaison2"]

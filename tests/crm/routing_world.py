@@ -55,7 +55,7 @@ def accepted(request, officer):
 def build_world() -> World:
     zhou = service_officer(username="zhou", display_name="周敏")
     head = station_head(username="head", display_name="张站长")
-    experts = DepartmentFactory(name="杭州市人力社保局（外国专家服务处）", short_name="人社外专处", sort_order=10)
+    experts = DepartmentFactory(name="杭州市人社局（外国专家服务处）", short_name="人社外专处", sort_order=10)
     market = DepartmentFactory(name="杭州市西湖区市场监督管理局", short_name="市场监管", sort_order=20)
     planning = DepartmentFactory(name="杭州市规划和自然资源局西湖分局", short_name="规划资源分局", sort_order=30)
     liaison = department_liaison(experts, username="liaison", display_name="孙立群")

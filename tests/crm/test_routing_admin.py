@@ -70,7 +70,7 @@ def test_the_desk_routes_a_request_to_a_lead_and_an_assisting_department_each_wi
     assert assist_routing.due_at - assist_routing.routed_at == dt.timedelta(hours=12)
     assert (lead_routing.routed_by, lead_routing.note) == (world.zhou, "请加急")
     due = timezone.localtime(lead_routing.due_at).strftime("%Y-%m-%d %H:%M")
-    assert shown(lead) == [f"已分办给 杭州市人力社保局（外国专家服务处）（主办），办理时限 {due}。"]
+    assert shown(lead) == [f"已分办给 杭州市人社局（外国专家服务处）（主办），办理时限 {due}。"]
     assert shown(assist)[0].startswith("已分办给 杭州市西湖区市场监督管理局（协办）")
     page = assist.content.decode()
     assert page.count('class="zj-routing-row') == 2 and "zj-on-time" in page
@@ -89,12 +89,12 @@ def test_a_second_lead_is_refused_with_the_services_message_and_nothing_is_store
 def test_the_desk_transfers_a_routing_to_another_department_asked_first(world):
     client = client_of(world.zhou)
     page = client.get(change_url(world.permit)).content.decode()
-    assert "确定将 杭州市人力社保局（外国专家服务处） 的承办事项转办吗？转办后原单位不再办理。" in page  # the confirmation
+    assert "确定将 杭州市人社局（外国专家服务处） 的承办事项转办吗？转办后原单位不再办理。" in page  # the confirmation
 
     response = client.post(action_url("transfer", world.permit), {
         "routing": world.permit_routing.pk, "to_department": world.planning.pk, "note": "属规划事项"}, follow=True)
 
-    assert shown(response) == ["已由 杭州市人力社保局（外国专家服务处） 转办至 杭州市规划和自然资源局西湖分局。"]
+    assert shown(response) == ["已由 杭州市人社局（外国专家服务处） 转办至 杭州市规划和自然资源局西湖分局。"]
     assert routings(world.permit) == [("人社外专处", "lead", "transferred"), ("规划资源分局", "lead", "active")]
     assert RoutingEvent.objects.get(kind="transferred").actor == world.zhou
 
@@ -130,7 +130,7 @@ def test_the_station_head_approves_an_extension_asked_first_and_the_due_times_mo
     assert world.permit_routing.due_at == extension.requested_due_at
     assert world.permit.due_at == extension.requested_due_at  # the lead's extension moves the request's due time
     due = timezone.localtime(extension.requested_due_at).strftime("%Y-%m-%d %H:%M")
-    assert shown(response) == [f"已批准 杭州市人力社保局（外国专家服务处） 延期至 {due}。"]
+    assert shown(response) == [f"已批准 杭州市人社局（外国专家服务处） 延期至 {due}。"]
 
 
 def test_the_station_head_refuses_an_extension_and_no_due_time_moves(world):
@@ -145,7 +145,7 @@ def test_the_station_head_refuses_an_extension_and_no_due_time_moves(world):
     world.permit.refresh_from_db()
     assert extension.status == "refused"
     assert (world.permit_routing.due_at, world.permit.due_at) == (routing_due, request_due)
-    assert shown(response) == ["已不批准 杭州市人力社保局（外国专家服务处） 的延期申请。"]
+    assert shown(response) == ["已不批准 杭州市人社局（外国专家服务处） 的延期申请。"]
 
 
 def test_a_service_officer_who_is_not_the_station_head_may_not_decide(world):

@@ -81,7 +81,7 @@ def test_the_enterprise_sees_who_handles_its_request_and_the_timeline_of_transfe
     html = portal_page(story)
 
     assert "承办单位" in html and "杭州市规划和自然资源局西湖分局（主办）" in html
-    assert "杭州市人力社保局（外国专家服务处）（主办）</dd>" not in html  # transferred away: no longer handling it
+    assert "杭州市人社局（外国专家服务处）（主办）</dd>" not in html  # transferred away: no longer handling it
     assert timeline(html) == [
         "交由 人社外专处 办理（主办）",
         "交由 市场监管 办理（协办）",
