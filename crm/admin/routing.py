@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import ApprovalStep, Routing, RoutingExtension
+from crm.models.departments import ROUTING_STATUSES_VISIBLE_TO_DEPARTMENT
 from crm.roles import Work, may
 from crm.service_requests import clock
 from crm.service_requests import routing as routing_services
@@ -73,8 +74,10 @@ def _short(value):
 
 
 class HiddenFromLiaisonsMixin:
-    """For the lists across requests (messages, files, history rows, approval steps): a liaison reads a request's
-    own on its page, scoped to what is routed to its departments, and never these lists of every request."""
+    """For the lists across requests (messages, files, history rows, approval steps) and the desk's set-up (categories,
+    their forms and step templates, the holiday calendar): a liaison reads a request's own on its page, scoped to what
+    is routed to its departments, and has nothing to do with the rest — its admin holds its requests and the
+    departments only."""
 
     def has_view_permission(self, request, obj=None):
         return not is_liaison_view(request.user) and super().has_view_permission(request, obj)
@@ -87,7 +90,8 @@ class RoutingStatusFilter(admin.SimpleListFilter):
     parameter_name = "routing_status"
 
     def lookups(self, request, model_admin):
-        return Routing.Status.choices
+        # Only what keeps a request the department's (being worked on, or its record once completed).
+        return [(s, Routing.Status(s).label) for s in ROUTING_STATUSES_VISIBLE_TO_DEPARTMENT]
 
     def queryset(self, request, queryset):
         if self.value() not in Routing.Status.values:
@@ -123,6 +127,12 @@ class RoutingAdminMixin:
 
     def get_search_fields(self, request):
         return ("title", "enterprise__name") if is_liaison_view(request.user) else super().get_search_fields(request)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if is_liaison_view(request.user):
+            changelist.search_help_text = _("按标题或企业名称搜索。")
+        return changelist
 
     def get_search_results(self, request, queryset, search_term):
         if is_liaison_view(request.user):
@@ -211,6 +221,7 @@ class RoutingAdminMixin:
                 "pending": pending[0] if pending else None,
                 "can_transfer": desk and active and open_request,
                 "can_work": liaison and active,
+                "can_ask_extension": liaison and active and not pending,  # one pending request at a time
             })
         context = {
             "routing_rows": rows,

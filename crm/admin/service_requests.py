@@ -461,7 +461,7 @@ class ApprovalStepTemplateInline(admin.TabularInline):
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(HiddenFromLiaisonsMixin, admin.ModelAdmin):
     """服务类别 and its SLA; a changed SLA applies to requests submitted afterwards. Its own form's fields and its
     approval-step templates are edited inline; a changed form is published as a new version on save, and requests
     already submitted keep theirs."""
@@ -492,7 +492,7 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CategoryFormVersion)
-class CategoryFormVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CategoryFormVersionAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """表单版本: each published form of a category, frozen; requests submitted with it are shown with its labels."""
 
     list_display = ("category", "number", "created_at", "created_by")
@@ -512,7 +512,7 @@ class CategoryFormVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CategoryField, ApprovalStepTemplate)
-class CategoryDesignAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CategoryDesignAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """A category's form fields and step templates, listed across categories: they are edited on the category's own
     page, where a changed form is published as a new version."""
 
@@ -526,7 +526,7 @@ class CategoryDesignAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(HiddenFromLiaisonsMixin, admin.ModelAdmin):
     """节假日调整: overrides of the chinesecalendar package (a later year's holidays, a local 调休)."""
 
     list_display = ("date", "is_working_day", "name")
