@@ -78,7 +78,8 @@ def world(sunshine, kecong, alice, bob, alice_request, bob_request, qian, lead, 
     )
     clause = PolicyClauseFactory()
     step = approval_step_plan(
-        service_request=alice_request, name="外专局审批", due_at=dt.datetime(2027, 1, 5, 17, tzinfo=dt.UTC), actor=zhou
+        service_request=alice_request, name="外专局审批", due_at=dt.datetime(2027, 1, 5, 17, tzinfo=dt.UTC), actor=zhou,
+        department=waizhuan,
     )
     message_post(service_request=alice_request, author=zhou, body="内部备注", is_internal=True)
     service_request_transition(service_request=alice_request, action="accept", actor=zhou)
