@@ -42,6 +42,7 @@ from crm.service_requests.approval_steps import (
 )
 from crm.service_requests.category_forms import category_form_current, category_form_publish
 from crm.service_requests.details import PHONE_KEYS, details_for_display, details_labels
+from crm.service_requests.selectors import department_scoped
 from crm.service_requests.services import (
     ACTIONS,
     allowed_actions,
@@ -83,9 +84,19 @@ def attachment_link(attachment):
     )
 
 
-class MessageThreadInline(ReadOnlyInline):
+class DepartmentScopedMixin:
+    """A department liaison reads here only what docs/departments.md lets it (``department_scoped``, the API's reading)."""
+
+    department_scope = "request"
+
+    def get_queryset(self, request):
+        return department_scoped(super().get_queryset(request), user=request.user, kind=self.department_scope)
+
+
+class MessageThreadInline(DepartmentScopedMixin, ReadOnlyInline):
     """The thread so far, each message with the files posted with it; messages are never edited after they are sent.
     New messages are posted from the 回复 form above the page (``ServiceRequestAdmin.reply_view``)."""
+    department_scope = "messages"
 
     model = ServiceRequestMessage
     fields = ("created_at", "author", "audience", "body", "files")
@@ -111,8 +122,9 @@ class MessageThreadInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("author", "department").prefetch_related("attachments")
 
 
-class AttachmentInline(ReadOnlyInline):
+class AttachmentInline(DepartmentScopedMixin, ReadOnlyInline):
     """Every file of the request — with its submission, added later, or posted with a message — to download."""
+    department_scope = "none"
 
     model = ServiceRequestAttachment
     fields = ("download", "content_type", "uploaded_by", "created_at")
@@ -161,10 +173,11 @@ class ApprovalStepFormSet(BaseInlineFormSet):
                 raise ValidationError(refusal.message)
 
 
-class ApprovalStepInline(admin.TabularInline):
+class ApprovalStepInline(DepartmentScopedMixin, admin.TabularInline):
     """审批环节: planned, changed, completed (tick 已完成) and reopened (untick) through the approval-step services
     (see ``ServiceRequestAdmin.save_formset``); read-only — no add, no change, no delete — once the services would
     refuse (``approval_steps_refused``: a resolved or finished request). Steps are never deleted."""
+    department_scope = "steps"
 
     model = ApprovalStep
     form = ApprovalStepForm
@@ -198,7 +211,8 @@ def action_label(name: str) -> str:
     return transition_label(name)
 
 
-class TransitionInline(ReadOnlyInline):
+class TransitionInline(DepartmentScopedMixin, ReadOnlyInline):
+    department_scope = "none"
     model = ServiceRequestTransition
     fields = ("created_at", "action_display", "from_status", "to_status", "actor", "note")
 
@@ -226,7 +240,8 @@ def _transition_action(name):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(RoutingAdminMixin, ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdmin):
+class ServiceRequestAdmin(RoutingAdminMixin, DepartmentScopedMixin, ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdmin):
+    department_scope = "request"
     resource_classes = [ServiceRequestExportResource]
     export_file_stem = ("企业诉求", "service_requests")
     list_display = ("title", "status", "time_left", "due", "category", "enterprise", "assignee", "submitted")
@@ -536,7 +551,8 @@ class CalendarDayAdmin(HiddenFromLiaisonsMixin, admin.ModelAdmin):
 
 
 @admin.register(ServiceRequestTransition)
-class ServiceRequestTransitionAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ServiceRequestTransitionAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    department_scope = "none"
     list_display = ("request", "action_display", "from_status", "to_status", "actor", "created_at")
     list_select_related = ("request", "actor")
     list_filter = ("to_status", "action")
@@ -549,8 +565,9 @@ class ServiceRequestTransitionAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin,
 
 
 @admin.register(ServiceRequestMessage)
-class ServiceRequestMessageAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ServiceRequestMessageAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Messages are written from the request page (through ``message_post``); this list is for looking them up."""
+    department_scope = "messages"
 
     list_display = ("request", "author", "is_internal", "created_at", "excerpt")
     list_select_related = ("request", "author")
@@ -564,8 +581,9 @@ class ServiceRequestMessageAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, ad
 
 
 @admin.register(ServiceRequestAttachment)
-class ServiceRequestAttachmentAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ServiceRequestAttachmentAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Attachments are uploaded through ``attachment_add`` (content-checked); here they are only listed."""
+    department_scope = "none"
 
     list_display = ("original_name", "download", "request", "content_type", "uploaded_by", "created_at")
     list_select_related = ("request", "uploaded_by")
@@ -578,9 +596,10 @@ class ServiceRequestAttachmentAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin,
 
 
 @admin.register(ApprovalStep)
-class ApprovalStepAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApprovalStepAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """For looking steps up across requests. They are worked on the request's own page (its 审批环节 inline),
     through the approval-step services, so that every change is checked and recorded in the request's history."""
+    department_scope = "steps"
 
     list_display = ("request", "sequence", "name", "authority", "due_at", "completed_at")
     list_select_related = ("request",)

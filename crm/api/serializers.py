@@ -17,6 +17,7 @@ from crm.api.fields import ListCodeFieldsMixin
 from crm.models import (
     ApprovalStep,
     CategoryField,
+    Department,
     Enterprise,
     Event,
     FollowUp,
@@ -206,7 +207,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 class ApprovalStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApprovalStep
-        fields = ["id", "sequence", "name", "authority", "due_at", "completed_at"]
+        fields = ["id", "sequence", "name", "authority", "department", "due_at", "completed_at"]
         read_only_fields = fields
 
 
@@ -224,6 +225,11 @@ class ApprovalStepPlanSerializer(serializers.Serializer):
     sequence = serializers.IntegerField(
         min_value=1, max_value=32767, required=False, allow_null=True, default=None,
         help_text=_("顺序；省略则排在最后一步之后。"),
+    )
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("由该承办单位办理的环节（可选）：其联络员可见并可完成。"),
+        error_messages={"does_not_exist": _("没有 id 为 {pk_value} 的承办单位。"), "incorrect_type": _("承办单位 id 应为整数。")},
     )
 
 

@@ -47,6 +47,11 @@ urlpatterns = [
     path("routings/<api_id:pk>/complete/", routing.RoutingCompleteView.as_view(), name="routing-complete"),
     path("routings/<api_id:pk>/messages/", routing.RoutingMessageView.as_view(), name="routing-messages"),
     path(
+        "routings/<api_id:pk>/approval-steps/<api_id:step_id>/complete/",
+        routing.RoutingStepCompleteView.as_view(),
+        name="routing-step-complete",
+    ),
+    path(
         "routing-extensions/<api_id:pk>/decision/",
         routing.RoutingExtensionDecisionView.as_view(),
         name="routing-extension-decision",

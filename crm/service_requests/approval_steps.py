@@ -24,6 +24,7 @@ from crm.errors import DomainError
 from crm.models import (
     ApprovalStep,
     ApprovalStepTemplate,
+    Department,
     RequestStatus,
     ServiceRequest,
     ServiceRequestTransition,
@@ -39,13 +40,24 @@ AUTHORITY_MAX_LENGTH = ApprovalStep._meta.get_field("authority").max_length
 SEQUENCE_MAX = 32767  # PositiveSmallIntegerField
 
 
-def approval_steps_refused(*, service_request: ServiceRequest, actor: User) -> DomainError | None:
+def _liaison_of(actor: User, department_id: int | None) -> bool:
+    """承办单位联络员 of the step's department: it completes its own department's steps (``approval_step_complete``)."""
+    return (
+        department_id is not None
+        and may(actor, Work.DEPARTMENT_WORK)
+        and actor.liaison_departments.filter(pk=department_id).exists()
+    )
+
+
+def approval_steps_refused(
+    *, service_request: ServiceRequest, actor: User, department_id: int | None = None
+) -> DomainError | None:
     """The error every approval-step service raises for ``actor`` on ``service_request`` now, or ``None``.
 
     For the screens that offer step forms (the admin's request page, read-only whenever this refuses) and for the
-    services themselves.
+    services themselves. ``department_id``: the step's department, whose liaisons may complete it.
     """
-    if not may(actor, Work.APPROVAL_STEPS):
+    if not may(actor, Work.APPROVAL_STEPS) and not _liaison_of(actor, department_id):
         return DomainError(WHO_DOES[Work.APPROVAL_STEPS].refusal, code=DomainError.FORBIDDEN)
     if service_request.status == RequestStatus.RESOLVED:
         return DomainError(
@@ -59,17 +71,19 @@ def approval_steps_refused(*, service_request: ServiceRequest, actor: User) -> D
     return None
 
 
-def _locked(service_request: ServiceRequest, actor: User) -> ServiceRequest:
+def _locked(service_request: ServiceRequest, actor: User, department_id: int | None = None) -> ServiceRequest:
     service_request = service_request_lock(service_request)
-    refusal = approval_steps_refused(service_request=service_request, actor=actor)
+    refusal = approval_steps_refused(service_request=service_request, actor=actor, department_id=department_id)
     if refusal is not None:
         raise refusal
     return service_request
 
 
-def _locked_step(step: ApprovalStep, actor: User) -> ApprovalStep:
-    """The step as it is now, read after its request's row is locked (every step write takes that lock first)."""
-    service_request = _locked(step.request, actor)
+def _locked_step(step: ApprovalStep, actor: User, *, by_its_department: bool = False) -> ApprovalStep:
+    """The step as it is now, read after its request's row is locked (every step write takes that lock first).
+    ``by_its_department``: the step's department's liaisons may take this write too."""
+    department_id = step.department_id if by_its_department else None
+    service_request = _locked(step.request, actor, department_id)
     step = ApprovalStep.objects.get(pk=step.pk)
     step.request = service_request
     return step
@@ -116,11 +130,15 @@ def approval_step_plan(
     actor: User,
     authority: str = "",
     sequence: int | None = None,
+    department: Department | None = None,
     at=None,
 ) -> ApprovalStep:
-    """安排: add a step to ``service_request``, after the last one unless ``sequence`` names a free place."""
+    """安排: add a step to ``service_request``, after the last one unless ``sequence`` names a free place;
+    ``department`` (承办单位): a step that department handles — its liaisons see and complete it."""
     service_request = _locked(service_request, actor)
     name, authority, due_at = _clean_name(name), _clean_authority(authority), _clean_due_at(due_at)
+    if department is not None and not department.is_active:
+        raise DomainError(_("承办单位“%(department)s”已停用。") % {"department": department}, field="department")
     steps = ApprovalStep.objects.filter(request=service_request)
     if sequence is None:
         sequence = (steps.aggregate(last=Max("sequence"))["last"] or 0) + 1
@@ -129,9 +147,10 @@ def approval_step_plan(
     elif steps.filter(sequence=sequence).exists():
         raise DomainError(_("第 %(n)s 步已存在。") % {"n": sequence}, field="sequence")
     step = ApprovalStep.objects.create(
-        request=service_request, sequence=sequence, name=name, authority=authority, due_at=due_at
+        request=service_request, sequence=sequence, name=name, authority=authority, due_at=due_at,
+        department=department,
     )
-    where = _("（%(authority)s）") % {"authority": authority} if authority else ""
+    where = _("（%(authority)s）") % {"authority": authority or department} if authority or department else ""
     _record(
         step, action="step_plan", actor=actor, at=at,
         note=_("安排审批环节“%(step)s”%(where)s，应完成时间 %(due)s") % {"step": step, "where": where, "due": local(due_at)},
@@ -178,8 +197,9 @@ def approval_step_change(
 
 @transaction.atomic
 def approval_step_complete(*, step: ApprovalStep, actor: User, at=None) -> ApprovalStep:
-    """完成: the step is done, at ``at`` (now by default). A completed step is not completed twice."""
-    step = _locked_step(step, actor)
+    """完成: the step is done, at ``at`` (now by default). A completed step is not completed twice. The desk
+    completes any step; a department's liaison its own department's (承办单位的环节)."""
+    step = _locked_step(step, actor, by_its_department=True)
     if step.completed_at is not None:
         raise DomainError(
             _("审批环节“%(step)s”已于 %(at)s 完成。") % {"step": step, "at": local(step.completed_at)},

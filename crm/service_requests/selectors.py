@@ -55,7 +55,7 @@ def message_list(*, service_request: ServiceRequest, user) -> QuerySet[ServiceRe
     messages shared with the departments and its own departments' messages (docs/departments.md)."""
     messages = service_request.messages.select_related("author", "department").order_by("created_at", "id")
     if _department_scoped(user):
-        return messages.filter(Q(shared_with_departments=True) | Q(department__liaisons=user)).distinct()
+        return messages.filter(Q(shared_with_departments=True) | Q(department__in=user.liaison_departments.all()))
     if not user.is_staff:
         messages = messages.filter(is_internal=False)
     return messages
@@ -142,6 +142,26 @@ def approval_steps_visible(*, service_request: ServiceRequest, user) -> QuerySet
     if _department_scoped(user):
         steps = steps.filter(department__liaisons=user)
     return steps.order_by("sequence")
+
+
+def department_scoped(queryset: QuerySet, *, user, kind: str) -> QuerySet:
+    """Rows beside a request (admin lists and inlines) as a department liaison may read them — the same reading as the
+    API's: ``"request"`` its departments' requests, ``"messages"`` the shared and its own departments' messages on
+    them, ``"steps"`` its own departments' approval steps, ``"none"`` nothing (history rows, attachments). Anyone else
+    keeps ``queryset``."""
+    if not _department_scoped(user):
+        return queryset
+    visible = ServiceRequest.objects.visible_to(user)
+    if kind == "request":
+        return queryset.filter(pk__in=visible.values("pk"))
+    if kind == "messages":
+        return queryset.filter(
+            Q(shared_with_departments=True) | Q(department__in=user.liaison_departments.all()),
+            request__in=visible.values("pk"),
+        )
+    if kind == "steps":
+        return queryset.filter(department__in=user.liaison_departments.all(), request__in=visible.values("pk"))
+    return queryset.none()
 
 
 def routing_timeline(*, service_request: ServiceRequest) -> QuerySet[RoutingEvent]:

@@ -430,3 +430,44 @@ def test_a_requests_routings_cost_the_same_queries_for_one_or_three(accepted, zh
         assert len(client.get(url).json()) == 3
 
     assert len(one) == len(three)
+
+
+# -- a department's approval steps ---------------------------------------------------------------------------------
+
+
+def test_a_liaison_completes_its_own_departments_step_and_not_another(routed, shichang, liaison, zhou):
+    from crm.service_requests.approval_steps import approval_step_plan
+
+    request = routed.service_request
+    due = routed.due_at
+    own = approval_step_plan(service_request=request, name="外专局审批", due_at=due, actor=zhou,
+                             department=routed.department)
+    desk_step = approval_step_plan(service_request=request, name="材料审核", due_at=due, actor=zhou)
+    others = approval_step_plan(service_request=request, name="营业执照核查", due_at=due, actor=zhou, department=shichang)
+    client = api_client(liaison)
+    url = f"/api/v1/routings/{routed.pk}/approval-steps/{{}}/complete/"
+
+    page = client.get(f"/api/v1/service-requests/{request.pk}/").json()
+    done = client.post(url.format(own.pk), format="json")
+    twice = client.post(url.format(own.pk), format="json")
+    answers = [client.post(url.format(step.pk), format="json").status_code for step in (desk_step, others)]
+
+    assert [s["name"] for s in page["approval_steps"]] == ["外专局审批"]
+    assert done.status_code == 200
+    assert done.json()["completed_at"] is not None
+    assert twice.status_code == 409
+    assert answers == [404, 404]
+    desk_step.refresh_from_db()
+    others.refresh_from_db()
+    assert (desk_step.completed_at, others.completed_at) == (None, None)
+    assert request.transitions.filter(action="step_complete", actor=liaison).count() == 1
+
+
+def test_the_desk_plans_a_step_for_a_department(routed, zhou):
+    response = api_client(zhou).post(
+        f"/api/v1/service-requests/{routed.service_request_id}/approval-steps/",
+        {"name": "外专局审批", "due_at": routed.due_at.isoformat(), "department": routed.department_id}, format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["department"] == routed.department_id

@@ -23,7 +23,8 @@ def test_the_migration_creates_every_rule_with_the_products_thresholds():
         code: (r.hours, r.percents, r.days, r.key_project_days, sorted(g.name for g in r.recipient_groups.all()))
         for code, r in rules.items()
         if code in ("request_unassigned", "request_sla", "request_due", "request_overdue", "request_overdue_leadership",
-                    "approval_due_soon", "project_stale", "pipeline_digest")
+                    "approval_due_soon", "project_stale", "pipeline_digest", "routing_due_soon", "routing_overdue",
+                    "routing_extension_requested")
     }
     assert summary == {
         "request_unassigned": (1, "", None, None, ["service_officer"]),
@@ -34,6 +35,9 @@ def test_the_migration_creates_every_rule_with_the_products_thresholds():
         "approval_due_soon": (24, "", None, None, []),
         "project_stale": (None, "", 14, 7, []),
         "pipeline_digest": (None, "", None, None, ["manager"]),
+        "routing_due_soon": (8, "", None, None, []),
+        "routing_overdue": (None, "", None, None, []),
+        "routing_extension_requested": (None, "", None, None, ["service_lead"]),
     }
     assert (rules["pipeline_digest"].weekday, rules["pipeline_digest"].send_at) == (1, dt.time(8, 30))
 
@@ -50,7 +54,7 @@ def test_setting_up_again_changes_nothing_an_admin_edited():
     reminders_setup()
 
     assert ReminderRule.objects.get(code="request_unassigned").hours == 3
-    assert (ReminderRule.objects.count(), PeriodicTask.objects.filter(task="crm.reminders_sweep").count()) == (18, 1)
+    assert (ReminderRule.objects.count(), PeriodicTask.objects.filter(task="crm.reminders_sweep").count()) == (21, 1)
     assert Group.objects.filter(name="service_manager").count() == 1
 
 

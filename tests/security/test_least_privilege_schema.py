@@ -32,6 +32,8 @@ from crm.pipeline.commitments import annual_commitment_set, milestone_plan
 from crm.roles import ANONYMOUS, WHO_READS, Area, area_of_model, may, may_read
 from crm.service_requests.approval_steps import approval_step_plan
 from crm.service_requests.attachments import attachment_add
+from crm.service_requests.routing import routing_create, routing_request_extension
+from crm.service_requests.services import service_request_transition
 from crm.service_requests.thread import message_post
 from parks.models import PolicyGrant
 from tests.api.support import api_client, pdf_upload
@@ -59,10 +61,14 @@ OPERATIONS = _operations()
 
 
 @pytest.fixture
-def world(sunshine, kecong, alice, bob, alice_request, bob_request, qian, lead, zhou, boss, root, work_permit):
-    """One object of every kind an API path names: the enterprise user's own, and another enterprise's."""
+def world(sunshine, kecong, alice, bob, alice_request, bob_request, qian, lead, zhou, boss, root, work_permit,
+          waizhuan, liaison):
+    """One object of every kind an API path names: the enterprise user's own, and another enterprise's. The
+    enterprise's request is routed to the liaison's department (人社/外专), with an extension request pending."""
+    pure_station_head = UserFactory(username="station-head-only", role=Role.SERVICE_LEAD, is_staff=True)
     users = {
         Role.INVESTMENT_OFFICER: qian, Role.INVESTMENT_LEAD: lead, Role.SERVICE_OFFICER: zhou, Role.MANAGER: boss, Role.ENTERPRISE: alice,
+        Role.DEPARTMENT_LIAISON: liaison, Role.SERVICE_LEAD: pure_station_head,
         ANONYMOUS: None, "superuser": root,
     }
     project = project_at(Stage.SIGNED, enterprise=sunshine, owner=qian)
@@ -72,10 +78,18 @@ def world(sunshine, kecong, alice, bob, alice_request, bob_request, qian, lead, 
     )
     clause = PolicyClauseFactory()
     step = approval_step_plan(
-        service_request=alice_request, name="外专局审批", due_at=dt.datetime(2027, 1, 5, 17, tzinfo=dt.UTC), actor=zhou
+        service_request=alice_request, name="外专局审批", due_at=dt.datetime(2027, 1, 5, 17, tzinfo=dt.UTC), actor=zhou,
+        department=waizhuan,
     )
     message_post(service_request=alice_request, author=zhou, body="内部备注", is_internal=True)
+    service_request_transition(service_request=alice_request, action="accept", actor=zhou)
+    routing = routing_create(service_request=alice_request, department=waizhuan, role="lead", actor=zhou)
+    extension = routing_request_extension(
+        routing=routing, due_at=routing.due_at + dt.timedelta(days=1), reason="需补充材料", actor=liaison
+    )
     own = {
+        "routings": routing.pk,
+        "routing-extensions": extension.pk,
         "service-requests": alice_request.pk,
         "step_id": step.pk,
         "attachments": attachment_add(service_request=alice_request, uploaded=pdf_upload(), user=alice).pk,
@@ -166,6 +180,8 @@ def _walk(world, who, ids):
         if _expected(view_class, method, who, user):
             wanted = "404 (another enterprise's object)" if ids is world["foreign"] and who == Role.ENTERPRISE \
                 and _tenant_owned(path) else "allowed"
+            if who == Role.DEPARTMENT_LIAISON and path.startswith("/api/v1/attachments/"):
+                wanted = "404 (a department reads no attachment: docs/departments.md)"
             ok = status == 404 if wanted.startswith("404") else status not in (401, 403, 404) and status < 500
         else:
             wanted = "401" if user is None else "403"
@@ -212,7 +228,9 @@ def _admin_client(user):
 
 
 @pytest.mark.parametrize(
-    "who", [Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.SERVICE_OFFICER, Role.MANAGER, "superuser"]
+    "who",
+    [Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.SERVICE_OFFICER, Role.MANAGER, Role.DEPARTMENT_LIAISON,
+     Role.SERVICE_LEAD, "superuser"],
 )
 def test_every_admin_list_answers_each_role_as_the_table_says(world, who):
     user = world["users"][who]
@@ -335,7 +353,7 @@ def test_the_role_groups_hold_no_permission_the_read_table_refuses_and_view_all_
     from crm.roles import AREA_OF_MODEL
 
     disagreements = []
-    for role in Role.STAFF_ROLES:
+    for role in (*Role.STAFF_ROLES, Role.DEPARTMENT_LIAISON, Role.SERVICE_LEAD):
         group = Group.objects.get(name=role)
         held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
         for perm in held:
