@@ -26,6 +26,7 @@ from crm.models import (
     CalendarDay,
     CategoryField,
     CategoryFormVersion,
+    Department,
     ServiceCategory,
     ServiceRequest,
     ServiceRequestAttachment,
@@ -145,19 +146,22 @@ class ApprovalStepForm(forms.ModelForm):
 
     class Meta:
         model = ApprovalStep
-        fields = ("sequence", "name", "authority", "due_at")
+        fields = ("sequence", "name", "authority", "department", "due_at")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sequence"].required = False
         self.fields["sequence"].help_text = _("留空则排在最后。")
+        self.fields["department"].queryset = Department.objects.filter(is_active=True)
+        self.fields["department"].help_text = _("由承办单位办理的环节：其联络员可见并可完成。")
         completed = self.instance.pk is not None and self.instance.completed_at is not None
         self.initial["completed"] = completed
         if completed:
-            for name in ("sequence", "name", "authority", "due_at"):
+            for name in ("sequence", "name", "authority", "department", "due_at"):
                 self.fields[name].disabled = True
         elif self.instance.pk is not None:
             self.fields["sequence"].disabled = True  # no service renumbers a step
+            self.fields["department"].disabled = True  # set when planned (approval_step_plan); no service moves it
 
 
 class ApprovalStepFormSet(BaseInlineFormSet):
@@ -182,7 +186,7 @@ class ApprovalStepInline(DepartmentScopedMixin, admin.TabularInline):
     model = ApprovalStep
     form = ApprovalStepForm
     formset = ApprovalStepFormSet
-    fields = ("sequence", "name", "authority", "due_at", "completed", "completed_at")
+    fields = ("sequence", "name", "authority", "department", "due_at", "completed", "completed_at")
     readonly_fields = ("completed_at",)
     extra = 0
     can_delete = False
@@ -364,7 +368,8 @@ class ServiceRequestAdmin(RoutingAdminMixin, DepartmentScopedMixin, ServiceFormV
                 if step_form.instance.pk is None:
                     step = approval_step_plan(
                         service_request=service_request, name=data["name"], authority=data["authority"],
-                        due_at=data["due_at"], sequence=data.get("sequence"), actor=actor,
+                        due_at=data["due_at"], sequence=data.get("sequence"), department=data.get("department"),
+                        actor=actor,
                     )
                     if data["completed"]:
                         step = approval_step_complete(step=step, actor=actor)

@@ -85,9 +85,8 @@ def build_world() -> World:
     message_post(service_request=permit, author=zhou, body=INTERNAL_NOTE, is_internal=True)
     message_post(service_request=permit, author=zhou, body=SHARED, shared_with_departments=True)
     routing_message_post(routing=permit_routing, body=LIAISON_SAYS, actor=liaison)
-    step = approval_step_plan(service_request=permit, name="外专处审批", authority=experts.name,
-                              due_at=permit.due_at, actor=zhou)
-    type(step).objects.filter(pk=step.pk).update(department=experts)  # noqa: the world's own step of the department
+    approval_step_plan(service_request=permit, name="外专处审批", authority=experts.name, due_at=permit.due_at,
+                       department=experts, actor=zhou)
     return World(
         zhou=zhou, head=head, alice=alice, liaison=liaison, liaison2=liaison2, experts=experts, market=market,
         planning=planning, permit=permit, registration=registration, unrouted=unrouted,

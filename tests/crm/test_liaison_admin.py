@@ -187,7 +187,9 @@ def test_the_liaison_completes_its_step_and_its_routing_and_writes_to_the_desk(w
     assert (message.author, message.department, message.is_internal) == (world.liaison, world.experts, True)
     world.permit_routing.refresh_from_db()
     assert (world.permit_routing.status, world.permit_routing.completed_at is not None) == ("completed", True)
-    assert [str(m) for m in response.context["messages"]] == ["本单位承办事项已办结。"]
+    assert [str(m) for m in response.context["messages"]] == [
+        "审批环节“外专处审批”已完成。", "留言已发送给驿站。", "本单位承办事项已办结。"
+    ]
     # Completed: still its record to read, with nothing left to do.
     page = response.content.decode()
     assert world.permit.title in page and action_url("hand_back", world.permit) not in page

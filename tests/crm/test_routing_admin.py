@@ -226,3 +226,22 @@ def test_a_routing_clock_turns_yellow_then_red_like_the_requests(world):
     assert clock.routing_time_left(routing, now=at + dt.timedelta(hours=25)).label == "已超时 1 小时"
     routing.status = Routing.Status.COMPLETED
     assert clock.routing_time_left(routing, now=at).colour == clock.NONE
+
+
+def test_the_desk_plans_a_step_for_a_department_whose_liaison_then_sees_it(world):
+    request = world.registration  # no steps yet; routed to 市场监管
+    due = timezone.localtime(request.due_at)
+    client_of(world.zhou).post(change_url(request), {
+        "messages-TOTAL_FORMS": "0", "messages-INITIAL_FORMS": "0",
+        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+        "transitions-TOTAL_FORMS": "0", "transitions-INITIAL_FORMS": "0",
+        "approval_steps-TOTAL_FORMS": "1", "approval_steps-INITIAL_FORMS": "0",
+        "approval_steps-0-request": request.pk, "approval_steps-0-name": "核发营业执照",
+        "approval_steps-0-authority": "西湖区市场监管局", "approval_steps-0-department": world.market.pk,
+        "approval_steps-0-due_at_0": due.strftime("%Y-%m-%d"), "approval_steps-0-due_at_1": "17:00:00",
+        "_continue": "1",
+    })
+
+    step = request.approval_steps.get()
+    assert (step.name, step.department) == ("核发营业执照", world.market)
+    assert "核发营业执照" in client_of(world.liaison2).get(change_url(request)).content.decode()
