@@ -73,16 +73,6 @@ def _short(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-class HiddenFromLiaisonsMixin:
-    """For the lists across requests (messages, files, history rows, approval steps) and the desk's set-up (categories,
-    their forms and step templates, the holiday calendar): a liaison reads a request's own on its page, scoped to what
-    is routed to its departments, and has nothing to do with the rest — its admin holds its requests and the
-    departments only."""
-
-    def has_view_permission(self, request, obj=None):
-        return not is_liaison_view(request.user) and super().has_view_permission(request, obj)
-
-
 class RoutingStatusFilter(admin.SimpleListFilter):
     """承办状态: the status of the liaison's own routing on the request (办理中, 已退回, 已转办, 已办结)."""
 

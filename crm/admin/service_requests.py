@@ -63,7 +63,7 @@ from .common import (
 )
 from .exports import ListExportMixin, ServiceRequestExportResource
 from .forms import RequestAssignForm, RequestReplyForm, RequestTransitionForm
-from .routing import HiddenFromLiaisonsMixin, RoutingAdminMixin
+from .routing import RoutingAdminMixin
 
 # The queue's colour for each reading of the SLA clock (crm.service_requests.clock); green is quiet.
 CLOCK_CLASSES = {clock.RED: "zj-late", clock.YELLOW: "zj-at-risk", clock.GREEN: "zj-on-time"}
@@ -481,7 +481,7 @@ class ApprovalStepTemplateInline(admin.TabularInline):
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(HiddenFromLiaisonsMixin, admin.ModelAdmin):
+class ServiceCategoryAdmin(admin.ModelAdmin):
     """服务类别 and its SLA; a changed SLA applies to requests submitted afterwards. Its own form's fields and its
     approval-step templates are edited inline; a changed form is published as a new version on save, and requests
     already submitted keep theirs."""
@@ -512,7 +512,7 @@ class ServiceCategoryAdmin(HiddenFromLiaisonsMixin, admin.ModelAdmin):
 
 
 @admin.register(CategoryFormVersion)
-class CategoryFormVersionAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CategoryFormVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """表单版本: each published form of a category, frozen; requests submitted with it are shown with its labels."""
 
     list_display = ("category", "number", "created_at", "created_by")
@@ -532,7 +532,7 @@ class CategoryFormVersionAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admi
 
 
 @admin.register(CategoryField, ApprovalStepTemplate)
-class CategoryDesignAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CategoryDesignAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A category's form fields and step templates, listed across categories: they are edited on the category's own
     page, where a changed form is published as a new version."""
 
@@ -546,7 +546,7 @@ class CategoryDesignAdmin(HiddenFromLiaisonsMixin, ReadOnlyAdminMixin, admin.Mod
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(HiddenFromLiaisonsMixin, admin.ModelAdmin):
+class CalendarDayAdmin(admin.ModelAdmin):
     """节假日调整: overrides of the chinesecalendar package (a later year's holidays, a local 调休)."""
 
     list_display = ("date", "is_working_day", "name")
@@ -556,7 +556,7 @@ class CalendarDayAdmin(HiddenFromLiaisonsMixin, admin.ModelAdmin):
 
 
 @admin.register(ServiceRequestTransition)
-class ServiceRequestTransitionAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ServiceRequestTransitionAdmin(DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     department_scope = "none"
     list_display = ("request", "action_display", "from_status", "to_status", "actor", "created_at")
     list_select_related = ("request", "actor")
@@ -570,7 +570,7 @@ class ServiceRequestTransitionAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMix
 
 
 @admin.register(ServiceRequestMessage)
-class ServiceRequestMessageAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ServiceRequestMessageAdmin(DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Messages are written from the request page (through ``message_post``); this list is for looking them up."""
     department_scope = "messages"
 
@@ -586,7 +586,7 @@ class ServiceRequestMessageAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMixin,
 
 
 @admin.register(ServiceRequestAttachment)
-class ServiceRequestAttachmentAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ServiceRequestAttachmentAdmin(DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Attachments are uploaded through ``attachment_add`` (content-checked); here they are only listed."""
     department_scope = "none"
 
@@ -601,7 +601,7 @@ class ServiceRequestAttachmentAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMix
 
 
 @admin.register(ApprovalStep)
-class ApprovalStepAdmin(HiddenFromLiaisonsMixin, DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApprovalStepAdmin(DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """For looking steps up across requests. They are worked on the request's own page (its 审批环节 inline),
     through the approval-step services, so that every change is checked and recorded in the request's history."""
     department_scope = "steps"

@@ -41,12 +41,9 @@ def enterprise_timeline(*, service_request: ServiceRequest) -> list[TimelineEntr
 
     A transfer reads “由 A 转办至 B”; the new routing's own 交办 step, at the same moment, is then left out.
     """
-    events = routing_timeline(service_request=service_request).select_related("routing__transferred_to__department")
-    transferred_into = set(
-        Routing.objects.filter(service_request=service_request, transferred_from__isnull=False).values_list(
-            "pk", flat=True
-        )
-    )
+    events = list(routing_timeline(service_request=service_request).select_related("routing__transferred_to__department"))
+    # The routings a transfer created: their own 交办 step is the transfer's other half (one query for the timeline).
+    transferred_into = {e.routing.transferred_to_id for e in events if e.kind == RoutingEvent.Kind.TRANSFERRED}
     entries = []
     for event in events:
         routing = event.routing

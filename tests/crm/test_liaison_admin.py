@@ -122,15 +122,25 @@ def test_the_liaisons_request_page_shows_title_category_enterprise_shared_and_ow
 def test_a_liaison_reads_nothing_of_the_admin_beyond_its_requests_and_the_departments(world):
     client = client_of(world.liaison)
 
-    for name in ("servicerequestmessage", "servicerequestattachment", "servicerequesttransition", "approvalstep",
-                 "servicecategory", "calendarday", "categoryformversion", "categoryfield", "approvalsteptemplate",
-                 "project", "enterprise", "user", "notification"):
-        assert client.get(reverse(f"admin:crm_{name}_changelist")).status_code == 403, name
+    for name in ("project", "enterprise", "user", "notification", "landparcel"):
+        app = "parks" if name == "landparcel" else "crm"
+        assert client.get(reverse(f"admin:{app}_{name}_changelist")).status_code == 403, name
     assert client.get(reverse("admin:crm_department_changelist")).status_code == 200
     assert client.get(reverse("admin:crm_servicerequest_history", args=[world.permit.pk])).status_code == 403
+    # The lists across requests (the role table's area) hold only its own: its department's steps and messages,
+    # no file and no history row of anybody's.
+    lists = {name: client.get(reverse(f"admin:crm_{name}_changelist")).context["cl"].result_list for name in (
+        "servicerequestmessage", "servicerequestattachment", "servicerequesttransition", "approvalstep")}
+    assert sorted(m.body for m in lists["servicerequestmessage"]) == sorted([SHARED, LIAISON_SAYS])
+    assert [s.name for s in lists["approvalstep"]] == ["外专处审批"]
+    assert list(lists["servicerequestattachment"]) == [] and list(lists["servicerequesttransition"]) == []
+    other = client_of(world.liaison2)
+    assert list(other.get(reverse("admin:crm_approvalstep_changelist")).context["cl"].result_list) == []
+    assert [m.body for m in other.get(reverse("admin:crm_servicerequestmessage_changelist")).context["cl"]
+            .result_list] == []
     apps = client.get(reverse("workbench:apps"))
-    listed = [model["name"] for app in apps.context["app_list"] for model in app["models"]]
-    assert sorted(listed) == sorted(["企业诉求", "承办单位"])
+    listed = {model["name"] for app in apps.context["app_list"] for model in app["models"]}
+    assert {"企业诉求", "承办单位"} <= listed and not listed & {"企业", "招商项目", "地块", "用户"}
     assert "数据导入" not in apps.content.decode()
 
 

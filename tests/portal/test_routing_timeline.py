@@ -123,3 +123,22 @@ def test_another_enterprise_gets_404_for_the_timeline_of_a_request_not_its_own(s
     client.force_login(story.registration.submitted_by)
 
     assert client.get(f"/portal/requests/{story.permit.pk}/").status_code == 404
+
+
+def test_the_timeline_takes_the_same_queries_for_two_routings_or_six(story):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(story.alice)
+    url = f"/portal/requests/{story.permit.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for department in (story.experts, story.market):
+        routing_create(service_request=story.permit, department=department, role=Routing.Role.ASSIST, note="",
+                       actor=story.zhou)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(url).content.decode()
+    assert len(timeline(html)) == 6
+    assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
