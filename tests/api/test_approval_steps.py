@@ -48,7 +48,8 @@ def test_a_service_officer_plans_a_step(zhou, in_progress):
     assert response.status_code == 201, response.content
     stored = ApprovalStep.objects.get()
     assert response.json() == {
-        "id": stored.pk, "sequence": 1, "name": "材料审核", "authority": "企业服务驿站", "due_at": DUE, "completed_at": None,
+        "id": stored.pk, "sequence": 1, "name": "材料审核", "authority": "企业服务驿站", "department": None, "due_at": DUE,
+        "completed_at": None,
     }
     row = in_progress.transitions.order_by("-id").first()
     assert (row.action, row.actor, row.from_status, row.to_status) == ("step_plan", zhou, "in_progress", "in_progress")
