@@ -58,7 +58,7 @@ def test_another_departments_request_page_does_not_open_and_its_rows_are_in_no_l
     files = site.get("/admin/crm/servicerequestattachment/").context["cl"].result_list
     history = site.get("/admin/crm/servicerequesttransition/").context["cl"].result_list
 
-    assert page.status_code == 302  # the admin's "does not exist" (to the index), never the page
+    assert page.status_code == 404  # not there for a liaison, as in the API (crm.admin.routing), never the page
     assert theirs.title not in page.content.decode()
     assert {m.request_id for m in messages} == {two_routed[k].pk for k in two_routed if k != waizhuan.pk}
     assert [m.body for m in messages] == ["请市场监管办理"]
