@@ -76,6 +76,7 @@ class Area(enum.StrEnum):
     PARKS = "parks"  # 园区/平台
     ENTERPRISES = "enterprises"  # 企业、联系人、资质
     REQUESTS = "requests"  # 企业诉求及其留言、附件、流转记录、审批环节；服务类别、工作日历
+    CALLBACKS = "callbacks"  # 回访记录
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
     GRANTS = "grants"  # 政策兑现
     LISTS = "lists"  # 可配置清单：产业链及其环节、属地镇街、资质类别、来源渠道、支持方式
@@ -139,6 +140,13 @@ WHO_READS: dict[Area, Reads] = {
         "the service desk's work, and the enterprise's own requests; investment officers do not read requests, "
         "their messages or attachments (work-permit scans)",
         _("您没有权限查看企业诉求。"),
+    ),
+    Area.CALLBACKS: Reads(
+        frozenset({Role.SERVICE_OFFICER, Role.MANAGER}),
+        "call-backs after closing: how the enterprise received the outcome, with the desk's comment (回访记录)",
+        "the desk's own record of what the enterprise said on the phone, and the satisfaction figures managers read; "
+        "the enterprise sees its request reopened, never the record",
+        _("您没有权限查看回访记录。"),
     ),
     Area.POLICIES: Reads(
         _EVERYONE,
@@ -236,6 +244,7 @@ AREA_OF_MODEL: dict[str, Area] = {
          "crm.historicalservicerequest", "crm.categoryfield", "crm.categoryformversion", "crm.approvalsteptemplate"],
         Area.REQUESTS,
     ),
+    "crm.requestcallback": Area.CALLBACKS,
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
     **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),
     **dict.fromkeys(
