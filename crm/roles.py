@@ -39,6 +39,9 @@ class Work(enum.StrEnum):
     SERVICE_DESK = "service_desk"  # 企业诉求 on the station's side: accept, handle, assign
     APPROVAL_STEPS = "approval_steps"  # 审批环节: plan, change, complete, reopen
     GRANTS = "grants"  # 政策兑现: record, approve, disburse, reject
+    ROUTING = "routing"  # 分办、转办: the desk gives a request to departments (承办单位)
+    DEPARTMENT_WORK = "department_work"  # 承办单位: hand back, ask an extension, complete its routing and steps, write
+    EXTENSION_DECISION = "extension_decision"  # 延期审批: the station head (驿站站长) approves or refuses
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,11 @@ WHO_DOES: dict[Work, Rule] = {
     Work.SERVICE_DESK: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以受理、办理和分派诉求。")),
     Work.APPROVAL_STEPS: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以办理审批环节。")),
     Work.GRANTS: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以登记和审核政策兑现。")),
+    Work.ROUTING: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以分办和转办诉求。")),
+    Work.DEPARTMENT_WORK: Rule(
+        frozenset({Role.DEPARTMENT_LIAISON}), _("只有承办单位联络员可以退回、申请延期或办结分办事项。")
+    ),
+    Work.EXTENSION_DECISION: Rule(frozenset({Role.SERVICE_LEAD}), _("只有驿站站长可以审批延期申请。")),
 }
 
 
@@ -75,7 +83,8 @@ class Area(enum.StrEnum):
     SPACES = "spaces"  # 载体空间
     PARKS = "parks"  # 园区/平台
     ENTERPRISES = "enterprises"  # 企业、联系人、资质
-    REQUESTS = "requests"  # 企业诉求及其留言、附件、流转记录、审批环节；服务类别、工作日历
+    REQUESTS = "requests"  # 企业诉求及其留言、附件、流转记录、审批环节、分办；服务类别、工作日历
+    DEPARTMENTS = "departments"  # 承办单位
     CALLBACKS = "callbacks"  # 回访记录
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
     GRANTS = "grants"  # 政策兑现
@@ -134,15 +143,22 @@ WHO_READS: dict[Area, Reads] = {
         _("仅限园区工作人员访问。"),
     ),
     Area.REQUESTS: Reads(
-        frozenset({Role.SERVICE_OFFICER, Role.MANAGER, Role.ENTERPRISE}),
-        "service requests with their messages, attachments, history and approval steps; service categories, "
-        "the working-day calendar (企业诉求)",
-        "the service desk's work, and the enterprise's own requests; investment officers do not read requests, "
-        "their messages or attachments (work-permit scans)",
+        frozenset({Role.SERVICE_OFFICER, Role.SERVICE_LEAD, Role.MANAGER, Role.DEPARTMENT_LIAISON, Role.ENTERPRISE}),
+        "service requests with their messages, attachments, history, approval steps and routings to departments; "
+        "service categories, the working-day calendar (企业诉求)",
+        "the service desk's work, and the enterprise's own requests; a department liaison only the requests routed "
+        "to its departments, reduced (docs/departments.md); investment officers do not read requests, their "
+        "messages or attachments (work-permit scans)",
         _("您没有权限查看企业诉求。"),
     ),
+    Area.DEPARTMENTS: Reads(
+        frozenset({Role.SERVICE_OFFICER, Role.SERVICE_LEAD, Role.MANAGER, Role.DEPARTMENT_LIAISON}),
+        "departments a request is routed to (承办单位)",
+        "the desk routes to them, the station head decides their extensions, liaisons name their own",
+        _("您没有权限查看承办单位。"),
+    ),
     Area.CALLBACKS: Reads(
-        frozenset({Role.SERVICE_OFFICER, Role.MANAGER}),
+        frozenset({Role.SERVICE_OFFICER, Role.SERVICE_LEAD, Role.MANAGER}),
         "call-backs after closing: how the enterprise received the outcome, with the desk's comment (回访记录)",
         "the desk's own record of what the enterprise said on the phone, and the satisfaction figures managers read; "
         "the enterprise sees its request reopened, never the record",
@@ -170,7 +186,8 @@ WHO_READS: dict[Area, Reads] = {
         _("仅限园区工作人员访问。"),
     ),
     Area.NOTIFICATIONS: Reads(
-        _EVERYONE, "one's own reminders (我的提醒)", "everyone reads their own reminders, and only their own",
+        _EVERYONE | {Role.SERVICE_LEAD, Role.DEPARTMENT_LIAISON}, "one's own reminders (我的提醒)",
+        "everyone reads their own reminders, and only their own",
         _("请先登录。"),
     ),
     Area.NOTIFICATION_LOG: Reads(
@@ -210,6 +227,8 @@ ROLE_NAMES = {
     Role.INVESTMENT_OFFICER: "招商专员",
     Role.INVESTMENT_LEAD: "招商负责人",
     Role.SERVICE_OFFICER: "企业服务专员",
+    Role.SERVICE_LEAD: "驿站站长",
+    Role.DEPARTMENT_LIAISON: "承办单位联络员",
     Role.MANAGER: "领导",
     Role.ENTERPRISE: "企业用户",
     ANONYMOUS: "anyone",
@@ -241,9 +260,11 @@ AREA_OF_MODEL: dict[str, Area] = {
     **dict.fromkeys(
         ["crm.servicerequest", "crm.servicerequesttransition", "crm.servicerequestmessage",
          "crm.servicerequestattachment", "crm.approvalstep", "crm.servicecategory", "crm.calendarday",
-         "crm.historicalservicerequest", "crm.categoryfield", "crm.categoryformversion", "crm.approvalsteptemplate"],
+         "crm.historicalservicerequest", "crm.categoryfield", "crm.categoryformversion", "crm.approvalsteptemplate",
+         "crm.routing", "crm.routingevent", "crm.routingextension"],
         Area.REQUESTS,
     ),
+    "crm.department": Area.DEPARTMENTS,
     "crm.requestcallback": Area.CALLBACKS,
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
     **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),

@@ -2,6 +2,7 @@
 
 from .base import TimeStampedModel
 from .callbacks import RequestCallBack
+from .departments import Department, Routing, RoutingEvent, RoutingExtension
 from .enterprises import Contact, Enterprise, EnterpriseQualification
 from .lists import (
     ChainSegment,
@@ -75,6 +76,7 @@ __all__ = [
     "CategoryFormVersion",
     "ChainSegment",
     "Contact",
+    "Department",
     "Enterprise",
     "EnterpriseQualification",
     "Event",
@@ -95,6 +97,9 @@ __all__ = [
     "RequestCallBack",
     "RequestStatus",
     "Role",
+    "Routing",
+    "RoutingEvent",
+    "RoutingExtension",
     "ServiceCategory",
     "ServiceRequest",
     "ServiceRequestAttachment",

@@ -41,6 +41,9 @@ class ReminderRule(models.Model):
         MILESTONE_DUE_SOON = "milestone_due_soon", _("落地节点即将到期")
         MILESTONE_MISSED = "milestone_missed", _("落地节点逾期")
         POLICY_ELIGIBLE = "policy_eligible", _("新的可申请政策（每日）")
+        ROUTING_DUE_SOON = "routing_due_soon", _("承办单位办理时限将到期")
+        ROUTING_OVERDUE = "routing_overdue", _("承办单位办理超期")
+        ROUTING_EXTENSION_REQUESTED = "routing_extension_requested", _("承办单位申请延期（即时）")
 
     class Weekday(models.IntegerChoices):
         MONDAY = 1, _("周一")

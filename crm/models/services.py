@@ -36,12 +36,27 @@ class ServiceCategory(TimeStampedModel):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    routing_limit_unit = models.CharField(
+        _("承办时限单位"), max_length=20, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS,
+        help_text=_("分办给承办单位后的办理时限单位。"),
+    )
+    lead_limit = models.PositiveIntegerField(
+        _("主办时限"), default=7, help_text=_("主办单位自交办起的办理时限，按承办时限单位计。")
+    )
+    assist_limit = models.PositiveIntegerField(
+        _("协办时限"), default=3, help_text=_("协办单位自交办起的办理时限，按承办时限单位计。")
+    )
 
     class Meta:
         verbose_name = _("服务类别")
         verbose_name_plural = _("服务类别")
         ordering = ["sort_order", "code"]
-        constraints = [models.CheckConstraint(condition=Q(sla_value__gt=0), name="crm_servicecategory_sla_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(sla_value__gt=0), name="crm_servicecategory_sla_positive"),
+            models.CheckConstraint(
+                condition=Q(lead_limit__gt=0, assist_limit__gt=0), name="crm_servicecategory_routing_limits_positive"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -332,12 +347,24 @@ class ServiceRequestTransition(models.Model):
 
 
 class ServiceRequestMessage(TimeStampedModel):
-    """留言: one message in the thread between the enterprise and the officer. Internal notes stay with staff."""
+    """留言: one message in the thread between the enterprise and the officer. Internal notes stay with staff.
+
+    Two kinds stay between the desk and the departments (承办单位), never shown to the enterprise: a desk message
+    ``shared_with_departments`` (every routed department's liaisons read it) and a message a liaison writes
+    (``department`` set: its own department and the desk read it).
+    """
 
     request = models.ForeignKey(ServiceRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("作者"), on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("内容"), max_length=5000, validators=[validate_long_text, MaxLengthValidator(5000)])
     is_internal = models.BooleanField(_("内部备注"), default=False, help_text=_("内部备注企业不可见。"))
+    shared_with_departments = models.BooleanField(
+        _("承办单位可见"), default=False, help_text=_("驿站发给承办单位的留言：分办到的承办单位联络员可见，企业不可见。")
+    )
+    department = models.ForeignKey(
+        "crm.Department", verbose_name=_("承办单位"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="messages", help_text=_("承办单位联络员所写的留言：本单位和驿站可见，企业不可见。"),
+    )
 
     class Meta:
         verbose_name = _("留言")
@@ -403,6 +430,10 @@ class ApprovalStep(TimeStampedModel):
     authority = models.CharField(_("审批部门"), max_length=100, blank=True, validators=LINE_VALIDATORS)
     due_at = models.DateTimeField(_("应完成时间"), validators=[validate_plausible_date])
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True, validators=[validate_plausible_date])
+    department = models.ForeignKey(
+        "crm.Department", verbose_name=_("承办单位"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="approval_steps", help_text=_("由该承办单位办理的环节：其联络员可见并可完成。"),
+    )
 
     objects = ApprovalStepQuerySet.as_manager()
 

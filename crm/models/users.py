@@ -13,6 +13,10 @@ class Role:
     SERVICE_OFFICER = "service_officer"
     MANAGER = "manager"
     ENTERPRISE = "enterprise"
+    # 承办单位联络员: a department's liaison — reads and works only the requests routed to its departments (crm.0017)
+    DEPARTMENT_LIAISON = "department_liaison"
+    # 驿站站长: the station head — a service officer who also decides the departments' extension requests (crm.0017)
+    SERVICE_LEAD = "service_lead"
 
     STAFF_ROLES = (INVESTMENT_OFFICER, INVESTMENT_LEAD, SERVICE_OFFICER, MANAGER)
 

@@ -7,7 +7,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-CALLBACK_READERS = ["service_officer", "manager"]
+CALLBACK_READERS = ["service_officer", "service_lead", "manager"]
 
 
 def grant_view_permission(apps, schema_editor):
@@ -30,7 +30,7 @@ def grant_view_permission(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0016_site_profile'),
+        ('crm', '0018_role_groups_departments'),
     ]
 
     operations = [
