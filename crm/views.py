@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from crm.models import ServiceRequest, ServiceRequestAttachment, SiteProfile
+from crm.models import ServiceRequestAttachment, SiteProfile
 from crm.models.site import SITE_PROFILE_ID
 from crm.pipeline.calendar import calendar_feed_user, calendar_ical
 from crm.roles import Area, may_read
+from crm.service_requests.selectors import attachments_visible_to
 
 
 @require_safe
@@ -28,9 +29,7 @@ def attachment_download(request, pk):
         return redirect_to_login(request.get_full_path(), reverse("portal:login"))
     if not may_read(request.user, Area.REQUESTS):
         raise PermissionDenied
-    attachment = get_object_or_404(
-        ServiceRequestAttachment.objects.filter(request__in=ServiceRequest.objects.visible_to(request.user)), pk=pk
-    )
+    attachment = get_object_or_404(attachments_visible_to(ServiceRequestAttachment.objects.all(), request.user), pk=pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

@@ -119,10 +119,6 @@ class Routing(models.Model):
             ),
             models.CheckConstraint(condition=Q(due_at__gt=F("routed_at")), name="crm_routing_due_after_routed"),
             models.CheckConstraint(
-                condition=~Q(status="transferred") | Q(transferred_to__isnull=False),
-                name="crm_routing_transferred_has_target",
-            ),
-            models.CheckConstraint(
                 condition=~Q(status="completed") | Q(completed_at__isnull=False), name="crm_routing_completed_has_time"
             ),
         ]
@@ -133,6 +129,11 @@ class Routing(models.Model):
 
     def __str__(self):
         return f"{self.department}（{self.get_role_display()}）"
+
+
+# The routings that let a department's liaisons read their request: one it is working on, or one it completed (its
+# record). A routing handed back or transferred away no longer does: the request has left the department.
+ROUTING_STATUSES_VISIBLE_TO_DEPARTMENT = (Routing.Status.ACTIVE, Routing.Status.COMPLETED)
 
 
 class RoutingEvent(models.Model):

@@ -225,7 +225,19 @@ class ServiceRequestQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_REQUEST_STATUSES)
 
     def visible_to(self, user):
-        """Staff see every request; an enterprise user only those of its own enterprises."""
+        """The one scope of requests for every interface (API, admin, portal, downloads, exports).
+
+        A department liaison (承办单位联络员) sees only the requests one of its departments is working on or completed
+        (``ROUTING_STATUSES_VISIBLE_TO_DEPARTMENT``); other staff see every request; an enterprise user only those of
+        its own enterprises.
+        """
+        if getattr(user, "reads_routed_requests_only", False):
+            from .departments import ROUTING_STATUSES_VISIBLE_TO_DEPARTMENT, Routing
+
+            routed = Routing.objects.filter(
+                department__liaisons=user, status__in=ROUTING_STATUSES_VISIBLE_TO_DEPARTMENT
+            ).values("service_request_id")
+            return self.filter(pk__in=routed)
         if user.is_staff:
             return self
         return self.filter(enterprise__in=user.enterprises.all())
@@ -370,6 +382,13 @@ class ServiceRequestMessage(TimeStampedModel):
         verbose_name = _("留言")
         verbose_name_plural = _("留言")
         ordering = ["created_at", "id"]
+        constraints = [
+            # Messages between the desk and the departments are never the enterprise's to read.
+            models.CheckConstraint(
+                condition=Q(is_internal=True) | Q(shared_with_departments=False, department__isnull=True),
+                name="crm_servicerequestmessage_department_internal",
+            ),
+        ]
         indexes = [models.Index(fields=["request", "created_at"], name="crm_message_request_idx")]
 
 

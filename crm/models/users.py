@@ -56,6 +56,14 @@ class User(AbstractUser):
     def is_enterprise_user(self) -> bool:
         return not self.is_staff and self.has_role(Role.ENTERPRISE)
 
+    @property
+    def reads_routed_requests_only(self) -> bool:
+        """承办单位联络员: reads only the requests routed to its departments, reduced (``ServiceRequest.objects.visible_to``,
+        docs/departments.md) — unless it also holds a role that reads every request (desk, station head, manager)."""
+        if self.is_superuser or not self.has_role(Role.DEPARTMENT_LIAISON):
+            return False
+        return not any(self.has_role(role) for role in (Role.SERVICE_OFFICER, Role.SERVICE_LEAD, Role.MANAGER))
+
 
 class CalendarFeed(models.Model):
     """日历订阅: a user's personal iCal feed, reached without login at ``/calendar/<token>.ics``.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from crm.models import (
     Notification,
     ReminderRule,
+    RoutingExtension,
     ServiceRequest,
     ServiceRequestMessage,
     ServiceRequestTransition,
@@ -107,5 +108,34 @@ def notify_status_changed(request: ServiceRequest, transition: ServiceRequestTra
         ),
         target=request,
         recipients=[request.submitted_by],
+    )
+    return notifications_create(drafts, now=timezone.now())
+
+
+@in_delivery_language
+def notify_extension_requested(extension: RoutingExtension) -> list[Notification]:
+    """延期申请: tell the station heads (the rule's groups, ``service_lead`` by default) that a department asks for
+    more time, at once — they decide it (``routing_decide_extension``). Sent once per request (its key)."""
+    rule = rule_get(ReminderRule.Code.ROUTING_EXTENSION_REQUESTED)
+    if rule is None:
+        return []
+    routing = extension.routing
+    request = routing.service_request
+    group_ids = [g.pk for g in rule.recipient_groups.all()]
+    drafts = drafts_for(
+        key=f"routingextension:{extension.pk}:requested",
+        rule=rule,
+        subject=_("%(department)s申请延期：诉求 #%(number)s「%(title)s」")
+        % {"department": routing.department, "number": request.pk, "title": request.title},
+        body=body_lines(
+            _("承办方式：%(role)s，当前办理时限：%(due_at)s，申请延至：%(requested)s")
+            % {"role": routing.get_role_display(), "due_at": local(routing.due_at),
+               "requested": local(extension.requested_due_at)},
+            _("理由：%(reason)s") % {"reason": extension.reason[:500]},
+            staff_link(request),
+        ),
+        target=request,
+        recipients=[u for users in group_members(group_ids).values() for u in users],
+        webhooks=WebhookIndex.load().matching(category_id=request.category_id, group_ids=group_ids),
     )
     return notifications_create(drafts, now=timezone.now())

@@ -31,9 +31,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import (
+    OPEN_REQUEST_STATUSES,
     ApprovalStep,
     ReminderRule,
     RequestStatus,
+    Routing,
     ServiceCategory,
     ServiceRequest,
 )
@@ -225,6 +227,56 @@ def _approval_overdue(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> l
     return [_step_due(s, rule, "overdue", _("审批环节“%(name)s”已超期（诉求 #%(request_id)s）") % {"name": s.name, "request_id": s.request_id}) for s in steps]
 
 
+def _active_routings():
+    # Routings being worked on (crm_routing_active_due_idx: status = active), of requests still open.
+    return (
+        Routing.objects.active()
+        .filter(service_request__status__in=OPEN_REQUEST_STATUSES)
+        .select_related("department", "service_request__assignee", "service_request__enterprise")
+        .prefetch_related("department__liaisons")
+        .order_by("due_at", "pk")
+    )
+
+
+def _routing_due(routing: Routing, rule: ReminderRule, key: str, subject: str) -> Due:
+    """To the department's liaisons, and the desk: the request's assignee (``notify_responsible``) and the rule's groups.
+    The key holds the due time, so an approved extension is reminded again by its new time."""
+    request = routing.service_request
+    stamp = int(routing.due_at.timestamp())
+    return Due(
+        key=f"routing:{routing.pk}:{key}:{stamp}",
+        rule=rule,
+        subject=subject,
+        body="\n".join(
+            [_("诉求：#%(number)s %(title)s") % {"number": request.pk, "title": request.title},
+             _("承办单位：%(department)s（%(role)s）") % {"department": routing.department, "role": routing.get_role_display()},
+             _("办理时限：%(due_at)s") % {"due_at": local(routing.due_at)}, staff_link(request)]
+        ),
+        target=request,
+        people=[*routing.department.liaisons.all(), *responsible(rule, request.assignee)],
+        category_id=request.category_id,
+    )
+
+
+def _routing_due_soon(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
+    ahead = dt.timedelta(hours=rule.hours or 0)
+    routings = _active_routings().filter(due_at__gt=max(lower + ahead, sweep.now), due_at__lte=sweep.now + ahead)
+    return [
+        _routing_due(r, rule, "due_soon", _("%(department)s承办的诉求 #%(number)s 将于 %(due_at)s 到期")
+                     % {"department": r.department, "number": r.service_request_id, "due_at": local(r.due_at)})
+        for r in routings
+    ]
+
+
+def _routing_overdue(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
+    routings = _active_routings().filter(due_at__gt=lower, due_at__lte=sweep.now)
+    return [
+        _routing_due(r, rule, "overdue", _("%(department)s承办的诉求 #%(number)s 已超期")
+                     % {"department": r.department, "number": r.service_request_id})
+        for r in routings
+    ]
+
+
 # The groups the defaults notify (names of auth groups; service_manager is created with the rules).
 SERVICE_DESK = "service_officer"
 
@@ -233,6 +285,9 @@ SERVICE_MANAGER = "service_manager"  # 服务站负责人: created here; add the
 
 
 LEADERSHIP = "manager"
+
+
+STATION_HEAD = "service_lead"  # 驿站站长: decides the departments' extension requests
 
 
 # code → (what it finds due, or None for an immediate event's rule; the defaults of its row)
@@ -253,5 +308,9 @@ RULES = {
     Code.REQUEST_SUBMITTED: (None, {"notify_responsible": False, "groups": [SERVICE_DESK]}),
     Code.MESSAGE_POSTED: (None, {"notify_responsible": True, "groups": [SERVICE_DESK]}),
     Code.STATUS_CHANGED: (None, {"notify_responsible": True, "groups": [], "send_webhook": False}),
+    # Departments (承办单位): to the routing's department's liaisons and the request's assignee (the desk).
+    Code.ROUTING_DUE_SOON: (_routing_due_soon, {"hours": 8, "notify_responsible": True, "groups": []}),
+    Code.ROUTING_OVERDUE: (_routing_overdue, {"notify_responsible": True, "groups": []}),
+    Code.ROUTING_EXTENSION_REQUESTED: (None, {"notify_responsible": False, "groups": [STATION_HEAD]}),
 }
 rules_register(app_label="crm", rules=RULES)

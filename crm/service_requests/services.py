@@ -83,6 +83,7 @@ RECORD_LABELS = {
     "step_change": gettext_lazy("修改审批环节"),
     "step_complete": gettext_lazy("完成审批环节"),
     "step_reopen": gettext_lazy("重新打开审批环节"),
+    "due_extend": gettext_lazy("延长办理时限"),  # the lead department's extension approved (crm.service_requests.routing)
 }
 
 

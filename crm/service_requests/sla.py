@@ -57,9 +57,31 @@ def compute_due_at(*, category: ServiceCategory, submitted_at: dt.datetime) -> D
     working day after the day of submission — the day of submission itself is not counted, as in
     “5 个工作日内办结”.
     """
-    if category.sla_unit == ServiceCategory.SlaUnit.CALENDAR_HOURS:
-        return DueTime(submitted_at + dt.timedelta(hours=category.sla_value), [])
-    return working_days_end(submitted_at, category.sla_value)
+    return limit_end(unit=category.sla_unit, value=category.sla_value, start=submitted_at)
+
+
+def limit_end(*, unit: str, value: int, start: dt.datetime) -> DueTime:
+    """The end of a limit of ``value`` in ``unit`` (``ServiceCategory.SlaUnit``) counted from ``start``: a request's SLA
+    from its submission, a department's 主办/协办时限 from its routing (``crm.service_requests.routing``)."""
+    if unit == ServiceCategory.SlaUnit.CALENDAR_HOURS:
+        return DueTime(start + dt.timedelta(hours=value), [])
+    return working_days_end(start, value)
+
+
+def request_due_extend(*, service_request, due_at: dt.datetime, actor, note: str) -> bool:
+    """Move a request's due time (办理时限) later — an approved extension of its lead department
+    (``routing_decide_extension``) — and say so in its history; never earlier. Returns whether it moved.
+
+    The clock (``crm.service_requests.clock``) reads the new due time at once: its window is due − submitted − paused,
+    so the colours follow the longer time. Call it inside the caller's transaction, with the request row locked.
+    """
+    if due_at <= service_request.due_at:
+        return False
+    service_request.due_at = due_at
+    service_request._history_user = actor
+    service_request._change_reason = note[:100]
+    service_request.save(update_fields=["due_at", "updated_at"])
+    return True
 
 
 def working_days_end(start: dt.datetime, days: int) -> DueTime:
