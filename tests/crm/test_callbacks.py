@@ -243,3 +243,15 @@ def test_a_manager_sees_past_call_backs_but_no_form(closed, zhou, boss):
         f"/admin/crm/servicerequest/{closed.pk}/callback/", {"result": "satisfied"}
     ).status_code == 403
     assert RequestCallBack.objects.count() == 1
+
+
+def test_the_portal_shows_the_enterprise_its_request_reopened_without_the_call_back_comment(closed, zhou, alice):
+    request_record_callback(service_request=closed, result="unsatisfied", comment="内部：企业情绪激动", actor=zhou)
+    client = Client()
+    client.force_login(alice)
+
+    page = client.get(f"/portal/requests/{closed.pk}/").content.decode()
+
+    assert "办理中" in page
+    assert "回访结果：不满意" in page  # the history row, as the enterprise said it on the phone
+    assert "企业情绪激动" not in page
