@@ -85,6 +85,7 @@ class Area(enum.StrEnum):
     ENTERPRISES = "enterprises"  # 企业、联系人、资质
     REQUESTS = "requests"  # 企业诉求及其留言、附件、流转记录、审批环节、分办；服务类别、工作日历
     DEPARTMENTS = "departments"  # 承办单位
+    CALLBACKS = "callbacks"  # 回访记录
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
     GRANTS = "grants"  # 政策兑现
     LISTS = "lists"  # 可配置清单：产业链及其环节、属地镇街、资质类别、来源渠道、支持方式
@@ -155,6 +156,13 @@ WHO_READS: dict[Area, Reads] = {
         "departments a request is routed to (承办单位)",
         "the desk routes to them, the station head decides their extensions, liaisons name their own",
         _("您没有权限查看承办单位。"),
+    ),
+    Area.CALLBACKS: Reads(
+        frozenset({Role.SERVICE_OFFICER, Role.SERVICE_LEAD, Role.MANAGER}),
+        "call-backs after closing: how the enterprise received the outcome, with the desk's comment (回访记录)",
+        "the desk's own record of what the enterprise said on the phone, and the satisfaction figures managers read; "
+        "the enterprise sees its request reopened, never the record",
+        _("您没有权限查看回访记录。"),
     ),
     Area.POLICIES: Reads(
         _EVERYONE,
@@ -257,6 +265,7 @@ AREA_OF_MODEL: dict[str, Area] = {
         Area.REQUESTS,
     ),
     "crm.department": Area.DEPARTMENTS,
+    "crm.requestcallback": Area.CALLBACKS,
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
     **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),
     **dict.fromkeys(

@@ -247,6 +247,35 @@ class ReportOverdueSerializer(serializers.Serializer):
     overdue_hours = Number()
 
 
+class ReportDepartmentSerializer(serializers.Serializer):
+    department = serializers.IntegerField(help_text=_("承办单位 id。"))
+    label = serializers.CharField()
+    routings = serializers.IntegerField(help_text=_("分办数（主办与协办），无论结果如何。"))
+    lead = serializers.IntegerField()
+    assist = serializers.IntegerField()
+    active = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    on_time = serializers.IntegerField(help_text=_("在办理时限（批准延期后为延期后的时限）内办结的分办数。"))
+    late = serializers.IntegerField(help_text=_("超过时限才办结的，加上仍在办理且已超时的分办数。"))
+    overdue = serializers.IntegerField(help_text=_("仍在办理且已超时的分办数。"))
+    on_time_rate = Number(help_text=_("on_time /（on_time + late）（%）。"))
+    median_hours = Number(help_text=_("已办结分办从交办到办结的小时数中位数。"))
+    extensions_requested = serializers.IntegerField()
+    extensions_approved = serializers.IntegerField()
+    handed_back = serializers.IntegerField()
+    transferred = serializers.IntegerField()
+
+
+class ReportCallBackSatisfactionSerializer(serializers.Serializer):
+    key = serializers.IntegerField(allow_null=True, help_text=_("承办单位 id 或经办人 id；未分派为 null。"))
+    label = serializers.CharField()
+    callbacks = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    basic = serializers.IntegerField()
+    unsatisfied = serializers.IntegerField()
+    satisfied_rate = Number(help_text=_("（满意 + 基本满意）/ 回访次数（%）。"))
+
+
 class ServiceReportSerializer(serializers.Serializer):
     filters = ReportFiltersSerializer()
     as_of = serializers.DateTimeField()
@@ -256,6 +285,9 @@ class ServiceReportSerializer(serializers.Serializer):
     satisfaction = ReportScoreSerializer(many=True)
     approval_steps = ReportColoursSerializer()
     overdue = ReportOverdueSerializer(many=True, help_text=_("超期最久的至多 100 件；总数见 totals.overdue。"))
+    departments = ReportDepartmentSerializer(many=True, help_text=_("按承办单位：分办、按时率、办理时长中位数、延期、退回。"))
+    department_satisfaction = ReportCallBackSatisfactionSerializer(many=True, help_text=_("回访满意度，按诉求的主办单位。"))
+    officer_satisfaction = ReportCallBackSatisfactionSerializer(many=True, help_text=_("回访满意度，按诉求的经办人。"))
 
 
 # -- land ----------------------------------------------------------------------------------------------
@@ -406,7 +438,7 @@ class PipelineReportView(ReportView):
     serializer_class = PipelineReportSerializer
 
 
-@_report_schema(_("企业服务报表：类别与状态、按时办结率、办理时长中位数、超期清单、满意度、三色预警"), ServiceReportSerializer)
+@_report_schema(_("企业服务报表：类别与状态、按时办结率、办理时长中位数、超期清单、满意度、三色预警、承办单位与回访满意度"), ServiceReportSerializer)
 class ServiceReportView(ReportView):
     selector = staticmethod(service_report)
     serializer_class = ServiceReportSerializer

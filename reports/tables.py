@@ -31,6 +31,7 @@ def to_yi(wan: Decimal | None) -> Decimal | None:
 class Column:
     label: str
     unit: str = ""
+    help: str = ""  # the definition, shown when hovering the header (its ``title``)
 
     @property
     def header(self) -> str:
@@ -339,8 +340,77 @@ def service_page(report: dict) -> Page:
         total=[_("合计"), totals["rated"]],
         chart=Chart("bar", [1]),
     ))
+    tables.extend(department_tables(report))
     tables.append(overdue_table(report["overdue"], totals["overdue"]))
     return Page(kpis, tables)
+
+
+def _department_columns():
+    return [
+        Column(_("承办单位")),
+        Column(_("分办"), _("件"), help=_("交办给该单位的分办（主办与协办），无论结果如何。")),
+        Column(_("主办"), _("件")),
+        Column(_("协办"), _("件")),
+        Column(_("已办结"), _("件")),
+        Column(_("按时办结"), _("件"), help=_("在办理时限内办结；批准延期后按延期后的时限。")),
+        Column(_("逾期"), _("件"), help=_("超过办理时限才办结的，加上仍在办理且已超过时限的。")),
+        Column(_("按时率"), "%", help=_("按时办结 /（按时办结 + 逾期）；未到期的在办分办、退回和转办不计。")),
+        Column(_("办理时长中位数"), _("小时"), help=_("已办结分办从交办到办结的自然时长的中位数。")),
+        Column(_("延期申请"), _("次")),
+        Column(_("延期批准"), _("次")),
+        Column(_("退回"), _("件"), help=_("承办单位退回驿站的分办。")),
+        Column(_("转办"), _("件"), help=_("驿站转给其他单位的分办。")),
+    ]
+
+
+SATISFACTION_HELP = gettext_lazy("满意率 =（满意 + 基本满意）/ 回访次数；每次回访都计入。")
+
+
+def _satisfaction_columns(first: str, first_help: str):
+    return [
+        Column(first, help=first_help),
+        Column(_("回访"), _("次")),
+        Column(_("满意"), _("次")),
+        Column(_("基本满意"), _("次")),
+        Column(_("不满意"), _("次")),
+        Column(_("满意率"), "%", help=str(SATISFACTION_HELP)),
+    ]
+
+
+def _satisfaction_rows(rows: list[dict]) -> list[list]:
+    return [[r["label"], r["callbacks"], r["satisfied"], r["basic"], r["unsatisfied"], r["satisfied_rate"]] for r in rows]
+
+
+def department_tables(report: dict) -> list[Table]:
+    """承办单位办理情况 and the satisfaction of the call-backs (回访) by department and by officer."""
+    departments = report["departments"]
+    return [
+        Table(
+            "departments", _("承办单位办理情况"), _department_columns(),
+            [[d["label"], d["routings"], d["lead"], d["assist"], d["completed"], d["on_time"], d["late"],
+              d["on_time_rate"], d["median_hours"], d["extensions_requested"], d["extensions_approved"],
+              d["handed_back"], d["transferred"]] for d in departments],
+            chart=Chart("bar", [7]),
+            note=_(
+                "按时率 = 按时办结 /（按时办结 + 逾期），逾期含超过时限才办结的和仍在办理且已超时的；办理时限为分办的时限，"
+                "批准延期后按延期后的时限；办理时长为交办到办结的自然时长。"
+            ),
+        ),
+        Table(
+            "department_satisfaction", _("回访满意度（按主办单位）"),
+            _satisfaction_columns(_("主办单位"), _("诉求的主办单位：最近一次未退回、未转办的主办分办。")),
+            _satisfaction_rows(report["department_satisfaction"]),
+            chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
+            note=str(SATISFACTION_HELP),
+        ),
+        Table(
+            "officer_satisfaction", _("回访满意度（按经办人）"),
+            _satisfaction_columns(_("经办人"), _("诉求的经办人（企业服务专员）。")),
+            _satisfaction_rows(report["officer_satisfaction"]),
+            chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
+            note=str(SATISFACTION_HELP),
+        ),
+    ]
 
 
 OVERDUE_COLUMNS = [

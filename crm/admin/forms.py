@@ -8,9 +8,10 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from crm.enterprises import enterprise_check
-from crm.models import Enterprise, FollowUp, Role, Stage, User
+from crm.models import Enterprise, FollowUp, RequestCallBack, Role, Stage, User
 from crm.pipeline.services import allowed_stages
 from crm.portal.forms import AttachmentsField
+from crm.service_requests.callbacks import MAX_COMMENT_LENGTH as CALLBACK_COMMENT_LENGTH
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
 from crm.validators import LINE_VALIDATORS, validate_long_text
 
@@ -112,6 +113,21 @@ class RequestReplyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].error_messages["required"] = _("请填写回复内容。")
+
+
+class RequestCallBackForm(forms.Form):
+    """记录回访: the enterprise's answer and the desk's comment, recorded by ``request_record_callback``
+    (不满意 reopens the request; the page asks before)."""
+
+    result = forms.ChoiceField(label=_("回访结果"), choices=RequestCallBack.Result.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("回访意见"), required=False, max_length=CALLBACK_COMMENT_LENGTH, validators=[validate_long_text],
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}), help_text=_("不满意时必填；仅园区工作人员可见。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].error_messages["required"] = _("请选择回访结果。")
 
 
 class RequestAssignForm(forms.Form):

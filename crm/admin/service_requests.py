@@ -27,6 +27,7 @@ from crm.models import (
     CategoryField,
     CategoryFormVersion,
     Department,
+    RequestCallBack,
     ServiceCategory,
     ServiceRequest,
     ServiceRequestAttachment,
@@ -41,6 +42,7 @@ from crm.service_requests.approval_steps import (
     approval_step_reopen,
     approval_steps_refused,
 )
+from crm.service_requests.callbacks import callback_refused, request_record_callback
 from crm.service_requests.category_forms import category_form_current, category_form_publish
 from crm.service_requests.details import PHONE_KEYS, details_for_display, details_labels
 from crm.service_requests.selectors import department_scoped
@@ -62,7 +64,7 @@ from .common import (
     show_refusal,
 )
 from .exports import ListExportMixin, ServiceRequestExportResource
-from .forms import RequestAssignForm, RequestReplyForm, RequestTransitionForm
+from .forms import RequestAssignForm, RequestCallBackForm, RequestReplyForm, RequestTransitionForm
 from .routing import RoutingAdminMixin
 
 # The queue's colour for each reading of the SLA clock (crm.service_requests.clock); green is quiet.
@@ -228,6 +230,18 @@ class TransitionInline(DepartmentScopedMixin, ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class CallBackInline(ReadOnlyInline):
+    """回访记录: past call-backs, read-only (recorded from the 回访 panel above the page through
+    ``request_record_callback``); shown to those who read call-backs (``Area.CALLBACKS``), never to a liaison."""
+
+    model = RequestCallBack
+    fields = ("recorded_at", "result", "comment", "recorded_by")
+    verbose_name_plural = _("回访记录")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
 def _transition_action(name):
     spec = ACTIONS[name]
 
@@ -274,7 +288,7 @@ class ServiceRequestAdmin(RoutingAdminMixin, DepartmentScopedMixin, ServiceFormV
                                "rejection_reason")}),
         (_("评价"), {"fields": ("satisfaction", "satisfaction_comment")}),
     )
-    inlines = [MessageThreadInline, AttachmentInline, ApprovalStepInline, TransitionInline]
+    inlines = [MessageThreadInline, AttachmentInline, ApprovalStepInline, CallBackInline, TransitionInline]
     actions = [
         "assign_to_me",
         *(_transition_action(name) for name in ("accept", "start", "wait_external", "resolve", "close", "reopen")),
@@ -397,6 +411,9 @@ class ServiceRequestAdmin(RoutingAdminMixin, DepartmentScopedMixin, ServiceFormV
                 "is_internal": message_refused(service_request=obj, author=request.user) is not None,
             })
             context["reply_url"] = reverse("admin:crm_servicerequest_reply", args=[obj.pk])
+            if callback_refused(service_request=obj, actor=request.user) is None:
+                context["callback_form"] = RequestCallBackForm()
+                context["callback_url"] = reverse("admin:crm_servicerequest_callback", args=[obj.pk])
             if not obj.is_finished:  # service_request_assign refuses a finished request
                 context["assign_form"] = RequestAssignForm(initial={"assignee": obj.assignee_id})
                 context["assign_url"] = reverse("admin:crm_servicerequest_assign", args=[obj.pk])
@@ -408,6 +425,8 @@ class ServiceRequestAdmin(RoutingAdminMixin, DepartmentScopedMixin, ServiceFormV
                  name="crm_servicerequest_transition"),
             path("<path:object_id>/assign/", self.admin_site.admin_view(self.assign_view), name="crm_servicerequest_assign"),
             path("<path:object_id>/reply/", self.admin_site.admin_view(self.reply_view), name="crm_servicerequest_reply"),
+            path("<path:object_id>/callback/", self.admin_site.admin_view(self.callback_view),
+                 name="crm_servicerequest_callback"),
         ]
         return own + super().get_urls()
 
@@ -425,6 +444,20 @@ class ServiceRequestAdmin(RoutingAdminMixin, DepartmentScopedMixin, ServiceFormV
 
         return self.service_form_view(request, object_id, RequestAssignForm, assign,
                                       invalid_messages=lambda form: [_t("请选择经办人。")])
+
+    def callback_view(self, request, object_id):
+        """记录回访: through ``request_record_callback``; a refusal (wrong status, 不满意 without a reason) is shown as a
+        message and nothing is stored."""
+
+        def record(obj, data):
+            callback = request_record_callback(
+                service_request=obj, result=data["result"], comment=data["comment"], actor=request.user
+            )
+            if callback.result == RequestCallBack.Result.UNSATISFIED:
+                return _t("已记录回访（不满意），诉求已重新办理。")
+            return _t("已记录回访（%(result)s）。") % {"result": callback.get_result_display()}
+
+        return self.service_form_view(request, object_id, RequestCallBackForm, record)
 
     def reply_view(self, request, object_id):
         """回复: posted on its own, so the rest of the page (the approval steps) is neither saved nor lost with it."""

@@ -62,6 +62,12 @@ class WorksRequests(DoesWork):
     work = Work.REQUESTS
 
 
+class WorksServiceDesk(DoesWork):
+    """The station's side of a request (回访, …): service officers only."""
+
+    work = Work.SERVICE_DESK
+
+
 class WorksApprovalSteps(DoesWork):
     """审批环节 (plan, complete, reopen): service officers only — enterprise users follow them, they do not work them."""
 

@@ -24,6 +24,7 @@ from crm.models import (
     Notification,
     Project,
     ProjectStageChange,
+    RequestCallBack,
     Role,
     ServiceCategory,
     ServiceRequest,
@@ -35,6 +36,7 @@ from crm.models import (
 )
 from crm.pipeline.services import allowed_stages
 from crm.service_requests import clock
+from crm.service_requests.callbacks import MAX_COMMENT_LENGTH as CALLBACK_COMMENT_LENGTH
 from crm.service_requests.details import details_for_display, details_form_class
 from crm.service_requests.services import ACTIONS, allowed_actions, transition_label
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
@@ -325,6 +327,25 @@ class MessageSerializer(serializers.ModelSerializer):
 
     def get_author_name(self, obj) -> str:
         return str(obj.author)
+
+
+class CallBackSerializer(serializers.ModelSerializer):
+    """回访: what the enterprise said when the desk called back; 不满意 reopens the request."""
+
+    recorded_by_name = serializers.SerializerMethodField()
+    result_label = serializers.CharField(source="get_result_display", read_only=True)
+
+    class Meta:
+        model = RequestCallBack
+        fields = ["id", "result", "result_label", "comment", "recorded_by", "recorded_by_name", "recorded_at"]
+        read_only_fields = ["id", "result_label", "recorded_by", "recorded_by_name", "recorded_at"]
+        extra_kwargs = {
+            "comment": {"max_length": CALLBACK_COMMENT_LENGTH, "default": "", "help_text": _("不满意时必填：企业不满意的原因。")},
+            "result": {"help_text": _("satisfied 满意 / basic 基本满意 / unsatisfied 不满意（重新办理该诉求）。")},
+        }
+
+    def get_recorded_by_name(self, obj) -> str:
+        return str(obj.recorded_by)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ urlpatterns = [
         name="approval-step-reopen",
     ),
     path("service-requests/<api_id:pk>/messages/", views.MessageListCreateView.as_view(), name="service-request-messages"),
+    path("service-requests/<api_id:pk>/callbacks/", views.CallBackListCreateView.as_view(), name="service-request-callbacks"),
     path(
         "service-requests/<api_id:pk>/attachments/",
         views.AttachmentListCreateView.as_view(),

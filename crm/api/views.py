@@ -25,6 +25,7 @@ from crm.models import (
     FollowUp,
     Notification,
     Project,
+    RequestCallBack,
     ServiceCategory,
     ServiceRequest,
     ServiceRequestAttachment,
@@ -40,6 +41,7 @@ from crm.roles import Area
 from crm.service_requests import selectors as request_selectors
 from crm.service_requests.approval_steps import approval_step_complete, approval_step_plan, approval_step_reopen
 from crm.service_requests.attachments import attachment_add
+from crm.service_requests.callbacks import callback_list, request_record_callback
 from crm.service_requests.selectors import message_list, service_request_detail_queryset, service_request_list
 from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
 from crm.service_requests.thread import message_post
@@ -48,7 +50,7 @@ from . import serializers as s
 from .base import ApiViewMixin
 from .fields import API_LISTS, ListsSerializer
 from .filters import EnterpriseFilter, NotificationFilter, ProjectFilter, ServiceRequestFilter
-from .permissions import IsStaff, WorksApprovalSteps, WorksEnterprises, WorksProjects, WorksRequests
+from .permissions import IsStaff, WorksApprovalSteps, WorksEnterprises, WorksProjects, WorksRequests, WorksServiceDesk
 from .routing import DepartmentServiceRequestSerializer
 
 ERRORS = {
@@ -286,6 +288,33 @@ class MessageListCreateView(ApiViewMixin, generics.ListCreateAPIView):
             shared_with_departments=v["shared_with_departments"],
         )
         return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["service-requests"])
+class CallBackListCreateView(ApiViewMixin, generics.ListCreateAPIView):
+    """回访: the call-backs of one request (staff who read call-backs: the service desk and managers), or record one
+    (the service desk) on a resolved or closed request; ``unsatisfied`` (不满意) reopens the request.
+
+    Another status is a 409 and stores nothing. Enterprise users never read call-backs (403); they see their request
+    reopened in its status and history.
+    """
+
+    work_area = Area.CALLBACKS
+    model = RequestCallBack
+    serializer_class = s.CallBackSerializer
+    permission_classes = [IsAuthenticated, WorksServiceDesk]
+
+    def scoped_queryset(self):
+        return callback_list(service_request=_visible_request(self, self.kwargs["pk"]))
+
+    @extend_schema(responses={201: s.CallBackSerializer, **ERRORS, **CONFLICT})
+    def post(self, request, pk):
+        target = _visible_request(self, pk)
+        v = self.validated()
+        callback = request_record_callback(
+            service_request=target, result=v["result"], comment=v["comment"], actor=request.user
+        )
+        return Response(self.get_serializer(callback).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["service-requests"])

@@ -1,6 +1,7 @@
 """Demand side of the park: people, enterprises, projects, service requests and reminders."""
 
 from .base import TimeStampedModel
+from .callbacks import RequestCallBack
 from .departments import Department, Routing, RoutingEvent, RoutingExtension
 from .enterprises import Contact, Enterprise, EnterpriseQualification
 from .lists import (
@@ -93,6 +94,7 @@ __all__ = [
     "ProjectStageChange",
     "QualificationKind",
     "ReminderRule",
+    "RequestCallBack",
     "RequestStatus",
     "Role",
     "Routing",

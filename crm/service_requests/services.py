@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from crm.errors import DomainError
 from crm.models import (
+    OPEN_REQUEST_STATUSES,
     Enterprise,
     RequestStatus,
     ServiceCategory,
@@ -63,6 +64,16 @@ ACTIONS = {
 }
 
 
+# Status actions a service takes as part of its own work, never offered as a button nor accepted by
+# ``service_request_transition``: a call-back (回访) answered 不满意 reopens a resolved or closed request
+# (``crm.service_requests.callbacks.request_record_callback``, through ``service_request_reopen_after_callback``).
+SERVICE_ACTIONS = {
+    "callback_reopen": Action(
+        gettext_lazy("回访不满意，重新办理"), frozenset({S.RESOLVED, S.CLOSED}), S.IN_PROGRESS, frozenset({DESK})
+    ),
+}
+
+
 # The rows of a request's history that are not status actions: its submission, and changes that keep the
 # status (from_status == to_status): an assignment, and the approval steps' rows (crm.service_requests.approval_steps).
 RECORD_LABELS = {
@@ -78,7 +89,7 @@ RECORD_LABELS = {
 
 def transition_label(action: str) -> str:
     """What a history row's ``action`` is called on every screen: “受理” rather than “accept”, “分派” for ``assign``."""
-    spec = ACTIONS.get(action)
+    spec = ACTIONS.get(action) or SERVICE_ACTIONS.get(action)
     if spec is not None:
         return str(spec.label)
     return str(RECORD_LABELS.get(action, action))
@@ -169,6 +180,27 @@ def service_request_transition(
         raise DomainError(
             _("未知操作：%(action)s。可用操作：%(all)s。") % {"action": action, "all": ", ".join(ACTIONS)}, field="action"
         )
+    return _transition(service_request=service_request, action=action, spec=spec, actor=actor, note=note, at=at)
+
+
+@transaction.atomic
+def service_request_reopen_after_callback(
+    *, service_request: ServiceRequest, actor: User, note: str, at=None
+) -> ServiceRequest:
+    """回访不满意，重新办理: a resolved or closed request goes back to 办理中 (``SERVICE_ACTIONS["callback_reopen"]``).
+
+    Called by ``request_record_callback`` in its transaction, after it stored the call-back: the same checks,
+    history row, clock rule and notice to the enterprise as every transition. The SLA clock is that of
+    ``reopen``: the request keeps its due time (the promise made when it was submitted), so a request reopened
+    after its due time is overdue (red) at once and the overdue reminders and the report count it late.
+    """
+    return _transition(
+        service_request=service_request, action="callback_reopen", spec=SERVICE_ACTIONS["callback_reopen"], actor=actor,
+        note=note, at=at,
+    )
+
+
+def _transition(*, service_request: ServiceRequest, action: str, spec: Action, actor: User, note: str, at) -> ServiceRequest:
     require_role(actor, Work.REQUESTS, refusal=_("您没有权限执行“%(label)s”。") % {"label": spec.label})
     service_request = ServiceRequest.objects.select_for_update().select_related("category").get(pk=service_request.pk)
     if not spec.actors & _actor_kinds(actor, service_request):
@@ -193,8 +225,8 @@ def service_request_transition(
         service_request.rejection_reason = note
     if spec.target == S.RESOLVED:
         service_request.resolved_at = at
-    if action == "reopen":
-        service_request.resolved_at = None
+    if from_status in (S.RESOLVED, S.CLOSED) and spec.target in OPEN_REQUEST_STATUSES:
+        service_request.resolved_at = None  # reopened (重新办理, 回访不满意): no longer resolved
     service_request._history_user = actor
     service_request._change_reason = f"{action}: {note}"[:100]
     service_request.save()

@@ -5,7 +5,7 @@ count must not move. The numbers are pinned; if one changes, explain why in the 
 
 A page: session + user (2), the user's groups for the manager check (1), the park and owner choices of
 the filter form (2), the site profile the header and footer name the park by (1, crm.notifications.site), then the
-selector — pipeline 13, service 4, land 3, policies 1 (see their docstrings).
+selector — pipeline 13, service 9 (4, and the departments 3 and call-backs 2), land 3, policies 1 (see their docstrings).
 The export: the same without the form's choices (they are only rendered on the page); the service
 export reads the full overdue list once more. The API: the token with its user (1), the user's groups for
 the role table's manager check (1, as on the pages), then the selector.
@@ -17,17 +17,28 @@ from decimal import Decimal
 import pytest
 
 from crm.models import CapitalArrival, Milestone, ProjectMilestone, warm_lists
+from crm.service_requests.callbacks import request_record_callback
+from crm.service_requests.routing import routing_create, routing_hand_back
 from crm.service_requests.services import service_request_transition
-from tests.factories import EnterpriseFactory, LandParcelFactory, PolicyClauseFactory, ProjectFactory, enterprise_user
+from tests.factories import (
+    DepartmentFactory,
+    EnterpriseFactory,
+    LandParcelFactory,
+    PolicyClauseFactory,
+    ProjectFactory,
+    department_liaison,
+    enterprise_user,
+)
 from tests.factories import service_request as make_request
 from tests.reports.conftest import at, walk
+from tests.reports.test_service_departments import build_department_world
 
 pytestmark = pytest.mark.django_db
 
 # page, export, api
 EXPECTED = {
     "pipeline": (19, 16, 15),
-    "service": (10, 8, 6),
+    "service": (15, 13, 11),
     "land": (9, 6, 5),
     "policies": (7, 4, 3),
 }
@@ -80,13 +91,28 @@ def test_the_pipeline_report_takes_the_same_queries_with_ten_or_twenty_five_proj
 
 
 def test_the_service_report_takes_the_same_queries_with_eight_or_twenty_requests(service_world, assert_report_queries):
+    # With the departments' world (tests/reports/test_service_departments.py): routings, extensions, hand-backs, call-backs.
+    build_department_world(zhou=service_world["zhou"], wu=service_world["wu"])
     assert_report_queries("service")
     enterprise = EnterpriseFactory()
     user = enterprise_user(enterprise)
     for i in range(12):  # overdue ones, so the overdue list and its export grow too
         request = make_request(enterprise=enterprise, submitted_by=user, category=service_world["permit"],
                                title=f"追加诉求{i}", at=at("2024-12-01"))
-        service_request_transition(service_request=request, action="accept", actor=service_world["zhou"], at=at("2024-12-01", 11))
+        request = service_request_transition(
+            service_request=request, action="accept", actor=service_world["zhou"], at=at("2024-12-01", 11)
+        )
+        # … each routed to a department of its own, half of them handed back, and three resolved and called back.
+        department = DepartmentFactory(name=f"追加承办单位{i}")
+        routing = routing_create(service_request=request, department=department, role="lead", actor=service_world["zhou"],
+                                 at=at("2024-12-01", 12))
+        if i % 2:
+            routing_hand_back(routing=routing, reason="退回", actor=department_liaison(department), at=at("2024-12-01", 13))
+        if i < 3:
+            request = service_request_transition(
+                service_request=request, action="resolve", actor=service_world["zhou"], at=at("2024-12-02")
+            )
+            request_record_callback(service_request=request, result="basic", actor=service_world["zhou"], at=at("2024-12-03"))
     assert_report_queries("service")
 
 
