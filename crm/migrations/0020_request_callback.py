@@ -30,7 +30,7 @@ def grant_view_permission(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0018_role_groups_departments'),
+        ('crm', '0019_department_editors'),
     ]
 
     operations = [
