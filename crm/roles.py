@@ -39,6 +39,7 @@ class Work(enum.StrEnum):
     SERVICE_DESK = "service_desk"  # 企业诉求 on the station's side: accept, handle, assign
     APPROVAL_STEPS = "approval_steps"  # 审批环节: plan, change, complete, reopen
     GRANTS = "grants"  # 政策兑现: record, approve, disburse, reject
+    VISITS = "visits"  # 走访 (安商): record a visit and its problems; 包联: who is in charge of an enterprise
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ WHO_DOES: dict[Work, Rule] = {
     Work.SERVICE_DESK: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以受理、办理和分派诉求。")),
     Work.APPROVAL_STEPS: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以办理审批环节。")),
     Work.GRANTS: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以登记和审核政策兑现。")),
+    Work.VISITS: Rule(
+        frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.SERVICE_OFFICER}),
+        _("只有招商专员或企业服务专员可以记录走访和安排包联。"),
+    ),
 }
 
 
@@ -78,6 +83,7 @@ class Area(enum.StrEnum):
     REQUESTS = "requests"  # 企业诉求及其留言、附件、流转记录、审批环节；服务类别、工作日历
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
     GRANTS = "grants"  # 政策兑现
+    VISITS = "visits"  # 走访记录、走访问题
     LISTS = "lists"  # 可配置清单：产业链及其环节、属地镇街、资质类别、来源渠道、支持方式
     NOTIFICATIONS = "notifications"  # 本人的提醒（收件箱）
     NOTIFICATION_LOG = "notification_log"  # 所有人的提醒发送记录
@@ -152,6 +158,13 @@ WHO_READS: dict[Area, Reads] = {
         "service officers record them; investment officers follow them with the landing commitments (双兑现); "
         "enterprise users their own enterprises' only",
         _("您没有权限查看政策兑现。"),
+    ),
+    Area.VISITS: Reads(
+        _STAFF,
+        "visits to enterprises and the problems raised there (走访)",
+        "both officers visit the enterprises in their charge (包联); enterprises never see the visit notes; a "
+        "problem's request is then read in its own area",
+        _("您没有权限查看走访记录。"),
     ),
     Area.LISTS: Reads(
         _STAFF,
@@ -236,6 +249,7 @@ AREA_OF_MODEL: dict[str, Area] = {
          "crm.historicalservicerequest", "crm.categoryfield", "crm.categoryformversion", "crm.approvalsteptemplate"],
         Area.REQUESTS,
     ),
+    **dict.fromkeys(["crm.visit", "crm.visitproblem"], Area.VISITS),
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
     **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),
     **dict.fromkeys(

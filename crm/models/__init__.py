@@ -54,6 +54,7 @@ from .services import (
 from .site import SiteProfile
 from .targets import YearlyTarget
 from .users import CalendarFeed, Role, User
+from .visits import SOLVED_REQUEST_STATUSES, Visit, VisitProblem
 
 __all__ = [
     "ACTIVE_STAGES",
@@ -64,6 +65,7 @@ __all__ = [
     "OPEN_REQUEST_STATUSES",
     "PIPELINE",
     "SIGNED_OR_LATER",
+    "SOLVED_REQUEST_STATUSES",
     "AnnualCommitment",
     "ApprovalStep",
     "ApprovalStepTemplate",
@@ -103,6 +105,8 @@ __all__ = [
     "Stage",
     "TimeStampedModel",
     "User",
+    "Visit",
+    "VisitProblem",
     "YearlyTarget",
     "forget_lists",
     "list_choices",
