@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='visit',
             name='visitors',
-            field=models.ManyToManyField(help_text='参加走访的园区工作人员。', limit_choices_to={'is_active': True, 'is_staff': True}, related_name='visits', to=settings.AUTH_USER_MODEL, verbose_name='走访人员'),
+            field=models.ManyToManyField(blank=True, help_text='参加走访的园区工作人员；不填时为记录人。', limit_choices_to={'is_active': True, 'is_staff': True}, related_name='visits', to=settings.AUTH_USER_MODEL, verbose_name='走访人员'),
         ),
         migrations.AddField(
             model_name='visitproblem',

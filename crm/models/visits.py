@@ -41,8 +41,9 @@ class Visit(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         verbose_name=_("走访人员"),
         related_name="visits",
+        blank=True,
         limit_choices_to={"is_staff": True, "is_active": True},
-        help_text=_("参加走访的园区工作人员。"),
+        help_text=_("参加走访的园区工作人员；不填时为记录人。"),
     )
     met_with = models.CharField(
         _("接待人员"),
