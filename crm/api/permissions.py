@@ -78,3 +78,9 @@ class WorksEnterprises(DoesWork):
     """Registering an enterprise: the officers who meet companies (招商专员, 企业服务专员); not managers."""
 
     work = Work.ENTERPRISES
+
+
+class WorksVisits(DoesWork):
+    """走访 (record a visit and its problems): investment and service officers; not managers, never enterprises."""
+
+    work = Work.VISITS

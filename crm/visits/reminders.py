@@ -9,8 +9,8 @@ reminded again.
 **Cost.** Unlike the window rules of ``crm.pipeline.reminders``, this rule reads a *state*: every in-park enterprise
 overdue now (``crm_enterprise_visit_due_idx``), whose keys are then looked up once (one query per 500). An
 enterprise whose lapse began before the sweep's catch-up window — one never visited since long before the rule was
-switched on, or put in charge of an officer only today — is still reminded, once. A park has hundreds to a few
-thousand enterprises, so the cost stays small; the same condition feeds the workbench's 待走访
+switched on, or put in charge of an officer only today — is still reminded, once. It is read on the first sweep of
+each day only (its thresholds are dates). A park has hundreds to a few thousand enterprises, so the cost stays small; the same condition feeds the workbench's 待走访
 (``enterprise_visit_due_condition``: one reading of the rule).
 """
 
@@ -69,7 +69,12 @@ def enterprise_visit_due_condition(*, today: dt.date, periods: tuple[int, int], 
 
 
 def enterprise_not_visited(sweep: Sweep, rule: ReminderRule, lower: dt.datetime) -> list[Due]:
+    """Read once a day: the first sweep whose window crosses a midnight (the thresholds are dates, and a lapse
+    fires from 00:00 on its day); the sweeps in between ask nothing. An enterprise put in charge of an officer
+    during the day is found the next morning."""
     today = timezone.localdate(sweep.now)
+    if timezone.localdate(lower) >= today:
+        return []
     periods = visit_periods(rule)
     enterprises = Enterprise.objects.filter(enterprise_visit_due_condition(today=today, periods=periods))
     if not rule.recipient_groups.all():  # nobody but the officer to tell: enterprises without one are skipped
