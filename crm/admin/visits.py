@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import SOLVED_REQUEST_STATUSES, ServiceCategory, Visit, VisitProblem
+from crm.models import SOLVED_REQUEST_STATUSES, Enterprise, ServiceCategory, Visit, VisitProblem
 from crm.roles import Work, may
 from crm.visits.selectors import masked_met_with
 from crm.visits.services import enterprise_last_visit_refresh, visit_check, visit_problem_to_request, visit_record
@@ -124,7 +124,10 @@ class VisitAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            moved_from = form.initial.get("enterprise") if "enterprise" in form.changed_data else None
             super().save_model(request, obj, form, change)
+            if moved_from:  # the visit was filed under the wrong enterprise: that one's last visit date goes back
+                enterprise_last_visit_refresh(enterprise=Enterprise.objects.get(pk=moved_from))
             return
         data = form.cleaned_data
         saved = visit_record(

@@ -337,3 +337,21 @@ def test_the_visits_panel_runs_the_same_queries_however_many_enterprises(zhou, s
     with django_assert_num_queries(3):
         panel = enterprises_to_visit(user=zhou, today=TODAY)
     assert panel.count == size
+
+
+def test_a_visit_moved_to_another_enterprise_in_the_admin_moves_the_last_visit_dates(seen, sunshine, kecong, qian, zhou):
+    url = reverse("admin:crm_visit_change", args=[seen.pk])
+    problems = list(seen.problems.all())
+    response = _client(qian).post(url, {
+        "enterprise": kecong.pk, "visited_on": seen.visited_on.isoformat(), "visitors": [qian.pk, zhou.pk],
+        "met_with": seen.met_with, "topics": seen.topics,
+        "problems-TOTAL_FORMS": "2", "problems-INITIAL_FORMS": "2",
+        **{f"problems-{i}-id": p.pk for i, p in enumerate(problems)},
+        **{f"problems-{i}-visit": seen.pk for i, p in enumerate(problems)},
+        **{f"problems-{i}-description": p.description for i, p in enumerate(problems)},
+    })
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    sunshine.refresh_from_db()
+    kecong.refresh_from_db()
+    assert (sunshine.last_visited_on, kecong.last_visited_on) == (None, seen.visited_on)
