@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -48,6 +49,7 @@ class VisitProblemInline(admin.TabularInline):
     fields = ("description", "state_display", "request_link")
     readonly_fields = ("state_display", "request_link")
     extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
     verbose_name = _("走访问题")
     verbose_name_plural = _("企业反映的问题")
 

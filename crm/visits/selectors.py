@@ -9,17 +9,32 @@ from crm.models import Enterprise, User
 
 from .reminders import DUE_SOON_DAYS, enterprise_visit_due_condition, visit_due_on, visit_periods
 
-_SEPARATORS = re.compile(r"[、，,;；]")
+_SEPARATORS = "、，,;；"
+_OPEN, _CLOSE = "（(", "）)"
 _NAME_THEN_REST = re.compile(r"\s*([^（(]*)(.*)", re.S)
+
+
+def _people(text: str) -> list[str]:
+    """“王建国（总经理）、蓝振忠（创始人、首席科学家）” → the two people: separators inside brackets stay."""
+    people, current, depth = [], "", 0
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(depth - 1, 0)
+        if char in _SEPARATORS and depth == 0:
+            people.append(current)
+            current = ""
+        else:
+            current += char
+    return [person for person in [*people, current] if person.strip()]
 
 
 def masked_met_with(text: str) -> str:
     """“王建国（总经理）、李娜” → “王**（总经理）、李*”: who was met, as lists and exports show it — each name keeps
     its surname, positions in brackets stay (the project masks names and phones outside an object's own page)."""
     shown = []
-    for part in _SEPARATORS.split(text or ""):
-        if not part.strip():
-            continue
+    for part in _people(text or ""):
         name, rest = _NAME_THEN_REST.match(part).groups()
         name = name.strip()
         shown.append((name[:1] + "*" * (len(name) - 1) if name else "") + rest.strip())

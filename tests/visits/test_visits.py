@@ -176,6 +176,7 @@ def test_only_staff_are_put_in_charge_and_only_by_those_who_record_visits(sunshi
 def test_who_was_met_is_masked_in_lists():
     assert masked_met_with("王建国（总经理）、李娜（人事主管）") == "王**（总经理）、李*（人事主管）"
     assert masked_met_with("张三,Smith (CTO)") == "张*、S****(CTO)"
+    assert masked_met_with("蓝振忠（创始人、首席科学家）") == "蓝**（创始人、首席科学家）"
     assert masked_met_with("") == ""
 
 
