@@ -44,7 +44,7 @@ class VisitForm(forms.ModelForm):
         return data
 
 
-class VisitProblemInline(admin.TabularInline):
+class VisitProblemInline(admin.StackedInline):
     model = VisitProblem
     fields = ("description", "state_display", "request_link")
     readonly_fields = ("state_display", "request_link")
@@ -73,9 +73,14 @@ class VisitProblemInline(admin.TabularInline):
 
 class ProblemToRequestForm(forms.Form):
     category = forms.ModelChoiceField(
-        label=_("服务类别"), queryset=ServiceCategory.objects.filter(is_active=True), empty_label=None
+        label=_("服务类别"),
+        queryset=ServiceCategory.objects.filter(is_active=True),
+        help_text=_("类别的专属信息有必填项（如外国人来华工作许可）时无法代为提交，请选择其他类别或请企业在门户提交。"),
     )
-    title = forms.CharField(label=_("诉求标题"), max_length=200, help_text=_("可修改；默认取问题描述的第一行。"))
+    title = forms.CharField(
+        label=_("诉求标题"), max_length=200, help_text=_("可修改；默认取问题描述的第一行。"),
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
 
 
 @admin.register(Visit)
