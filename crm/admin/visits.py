@@ -249,3 +249,46 @@ class EnterpriseVisitInline(admin.TabularInline):
     @admin.display(description=_("问题（已解决/反映）"))
     def problems_summary(self, visit):
         return f"{visit.solved_count}/{visit.problem_count}" if visit.problem_count else "—"
+
+
+@admin.register(VisitProblem)
+class VisitProblemAdmin(admin.ModelAdmin):
+    """走访问题 across visits, with their state: written on the visit's page, read here."""
+
+    list_display = ("problem", "enterprise", "visited_on", "state_display", "request_link")
+    list_select_related = ("visit__enterprise", "service_request")
+    search_fields = ("description", "visit__enterprise__name", "visit__enterprise__short_name")
+    search_help_text = _("按问题描述或企业名称搜索。")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("问题描述"))
+    def problem(self, problem):
+        url = reverse("admin:crm_visit_change", args=[problem.visit_id])
+        return format_html('<a href="{}">{}</a>', url, str(problem) or "—")
+
+    @admin.display(description=_("企业"), ordering="visit__enterprise__name")
+    def enterprise(self, problem):
+        return problem.visit.enterprise
+
+    @admin.display(description=_("走访日期"), ordering="visit__visited_on")
+    def visited_on(self, problem):
+        return problem.visit.visited_on
+
+    @admin.display(description=_("状态"))
+    def state_display(self, problem):
+        return problem.get_state_display()
+
+    @admin.display(description=_("对应诉求"))
+    def request_link(self, problem):
+        if not problem.service_request_id:
+            return "—"
+        url = reverse("admin:crm_servicerequest_change", args=[problem.service_request_id])
+        return format_html('<a href="{}">#{} {}</a>', url, problem.service_request_id, problem.service_request.get_status_display())
