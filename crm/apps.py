@@ -14,6 +14,7 @@ class CrmConfig(AppConfig):
         from crm.pipeline import reminders as pipeline_reminders  # noqa: F401
         from crm.service_requests import reminders as request_reminders  # noqa: F401
         from crm.sessions import session_started
+        from crm.visits import reminders as visit_reminders  # noqa: F401
 
         # A new password or a deactivation revokes the user's API tokens, whichever path saved the user.
         post_save.connect(user_saved, sender=self.get_model("User"), dispatch_uid="crm.api_tokens.user_saved")

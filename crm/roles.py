@@ -42,6 +42,7 @@ class Work(enum.StrEnum):
     ROUTING = "routing"  # 分办、转办: the desk gives a request to departments (承办单位)
     DEPARTMENT_WORK = "department_work"  # 承办单位: hand back, ask an extension, complete its routing and steps, write
     EXTENSION_DECISION = "extension_decision"  # 延期审批: the station head (驿站站长) approves or refuses
+    VISITS = "visits"  # 走访 (安商): record a visit and its problems; 包联: who is in charge of an enterprise
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,10 @@ WHO_DOES: dict[Work, Rule] = {
         frozenset({Role.DEPARTMENT_LIAISON}), _("只有承办单位联络员可以退回、申请延期或办结分办事项。")
     ),
     Work.EXTENSION_DECISION: Rule(frozenset({Role.SERVICE_LEAD}), _("只有驿站站长可以审批延期申请。")),
+    Work.VISITS: Rule(
+        frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.SERVICE_OFFICER}),
+        _("只有招商专员或企业服务专员可以记录走访和安排包联。"),
+    ),
 }
 
 
@@ -88,6 +93,7 @@ class Area(enum.StrEnum):
     CALLBACKS = "callbacks"  # 回访记录
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
     GRANTS = "grants"  # 政策兑现
+    VISITS = "visits"  # 走访记录、走访问题
     LISTS = "lists"  # 可配置清单：产业链及其环节、属地镇街、资质类别、来源渠道、支持方式
     NOTIFICATIONS = "notifications"  # 本人的提醒（收件箱）
     NOTIFICATION_LOG = "notification_log"  # 所有人的提醒发送记录
@@ -176,6 +182,13 @@ WHO_READS: dict[Area, Reads] = {
         "service officers record them; investment officers follow them with the landing commitments (双兑现); "
         "enterprise users their own enterprises' only",
         _("您没有权限查看政策兑现。"),
+    ),
+    Area.VISITS: Reads(
+        _STAFF,
+        "visits to enterprises and the problems raised there (走访)",
+        "both officers visit the enterprises in their charge (包联); enterprises never see the visit notes; a "
+        "problem's request is then read in its own area",
+        _("您没有权限查看走访记录。"),
     ),
     Area.LISTS: Reads(
         _STAFF,
@@ -266,6 +279,7 @@ AREA_OF_MODEL: dict[str, Area] = {
     ),
     "crm.department": Area.DEPARTMENTS,
     "crm.requestcallback": Area.CALLBACKS,
+    **dict.fromkeys(["crm.visit", "crm.visitproblem"], Area.VISITS),
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
     **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),
     **dict.fromkeys(

@@ -31,8 +31,10 @@ from crm.notifications.inbox import notification_list
 from crm.notifications.outbox import Channel
 from crm.pipeline import lights
 from crm.pipeline.reminders import project_stale_condition
-from crm.roles import Area, may_read
+from crm.roles import Area, Work, may, may_read
 from crm.service_requests import clock
+from crm.visits.reminders import visit_periods
+from crm.visits.selectors import visits_due, with_due_dates
 
 PANEL_ROWS = 10  # rows shown in each panel; the panel says how many there are in all
 
@@ -197,6 +199,18 @@ def messages_unanswered(*, user: User, now: dt.datetime) -> Panel:
     return _with_clock(_panel(requests), now)
 
 
+# ---- 包联: the enterprises in my charge (招商专员 and 企业服务专员 alike) ------------------------------------------
+
+
+def enterprises_to_visit(*, user: User, today: dt.date) -> Panel:
+    """待走访: my enterprises (包联干部) whose visit is overdue or due within ``DUE_SOON_DAYS`` — the "not visited"
+    reminder's rule (``crm.visits.reminders``) read ahead; the longest unvisited first."""
+    periods = visit_periods()
+    panel = _panel(visits_due(user=user, today=today, periods=periods))
+    panel.rows = with_due_dates(panel.rows, today=today, periods=periods)
+    return panel
+
+
 # ---- the leader's figures (领导), registered by the reports app ------------------------------------------------
 
 
@@ -240,6 +254,7 @@ class Workbench:
     unassigned: Panel | None = None
     steps: Panel | None = None
     unanswered: Panel | None = None
+    visits: Panel | None = None
     headlines: list[Headline] | None = None
 
 
@@ -262,6 +277,8 @@ def workbench_for(*, user: User, now: dt.datetime | None = None) -> Workbench:
         bench.unassigned = unassigned_queue(now=now)
         bench.steps = approval_steps_due(user=user, now=now)
         bench.unanswered = messages_unanswered(user=user, now=now)
+    if may(user, Work.VISITS):
+        bench.visits = enterprises_to_visit(user=user, today=today)
     if may_read(user, Area.REPORTS):
         bench.roles.append(Role.MANAGER)
         bench.headlines = headlines(now=now)

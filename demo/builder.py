@@ -63,6 +63,7 @@ from crm.service_requests.routing import (
 from crm.service_requests.services import service_request_assign, service_request_submit, service_request_transition
 from crm.service_requests.thread import message_post
 from demo import data
+from demo.visits import build_visits
 from parks.models import EligibilityCriterion, LandParcel, Park, Policy, PolicyClause, PolicyGrant, Space
 
 # GB 32100-2015: the characters a unified social credit code may use (no I, O, Z, S, V).
@@ -170,6 +171,7 @@ class DemoBuilder:
         self.build_categories()
         self.build_departments()
         self.build_requests()
+        build_visits(self)
         self.build_targets()
         return self.result
 

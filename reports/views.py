@@ -15,11 +15,13 @@ from reports.selectors.land import land_report
 from reports.selectors.pipeline import pipeline_report
 from reports.selectors.policy import policy_report
 from reports.selectors.service import service_report
+from reports.selectors.visits import visit_report
 
 from . import tables
 from .access import manager_required
 from .excel import workbook_response
 from .forms import FILTER_FIELDS, ReportFilterForm, describe, has_nul_byte
+from .visits import visits_page
 
 REPORTS = {
     # page: (selector, title, layout)
@@ -27,6 +29,7 @@ REPORTS = {
     "service": (service_report, gettext_lazy("企业服务"), tables.service_page),
     "land": (land_report, gettext_lazy("土地与空间"), tables.land_page),
     "policies": (policy_report, gettext_lazy("政策兑现"), tables.policy_page),
+    "visits": (visit_report, gettext_lazy("走访覆盖"), visits_page),
 }
 
 # What the filters mean on each page (the selector's docstring says the same at length).
@@ -35,6 +38,7 @@ PAGE_NOTES = {
     "service": gettext_lazy("统计区间按诉求提交时间筛选；园区、产业链为提出诉求的企业所属；负责人为诉求经办人。"),
     "land": gettext_lazy("统计区间为出让日期区间（未选时为本年度）；产业链、负责人筛选不适用于土地与空间。"),
     "policies": gettext_lazy("园区、产业链为申请企业所属；负责人为所涉项目的负责人。申请、核准、拨付分别按各自日期计入统计区间。"),
+    "visits": gettext_lazy("统计区间按月计（未选时为最近 6 个月，最多 24 个月）；园区、产业链为企业所属；负责人为包联干部。包联企业按当前的包联安排计。"),
 }
 
 

@@ -15,9 +15,10 @@ from . import (
     site,
     targets,
     users,
+    visits,
 )
 
 __all__ = [
     "commitments", "departments", "enterprises", "lists", "notifications", "projects", "service_requests", "site",
-    "targets", "users",
+    "targets", "users", "visits",
 ]

@@ -9,12 +9,33 @@ from import_export.formats.base_formats import XLSX
 from crm.enterprises import enterprise_create
 from crm.models import ACTIVE_STAGES, Contact, Enterprise, EnterpriseQualification
 from crm.pipeline.collisions import project_collisions
+from crm.roles import Work, may
 
 from .common import collision_texts, warn_collisions
 from .excel import ExcelFileNameMixin
 from .forms import EnterpriseForm
 from .parks_panels import ENTERPRISE_PARKS_FIELDSETS, EnterprisePolicyPanelMixin
 from .resources import EnterpriseResource
+from .visits import EnterpriseVisitInline
+
+RESPONSIBILITY_FIELDS = ("responsible_officer", "responsible_leader", "is_key")
+
+
+class InMyChargeFilter(admin.SimpleListFilter):
+    """我包联的: the enterprises the signed-in person is the 包联干部 or 包联领导 of."""
+
+    title = _("包联")
+    parameter_name = "in_charge"
+
+    def lookups(self, request, model_admin):
+        return (("me", _("我包联的")), ("none", _("未安排包联干部")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.in_charge_of(request.user)
+        if self.value() == "none":
+            return queryset.filter(responsible_officer__isnull=True)
+        return queryset
 
 
 class ContactInline(admin.TabularInline):
@@ -38,20 +59,29 @@ class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExcelFileNameMixin, ExportMixi
     export_file_stem = ("企业名录", "enterprises")
     list_display = (
         "name", "short_name", "credit_code", "status", "industry_chain", "jurisdiction", "park", "active_projects",
+        "responsible_officer", "last_visited_on",
     )
-    list_select_related = ("park",)
-    list_filter = ("status", "industry_chain", "jurisdiction", ("park", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("park", "responsible_officer")
+    list_filter = (
+        InMyChargeFilter, "status", "is_key", "industry_chain", "jurisdiction", ("park", admin.RelatedOnlyFieldListFilter)
+    )
     search_fields = ("name", "short_name", "credit_code", "contacts__name", "contacts__phone")
     search_help_text = _("按企业名称、简称、统一社会信用代码、联系人姓名或电话搜索。")
     autocomplete_fields = ("park",)
-    readonly_fields = EnterprisePolicyPanelMixin.parks_readonly_fields
-    inlines = [ContactInline, QualificationInline]
+    readonly_fields = (*EnterprisePolicyPanelMixin.parks_readonly_fields, "last_visited_on")
+    inlines = [ContactInline, QualificationInline, EnterpriseVisitInline]
     fieldsets = (
         (None, {"fields": ("name", "short_name", "credit_code", "status", "industry_chain", "chain_segment", "park",
                            "jurisdiction")}),
         (_("规模"), {"fields": ("registered_capital", "headcount", "rd_headcount", "founded_on")}),
         (_("其他"), {"fields": ("address", "description")}),
+        (_("包联与走访"), {"fields": (*RESPONSIBILITY_FIELDS, "last_visited_on")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        # 包联 is set by the staff who record visits (crm.roles.Work.VISITS); others see it read-only.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if may(request.user, Work.VISITS) else (*fields, *RESPONSIBILITY_FIELDS)
 
     def get_fieldsets(self, request, obj=None):
         # The policy panel once the enterprise exists (its matches need its record).

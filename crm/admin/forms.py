@@ -46,6 +46,7 @@ class EnterpriseForm(forms.ModelForm):
         fields = (
             "name", "short_name", "credit_code", "status", "industry_chain", "chain_segment", "park", "jurisdiction",
             "registered_capital", "headcount", "rd_headcount", "founded_on", "address", "description",
+            "responsible_officer", "responsible_leader", "is_key",
         )
 
     def clean(self):

@@ -103,3 +103,7 @@ class DecidesExtensions(DoesWork):
     """延期审批: the station head (驿站站长)."""
 
     work = Work.EXTENSION_DECISION
+class WorksVisits(DoesWork):
+    """走访 (record a visit and its problems): investment and service officers; not managers, never enterprises."""
+
+    work = Work.VISITS

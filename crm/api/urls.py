@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import routing, views
+from . import routing, views, visits
 from .auth import LogoutView, TokenObtainView
 
 urlpatterns = [
@@ -61,6 +61,7 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path("notifications/<api_id:pk>/read/", views.NotificationReadView.as_view(), name="notification-read"),
     path("enterprises/", views.EnterpriseListCreateView.as_view(), name="enterprise-list"),
+    path("visits/", visits.VisitListCreateView.as_view(), name="visit-list"),
     path("enterprises/<api_id:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
     path("projects/", views.ProjectListCreateView.as_view(), name="project-list"),
     path("projects/collisions/", views.ProjectCollisionView.as_view(), name="project-collisions"),

@@ -56,6 +56,7 @@ from .services import (
 from .site import SiteProfile
 from .targets import YearlyTarget
 from .users import CalendarFeed, Role, User
+from .visits import SOLVED_REQUEST_STATUSES, Visit, VisitProblem
 
 __all__ = [
     "ACTIVE_STAGES",
@@ -66,6 +67,7 @@ __all__ = [
     "OPEN_REQUEST_STATUSES",
     "PIPELINE",
     "SIGNED_OR_LATER",
+    "SOLVED_REQUEST_STATUSES",
     "AnnualCommitment",
     "ApprovalStep",
     "ApprovalStepTemplate",
@@ -110,6 +112,8 @@ __all__ = [
     "Stage",
     "TimeStampedModel",
     "User",
+    "Visit",
+    "VisitProblem",
     "YearlyTarget",
     "forget_lists",
     "list_choices",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -18,6 +19,10 @@ from .lists import IndustryChain, ListCodeField, QualificationKind, list_check_s
 class EnterpriseQuerySet(models.QuerySet):
     def in_park(self):
         return self.filter(status=Enterprise.Status.IN_PARK)
+
+    def in_charge_of(self, user):
+        """包联: the enterprises ``user`` is the responsible officer (包联干部) or leader (包联领导) of."""
+        return self.filter(Q(responsible_officer=user) | Q(responsible_leader=user))
 
     def visible_to(self, user):
         """Staff see every enterprise; an enterprise user only those it belongs to."""
@@ -74,6 +79,37 @@ class Enterprise(TimeStampedModel):
     description = models.TextField(
         _("简介"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
     )
+    # 包联 (安商): who in the committee answers for this enterprise and visits it on a schedule (crm.visits).
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("包联干部"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enterprises_in_charge",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        help_text=_("负责定期走访这家企业、收集并跟进其问题的园区工作人员；“久未走访”提醒发给他。"),
+    )
+    responsible_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("包联领导"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enterprises_led",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        help_text=_("分管这家企业的园区领导。"),
+    )
+    is_key = models.BooleanField(
+        _("重点企业"), default=False, db_default=False, help_text=_("重点企业的走访周期更短（天数见“在园企业久未走访”提醒规则）。")
+    )
+    last_visited_on = models.DateField(
+        _("最近走访日期"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("最近一次走访的日期，由系统按走访记录维护。"),
+    )
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -95,6 +131,12 @@ class Enterprise(TimeStampedModel):
             # 撞单 (crm.pipeline.collisions): a credit code compared whatever its case. The trigram index on
             # ``name_key`` exists on PostgreSQL only (migration crm.0012_collision_name_key).
             models.Index(Upper("credit_code"), name="crm_enterprise_code_upper"),
+            # 待走访 (the workbench) and the "not visited" reminder: in-park enterprises by their officer.
+            models.Index(
+                fields=["responsible_officer", "last_visited_on"],
+                condition=Q(status="in_park"),
+                name="crm_enterprise_visit_due_idx",
+            ),
         ]
 
     def __str__(self):

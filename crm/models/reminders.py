@@ -44,6 +44,7 @@ class ReminderRule(models.Model):
         ROUTING_DUE_SOON = "routing_due_soon", _("承办单位办理时限将到期")
         ROUTING_OVERDUE = "routing_overdue", _("承办单位办理超期")
         ROUTING_EXTENSION_REQUESTED = "routing_extension_requested", _("承办单位申请延期（即时）")
+        ENTERPRISE_NOT_VISITED = "enterprise_not_visited", _("在园企业久未走访")
 
     class Weekday(models.IntegerChoices):
         MONDAY = 1, _("周一")
@@ -75,10 +76,16 @@ class ReminderRule(models.Model):
         _("天数"),
         null=True,
         blank=True,
-        help_text=_("项目久未跟进：一般项目几天未跟进；免租期届满：届满前几天提醒；落地节点即将到期：计划日期前几天提醒。"),
+        help_text=_(
+            "项目久未跟进：一般项目几天未跟进；免租期届满：届满前几天提醒；落地节点即将到期：计划日期前几天提醒；"
+            "在园企业久未走访：一般企业几天未走访。"
+        ),
     )
     key_project_days = models.PositiveIntegerField(
-        _("重点项目天数"), null=True, blank=True, help_text=_("项目久未跟进：重点项目（总投资≥1亿元）几天未跟进。")
+        _("重点项目天数"),
+        null=True,
+        blank=True,
+        help_text=_("项目久未跟进：重点项目（总投资≥1亿元）几天未跟进；在园企业久未走访：重点企业几天未走访。"),
     )
     weekday = models.PositiveSmallIntegerField(_("星期"), choices=Weekday.choices, null=True, blank=True)
     send_at = models.TimeField(_("发送时间"), null=True, blank=True, help_text=_("每周摘要、每日政策匹配：北京时间。"))
@@ -129,6 +136,7 @@ class ReminderRule(models.Model):
         Code.SPACE_RENT_FREE_ENDING: ("days",),
         Code.MILESTONE_DUE_SOON: ("days",),
         Code.POLICY_ELIGIBLE: ("send_at",),
+        Code.ENTERPRISE_NOT_VISITED: ("days", "key_project_days"),
     }
 
     def clean(self):

@@ -147,6 +147,14 @@ def _one(model, i):
         from crm.pipeline.calendar import calendar_feed_renew
 
         return calendar_feed_renew(user=UserFactory(role="investment_officer"))
+    if model.__name__ in ("Visit", "VisitProblem"):
+        from crm.visits.services import visit_record
+
+        recorder = officer()
+        visit = visit_record(enterprise=EnterpriseFactory(), visited_on=dt.date(2026, 1, 1 + i), recorded_by=recorder,
+                             visitors=[recorder, service_officer()], met_with="王总（总经理）", topics="走访。",
+                             problems=["招工难"])
+        return visit if model.__name__ == "Visit" else visit.problems.get()
     if model.__name__ == "ApprovalStepTemplate":
         return model.objects.create(category=ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}"), sequence=1,
                                     name="材料审核", offset_value=2)
