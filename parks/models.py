@@ -530,6 +530,10 @@ class MuMethod(TimeStampedModel):
     One row is active; ``parks.mu.mu_evaluate`` reads it. Superusers edit it in the admin.
     """
 
+    class ClassBy(models.TextChoices):
+        SCORE = "score", _("按得分分数线")
+        SHARE = "share", _("按得分排名比例")
+
     name = models.CharField(_("名称"), max_length=100, validators=LINE_VALIDATORS, help_text=_("如“2024 年度亩均效益评价办法”。"))
     is_active = models.BooleanField(_("启用"), default=True, help_text=_("同一时间只有一个办法启用；评价和报表按启用的办法计算。"))
     weight_tax_per_mu = models.DecimalField(_("亩均税收权重"), max_digits=5, decimal_places=2, default=50, validators=[MinValueValidator(0)])
@@ -572,6 +576,22 @@ class MuMethod(TimeStampedModel):
         _("C 类最低得分"), max_digits=7, decimal_places=2, default=50,
         help_text=_("得分不低于此值为 C 类（整治提升类），低于此值为 D 类（倒逼转型类）。"),
     )
+    class_by = models.CharField(
+        _("分类方式"), max_length=10, choices=ClassBy.choices, default=ClassBy.SCORE,
+        help_text=_("按得分分数线，或按参评企业得分排名的累计比例（如前 25% 为 A 类）。"),
+    )
+    share_a = models.DecimalField(
+        _("A 类累计比例（%）"), max_digits=5, decimal_places=2, default=25,
+        help_text=_("按排名比例分类时：排名位于前此比例（含）的企业为 A 类。"),
+    )
+    share_b = models.DecimalField(
+        _("B 类累计比例（%）"), max_digits=5, decimal_places=2, default=70,
+        help_text=_("按排名比例分类时：排名位于 A 类之后、前此比例（含）以内的为 B 类。"),
+    )
+    share_c = models.DecimalField(
+        _("C 类累计比例（%）"), max_digits=5, decimal_places=2, default=95,
+        help_text=_("按排名比例分类时：排名位于 B 类之后、前此比例（含）以内的为 C 类，其余为 D 类。"),
+    )
     min_land_mu = models.DecimalField(
         _("参评最小用地（亩）"), max_digits=8, decimal_places=2, default=5, validators=[MinValueValidator(0)],
         help_text=_("用地面积小于此值的企业不参与综合评价，单独列出。"),
@@ -596,6 +616,11 @@ class MuMethod(TimeStampedModel):
                 name="parks_mumethod_thresholds_ordered",
             ),
             models.CheckConstraint(
+                condition=Q(share_a__gte=0) & Q(share_b__gte=models.F("share_a")) & Q(share_c__gte=models.F("share_b"))
+                & Q(share_c__lte=100),
+                name="parks_mumethod_shares_ordered",
+            ),
+            models.CheckConstraint(
                 condition=Q(weight_tax_per_mu__gte=0) & Q(weight_value_added_per_mu__gte=0)
                 & Q(weight_value_added_per_energy__gte=0) & Q(weight_rd_ratio__gte=0) & Q(cap_ratio__gte=1)
                 & Q(min_land_mu__gte=0),
@@ -609,6 +634,10 @@ class MuMethod(TimeStampedModel):
             self.threshold_a >= self.threshold_b >= self.threshold_c
         ):
             errors["threshold_b"] = _("等级分数线应满足 A ≥ B ≥ C。")
+        if None not in (self.share_a, self.share_b, self.share_c) and not (
+            0 <= self.share_a <= self.share_b <= self.share_c <= 100
+        ):
+            errors["share_b"] = _("累计比例应满足 0 ≤ A ≤ B ≤ C ≤ 100。")
         weights = (self.weight_tax_per_mu, self.weight_value_added_per_mu, self.weight_value_added_per_energy, self.weight_rd_ratio)
         if None not in weights and sum(weights) <= 0:
             errors["weight_tax_per_mu"] = _("四项指标的权重不能都为 0。")
