@@ -81,6 +81,20 @@ class MuResult:
     indicator_scores: dict = field(default_factory=dict, compare=False)  # indicator name → its points
     benchmarks: dict = field(default_factory=dict, compare=False)  # indicator name → the benchmark used
 
+    def explained(self) -> list[dict]:
+        """Per indicator: its label, unit, the enterprise's value, the benchmark and the points it scored."""
+        return [
+            {
+                "name": name,
+                "label": label,
+                "unit": unit,
+                "value": getattr(self, name),
+                "benchmark": self.benchmarks.get(name),
+                "points": self.indicator_scores.get(name),
+            }
+            for name, (label, unit, _weight, _bench) in INDICATORS.items()
+        ]
+
     @property
     def klass_label(self) -> str:
         return str(CLASSES[self.klass]) if self.klass else ""
@@ -246,6 +260,12 @@ def mu_evaluate(enterprise_ids, year: int, *, method: MuMethod | None = None) ->
             indicator_scores={k: _round(v) for k, v in scores.items()}, benchmarks=shown_benchmarks,
         )
     return results
+
+
+def mu_of_latest_year(enterprise_id: int) -> MuResult | None:
+    """The enterprise's 亩均 result for its latest year with confirmed figures (the enterprise page), else None."""
+    latest = confirmed_figures([enterprise_id]).get(enterprise_id)
+    return None if latest is None else mu_evaluate([enterprise_id], latest.year)[enterprise_id]
 
 
 def _plain(number: Decimal) -> str:
