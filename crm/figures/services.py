@@ -64,6 +64,16 @@ def _check_year(year) -> int:
     return year
 
 
+def figure_check(*, year, values: dict) -> dict:
+    """The year and figures as ``figure_record`` would take them (the import checks each row with it first):
+    the figures cleaned, or ``DomainError`` naming the fields. At least one figure must be given."""
+    _check_year(year)
+    cleaned = _clean_values(values)
+    if all(value is None for value in cleaned.values()):
+        raise DomainError(_("请至少填写一项指标。"))
+    return cleaned
+
+
 def _store(figure: EnterpriseFigure, values: dict, evidence) -> EnterpriseFigure:
     for name, value in values.items():
         setattr(figure, name, value)
