@@ -175,13 +175,11 @@ def figure_submit(*, enterprise: Enterprise, year: int, values: dict, evidence, 
     return _store(figure, values, evidence)
 
 
-def _lock_waiting(figure: EnterpriseFigure, verb: str) -> EnterpriseFigure:
+def _lock_waiting(figure: EnterpriseFigure, refusal: str) -> EnterpriseFigure:
+    """The row locked, if it still waits (待确认); else ``refusal`` (with its status) as an illegal transition."""
     figure = EnterpriseFigure.objects.select_for_update().get(pk=figure.pk)
     if figure.status != EnterpriseFigure.Status.SUBMITTED:
-        raise DomainError(
-            _("该指标当前为“%(status)s”，不能%(verb)s。") % {"status": figure.get_status_display(), "verb": verb},
-            code=DomainError.ILLEGAL_TRANSITION,
-        )
+        raise DomainError(refusal % {"status": figure.get_status_display()}, code=DomainError.ILLEGAL_TRANSITION)
     return figure
 
 
@@ -189,7 +187,7 @@ def _lock_waiting(figure: EnterpriseFigure, verb: str) -> EnterpriseFigure:
 def figure_confirm(*, figure: EnterpriseFigure, actor: User) -> EnterpriseFigure:
     """Staff accept an enterprise's report (待确认 → 已确认): from now on its figures are facts."""
     require_role(actor, Work.FIGURES)
-    figure = _lock_waiting(figure, _("确认"))
+    figure = _lock_waiting(figure, _("该指标当前为“%(status)s”，不能确认。"))
     figure.status = EnterpriseFigure.Status.CONFIRMED
     figure.confirmed_by = actor
     figure.confirmed_at = timezone.now()
@@ -207,7 +205,7 @@ def figure_reject(*, figure: EnterpriseFigure, reason: str, actor: User) -> Ente
         raise DomainError(_("退回时请填写原因。"), field="reason")
     if len(reason) > 500:
         raise DomainError(_("原因不能超过 500 字。"), field="reason")
-    figure = _lock_waiting(figure, _("退回"))
+    figure = _lock_waiting(figure, _("该指标当前为“%(status)s”，不能退回。"))
     figure.status = EnterpriseFigure.Status.REJECTED
     figure.confirmed_by = actor
     figure.confirmed_at = None
