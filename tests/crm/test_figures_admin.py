@@ -3,7 +3,6 @@ the enterprise page's figures and 亩均 class, the evidence download's isolatio
 
 from decimal import Decimal
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +10,8 @@ from django.urls import reverse
 
 from crm.figures.services import figure_record, figure_submit
 from crm.models import EnterpriseFigure
+from parks.models import MuMethod
+from parks.mu import mu_evaluate
 from tests.factories import EnterpriseFactory, enterprise_user, tiny_pdf
 
 Source, Status = EnterpriseFigure.Source, EnterpriseFigure.Status
@@ -103,9 +104,10 @@ def test_the_list_runs_the_same_queries_at_any_size(client, zhou):
     for firm in EnterpriseFactory.create_batch(12):
         submitted(firm, enterprise_user(firm))
         figure_record(enterprise=firm, year=2024, source=Source.TAX, values={"tax": 3}, actor=zhou)
-    # session, user, groups/permissions, the year filter's choices, the counts, the page of rows with their
-    # enterprise and users (select_related), the header's badge and site profile: never one per row.
-    assert queries() == few
+    # 11: session, user, the user's groups and permissions (role table), the year filter's choices, the filtered and
+    # the total count, the page of rows with their enterprise and users (select_related), the header's unread
+    # badge, the site profile. Never one per row; explain any change.
+    assert queries() == few == 11
 
 
 def test_the_enterprise_page_shows_the_class_beside_the_figures(client, zhou, sunshine):
@@ -132,3 +134,31 @@ def test_the_evidence_is_downloaded_by_staff_and_its_own_enterprise_only(client,
         if status == 200:
             assert response["Content-Type"] == "application/pdf"
             assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_only_a_superuser_edits_the_mu_method_and_its_weights_change_the_class(client, root, zhou, boss, sunshine):
+    method = MuMethod.objects.get(is_active=True)
+    url = reverse("admin:parks_mumethod_change", args=[method.pk])
+    for user in (zhou, boss):
+        client.force_login(user)
+        assert client.get(url).status_code == 200  # staff read the method
+        assert client.post(url, {"name": "改"}).status_code == 403
+    method.refresh_from_db()
+    assert method.name == "亩均效益综合评价（浙江办法，默认）"
+
+    figure_record(enterprise=sunshine, year=2024, source=Source.TAX,
+                  values={"land_mu": 20, "tax": 300, "value_added": 1000, "energy_tce": 500, "revenue": 5000,
+                          "rd_expense": 250}, actor=zhou)
+    assert mu_evaluate([sunshine.pk], 2024)[sunshine.pk].klass == "B"  # alone: its own average, 100 points
+    client.force_login(root)
+    form = {name: getattr(method, name) if getattr(method, name) is not None else "" for name in (
+        "name", "source_note", "weight_tax_per_mu", "weight_value_added_per_mu", "weight_value_added_per_energy",
+        "weight_rd_ratio", "cap_ratio", "benchmark_tax_per_mu", "benchmark_value_added_per_mu",
+        "benchmark_value_added_per_energy", "benchmark_rd_ratio", "class_by", "threshold_a", "threshold_b",
+        "threshold_c", "share_a", "share_b", "share_c", "min_land_mu")}
+    response = client.post(url, {**form, "is_active": "on", "benchmark_tax_per_mu": "5"})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    # 亩均税收 15 against a benchmark of 5: 3 × 50 capped at 2 × 50 = 100, plus 20 + 15 + 15 → 150 → A
+    assert mu_evaluate([sunshine.pk], 2024)[sunshine.pk].klass == "A"
+    assert MuMethod.history.filter(id=method.pk).latest().history_user == root
