@@ -58,8 +58,8 @@ class ReasonForm(forms.Form):
 class EnterpriseFigureAdmin(ServiceRefusalsAsMessagesMixin, NoRevertHistoryAdmin):
     form = EnterpriseFigureForm
     list_display = (
-        "enterprise", "year", "source", "status", "revenue", "tax", "value_added", "energy_tce", "land_mu",
-        "evidence_link", "submitted_by", "confirmed_by",
+        "enterprise", "year", "source", "status", "revenue", "tax", "land_mu", "evidence_link", "submitted_by",
+        "confirmed_by",
     )
     list_select_related = ("enterprise", "submitted_by", "confirmed_by")
     list_filter = ("year", "source", "status")
