@@ -42,7 +42,10 @@ INDICATORS = {
     # name: (label, unit, weight field, benchmark field)
     "tax_per_mu": (gettext_lazy("亩均税收"), gettext_lazy("万元/亩"), "weight_tax_per_mu", "benchmark_tax_per_mu"),
     "value_added_per_mu": (
-        gettext_lazy("亩均增加值"), gettext_lazy("万元/亩"), "weight_value_added_per_mu", "benchmark_value_added_per_mu"
+        gettext_lazy("亩均增加值"),
+        gettext_lazy("万元/亩"),
+        "weight_value_added_per_mu",
+        "benchmark_value_added_per_mu",
     ),
     "value_added_per_energy": (
         gettext_lazy("单位能耗增加值"),
@@ -229,8 +232,18 @@ def mu_evaluate(enterprise_ids, year: int, *, method: MuMethod | None = None) ->
         figures = all_figures.get(eid)
         if figures is None:
             results[eid] = MuResult(
-                eid, year, None, None, None, None, None, None, False,
-                (_("%(year)s 年度没有已确认的年度指标。") % {"year": year},), None, benchmarks=shown_benchmarks,
+                eid,
+                year,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                False,
+                (_("%(year)s 年度没有已确认的年度指标。") % {"year": year},),
+                None,
+                benchmarks=shown_benchmarks,
             )
             continue
         values = _indicators(figures)
@@ -256,8 +269,16 @@ def mu_evaluate(enterprise_ids, year: int, *, method: MuMethod | None = None) ->
         score = _round(sum(scores.values(), Decimal(0)))
         klass = by_share[eid] if by_share is not None else klass_of(score, method)
         results[eid] = MuResult(
-            eid, year, *shown, score, klass, False, (), figures,
-            indicator_scores={k: _round(v) for k, v in scores.items()}, benchmarks=shown_benchmarks,
+            eid,
+            year,
+            *shown,
+            score,
+            klass,
+            False,
+            (),
+            figures,
+            indicator_scores={k: _round(v) for k, v in scores.items()},
+            benchmarks=shown_benchmarks,
         )
     return results
 

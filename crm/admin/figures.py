@@ -50,15 +50,27 @@ class EnterpriseFigureForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("退回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("企业在门户中看到此原因，据此修改后重新填报。"))
+    reason = forms.CharField(
+        label=_("退回原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("企业在门户中看到此原因，据此修改后重新填报。"),
+    )
 
 
 @admin.register(EnterpriseFigure)
 class EnterpriseFigureAdmin(ServiceRefusalsAsMessagesMixin, NoRevertHistoryAdmin):
     form = EnterpriseFigureForm
     list_display = (
-        "enterprise", "year", "source", "status", "revenue", "tax", "land_mu", "evidence_link", "submitted_by",
+        "enterprise",
+        "year",
+        "source",
+        "status",
+        "revenue",
+        "tax",
+        "land_mu",
+        "evidence_link",
+        "submitted_by",
         "confirmed_by",
     )
     list_select_related = ("enterprise", "submitted_by", "confirmed_by")
@@ -70,13 +82,30 @@ class EnterpriseFigureAdmin(ServiceRefusalsAsMessagesMixin, NoRevertHistoryAdmin
     actions = ["confirm_selected", "reject_selected"]
     readonly_fields = ("status", "evidence_link", "submitted_by", "confirmed_by", "confirmed_at")
     fieldsets = (
-        (None, {
-            "fields": ("enterprise", "year", "source"),
-            "description": _("工作人员登记或修改的指标保存即为“已确认”；企业自报的指标请在列表中勾选后“确认”或“退回”。"),
-        }),
+        (
+            None,
+            {
+                "fields": ("enterprise", "year", "source"),
+                "description": _(
+                    "工作人员登记或修改的指标保存即为“已确认”；企业自报的指标请在列表中勾选后“确认”或“退回”。"
+                ),
+            },
+        ),
         (_("指标"), {"fields": FIGURE_FIELDS}),
-        (_("材料与状态"), {"fields": ("evidence_upload", "evidence_link", "note", "status", "submitted_by",
-                                       "confirmed_by", "confirmed_at")}),
+        (
+            _("材料与状态"),
+            {
+                "fields": (
+                    "evidence_upload",
+                    "evidence_link",
+                    "note",
+                    "status",
+                    "submitted_by",
+                    "confirmed_by",
+                    "confirmed_at",
+                )
+            },
+        ),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -90,7 +119,9 @@ class EnterpriseFigureAdmin(ServiceRefusalsAsMessagesMixin, NoRevertHistoryAdmin
     def evidence_link(self, obj):
         if obj is None or not obj.evidence:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("figure-evidence", args=[obj.pk]), obj.evidence_name or _t("下载"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("figure-evidence", args=[obj.pk]), obj.evidence_name or _t("下载")
+        )
 
     def save_model(self, request, obj, form, change):
         # A refusal only the service sees propagates: ServiceRefusalsAsMessagesMixin rolls the submit back and
@@ -147,7 +178,11 @@ class EnterpriseFigureAdmin(ServiceRefusalsAsMessagesMixin, NoRevertHistoryAdmin
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if "apply" not in request.POST or not form.is_valid():
             return self._confirmation_page(
-                request, queryset, action="reject_selected", title=_t("退回企业自报指标"), button=_t("确认退回"),
+                request,
+                queryset,
+                action="reject_selected",
+                title=_t("退回企业自报指标"),
+                button=_t("确认退回"),
                 form=form,
             )
         done = 0
@@ -164,8 +199,18 @@ class EnterpriseFigureInline(admin.TabularInline):
     """The enterprise page's yearly figures, read-only: entered on the figures' own page (one door, the services)."""
 
     model = EnterpriseFigure
-    fields = ("year", "source", "status", "revenue", "tax", "value_added", "energy_tce", "land_mu", "rd_expense",
-              "employees")
+    fields = (
+        "year",
+        "source",
+        "status",
+        "revenue",
+        "tax",
+        "value_added",
+        "energy_tce",
+        "land_mu",
+        "rd_expense",
+        "employees",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -80,7 +80,9 @@ def _store(figure: EnterpriseFigure, values: dict, evidence) -> EnterpriseFigure
     if all(getattr(figure, name) is None for name in FIGURE_FIELDS):
         raise DomainError(_("请至少填写一项指标。"))
     try:
-        figure.full_clean(exclude=["evidence", "enterprise", "submitted_by", "confirmed_by"], validate_constraints=False)
+        figure.full_clean(
+            exclude=["evidence", "enterprise", "submitted_by", "confirmed_by"], validate_constraints=False
+        )
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from None
     if evidence is not None:
@@ -101,11 +103,7 @@ def attachment_validate_as_evidence(uploaded) -> str:
 
 
 def _locked(enterprise: Enterprise, year: int, source: str) -> EnterpriseFigure | None:
-    return (
-        EnterpriseFigure.objects.select_for_update()
-        .filter(enterprise=enterprise, year=year, source=source)
-        .first()
-    )
+    return EnterpriseFigure.objects.select_for_update().filter(enterprise=enterprise, year=year, source=source).first()
 
 
 @transaction.atomic
@@ -212,9 +210,10 @@ def figure_reject(*, figure: EnterpriseFigure, reason: str, actor: User) -> Ente
     figure.note = reason
     figure._history_user = actor
     try:
-        figure.full_clean(exclude=["evidence", "enterprise", "submitted_by", "confirmed_by"], validate_constraints=False)
+        figure.full_clean(
+            exclude=["evidence", "enterprise", "submitted_by", "confirmed_by"], validate_constraints=False
+        )
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from None
     figure.save(update_fields=["status", "confirmed_by", "confirmed_at", "note", "updated_at"])
     return figure
-

@@ -31,11 +31,13 @@ class MuFilters:
     def describe(self) -> str:
         """The filters in words, for the page's subtitle and the Excel sheets' title row."""
         klass = str(CLASSES[self.klass]) if self.klass else _("全部")
-        return _("；").join([
-            _("年度：%(year)s") % {"year": self.year},
-            _("等级：%(klass)s") % {"klass": klass},
-            _("园区：%(park)s") % {"park": self.park or _("全部")},
-        ])
+        return _("；").join(
+            [
+                _("年度：%(year)s") % {"year": self.year},
+                _("等级：%(klass)s") % {"klass": klass},
+                _("园区：%(park)s") % {"park": self.park or _("全部")},
+            ]
+        )
 
 
 def _sum(values) -> Decimal:
@@ -79,16 +81,19 @@ def mu_report(*, filters: MuFilters, now: dt.datetime | None = None) -> dict:
     for klass, label in CLASSES.items():
         members = [i for i in classed if i["klass"] == klass]
         tax, land = _sum(i["tax"] for i in members), _sum(i["land_mu"] for i in members)
-        summary.append({
-            "klass": klass,
-            "label": str(label),
-            "count": len(members),
-            "share": (Decimal(len(members)) * 100 / len(classed)).quantize(CENT, rounding=ROUND_HALF_UP)
-            if classed else None,
-            "tax": tax,
-            "land_mu": land,
-            "tax_per_mu": (tax / land).quantize(CENT, rounding=ROUND_HALF_UP) if land else None,
-        })
+        summary.append(
+            {
+                "klass": klass,
+                "label": str(label),
+                "count": len(members),
+                "share": (Decimal(len(members)) * 100 / len(classed)).quantize(CENT, rounding=ROUND_HALF_UP)
+                if classed
+                else None,
+                "tax": tax,
+                "land_mu": land,
+                "tax_per_mu": (tax / land).quantize(CENT, rounding=ROUND_HALF_UP) if land else None,
+            }
+        )
     if filters.klass:
         classed = [i for i in classed if i["klass"] == filters.klass]
     below = sorted((item(r) for r in results.values() if r.below_min_land), key=lambda i: i["enterprise"])

@@ -25,7 +25,10 @@ def test_staff_record_is_confirmed_and_a_second_record_updates_the_same_row(suns
     )
 
     assert (figure.status, figure.confirmed_by, figure.tax, figure.land_mu) == (
-        Status.CONFIRMED, zhou, Decimal("320.50"), Decimal("40.00"),
+        Status.CONFIRMED,
+        zhou,
+        Decimal("320.50"),
+        Decimal("40.00"),
     )
     again = figure_record(enterprise=sunshine, year=2024, source=Source.TAX, values={"tax": 330}, actor=zhou)
     assert again.pk == figure.pk
@@ -60,18 +63,27 @@ def test_bad_figures_are_refused_in_chinese_and_nothing_is_stored(sunshine, qian
 
 
 def test_an_enterprise_submits_with_evidence_and_staff_confirm_before_use(sunshine, alice, zhou):
-    figure = figure_submit(enterprise=sunshine, year=2024, values={"revenue": 5000, "rd_expense": 400},
-                           evidence=pdf(), actor=alice)
+    figure = figure_submit(
+        enterprise=sunshine, year=2024, values={"revenue": 5000, "rd_expense": 400}, evidence=pdf(), actor=alice
+    )
 
     assert (figure.source, figure.status, figure.submitted_by, figure.evidence_name) == (
-        Source.SELF_REPORTED, Status.SUBMITTED, alice, "2024年财务报表.pdf",
+        Source.SELF_REPORTED,
+        Status.SUBMITTED,
+        alice,
+        "2024年财务报表.pdf",
     )
     assert confirmed_figures([sunshine.pk]) == {}  # not a fact until confirmed
 
     figure_confirm(figure=figure, actor=zhou)
 
     facts = confirmed_figures([sunshine.pk])[sunshine.pk]
-    assert (facts.year, facts.revenue, facts.rd_expense, facts.tax) == (2024, Decimal("5000.00"), Decimal("400.00"), None)
+    assert (facts.year, facts.revenue, facts.rd_expense, facts.tax) == (
+        2024,
+        Decimal("5000.00"),
+        Decimal("400.00"),
+        None,
+    )
     assert facts.sources["revenue"] == Source.SELF_REPORTED
     assert figure.history.latest().history_user == zhou
 
@@ -95,8 +107,9 @@ def test_an_enterprise_user_may_not_submit_for_another_enterprise(sunshine, bob)
 
 
 def test_a_returned_report_carries_its_reason_and_may_be_submitted_again(sunshine, alice, zhou):
-    figure = figure_submit(enterprise=sunshine, year=2024, values={"revenue": 5000, "tax": 10}, evidence=pdf(),
-                           actor=alice)
+    figure = figure_submit(
+        enterprise=sunshine, year=2024, values={"revenue": 5000, "tax": 10}, evidence=pdf(), actor=alice
+    )
     with pytest.raises(DomainError, match="退回时请填写原因"):
         figure_reject(figure=figure, reason="  ", actor=zhou)
 
@@ -125,13 +138,24 @@ def test_confirmed_figures_take_each_field_from_the_most_trusted_source_of_the_l
     sunshine, kecong, alice, zhou, django_assert_num_queries
 ):
     figure_record(enterprise=sunshine, year=2023, source=Source.TAX, values={"tax": 100}, actor=zhou)
-    figure_record(enterprise=sunshine, year=2024, source=Source.STATISTICS,
-                  values={"tax": 150, "revenue": 3000, "land_mu": 20}, actor=zhou)
+    figure_record(
+        enterprise=sunshine,
+        year=2024,
+        source=Source.STATISTICS,
+        values={"tax": 150, "revenue": 3000, "land_mu": 20},
+        actor=zhou,
+    )
     figure_record(enterprise=sunshine, year=2024, source=Source.TAX, values={"tax": 160}, actor=zhou)
-    figure_record(enterprise=sunshine, year=2024, source=Source.SELF_REPORTED,
-                  values={"revenue": 3100, "employees": 80}, actor=zhou)
-    waiting = figure_submit(enterprise=kecong, year=2025, values={"revenue": 1}, evidence=pdf(),
-                            actor=enterprise_user(kecong))
+    figure_record(
+        enterprise=sunshine,
+        year=2024,
+        source=Source.SELF_REPORTED,
+        values={"revenue": 3100, "employees": 80},
+        actor=zhou,
+    )
+    waiting = figure_submit(
+        enterprise=kecong, year=2025, values={"revenue": 1}, evidence=pdf(), actor=enterprise_user(kecong)
+    )
     figure_record(enterprise=kecong, year=2022, source=Source.STATISTICS, values={"revenue": 800}, actor=zhou)
 
     with django_assert_num_queries(1):  # the confirmed rows of each enterprise's latest confirmed year
@@ -139,10 +163,16 @@ def test_confirmed_figures_take_each_field_from_the_most_trusted_source_of_the_l
 
     mine = latest[sunshine.pk]
     assert (mine.year, mine.tax, mine.revenue, mine.land_mu, mine.employees) == (
-        2024, Decimal("160.00"), Decimal("3000.00"), Decimal("20.00"), 80,
+        2024,
+        Decimal("160.00"),
+        Decimal("3000.00"),
+        Decimal("20.00"),
+        80,
     )
     assert (mine.sources["tax"], mine.sources["revenue"], mine.sources["employees"]) == (
-        Source.TAX, Source.STATISTICS, Source.SELF_REPORTED,
+        Source.TAX,
+        Source.STATISTICS,
+        Source.SELF_REPORTED,
     )
     assert mine.source_label("tax") == "税务"
     assert (latest[kecong.pk].year, latest[kecong.pk].revenue) == (2022, Decimal("800.00"))  # 2025 waits

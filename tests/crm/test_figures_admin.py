@@ -23,29 +23,45 @@ def pdf():
 
 
 def submitted(enterprise, user, year=2024, **values):
-    return figure_submit(enterprise=enterprise, year=year, values=values or {"revenue": 5000}, evidence=pdf(),
-                         actor=user)
+    return figure_submit(
+        enterprise=enterprise, year=year, values=values or {"revenue": 5000}, evidence=pdf(), actor=user
+    )
 
 
 def test_an_officer_adds_figures_in_the_admin_and_they_are_confirmed(client, qian, sunshine):
     client.force_login(qian)
-    data = {"enterprise": sunshine.pk, "year": 2024, "source": Source.STATISTICS, "revenue": "12000",
-            "tax": "560.5", "land_mu": "30", "note": "统计局年报", "evidence_upload": pdf()}
+    data = {
+        "enterprise": sunshine.pk,
+        "year": 2024,
+        "source": Source.STATISTICS,
+        "revenue": "12000",
+        "tax": "560.5",
+        "land_mu": "30",
+        "note": "统计局年报",
+        "evidence_upload": pdf(),
+    }
 
     response = client.post(reverse("admin:crm_enterprisefigure_add"), data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
     figure = EnterpriseFigure.objects.get()
     assert (figure.status, figure.confirmed_by, figure.submitted_by, figure.tax, figure.evidence_name) == (
-        Status.CONFIRMED, qian, qian, Decimal("560.50"), "完税证明.pdf")
+        Status.CONFIRMED,
+        qian,
+        qian,
+        Decimal("560.50"),
+        "完税证明.pdf",
+    )
     assert figure.history.latest().history_user == qian
 
 
 def test_a_bad_evidence_file_is_refused_beside_its_field_and_nothing_is_stored(client, zhou, sunshine):
     client.force_login(zhou)
     fake = SimpleUploadedFile("报表.pdf", b"#!/bin/sh\nrm -rf /\n", content_type="application/pdf")
-    response = client.post(reverse("admin:crm_enterprisefigure_add"), {
-        "enterprise": sunshine.pk, "year": 2024, "source": Source.TAX, "tax": "1", "evidence_upload": fake})
+    response = client.post(
+        reverse("admin:crm_enterprisefigure_add"),
+        {"enterprise": sunshine.pk, "year": 2024, "source": Source.TAX, "tax": "1", "evidence_upload": fake},
+    )
 
     assert response.status_code == 200
     assert "只接受 PDF、JPEG、PNG、DOCX 或 XLSX 文件" in response.content.decode()
@@ -111,9 +127,13 @@ def test_the_list_runs_the_same_queries_at_any_size(client, zhou):
 
 
 def test_the_enterprise_page_shows_the_class_beside_the_figures(client, zhou, sunshine):
-    figure_record(enterprise=sunshine, year=2024, source=Source.TAX,
-                  values={"land_mu": 20, "tax": 300, "value_added": 1000, "energy_tce": 500, "revenue": 5000,
-                          "rd_expense": 250}, actor=zhou)
+    figure_record(
+        enterprise=sunshine,
+        year=2024,
+        source=Source.TAX,
+        values={"land_mu": 20, "tax": 300, "value_added": 1000, "energy_tce": 500, "revenue": 5000, "rd_expense": 250},
+        actor=zhou,
+    )
     client.force_login(zhou)
 
     page = client.get(reverse("admin:crm_enterprise_change", args=[sunshine.pk])).content.decode()
@@ -146,16 +166,39 @@ def test_only_a_superuser_edits_the_mu_method_and_its_weights_change_the_class(c
     method.refresh_from_db()
     assert method.name == "亩均效益综合评价（浙江办法，默认）"
 
-    figure_record(enterprise=sunshine, year=2024, source=Source.TAX,
-                  values={"land_mu": 20, "tax": 300, "value_added": 1000, "energy_tce": 500, "revenue": 5000,
-                          "rd_expense": 250}, actor=zhou)
+    figure_record(
+        enterprise=sunshine,
+        year=2024,
+        source=Source.TAX,
+        values={"land_mu": 20, "tax": 300, "value_added": 1000, "energy_tce": 500, "revenue": 5000, "rd_expense": 250},
+        actor=zhou,
+    )
     assert mu_evaluate([sunshine.pk], 2024)[sunshine.pk].klass == "B"  # alone: its own average, 100 points
     client.force_login(root)
-    form = {name: getattr(method, name) if getattr(method, name) is not None else "" for name in (
-        "name", "source_note", "weight_tax_per_mu", "weight_value_added_per_mu", "weight_value_added_per_energy",
-        "weight_rd_ratio", "cap_ratio", "benchmark_tax_per_mu", "benchmark_value_added_per_mu",
-        "benchmark_value_added_per_energy", "benchmark_rd_ratio", "class_by", "threshold_a", "threshold_b",
-        "threshold_c", "share_a", "share_b", "share_c", "min_land_mu")}
+    form = {
+        name: getattr(method, name) if getattr(method, name) is not None else ""
+        for name in (
+            "name",
+            "source_note",
+            "weight_tax_per_mu",
+            "weight_value_added_per_mu",
+            "weight_value_added_per_energy",
+            "weight_rd_ratio",
+            "cap_ratio",
+            "benchmark_tax_per_mu",
+            "benchmark_value_added_per_mu",
+            "benchmark_value_added_per_energy",
+            "benchmark_rd_ratio",
+            "class_by",
+            "threshold_a",
+            "threshold_b",
+            "threshold_c",
+            "share_a",
+            "share_b",
+            "share_c",
+            "min_land_mu",
+        )
+    }
     response = client.post(url, {**form, "is_active": "on", "benchmark_tax_per_mu": "5"})
 
     assert response.status_code == 302, response.content.decode()[:2000]

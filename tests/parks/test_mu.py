@@ -31,10 +31,19 @@ def record(enterprise, actor, year=2024, **values):
 
 def test_the_seeded_default_method_is_zhejiangs_four_indicators(db):
     method = MuMethod.objects.get(is_active=True)
-    assert (method.weight_tax_per_mu, method.weight_value_added_per_mu, method.weight_value_added_per_energy,
-            method.weight_rd_ratio) == (50, 20, 15, 15)
+    assert (
+        method.weight_tax_per_mu,
+        method.weight_value_added_per_mu,
+        method.weight_value_added_per_energy,
+        method.weight_rd_ratio,
+    ) == (50, 20, 15, 15)
     assert (method.threshold_a, method.threshold_b, method.threshold_c, method.min_land_mu, method.cap_ratio) == (
-        120, 80, 50, 5, 2)
+        120,
+        80,
+        50,
+        5,
+        2,
+    )
 
 
 def test_score_and_class_on_a_hand_computed_example(method, zhou, django_assert_num_queries):
@@ -50,9 +59,17 @@ def test_score_and_class_on_a_hand_computed_example(method, zhou, django_assert_
     # 研发经费占比 250/5000 = 5 %        → 5/4 × 15     = 18.75
     # score 75 + 25 + 12 + 18.75 = 130.75 ≥ 120 → A
     assert (result.tax_per_mu, result.value_added_per_mu, result.value_added_per_energy, result.rd_ratio) == (
-        Decimal("15.00"), Decimal("50.00"), Decimal("2.00"), Decimal("5.00"))
-    assert result.indicator_scores == {"tax_per_mu": Decimal("75.00"), "value_added_per_mu": Decimal("25.00"),
-                                       "value_added_per_energy": Decimal("12.00"), "rd_ratio": Decimal("18.75")}
+        Decimal("15.00"),
+        Decimal("50.00"),
+        Decimal("2.00"),
+        Decimal("5.00"),
+    )
+    assert result.indicator_scores == {
+        "tax_per_mu": Decimal("75.00"),
+        "value_added_per_mu": Decimal("25.00"),
+        "value_added_per_energy": Decimal("12.00"),
+        "rd_ratio": Decimal("18.75"),
+    }
     assert (result.score, result.klass, result.below_min_land, result.reasons) == (Decimal("130.75"), "A", False, ())
     assert result.klass_label == "A 类（优先发展类）"
     assert result.figures.tax == Decimal("300.00")  # the figures that decided it travel with the result
@@ -92,14 +109,21 @@ def test_blank_benchmarks_are_the_park_average_of_the_evaluated_enterprises(zhou
     results = mu_evaluate([small.pk, big.pk, tiny.pk, partial.pk], 2024)
 
     # Averages: 600/40 = 15 万元/亩; 1200/40 = 30 万元/亩; 1200/500 = 2.4 万元/吨标煤; 200/5000 = 4 %.
-    assert results[small.pk].benchmarks == {"tax_per_mu": Decimal("15.00"), "value_added_per_mu": Decimal("30.00"),
-                                            "value_added_per_energy": Decimal("2.40"), "rd_ratio": Decimal("4.00")}
+    assert results[small.pk].benchmarks == {
+        "tax_per_mu": Decimal("15.00"),
+        "value_added_per_mu": Decimal("30.00"),
+        "value_added_per_energy": Decimal("2.40"),
+        "rd_ratio": Decimal("4.00"),
+    }
     # small: 10/15×50 = 33.33 + 20/30×20 = 13.33 + 2/2.4×15 = 12.5 + 3/4×15 = 11.25 → 70.42 → C
     assert (results[small.pk].score, results[small.pk].klass) == (Decimal("70.42"), "C")
     # big: 16.67/15×50 = 55.56 + 33.33/30×20 = 22.22 + 2.5/2.4×15 = 15.63 + 4.25/4×15 = 15.94 → 109.34 → B
     assert (results[big.pk].score, results[big.pk].klass) == (Decimal("109.34"), "B")
     assert (results[tiny.pk].klass, results[tiny.pk].below_min_land, results[tiny.pk].tax_per_mu) == (
-        None, True, Decimal("300.00"))
+        None,
+        True,
+        Decimal("300.00"),
+    )
     assert results[tiny.pk].reasons == ("用地 3 亩，小于参评最小用地 5 亩，不参与综合评价，单独列出。",)
     assert (results[partial.pk].klass, results[partial.pk].below_min_land) == (None, False)
     assert results[partial.pk].reasons == ("缺少综合能耗，无法评价。",)

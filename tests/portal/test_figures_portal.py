@@ -16,20 +16,27 @@ URL = reverse("portal:figures")
 
 
 def pdf():
-    return SimpleUploadedFile("2024年报.pdf", b"%PDF-1.4\n%minimal\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n",
-                              content_type="application/pdf")
+    return SimpleUploadedFile(
+        "2024年报.pdf",
+        b"%PDF-1.4\n%minimal\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n",
+        content_type="application/pdf",
+    )
 
 
 def test_an_enterprise_reports_its_figures_and_sees_them_waiting(client, alice, sunshine):
     client.force_login(alice)
-    response = client.post(URL, {"year": 2024, "revenue": "5000", "tax": "210.5",
-                                 "land_mu": "12", "evidence": pdf()})
+    response = client.post(URL, {"year": 2024, "revenue": "5000", "tax": "210.5", "land_mu": "12", "evidence": pdf()})
 
     assert response.status_code == 302
     figure = EnterpriseFigure.objects.get()
     assert (figure.enterprise, figure.year, figure.source, figure.status, figure.tax, figure.submitted_by) == (
-        sunshine, 2024, EnterpriseFigure.Source.SELF_REPORTED, EnterpriseFigure.Status.SUBMITTED, Decimal("210.50"),
-        alice)
+        sunshine,
+        2024,
+        EnterpriseFigure.Source.SELF_REPORTED,
+        EnterpriseFigure.Status.SUBMITTED,
+        Decimal("210.50"),
+        alice,
+    )
     page = client.get(URL).content.decode()
     assert "2024 年度指标已提交，园区工作人员确认后生效。" in page
     assert 'data-status="submitted"' in page and "待确认" in page and "2024年报.pdf" in page
@@ -38,8 +45,9 @@ def test_an_enterprise_reports_its_figures_and_sees_them_waiting(client, alice, 
 def test_without_evidence_or_with_a_fake_file_nothing_is_stored(client, alice):
     client.force_login(alice)
     missing = client.post(URL, {"year": 2024, "revenue": "5000"})
-    fake = client.post(URL, {"year": 2024, "revenue": "5000",
-                             "evidence": SimpleUploadedFile("a.pdf", b"<script>alert(1)</script>")})
+    fake = client.post(
+        URL, {"year": 2024, "revenue": "5000", "evidence": SimpleUploadedFile("a.pdf", b"<script>alert(1)</script>")}
+    )
 
     assert missing.status_code == fake.status_code == 400
     assert "只接受 PDF、JPEG、PNG、DOCX 或 XLSX 文件" in fake.content.decode()

@@ -28,15 +28,17 @@ PAGE, EXPORT = "/reports/mu/", "/reports/mu/export.xlsx"
 @pytest.fixture
 def mu_world(zhou):
     MuMethod.objects.filter(is_active=True).update(
-        benchmark_tax_per_mu=10, benchmark_value_added_per_mu=40, benchmark_value_added_per_energy=Decimal("2.5"),
+        benchmark_tax_per_mu=10,
+        benchmark_value_added_per_mu=40,
+        benchmark_value_added_per_energy=Decimal("2.5"),
         benchmark_rd_ratio=4,
     )
     rows = {
-        "甲": dict(land_mu=20, tax=300, value_added=1000, energy_tce=500, revenue=5000, rd_expense=250),
-        "乙": dict(land_mu=10, tax=100, value_added=400, energy_tce=160, revenue=1000, rd_expense=40),
-        "丙": dict(land_mu=100, tax=100, value_added=400, energy_tce=1000, revenue=10000, rd_expense=50),
-        "丁": dict(land_mu=3, tax=90, value_added=300, energy_tce=50, revenue=900, rd_expense=90),
-        "戊": dict(land_mu=30, tax=90, value_added=300, revenue=900, rd_expense=90),
+        "甲": {"land_mu": 20, "tax": 300, "value_added": 1000, "energy_tce": 500, "revenue": 5000, "rd_expense": 250},
+        "乙": {"land_mu": 10, "tax": 100, "value_added": 400, "energy_tce": 160, "revenue": 1000, "rd_expense": 40},
+        "丙": {"land_mu": 100, "tax": 100, "value_added": 400, "energy_tce": 1000, "revenue": 10000, "rd_expense": 50},
+        "丁": {"land_mu": 3, "tax": 90, "value_added": 300, "energy_tce": 50, "revenue": 900, "rd_expense": 90},
+        "戊": {"land_mu": 30, "tax": 90, "value_added": 300, "revenue": 900, "rd_expense": 90},
     }
     for name, values in rows.items():
         firm = EnterpriseFactory(name=f"{name}公司")
@@ -100,9 +102,20 @@ def test_only_managers_read_it(mu_world, client, zhou):
 def test_the_page_runs_the_same_queries_at_any_size(mu_world, manager_client, zhou, extra):
     for _ in range(extra):
         firm = EnterpriseFactory()
-        figure_record(enterprise=firm, year=2024, source=EnterpriseFigure.Source.TAX,
-                      values=dict(land_mu=20, tax=300, value_added=1000, energy_tce=500, revenue=5000,
-                                  rd_expense=250), actor=zhou)
+        figure_record(
+            enterprise=firm,
+            year=2024,
+            source=EnterpriseFigure.Source.TAX,
+            values={
+                "land_mu": 20,
+                "tax": 300,
+                "value_added": 1000,
+                "energy_tce": 500,
+                "revenue": 5000,
+                "rd_expense": 250,
+            },
+            actor=zhou,
+        )
     manager_client.get(PAGE, {"year": 2024})
     with CaptureQueriesContext(connection) as queries:
         assert manager_client.get(PAGE, {"year": 2024}).status_code == 200
