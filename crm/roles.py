@@ -43,6 +43,8 @@ class Work(enum.StrEnum):
     DEPARTMENT_WORK = "department_work"  # 承办单位: hand back, ask an extension, complete its routing and steps, write
     EXTENSION_DECISION = "extension_decision"  # 延期审批: the station head (驿站站长) approves or refuses
     VISITS = "visits"  # 走访 (安商): record a visit and its problems; 包联: who is in charge of an enterprise
+    FIGURES = "figures"  # 企业年度指标: record (stored confirmed), import, confirm or return an enterprise's submission
+    OWN_FIGURES = "own_figures"  # 企业自报年度指标: an enterprise user submits its own enterprise's figures
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,11 @@ WHO_DOES: dict[Work, Rule] = {
         frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.SERVICE_OFFICER}),
         _("只有招商专员或企业服务专员可以记录走访和安排包联。"),
     ),
+    Work.FIGURES: Rule(
+        frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.SERVICE_OFFICER}),
+        _("只有招商专员或企业服务专员可以登记和确认企业年度指标。"),
+    ),
+    Work.OWN_FIGURES: Rule(frozenset({Role.ENTERPRISE}), _("只有企业用户可以填报本企业的年度指标。")),
 }
 
 
@@ -94,6 +101,7 @@ class Area(enum.StrEnum):
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
     GRANTS = "grants"  # 政策兑现
     VISITS = "visits"  # 走访记录、走访问题
+    FIGURES = "figures"  # 企业年度指标、亩均评价办法
     LISTS = "lists"  # 可配置清单：产业链及其环节、属地镇街、资质类别、来源渠道、支持方式
     NOTIFICATIONS = "notifications"  # 本人的提醒（收件箱）
     NOTIFICATION_LOG = "notification_log"  # 所有人的提醒发送记录
@@ -190,6 +198,14 @@ WHO_READS: dict[Area, Reads] = {
         "problem's request is then read in its own area",
         _("您没有权限查看走访记录。"),
     ),
+    Area.FIGURES: Reads(
+        _EVERYONE,
+        "enterprises' yearly figures (revenue, tax, value added, energy, land ...) and the 亩均 method "
+        "(企业年度指标、亩均评价办法)",
+        "officers record and confirm them, the matcher and 亩均论英雄 read them; enterprise users their own "
+        "enterprises' only, which they submit in the portal; only superusers edit the 亩均 method",
+        _("您没有权限查看企业年度指标。"),
+    ),
     Area.LISTS: Reads(
         _STAFF,
         "the editable lists: industry chains and their segments, towns and streets, qualification kinds, source "
@@ -282,6 +298,10 @@ AREA_OF_MODEL: dict[str, Area] = {
     **dict.fromkeys(["crm.visit", "crm.visitproblem"], Area.VISITS),
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
     **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),
+    **dict.fromkeys(
+        ["crm.enterprisefigure", "crm.historicalenterprisefigure", "parks.mumethod", "parks.historicalmumethod"],
+        Area.FIGURES,
+    ),
     **dict.fromkeys(
         ["crm.industrychain", "crm.chainsegment", "crm.jurisdiction", "crm.qualificationkind", "crm.sourcechannel",
          "parks.benefitkind"],

@@ -17,11 +17,13 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
 from crm.enterprises import enterprise_create
+from crm.figures.services import figure_record, figure_submit
 from crm.models import (
     KEY_PROJECT_THRESHOLD,
     AnnualCommitment,
@@ -30,6 +32,7 @@ from crm.models import (
     Contact,
     Department,
     Enterprise,
+    EnterpriseFigure,
     EnterpriseQualification,
     Event,
     IndustryChain,
@@ -69,6 +72,14 @@ from parks.models import EligibilityCriterion, LandParcel, Park, Policy, PolicyC
 # GB 32100-2015: the characters a unified social credit code may use (no I, O, Z, S, V).
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 M2_PER_MU = Decimal("666.67")
+
+
+# A one-page PDF, the evidence of the demo's self-reported figures (the upload check reads the content).
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\n"
+    b"endobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n"
+    b"%%EOF\n"
+)
 
 
 def credit_code(spec: data.EnterpriseSpec) -> str:
@@ -173,6 +184,7 @@ class DemoBuilder:
         self.build_requests()
         build_visits(self)
         self.build_targets()
+        self.build_figures()
         return self.result
 
     def build_lists(self) -> None:
@@ -185,6 +197,48 @@ class DemoBuilder:
     def build_targets(self) -> None:
         """The yearly target managers set: 2024's 32 landed projects of ≥ 1 亿 (the article's figure)."""
         upsert(YearlyTarget, {"year": 2024, "metric": YearlyTarget.Metric.LANDED_KEY_PROJECTS}, {"target": Decimal("32")})
+
+    def build_figures(self) -> None:
+        """企业年度指标 for 2023–2025 (统计, and the tax office's 税收 for 2025), recorded by the service desk; 西湖阳光's
+        2025 self-reported in the portal, waiting for confirmation. Fixed years, so a rerun on another day (or in
+        another year) changes nothing: a row already there with the same figures is left alone, a waiting or handled
+        self-report is never touched again."""
+        first, last = data.FIGURE_YEARS[0], data.FIGURE_YEARS[-1]
+        officer = self.users["service"]
+        Source = EnterpriseFigure.Source
+
+        def values(spec: data.FigureSpec, scale: Decimal = Decimal(1)) -> dict:
+            def scaled(number):
+                return None if number is None else (Decimal(number) * scale).quantize(Decimal("0.01"))
+
+            return {
+                "land_mu": Decimal(spec.land_mu).quantize(Decimal("0.01")),
+                "employees": spec.employees,
+                **{name: scaled(getattr(spec, name)) for name in (
+                    "revenue", "tax", "value_added", "energy_tce", "rd_expense", "industrial_output", "financing")},
+            }
+
+        def record(enterprise, year, source, given):
+            row = EnterpriseFigure.objects.filter(enterprise=enterprise, year=year, source=source).first()
+            if row is None or any(getattr(row, name) != value for name, value in given.items()):
+                figure_record(enterprise=enterprise, year=year, source=source, values=given, actor=officer,
+                              note="演示数据")
+
+        for short_name, spec in data.FIGURES.items():
+            enterprise = self.enterprises[short_name]
+            for year, scale in zip(data.FIGURE_YEARS, data.FIGURE_YEAR_SCALES, strict=True):
+                record(enterprise, year, Source.STATISTICS, values(spec, scale))
+            tax = (Decimal(spec.tax) * Decimal("1.02")).quantize(Decimal("0.01"))  # the tax office's own count
+            record(enterprise, last, Source.TAX, {"tax": tax})
+        for short_name, spec in data.SELF_REPORTED_EARLIER.items():
+            for year in range(first, last):
+                record(self.enterprises[short_name], year, Source.STATISTICS, values(spec))
+        short_name, spec = data.SELF_REPORTED_FIGURES
+        enterprise = self.enterprises[short_name]
+        if not EnterpriseFigure.objects.filter(enterprise=enterprise, year=last, source=Source.SELF_REPORTED).exists():
+            user = next(u for u in self.users.values() if not u.is_staff and enterprise in u.enterprises.all())
+            evidence = ContentFile(DEMO_PDF, name=f"{last}年度财务报表.pdf")
+            figure_submit(enterprise=enterprise, year=last, values=values(spec), evidence=evidence, actor=user)
 
     def build_accounts(self) -> None:
         """Demo accounts: ``--password`` sets every one; without it only new accounts get one random password."""

@@ -4,12 +4,15 @@ The same form validates the pages, the Excel export and the API, so all three re
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import User, list_labels
 from parks.models import Park
+from parks.mu import CLASSES as MU_CLASSES
 from reports.selectors.common import ReportFilters
+from reports.selectors.mu import MuFilters
 
 # Dates outside these years are refused: no report spans them, and the day after 9999-12-31 does not exist.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -81,8 +84,10 @@ class ReportFilterForm(forms.Form):
         )
 
 
-def describe(filters: ReportFilters) -> str:
+def describe(filters) -> str:
     """The filters in words, for a page's subtitle and an Excel sheet's title row."""
+    if hasattr(filters, "describe"):  # a page with filters of its own (亩均: ``MuFilters``)
+        return filters.describe()
     if filters.start and filters.end:
         period = gettext("%(start)s 至 %(end)s") % {"start": f"{filters.start:%Y-%m-%d}", "end": f"{filters.end:%Y-%m-%d}"}
     elif filters.start:
@@ -99,3 +104,34 @@ def describe(filters: ReportFilters) -> str:
         gettext("负责人：%(owner)s") % {"owner": filters.owner or gettext('全部')},
     ])
 
+
+
+class MuFilterForm(forms.Form):
+    """The 亩均论英雄 page's filters: the year (last year by default), one class, one park."""
+
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False,
+                                  error_messages={"invalid_choice": _("请选择 2000 年至今年之间的年度。")})
+    klass = forms.ChoiceField(
+        label=_("等级"),
+        required=False,
+        choices=lambda: [("", _("全部等级")), *((k, str(v)) for k, v in MU_CLASSES.items())],
+        error_messages={"invalid_choice": _("没有这个等级。")},
+    )
+    park = forms.ModelChoiceField(
+        label=_("园区"),
+        queryset=Park.objects.order_by("name"),
+        required=False,
+        empty_label=_("全部园区"),
+        error_messages={"invalid_choice": _("没有这个园区。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
+        self.default_year = this_year - 1
+
+    def filters(self) -> MuFilters:
+        data = self.cleaned_data
+        return MuFilters(year=data.get("year") or self.default_year, klass=data.get("klass") or "",
+                         park=data.get("park"))

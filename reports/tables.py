@@ -530,3 +530,67 @@ def policy_page(report: dict) -> Page:
 
 
 PAGES = {"pipeline": pipeline_page, "service": service_page, "land": land_page, "policies": policy_page}
+
+
+# -- 亩均论英雄 ---------------------------------------------------------------------------------------
+
+
+MU_COLOURS = {"A": GREEN, "B": BLUE, "C": YELLOW, "D": RED}
+
+
+def mu_page(report: dict) -> Page:
+    summary = {s["klass"]: s for s in report["summary"]}
+    kpis = [Kpi(_("参评企业"), cell_text(report["evaluated"]), _("家"))]
+    kpis += [
+        Kpi(s["label"], cell_text(s["count"]), _("家"), note=_("占 %(share)s%%") % {"share": cell_text(s["share"])},
+            level={"A": "green", "C": "yellow", "D": "red"}.get(k, ""))
+        for k, s in summary.items()
+    ]
+    kpis.append(Kpi(_("用地不足、单独列出"), cell_text(len(report["below_min_land"])), _("家")))
+    indicator_columns = [
+        Column(_("亩均税收"), _("万元/亩")), Column(_("亩均增加值"), _("万元/亩")),
+        Column(_("单位能耗增加值"), _("万元/吨标煤")), Column(_("研发经费占比"), "%"),
+    ]
+    figure_columns = [
+        Column(_("税收"), _("万元")), Column(_("工业增加值"), _("万元")), Column(_("综合能耗"), _("吨标煤")),
+        Column(_("营业收入"), _("万元")), Column(_("研发投入"), _("万元")), Column(_("用地面积"), _("亩")),
+    ]
+
+    def cells(i):
+        return [i["tax_per_mu"], i["value_added_per_mu"], i["value_added_per_energy"], i["rd_ratio"],
+                i["tax"], i["value_added"], i["energy_tce"], i["revenue"], i["rd_expense"], i["land_mu"]]
+
+    tables = [
+        Table(
+            "classes", _("分类汇总"),
+            [Column(_("等级")), Column(_("企业数"), _("家")), Column(_("占比"), "%"), Column(_("税收合计"), _("万元")),
+             Column(_("用地合计"), _("亩")), Column(_("亩均税收"), _("万元/亩"))],
+            [[s["label"], s["count"], s["share"], s["tax"], s["land_mu"], s["tax_per_mu"]] for s in report["summary"]],
+            total=[_("合计"), report["evaluated"], None, sum((s["tax"] for s in report["summary"]), Decimal("0.00")),
+                   sum((s["land_mu"] for s in report["summary"]), Decimal("0.00")), None],
+            chart=Chart("pie", [1], colors=list(MU_COLOURS.values())),
+            note=_("占比为各等级企业数占参评企业数的比例。"),
+        ),
+        Table(
+            "enterprises", _("企业亩均评价"),
+            [Column(_("企业")), Column(_("等级")), Column(_("得分"), _("分")), *indicator_columns, *figure_columns],
+            [[i["enterprise"], i["klass"], i["score"], *cells(i)] for i in report["enterprises"]],
+            note=_("按等级、得分从高到低；指标取当年已确认的年度指标（税务优先于统计，统计优先于企业自报）。"),
+        ),
+        Table(
+            "below_min_land", _("用地不足最小参评面积的企业（单独列出）"),
+            [Column(_("企业")), *indicator_columns, *figure_columns],
+            [[i["enterprise"], *cells(i)] for i in report["below_min_land"]],
+            note=_("按评价办法，用地面积小于最小参评面积的企业不参与综合评价和平均值计算。"),
+        ),
+        Table(
+            "unclassed", _("未评价的企业"),
+            [Column(_("企业")), Column(_("原因"))],
+            [[i["enterprise"], i["reasons"]] for i in report["unclassed"]],
+            note=_("缺少当年已确认的指标的在园企业；补齐并确认后即参与评价。"),
+        ),
+    ]
+    return Page(kpis, tables)
+
+
+PAGES["mu"] = mu_page

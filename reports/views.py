@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from reports.selectors.land import land_report
+from reports.selectors.mu import mu_report
 from reports.selectors.pipeline import pipeline_report
 from reports.selectors.policy import policy_report
 from reports.selectors.service import service_report
@@ -20,7 +21,7 @@ from reports.selectors.visits import visit_report
 from . import tables
 from .access import manager_required
 from .excel import workbook_response
-from .forms import FILTER_FIELDS, ReportFilterForm, describe, has_nul_byte
+from .forms import FILTER_FIELDS, MuFilterForm, ReportFilterForm, describe, has_nul_byte
 from .visits import visits_page
 
 REPORTS = {
@@ -30,7 +31,10 @@ REPORTS = {
     "land": (land_report, gettext_lazy("土地与空间"), tables.land_page),
     "policies": (policy_report, gettext_lazy("政策兑现"), tables.policy_page),
     "visits": (visit_report, gettext_lazy("走访覆盖"), visits_page),
+    "mu": (mu_report, gettext_lazy("亩均论英雄"), tables.mu_page),
 }
+# A page whose filters are not the common ones (date range, park, chain, owner).
+FORMS = {"mu": MuFilterForm}
 
 # What the filters mean on each page (the selector's docstring says the same at length).
 PAGE_NOTES = {
@@ -39,14 +43,15 @@ PAGE_NOTES = {
     "land": gettext_lazy("统计区间为出让日期区间（未选时为本年度）；产业链、负责人筛选不适用于土地与空间。"),
     "policies": gettext_lazy("园区、产业链为申请企业所属；负责人为所涉项目的负责人。申请、核准、拨付分别按各自日期计入统计区间。"),
     "visits": gettext_lazy("统计区间按月计（未选时为最近 6 个月，最多 24 个月）；园区、产业链为企业所属；负责人为包联干部。包联企业按当前的包联安排计。"),
+    "mu": gettext_lazy("在园企业按当年已确认的年度指标和启用的亩均评价办法计算（年度未选时为上一年度）；等级筛选只作用于企业列表，用地不足和未评价的企业始终单独列出。"),
 }
 
 
-def _query_string(request) -> str:
+def _query_string(request, fields=FILTER_FIELDS) -> str:
     """The filter parameters of this request, to carry over to the other pages and the export link."""
     kept = request.GET.copy()
     for key in list(kept):
-        if key not in FILTER_FIELDS or not any(kept.getlist(key)):
+        if key not in fields or not any(kept.getlist(key)):
             del kept[key]
     return kept.urlencode()
 
@@ -61,13 +66,14 @@ def report_page(request, page: str = "pipeline"):
     if has_nul_byte(request.GET):
         return _bad_request(request)
     selector, title, layout = REPORTS[page]
-    form = ReportFilterForm(request.GET)
+    form_class = FORMS.get(page, ReportFilterForm)
+    form = form_class(request.GET)
     context = {
         "page": page,
         "title": title,
         "form": form,
         "pages": [(key, reverse(f"reports:{key}"), name) for key, (_s, name, _l) in REPORTS.items()],
-        "query": _query_string(request),
+        "query": _query_string(request, FILTER_FIELDS if form_class is ReportFilterForm else tuple(form.fields)),
         "page_note": PAGE_NOTES[page],
     }
     if form.is_valid():
@@ -92,7 +98,7 @@ def report_export(request, page: str):
     """The page's tables as one Excel workbook, one sheet per table (the overdue list in full)."""
     if has_nul_byte(request.GET):
         return _bad_request(request)
-    form = ReportFilterForm(request.GET)
+    form = FORMS.get(page, ReportFilterForm)(request.GET)
     if not form.is_valid():
         return _bad_request(request)
     selector, title, layout = REPORTS[page]

@@ -8,6 +8,7 @@ from . import (
     commitments,
     departments,
     enterprises,
+    figures,
     lists,
     notifications,
     projects,
@@ -19,6 +20,6 @@ from . import (
 )
 
 __all__ = [
-    "commitments", "departments", "enterprises", "lists", "notifications", "projects", "service_requests", "site",
-    "targets", "users", "visits",
+    "commitments", "departments", "enterprises", "figures", "lists", "notifications", "projects", "service_requests",
+    "site", "targets", "users", "visits",
 ]

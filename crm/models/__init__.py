@@ -4,6 +4,7 @@ from .base import TimeStampedModel
 from .callbacks import RequestCallBack
 from .departments import Department, Routing, RoutingEvent, RoutingExtension
 from .enterprises import Contact, Enterprise, EnterpriseQualification
+from .figures import FIGURE_FIELDS, EnterpriseFigure
 from .lists import (
     ChainSegment,
     IndustryChain,
@@ -60,6 +61,7 @@ from .visits import SOLVED_REQUEST_STATUSES, Visit, VisitProblem
 
 __all__ = [
     "ACTIVE_STAGES",
+    "FIGURE_FIELDS",
     "FINISHED_REQUEST_STATUSES",
     "KEY_PROJECT_THRESHOLD",
     "LANDED_STAGES",
@@ -80,6 +82,7 @@ __all__ = [
     "Contact",
     "Department",
     "Enterprise",
+    "EnterpriseFigure",
     "EnterpriseQualification",
     "Event",
     "FollowUp",

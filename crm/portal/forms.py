@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.errors import DomainError
-from crm.models import ServiceCategory, ServiceRequest
+from crm.figures.services import attachment_validate_as_evidence
+from crm.models import FIGURE_FIELDS, EnterpriseFigure, ServiceCategory, ServiceRequest
 from crm.service_requests.attachments import attachment_validate
 from crm.service_requests.satisfaction import MAX_COMMENT_LENGTH
 from crm.service_requests.thread import MAX_MESSAGE_LENGTH
@@ -143,3 +145,57 @@ class RatingForm(forms.Form):
         validators=[validate_long_text],
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("可选：说说办理过程中的感受或建议")}),
     )
+
+
+class FigureSubmitForm(forms.Form):
+    """企业自报年度指标: one year's figures of one of the user's enterprises, with an evidence file.
+
+    The form checks what a form can (numbers, the file's type by content); ``figure_submit`` judges the rest."""
+
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None, empty_label=None)
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int)
+    evidence = forms.FileField(
+        label=_("佐证材料"),
+        help_text=_("如年度财务报表、完税证明、统计年报。PDF、JPEG、PNG、DOCX 或 XLSX，不超过 10 MB。"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        mine = list(user.enterprises.order_by("name"))
+        self.enterprises = mine
+        if len(mine) == 1:
+            del self.fields["enterprise"]
+        else:
+            self.fields["enterprise"].queryset = user.enterprises.order_by("name")
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, _("%(year)s 年度") % {"year": y}) for y in range(this_year, this_year - 6, -1)]
+        self.fields["year"].initial = this_year - 1
+        self.figure_names = list(FIGURE_FIELDS)
+        for name in FIGURE_FIELDS:
+            model_field = EnterpriseFigure._meta.get_field(name)
+            if name == "employees":
+                field = forms.IntegerField(min_value=0, max_value=10_000_000)
+            else:
+                field = forms.DecimalField(max_digits=14, decimal_places=2, min_value=None if name == "value_added" else 0)
+            field.label, field.required = model_field.verbose_name, False
+            field.help_text = model_field.help_text
+            field.widget.attrs["inputmode"] = "decimal"
+            self.fields[name] = field
+        self.order_fields(["enterprise", "year", *FIGURE_FIELDS, "evidence"])
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            try:
+                attachment_validate_as_evidence(upload)
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from None
+        return upload
+
+    def chosen_enterprise(self):
+        if "enterprise" in self.fields:
+            return self.cleaned_data["enterprise"]
+        return self.enterprises[0]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.figure_names}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("requests/<int:pk>/attachments/", views.attachment_create, name="attachment-create"),
     path("requests/<int:pk>/rate/", views.request_rate, name="request-rate"),
     path("requests/<int:pk>/actions/<slug:action>/", views.request_transition, name="request-transition"),
+    path("figures/", views.figure_list, name="figures"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_mark_read, name="notifications-read"),
 ]

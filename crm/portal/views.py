@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from crm.models import Notification, ServiceCategory, ServiceRequest
+from crm.figures.services import figure_submit
+from crm.models import EnterpriseFigure, Notification, ServiceCategory, ServiceRequest
 from crm.notifications.inbox import notifications_mark_read
 from crm.service_requests.attachments import attachment_refused, attachments_add
 from crm.service_requests.category_forms import category_forms_current
@@ -38,6 +39,7 @@ from crm.service_requests.timeline import enterprise_timeline, handling_departme
 from .access import enterprise_required, portal_render, show_refusal
 from .forms import (
     AttachmentAddForm,
+    FigureSubmitForm,
     MessageForm,
     PortalAuthenticationForm,
     RatingForm,
@@ -314,3 +316,40 @@ def text_without_links(body: str) -> str:
 def notification_mark_read(request):
     notifications_mark_read(user=request.user)
     return redirect("portal:notifications")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@enterprise_required
+def figure_list(request):
+    """年度指标: the user's enterprises' yearly figures with their status (and a returned report's reason), and the
+    form to report a year's figures with an evidence file; staff confirm them before they count."""
+    user = request.user
+    if request.method == "POST":
+        form = FigureSubmitForm(request.POST, request.FILES, user=user)
+        if form.is_valid() and form.enterprises:
+            with show_refusal(request, form):
+                figure = figure_submit(
+                    enterprise=form.chosen_enterprise(),
+                    year=form.cleaned_data["year"],
+                    values=form.values(),
+                    evidence=form.cleaned_data["evidence"],
+                    actor=user,
+                )
+                messages.success(
+                    request, _("%(year)s 年度指标已提交，园区工作人员确认后生效。") % {"year": figure.year}
+                )
+                return redirect("portal:figures")
+    else:
+        form = FigureSubmitForm(user=user)
+    # Queries: session, user, groups (role check), unread badge, the user's enterprises (form), the rows.
+    rows = (
+        EnterpriseFigure.objects.visible_to(user)
+        .select_related("enterprise")
+        .order_by("-year", "enterprise__name", "source")
+    )
+    return portal_render(
+        request,
+        "portal/figures.html",
+        {"form": form, "rows": rows, "many_enterprises": len(form.enterprises) > 1},
+        status=400 if request.method == "POST" else 200,
+    )

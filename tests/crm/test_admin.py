@@ -166,6 +166,11 @@ def _one(model, i):
                                     fields=[], created_at=timezone.now(), created_by=UserFactory())
     if model is ChainSegment:
         return model.objects.create(chain=IndustryChain.objects.get(code="robotics"), code=f"seg{i}", name=f"环节{i}")
+    if model.__name__ == "EnterpriseFigure":  # 企业年度指标: with who submitted and confirmed it
+        return model.objects.create(
+            enterprise=EnterpriseFactory(), year=2024, source="tax", tax=100 + i, status="confirmed",
+            submitted_by=UserFactory(), confirmed_by=UserFactory(), confirmed_at=timezone.now(),
+        )
     if issubclass(model, ListEntry):
         return model.objects.create(code=f"entry{i}", name=f"条目{i}", order=100 + i)
     raise AssertionError(f"no row builder for {model.__name__}")

@@ -74,7 +74,7 @@ def test_a_file_that_is_not_a_workbook_or_too_large_is_refused(client, tmp_path,
 def test_each_role_is_offered_only_the_kinds_it_may_change(client, tmp_path):
     client.force_login(service_officer())
     page = client.get(reverse("onboarding:index"))
-    assert [kind for kind, _label in page.context["kinds"]] == ["enterprises", "contacts", "qualifications"]
+    assert [kind for kind, _label in page.context["kinds"]] == ["enterprises", "contacts", "qualifications", "figures"]
     assert client.get(reverse("onboarding:template", args=["parcels"])).status_code == 403
     rows = [["SD-1", "园区", "M1"]]
     response = _upload(client, tmp_path, rows, kind="parcels")

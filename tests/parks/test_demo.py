@@ -11,9 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from crm.models import Enterprise
+from crm.models import Enterprise, EnterpriseFigure
 from demo import data
 from parks.models import LandParcel, ParcelStatus, Policy
+from parks.mu import mu_evaluate
 from parks.selectors.parcels import parcel_map_features
 from parks.selectors.policies import enterprise_policy_matches, enterprises_policy_matches
 from parks.validators import validate_polygon
@@ -97,3 +98,20 @@ def test_policy_money_per_policy_adds_up_the_demo_grants(world):
         "approved_total": sum(g.approved_amount for g in approved),
         "disbursed_total": sum(g.disbursed_amount or Decimal("0") for g in grants),
     }
+
+
+def test_the_demo_enterprises_come_out_a_to_d_with_one_self_report_waiting(world):
+    last = data.FIGURE_YEARS[-1]
+    ids = dict(Enterprise.objects.filter(short_name__in=data.FIGURES).values_list("short_name", "pk"))
+    results = mu_evaluate(ids.values(), last)
+    classes = {short: results[pk].klass for short, pk in ids.items()}
+
+    assert {k for k in classes.values() if k} == {"A", "B", "C", "D"}
+    assert (classes["芯体素"], classes["永创智能"], classes["精创激光"], classes["瀚川新材"]) == ("A", "B", "C", "D")
+    # Renting under 5 亩: listed apart, 科聪控制's 1,300 m² (≈ 1.95 亩) among them.
+    assert results[ids["科聪控制"]].below_min_land and classes["科聪控制"] is None
+    waiting = EnterpriseFigure.objects.get(status=EnterpriseFigure.Status.SUBMITTED)
+    assert (waiting.enterprise.short_name, waiting.year, waiting.source, waiting.submitted_by.is_staff) == (
+        "西湖阳光", last, EnterpriseFigure.Source.SELF_REPORTED, False)
+    # 税务 before 统计: the tax office's count of 永创智能's 2025 tax is the one read.
+    assert results[ids["永创智能"]].figures.tax == Decimal("9996.00")
