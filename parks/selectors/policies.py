@@ -9,15 +9,29 @@ enterprises at once in six queries; the daily job (the ``policy_eligible`` remin
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.figures.selectors import confirmed_figures
 from crm.models import PIPELINE, Enterprise, Project, Stage
 
-from ..matching import Amount, ClauseMatch, Facts, Matcher, ParkTree, match_clauses, without_cycle_collector
-from ..models import EligibilityCriterion, Park, Policy, PolicyClause, PolicyGrant
+from ..estimates import monthly_rent
+from ..matching import (
+    NO_FIGURES,
+    Amount,
+    ClauseMatch,
+    Facts,
+    Matcher,
+    ParkTree,
+    YearFigures,
+    match_clauses,
+    without_cycle_collector,
+)
+from ..models import EligibilityCriterion, Park, Policy, PolicyClause, PolicyGrant, Space
+from ..mu import active_method, mu_evaluate
 
 ZERO = Decimal("0")
 
@@ -62,6 +76,50 @@ def park_tree() -> ParkTree:
     return ParkTree(parents=parents, names=names)
 
 
+def rented_spaces(enterprise_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Enterprise id → (m² it rents in the park, their monthly rent in 元), over its 已入驻 spaces: 1 query."""
+    rows = (
+        Space.objects.filter(occupant_id__in=enterprise_ids, status=Space.Status.OCCUPIED)
+        .order_by()
+        .values("occupant_id")
+        .annotate(area=Sum("area_m2"), rent_per_day=Sum(F("area_m2") * F("rent_per_m2_day")))
+    )
+    return {row["occupant_id"]: (row["area"], monthly_rent(row["rent_per_day"] or ZERO)) for row in rows}
+
+
+def year_figures(enterprise_ids: list[int]) -> dict[int, YearFigures]:
+    """Enterprise id → the figures of its latest confirmed year (``confirmed_figures``, the one reading) and
+    that year's 亩均 evaluation (``mu_evaluate``: 研发经费占比, 亩均税收 and the class are its figures).
+
+    1 query, and when any figure is confirmed 1 for the active 亩均 method and 1 per distinct year among them
+    (the year's figures of every enterprise, the park averages need them) — not per enterprise.
+    Enterprises without any confirmed row are absent (``NO_FIGURES``).
+    """
+    confirmed = confirmed_figures(enterprise_ids)
+    if not confirmed:
+        return {}
+
+    by_year: dict[int, list[int]] = {}
+    for figures in confirmed.values():
+        by_year.setdefault(figures.year, []).append(figures.enterprise_id)
+    method = active_method()
+    evaluated = {}
+    if method is not None:
+        for year, ids in by_year.items():
+            evaluated.update(mu_evaluate(ids, year, method=method))
+    result = {}
+    for pk, figures in confirmed.items():
+        mu = evaluated.get(pk)
+        result[pk] = YearFigures(
+            year=figures.year, revenue=figures.revenue, tax=figures.tax, rd_expense=figures.rd_expense,
+            industrial_output=figures.industrial_output, value_added=figures.value_added, financing=figures.financing,
+            rd_ratio=mu.rd_ratio if mu else None, tax_per_mu=mu.tax_per_mu if mu else None,
+            mu_class=mu.klass if mu else None, mu_below_min_land=mu.below_min_land if mu else False,
+            mu_note=" ".join(mu.reasons).rstrip("。") if mu and mu.klass is None else "",
+        )
+    return result
+
+
 def _qualifications(enterprise) -> dict | None:
     """Kind → expiry of the enterprise's recorded qualifications (prefetched); None when none is recorded."""
     held = {q.kind: q.expires_on for q in enterprise.qualifications.all()}
@@ -73,9 +131,10 @@ def _positive(value) -> Decimal | None:
     return value if value else None
 
 
-def project_facts(project: Project) -> Facts:
+def project_facts(project: Project, figures: YearFigures = NO_FIGURES, space: tuple | None = None) -> Facts:
     """What matching knows of a project: its own figures and stage, its enterprise's qualifications and
-    staff (or, without them, the planned headcount), its intended park (or the enterprise's)."""
+    staff (or, without them, the planned headcount), its intended park (or the enterprise's), and its
+    enterprise's yearly figures, 亩均 class and rented space."""
     enterprise = project.enterprise
     if enterprise.headcount is not None:
         headcount, headcount_label = Amount(enterprise.headcount), _("员工人数")
@@ -93,16 +152,22 @@ def project_facts(project: Project) -> Facts:
         park_id=park_id,
         park_label=park_label,
         stage=project.stage,
+        figures=figures,
+        rented_m2=space[0] if space else None,
+        monthly_rent=space[1] if space else None,
     )
 
 
 _RANK = {stage: i for i, stage in enumerate(PIPELINE)}
 
 
-def enterprise_facts(enterprise: Enterprise, projects: list[dict]) -> Facts:
+def enterprise_facts(
+    enterprise: Enterprise, projects: list[dict], figures: YearFigures = NO_FIGURES, space: tuple | None = None
+) -> Facts:
     """What matching knows of an enterprise: its own chain, qualifications, staff and park; for amounts and
     stage, its largest and furthest project not lost (named in the reason). An enterprise in the park is
-    at least registered (注册落地) even without a project."""
+    at least registered (注册落地) even without a project. Its latest confirmed yearly figures and 亩均
+    class (``figures``) and the space it rents (``space``: m², monthly rent) as loaded for the batch."""
     live = [p for p in projects if p["stage"] != Stage.LOST]
     total = max((p for p in live if p["total_investment"]), key=lambda p: p["total_investment"], default=None)
     fixed = max((p for p in live if p["fixed_asset_investment"]), key=lambda p: p["fixed_asset_investment"], default=None)
@@ -128,21 +193,27 @@ def enterprise_facts(enterprise: Enterprise, projects: list[dict]) -> Facts:
         park_label=_("所在园区"),
         stage=stage,
         stage_note=stage_note,
+        figures=figures,
+        rented_m2=space[0] if space else None,
+        monthly_rent=space[1] if space else None,
     )
 
 
 def project_policy_matches(*, project: Project, today: dt.date | None = None) -> list[ClauseMatch]:
     """Every clause in force, matched against the project as it is in the database now.
 
-    5 queries: the project with its enterprise, the enterprise's qualifications, clauses, criteria, parks.
+    7 queries: the project with its enterprise, the enterprise's qualifications, its confirmed yearly figures,
+    the space it rents, clauses, criteria, parks (with figures confirmed, 2 more for the 亩均 evaluation).
     """
     today = today or timezone.localdate()
     project = Project.objects.select_related("enterprise").prefetch_related("enterprise__qualifications").get(pk=project.pk)
-    return match_clauses(clauses_in_force(today=today), project_facts(project), park_tree(), today)
+    figures, spaces = year_context([project.enterprise_id])
+    facts = project_facts(project, figures.get(project.enterprise_id, NO_FIGURES), spaces.get(project.enterprise_id))
+    return match_clauses(clauses_in_force(today=today), facts, park_tree(), today)
 
 
 def enterprise_policy_matches(*, enterprise: Enterprise, today: dt.date | None = None) -> list[ClauseMatch]:
-    """Every clause in force, matched against one enterprise (6 queries, as the batch)."""
+    """Every clause in force, matched against one enterprise (8 queries, as the batch)."""
     return enterprises_policy_matches(enterprises=Enterprise.objects.filter(pk=enterprise.pk), today=today).get(
         enterprise.pk, []
     )
@@ -153,14 +224,30 @@ def policy_matcher(*, today: dt.date) -> Matcher:
     return Matcher(clauses_in_force(today=today), park_tree(), today)
 
 
+class YearContext(NamedTuple):
+    """What the batch reads beside the enterprises' own rows, loaded once for a whole daily run: their yearly
+    figures with the 亩均 evaluation (``year_figures``) and the space they rent (``rented_spaces``)."""
+
+    figures: dict[int, YearFigures]
+    spaces: dict[int, tuple[Decimal, Decimal]]
+
+
+def year_context(enterprise_ids: list[int]) -> YearContext:
+    """2 queries, plus those of the 亩均 evaluation when figures are confirmed (``year_figures``)."""
+    return YearContext(year_figures(enterprise_ids), rented_spaces(enterprise_ids))
+
+
 def enterprises_policy_matches(
-    *, enterprises: QuerySet[Enterprise] | None = None, today: dt.date | None = None, matcher: Matcher | None = None
+    *, enterprises: QuerySet[Enterprise] | None = None, today: dt.date | None = None, matcher: Matcher | None = None,
+    context: YearContext | None = None,
 ) -> dict[int, list[ClauseMatch]]:
     """Match many enterprises (all of them by default) at once: enterprise id → its matches.
 
-    6 queries whatever the number of enterprises: enterprises, their qualifications, their projects'
-    figures, clauses, criteria, parks (3 when a ``matcher`` is given). For the portal (a user of several
-    enterprises) and the API; the daily job reads in chunks (``enterprises_policy_matches_in_chunks``).
+    8 queries whatever the number of enterprises: enterprises, their qualifications, their projects'
+    figures, their confirmed yearly figures, the space they rent, clauses, criteria, parks; with figures
+    confirmed, 1 for the 亩均 method and 1 per distinct latest year. 3 fewer when a ``matcher`` is given,
+    and only the first 3 when a ``context`` is too. For the portal (a user of several enterprises) and the
+    API; the daily job reads in chunks (``enterprises_policy_matches_in_chunks``).
     """
     today = today or timezone.localdate()
     enterprises = (enterprises if enterprises is not None else Enterprise.objects.all()).order_by("pk")
@@ -174,10 +261,14 @@ def enterprises_policy_matches(
         .values("enterprise_id", "name", "stage", "total_investment", "fixed_asset_investment")
     ):
         projects.setdefault(project["enterprise_id"], []).append(project)
+    figures, spaces = context or year_context([enterprise.pk for enterprise in rows])
     matcher = matcher or policy_matcher(today=today)
     with without_cycle_collector():
         return {
-            enterprise.pk: matcher.match(enterprise_facts(enterprise, projects.get(enterprise.pk, []))) for enterprise in rows
+            enterprise.pk: matcher.match(enterprise_facts(
+                enterprise, projects.get(enterprise.pk, []), figures.get(enterprise.pk, NO_FIGURES), spaces.get(enterprise.pk)
+            ))
+            for enterprise in rows
         }
 
 
@@ -189,7 +280,9 @@ def enterprises_policy_matches_in_chunks(
 ) -> Iterator[dict[int, list[ClauseMatch]]]:
     """The daily batch: the same matches, ``size`` enterprises at a time against one prepared matcher.
 
-    1 + 3 queries, then 3 per chunk (enterprises, qualifications, projects); the memory of one chunk's
+    1 + 3 + 2 queries (ids; clauses, criteria, parks; every enterprise's latest confirmed figures and rented
+    space, read once — with 2 or so more for the 亩均 evaluation when figures are confirmed), then 3 per
+    chunk (enterprises, qualifications, projects); the memory of one chunk's
     matches (500,000 for 1,000 enterprises × 500 clauses) rather than of all of them, so the cost grows
     in proportion to the number of enterprises.
     """
@@ -199,9 +292,10 @@ def enterprises_policy_matches_in_chunks(
     if not ids:
         return
     matcher = policy_matcher(today=today)
+    context = year_context(ids)
     for start in range(0, len(ids), size):
         chunk = Enterprise.objects.filter(pk__in=ids[start : start + size])
-        yield enterprises_policy_matches(enterprises=chunk, today=today, matcher=matcher)
+        yield enterprises_policy_matches(enterprises=chunk, today=today, matcher=matcher, context=context)
 
 
 # ---------------------------------------------------------------------------------------------------
