@@ -451,6 +451,9 @@ class Matcher:
             )
             kinds = tuple(kind for _pk, kind, _c in criteria)
             self._clauses.append((clause, rank[index], criteria, kinds))
+        # What the clauses read, so the selector loads only that: the criterion kinds, the amount rules.
+        self.kinds = frozenset(kind for _c, _r, _criteria, kinds in self._clauses for kind in kinds)
+        self.amount_rules = frozenset(clause.amount_rule for clause in clauses if clause.amount_rule)
         self._outcomes: dict[tuple, CriterionResult] = {}
         self._clause_outcomes: dict[tuple, tuple[str, tuple[CriterionResult, ...]]] = {}
 

@@ -27,10 +27,11 @@ from ..matching import (
     Matcher,
     ParkTree,
     YearFigures,
-    match_clauses,
     without_cycle_collector,
 )
 from ..models import EligibilityCriterion, Park, Policy, PolicyClause, PolicyGrant, Space
+from ..mu import _indicators as mu_indicators  # the 亩均 method's formulas: 研发经费占比, 亩均税收 (one reading)
+from ..mu import _round as mu_round
 from ..mu import active_method, mu_evaluate
 
 ZERO = Decimal("0")
@@ -87,37 +88,61 @@ def rented_spaces(enterprise_ids: list[int]) -> dict[int, tuple[Decimal, Decimal
     return {row["occupant_id"]: (row["area"], monthly_rent(row["rent_per_day"] or ZERO)) for row in rows}
 
 
-def year_figures(enterprise_ids: list[int]) -> dict[int, YearFigures]:
-    """Enterprise id → the figures of its latest confirmed year (``confirmed_figures``, the one reading) and
-    that year's 亩均 evaluation (``mu_evaluate``: 研发经费占比, 亩均税收 and the class are its figures).
+def year_figures(enterprise_ids: list[int], *, classes: bool = True) -> dict[int, YearFigures]:
+    """Enterprise id → the figures of its latest confirmed year (``confirmed_figures``, the one reading), its
+    研发经费占比 and 亩均税收 by the 亩均 method's own formulas (``parks.mu``), and — when ``classes`` — that
+    year's 亩均 class (``mu_evaluate``). Enterprises without any confirmed row are absent (``NO_FIGURES``).
 
-    1 query, and when any figure is confirmed 1 for the active 亩均 method and 1 per distinct year among them
-    (the year's figures of every enterprise, the park averages need them) — not per enterprise.
-    Enterprises without any confirmed row are absent (``NO_FIGURES``).
+    1 query; with ``classes`` and figures confirmed, 1 for the active 亩均 method and 1 per distinct year among
+    them (that year's figures of every enterprise: the park averages need them) — never per enterprise.
     """
     confirmed = confirmed_figures(enterprise_ids)
     if not confirmed:
         return {}
-
-    by_year: dict[int, list[int]] = {}
-    for figures in confirmed.values():
-        by_year.setdefault(figures.year, []).append(figures.enterprise_id)
-    method = active_method()
     evaluated = {}
-    if method is not None:
+    if classes and (method := active_method()) is not None:
+        by_year: dict[int, list[int]] = {}
+        for figures in confirmed.values():
+            by_year.setdefault(figures.year, []).append(figures.enterprise_id)
         for year, ids in by_year.items():
             evaluated.update(mu_evaluate(ids, year, method=method))
     result = {}
     for pk, figures in confirmed.items():
         mu = evaluated.get(pk)
+        indicators = mu_indicators(figures)
         result[pk] = YearFigures(
             year=figures.year, revenue=figures.revenue, tax=figures.tax, rd_expense=figures.rd_expense,
             industrial_output=figures.industrial_output, value_added=figures.value_added, financing=figures.financing,
-            rd_ratio=mu.rd_ratio if mu else None, tax_per_mu=mu.tax_per_mu if mu else None,
+            rd_ratio=mu_round(indicators["rd_ratio"]), tax_per_mu=mu_round(indicators["tax_per_mu"]),
             mu_class=mu.klass if mu else None, mu_below_min_land=mu.below_min_land if mu else False,
             mu_note=" ".join(mu.reasons).rstrip("。") if mu and mu.klass is None else "",
         )
     return result
+
+
+_FIGURE_KINDS = frozenset(EligibilityCriterion.FIGURE_KINDS)
+_FIGURE_RULES = frozenset({PolicyClause.AmountRule.SHARE_OF_FIGURE})
+_SPACE_RULES = frozenset({PolicyClause.AmountRule.PER_SQM, PolicyClause.AmountRule.PER_MONTH_RENT})
+
+
+def year_context(enterprise_ids: list[int], matcher: Matcher) -> "YearContext":
+    """What the matcher's clauses read beyond the records themselves, and only that: the yearly figures if a
+    criterion or an amount rule reads them (with the 亩均 classes if a 亩均类别 criterion does), the rented
+    space if an amount rule does. 0 queries for clauses that read none of them (the 8 older kinds)."""
+    figures, spaces = {}, {}
+    if not _FIGURE_KINDS.isdisjoint(matcher.kinds) or not _FIGURE_RULES.isdisjoint(matcher.amount_rules):
+        figures = year_figures(enterprise_ids, classes=EligibilityCriterion.Kind.MU_CLASS_IN in matcher.kinds)
+    if not _SPACE_RULES.isdisjoint(matcher.amount_rules):
+        spaces = rented_spaces(enterprise_ids)
+    return YearContext(figures, spaces)
+
+
+class YearContext(NamedTuple):
+    """What the batch reads beside the enterprises' own rows (``year_context``), loaded once for a whole daily
+    run: their yearly figures with the 亩均 evaluation, and the space they rent."""
+
+    figures: dict[int, YearFigures]
+    spaces: dict[int, tuple[Decimal, Decimal]]
 
 
 def _qualifications(enterprise) -> dict | None:
@@ -202,18 +227,21 @@ def enterprise_facts(
 def project_policy_matches(*, project: Project, today: dt.date | None = None) -> list[ClauseMatch]:
     """Every clause in force, matched against the project as it is in the database now.
 
-    7 queries: the project with its enterprise, the enterprise's qualifications, its confirmed yearly figures,
-    the space it rents, clauses, criteria, parks (with figures confirmed, 2 more for the 亩均 evaluation).
+    5 queries: the project with its enterprise, the enterprise's qualifications, clauses, criteria, parks; and
+    what the clauses read beyond them (``year_context``): its confirmed yearly figures (+1, and +2 for the 亩均
+    class), the space it rents (+1).
     """
     today = today or timezone.localdate()
     project = Project.objects.select_related("enterprise").prefetch_related("enterprise__qualifications").get(pk=project.pk)
-    figures, spaces = year_context([project.enterprise_id])
-    facts = project_facts(project, figures.get(project.enterprise_id, NO_FIGURES), spaces.get(project.enterprise_id))
-    return match_clauses(clauses_in_force(today=today), facts, park_tree(), today)
+    matcher = policy_matcher(today=today)
+    figures, spaces = year_context([project.enterprise_id], matcher)
+    return matcher.match(
+        project_facts(project, figures.get(project.enterprise_id, NO_FIGURES), spaces.get(project.enterprise_id))
+    )
 
 
 def enterprise_policy_matches(*, enterprise: Enterprise, today: dt.date | None = None) -> list[ClauseMatch]:
-    """Every clause in force, matched against one enterprise (8 queries, as the batch)."""
+    """Every clause in force, matched against one enterprise (6 queries or more, as the batch)."""
     return enterprises_policy_matches(enterprises=Enterprise.objects.filter(pk=enterprise.pk), today=today).get(
         enterprise.pk, []
     )
@@ -224,30 +252,18 @@ def policy_matcher(*, today: dt.date) -> Matcher:
     return Matcher(clauses_in_force(today=today), park_tree(), today)
 
 
-class YearContext(NamedTuple):
-    """What the batch reads beside the enterprises' own rows, loaded once for a whole daily run: their yearly
-    figures with the 亩均 evaluation (``year_figures``) and the space they rent (``rented_spaces``)."""
-
-    figures: dict[int, YearFigures]
-    spaces: dict[int, tuple[Decimal, Decimal]]
-
-
-def year_context(enterprise_ids: list[int]) -> YearContext:
-    """2 queries, plus those of the 亩均 evaluation when figures are confirmed (``year_figures``)."""
-    return YearContext(year_figures(enterprise_ids), rented_spaces(enterprise_ids))
-
-
 def enterprises_policy_matches(
     *, enterprises: QuerySet[Enterprise] | None = None, today: dt.date | None = None, matcher: Matcher | None = None,
     context: YearContext | None = None,
 ) -> dict[int, list[ClauseMatch]]:
     """Match many enterprises (all of them by default) at once: enterprise id → its matches.
 
-    8 queries whatever the number of enterprises: enterprises, their qualifications, their projects'
-    figures, their confirmed yearly figures, the space they rent, clauses, criteria, parks; with figures
-    confirmed, 1 for the 亩均 method and 1 per distinct latest year. 3 fewer when a ``matcher`` is given,
-    and only the first 3 when a ``context`` is too. For the portal (a user of several enterprises) and the
-    API; the daily job reads in chunks (``enterprises_policy_matches_in_chunks``).
+    6 queries whatever the number of enterprises: enterprises, their qualifications, their projects'
+    figures, clauses, criteria, parks (3 fewer when a ``matcher`` is given); and what the clauses read beyond
+    them, unless a ``context`` is given (``year_context``): the confirmed yearly figures (+1; +1 for the 亩均
+    method and +1 per distinct latest year when a 亩均类别 criterion is in force), the rented space (+1).
+    For the portal (a user of several enterprises) and the API; the daily job reads in chunks
+    (``enterprises_policy_matches_in_chunks``).
     """
     today = today or timezone.localdate()
     enterprises = (enterprises if enterprises is not None else Enterprise.objects.all()).order_by("pk")
@@ -261,8 +277,8 @@ def enterprises_policy_matches(
         .values("enterprise_id", "name", "stage", "total_investment", "fixed_asset_investment")
     ):
         projects.setdefault(project["enterprise_id"], []).append(project)
-    figures, spaces = context or year_context([enterprise.pk for enterprise in rows])
     matcher = matcher or policy_matcher(today=today)
+    figures, spaces = context or year_context([enterprise.pk for enterprise in rows], matcher)
     with without_cycle_collector():
         return {
             enterprise.pk: matcher.match(enterprise_facts(
@@ -280,9 +296,9 @@ def enterprises_policy_matches_in_chunks(
 ) -> Iterator[dict[int, list[ClauseMatch]]]:
     """The daily batch: the same matches, ``size`` enterprises at a time against one prepared matcher.
 
-    1 + 3 + 2 queries (ids; clauses, criteria, parks; every enterprise's latest confirmed figures and rented
-    space, read once — with 2 or so more for the 亩均 evaluation when figures are confirmed), then 3 per
-    chunk (enterprises, qualifications, projects); the memory of one chunk's
+    1 + 3 queries (ids; clauses, criteria, parks), what the clauses read beyond the records for every
+    enterprise at once (``year_context``: 0 to 4 or so), then 3 per chunk (enterprises, qualifications,
+    projects); the memory of one chunk's
     matches (500,000 for 1,000 enterprises × 500 clauses) rather than of all of them, so the cost grows
     in proportion to the number of enterprises.
     """
@@ -292,7 +308,7 @@ def enterprises_policy_matches_in_chunks(
     if not ids:
         return
     matcher = policy_matcher(today=today)
-    context = year_context(ids)
+    context = year_context(ids, matcher)
     for start in range(0, len(ids), size):
         chunk = Enterprise.objects.filter(pk__in=ids[start : start + size])
         yield enterprises_policy_matches(enterprises=chunk, today=today, matcher=matcher, context=context)

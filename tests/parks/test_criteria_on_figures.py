@@ -248,15 +248,36 @@ def test_a_missing_figure_names_itself_and_an_enterprise_below_the_minimum_land_
 @pytest.mark.parametrize("enterprises", [2, 12])
 def test_the_batch_reads_the_figures_in_a_constant_number_of_queries(figure_clause, method, zhou, enterprises,
                                                                      django_assert_num_queries):
-    """8 as without figures (tests/parks/test_matching.py), plus the active 亩均 method and, per distinct latest
-    year (two here: 2024 and 2025), every enterprise's confirmed figures of that year. Explain any change."""
+    """6 as without figure criteria (tests/parks/test_matching.py), plus the confirmed yearly figures, the active
+    亩均 method and, per distinct latest year (two here: 2024 and 2025), every enterprise's confirmed figures of
+    that year (the 亩均 class's park averages). Explain any change."""
     from parks.selectors.policies import enterprises_policy_matches
     from tests.factories import EnterpriseFactory
 
     for i in range(enterprises):
         _record(EnterpriseFactory(), zhou, 2024 + i % 2, **STRONG)
 
-    with django_assert_num_queries(8 + 1 + 2):
+    with django_assert_num_queries(6 + 1 + 1 + 2):
         matches = enterprises_policy_matches(today=TODAY)
 
     assert sorted(m[0].verdict for m in matches.values()) == ["eligible"] * enterprises
+
+
+def test_without_a_mu_class_criterion_no_mu_evaluation_is_read(policy, method, zhou, django_assert_num_queries):
+    """研发经费占比 and 亩均税收 are the 亩均 method's formulas on the enterprise's own figures: the park's figures
+    (for the class) are read only when a 亩均类别 criterion is in force. 6 + the confirmed figures."""
+    from parks.selectors.policies import enterprises_policy_matches
+    from tests.factories import EnterpriseFactory
+
+    clause = PolicyClauseFactory(policy=policy, number=1)
+    criterion(clause, K.MIN_RD_RATIO, number=Decimal("4"))
+    criterion(clause, K.MIN_TAX_PER_MU, number=Decimal("10"))
+    firm = EnterpriseFactory()
+    _record(firm, zhou, 2024, **STRONG)
+
+    with django_assert_num_queries(6 + 1):
+        matches = enterprises_policy_matches(today=TODAY)
+
+    assert [c.reason for c in matches[firm.pk][0].criteria] == [
+        "2024 年研发经费占比 5% ≥ 4%", "2024 年亩均税收 15 万元/亩 ≥ 10 万元/亩",
+    ]

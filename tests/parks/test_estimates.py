@@ -135,3 +135,80 @@ def test_the_database_refuses_an_amount_rule_without_its_parameters(policy):
     with transaction.atomic(), pytest.raises(IntegrityError):
         PolicyClauseFactory(policy=policy, amount_rule=Rule.SHARE_OF_FIGURE, amount_value=Decimal("20"))
     assert not PolicyClause.objects.exists()
+
+
+# ---- shown beside each match: admin panel, portal, API ---------------------------------------------------
+
+
+@pytest.fixture
+def rent_clause(policy, city):
+    """按月租金: 6 months of the enterprise's rent, capped at 30 万元; open to the science city's enterprises."""
+    clause = _clause(policy, Rule.PER_MONTH_RENT, "", "6", "30", number=2)
+    criterion(clause, EligibilityCriterion.Kind.IN_PARK, park=city)
+    return clause
+
+
+@pytest.fixture
+def renting(sunshine, xike):
+    """西湖阳光 rents 1,300 m² at 1.20 元/m²·天 (47,450 元 a month → 4.75 万元) in 西科园; a reserved space
+    and another enterprise's space do not count."""
+    from tests.factories import EnterpriseFactory, SpaceFactory
+
+    sunshine.park = xike
+    sunshine.save()
+    SpaceFactory(park=xike, occupant=sunshine, status="occupied", area_m2=Decimal("1300"), rent_per_m2_day=Decimal("1.20"))
+    SpaceFactory(park=xike, occupant=sunshine, status="reserved", area_m2=Decimal("500"))
+    SpaceFactory(park=xike, occupant=EnterpriseFactory(), status="occupied", area_m2=Decimal("900"))
+    return sunshine
+
+
+def test_the_portal_shows_the_estimate_beside_the_match(client, alice, renting, rent_clause):
+    client.force_login(alice)
+
+    html = client.get("/portal/policies/").content.decode()
+
+    assert "预计可享 28.50 万元" in html
+    assert "月租金 4.75 万元 × 6 个月 = 28.50 万元" in html
+
+
+def test_the_admin_panel_shows_the_estimate_or_what_is_missing(client, zhou, renting, rent_clause, policy):
+    from django.urls import reverse
+
+    share = _clause(policy, Rule.SHARE_OF_FIGURE, "revenue", "1", "100", number=3)
+    client.force_login(zhou)
+
+    html = client.get(reverse("admin:crm_enterprise_change", args=[renting.pk])).content.decode()
+
+    assert "预计可享 28.50 万元" in html
+    assert f'data-clause="{share.pk}"' in html and "暂无法估算：缺少 2025 年营业收入" in html
+
+
+def test_the_api_gives_the_estimate_of_each_match(alice, renting, rent_clause):
+    from tests.api.support import api_client
+
+    body = api_client(alice).get(f"/api/v1/enterprises/{renting.pk}/policy-matches/").json()
+
+    (match,) = body["clauses"]
+    assert match["estimate"] == {
+        "amount": "28.50", "reason": "月租金 4.75 万元 × 6 个月 = 28.50 万元", "label": "预计可享 28.50 万元",
+    }
+
+
+def test_the_api_gives_no_estimate_for_a_clause_without_a_rule(alice, sunshine, policy):
+    from tests.api.support import api_client
+
+    _clause(policy, "", number=4)
+
+    body = api_client(alice).get(f"/api/v1/enterprises/{sunshine.pk}/policy-matches/").json()
+
+    assert body["clauses"][0]["estimate"] is None
+
+
+def test_rented_space_is_read_only_when_an_amount_rule_needs_it(renting, rent_clause, django_assert_num_queries):
+    """6 queries as the batch without (tests/parks/test_matching.py), + the rented space for 按月租金."""
+    from parks.selectors.policies import enterprises_policy_matches
+
+    with django_assert_num_queries(6 + 1):
+        matches = enterprises_policy_matches(today=TODAY)
+
+    assert matches[renting.pk][0].estimate.amount == Decimal("28.50")

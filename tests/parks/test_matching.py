@@ -324,29 +324,27 @@ def test_when_a_projects_facts_change_its_matches_change(xc_clause):
     )
 
 
-def test_project_matches_take_seven_queries(xc_clause, django_assert_num_queries):
-    """project + enterprise, the enterprise's qualifications, its confirmed yearly figures (none here), the space
-    it rents, clauses + policy, criteria, parks. Explain any change."""
+def test_project_matches_take_five_queries(xc_clause, django_assert_num_queries):
+    """project + enterprise, the enterprise's qualifications, clauses + policy, criteria, parks. Explain any change."""
     project = ProjectFactory()
     for number in range(2, 12):
         criterion(PolicyClauseFactory(policy=xc_clause.policy, number=number), K.MIN_INVESTMENT, number=Decimal("1"))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         matches = project_policy_matches(project=project, today=TODAY)
     assert len(matches) == 11
 
 
 @pytest.mark.parametrize("enterprises", [2, 25])
-def test_matching_all_enterprises_takes_eight_queries_however_many_there_are(xc_clause, enterprises,
-                                                                             django_assert_num_queries):
-    """enterprises, their qualifications, their projects' figures, their confirmed yearly figures (none here:
-    tests/parks/test_criteria_on_figures.py counts them with), their rented space, clauses + policy, criteria, parks."""
+def test_matching_all_enterprises_takes_six_queries_however_many_there_are(xc_clause, enterprises,
+                                                                           django_assert_num_queries):
+    """enterprises, their qualifications, their projects' figures, clauses + policy, criteria, parks."""
     for i in range(enterprises):
         enterprise = EnterpriseFactory()
         _qualify(enterprise, Q.HIGH_TECH)
         ProjectFactory(enterprise=enterprise, total_investment=Decimal(3000 * (i + 1)))
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         matches = enterprises_policy_matches(today=TODAY)
 
     assert len(matches) == enterprises
@@ -379,8 +377,7 @@ def test_the_batch_gives_each_enterprise_the_same_matches_as_matching_it_alone(
     for enterprise in enterprises:
         assert shape(batch[enterprise.pk]) == shape(enterprise_policy_matches(enterprise=enterprise, today=TODAY))
     # The daily job reads them 3 at a time against one prepared matcher: the same matches, chunk by chunk.
-    # ids; clauses, criteria, parks; yearly figures and rented space of them all, once; 2 chunks of 3 queries
-    with django_assert_num_queries(1 + 3 + 2 + 3 * 2):
+    with django_assert_num_queries(1 + 3 + 3 * 2):  # ids; clauses, criteria, parks; 2 chunks of 3 queries
         chunks = list(enterprises_policy_matches_in_chunks(today=TODAY, size=3))
     assert [sorted(chunk) for chunk in chunks] == [sorted(e.pk for e in enterprises)[:3], sorted(e.pk for e in enterprises)[3:]]
     for chunk in chunks:
