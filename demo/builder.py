@@ -355,6 +355,7 @@ class DemoBuilder:
                 "benefit_kind": clause_spec.benefit_kind,
                 "amount_cap": clause_spec.amount_cap,
                 "formula": clause_spec.formula,
+                **dict(zip(("amount_rule", "amount_basis", "amount_value"), clause_spec.amount or ("", "", None), strict=True)),
                 "valid_from": policy.valid_from,
                 "valid_until": policy.valid_until,
             })

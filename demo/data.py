@@ -482,6 +482,8 @@ class ClauseSpec:
     formula: str
     text: str
     criteria: tuple[CriterionSpec, ...] = ()
+    # 预计可享: the clause's amount rule (PolicyClause.AmountRule), its basis and parameter; the cap is amount_cap.
+    amount: tuple[str, str, Decimal] | None = None
 
 
 POLICY_NAME = "紫金港科技城支持信创和商密产业高质量发展的若干政策"
@@ -502,31 +504,41 @@ XC = CriterionSpec(K.INDUSTRY_CHAIN, choice=C.XINCHUANG)
 CLAUSES = (
     ClauseSpec(1, "载体免租", BenefitKind.RENT_FREE, Decimal("300"), "最长 36 个月免租，面积不超过 2,000 m²",
                "新引进的信创和商密企业入驻省信创和商密产业园自有载体的，给予最长 3 年免租。",
-               (XC, CriterionSpec(K.IN_PARK, park=XINCHUANG_PARK))),
+               (XC, CriterionSpec(K.IN_PARK, park=XINCHUANG_PARK)),
+               amount=("per_month_rent", "", Decimal("36"))),
     ClauseSpec(2, "房租补贴", BenefitKind.RENT_SUBSIDY, Decimal("200"), "按实际租金的 50% 补贴，最长 3 年",
-               "租用科技城范围内社会载体的信创企业，按实际租金给予补贴。", (XC, CriterionSpec(K.IN_PARK, park=CITY))),
+               "租用科技城范围内社会载体的信创企业，按实际租金给予补贴。", (XC, CriterionSpec(K.IN_PARK, park=CITY)),
+               amount=("per_month_rent", "", Decimal("18"))),
     ClauseSpec(3, "产业基金股权投资", BenefitKind.FUND_EQUITY, Decimal("5000"), "单个项目最高 5,000 万元股权投资",
                "依托 10 亿元规模的产业基金，对优质信创项目给予股权投资支持。",
-               (XC, CriterionSpec(K.MIN_INVESTMENT, number=Decimal("5000")))),
+               (XC, CriterionSpec(K.MIN_INVESTMENT, number=Decimal("5000"))),
+               amount=("share_of_figure", "financing", Decimal("20"))),
     ClauseSpec(4, "固定资产投资奖励", BenefitKind.INVESTMENT_AWARD, Decimal("2000"), "按设备投资额的 10% 奖励",
                "固定资产投资 1 亿元以上的产业项目，竣工投产后按设备投资额给予奖励。",
-               (CriterionSpec(K.MIN_FIXED_ASSET, number=Decimal("10000")), CriterionSpec(K.MIN_STAGE, choice=Stage.REGISTERED))),
+               (CriterionSpec(K.MIN_FIXED_ASSET, number=Decimal("10000")), CriterionSpec(K.MIN_STAGE, choice=Stage.REGISTERED)),
+               amount=("share_of_figure", "fixed_asset_investment", Decimal("10"))),
     ClauseSpec(5, "研发投入补助", BenefitKind.RD_SUBSIDY, Decimal("500"), "按年度研发投入增量的 20% 补助",
-               "支持信创企业加大研发投入。", (XC, CriterionSpec(K.MIN_RD_HEADCOUNT, number=Decimal("10")))),
+               "支持信创企业加大研发投入。", (XC, CriterionSpec(K.MIN_RD_HEADCOUNT, number=Decimal("10"))),
+               amount=("share_of_figure", "rd_expense", Decimal("20"))),
     ClauseSpec(6, "首台（套）奖励", BenefitKind.FIRST_OF_KIND, Decimal("300"), "按认定级别给予 100—300 万元一次性奖励",
-               "获国内首台（套）装备认定的企业给予一次性奖励。", (CriterionSpec(K.QUALIFICATION, choice=Q.FIRST_OF_KIND),)),
+               "获国内首台（套）装备认定的企业给予一次性奖励。", (CriterionSpec(K.QUALIFICATION, choice=Q.FIRST_OF_KIND),),
+               amount=("fixed", "", Decimal("100"))),
     ClauseSpec(7, "人才安家补贴", BenefitKind.TALENT_SUBSIDY, Decimal("800"), "顶尖人才最高 800 万元，国家级 300 万元，省级 100 万元",
                "对企业引进的高层次人才给予安家补贴，并优先保障人才房。",
-               (CriterionSpec(K.IN_PARK, park=CITY), CriterionSpec(K.MIN_HEADCOUNT, number=Decimal("20")))),
+               (CriterionSpec(K.IN_PARK, park=CITY), CriterionSpec(K.MIN_HEADCOUNT, number=Decimal("20"))),
+               amount=("per_person", "rd_headcount", Decimal("1"))),
     ClauseSpec(8, "专精特新“小巨人”奖励", BenefitKind.OTHER, Decimal("100"), "国家级“小巨人”100 万元，省专精特新 30 万元",
                "首次认定为国家级专精特新“小巨人”或省专精特新企业的给予奖励。",
-               (CriterionSpec(K.QUALIFICATION, choice=Q.LITTLE_GIANT),)),
+               (CriterionSpec(K.QUALIFICATION, choice=Q.LITTLE_GIANT),),
+               amount=("fixed", "", Decimal("100"))),
     ClauseSpec(9, "上市奖励", BenefitKind.OTHER, Decimal("500"), "分阶段奖励，合计最高 500 万元",
                "企业在境内外资本市场首发上市的，按辅导备案、申报受理、成功上市分阶段奖励。",
-               (CriterionSpec(K.QUALIFICATION, choice=Q.LISTED),)),
+               (CriterionSpec(K.QUALIFICATION, choice=Q.LISTED),),
+               amount=("fixed", "", Decimal("500"))),
     ClauseSpec(10, "商密认证与应用示范", BenefitKind.OTHER, Decimal("200"), "认证费用的 50% 补助；应用示范项目最高 200 万元",
                "取得商用密码产品认证、信创产品适配认证或承担应用示范项目的企业给予补助。",
-               (XC, CriterionSpec(K.IN_PARK, park=XINCHUANG_PARK))),
+               (XC, CriterionSpec(K.IN_PARK, park=XINCHUANG_PARK)),
+               amount=("fixed", "", Decimal("50"))),
 )
 
 

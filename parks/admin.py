@@ -17,7 +17,7 @@ from crm.admin.exports import ListExportMixin
 from crm.admin.lists import ListEntryAdmin
 
 from .exports import LandParcelExportResource, PolicyGrantExportResource, SpaceExportResource
-from .forms import EligibilityCriterionForm, GrantDecisionForm, GrantRecordForm, ParcelMoveForm
+from .forms import EligibilityCriterionForm, GrantDecisionForm, GrantRecordForm, ParcelMoveForm, PolicyClauseForm
 from .models import (
     BenefitKind,
     EligibilityCriterion,
@@ -222,8 +222,14 @@ class PolicyClauseAdmin(admin.ModelAdmin):
     list_filter = ("benefit_kind", "policy")
     search_fields = ("title", "text", "policy__name", "policy__short_name")
     autocomplete_fields = ("policy",)
+    form = PolicyClauseForm
     fieldsets = (
         (None, {"fields": ("policy", "number", "title", "text", "benefit_kind", "amount_cap", "formula")}),
+        (_("预计可享"), {
+            "fields": ("amount_rule", "amount_basis", "amount_value"),
+            "description": _("给符合条件的企业估算可享金额，显示在政策匹配结果旁；封顶金额即上面的“最高金额”。"
+                             "例：按研发投入的 20% → 算法“按指标比例”、依据“研发投入”、参数 20。"),
+        }),
         (_("有效期"), {"fields": ("valid_from", "valid_until"), "description": _("留空表示随政策的有效期。")}),
     )
     inlines = [EligibilityCriterionInline]

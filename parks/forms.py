@@ -12,7 +12,7 @@ from crm.models import Project, Stage
 from crm.models.lists import RETIRED_SUFFIX
 from crm.validators import validate_long_text, validate_plausible_date
 
-from .models import EligibilityCriterion, LandParcel, ParcelStatus, PolicyGrant
+from .models import AMOUNT_RULES_WITH_BASIS, EligibilityCriterion, LandParcel, ParcelStatus, PolicyClause, PolicyGrant
 from .services.grants import policy_grant_application_check
 from .services.parcels import allowed_parcel_moves
 
@@ -67,6 +67,27 @@ class EligibilityCriterionForm(forms.ModelForm):
             data["choice"] = ""
         if kind and kind != Kind.IN_PARK:
             data["park"] = None
+        return data
+
+
+class PolicyClauseForm(forms.ModelForm):
+    """条款 with its amount rule (预计可享): parameters the chosen rule does not use are cleared rather than
+    refused, so changing the rule never traps the user; the model's ``clean`` says what is missing."""
+
+    class Meta:
+        model = PolicyClause
+        fields = (
+            "policy", "number", "title", "text", "benefit_kind", "amount_cap", "formula",
+            "amount_rule", "amount_basis", "amount_value", "valid_from", "valid_until",
+        )
+
+    def clean(self):
+        data = super().clean()
+        rule = data.get("amount_rule")
+        if not rule:
+            data["amount_basis"], data["amount_value"] = "", None
+        elif rule not in AMOUNT_RULES_WITH_BASIS:
+            data["amount_basis"] = ""
         return data
 
 

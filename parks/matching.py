@@ -76,6 +76,29 @@ class Amount:
 
 
 @dataclass(frozen=True)
+class YearFigures:
+    """企业年度指标 as matching and the estimates read them: the figures of the enterprise's latest confirmed
+    year (``crm``'s ``confirmed_figures``, the one reading; None: not in that year's confirmed rows) and
+    that year's 亩均论英雄 evaluation (``parks.mu``). ``year`` is None when no year is confirmed at all."""
+
+    year: int | None = None
+    revenue: Decimal | None = None
+    tax: Decimal | None = None
+    rd_expense: Decimal | None = None
+    industrial_output: Decimal | None = None
+    value_added: Decimal | None = None
+    financing: Decimal | None = None
+    rd_ratio: Decimal | None = None  # 研发经费占比, in %
+    tax_per_mu: Decimal | None = None  # 亩均税收, 万元/亩
+    mu_class: str | None = None  # 亩均评价类别 'A'..'D'; None if not evaluated
+    mu_below_min_land: bool = False  # below the method's minimum land: not classed, listed apart
+    mu_note: str = ""  # why there is no class (“用地 3 亩，小于参评最小用地 5 亩…”, “缺少综合能耗，无法评价”)
+
+
+NO_FIGURES = YearFigures()
+
+
+@dataclass(frozen=True)
 class Facts:
     """What the record of a project or an enterprise says, as matching needs it; None means not recorded."""
 
@@ -91,6 +114,10 @@ class Facts:
     park_label: str = gettext_lazy("所在园区")
     stage: str | None = None
     stage_note: str = ""
+    figures: YearFigures = NO_FIGURES
+    # The space it rents in the park (已入驻): total m² and monthly rent in 元; None when it rents none.
+    rented_m2: Decimal | None = None
+    monthly_rent: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +164,21 @@ class ClauseMatch:
     verdict: str
     criteria: list[CriterionResult] = field(default_factory=list)
     rank: int = 0  # the clause's place by policy and number, among the clauses matched
+    # The record's facts and the day matched, shared by all its matches: what the estimate reads, on demand.
+    basis: tuple | None = None
+
+    @property
+    def estimate(self):
+        """预计可享 (``parks.estimates.Estimate``), computed when read; None when the clause has no amount rule
+        (or the match was built without facts). Not eligible: no amount, the reason says why."""
+        from .estimates import NOT_ELIGIBLE_ESTIMATE, clause_estimate
+
+        if self.basis is None or not self.clause.amount_rule:
+            return None
+        if self.verdict == NOT_ELIGIBLE:
+            return NOT_ELIGIBLE_ESTIMATE
+        facts, today = self.basis
+        return clause_estimate(self.clause, facts, today=today)
 
     @property
     def verdict_label(self) -> str:
@@ -167,6 +209,57 @@ def _at_least(label: str, amount: Amount, required: Decimal, unit: str) -> tuple
     if Decimal(amount.value) >= required:
         return MET, _("%(label)s %(value)s ≥ 要求 %(required)s") % {"label": label, "value": fmt(amount.value), "required": fmt(required)}
     return FAILED, _("%(label)s %(value)s < 要求 %(required)s") % {"label": label, "value": fmt(amount.value), "required": fmt(required)}
+
+
+_FIGURE_LABELS = {
+    Kind.MIN_REVENUE: gettext_lazy("营业收入"), Kind.MIN_TAX: gettext_lazy("税收"),
+    Kind.MIN_RD_RATIO: gettext_lazy("研发经费占比"), Kind.MIN_TAX_PER_MU: gettext_lazy("亩均税收"),
+}
+_FIGURE_FIELDS = {
+    Kind.MIN_REVENUE: "revenue", Kind.MIN_TAX: "tax", Kind.MIN_RD_RATIO: "rd_ratio", Kind.MIN_TAX_PER_MU: "tax_per_mu",
+}
+
+
+def figure_year(figures: YearFigures, today: dt.date) -> int:
+    """The year a yearly figure is read for: the latest confirmed one, or last year when none is confirmed."""
+    return figures.year if figures.year is not None else today.year - 1
+
+
+def _figure_amount(kind: str, value) -> str:
+    if kind == Kind.MIN_RD_RATIO:
+        return f"{number(value)}%"
+    if kind == Kind.MIN_TAX_PER_MU:
+        return _("%(value)s 万元/亩") % {"value": number(value)}
+    return wan(value)
+
+
+def _figure_at_least(kind: str, facts: Facts, required: Decimal, today: dt.date) -> tuple[str, str]:
+    """“2025 年税收 820 万元 ≥ 500 万元”, or which figure of which year is missing."""
+    figures = facts.figures
+    value = getattr(figures, _FIGURE_FIELDS[kind])
+    fields = {"year": figure_year(figures, today), "label": _FIGURE_LABELS[kind], "required": _figure_amount(kind, required)}
+    if value is None:
+        return UNKNOWN, _("缺少 %(year)s 年%(label)s（要求 ≥ %(required)s）") % fields
+    fields["value"] = _figure_amount(kind, value)
+    if Decimal(value) >= required:
+        return MET, _("%(year)s 年%(label)s %(value)s ≥ %(required)s") % fields
+    return FAILED, _("%(year)s 年%(label)s %(value)s < %(required)s") % fields
+
+
+def _mu_class(required: str, facts: Facts, today: dt.date) -> tuple[str, str]:
+    """亩均评价类别属于 …: one class per criterion (several criteria of the kind are alternatives)."""
+    figures = facts.figures
+    fields = {"year": figure_year(figures, today), "wanted": required, "actual": figures.mu_class, "note": figures.mu_note}
+    if figures.mu_class is None:
+        if figures.mu_below_min_land:
+            # Left out of the evaluation by the method (below the minimum land): known, and in no class.
+            return FAILED, _("%(year)s 年未参加亩均评价：%(note)s（要求 %(wanted)s 类）") % fields
+        if figures.mu_note:
+            return UNKNOWN, _("缺少 %(year)s 年亩均评价类别：%(note)s（要求 %(wanted)s 类）") % fields
+        return UNKNOWN, _("缺少 %(year)s 年亩均评价类别（要求 %(wanted)s 类）") % fields
+    if figures.mu_class == required:
+        return MET, _("%(year)s 年亩均评价 %(actual)s 类，符合要求") % fields
+    return FAILED, _("%(year)s 年亩均评价 %(actual)s 类，要求 %(wanted)s 类") % fields
 
 
 def _suffix(kind: str, facts: Facts, outcome: str) -> str:
@@ -208,6 +301,12 @@ def _evaluate(criterion: EligibilityCriterion, facts: Facts, parks: ParkTree, to
     elif kind == Kind.MIN_STAGE:
         outcome, reason = _stage(criterion.choice, facts)
         requirement = _label(_STAGE_LABELS, criterion.choice)
+    elif kind in _FIGURE_FIELDS:
+        outcome, reason = _figure_at_least(kind, facts, criterion.number, today)
+        requirement = f"≥ {_figure_amount(kind, criterion.number)}"
+    elif kind == Kind.MU_CLASS_IN:
+        outcome, reason = _mu_class(criterion.choice, facts, today)
+        requirement = _("%(klass)s 类") % {"klass": criterion.choice}
     else:  # a kind added to the model but not taught to the matcher: say so rather than guess
         outcome, reason, requirement = UNKNOWN, _("系统暂不能判断此类条件"), ""
     return CriterionResult(
@@ -303,6 +402,11 @@ def _fact_key(kind: str, facts: Facts, qualifications_key) -> object:
     if kind == Kind.MIN_STAGE:
         # The note (which project) is only in the reason's suffix, except when there is no stage at all.
         return (facts.stage, facts.stage_note if facts.stage is None else None)
+    if kind in _FIGURE_FIELDS:  # the reason names the year
+        return (facts.figures.year, getattr(facts.figures, _FIGURE_FIELDS[kind]))
+    if kind == Kind.MU_CLASS_IN:
+        figures = facts.figures
+        return (figures.year, figures.mu_class, figures.mu_below_min_land, figures.mu_note if figures.mu_class is None else None)
     return None
 
 
@@ -347,6 +451,9 @@ class Matcher:
             )
             kinds = tuple(kind for _pk, kind, _c in criteria)
             self._clauses.append((clause, rank[index], criteria, kinds))
+        # What the clauses read, so the selector loads only that: the criterion kinds, the amount rules.
+        self.kinds = frozenset(kind for _c, _r, _criteria, kinds in self._clauses for kind in kinds)
+        self.amount_rules = frozenset(clause.amount_rule for clause in clauses if clause.amount_rule)
         self._outcomes: dict[tuple, CriterionResult] = {}
         self._clause_outcomes: dict[tuple, tuple[str, tuple[CriterionResult, ...]]] = {}
 
@@ -368,6 +475,7 @@ class Matcher:
         keys = {kind: _fact_key(kind, facts, qualifications_key) for kind in _KIND_ORDER}
         suffixes = {kind: text for kind in _KIND_ORDER if (text := _suffix(kind, facts, MET))}
         decided = self._clause_outcomes
+        basis = (facts, self.today)
         matches = []
         for clause, rank, criteria, kinds in self._clauses:
             # A clause reads a few facts: records with the same ones get the same verdict and reasons.
@@ -384,7 +492,7 @@ class Matcher:
                 ]
             else:
                 results = list(results)
-            matches.append(ClauseMatch(clause=clause, verdict=verdict, criteria=results, rank=rank))
+            matches.append(ClauseMatch(clause=clause, verdict=verdict, criteria=results, rank=rank, basis=basis))
         matches.sort(key=lambda m: (VERDICT_ORDER[m.verdict], m.rank))
         return matches
 

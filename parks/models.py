@@ -294,8 +294,32 @@ class BenefitKind(ListEntry):
         verbose_name_plural = _("支持方式")
 
 
+# 预计可享: what an amount rule may be computed on (codes of parks.matching's year figures and staff counts).
+AMOUNT_FIGURES = {
+    "revenue": _("营业收入"), "tax": _("税收"), "rd_expense": _("研发投入"),
+    "industrial_output": _("工业产值"), "value_added": _("工业增加值"), "financing": _("融资额"),
+    # Not a yearly figure: the project's (or, for an enterprise, its largest project's) planned investment.
+    "fixed_asset_investment": _("固定资产投资（项目）"),
+}
+AMOUNT_PEOPLE = {"headcount": _("从业人员（每人）"), "rd_headcount": _("研发人员（每人）")}
+AMOUNT_RULES_WITH_BASIS = ("share_of_figure", "per_person")
+
+
 class PolicyClause(TimeStampedModel):
-    """条款: one clause of a policy, with its benefit, cap and eligibility criteria."""
+    """条款: one clause of a policy, with its benefit, cap, eligibility criteria and amount rule (预计可享).
+
+    The amount rule estimates what an eligible enterprise may receive (``parks.estimates``): 定额 a fixed
+    sum; 按指标比例 a rate of one confirmed yearly figure; 按人 an amount per employee or R&D staff; 按面积
+    an amount per m² of the space it rents in the park; 按月租金 months of its monthly rent — each capped
+    at 最高金额 when one is set.
+    """
+
+    class AmountRule(models.TextChoices):
+        FIXED = "fixed", _("定额")
+        SHARE_OF_FIGURE = "share_of_figure", _("按指标比例")
+        PER_PERSON = "per_person", _("按人")
+        PER_SQM = "per_sqm", _("按面积")
+        PER_MONTH_RENT = "per_month_rent", _("按月租金")
 
     policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="clauses")
     number = models.PositiveSmallIntegerField(_("条款序号"))
@@ -307,6 +331,19 @@ class PolicyClause(TimeStampedModel):
     )
     formula = models.CharField(
         _("计算方式"), max_length=200, blank=True, help_text=_("如“按实际研发投入的 20% 补助”。"), validators=LINE_VALIDATORS
+    )
+    amount_rule = models.CharField(
+        _("预计金额算法"), max_length=20, choices=AmountRule.choices, blank=True,
+        help_text=_("用于给符合条件的企业估算“预计可享”金额；留空表示不估算。"),
+    )
+    amount_basis = models.CharField(
+        _("计算依据"), max_length=30, blank=True, choices=[*AMOUNT_FIGURES.items(), *AMOUNT_PEOPLE.items()],
+        help_text=_("“按指标比例”选一项年度指标，“按人”选从业人员或研发人员；其他算法不填。"),
+    )
+    amount_value = models.DecimalField(
+        _("计算参数"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("定额：金额（万元）；按指标比例：比例（%）；按人：每人金额（万元）；按面积：每平方米金额（元）；"
+                    "按月租金：月数。封顶金额即“最高金额”。"),
     )
     valid_from = models.DateField(_("生效日期"), null=True, blank=True, validators=[validate_plausible_date])
     valid_until = models.DateField(_("失效日期"), null=True, blank=True, validators=[validate_plausible_date])
@@ -323,26 +360,82 @@ class PolicyClause(TimeStampedModel):
                 name="parks_clause_valid_window",
                 violation_error_message=_("失效日期不能早于生效日期。"),
             ),
+            models.CheckConstraint(
+                condition=(Q(amount_rule="") & Q(amount_basis="") & Q(amount_value__isnull=True))
+                | (~Q(amount_rule="") & Q(amount_value__isnull=False, amount_value__gte=0)
+                   & ((Q(amount_rule__in=AMOUNT_RULES_WITH_BASIS) & ~Q(amount_basis=""))
+                      | (~Q(amount_rule__in=AMOUNT_RULES_WITH_BASIS) & Q(amount_basis="")))),
+                name="parks_clause_amount_rule_parameters",
+                violation_error_message=_("预计金额算法须填写不小于 0 的计算参数，按指标比例和按人还须选择计算依据；不估算时都不填。"),
+            ),
         ]
 
     def __str__(self):
         return _("%(policy)s 第%(number)s条 %(title)s") % {"policy": self.policy, "number": self.number, "title": self.title}
 
     def clean(self):
+        """The constraints above, as field errors a person can act on."""
+        errors = {}
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise ValidationError({"valid_until": _("失效日期不能早于生效日期。")})
+            errors["valid_until"] = _("失效日期不能早于生效日期。")
+        errors.update(self._amount_rule_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _amount_rule_errors(self) -> dict:
+        rule, basis, value = self.amount_rule, self.amount_basis, self.amount_value
+        if not rule:
+            errors = {}
+            if basis:
+                errors["amount_basis"] = _("未选择预计金额算法时不填计算依据。")
+            if value is not None:
+                errors["amount_value"] = _("未选择预计金额算法时不填计算参数。")
+            return errors
+        label = self.AmountRule(rule).label
+        errors = {}
+        if value is None:
+            errors["amount_value"] = _("“%(rule)s”必须填写计算参数：%(what)s。") % {"rule": label, "what": AMOUNT_VALUE_MEANING[rule]}
+        elif value < 0:
+            errors["amount_value"] = _("计算参数不能为负数。")
+        elif rule == self.AmountRule.SHARE_OF_FIGURE and value > 100:
+            errors["amount_value"] = _("比例以百分数填写，不能超过 100。")
+        elif rule == self.AmountRule.PER_MONTH_RENT and value != value.to_integral_value():
+            errors["amount_value"] = _("月数须为整数。")
+        wanted = AMOUNT_FIGURES if rule == self.AmountRule.SHARE_OF_FIGURE else AMOUNT_PEOPLE if rule == self.AmountRule.PER_PERSON else {}
+        if wanted and basis not in wanted:
+            errors["amount_basis"] = _("“%(rule)s”必须选择计算依据，可选：%(options)s。") % {
+                "rule": label, "options": "、".join(str(v) for v in wanted.values()),
+            }
+        elif not wanted and basis:
+            errors["amount_basis"] = _("“%(rule)s”不需要选择计算依据。") % {"rule": label}
+        return errors
+
+
+AMOUNT_VALUE_MEANING = {
+    "fixed": _("金额（万元）"), "share_of_figure": _("比例（%）"), "per_person": _("每人金额（万元）"),
+    "per_sqm": _("每平方米金额（元）"), "per_month_rent": _("月数"),
+}
 
 
 # The criterion kinds that compare a number, and those that pick an option (codes of EligibilityCriterion.Kind).
-CRITERION_NUMBER_KINDS = ("min_investment", "min_fixed_asset", "min_headcount", "min_rd_headcount")
-CRITERION_CHOICE_KINDS = ("industry_chain", "qualification", "min_stage")
+CRITERION_NUMBER_KINDS = (
+    "min_investment", "min_fixed_asset", "min_headcount", "min_rd_headcount",
+    "min_revenue", "min_tax", "min_rd_ratio", "min_tax_per_mu",
+)
+CRITERION_CHOICE_KINDS = ("industry_chain", "qualification", "min_stage", "mu_class_in")
+# The kinds read from the enterprise's confirmed yearly figures (企业年度指标) and its 亩均 evaluation.
+CRITERION_FIGURE_KINDS = ("min_revenue", "min_tax", "min_rd_ratio", "mu_class_in", "min_tax_per_mu")
+MU_CLASSES = ("A", "B", "C", "D")
 
 
 class EligibilityCriterion(models.Model):
     """申报条件: one machine-readable condition of a clause, e.g. “固定资产投资 ≥ 10,000 万元”.
 
-    What each kind needs: the 最低… kinds a number (万元 or people); 产业链, 企业资质 and 项目阶段 a code
-    from their lists in ``choice``; 注册在指定园区 a park (a sub-park counts as inside its parent).
+    What each kind needs: the 最低… and “≥” kinds a number (万元, people, % or 万元/亩); 产业链, 企业资质,
+    项目阶段 and 亩均评价类别 a code in ``choice`` (one 亩均 class per row: several rows are alternatives);
+    注册在指定园区 a park (a sub-park counts as inside its parent). 营业收入, 税收, 研发经费占比, 亩均类别
+    and 亩均税收 are read from the enterprise's latest confirmed yearly figures (企业年度指标) and its 亩均
+    evaluation (亩均论英雄).
     Conditions of the same kind are alternatives (“信创 or 人工智能”); conditions of different kinds must
     all hold. Matching is in ``parks.matching``.
     """
@@ -356,18 +449,24 @@ class EligibilityCriterion(models.Model):
         MIN_RD_HEADCOUNT = "min_rd_headcount", _("最低研发人员数")
         IN_PARK = "in_park", _("注册在指定园区")
         MIN_STAGE = "min_stage", _("项目至少达到阶段")
+        MIN_REVENUE = "min_revenue", _("营业收入 ≥（万元）")
+        MIN_TAX = "min_tax", _("税收 ≥（万元）")
+        MIN_RD_RATIO = "min_rd_ratio", _("研发经费占比 ≥（%）")
+        MU_CLASS_IN = "mu_class_in", _("亩均评价类别属于")
+        MIN_TAX_PER_MU = "min_tax_per_mu", _("亩均税收 ≥（万元/亩）")
 
     NUMBER_KINDS = CRITERION_NUMBER_KINDS
     CHOICE_KINDS = CRITERION_CHOICE_KINDS
+    FIGURE_KINDS = CRITERION_FIGURE_KINDS
 
     clause = models.ForeignKey(PolicyClause, verbose_name=_("条款"), on_delete=models.CASCADE, related_name="criteria")
     kind = models.CharField(_("条件类型"), max_length=30, choices=Kind.choices)
     number = models.DecimalField(
         _("数值"), max_digits=14, decimal_places=2, null=True, blank=True,
-        help_text=_("“最低…”类条件填写：投资额以万元计，人数以人计。"),
+        help_text=_("“最低…”与“≥”类条件填写：金额以万元计，人数以人计，占比以 % 计，亩均税收以万元/亩计。"),
     )
     choice = models.CharField(
-        _("选项"), max_length=30, blank=True, help_text=_("产业链、企业资质或项目阶段，视条件类型而定。"),
+        _("选项"), max_length=30, blank=True, help_text=_("产业链、企业资质、项目阶段或亩均评价类别，视条件类型而定。"),
         validators=LINE_VALIDATORS,
     )
     park = models.ForeignKey(
@@ -384,7 +483,7 @@ class EligibilityCriterion(models.Model):
                 condition=(Q(kind__in=CRITERION_NUMBER_KINDS) & Q(number__isnull=False, number__gte=0))
                 | (~Q(kind__in=CRITERION_NUMBER_KINDS) & Q(number__isnull=True)),
                 name="parks_criterion_number_for_minimums",
-                violation_error_message=_("“最低…”类条件必须填写不小于 0 的数值，其他条件不填数值。"),
+                violation_error_message=_("“最低…”与“≥”类条件必须填写不小于 0 的数值，其他条件不填数值。"),
             ),
             models.CheckConstraint(
                 condition=(Q(kind="in_park") & Q(park__isnull=False)) | (~Q(kind="in_park") & Q(park__isnull=True)),
@@ -395,7 +494,7 @@ class EligibilityCriterion(models.Model):
                 condition=(Q(kind__in=CRITERION_CHOICE_KINDS) & ~Q(choice=""))
                 | (~Q(kind__in=CRITERION_CHOICE_KINDS) & Q(choice="")),
                 name="parks_criterion_choice_for_options",
-                violation_error_message=_("产业链、企业资质、项目阶段类条件必须选择选项，其他条件不填选项。"),
+                violation_error_message=_("产业链、企业资质、项目阶段、亩均评价类别条件必须选择选项，其他条件不填选项。"),
             ),
         ]
 
@@ -415,6 +514,8 @@ class EligibilityCriterion(models.Model):
             return [(e.code, e.name) for e in list_entries("crm.QualificationKind") if e.is_active or not active_only]
         if kind == cls.Kind.MIN_STAGE:
             return [(s, str(Stage(s).label)) for s in PIPELINE]
+        if kind == cls.Kind.MU_CLASS_IN:
+            return [(c, _("%(klass)s 类") % {"klass": c}) for c in MU_CLASSES]
         return []
 
     def requirement_label(self) -> str:
@@ -425,7 +526,8 @@ class EligibilityCriterion(models.Model):
             return str(self.park) if self.park_id else ""
         if self.number is None:
             return ""
-        return f"≥ {number(self.number)}"
+        unit = {self.Kind.MIN_RD_RATIO: "%", self.Kind.MIN_TAX_PER_MU: " " + str(_("万元/亩"))}.get(self.kind, "")
+        return f"≥ {number(self.number)}{unit}"
 
     def clean(self):
         """The constraints above, as field errors a person can act on."""
@@ -436,6 +538,8 @@ class EligibilityCriterion(models.Model):
                 errors["number"] = _("“%(kind)s”必须填写数值。") % {"kind": self.get_kind_display()}
             elif self.number < 0:
                 errors["number"] = _("数值不能为负数。")
+            elif kind == self.Kind.MIN_RD_RATIO and self.number > 100:
+                errors["number"] = _("研发经费占比以百分数填写，不能超过 100。")
         elif self.number is not None:
             errors["number"] = _("“%(kind)s”不需要填写数值。") % {"kind": self.get_kind_display()}
         if kind in self.CHOICE_KINDS:

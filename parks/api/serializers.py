@@ -131,7 +131,7 @@ class ClauseSerializer(ListCodeFieldsMixin, serializers.ModelSerializer):
         model = PolicyClause
         fields = [
             "id", "policy", "policy_name", "number", "title", "text", "benefit_kind", "benefit_kind_display",
-            "amount_cap", "formula", "valid_from", "valid_until", "criteria",
+            "amount_cap", "formula", "amount_rule", "amount_basis", "amount_value", "valid_from", "valid_until", "criteria",
         ]
         read_only_fields = fields
 
@@ -162,6 +162,12 @@ class CriterionResultSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text=_("比对的数字与理由，如“固定资产投资 8,000 万元 < 要求 10,000 万元”。"))
 
 
+class EstimateSerializer(serializers.Serializer):
+    amount = _amount(allow_null=True, help_text=_("预计可享金额（万元），已按最高金额封顶；无法估算时为 null。"))
+    reason = serializers.CharField(help_text=_("算法与数字，如“2025 年研发投入 800 万元 × 20% = 160 万元”，或缺少的数据。"))
+    label = serializers.CharField(help_text=_("如“预计可享 160 万元”。"))
+
+
 class ClauseMatchSerializer(serializers.Serializer):
     clause = serializers.IntegerField(source="clause.pk")
     policy = serializers.IntegerField(source="clause.policy_id")
@@ -176,6 +182,10 @@ class ClauseMatchSerializer(serializers.Serializer):
     )
     verdict_display = serializers.CharField(source="verdict_label")
     criteria = CriterionResultSerializer(many=True)
+    estimate = EstimateSerializer(
+        allow_null=True,
+        help_text=_("预计可享：按条款的金额算法估算（万元）；条款未设算法时为 null。不符合条件或缺少数据时 amount 为 null，reason 说明原因。"),
+    )
 
 
 class PolicyMatchesSerializer(serializers.Serializer):

@@ -3,7 +3,8 @@
  * The server checks all of it again (EligibilityCriterion.clean); this only keeps the row readable. */
 (function () {
   "use strict";
-  var NUMBER = ["min_investment", "min_fixed_asset", "min_headcount", "min_rd_headcount"];
+  var NUMBER = ["min_investment", "min_fixed_asset", "min_headcount", "min_rd_headcount",
+                "min_revenue", "min_tax", "min_rd_ratio", "min_tax_per_mu"];
 
   function cell(row, name) {
     return row.querySelector("td.field-" + name) || row.querySelector(".field-" + name);
