@@ -38,7 +38,7 @@ class Work(enum.StrEnum):
     REQUESTS = "requests"  # 企业诉求: submit, thread, attachments, transitions, rating — either side
     SERVICE_DESK = "service_desk"  # 企业诉求 on the station's side: accept, handle, assign
     APPROVAL_STEPS = "approval_steps"  # 审批环节: plan, change, complete, reopen
-    GRANTS = "grants"  # 政策兑现: record, approve, disburse, reject
+    GRANTS = "grants"  # 政策兑现: record, approve, disburse, reject; 政策申报: approve, refuse
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Area(enum.StrEnum):
     ENTERPRISES = "enterprises"  # 企业、联系人、资质
     REQUESTS = "requests"  # 企业诉求及其留言、附件、流转记录、审批环节；服务类别、工作日历
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
-    GRANTS = "grants"  # 政策兑现
+    GRANTS = "grants"  # 政策兑现、政策申报
     LISTS = "lists"  # 可配置清单：产业链及其环节、属地镇街、资质类别、来源渠道、支持方式
     NOTIFICATIONS = "notifications"  # 本人的提醒（收件箱）
     NOTIFICATION_LOG = "notification_log"  # 所有人的提醒发送记录
@@ -148,7 +148,7 @@ WHO_READS: dict[Area, Reads] = {
     ),
     Area.GRANTS: Reads(
         _EVERYONE,
-        "policy grants (政策兑现)",
+        "policy grants and online applications (政策兑现、政策申报)",
         "service officers record them; investment officers follow them with the landing commitments (双兑现); "
         "enterprise users their own enterprises' only",
         _("您没有权限查看政策兑现。"),
@@ -237,7 +237,9 @@ AREA_OF_MODEL: dict[str, Area] = {
         Area.REQUESTS,
     ),
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
-    **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),
+    **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant", "parks.policyapplication",
+                     "parks.historicalpolicyapplication"], Area.GRANTS),
+    "parks.suppliedfact": Area.ENTERPRISES,
     **dict.fromkeys(
         ["crm.industrychain", "crm.chainsegment", "crm.jurisdiction", "crm.qualificationkind", "crm.sourcechannel",
          "parks.benefitkind"],

@@ -41,6 +41,8 @@ class ReminderRule(models.Model):
         MILESTONE_DUE_SOON = "milestone_due_soon", _("落地节点即将到期")
         MILESTONE_MISSED = "milestone_missed", _("落地节点逾期")
         POLICY_ELIGIBLE = "policy_eligible", _("新的可申请政策（每日）")
+        POLICY_WINDOW_CLOSING = "policy_window_closing", _("政策网上申报即将截止")
+        POLICY_APPLICATION_WAITING = "policy_application_waiting", _("政策申报待审核")
 
     class Weekday(models.IntegerChoices):
         MONDAY = 1, _("周一")

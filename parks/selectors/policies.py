@@ -42,10 +42,12 @@ def clause_list(*, user) -> QuerySet[PolicyClause]:
     return clauses if user.is_staff else clauses.filter(policy__is_published=True)
 
 
-def clauses_in_force(*, today: dt.date) -> list[PolicyClause]:
-    """The clauses of published policies valid on ``today`` (policy and clause windows both): 2 queries."""
+def clauses_in_force(*, today: dt.date, ids=None) -> list[PolicyClause]:
+    """The clauses of published policies valid on ``today`` (policy and clause windows both), only ``ids`` if
+    given: 2 queries."""
+    clauses = PolicyClause.objects.filter(pk__in=ids) if ids is not None else PolicyClause.objects.all()
     return list(
-        PolicyClause.objects.filter(policy__is_published=True)
+        clauses.filter(policy__is_published=True)
         .filter(_in_force("policy__", today), _in_force("", today))
         .select_related("policy")
         .prefetch_related(Prefetch("criteria", queryset=EligibilityCriterion.objects.order_by("id")))
@@ -148,6 +150,11 @@ def enterprise_policy_matches(*, enterprise: Enterprise, today: dt.date | None =
     )
 
 
+def policy_matcher_for(*, clause_ids, today: dt.date) -> Matcher:
+    """Only these clauses (those in force among them), prepared for matching many records: 3 queries."""
+    return Matcher(clauses_in_force(today=today, ids=clause_ids), park_tree(), today)
+
+
 def policy_matcher(*, today: dt.date) -> Matcher:
     """The clauses in force on ``today``, prepared for matching many records: 3 queries (clauses, criteria, parks)."""
     return Matcher(clauses_in_force(today=today), park_tree(), today)
@@ -185,7 +192,8 @@ CHUNK = 1000
 
 
 def enterprises_policy_matches_in_chunks(
-    *, enterprises: QuerySet[Enterprise] | None = None, today: dt.date | None = None, size: int = CHUNK
+    *, enterprises: QuerySet[Enterprise] | None = None, today: dt.date | None = None, size: int = CHUNK,
+    matcher: Matcher | None = None,
 ) -> Iterator[dict[int, list[ClauseMatch]]]:
     """The daily batch: the same matches, ``size`` enterprises at a time against one prepared matcher.
 
@@ -198,7 +206,7 @@ def enterprises_policy_matches_in_chunks(
     ids = list(enterprises.order_by("pk").values_list("pk", flat=True))
     if not ids:
         return
-    matcher = policy_matcher(today=today)
+    matcher = matcher or policy_matcher(today=today)
     for start in range(0, len(ids), size):
         chunk = Enterprise.objects.filter(pk__in=ids[start : start + size])
         yield enterprises_policy_matches(enterprises=chunk, today=today, matcher=matcher)
