@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from crm.models import PIPELINE, Enterprise, Project, Stage
 
 from ..matching import Amount, ClauseMatch, Facts, Matcher, ParkTree, match_clauses, without_cycle_collector
-from ..models import EligibilityCriterion, Park, Policy, PolicyClause, PolicyGrant
+from ..models import EligibilityCriterion, Park, Policy, PolicyApplication, PolicyClause, PolicyGrant
 
 ZERO = Decimal("0")
 
@@ -224,3 +224,19 @@ def policy_grant_list(*, user) -> QuerySet[PolicyGrant]:
         return grants
     return grants.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
 
+
+
+# ---------------------------------------------------------------------------------------------------
+# Online applications (政策申报)
+# ---------------------------------------------------------------------------------------------------
+
+
+def policy_application_list(*, user) -> QuerySet[PolicyApplication]:
+    """Staff see every application; an enterprise user only those of its own enterprises (another's is a 404).
+    Newest first, with clause, policy, enterprise, request and grant: 1 query a page."""
+    applications = PolicyApplication.objects.select_related(
+        "clause__policy", "enterprise", "service_request", "grant"
+    ).order_by("-submitted_at", "-id")
+    if user.is_staff:
+        return applications
+    return applications.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
