@@ -97,3 +97,18 @@ def test_policy_money_per_policy_adds_up_the_demo_grants(world):
         "approved_total": sum(g.approved_amount for g in approved),
         "disbursed_total": sum(g.disbursed_amount or Decimal("0") for g in grants),
     }
+
+
+def test_the_talent_subsidy_is_open_for_online_application_around_the_demos_today(world):
+    from django.utils import timezone
+
+    from parks.models import PolicyClause
+    from parks.services.applications import policy_application_refusal
+
+    open_now = [c for c in PolicyClause.objects.all() if c.application_window_open(timezone.localdate())]
+    assert [(c.number, c.required_document_list()) for c in open_now] == [
+        (7, ["高层次人才认定证书", "劳动合同及社保缴纳证明"])]
+    enterprise = Enterprise.objects.get(short_name="西湖阳光")
+    match = next(m for m in enterprise_policy_matches(enterprise=enterprise) if m.clause.number == 7)
+    assert policy_application_refusal(clause=open_now[0], enterprise=enterprise, today=timezone.localdate(),
+                                      match=match) is None
