@@ -39,6 +39,8 @@ class Work(enum.StrEnum):
     SERVICE_DESK = "service_desk"  # 企业诉求 on the station's side: accept, handle, assign
     APPROVAL_STEPS = "approval_steps"  # 审批环节: plan, change, complete, reopen
     GRANTS = "grants"  # 政策兑现: record, approve, disburse, reject; 政策申报: approve, refuse
+    FIGURES = "figures"  # 企业年度指标: record (stored confirmed), import, confirm or return an enterprise's submission
+    OWN_FIGURES = "own_figures"  # 企业自报年度指标: an enterprise user submits its own enterprise's figures
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ WHO_DOES: dict[Work, Rule] = {
     Work.SERVICE_DESK: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以受理、办理和分派诉求。")),
     Work.APPROVAL_STEPS: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以办理审批环节。")),
     Work.GRANTS: Rule(frozenset({Role.SERVICE_OFFICER}), _("只有企业服务专员可以登记和审核政策兑现。")),
+    Work.FIGURES: Rule(
+        frozenset({Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD, Role.SERVICE_OFFICER}),
+        _("只有招商专员或企业服务专员可以登记和确认企业年度指标。"),
+    ),
+    Work.OWN_FIGURES: Rule(frozenset({Role.ENTERPRISE}), _("只有企业用户可以填报本企业的年度指标。")),
 }
 
 
@@ -78,6 +85,7 @@ class Area(enum.StrEnum):
     REQUESTS = "requests"  # 企业诉求及其留言、附件、流转记录、审批环节；服务类别、工作日历
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
     GRANTS = "grants"  # 政策兑现、政策申报
+    FIGURES = "figures"  # 企业年度指标、亩均评价办法
     LISTS = "lists"  # 可配置清单：产业链及其环节、属地镇街、资质类别、来源渠道、支持方式
     NOTIFICATIONS = "notifications"  # 本人的提醒（收件箱）
     NOTIFICATION_LOG = "notification_log"  # 所有人的提醒发送记录
@@ -152,6 +160,14 @@ WHO_READS: dict[Area, Reads] = {
         "service officers record them; investment officers follow them with the landing commitments (双兑现); "
         "enterprise users their own enterprises' only",
         _("您没有权限查看政策兑现。"),
+    ),
+    Area.FIGURES: Reads(
+        _EVERYONE,
+        "enterprises' yearly figures (revenue, tax, value added, energy, land ...) and the 亩均 method "
+        "(企业年度指标、亩均评价办法)",
+        "officers record and confirm them, the matcher and 亩均论英雄 read them; enterprise users their own "
+        "enterprises' only, which they submit in the portal; only superusers edit the 亩均 method",
+        _("您没有权限查看企业年度指标。"),
     ),
     Area.LISTS: Reads(
         _STAFF,
@@ -240,6 +256,10 @@ AREA_OF_MODEL: dict[str, Area] = {
     **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant", "parks.policyapplication",
                      "parks.historicalpolicyapplication"], Area.GRANTS),
     "parks.suppliedfact": Area.ENTERPRISES,
+    **dict.fromkeys(
+        ["crm.enterprisefigure", "crm.historicalenterprisefigure", "parks.mumethod", "parks.historicalmumethod"],
+        Area.FIGURES,
+    ),
     **dict.fromkeys(
         ["crm.industrychain", "crm.chainsegment", "crm.jurisdiction", "crm.qualificationkind", "crm.sourcechannel",
          "parks.benefitkind"],

@@ -1,4 +1,4 @@
-"""The six kinds of onboarding import: per kind its Chinese columns, its natural key, its checks and its writes.
+"""The seven kinds of onboarding import: per kind its Chinese columns, its natural key, its checks and its writes.
 
 | kind | natural key (a re-import updates the row holding it) | written through |
 | --- | --- | --- |
@@ -8,6 +8,7 @@
 | parcels | 地块编号 | the model's validation; a status change through ``parks.services.parcel_change_status`` |
 | spaces | 园区 + 楼宇 + 单元 (the space's unique key: spaces have no code of their own) | the model's validation |
 | projects | 企业统一社会信用代码 + 项目名称 (as the leads import skips a project already there) | ``project_create``, then ``project_change_stage`` once per stage date |
+| figures | 企业统一社会信用代码 + 年度 + 来源 | ``crm.figures.services.figure_record`` (stored confirmed) |
 
 A historical project's stages are moved by its owner (负责人) at each stage's date, so its stage history, the funnel
 and the velocity reports read as if it had been worked here, and no owner is notified of a move they made.
@@ -23,10 +24,12 @@ from stdnum.cn import uscc
 
 from crm.enterprises import contact_add, enterprise_create, enterprise_update
 from crm.errors import DomainError
+from crm.figures.services import figure_check, figure_record
 from crm.models import (
     PIPELINE,
     Contact,
     Enterprise,
+    EnterpriseFigure,
     EnterpriseQualification,
     Project,
     Role,
@@ -534,7 +537,85 @@ class ProjectSpec(_Lookups, Spec):
                 reached = PIPELINE.index(stage)
 
 
-SPECS = {spec.kind: spec for spec in (EnterpriseSpec, ContactSpec, ParcelSpec, SpaceSpec, QualificationSpec, ProjectSpec)}
+# ---- 企业年度指标 ------------------------------------------------------------------------------------
+
+FIGURE_COLUMNS = (
+    # header, field, example
+    ("营业收入（万元）", "revenue", 12000),
+    ("税收（万元）", "tax", 560),
+    ("工业产值（万元）", "industrial_output", 11500),
+    ("工业增加值（万元）", "value_added", 3200),
+    ("研发投入（万元）", "rd_expense", 680),
+    ("综合能耗（吨标煤）", "energy_tce", 900),
+    ("用地面积（亩）", "land_mu", 35),
+    ("从业人员（人）", "employees", 210),
+    ("融资额（万元）", "financing", 5000),
+)
+
+
+class FigureSpec(_Lookups, Spec):
+    """企业年度指标 from the statistics bureau's or the tax office's yearly lists: stored confirmed (已确认)."""
+
+    kind = "figures"
+    title = gettext_lazy("企业年度指标")
+    work = Work.FIGURES
+    model = EnterpriseFigure
+    key_note = gettext_lazy("企业统一社会信用代码、年度和来源")
+
+    def __init__(self):
+        self.columns = [
+            Column(ENTERPRISE_CODE, "enterprise_id", self.enterprise, required=True, example=EXAMPLE_CODE,
+                   note=_("该企业须已登记（先导入企业）。")),
+            Column("年度", "year", cells.integer, required=True, example=2024, note=_("四位年份，如 2024。")),
+            Column("来源", "source", cells.choice(EnterpriseFigure, "source"), required=True,
+                   example=str(EnterpriseFigure.Source.TAX.label),
+                   note=_("统计、税务或企业自报；同一企业、年度、来源重复导入按此更新。")),
+            *(Column(header, name, cells.integer if name == "employees" else cells.decimal, example=example,
+                     note=_("数字；空白表示未提供。"))
+              for header, name, example in FIGURE_COLUMNS),
+            Column("说明", "note", cells.text, example="2024 年度税务数据", note=_("数据口径等。")),
+        ]
+
+    def load(self):
+        self.load_enterprises()
+        self.by_key = {
+            (e, y, s): pk for pk, e, y, s in EnterpriseFigure.objects.values_list("pk", "enterprise_id", "year", "source")
+        }
+
+    def key(self, values):
+        return (values["enterprise_id"], values["year"], values["source"])
+
+    def existing(self, key):
+        return self.by_key.get(key)
+
+    @staticmethod
+    def _figures(values):
+        return {name: values.get(name) for _header, name, _example in FIGURE_COLUMNS}
+
+    def check(self, values, pk):
+        try:
+            figure_check(year=values["year"], values=self._figures(values))
+        except DomainError as error:
+            raise RowError(self.model_errors(error)) from None
+        if len(values["note"]) > 500:
+            raise RowError([("说明", _("说明不能超过 500 字。"))])
+        return []
+
+    def write(self, values, pk, *, actor):
+        figure_record(
+            enterprise=Enterprise.objects.get(pk=values["enterprise_id"]),
+            year=values["year"],
+            source=values["source"],
+            values=self._figures(values),
+            actor=actor,
+            note=values["note"],
+        )
+
+
+SPECS = {
+    spec.kind: spec
+    for spec in (EnterpriseSpec, ContactSpec, ParcelSpec, SpaceSpec, QualificationSpec, ProjectSpec, FigureSpec)
+}
 KINDS = tuple(SPECS)
 
 

@@ -4,6 +4,7 @@ Parcel status moves and grant decisions go through ``parks.services`` from a sma
 page (``admin/parks/<model>/change_form.html``); criteria are edited with selects, never raw codes.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
 from django.urls import path, reverse
@@ -21,6 +22,7 @@ from .models import (
     BenefitKind,
     EligibilityCriterion,
     LandParcel,
+    MuMethod,
     ParcelStatus,
     Park,
     Policy,
@@ -500,3 +502,48 @@ class SuppliedFactAdmin(admin.ModelAdmin):
                 supplied_fact_confirm(fact=fact, actor=request.user)
             done += refusal.error is None
         self.message_user(request, _t("已确认 %(n)s 条补充信息。") % {"n": done})
+
+
+class MuMethodForm(forms.ModelForm):
+    class Meta:
+        model = MuMethod
+        fields = (
+            "name", "is_active", "source_note", "weight_tax_per_mu", "weight_value_added_per_mu",
+            "weight_value_added_per_energy", "weight_rd_ratio", "cap_ratio", "benchmark_tax_per_mu",
+            "benchmark_value_added_per_mu", "benchmark_value_added_per_energy", "benchmark_rd_ratio", "class_by",
+            "threshold_a", "threshold_b", "threshold_c", "share_a", "share_b", "share_c", "min_land_mu",
+        )
+
+    def clean_is_active(self):
+        active = self.cleaned_data.get("is_active")
+        other = MuMethod.objects.filter(is_active=True).exclude(pk=self.instance.pk).first()
+        if active and other is not None:
+            raise forms.ValidationError(
+                _t("已有启用的办法“%(name)s”，请先停用它，再启用本办法。") % {"name": other.name}
+            )
+        return active
+
+
+@admin.register(MuMethod)
+class MuMethodAdmin(NoRevertHistoryAdmin):
+    """亩均评价办法: superusers edit it (staff read it, crm.roles: Area.FIGURES); docs/mu-average.md explains it."""
+
+    form = MuMethodForm
+    list_display = ("name", "is_active", "class_by", "weight_tax_per_mu", "weight_value_added_per_mu",
+                    "weight_value_added_per_energy", "weight_rd_ratio", "min_land_mu", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "is_active", "source_note")}),
+        (_("权重（分）"), {
+            "fields": ("weight_tax_per_mu", "weight_value_added_per_mu", "weight_value_added_per_energy",
+                       "weight_rd_ratio", "cap_ratio"),
+            "description": _("单项得分 = 指标值 ÷ 基准值 × 权重，最低 0 分，最高为权重 × 上限倍数；总分为四项之和。"),
+        }),
+        (_("基准值"), {
+            "fields": ("benchmark_tax_per_mu", "benchmark_value_added_per_mu", "benchmark_value_added_per_energy",
+                       "benchmark_rd_ratio"),
+        }),
+        (_("分类"), {
+            "fields": ("class_by", "threshold_a", "threshold_b", "threshold_c", "share_a", "share_b", "share_c",
+                       "min_land_mu"),
+        }),
+    )

@@ -4,6 +4,7 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -720,3 +721,132 @@ class SuppliedFact(TimeStampedModel):
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_kind_display()} {self.value}"
+
+
+class MuMethod(TimeStampedModel):
+    """亩均论英雄评价办法: how the park scores its enterprises' 亩均效益 each year and sorts them into A/B/C/D.
+
+    After Zhejiang's 工业企业亩均效益综合评价 (docs/mu-average.md): four indicators — 亩均税收, 亩均增加值, 单位能耗
+    增加值, 研发经费占营业收入比重 — each scored as the enterprise's value over its benchmark times the indicator's
+    weight, capped at ``cap_ratio`` times the weight; the sum is the score, and the thresholds give the class
+    (A 优先发展 / B 鼓励提升 / C 整治提升 / D 倒逼转型). A blank benchmark is the park's average that year (total over
+    total across the evaluated enterprises). Enterprises using less land than ``min_land_mu`` are listed apart.
+    One row is active; ``parks.mu.mu_evaluate`` reads it. Superusers edit it in the admin.
+    """
+
+    class ClassBy(models.TextChoices):
+        SCORE = "score", _("按得分分数线")
+        SHARE = "share", _("按得分排名比例")
+
+    name = models.CharField(_("名称"), max_length=100, validators=LINE_VALIDATORS, help_text=_("如“2024 年度亩均效益评价办法”。"))
+    is_active = models.BooleanField(_("启用"), default=True, help_text=_("同一时间只有一个办法启用；评价和报表按启用的办法计算。"))
+    weight_tax_per_mu = models.DecimalField(_("亩均税收权重"), max_digits=5, decimal_places=2, default=50, validators=[MinValueValidator(0)])
+    weight_value_added_per_mu = models.DecimalField(
+        _("亩均增加值权重"), max_digits=5, decimal_places=2, default=20, validators=[MinValueValidator(0)]
+    )
+    weight_value_added_per_energy = models.DecimalField(
+        _("单位能耗增加值权重"), max_digits=5, decimal_places=2, default=15, validators=[MinValueValidator(0)]
+    )
+    weight_rd_ratio = models.DecimalField(
+        _("研发经费占比权重"), max_digits=5, decimal_places=2, default=15, validators=[MinValueValidator(0)]
+    )
+    benchmark_tax_per_mu = models.DecimalField(
+        _("亩均税收基准（万元/亩）"), max_digits=12, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(0)], help_text=_("留空则取当年参评企业的平均值（税收合计 ÷ 用地合计）。"),
+    )
+    benchmark_value_added_per_mu = models.DecimalField(
+        _("亩均增加值基准（万元/亩）"), max_digits=12, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(0)], help_text=_("留空则取当年参评企业的平均值。"),
+    )
+    benchmark_value_added_per_energy = models.DecimalField(
+        _("单位能耗增加值基准（万元/吨标煤）"), max_digits=12, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(0)], help_text=_("留空则取当年参评企业的平均值。"),
+    )
+    benchmark_rd_ratio = models.DecimalField(
+        _("研发经费占比基准（%）"), max_digits=12, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(0)], help_text=_("留空则取当年参评企业的平均值。"),
+    )
+    cap_ratio = models.DecimalField(
+        _("单项得分上限（权重的倍数）"), max_digits=5, decimal_places=2, default=2, validators=[MinValueValidator(1)],
+        help_text=_("单项得分最高为权重乘以此倍数，避免一项指标畸高决定等级。"),
+    )
+    threshold_a = models.DecimalField(
+        _("A 类最低得分"), max_digits=7, decimal_places=2, default=120, help_text=_("得分不低于此值为 A 类（优先发展类）。")
+    )
+    threshold_b = models.DecimalField(
+        _("B 类最低得分"), max_digits=7, decimal_places=2, default=80, help_text=_("得分不低于此值为 B 类（鼓励提升类）。")
+    )
+    threshold_c = models.DecimalField(
+        _("C 类最低得分"), max_digits=7, decimal_places=2, default=50,
+        help_text=_("得分不低于此值为 C 类（整治提升类），低于此值为 D 类（倒逼转型类）。"),
+    )
+    class_by = models.CharField(
+        _("分类方式"), max_length=10, choices=ClassBy.choices, default=ClassBy.SCORE,
+        help_text=_("按得分分数线，或按参评企业得分排名的累计比例（如前 25% 为 A 类）。"),
+    )
+    share_a = models.DecimalField(
+        _("A 类累计比例（%）"), max_digits=5, decimal_places=2, default=25,
+        help_text=_("按排名比例分类时：排名位于前此比例（含）的企业为 A 类。"),
+    )
+    share_b = models.DecimalField(
+        _("B 类累计比例（%）"), max_digits=5, decimal_places=2, default=70,
+        help_text=_("按排名比例分类时：排名位于 A 类之后、前此比例（含）以内的为 B 类。"),
+    )
+    share_c = models.DecimalField(
+        _("C 类累计比例（%）"), max_digits=5, decimal_places=2, default=95,
+        help_text=_("按排名比例分类时：排名位于 B 类之后、前此比例（含）以内的为 C 类，其余为 D 类。"),
+    )
+    min_land_mu = models.DecimalField(
+        _("参评最小用地（亩）"), max_digits=8, decimal_places=2, default=5, validators=[MinValueValidator(0)],
+        help_text=_("用地面积小于此值的企业不参与综合评价，单独列出。"),
+    )
+    source_note = models.CharField(
+        _("依据"), max_length=300, blank=True, validators=LINE_VALIDATORS,
+        help_text=_("如“浙江省工业企业亩均效益综合评价”及本区实施细则的文号。"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("亩均评价办法")
+        verbose_name_plural = _("亩均评价办法")
+        ordering = ["-is_active", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="parks_mumethod_one_active"
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold_a__gte=models.F("threshold_b")) & Q(threshold_b__gte=models.F("threshold_c")),
+                name="parks_mumethod_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_a__gte=0) & Q(share_b__gte=models.F("share_a")) & Q(share_c__gte=models.F("share_b"))
+                & Q(share_c__lte=100),
+                name="parks_mumethod_shares_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_tax_per_mu__gte=0) & Q(weight_value_added_per_mu__gte=0)
+                & Q(weight_value_added_per_energy__gte=0) & Q(weight_rd_ratio__gte=0) & Q(cap_ratio__gte=1)
+                & Q(min_land_mu__gte=0),
+                name="parks_mumethod_weights_non_negative",
+            ),
+        ]
+
+    def clean(self):
+        errors = {}
+        if None not in (self.threshold_a, self.threshold_b, self.threshold_c) and not (
+            self.threshold_a >= self.threshold_b >= self.threshold_c
+        ):
+            errors["threshold_b"] = _("等级分数线应满足 A ≥ B ≥ C。")
+        if None not in (self.share_a, self.share_b, self.share_c) and not (
+            0 <= self.share_a <= self.share_b <= self.share_c <= 100
+        ):
+            errors["share_b"] = _("累计比例应满足 0 ≤ A ≤ B ≤ C ≤ 100。")
+        weights = (self.weight_tax_per_mu, self.weight_value_added_per_mu, self.weight_value_added_per_energy, self.weight_rd_ratio)
+        if None not in weights and sum(weights) <= 0:
+            errors["weight_tax_per_mu"] = _("四项指标的权重不能都为 0。")
+        if errors:
+            raise ValidationError(errors)
+
+    def __str__(self):
+        return self.name

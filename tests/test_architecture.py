@@ -15,7 +15,9 @@ APPS = ("config", "crm", "parks", "reports", "demo", "onboarding")
 
 # The one documented exception to "crm never imports parks code": the read-only panels on the project and
 # enterprise admin pages (policy matches, parcel candidates) — the admin is where staff look at both sides.
-CRM_MAY_IMPORT_PARKS = {"crm.admin.parks_panels": ("parks.selectors.policies", "parks.selectors.parcels")}
+CRM_MAY_IMPORT_PARKS = {
+    "crm.admin.parks_panels": ("parks.selectors.policies", "parks.selectors.parcels", "parks.mu"),
+}
 
 
 def _module_name(path: Path) -> str:

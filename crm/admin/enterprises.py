@@ -12,6 +12,7 @@ from crm.pipeline.collisions import project_collisions
 
 from .common import collision_texts, warn_collisions
 from .excel import ExcelFileNameMixin
+from .figures import EnterpriseFigureInline
 from .forms import EnterpriseForm
 from .parks_panels import ENTERPRISE_PARKS_FIELDSETS, EnterprisePolicyPanelMixin
 from .resources import EnterpriseResource
@@ -45,7 +46,7 @@ class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExcelFileNameMixin, ExportMixi
     search_help_text = _("按企业名称、简称、统一社会信用代码、联系人姓名或电话搜索。")
     autocomplete_fields = ("park",)
     readonly_fields = EnterprisePolicyPanelMixin.parks_readonly_fields
-    inlines = [ContactInline, QualificationInline]
+    inlines = [ContactInline, QualificationInline, EnterpriseFigureInline]
     fieldsets = (
         (None, {"fields": ("name", "short_name", "credit_code", "status", "industry_chain", "chain_segment", "park",
                            "jurisdiction")}),

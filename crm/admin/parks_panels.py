@@ -10,9 +10,11 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin.commitments import ProjectCommitmentsColumnMixin
+from crm.models import FIGURE_FIELDS, EnterpriseFigure
 from crm.pipeline.lights import (
     project_commitments,
 )
+from parks.mu import mu_of_latest_year
 from parks.selectors.parcels import parcel_candidates
 from parks.selectors.policies import enterprise_policy_matches, project_policy_matches
 
@@ -53,7 +55,25 @@ PROJECT_PARKS_FIELDSETS = (
 
 
 class EnterprisePolicyPanelMixin:
-    parks_readonly_fields = ("policy_matches_panel",)
+    parks_readonly_fields = ("mu_panel", "policy_matches_panel")
+
+    @admin.display(description=_("亩均效益"))
+    def mu_panel(self, obj):
+        """The class of the latest confirmed year beside that year's figures (parks.mu, the one reading)."""
+        if obj is None or obj.pk is None:
+            return "—"
+        result = mu_of_latest_year(obj.pk)
+        figures = []
+        if result is not None and result.figures is not None:
+            figures = [
+                {
+                    "label": EnterpriseFigure._meta.get_field(name).verbose_name,
+                    "value": getattr(result.figures, name),
+                    "source": result.figures.source_label(name),
+                }
+                for name in FIGURE_FIELDS
+            ]
+        return _panel("parks/_mu_panel.html", {"result": result, "figures": figures})
 
     @admin.display(description=_("可申请的政策"))
     def policy_matches_panel(self, obj):
@@ -64,4 +84,7 @@ class EnterprisePolicyPanelMixin:
         )
 
 
-ENTERPRISE_PARKS_FIELDSETS = ((_("可申请的政策"), {"fields": ("policy_matches_panel",)}),)
+ENTERPRISE_PARKS_FIELDSETS = (
+    (_("亩均效益"), {"fields": ("mu_panel",)}),
+    (_("可申请的政策"), {"fields": ("policy_matches_panel",)}),
+)

@@ -2,6 +2,7 @@
 
 from .base import TimeStampedModel
 from .enterprises import Contact, Enterprise, EnterpriseQualification
+from .figures import FIGURE_FIELDS, EnterpriseFigure
 from .lists import (
     ChainSegment,
     IndustryChain,
@@ -57,6 +58,7 @@ from .users import CalendarFeed, Role, User
 
 __all__ = [
     "ACTIVE_STAGES",
+    "FIGURE_FIELDS",
     "FINISHED_REQUEST_STATUSES",
     "KEY_PROJECT_THRESHOLD",
     "LANDED_STAGES",
@@ -75,6 +77,7 @@ __all__ = [
     "ChainSegment",
     "Contact",
     "Enterprise",
+    "EnterpriseFigure",
     "EnterpriseQualification",
     "Event",
     "FollowUp",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0016_site_profile'),
+        ('crm', '0017_enterprise_figures'),
     ]
 
     operations = [

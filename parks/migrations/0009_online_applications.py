@@ -45,8 +45,8 @@ def grant_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0017_policy_application_reminder_codes'),
-        ('parks', '0006_benefit_kinds_as_data'),
+        ('crm', '0018_policy_application_reminder_codes'),
+        ('parks', '0008_mu_method_class_by_share'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
