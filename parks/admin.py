@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.admin.common import NoRevertHistoryAdmin, ServiceFormViewMixin, money_wan, show_refusal
 from crm.admin.exports import ListExportMixin
 from crm.admin.lists import ListEntryAdmin
+from crm.figures.services import figure_confirm, figure_reject
 
 from .exports import LandParcelExportResource, PolicyGrantExportResource, SpaceExportResource
 from .forms import ApplicationDecisionForm, EligibilityCriterionForm, GrantDecisionForm, GrantRecordForm, ParcelMoveForm
@@ -382,7 +383,7 @@ class PolicyApplicationAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
     search_fields = ("enterprise__name", "enterprise__short_name", "clause__title")
     date_hierarchy = "submitted_at"
     fields = (
-        "clause", "enterprise", "status", "applied_amount", "request_link", "documents_list", "current_match",
+        "clause", "enterprise", "status", "applied_amount", "request_link", "documents_list", "figure", "current_match",
         "submitted_by", "submitted_at", "grant", "decided_by", "decided_at", "refusal_reason", "appealed_at",
         "appeal_reason", "appeal_outcome",
     )
@@ -397,7 +398,7 @@ class PolicyApplicationAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(
-            "enterprise", "clause__policy", "grant", "service_request", "submitted_by", "decided_by"
+            "enterprise", "clause__policy", "grant", "service_request", "submitted_by", "decided_by", "figure"
         )
 
     @admin.display(description=_("核准金额（万元）"))
@@ -464,6 +465,13 @@ class PolicyApplicationAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
                     fact = supplied_fact_reject(fact=fact, reason=data["note"], actor=request.user)
                 return _t("补充信息“%(kind)s”：%(status)s。") % {"kind": fact.get_kind_display(),
                                                            "status": fact.get_status_display()}
+            if action in (ApplicationDecisionForm.CONFIRM_FIGURE, ApplicationDecisionForm.REJECT_FIGURE):
+                if action == ApplicationDecisionForm.CONFIRM_FIGURE:
+                    figure = figure_confirm(figure=application.figure, actor=request.user)
+                else:
+                    figure = figure_reject(figure=application.figure, reason=data["note"], actor=request.user)
+                return _t("%(year)s 年度自报指标：%(status)s。") % {"year": figure.year,
+                                                              "status": figure.get_status_display()}
             if action == ApplicationDecisionForm.APPROVE:
                 application = policy_application_approve(application=application, amount=data["amount"],
                                                          actor=request.user, note=data["note"])

@@ -171,6 +171,7 @@ class ApplicationDecisionForm(forms.Form):
 
     APPROVE, REFUSE = "approve", "refuse"
     CONFIRM_FACT, REJECT_FACT = "confirm_fact", "reject_fact"
+    CONFIRM_FIGURE, REJECT_FIGURE = "confirm_figure", "reject_figure"
 
     action = forms.ChoiceField(label=_("操作"), choices=[])
     amount = forms.DecimalField(label=_("核准金额（万元）"), required=False, max_digits=14, decimal_places=2)
@@ -185,6 +186,11 @@ class ApplicationDecisionForm(forms.Form):
                 label = f"{fact.get_kind_display()} {fact.value}"
                 choices.append((f"{self.CONFIRM_FACT}:{fact.pk}", _("确认补充信息：%(fact)s") % {"fact": label}))
                 choices.append((f"{self.REJECT_FACT}:{fact.pk}", _("退回补充信息：%(fact)s") % {"fact": label}))
+        figure = application.figure
+        if figure is not None and figure.status == figure.Status.SUBMITTED:
+            label = _("%(year)s 年度自报指标") % {"year": figure.year}
+            choices.append((self.CONFIRM_FIGURE, _("确认%(figure)s") % {"figure": label}))
+            choices.append((self.REJECT_FIGURE, _("退回%(figure)s") % {"figure": label}))
         if application.status in application.WAITING:
             choices += [(self.APPROVE, _("核准")), (self.REFUSE, _("不予核准"))]
         self.fields["action"].choices = choices

@@ -598,6 +598,10 @@ class PolicyApplication(TimeStampedModel):
         PolicyGrant, verbose_name=_("政策兑现"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="application", help_text=_("核准后生成。"),
     )
+    figure = models.ForeignKey(
+        "crm.EnterpriseFigure", verbose_name=_("自报年度指标"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("申报时补充的年度指标（企业自报，待工作人员确认）。"),
+    )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     applied_amount = models.DecimalField(_("申请金额（万元）"), max_digits=14, decimal_places=2)
     documents = models.JSONField(

@@ -28,7 +28,9 @@ from .selectors.policies import (
 )
 from .services.applications import (
     FactInput,
+    FiguresInput,
     missing_fact_kinds,
+    missing_figure_fields,
     policy_application_appeal,
     policy_application_refusal,
     policy_application_submit,
@@ -84,7 +86,8 @@ def policy_apply(request, clause_id, enterprise_id):
                  None)
     refusal = policy_application_refusal(clause=clause, enterprise=enterprise, today=today, match=match)
     fact_kinds = missing_fact_kinds(match)
-    form = ApplicationForm(request.POST or None, request.FILES or None, clause=clause, fact_kinds=fact_kinds)
+    form = ApplicationForm(request.POST or None, request.FILES or None, clause=clause, fact_kinds=fact_kinds,
+                           figure_fields=missing_figure_fields(match))
     if request.method == "POST" and refusal is None and form.is_valid():
         data = form.cleaned_data
         try:
@@ -92,6 +95,8 @@ def policy_apply(request, clause_id, enterprise_id):
                 clause=clause, enterprise=enterprise, applied_amount=data["applied_amount"], actor=request.user,
                 documents={name: data[key] for name, key in form.documents},
                 facts=[FactInput(kind=k, value=data[f"fact_{k}"], evidence=data[f"fact_{k}_evidence"]) for k in fact_kinds],
+                figures=FiguresInput(year=data.get("figure_year"), values=form.figure_values(),
+                                     evidence=data.get("figure_evidence")) if form.figures else None,
             )
         except DomainError as error:  # next to the document or fact it names, else above the form
             error.add_to_form(form, rename=form.service_names())

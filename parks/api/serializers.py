@@ -270,7 +270,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "clause", "clause_title", "policy", "enterprise", "enterprise_name", "service_request",
             "request_status", "status", "status_display", "applied_amount", "documents", "supplied_facts",
-            "submitted_at", "grant", "approved_amount", "decided_at", "refusal_reason", "appeal_deadline",
+            "submitted_at", "figure", "grant", "approved_amount", "decided_at", "refusal_reason", "appeal_deadline",
             "appealed_at", "appeal_reason", "appeal_outcome",
         ]
         read_only_fields = fields
@@ -278,7 +278,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class ApplicationCreateSerializer(serializers.Serializer):
     """In multipart form data: the required documents as files ``document_0``, ``document_1`` … (in the clause's
-    order of ``required_documents``), a missing fact as ``fact_<kind>`` with its file ``fact_<kind>_evidence``."""
+    order of ``required_documents``), a missing fact as ``fact_<kind>`` with its file ``fact_<kind>_evidence``, missing
+    yearly figures as ``figure_year``, ``figure_<field>`` (e.g. ``figure_revenue``) and the file ``figure_evidence``."""
 
     clause = serializers.IntegerField(min_value=1, max_value=10**18)
     enterprise = serializers.IntegerField(min_value=1, max_value=10**18)

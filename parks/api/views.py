@@ -22,6 +22,7 @@ from crm.api.filters import ListCodeFilter
 from crm.api.permissions import WorksRequests
 from crm.api.views import CONFLICT, ERRORS
 from crm.models import AnnualCommitment, Enterprise, Project, ProjectMilestone
+from crm.models.figures import FIGURE_FIELDS
 from crm.pipeline import commitments as commitment_services
 from crm.pipeline.lights import project_commitments
 from crm.roles import Area
@@ -49,7 +50,7 @@ from ..selectors.policies import (
     project_policy_matches,
 )
 from ..selectors.spaces import space_list
-from ..services.applications import FactInput, policy_application_appeal, policy_application_submit
+from ..services.applications import FactInput, FiguresInput, policy_application_appeal, policy_application_submit
 from ..services.grants import policy_grant_approve, policy_grant_disburse, policy_grant_record, policy_grant_reject
 from ..services.parcels import parcel_change_status, parcel_reserve, parcel_transfer
 from . import serializers as s
@@ -459,6 +460,11 @@ class ApplicationListCreateView(ApiViewMixin, generics.ListCreateAPIView):
             facts=[FactInput(kind=kind, value=_int_or_none(request.data.get(f"fact_{kind}")),
                              evidence=files.get(f"fact_{kind}_evidence"))
                    for kind in SuppliedFact.Kind.values if f"fact_{kind}" in request.data],
+            figures=FiguresInput(
+                year=_int_or_none(request.data.get("figure_year")), evidence=files.get("figure_evidence"),
+                values={name: request.data.get(f"figure_{name}") for name in FIGURE_FIELDS
+                        if f"figure_{name}" in request.data},
+            ) if "figure_year" in request.data else None,
         )
         body = s.ApplicationSerializer(self.scoped_queryset().get(pk=application.pk),
                                        context=self.get_serializer_context()).data

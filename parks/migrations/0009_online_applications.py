@@ -259,6 +259,16 @@ class Migration(migrations.Migration):
             model_name='suppliedfact',
             constraint=models.CheckConstraint(condition=models.Q(('status', 'submitted'), models.Q(('decided_at__isnull', False), ('decided_by__isnull', False)), _connector='OR'), name='parks_suppliedfact_decided_has_who'),
         ),
+        migrations.AddField(
+            model_name='historicalpolicyapplication',
+            name='figure',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='申报时补充的年度指标（企业自报，待工作人员确认）。', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='crm.enterprisefigure', verbose_name='自报年度指标'),
+        ),
+        migrations.AddField(
+            model_name='policyapplication',
+            name='figure',
+            field=models.ForeignKey(blank=True, help_text='申报时补充的年度指标（企业自报，待工作人员确认）。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crm.enterprisefigure', verbose_name='自报年度指标'),
+        ),
         migrations.RunPython(setup_reminders, migrations.RunPython.noop),
         migrations.RunPython(grant_permissions, migrations.RunPython.noop),
     ]

@@ -235,7 +235,7 @@ def policy_application_list(*, user) -> QuerySet[PolicyApplication]:
     """Staff see every application; an enterprise user only those of its own enterprises (another's is a 404).
     Newest first, with clause, policy, enterprise, request and grant: 1 query a page."""
     applications = PolicyApplication.objects.select_related(
-        "clause__policy", "enterprise", "service_request", "grant"
+        "clause__policy", "enterprise", "service_request", "grant", "figure"
     ).order_by("-submitted_at", "-id")
     if user.is_staff:
         return applications

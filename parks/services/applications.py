@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
-from crm.models import Enterprise, RequestStatus, ServiceCategory, ServiceRequest, User
+from crm.figures.services import figure_submit
+from crm.models import Enterprise, EnterpriseFigure, RequestStatus, ServiceCategory, ServiceRequest, User
 from crm.roles import Work, require_role
 from crm.service_requests.attachments import attachment_validate, attachments_add
 from crm.service_requests.services import service_request_submit, service_request_transition
@@ -49,6 +50,36 @@ def _clause_match(*, clause: PolicyClause, enterprise: Enterprise, today: dt.dat
 
     return next((m for m in enterprise_policy_matches(enterprise=enterprise, today=today) if m.clause.pk == clause.pk),
                 None)
+
+
+@dataclass(frozen=True)
+class FiguresInput:
+    """Yearly figures (企业年度指标) the enterprise reports to answer a figure criterion it is *unknown* on: the year,
+    ``{field: value}`` of ``EnterpriseFigure`` and one evidence file — stored through ``figure_submit`` (企业自报,
+    待确认) and counted by the matcher once staff confirm it (``figure_confirm``)."""
+
+    year: int | None
+    values: dict
+    evidence: object = None
+
+
+# The figure criterion kinds (issue 17's new kinds on yearly figures) → the figures that decide them.
+FIGURE_FACTS = {
+    "min_revenue": ("revenue",),
+    "min_tax": ("tax",),
+    "min_rd_ratio": ("rd_expense", "revenue"),
+    "min_tax_per_mu": ("tax", "land_mu"),
+}
+
+
+def missing_figure_fields(match: ClauseMatch | None) -> list[str]:
+    """The yearly figures (``EnterpriseFigure`` field names) the enterprise can report for this match: those that
+    decide its *unknown* figure criteria (营业收入 ≥, 税收 ≥, 研发经费占比 ≥, 亩均税收 ≥), in the criteria's order."""
+    fields: list[str] = []
+    for result in match.criteria if match is not None else ():
+        if result.outcome == UNKNOWN:
+            fields += [f for f in FIGURE_FACTS.get(result.kind, ()) if f not in fields]
+    return fields
 
 
 def missing_fact_kinds(match: ClauseMatch | None) -> list[str]:
@@ -116,15 +147,17 @@ def policy_application_submit(
     applied_amount: Decimal,
     documents: Mapping[str, object],
     facts: list[FactInput] | tuple = (),
+    figures: FiguresInput | None = None,
     actor: User,
     at=None,
 ) -> PolicyApplication:
     """网上申报: within the clause's window, for an enterprise whose verdict is eligible or unknown, once per clause
     (while one is waiting, approved or under appeal), with every required document (``documents``: name → upload)
-    and every missing fact it can supply (``facts``). One transaction: a refusal keeps nothing.
+    and every missing fact it can supply (``facts``: 员工人数, 研发人员数; ``figures``: the yearly figures of its
+    unknown figure criteria, through ``figure_submit``). One transaction: a refusal keeps nothing.
 
     Raises ``DomainError`` naming the field: ``clause``, ``applied_amount``, ``document:<n>`` (the n-th required
-    document, from 0), ``fact:<kind>``.
+    document, from 0), ``fact:<kind>``, ``figures`` (or the figures service's own field).
     """
     require_role(actor, Work.REQUESTS)
     if not actor.is_staff and not actor.enterprises.filter(pk=enterprise.pk).exists():
@@ -169,6 +202,14 @@ def policy_application_submit(
             raise DomainError(f"{label}：{error.message}", field=f"fact:{kind}") from None
         supplied.append(fact)
 
+    figure_fields = missing_figure_fields(match)
+    if figure_fields:
+        values = (figures.values if figures is not None else {}) or {}
+        wanted = {name: values.get(name) for name in figure_fields}
+        if figures is None or figures.year is None or figures.evidence is None or None in wanted.values():
+            labels = "、".join(str(EnterpriseFigure._meta.get_field(name).verbose_name) for name in figure_fields)
+            raise DomainError(_("请填写年度指标（%(labels)s）及年度，并上传佐证材料。") % {"labels": labels}, field="figures")
+
     lines = [_("申请金额：%(amount)s") % {"amount": wan(applied_amount)}]
     lines += [_("申报材料：%(names)s") % {"names": "、".join(names)}] if names else []
     lines += [_("补充信息：%(label)s %(value)s（待确认）") % {"label": SuppliedFact.Kind(f.kind).label, "value": f.value}
@@ -180,8 +221,12 @@ def policy_application_submit(
         description="\n".join(lines),
     )
     stored = attachments_add(service_request=request, uploads=[*uploads, *(f.evidence for f in supplied)], user=actor)
+    figure = None
+    if figure_fields:
+        figure = figure_submit(enterprise=enterprise, year=figures.year, values=wanted, evidence=figures.evidence,
+                               actor=actor)
     application = PolicyApplication(
-        clause=clause, enterprise=enterprise, service_request=request, applied_amount=applied_amount,
+        clause=clause, enterprise=enterprise, service_request=request, applied_amount=applied_amount, figure=figure,
         documents=[{"name": name, "attachment": a.pk} for name, a in zip(names, stored, strict=False)],
         submitted_by=actor, submitted_at=at, status=A.SUBMITTED,
     )

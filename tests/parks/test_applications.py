@@ -233,3 +233,47 @@ def test_only_the_desk_decides_and_a_rejected_fact_leaves_the_enterprise_alone(c
     sunshine.refresh_from_db()
     application.refresh_from_db()
     assert (sunshine.headcount, application.status, SuppliedFact.objects.get().status) == (None, A.SUBMITTED, "rejected")
+
+
+# ---- A figure criterion (营业收入 ≥ …, issue 17's kinds on yearly figures) unknown: the enterprise reports the
+# figure with evidence through figure_submit; it waits for staff (待确认). The kinds themselves come with the
+# criteria work: here the match is given as the matcher would return it.
+
+
+def _unknown_revenue(clause):
+    from parks.matching import UNKNOWN, ClauseMatch, CriterionResult
+
+    return ClauseMatch(clause=clause, verdict=UNKNOWN, criteria=[
+        CriterionResult(0, "min_revenue", "营业收入 ≥（万元）", "≥ 5,000 万元", UNKNOWN, "营业收入尚未填写"),
+    ])
+
+
+def test_an_unknown_figure_criterion_asks_for_the_yearly_figure_and_stores_it_for_confirmation(
+    clause, sunshine, alice, zhou, monkeypatch
+):
+    from crm.figures.services import figure_confirm
+    from crm.models import EnterpriseFigure
+    from parks.services import applications
+    from parks.services.applications import FiguresInput, missing_figure_fields
+
+    clause.criteria.all().delete()
+    monkeypatch.setattr(applications, "_clause_match", lambda **kw: _unknown_revenue(clause))
+    assert missing_figure_fields(_unknown_revenue(clause)) == ["revenue"]
+    year = timezone.localdate().year - 1
+
+    with pytest.raises(DomainError) as refused:
+        policy_application_submit(clause=clause, enterprise=sunshine, applied_amount=Decimal("100"),
+                                  documents=documents(), actor=alice)
+    assert (refused.value.field, refused.value.message) == ("figures", "请填写年度指标（营业收入（万元））及年度，并上传佐证材料。")
+    assert _nothing_stored() == (0, 0, 0, 0, 0) and EnterpriseFigure.objects.count() == 0
+
+    application = policy_application_submit(
+        clause=clause, enterprise=sunshine, applied_amount=Decimal("100"), documents=documents(), actor=alice,
+        figures=FiguresInput(year=year, values={"revenue": Decimal("6200")}, evidence=pdf("财务报表.pdf")),
+    )
+    figure = application.figure
+    assert (figure.enterprise, figure.year, figure.source, figure.status, figure.revenue) == (
+        sunshine, year, "self_reported", "submitted", Decimal("6200"))
+    figure_confirm(figure=figure, actor=zhou)
+    figure.refresh_from_db()
+    assert figure.status == "confirmed"
