@@ -668,9 +668,11 @@ class PolicyApplication(TimeStampedModel):
         return timezone.localdate(self.decided_at) + dt.timedelta(days=self.clause.appeal_days)
 
     def may_appeal(self, today: dt.date) -> bool:
-        """A refusal not yet appealed, within the deadline — the one reading of “the appeal button shows”."""
+        """A refusal not yet appealed, within the deadline, whose request is still 已办结 (not closed nor withdrawn)
+        — the one reading of “the appeal button shows”; ``policy_application_appeal`` refuses the rest."""
         deadline = self.appeal_deadline()
-        return deadline is not None and self.appealed_at is None and today <= deadline
+        return (deadline is not None and self.appealed_at is None and today <= deadline
+                and self.service_request.status == "resolved")
 
 
 class SuppliedFact(TimeStampedModel):

@@ -50,7 +50,9 @@ def policy_matches(request):
     matches = enterprises_policy_matches(enterprises=enterprises, today=today)
     grants = list(policy_grant_list(user=request.user))
     applications = list(policy_application_list(user=request.user))
-    live = {(a.enterprise_id, a.clause_id) for a in applications if a.status in LIVE}
+    # Live: waiting, approved or appealed — not one whose request was withdrawn (the next submission closes it).
+    live = {(a.enterprise_id, a.clause_id) for a in applications
+            if a.status in LIVE and not (a.status in PolicyApplication.WAITING and a.service_request.is_finished)}
     sections = []
     for enterprise in enterprises:
         found = matches.get(enterprise.pk, [])

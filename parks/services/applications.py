@@ -21,7 +21,15 @@ from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
 from crm.figures.services import figure_submit
-from crm.models import Enterprise, EnterpriseFigure, RequestStatus, ServiceCategory, ServiceRequest, User
+from crm.models import (
+    FINISHED_REQUEST_STATUSES,
+    Enterprise,
+    EnterpriseFigure,
+    RequestStatus,
+    ServiceCategory,
+    ServiceRequest,
+    User,
+)
 from crm.roles import Work, require_role
 from crm.service_requests.attachments import attachment_validate, attachments_add
 from crm.service_requests.services import service_request_submit, service_request_transition
@@ -115,10 +123,26 @@ def policy_application_refusal(
         return DomainError(_("贵企业不符合该条款的申报条件：%(why)s") % {"why": match.summary}, field="clause")
     if live is None:
         live = PolicyApplication.objects.filter(clause=clause, enterprise=enterprise, status__in=[
-            A.SUBMITTED, A.APPROVED, A.APPEALED]).exists()
+            A.SUBMITTED, A.APPROVED, A.APPEALED]).exclude(
+            status__in=PolicyApplication.WAITING, service_request__status__in=FINISHED_REQUEST_STATUSES).exists()
     if live:
         return DomainError(_("该企业已申报此条款，不能重复申报。"), code=DomainError.ILLEGAL_TRANSITION, field="clause")
     return None
+
+
+def _close_abandoned(*, clause: PolicyClause, enterprise: Enterprise, at) -> None:
+    """An application still waiting whose request was withdrawn (已撤回) or not accepted (不予受理) is over: it is
+    marked 未通过 with that reason (no appeal: its request is finished), so that a new application may be made."""
+    for application in PolicyApplication.objects.select_for_update().select_related("service_request").filter(
+        clause=clause, enterprise=enterprise, status__in=PolicyApplication.WAITING,
+        service_request__status__in=FINISHED_REQUEST_STATUSES,
+    ):
+        request = application.service_request
+        application.status = A.REFUSED
+        application.refusal_reason = _("申报诉求%(status)s。") % {"status": request.get_status_display()}
+        application.decided_at = at
+        _save(application, actor=request.submitted_by, fields=["status", "refusal_reason", "decided_at"],
+              reason="诉求已结束")
 
 
 def _positive_amount(amount, clause: PolicyClause) -> Decimal:
@@ -166,6 +190,7 @@ def policy_application_submit(
     today = timezone.localdate(at)
     Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()  # one application at a time per enterprise
     clause = PolicyClause.objects.select_related("policy").get(pk=clause.pk)
+    _close_abandoned(clause=clause, enterprise=enterprise, at=at)
     match = _clause_match(clause=clause, enterprise=enterprise, today=today)
     refusal = policy_application_refusal(clause=clause, enterprise=enterprise, today=today, match=match)
     if refusal is not None:
@@ -263,11 +288,11 @@ def _waiting(application: PolicyApplication, action: str) -> None:
         )
 
 
-def _resolve_request(request: ServiceRequest, *, actor: User, note: str, at) -> None:
+def _resolve_request(request: ServiceRequest, *, actor: User, note: str, at) -> ServiceRequest:
     """The decision ends the desk's work on the request: 受理 first if nobody has, then 办结 with the outcome."""
     if request.status == RequestStatus.SUBMITTED:
         request = service_request_transition(service_request=request, action="accept", actor=actor, at=at)
-    service_request_transition(service_request=request, action="resolve", actor=actor, note=note, at=at)
+    return service_request_transition(service_request=request, action="resolve", actor=actor, note=note, at=at)
 
 
 def _save(application: PolicyApplication, *, actor: User, fields: list[str], reason: str) -> PolicyApplication:
@@ -293,7 +318,8 @@ def policy_application_approve(
     )
     grant = policy_grant_approve(grant=grant, amount=amount, on=timezone.localdate(at), actor=actor, note=note)
     message = _("申报已核准：%(amount)s。") % {"amount": wan(amount)}
-    _resolve_request(application.service_request, actor=actor, note=f"{message}{note or ''}", at=at)
+    application.service_request = _resolve_request(application.service_request, actor=actor,
+                                                    note=f"{message}{note or ''}", at=at)
     application.grant = grant
     application.status = A.APPROVED
     application.decided_by, application.decided_at = actor, at
@@ -319,7 +345,7 @@ def policy_application_refuse(*, application: PolicyApplication, reason: str, ac
     if application.appealed_at is None:
         deadline = timezone.localdate(at) + dt.timedelta(days=application.clause.appeal_days)
         note += _("（如有异议，可在 %(deadline)s 前提出）") % {"deadline": f"{deadline:%Y-%m-%d}"}
-    _resolve_request(application.service_request, actor=actor, note=note, at=at)
+    application.service_request = _resolve_request(application.service_request, actor=actor, note=note, at=at)
     application.status = A.REFUSED
     application.refusal_reason = reason
     application.decided_by, application.decided_at = actor, at
@@ -362,8 +388,8 @@ def policy_application_appeal(*, application: PolicyApplication, reason: str, ac
             _("申报诉求当前“%(status)s”，不能再提出异议。") % {"status": request.get_status_display()},
             code=DomainError.ILLEGAL_TRANSITION,
         )
-    service_request_transition(service_request=request, action="reopen", actor=actor,
-                               note=_("提出异议：%(reason)s") % {"reason": reason}, at=at)
+    application.service_request = service_request_transition(
+        service_request=request, action="reopen", actor=actor, note=_("提出异议：%(reason)s") % {"reason": reason}, at=at)
     application.status = A.APPEALED
     application.appealed_at, application.appeal_reason = at, reason
     return _save(application, actor=actor, fields=["status", "appealed_at", "appeal_reason"], reason="异议")

@@ -277,3 +277,19 @@ def test_an_unknown_figure_criterion_asks_for_the_yearly_figure_and_stores_it_fo
     figure_confirm(figure=figure, actor=zhou)
     figure.refresh_from_db()
     assert figure.status == "confirmed"
+
+
+def test_a_withdrawn_application_is_closed_by_the_next_one(clause, sunshine, alice):
+    from crm.service_requests.services import service_request_transition
+
+    sunshine.headcount = 80
+    sunshine.save()
+    first = policy_application_submit(clause=clause, enterprise=sunshine, applied_amount=Decimal("300"),
+                                      documents=documents(), actor=alice)
+    service_request_transition(service_request=first.service_request, action="withdraw", actor=alice)
+    second = policy_application_submit(clause=clause, enterprise=sunshine, applied_amount=Decimal("200"),
+                                       documents=documents(), actor=alice)
+    first.refresh_from_db()
+    assert (first.status, first.refusal_reason, first.may_appeal(timezone.localdate())) == (
+        A.REFUSED, "申报诉求已撤回。", False)
+    assert second.status == A.SUBMITTED
