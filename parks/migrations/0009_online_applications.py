@@ -20,8 +20,8 @@ def setup_reminders(apps, schema_editor):
 PERMISSIONS = {
     "service_officer": ["view_policyapplication", "change_policyapplication", "view_suppliedfact", "change_suppliedfact"],
     "manager": ["view_policyapplication", "view_suppliedfact"],
-    "investment_officer": ["view_policyapplication"],
-    "investment_lead": ["view_policyapplication"],
+    "investment_officer": ["view_policyapplication", "view_suppliedfact"],
+    "investment_lead": ["view_policyapplication", "view_suppliedfact"],
 }
 
 
