@@ -38,7 +38,7 @@ class Work(enum.StrEnum):
     REQUESTS = "requests"  # 企业诉求: submit, thread, attachments, transitions, rating — either side
     SERVICE_DESK = "service_desk"  # 企业诉求 on the station's side: accept, handle, assign
     APPROVAL_STEPS = "approval_steps"  # 审批环节: plan, change, complete, reopen
-    GRANTS = "grants"  # 政策兑现: record, approve, disburse, reject
+    GRANTS = "grants"  # 政策兑现: record, approve, disburse, reject; 政策申报: approve, refuse
     ROUTING = "routing"  # 分办、转办: the desk gives a request to departments (承办单位)
     DEPARTMENT_WORK = "department_work"  # 承办单位: hand back, ask an extension, complete its routing and steps, write
     EXTENSION_DECISION = "extension_decision"  # 延期审批: the station head (驿站站长) approves or refuses
@@ -99,7 +99,7 @@ class Area(enum.StrEnum):
     DEPARTMENTS = "departments"  # 承办单位
     CALLBACKS = "callbacks"  # 回访记录
     POLICIES = "policies"  # 政策、条款、认定条件、企业可申请政策
-    GRANTS = "grants"  # 政策兑现
+    GRANTS = "grants"  # 政策兑现、政策申报
     VISITS = "visits"  # 走访记录、走访问题
     FIGURES = "figures"  # 企业年度指标、亩均评价办法
     LISTS = "lists"  # 可配置清单：产业链及其环节、属地镇街、资质类别、来源渠道、支持方式
@@ -186,7 +186,7 @@ WHO_READS: dict[Area, Reads] = {
     ),
     Area.GRANTS: Reads(
         _EVERYONE,
-        "policy grants (政策兑现)",
+        "policy grants and online applications (政策兑现、政策申报)",
         "service officers record them; investment officers follow them with the landing commitments (双兑现); "
         "enterprise users their own enterprises' only",
         _("您没有权限查看政策兑现。"),
@@ -297,7 +297,9 @@ AREA_OF_MODEL: dict[str, Area] = {
     "crm.requestcallback": Area.CALLBACKS,
     **dict.fromkeys(["crm.visit", "crm.visitproblem"], Area.VISITS),
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
-    **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant"], Area.GRANTS),
+    **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant", "parks.policyapplication",
+                     "parks.historicalpolicyapplication"], Area.GRANTS),
+    "parks.suppliedfact": Area.ENTERPRISES,
     **dict.fromkeys(
         ["crm.enterprisefigure", "crm.historicalenterprisefigure", "parks.mumethod", "parks.historicalmumethod"],
         Area.FIGURES,

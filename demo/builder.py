@@ -341,6 +341,15 @@ class DemoBuilder:
                 "rent_free_months": spec.rent_free_months,
             })
 
+    def _application_window(self, spec) -> dict:
+        """网上申报 open around the demo's today for the clauses that have a window (人才安家补贴)."""
+        if spec.application_window is None:
+            return {"application_opens_on": None, "application_closes_on": None, "required_documents": ""}
+        opens, closes = spec.application_window
+        return {"application_opens_on": self.today + dt.timedelta(days=opens),
+                "application_closes_on": self.today + dt.timedelta(days=closes),
+                "required_documents": spec.required_documents}
+
     def build_policy(self) -> None:
         spec = data.POLICY
         policy, _ = upsert(Policy, {"name": spec["name"]}, {
@@ -358,6 +367,7 @@ class DemoBuilder:
                 **dict(zip(("amount_rule", "amount_basis", "amount_value"), clause_spec.amount or ("", "", None), strict=True)),
                 "valid_from": policy.valid_from,
                 "valid_until": policy.valid_until,
+                **self._application_window(clause_spec),
             })
             self.clauses[clause_spec.number] = clause
             for criterion in clause_spec.criteria:

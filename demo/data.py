@@ -484,6 +484,9 @@ class ClauseSpec:
     criteria: tuple[CriterionSpec, ...] = ()
     # 预计可享: the clause's amount rule (PolicyClause.AmountRule), its basis and parameter; the cap is amount_cap.
     amount: tuple[str, str, Decimal] | None = None
+    # 网上申报: the window in days from the demo's today (opens, closes), the documents to upload (one per line).
+    application_window: tuple[int, int] | None = None
+    required_documents: str = ""
 
 
 POLICY_NAME = "紫金港科技城支持信创和商密产业高质量发展的若干政策"
@@ -526,7 +529,8 @@ CLAUSES = (
     ClauseSpec(7, "人才安家补贴", BenefitKind.TALENT_SUBSIDY, Decimal("800"), "顶尖人才最高 800 万元，国家级 300 万元，省级 100 万元",
                "对企业引进的高层次人才给予安家补贴，并优先保障人才房。",
                (CriterionSpec(K.IN_PARK, park=CITY), CriterionSpec(K.MIN_HEADCOUNT, number=Decimal("20"))),
-               amount=("per_person", "rd_headcount", Decimal("1"))),
+               amount=("per_person", "rd_headcount", Decimal("1")),
+               application_window=(-10, 20), required_documents="高层次人才认定证书\n劳动合同及社保缴纳证明"),
     ClauseSpec(8, "专精特新“小巨人”奖励", BenefitKind.OTHER, Decimal("100"), "国家级“小巨人”100 万元，省专精特新 30 万元",
                "首次认定为国家级专精特新“小巨人”或省专精特新企业的给予奖励。",
                (CriterionSpec(K.QUALIFICATION, choice=Q.LITTLE_GIANT),),

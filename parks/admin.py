@@ -12,12 +12,20 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin.common import NoRevertHistoryAdmin, ServiceFormViewMixin, money_wan
+from crm.admin.common import NoRevertHistoryAdmin, ServiceFormViewMixin, money_wan, show_refusal
 from crm.admin.exports import ListExportMixin
 from crm.admin.lists import ListEntryAdmin
+from crm.figures.services import figure_confirm, figure_reject
 
 from .exports import LandParcelExportResource, PolicyGrantExportResource, SpaceExportResource
-from .forms import EligibilityCriterionForm, GrantDecisionForm, GrantRecordForm, ParcelMoveForm, PolicyClauseForm
+from .forms import (
+    ApplicationDecisionForm,
+    EligibilityCriterionForm,
+    GrantDecisionForm,
+    GrantRecordForm,
+    ParcelMoveForm,
+    PolicyClauseForm,
+)
 from .models import (
     BenefitKind,
     EligibilityCriterion,
@@ -26,11 +34,19 @@ from .models import (
     ParcelStatus,
     Park,
     Policy,
+    PolicyApplication,
     PolicyClause,
     PolicyGrant,
     Space,
+    SuppliedFact,
 )
 from .selectors.parcels import STATUS_COLOURS
+from .services.applications import (
+    policy_application_approve,
+    policy_application_refuse,
+    supplied_fact_confirm,
+    supplied_fact_reject,
+)
 from .services.grants import (
     policy_grant_approve,
     policy_grant_disburse,
@@ -216,7 +232,8 @@ class BenefitKindAdmin(ListEntryAdmin):
 @admin.register(PolicyClause)
 class PolicyClauseAdmin(admin.ModelAdmin):
     list_display = (
-        "__str__", "policy", "number", "benefit_kind", "amount_cap", "valid_from", "valid_until", "criteria_summary",
+        "__str__", "policy", "number", "benefit_kind", "amount_cap", "valid_from", "valid_until",
+        "application_closes_on", "criteria_summary",
     )
     list_select_related = ("policy",)
     list_filter = ("benefit_kind", "policy")
@@ -231,6 +248,10 @@ class PolicyClauseAdmin(admin.ModelAdmin):
                              "例：按研发投入的 20% → 算法“按指标比例”、依据“研发投入”、参数 20。"),
         }),
         (_("有效期"), {"fields": ("valid_from", "valid_until"), "description": _("留空表示随政策的有效期。")}),
+        (_("网上申报"), {
+            "fields": ("application_opens_on", "application_closes_on", "required_documents", "appeal_days"),
+            "description": _("填写申报期后，符合条件（或信息待确认）的企业可在门户在线申报；申报即一条“政策兑现”类诉求。"),
+        }),
     )
     inlines = [EligibilityCriterionInline]
 
@@ -341,6 +362,167 @@ class PolicyGrantAdmin(ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdm
             return _t("已保存：%(status)s。") % {"status": grant.get_status_display()}
 
         return self.service_form_view(request, object_id, GrantDecisionForm, decide, object_kwarg="grant")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Online applications (政策申报) and the facts enterprises supply with them
+# ---------------------------------------------------------------------------------------------------
+
+
+class SuppliedFactInline(admin.TabularInline):
+    model = SuppliedFact
+    fields = ("kind", "value", "evidence_link", "status", "decided_by", "decided_at", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("证明材料"))
+    def evidence_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("attachment-download", args=[obj.evidence_id]),
+                           obj.evidence.original_name)
+
+
+@admin.register(PolicyApplication)
+class PolicyApplicationAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
+    """政策申报: read-only; the officer confirms supplied facts, approves (the grant, within the cap) or refuses
+    through the form on the change page. The thread and SLA are the request's (linked)."""
+
+    list_display = ("enterprise", "clause", "status", "applied_amount", "approved", "submitted_at", "request_link")
+    list_select_related = ("enterprise", "clause__policy", "grant", "service_request")
+    list_filter = ("status", "clause__policy")
+    search_fields = ("enterprise__name", "enterprise__short_name", "clause__title")
+    date_hierarchy = "submitted_at"
+    fields = (
+        "clause", "enterprise", "status", "applied_amount", "request_link", "documents_list", "figure", "current_match",
+        "submitted_by", "submitted_at", "grant", "decided_by", "decided_at", "refusal_reason", "appealed_at",
+        "appeal_reason", "appeal_outcome",
+    )
+    readonly_fields = fields
+    inlines = [SuppliedFactInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(
+            "enterprise", "clause__policy", "grant", "service_request", "submitted_by", "decided_by", "figure"
+        )
+
+    @admin.display(description=_("核准金额（万元）"))
+    def approved(self, obj):
+        return money_wan(obj.grant.approved_amount) if obj.grant_id else "—"
+
+    @admin.display(description=_("企业诉求"))
+    def request_link(self, obj):
+        request = obj.service_request
+        return format_html('<a href="{}">#{} {}</a>', reverse("admin:crm_servicerequest_change", args=[request.pk]),
+                           request.pk, request.get_status_display())
+
+    @admin.display(description=_("申报材料"))
+    def documents_list(self, obj):
+        if not obj.documents:
+            return "—"
+        return format_html_join(
+            format_html("<br>"), '{}：<a href="{}">{}</a>',
+            [(d["name"], reverse("attachment-download", args=[d["attachment"]]), _t("下载")) for d in obj.documents],
+        )
+
+    @admin.display(description=_("当前比对结果"))
+    def current_match(self, obj):
+        from .selectors.policies import enterprise_policy_matches
+
+        match = next((m for m in enterprise_policy_matches(enterprise=obj.enterprise) if m.clause.pk == obj.clause_id),
+                     None)
+        if match is None:
+            return _t("条款当前不在有效期内。")
+        return format_html('<strong class="zj-current-verdict">{}</strong>：{}', match.verdict_label,
+                           "；".join(c.reason for c in match.criteria) or _t("本条款未设申报条件。"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                         "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_change_permission(request, obj):
+            form = ApplicationDecisionForm(application=obj)
+            if form.fields["action"].choices:
+                context["decision_form"] = form
+                context["decision_form_url"] = reverse("admin:parks_policyapplication_decide", args=[obj.pk])
+                cap = obj.clause.amount_cap
+                context["decision_help"] = "；".join([
+                    _t("申请 %(a)s") % {"a": money_wan(obj.applied_amount)},
+                    _t("条款最高 %(c)s") % {"c": money_wan(cap)} if cap is not None else _t("条款不设上限"),
+                ])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        own = [path("<path:object_id>/decide/", self.admin_site.admin_view(self.decide_view),
+                    name="parks_policyapplication_decide")]
+        return own + super().get_urls()
+
+    def decide_view(self, request, object_id):
+        def decide(application, data):
+            action, _sep, fact_id = data["action"].partition(":")
+            if action in (ApplicationDecisionForm.CONFIRM_FACT, ApplicationDecisionForm.REJECT_FACT):
+                fact = application.supplied_facts.get(pk=fact_id)
+                if action == ApplicationDecisionForm.CONFIRM_FACT:
+                    fact = supplied_fact_confirm(fact=fact, actor=request.user)
+                else:
+                    fact = supplied_fact_reject(fact=fact, reason=data["note"], actor=request.user)
+                return _t("补充信息“%(kind)s”：%(status)s。") % {"kind": fact.get_kind_display(),
+                                                           "status": fact.get_status_display()}
+            if action in (ApplicationDecisionForm.CONFIRM_FIGURE, ApplicationDecisionForm.REJECT_FIGURE):
+                if action == ApplicationDecisionForm.CONFIRM_FIGURE:
+                    figure = figure_confirm(figure=application.figure, actor=request.user)
+                else:
+                    figure = figure_reject(figure=application.figure, reason=data["note"], actor=request.user)
+                return _t("%(year)s 年度自报指标：%(status)s。") % {"year": figure.year,
+                                                              "status": figure.get_status_display()}
+            if action == ApplicationDecisionForm.APPROVE:
+                application = policy_application_approve(application=application, amount=data["amount"],
+                                                         actor=request.user, note=data["note"])
+            else:
+                application = policy_application_refuse(application=application, reason=data["note"], actor=request.user)
+            return _t("已保存：%(status)s。") % {"status": application.get_status_display()}
+
+        return self.service_form_view(request, object_id, ApplicationDecisionForm, decide, object_kwarg="application")
+
+
+@admin.register(SuppliedFact)
+class SuppliedFactAdmin(admin.ModelAdmin):
+    """企业补充信息: what enterprises supplied with their applications; confirm in bulk (each confirmation writes the
+    value on the enterprise record through ``supplied_fact_confirm``)."""
+
+    list_display = ("enterprise", "kind", "value", "status", "application", "created_at", "decided_by")
+    list_select_related = ("enterprise", "application__clause__policy", "application__enterprise", "decided_by")
+    list_filter = ("status", "kind")
+    search_fields = ("enterprise__name", "enterprise__short_name")
+    fields = ("enterprise", "application", "kind", "value", "evidence", "status", "submitted_by", "decided_by",
+              "decided_at", "note")
+    readonly_fields = fields
+    actions = ["confirm_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("确认所选补充信息"), permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        done = 0
+        for fact in queryset.filter(status=SuppliedFact.Status.SUBMITTED):
+            with show_refusal(request, about=fact) as refusal:
+                supplied_fact_confirm(fact=fact, actor=request.user)
+            done += refusal.error is None
+        self.message_user(request, _t("已确认 %(n)s 条补充信息。") % {"n": done})
 
 
 class MuMethodForm(forms.ModelForm):

@@ -184,3 +184,40 @@ class GrantRecordForm(forms.ModelForm):
                 applied_amount=data["applied_amount"], applied_on=data["applied_on"],
             )
         return data
+
+
+class ApplicationDecisionForm(forms.Form):
+    """审核 on an online application's page: confirm or send back a supplied fact (补充信息), then approve an amount
+    (the grant, within the clause's cap) or refuse with the reason the enterprise reads."""
+
+    APPROVE, REFUSE = "approve", "refuse"
+    CONFIRM_FACT, REJECT_FACT = "confirm_fact", "reject_fact"
+    CONFIRM_FIGURE, REJECT_FIGURE = "confirm_figure", "reject_figure"
+
+    action = forms.ChoiceField(label=_("操作"), choices=[])
+    amount = forms.DecimalField(label=_("核准金额（万元）"), required=False, max_digits=14, decimal_places=2)
+    note = forms.CharField(label=_("意见"), required=False, max_length=2000, validators=[validate_long_text],
+                           widget=forms.TextInput(attrs={"size": 30}), help_text=_("未通过或退回补充信息时必须填写原因。"))
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for fact in application.supplied_facts.all():
+            if fact.status == fact.Status.SUBMITTED:
+                label = f"{fact.get_kind_display()} {fact.value}"
+                choices.append((f"{self.CONFIRM_FACT}:{fact.pk}", _("确认补充信息：%(fact)s") % {"fact": label}))
+                choices.append((f"{self.REJECT_FACT}:{fact.pk}", _("退回补充信息：%(fact)s") % {"fact": label}))
+        figure = application.figure
+        if figure is not None and figure.status == figure.Status.SUBMITTED:
+            label = _("%(year)s 年度自报指标") % {"year": figure.year}
+            choices.append((self.CONFIRM_FIGURE, _("确认%(figure)s") % {"figure": label}))
+            choices.append((self.REJECT_FIGURE, _("退回%(figure)s") % {"figure": label}))
+        if application.status in application.WAITING:
+            choices += [(self.APPROVE, _("核准")), (self.REFUSE, _("不予核准"))]
+        self.fields["action"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.APPROVE and data.get("amount") is None:
+            self.add_error("amount", _("请填写核准金额。"))
+        return data

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -347,6 +348,21 @@ class PolicyClause(TimeStampedModel):
     )
     valid_from = models.DateField(_("生效日期"), null=True, blank=True, validators=[validate_plausible_date])
     valid_until = models.DateField(_("失效日期"), null=True, blank=True, validators=[validate_plausible_date])
+    application_opens_on = models.DateField(
+        _("网上申报开始日期"), null=True, blank=True, validators=[validate_plausible_date],
+        help_text=_("与截止日期都填写后，符合条件的企业可在门户在线申报。"),
+    )
+    application_closes_on = models.DateField(
+        _("网上申报截止日期"), null=True, blank=True, validators=[validate_plausible_date],
+        help_text=_("当天仍可申报。"),
+    )
+    required_documents = models.TextField(
+        _("申报材料"), blank=True, max_length=2000, validators=LONG_TEXT_VALIDATORS,
+        help_text=_("在线申报须上传的材料，每行一项，如“研发费用专项审计报告”。"),
+    )
+    appeal_days = models.PositiveSmallIntegerField(
+        _("异议期（天）"), default=15, help_text=_("申报未通过后，企业可在这么多天内提出异议、申请复核。"),
+    )
 
     class Meta:
         verbose_name = _("政策条款")
@@ -368,6 +384,13 @@ class PolicyClause(TimeStampedModel):
                 name="parks_clause_amount_rule_parameters",
                 violation_error_message=_("预计金额算法须填写不小于 0 的计算参数，按指标比例和按人还须选择计算依据；不估算时都不填。"),
             ),
+            models.CheckConstraint(
+                condition=Q(application_opens_on__isnull=True, application_closes_on__isnull=True)
+                | Q(application_opens_on__isnull=False, application_closes_on__isnull=False,
+                    application_closes_on__gte=models.F("application_opens_on")),
+                name="parks_clause_application_window",
+                violation_error_message=_("网上申报的开始和截止日期须同时填写，截止日期不能早于开始日期。"),
+            ),
         ]
 
     def __str__(self):
@@ -378,9 +401,24 @@ class PolicyClause(TimeStampedModel):
         errors = {}
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("失效日期不能早于生效日期。")
+        opens, closes = self.application_opens_on, self.application_closes_on
+        if (opens is None) != (closes is None):
+            field = "application_closes_on" if closes is None else "application_opens_on"
+            errors[field] = _("网上申报的开始和截止日期须同时填写。")
+        elif opens and closes and closes < opens:
+            errors["application_closes_on"] = _("网上申报截止日期不能早于开始日期。")
         errors.update(self._amount_rule_errors())
         if errors:
             raise ValidationError(errors)
+
+    def required_document_list(self) -> list[str]:
+        """申报材料: the documents an online application must upload, one per line of ``required_documents``."""
+        return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
+
+    def application_window_open(self, today: dt.date) -> bool:
+        """网上申报期内: both dates set and ``today`` between them (both days included) — the one reading of the window."""
+        opens, closes = self.application_opens_on, self.application_closes_on
+        return opens is not None and closes is not None and opens <= today <= closes
 
     def _amount_rule_errors(self) -> dict:
         rule, basis, value = self.amount_rule, self.amount_basis, self.amount_value
@@ -621,6 +659,175 @@ class PolicyGrant(TimeStampedModel):
 
     def __str__(self):
         return f"{self.enterprise} · {self.clause}"
+
+
+class PolicyApplication(TimeStampedModel):
+    """政策申报 (网上申报): an enterprise applying online for a clause, within the clause's application window.
+
+    The application *is* a service request (企业诉求) of the policy category (``policy_redemption``): it has the
+    request's SLA clock, thread, reminders and place in the service desk's queue. Its approval creates the
+    ``PolicyGrant`` (政策兑现) through ``parks.services.grants``; a refusal may be appealed (异议) within the
+    clause's ``appeal_days``. Written only by ``parks.services.applications``.
+
+        已提交 submitted → 已核准 approved (the grant)
+        已提交 submitted → 未通过 refused (reason) → 异议复核中 appealed → 已核准 approved | 未通过 refused
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已核准")
+        REFUSED = "refused", _("未通过")
+        APPEALED = "appealed", _("异议复核中")
+
+    class AppealOutcome(models.TextChoices):
+        NONE = "", _("—")
+        APPROVED = "approved", _("异议成立，予以核准")
+        UPHELD = "upheld", _("维持不予核准")
+
+    # Waiting for the officer's decision (the review reminder's queue).
+    WAITING = (Status.SUBMITTED, Status.APPEALED)
+
+    clause = models.ForeignKey(PolicyClause, verbose_name=_("条款"), on_delete=models.PROTECT, related_name="applications")
+    enterprise = models.ForeignKey(
+        "crm.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="policy_applications"
+    )
+    service_request = models.OneToOneField(
+        "crm.ServiceRequest", verbose_name=_("企业诉求"), on_delete=models.PROTECT, related_name="policy_application",
+        help_text=_("申报即一条“政策兑现”类诉求：办理时限、留言和提醒与其他诉求相同。"),
+    )
+    grant = models.OneToOneField(
+        PolicyGrant, verbose_name=_("政策兑现"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="application", help_text=_("核准后生成。"),
+    )
+    figure = models.ForeignKey(
+        "crm.EnterpriseFigure", verbose_name=_("自报年度指标"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("申报时补充的年度指标（企业自报，待工作人员确认）。"),
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    applied_amount = models.DecimalField(_("申请金额（万元）"), max_digits=14, decimal_places=2)
+    documents = models.JSONField(
+        _("申报材料"), default=list, blank=True,
+        help_text=_("每项材料及其附件：[{\"name\": 材料名称, \"attachment\": 附件编号}]。"),
+    )
+    submitted_by = models.ForeignKey(
+        "crm.User", verbose_name=_("申报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("申报时间"))
+    decided_by = models.ForeignKey(
+        "crm.User", verbose_name=_("审核人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    refusal_reason = models.TextField(
+        _("未通过原因"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
+    )
+    appealed_at = models.DateTimeField(_("提出异议时间"), null=True, blank=True)
+    appeal_reason = models.TextField(
+        _("异议理由"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS
+    )
+    appeal_outcome = models.CharField(
+        _("异议结果"), max_length=20, choices=AppealOutcome.choices, blank=True, default=AppealOutcome.NONE
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "documents"])
+
+    class Meta:
+        verbose_name = _("政策申报")
+        verbose_name_plural = _("政策申报")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # One live application per clause and enterprise: a refused one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["clause", "enterprise"], condition=Q(status__in=["submitted", "approved", "appealed"]),
+                name="parks_policyapplication_one_live",
+                violation_error_message=_("该企业已有此条款的申报，不能重复申报。"),
+            ),
+            models.CheckConstraint(condition=Q(applied_amount__gt=0), name="parks_policyapplication_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(grant__isnull=False), name="parks_policyapplication_approved_has_grant"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""), name="parks_policyapplication_refused_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="appealed") | Q(appealed_at__isnull=False),
+                name="parks_policyapplication_appealed_has_time",
+            ),
+        ]
+        indexes = [
+            # The review reminder (parks.reminders.policy_application_waiting): applications waiting for a decision.
+            models.Index(fields=["submitted_at"], condition=Q(status__in=["submitted", "appealed"]),
+                         name="parks_application_waiting_idx"),
+        ]
+
+    def __str__(self):
+        return _("%(enterprise)s 申报 %(clause)s") % {"enterprise": self.enterprise, "clause": self.clause}
+
+    def appeal_deadline(self) -> dt.date | None:
+        """异议截止日: the refusal day plus the clause's ``appeal_days`` (that day included); None unless refused."""
+        if self.status != self.Status.REFUSED or self.decided_at is None:
+            return None
+        return timezone.localdate(self.decided_at) + dt.timedelta(days=self.clause.appeal_days)
+
+    def may_appeal(self, today: dt.date) -> bool:
+        """A refusal not yet appealed, within the deadline, whose request is still 已办结 (not closed nor withdrawn)
+        — the one reading of “the appeal button shows”; ``policy_application_appeal`` refuses the rest."""
+        deadline = self.appeal_deadline()
+        return (deadline is not None and self.appealed_at is None and today <= deadline
+                and self.service_request.status == "resolved")
+
+
+class SuppliedFact(TimeStampedModel):
+    """企业补充信息: a fact of its own an enterprise supplies with evidence (e.g. 员工人数 120, with the social-insurance
+    list), because a criterion was *unknown* (待确认). It counts for matching only once staff confirm it: the
+    confirmation writes it on the enterprise record, which is all the matcher reads (the one reading).
+    Written only by ``parks.services.applications`` (``supplied_fact_confirm`` / ``supplied_fact_reject``)."""
+
+    class Kind(models.TextChoices):
+        HEADCOUNT = "headcount", _("员工人数")
+        RD_HEADCOUNT = "rd_headcount", _("研发人员数")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("已退回")
+
+    # The criterion kind each fact answers (EligibilityCriterion.Kind).
+    CRITERION_KINDS = {"min_headcount": Kind.HEADCOUNT, "min_rd_headcount": Kind.RD_HEADCOUNT}
+
+    enterprise = models.ForeignKey(
+        "crm.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="supplied_facts"
+    )
+    application = models.ForeignKey(
+        PolicyApplication, verbose_name=_("政策申报"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="supplied_facts",
+    )
+    kind = models.CharField(_("信息项"), max_length=30, choices=Kind.choices)
+    value = models.PositiveIntegerField(_("数值"))
+    evidence = models.ForeignKey(
+        "crm.ServiceRequestAttachment", verbose_name=_("证明材料"), on_delete=models.PROTECT, related_name="+",
+        help_text=_("随申报上传，存于申报诉求的附件中。"),
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_by = models.ForeignKey("crm.User", verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        "crm.User", verbose_name=_("确认人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True, validators=LINE_VALIDATORS)
+
+    class Meta:
+        verbose_name = _("企业补充信息")
+        verbose_name_plural = _("企业补充信息")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="parks_suppliedfact_decided_has_who",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_kind_display()} {self.value}"
 
 
 class MuMethod(TimeStampedModel):

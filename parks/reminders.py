@@ -12,6 +12,12 @@ space_rent_free_ending  ``days`` (60) before a space's rent-free period ends    
 policy_eligible         once a day at ``send_at`` (07:30): an enterprise is    the enterprise's users
                         eligible for a clause in force it had not been told
                         of, and has no grant of
+policy_window_closing   ``days`` (7) before a clause's online application      the enterprise's users
+                        window closes: each enterprise eligible for it that
+                        has not applied (once per clause and enterprise)
+policy_application_     an online application (政策申报) has waited            the request's officer
+waiting                 ``days`` (3) for a decision since it was submitted     (经办人); groups (service
+                        or appealed                                            officers)
 ======================  =====================================================  ==============================
 
 ``parks.apps`` imports this module, which registers :data:`RULES` (the codes are ``ReminderRule.Code``
@@ -21,7 +27,7 @@ values); their rows come from parks' own data migration (parks.0004, ``reminders
 import datetime as dt
 from functools import partial
 
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,14 +38,18 @@ from crm.notifications.sweep import Due
 from crm.text import number
 
 from .matching import ELIGIBLE, without_cycle_collector
-from .models import PolicyGrant
-from .selectors.policies import enterprises_policy_matches_in_chunks
+from .models import PolicyApplication, PolicyClause, PolicyGrant
+from .selectors.policies import enterprises_policy_matches_in_chunks, policy_matcher_for
 from .selectors.spaces import spaces_rent_free_ending
 
 SPACE_RENT_FREE_ENDING = "space_rent_free_ending"
 POLICY_ELIGIBLE = "policy_eligible"
+POLICY_WINDOW_CLOSING = "policy_window_closing"
+POLICY_APPLICATION_WAITING = "policy_application_waiting"
 
 RENT_FREE_DAYS = 60
+WINDOW_CLOSING_DAYS = 7
+APPLICATION_WAITING_DAYS = 3
 
 
 def _days(rule, default: int) -> int:
@@ -137,6 +147,97 @@ def _policy_body(enterprise_name: str, match, link: str) -> str:
     ] if line)
 
 
+def policy_window_closing(sweep, rule, lower: dt.datetime) -> list:
+    """``days`` (7) before a clause's online application window closes (网上申报即将截止), on the morning of
+    (closes − days): the users of every enterprise eligible for it — by the matcher, as the portal shows — that
+    has no live application (待审核, 已核准, 异议复核中). Key ``policy:<clause>:window_closing:enterprise:<id>``:
+    once per clause and enterprise, whatever the window becomes later.
+    """
+    days = _days(rule, WINDOW_CLOSING_DAYS)
+    today = timezone.localdate(sweep.now)
+    since = timezone.localdate(lower)
+    if today <= since:
+        return []
+    ahead = dt.timedelta(days=days)
+    clauses = list(PolicyClause.objects.filter(
+        application_opens_on__lte=today, application_closes_on__gt=since + ahead, application_closes_on__lte=today + ahead,
+    ).values_list("pk", flat=True))
+    if not clauses:
+        return []
+    active = User.objects.filter(is_active=True)
+    enterprises = Enterprise.objects.filter(pk__in=active.values("enterprises"))
+    applied = set(PolicyApplication.objects.filter(
+        clause__in=clauses, status__in=[PolicyApplication.Status.SUBMITTED, PolicyApplication.Status.APPROVED,
+                                        PolicyApplication.Status.APPEALED],
+    ).values_list("enterprise_id", "clause_id"))
+    people: dict[int, list] = {}
+    if rule.notify_responsible:
+        for user in active.filter(enterprises__in=enterprises).annotate(enterprise_id=F("enterprises")).order_by("pk"):
+            people.setdefault(user.enterprise_id, []).append(user)
+    link = site_link("parks_portal:policy-matches")
+    matcher = policy_matcher_for(clause_ids=clauses, today=today)
+    found = []
+    with without_cycle_collector():
+        for chunk in enterprises_policy_matches_in_chunks(enterprises=enterprises, today=today, matcher=matcher):
+            for enterprise_id, clause_matches in chunk.items():
+                for match in clause_matches:
+                    clause = match.clause
+                    if match.verdict != ELIGIBLE or (enterprise_id, clause.pk) in applied:
+                        continue
+                    closes = clause.application_closes_on
+                    found.append(Due(
+                        key=f"policy:{clause.pk}:window_closing:enterprise:{enterprise_id}",
+                        rule=rule,
+                        subject=_("网上申报将于 %(closes)s 截止（还有 %(days)s 天）：%(policy)s 第 %(number)s 条「%(title)s」") % {
+                            "closes": f"{closes:%Y-%m-%d}", "days": (closes - today).days, "policy": match.policy,
+                            "number": clause.number, "title": clause.title},
+                        body="\n".join(line for line in [
+                            _("贵企业符合该条款的申报条件：%(summary)s") % {"summary": match.summary},
+                            _("在线申报：%(link)s") % {"link": link} if link else "",
+                        ] if line),
+                        target=clause,
+                        people=people.get(enterprise_id, []),
+                    ))
+    return found
+
+
+def policy_application_waiting(sweep, rule, lower: dt.datetime) -> list:
+    """An online application (政策申报) waiting ``days`` (3) for the officer's decision since it was submitted — or
+    since its appeal (异议), which is reminded again. Reaches the request's officer (经办人) and the rule's groups.
+    Key ``policy_application:<id>:waiting:<submitted|appealed>``."""
+    wait = dt.timedelta(days=_days(rule, APPLICATION_WAITING_DAYS))
+    start, end = lower - wait, sweep.now - wait
+    waiting = (
+        PolicyApplication.objects.filter(status__in=PolicyApplication.WAITING)
+        .filter(Q(appealed_at__isnull=True, submitted_at__gt=start, submitted_at__lte=end)
+                | Q(appealed_at__gt=start, appealed_at__lte=end))
+        .select_related("clause__policy", "enterprise", "service_request__assignee")
+        .order_by("pk")
+    )
+    found = []
+    for application in waiting:
+        request = application.service_request
+        appealed = application.appealed_at is not None
+        since = application.appealed_at if appealed else application.submitted_at
+        assignee = request.assignee
+        found.append(Due(
+            key=f"policy_application:{application.pk}:waiting:{'appealed' if appealed else 'submitted'}",
+            rule=rule,
+            subject=(_("政策申报异议待复核：%(enterprise)s · %(clause)s") if appealed
+                     else _("政策申报待审核：%(enterprise)s · %(clause)s"))
+            % {"enterprise": application.enterprise, "clause": application.clause},
+            body="\n".join([
+                _("企业：%(enterprise)s") % {"enterprise": application.enterprise},
+                _("申请金额：%(amount)s 万元") % {"amount": number(application.applied_amount)},
+                _("等待审核自 %(since)s") % {"since": f"{timezone.localtime(since):%Y-%m-%d %H:%M}"},
+            ]),
+            target=request,
+            people=[assignee] if rule.notify_responsible and assignee is not None and assignee.is_active else [],
+            category_id=request.category_id,
+        ))
+    return found
+
+
 # code → (what it finds due, the defaults of its row; group names of auth groups), in sweep order.
 RULES = {
     SPACE_RENT_FREE_ENDING: (
@@ -146,6 +247,14 @@ RULES = {
     POLICY_ELIGIBLE: (
         policy_eligible,
         {"send_at": dt.time(7, 30), "notify_responsible": True, "groups": [], "send_webhook": False},
+    ),
+    POLICY_WINDOW_CLOSING: (
+        policy_window_closing,
+        {"days": WINDOW_CLOSING_DAYS, "notify_responsible": True, "groups": [], "send_webhook": False},
+    ),
+    POLICY_APPLICATION_WAITING: (
+        policy_application_waiting,
+        {"days": APPLICATION_WAITING_DAYS, "notify_responsible": True, "groups": ["service_officer"]},
     ),
 }
 rules_register(app_label="parks", rules=RULES)

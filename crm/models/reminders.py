@@ -45,6 +45,8 @@ class ReminderRule(models.Model):
         ROUTING_OVERDUE = "routing_overdue", _("承办单位办理超期")
         ROUTING_EXTENSION_REQUESTED = "routing_extension_requested", _("承办单位申请延期（即时）")
         ENTERPRISE_NOT_VISITED = "enterprise_not_visited", _("在园企业久未走访")
+        POLICY_WINDOW_CLOSING = "policy_window_closing", _("政策网上申报即将截止")
+        POLICY_APPLICATION_WAITING = "policy_application_waiting", _("政策申报待审核")
 
     class Weekday(models.IntegerChoices):
         MONDAY = 1, _("周一")

@@ -14,9 +14,11 @@ from ..models import (
     LandParcel,
     ParcelStatus,
     Policy,
+    PolicyApplication,
     PolicyClause,
     PolicyGrant,
     Space,
+    SuppliedFact,
 )
 from ..services.parcels import allowed_parcel_moves
 
@@ -248,6 +250,53 @@ class GrantDisburseSerializer(serializers.Serializer):
 
 
 class GrantRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, validators=[validate_long_text])
+
+
+class SuppliedFactSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = SuppliedFact
+        fields = ["id", "kind", "kind_display", "value", "evidence", "status", "status_display", "note"]
+        read_only_fields = fields
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """政策申报: the application, its request (thread and SLA under /requests/<id>/), its grant once approved."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    policy = serializers.IntegerField(source="clause.policy_id", read_only=True)
+    clause_title = serializers.CharField(source="clause.title", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    request_status = serializers.CharField(source="service_request.status", read_only=True)
+    approved_amount = _amount(source="grant.approved_amount", read_only=True, allow_null=True, default=None)
+    appeal_deadline = serializers.DateField(read_only=True, allow_null=True)
+    supplied_facts = SuppliedFactSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PolicyApplication
+        fields = [
+            "id", "clause", "clause_title", "policy", "enterprise", "enterprise_name", "service_request",
+            "request_status", "status", "status_display", "applied_amount", "documents", "supplied_facts",
+            "submitted_at", "figure", "grant", "approved_amount", "decided_at", "refusal_reason", "appeal_deadline",
+            "appealed_at", "appeal_reason", "appeal_outcome",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    """In multipart form data: the required documents as files ``document_0``, ``document_1`` … (in the clause's
+    order of ``required_documents``), a missing fact as ``fact_<kind>`` with its file ``fact_<kind>_evidence``, missing
+    yearly figures as ``figure_year``, ``figure_<field>`` (e.g. ``figure_revenue``) and the file ``figure_evidence``."""
+
+    clause = serializers.IntegerField(min_value=1, max_value=10**18)
+    enterprise = serializers.IntegerField(min_value=1, max_value=10**18)
+    applied_amount = _amount(help_text=_("申请金额（万元），不超过条款最高金额。"))
+
+
+class ApplicationAppealSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, validators=[validate_long_text])
 
 

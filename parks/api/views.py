@@ -13,28 +13,44 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import filters, generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from crm.api.base import ApiViewMixin
 from crm.api.filters import ListCodeFilter
+from crm.api.permissions import WorksRequests
 from crm.api.views import CONFLICT, ERRORS
 from crm.models import AnnualCommitment, Enterprise, Project, ProjectMilestone
+from crm.models.figures import FIGURE_FIELDS
 from crm.pipeline import commitments as commitment_services
 from crm.pipeline.lights import project_commitments
 from crm.roles import Area
 
 from ..matching import ELIGIBLE, NOT_ELIGIBLE, UNKNOWN
-from ..models import LandParcel, LandUse, ParcelStatus, Park, Policy, PolicyClause, PolicyGrant, Space
+from ..models import (
+    LandParcel,
+    LandUse,
+    ParcelStatus,
+    Park,
+    Policy,
+    PolicyApplication,
+    PolicyClause,
+    PolicyGrant,
+    Space,
+    SuppliedFact,
+)
 from ..selectors.parcels import parcel_candidates, parcel_list
 from ..selectors.policies import (
     clause_list,
     enterprise_policy_matches,
+    policy_application_list,
     policy_grant_list,
     policy_list,
     project_policy_matches,
 )
 from ..selectors.spaces import space_list
+from ..services.applications import FactInput, FiguresInput, policy_application_appeal, policy_application_submit
 from ..services.grants import policy_grant_approve, policy_grant_disburse, policy_grant_record, policy_grant_reject
 from ..services.parcels import parcel_change_status, parcel_reserve, parcel_transfer
 from . import serializers as s
@@ -409,6 +425,88 @@ class GrantRejectView(_GrantActionView):
         grant = self.get_object()
         v = self.validated()
         return self.respond(policy_grant_reject(grant=grant, reason=v["reason"], actor=request.user))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Online applications (政策申报): enterprise users apply for their own enterprises; isolated like requests
+
+
+@extend_schema(tags=["grants"])
+class ApplicationListCreateView(ApiViewMixin, generics.ListCreateAPIView):
+    """政策申报: an enterprise user lists and files its own enterprises' applications (another's enterprise: 404);
+    staff list all. A refusal (window closed, not eligible, already applied, a document missing) is a 400/409
+    naming the field (``clause``, ``applied_amount``, ``document:<n>``, ``fact:<kind>``)."""
+
+    work_area = Area.GRANTS
+    model = PolicyApplication
+    permission_classes = [IsAuthenticated, WorksRequests]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def scoped_queryset(self):
+        return policy_application_list(user=self.request.user).prefetch_related("supplied_facts")
+
+    def get_serializer_class(self):
+        return s.ApplicationCreateSerializer if self.request.method == "POST" else s.ApplicationSerializer
+
+    @extend_schema(request=s.ApplicationCreateSerializer, responses={201: s.ApplicationSerializer, **ERRORS, **CONFLICT})
+    def post(self, request, *args, **kwargs):
+        v = self.validated()
+        enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=v["enterprise"])
+        clause = get_object_or_404(clause_list(user=request.user), pk=v["clause"])
+        files = request.FILES
+        application = policy_application_submit(
+            clause=clause, enterprise=enterprise, applied_amount=v["applied_amount"], actor=request.user,
+            documents={name: files.get(f"document_{i}") for i, name in enumerate(clause.required_document_list())},
+            facts=[FactInput(kind=kind, value=_int_or_none(request.data.get(f"fact_{kind}")),
+                             evidence=files.get(f"fact_{kind}_evidence"))
+                   for kind in SuppliedFact.Kind.values if f"fact_{kind}" in request.data],
+            figures=FiguresInput(
+                year=_int_or_none(request.data.get("figure_year")), evidence=files.get("figure_evidence"),
+                values={name: request.data.get(f"figure_{name}") for name in FIGURE_FIELDS
+                        if f"figure_{name}" in request.data},
+            ) if "figure_year" in request.data else None,
+        )
+        body = s.ApplicationSerializer(self.scoped_queryset().get(pk=application.pk),
+                                       context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@extend_schema(tags=["grants"])
+class ApplicationDetailView(ApiViewMixin, generics.RetrieveAPIView):
+    work_area = Area.GRANTS
+    model = PolicyApplication
+    serializer_class = s.ApplicationSerializer
+
+    def scoped_queryset(self):
+        return policy_application_list(user=self.request.user).prefetch_related("supplied_facts")
+
+
+@extend_schema(tags=["grants"])
+class ApplicationAppealView(ApiViewMixin, generics.GenericAPIView):
+    """异议: within the clause's ``appeal_days`` of the refusal, once; after the deadline a 409 with the reason."""
+
+    work_area = Area.GRANTS
+    model = PolicyApplication
+    permission_classes = [IsAuthenticated, WorksRequests]
+    serializer_class = s.ApplicationAppealSerializer
+
+    def scoped_queryset(self):
+        return policy_application_list(user=self.request.user).prefetch_related("supplied_facts")
+
+    @extend_schema(responses={200: s.ApplicationSerializer, **ERRORS, **CONFLICT})
+    def post(self, request, pk):
+        application = self.get_object()
+        v = self.validated()
+        policy_application_appeal(application=application, reason=v["reason"], actor=request.user)
+        return Response(s.ApplicationSerializer(self.scoped_queryset().get(pk=application.pk),
+                                                context=self.get_serializer_context()).data)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from ..matching import (
     YearFigures,
     without_cycle_collector,
 )
-from ..models import EligibilityCriterion, Park, Policy, PolicyClause, PolicyGrant, Space
+from ..models import EligibilityCriterion, Park, Policy, PolicyApplication, PolicyClause, PolicyGrant, Space
 from ..mu import _indicators as mu_indicators  # the 亩均 method's formulas: 研发经费占比, 亩均税收 (one reading)
 from ..mu import _round as mu_round
 from ..mu import active_method, mu_evaluate
@@ -57,10 +57,12 @@ def clause_list(*, user) -> QuerySet[PolicyClause]:
     return clauses if user.is_staff else clauses.filter(policy__is_published=True)
 
 
-def clauses_in_force(*, today: dt.date) -> list[PolicyClause]:
-    """The clauses of published policies valid on ``today`` (policy and clause windows both): 2 queries."""
+def clauses_in_force(*, today: dt.date, ids=None) -> list[PolicyClause]:
+    """The clauses of published policies valid on ``today`` (policy and clause windows both), only ``ids`` if
+    given: 2 queries."""
+    clauses = PolicyClause.objects.filter(pk__in=ids) if ids is not None else PolicyClause.objects.all()
     return list(
-        PolicyClause.objects.filter(policy__is_published=True)
+        clauses.filter(policy__is_published=True)
         .filter(_in_force("policy__", today), _in_force("", today))
         .select_related("policy")
         .prefetch_related(Prefetch("criteria", queryset=EligibilityCriterion.objects.order_by("id")))
@@ -247,6 +249,11 @@ def enterprise_policy_matches(*, enterprise: Enterprise, today: dt.date | None =
     )
 
 
+def policy_matcher_for(*, clause_ids, today: dt.date) -> Matcher:
+    """Only these clauses (those in force among them), prepared for matching many records: 3 queries."""
+    return Matcher(clauses_in_force(today=today, ids=clause_ids), park_tree(), today)
+
+
 def policy_matcher(*, today: dt.date) -> Matcher:
     """The clauses in force on ``today``, prepared for matching many records: 3 queries (clauses, criteria, parks)."""
     return Matcher(clauses_in_force(today=today), park_tree(), today)
@@ -292,7 +299,8 @@ CHUNK = 1000
 
 
 def enterprises_policy_matches_in_chunks(
-    *, enterprises: QuerySet[Enterprise] | None = None, today: dt.date | None = None, size: int = CHUNK
+    *, enterprises: QuerySet[Enterprise] | None = None, today: dt.date | None = None, size: int = CHUNK,
+    matcher: Matcher | None = None,
 ) -> Iterator[dict[int, list[ClauseMatch]]]:
     """The daily batch: the same matches, ``size`` enterprises at a time against one prepared matcher.
 
@@ -307,7 +315,7 @@ def enterprises_policy_matches_in_chunks(
     ids = list(enterprises.order_by("pk").values_list("pk", flat=True))
     if not ids:
         return
-    matcher = policy_matcher(today=today)
+    matcher = matcher or policy_matcher(today=today)
     context = year_context(ids, matcher)
     for start in range(0, len(ids), size):
         chunk = Enterprise.objects.filter(pk__in=ids[start : start + size])
@@ -326,3 +334,19 @@ def policy_grant_list(*, user) -> QuerySet[PolicyGrant]:
         return grants
     return grants.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
 
+
+
+# ---------------------------------------------------------------------------------------------------
+# Online applications (政策申报)
+# ---------------------------------------------------------------------------------------------------
+
+
+def policy_application_list(*, user) -> QuerySet[PolicyApplication]:
+    """Staff see every application; an enterprise user only those of its own enterprises (another's is a 404).
+    Newest first, with clause, policy, enterprise, request and grant: 1 query a page."""
+    applications = PolicyApplication.objects.select_related(
+        "clause__policy", "enterprise", "service_request", "grant", "figure"
+    ).order_by("-submitted_at", "-id")
+    if user.is_staff:
+        return applications
+    return applications.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))

@@ -15,3 +15,9 @@ def wan(value):
 @register.filter
 def number(value):
     return text.number(value) if value not in (None, "") else "—"
+
+
+@register.filter
+def lookup(mapping, key):
+    """``{{ urls|lookup:match.clause.pk }}``: a dictionary's value for a key the template computes (None if absent)."""
+    return mapping.get(key) if mapping else None

@@ -13,7 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.errors import DomainError
-from crm.models import AnnualCommitment, CapitalArrival, Milestone, Project, ProjectMilestone, Stage
+from crm.models import (
+    AnnualCommitment,
+    CapitalArrival,
+    Milestone,
+    Project,
+    ProjectMilestone,
+    ServiceRequestAttachment,
+    Stage,
+)
 from crm.pipeline.commitments import (
     annual_commitment_review,
     annual_commitment_set,
@@ -30,9 +38,11 @@ from parks.models import (
     ParcelStatus,
     Park,
     Policy,
+    PolicyApplication,
     PolicyClause,
     PolicyGrant,
     Space,
+    SuppliedFact,
 )
 from parks.services.grants import policy_grant_record
 from parks.services.parcels import parcel_change_status
@@ -45,10 +55,12 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
     criterion,
+    enterprise_user,
     manager,
     officer,
     project_at,
     service_officer,
+    service_request,
 )
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +93,21 @@ def _one(model, i):
         )
     if model is BenefitKind:
         return BenefitKind.objects.create(code=f"benefit{i}", name=f"支持方式{i}", order=100 + i)
+    if model in (PolicyApplication, SuppliedFact):
+        enterprise = EnterpriseFactory()
+        request = service_request(enterprise=enterprise, submitted_by=enterprise_user(enterprise, username=f"applicant{i}"))
+        application = PolicyApplication.objects.create(
+            clause=PolicyClauseFactory(), enterprise=request.enterprise, service_request=request, applied_amount=1,
+            submitted_by=request.submitted_by, submitted_at=request.submitted_at,
+        )
+        if model is PolicyApplication:
+            return application
+        evidence = ServiceRequestAttachment.objects.create(
+            request=request, file=f"attachments/{i}", original_name="社保名单.pdf", content_type="application/pdf",
+            size=1, uploaded_by=request.submitted_by,
+        )
+        return SuppliedFact.objects.create(enterprise=request.enterprise, application=application, kind="headcount",
+                                           value=10 + i, evidence=evidence, submitted_by=request.submitted_by)
     raise AssertionError(f"no row builder for {model.__name__}")
 
 

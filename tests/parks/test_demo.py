@@ -115,3 +115,18 @@ def test_the_demo_enterprises_come_out_a_to_d_with_one_self_report_waiting(world
         "西湖阳光", last, EnterpriseFigure.Source.SELF_REPORTED, False)
     # 税务 before 统计: the tax office's count of 永创智能's 2025 tax is the one read.
     assert results[ids["永创智能"]].figures.tax == Decimal("9996.00")
+
+
+def test_the_talent_subsidy_is_open_for_online_application_around_the_demos_today(world):
+    from django.utils import timezone
+
+    from parks.models import PolicyClause
+    from parks.services.applications import policy_application_refusal
+
+    open_now = [c for c in PolicyClause.objects.all() if c.application_window_open(timezone.localdate())]
+    assert [(c.number, c.required_document_list()) for c in open_now] == [
+        (7, ["高层次人才认定证书", "劳动合同及社保缴纳证明"])]
+    enterprise = Enterprise.objects.get(short_name="西湖阳光")
+    match = next(m for m in enterprise_policy_matches(enterprise=enterprise) if m.clause.number == 7)
+    assert policy_application_refusal(clause=open_now[0], enterprise=enterprise, today=timezone.localdate(),
+                                      match=match) is None

@@ -79,14 +79,15 @@ def test_a_user_of_two_enterprises_sees_a_section_for_each(client, alice, clause
 def test_the_page_runs_the_same_number_of_queries_for_one_or_three_enterprises(client, alice, clauses,
                                                                                 django_assert_num_queries):
     """session, user, groups, unread badge, enterprises (twice: listed, and in the batch), qualifications, projects,
-    clauses, criteria, parks, grants; the site profile the header names the park by (crm.notifications.site). Explain any change."""
+    clauses, criteria, parks, grants, online applications; the site profile the header names the park by
+    (crm.notifications.site). Explain any change."""
     client.force_login(alice)
     client.get(URL)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(URL)
     for i in range(2):
         alice.enterprises.add(EnterpriseFactory(name=f"西湖阳光子公司{i}"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(URL)
 
 

@@ -15,7 +15,13 @@ from crm.notifications.rules import registered_rules
 from crm.notifications.sweep import reminders_sweep
 from crm.pipeline.services import project_change_stage
 from parks.models import EligibilityCriterion, Space
-from parks.reminders import POLICY_ELIGIBLE, RULES, SPACE_RENT_FREE_ENDING
+from parks.reminders import (
+    POLICY_APPLICATION_WAITING,
+    POLICY_ELIGIBLE,
+    POLICY_WINDOW_CLOSING,
+    RULES,
+    SPACE_RENT_FREE_ENDING,
+)
 from parks.services.grants import policy_grant_record
 from tests.factories import (
     EnterpriseFactory,
@@ -50,17 +56,20 @@ def parks_rules(db):
     return {rule.code: rule for rule in ReminderRule.objects.filter(code__in=PARK_AND_MILESTONE_CODES)}
 
 
-def test_the_migration_registers_the_three_rules_with_their_defaults(parks_rules):
+def test_the_migrations_register_the_parks_rules_with_their_defaults(parks_rules):
     assert {code: (rule.enabled, rule.days, rule.notify_responsible, sorted(g.name for g in rule.recipient_groups.all()))
             for code, rule in parks_rules.items()} == {
         SPACE_RENT_FREE_ENDING: (True, 60, True, ["service_officer"]),
         MILESTONE_DUE_SOON: (True, 30, True, []),
         MILESTONE_MISSED: (True, None, True, ["manager"]),
         POLICY_ELIGIBLE: (True, None, True, []),
+        POLICY_WINDOW_CLOSING: (True, 7, True, []),
+        POLICY_APPLICATION_WAITING: (True, 3, True, ["service_officer"]),
     }
     assert parks_rules[POLICY_ELIGIBLE].send_at == dt.time(7, 30)
     # Spaces and policies registered by parks, milestones by crm's pipeline; swept in ReminderRule.Code order.
-    assert [r.code for r in registered_rules(app_label="parks")] == [SPACE_RENT_FREE_ENDING, POLICY_ELIGIBLE]
+    assert [r.code for r in registered_rules(app_label="parks")] == [
+        SPACE_RENT_FREE_ENDING, POLICY_ELIGIBLE, POLICY_WINDOW_CLOSING, POLICY_APPLICATION_WAITING]
     assert {r.code for r in registered_rules(app_label="crm")} >= {MILESTONE_DUE_SOON, MILESTONE_MISSED}
 
 

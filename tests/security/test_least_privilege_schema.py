@@ -35,7 +35,7 @@ from crm.service_requests.attachments import attachment_add
 from crm.service_requests.routing import routing_create, routing_request_extension
 from crm.service_requests.services import service_request_transition
 from crm.service_requests.thread import message_post
-from parks.models import PolicyGrant
+from parks.models import PolicyApplication, PolicyGrant
 from tests.api.support import api_client, pdf_upload
 from tests.factories import (
     LandParcelFactory,
@@ -103,6 +103,9 @@ def world(sunshine, kecong, alice, bob, alice_request, bob_request, qian, lead, 
         "spaces": SpaceFactory().pk,
         "policies": clause.policy_id,
         "clauses": clause.pk,
+        "policy-applications": PolicyApplication.objects.create(
+            clause=clause, enterprise=sunshine, service_request=alice_request, applied_amount=10, submitted_by=alice,
+            submitted_at=alice_request.submitted_at).pk,
     }
     bob_step = approval_step_plan(
         service_request=bob_request, name="外专局审批", due_at=dt.datetime(2027, 1, 5, 17, tzinfo=dt.UTC), actor=zhou
@@ -115,6 +118,9 @@ def world(sunshine, kecong, alice, bob, alice_request, bob_request, qian, lead, 
         "enterprises": kecong.pk,
         "grants": PolicyGrant.objects.create(clause=clause, enterprise=kecong, applied_amount=10,
                                              applied_on=dt.date(2026, 1, 5)).pk,
+        "policy-applications": PolicyApplication.objects.create(
+            clause=clause, enterprise=kecong, service_request=bob_request, applied_amount=10, submitted_by=bob,
+            submitted_at=bob_request.submitted_at).pk,
     }
     notifications = {
         who: Notification.objects.create(key=f"test:{who}", rule="test", recipient=user or bob, subject="提醒").pk
@@ -191,7 +197,7 @@ def _walk(world, who, ids):
     return failures
 
 
-TENANT_OWNED = {"service-requests", "attachments", "enterprises", "grants"}
+TENANT_OWNED = {"service-requests", "attachments", "enterprises", "grants", "policy-applications"}
 
 
 def _tenant_owned(path) -> bool:
