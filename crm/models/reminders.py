@@ -41,6 +41,8 @@ class ReminderRule(models.Model):
         MILESTONE_DUE_SOON = "milestone_due_soon", _("落地节点即将到期")
         MILESTONE_MISSED = "milestone_missed", _("落地节点逾期")
         POLICY_ELIGIBLE = "policy_eligible", _("新的可申请政策（每日）")
+        GRANT_CONFIRMED = "grant_confirmed", _("免申即享兑现已确认（即时）")
+        INSTALMENT_CHANGED = "instalment_changed", _("分期兑现暂缓、可拨付或应追回")
 
     class Weekday(models.IntegerChoices):
         MONDAY = 1, _("周一")

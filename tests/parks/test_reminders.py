@@ -15,7 +15,7 @@ from crm.notifications.rules import registered_rules
 from crm.notifications.sweep import reminders_sweep
 from crm.pipeline.services import project_change_stage
 from parks.models import EligibilityCriterion, Space
-from parks.reminders import POLICY_ELIGIBLE, RULES, SPACE_RENT_FREE_ENDING
+from parks.reminders import GRANT_CONFIRMED, INSTALMENT_CHANGED, POLICY_ELIGIBLE, RULES, SPACE_RENT_FREE_ENDING
 from parks.services.grants import policy_grant_record
 from tests.factories import (
     EnterpriseFactory,
@@ -57,10 +57,14 @@ def test_the_migration_registers_the_three_rules_with_their_defaults(parks_rules
         MILESTONE_DUE_SOON: (True, 30, True, []),
         MILESTONE_MISSED: (True, None, True, ["manager"]),
         POLICY_ELIGIBLE: (True, None, True, []),
+        GRANT_CONFIRMED: (True, None, True, []),
+        INSTALMENT_CHANGED: (True, None, False, ["service_officer"]),
     }
     assert parks_rules[POLICY_ELIGIBLE].send_at == dt.time(7, 30)
     # Spaces and policies registered by parks, milestones by crm's pipeline; swept in ReminderRule.Code order.
-    assert [r.code for r in registered_rules(app_label="parks")] == [SPACE_RENT_FREE_ENDING, POLICY_ELIGIBLE]
+    assert [r.code for r in registered_rules(app_label="parks")] == [
+        SPACE_RENT_FREE_ENDING, POLICY_ELIGIBLE, GRANT_CONFIRMED, INSTALMENT_CHANGED,
+    ]
     assert {r.code for r in registered_rules(app_label="crm")} >= {MILESTONE_DUE_SOON, MILESTONE_MISSED}
 
 

@@ -50,7 +50,7 @@ def test_setting_up_again_changes_nothing_an_admin_edited():
     reminders_setup()
 
     assert ReminderRule.objects.get(code="request_unassigned").hours == 3
-    assert (ReminderRule.objects.count(), PeriodicTask.objects.filter(task="crm.reminders_sweep").count()) == (18, 1)
+    assert (ReminderRule.objects.count(), PeriodicTask.objects.filter(task="crm.reminders_sweep").count()) == (20, 1)
     assert Group.objects.filter(name="service_manager").count() == 1
 
 
