@@ -172,7 +172,10 @@ def _criteria_summary(clause) -> str:
 
 class PolicyClauseInline(admin.TabularInline):
     model = PolicyClause
-    fields = ("number", "title", "benefit_kind", "amount_cap", "formula", "valid_from", "valid_until", "criteria_summary")
+    fields = (
+        "number", "title", "benefit_kind", "amount_cap", "formula", "no_application", "valid_from", "valid_until",
+        "criteria_summary",
+    )
     readonly_fields = ("criteria_summary",)
     extra = 0
     show_change_link = True
@@ -224,15 +227,17 @@ class BenefitKindAdmin(ListEntryAdmin):
 @admin.register(PolicyClause)
 class PolicyClauseAdmin(admin.ModelAdmin):
     list_display = (
-        "__str__", "policy", "number", "benefit_kind", "amount_cap", "valid_from", "valid_until", "criteria_summary",
+        "__str__", "policy", "number", "benefit_kind", "amount_cap", "no_application", "valid_from", "valid_until",
+        "criteria_summary",
     )
     list_select_related = ("policy",)
-    list_filter = ("benefit_kind", "policy")
+    list_filter = ("benefit_kind", "no_application", "policy")
     search_fields = ("title", "text", "policy__name", "policy__short_name")
     autocomplete_fields = ("policy",)
     fieldsets = (
         (None, {"fields": ("policy", "number", "title", "text", "benefit_kind", "amount_cap", "formula")}),
         (_("有效期"), {"fields": ("valid_from", "valid_until"), "description": _("留空表示随政策的有效期。")}),
+        (_("免申即享"), {"fields": ("no_application",)}),
     )
     inlines = [EligibilityCriterionInline]
 

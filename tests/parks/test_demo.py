@@ -97,3 +97,19 @@ def test_policy_money_per_policy_adds_up_the_demo_grants(world):
         "approved_total": sum(g.approved_amount for g in approved),
         "disbursed_total": sum(g.disbursed_amount or Decimal("0") for g in grants),
     }
+
+
+def test_the_demo_has_proposals_waiting_and_a_grant_in_instalments_with_one_held(world):
+    from parks.models import GrantInstalment, PolicyGrant
+
+    proposals = PolicyGrant.objects.filter(status=PolicyGrant.Status.PROPOSED)
+    assert proposals.exists()
+    assert set(proposals.values_list("clause__number", flat=True)) == {data.NO_APPLICATION_CLAUSE}
+    assert all(g.proposal_reasons["verdict"] == "eligible" for g in proposals)
+    number, enterprise = data.INSTALMENT_GRANT
+    instalments = GrantInstalment.objects.filter(grant__clause__number=number, grant__enterprise__short_name=enterprise)
+    assert list(instalments.order_by("sequence").values_list("commitment_year", "status")) == [
+        (2025, GrantInstalment.Status.HELD), (2026, GrantInstalment.Status.SCHEDULED),
+    ]
+    report = policy_report(filters=ReportFilters())["totals"]
+    assert (report["proposed_count"], report["held_total"]) == (proposals.count(), Decimal("300"))
