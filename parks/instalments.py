@@ -40,7 +40,8 @@ FINAL = (I.PAID, I.CLAWED_BACK)
 
 
 def rectification_days() -> int:
-    return getattr(settings, "PARKS_INSTALMENT_RECTIFICATION_DAYS", 180)
+    """整改期: ``PARKS_INSTALMENT_RECTIFICATION_DAYS`` (DJANGO_PARKS_INSTALMENT_RECTIFICATION_DAYS, 180 by default)."""
+    return settings.PARKS_INSTALMENT_RECTIFICATION_DAYS
 
 
 @dataclass(frozen=True)

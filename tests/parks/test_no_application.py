@@ -2,6 +2,7 @@
 reasons kept as the audit trail, never twice; an officer confirms one (cap checked, the enterprise told once) or
 many at once, or dismisses one with a reason; the policy report counts proposals apart from applications."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -233,3 +234,57 @@ def test_the_proposal_page_shows_the_reasons(client, clause, firms, zhou):
 
     text = page.content.decode()
     assert page.status_code == 200 and "免申即享匹配依据" in text and "最低员工人数" in text and "符合" in text
+
+
+def test_an_enterprise_user_never_sees_a_proposal_before_it_is_confirmed(client, clause, firms, zhou):
+    from tests.api.support import api_client, results
+
+    user = enterprise_user(firms["big"], username="big")
+    clause_propose_grants(clause=clause)
+    grant = PolicyGrant.objects.get(clause=clause, enterprise=firms["big"])
+
+    assert results(api_client(user).get("/api/v1/grants/")) == []
+    assert api_client(user).get(f"/api/v1/grants/{grant.pk}/").status_code == 404
+    assert (
+        api_client(zhou)
+        .post(f"/api/v1/grants/{grant.pk}/approve/", {"amount": "10", "approved_on": "2026-01-01"}, format="json")
+        .status_code
+        == 409
+    )  # a proposal is confirmed, not approved
+    assert PolicyGrant.objects.get(pk=grant.pk).status == G.PROPOSED
+
+    grant_confirm_proposal(grant=grant, amount=Decimal("20"), actor=zhou)
+
+    assert [g["id"] for g in results(api_client(user).get("/api/v1/grants/"))] == [grant.pk]
+
+
+def test_the_daily_match_hands_the_proposals_over_to_their_task_but_not_in_a_dry_run(
+    clause, firms, monkeypatch, django_capture_on_commit_callbacks
+):
+    from crm.notifications.sweep import reminders_sweep
+
+    handed = []
+    monkeypatch.setattr(grants_daily_task, "apply_async", lambda **kwargs: handed.append(kwargs))
+    ReminderRule.objects.filter(code=ReminderRule.Code.POLICY_ELIGIBLE).update(last_swept_at=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep(now=timezone.now(), dry_run=True)
+    assert handed == []
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep(now=timezone.now())
+    assert handed == [{"retry": False}]
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep(now=timezone.now() + dt.timedelta(minutes=5))  # the match runs once a day
+    assert handed == [{"retry": False}]
+
+
+def test_the_clause_admin_proposes_now(client, clause, firms, zhou):
+    client.force_login(zhou)
+
+    client.post(
+        reverse("admin:parks_policyclause_changelist"),
+        {"action": "propose_grants", "_selected_action": [str(clause.pk)]},
+    )
+
+    assert _proposed(clause) == {"大企业": Decimal("30"), "刚好五十": Decimal("30")}
+    assert {h.history_user_id for h in PolicyGrant.history.all()} == {zhou.pk}
