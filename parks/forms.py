@@ -160,7 +160,7 @@ class GrantInstalmentForm(forms.Form):
 
     action = forms.ChoiceField(label=_("操作"), choices=[(PLAN, _("分期")), (PAY, _("按期拨付")), (CLAWBACK, _("登记已追回"))])
     plan = forms.CharField(
-        label=_("分期计划"), required=False, max_length=500,
+        label=_("分期计划"), required=False, max_length=500, validators=[validate_long_text],
         widget=forms.Textarea(attrs={"rows": 3, "cols": 24, "placeholder": "2026 100\n2027 200"}),
         help_text=_("每行一期：承诺年度 与 金额（万元），如“2026 100”；合计须等于核准金额。"),
     )

@@ -554,7 +554,9 @@ class GrantInstalment(TimeStampedModel):
         _("对应承诺年度"), help_text=_("本期拨付所依据的项目落地承诺年度：该年度考核达标后方可拨付。")
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SCHEDULED, editable=False)
-    released_on = models.DateField(_("可拨付日期"), null=True, blank=True, editable=False)
+    released_on = models.DateField(
+        _("可拨付日期"), null=True, blank=True, editable=False, validators=[validate_plausible_date]
+    )
     paid_on = models.DateField(_("拨付日期"), null=True, blank=True, editable=False, validators=[validate_plausible_date])
     clawback_amount = models.DecimalField(
         _("应追回金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False,
