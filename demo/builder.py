@@ -468,14 +468,15 @@ class DemoBuilder:
                 "disbursed_on": spec.disbursed_on,
             }, actor=self.users["service"])
         # 免申即享: the proposals of the demo's 免申 clause, waiting for the officer (a second run proposes nothing).
-        clause_propose_grants(clause=self.clauses[data.NO_APPLICATION_CLAUSE], today=self.today)
+        clause_propose_grants(clause=self.clauses[data.NO_APPLICATION_CLAUSE], today=self.today,
+                              actor=self.users["service"])
         # 双兑现: one grant in instalments tied to its project's commitment years; the rule sets their standing.
         number, enterprise = data.INSTALMENT_GRANT
         grant = PolicyGrant.objects.get(clause=self.clauses[number], enterprise=self.enterprises[enterprise])
         for sequence, (year, amount) in enumerate(data.INSTALMENTS, start=1):
             upsert(GrantInstalment, {"grant": grant, "sequence": sequence}, {"commitment_year": year, "amount": amount},
                    actor=self.users["service"])
-        instalments_refresh(grants=[grant], today=self.today)
+        instalments_refresh(grants=[grant], today=self.today, actor=self.users["service"])
 
     # -- service requests -------------------------------------------------------------------------
 

@@ -72,7 +72,7 @@ def grant_instalments_plan(
         row._history_user = actor
         row.save()
         rows.append(row)
-    instalments_refresh(grants=[grant], today=timezone.localdate())
+    instalments_refresh(grants=[grant], today=timezone.localdate(), actor=actor)
     return [GrantInstalment.objects.get(pk=row.pk) for row in rows]
 
 
@@ -106,7 +106,7 @@ def grant_instalment_record_clawback(*, instalment: GrantInstalment, actor: User
     """已追回: record that the clawback computed for a paid instalment was recovered."""
     require_role(actor, Work.GRANTS)
     instalment = GrantInstalment.objects.select_for_update().get(pk=instalment.pk)
-    instalments_refresh(grants=[instalment.grant], today=timezone.localdate())
+    instalments_refresh(grants=[instalment.grant], today=timezone.localdate(), actor=actor)
     instalment.refresh_from_db()
     if instalment.status != I.PAID or not instalment.clawback_amount:
         raise DomainError(_("只有已拨付且应追回金额大于 0 的分期可以登记追回。"), code=DomainError.ILLEGAL_TRANSITION)
@@ -131,10 +131,12 @@ class InstalmentChange:
     reasons: list[str]
 
 
-def instalments_refresh(*, today: dt.date, grants=None, write: bool = True) -> list[InstalmentChange]:
+def instalments_refresh(
+    *, today: dt.date, grants=None, write: bool = True, actor: User | None = None
+) -> list[InstalmentChange]:
     """Store what the rule says today on every instalment not final (status, 可拨付日期) and the clawback of the
     paid ones; return the changes. ``write=False`` (the sweep's dry run) only returns them. 3 queries and one
-    update per change."""
+    update per change; the history names ``actor`` (None for the sweep and the daily task: the system)."""
     instalments = GrantInstalment.objects.select_related("grant__enterprise", "grant__clause__policy").order_by(
         "grant_id", "sequence"
     )
@@ -164,5 +166,6 @@ def instalments_refresh(*, today: dt.date, grants=None, write: bool = True) -> l
             if fields:
                 changes.append(InstalmentChange(instalment, status, clawback, year.reasons))
                 if write:
+                    instalment._history_user = actor
                     instalment.save(update_fields=[*fields, "updated_at"])
     return changes
