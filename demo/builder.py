@@ -67,7 +67,18 @@ from crm.service_requests.services import service_request_assign, service_reques
 from crm.service_requests.thread import message_post
 from demo import data
 from demo.visits import build_visits
-from parks.models import EligibilityCriterion, LandParcel, Park, Policy, PolicyClause, PolicyGrant, Space
+from parks.models import (
+    EligibilityCriterion,
+    GrantInstalment,
+    LandParcel,
+    Park,
+    Policy,
+    PolicyClause,
+    PolicyGrant,
+    Space,
+)
+from parks.services.instalments import instalments_refresh
+from parks.services.proposals import clause_propose_grants
 
 # GB 32100-2015: the characters a unified social credit code may use (no I, O, Z, S, V).
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -368,6 +379,7 @@ class DemoBuilder:
                 "valid_from": policy.valid_from,
                 "valid_until": policy.valid_until,
                 **self._application_window(clause_spec),
+                "no_application": clause_spec.no_application,
             })
             self.clauses[clause_spec.number] = clause
             for criterion in clause_spec.criteria:
@@ -537,6 +549,16 @@ class DemoBuilder:
                 "disbursed_amount": spec.disbursed_amount,
                 "disbursed_on": spec.disbursed_on,
             }, actor=self.users["service"])
+        # 免申即享: the proposals of the demo's 免申 clause, waiting for the officer (a second run proposes nothing).
+        clause_propose_grants(clause=self.clauses[data.NO_APPLICATION_CLAUSE], today=self.today,
+                              actor=self.users["service"])
+        # 双兑现: one grant in instalments tied to its project's commitment years; the rule sets their standing.
+        number, enterprise = data.INSTALMENT_GRANT
+        grant = PolicyGrant.objects.get(clause=self.clauses[number], enterprise=self.enterprises[enterprise])
+        for sequence, (year, amount) in enumerate(data.INSTALMENTS, start=1):
+            upsert(GrantInstalment, {"grant": grant, "sequence": sequence}, {"commitment_year": year, "amount": amount},
+                   actor=self.users["service"])
+        instalments_refresh(grants=[grant], today=self.today, actor=self.users["service"])
 
     # -- service requests -------------------------------------------------------------------------
 

@@ -487,6 +487,7 @@ class ClauseSpec:
     # 网上申报: the window in days from the demo's today (opens, closes), the documents to upload (one per line).
     application_window: tuple[int, int] | None = None
     required_documents: str = ""
+    no_application: bool = False  # 免申即享
 
 
 POLICY_NAME = "紫金港科技城支持信创和商密产业高质量发展的若干政策"
@@ -542,8 +543,10 @@ CLAUSES = (
     ClauseSpec(10, "商密认证与应用示范", BenefitKind.OTHER, Decimal("200"), "认证费用的 50% 补助；应用示范项目最高 200 万元",
                "取得商用密码产品认证、信创产品适配认证或承担应用示范项目的企业给予补助。",
                (XC, CriterionSpec(K.IN_PARK, park=XINCHUANG_PARK)),
-               amount=("fixed", "", Decimal("50"))),
+               amount=("fixed", "", Decimal("50")), no_application=True),
 )
+# 免申即享: the demo's 第 10 条 is granted without applying — its proposals wait for the officer (待确认).
+NO_APPLICATION_CLAUSE = 10
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1106,7 +1109,12 @@ GRANTS = (
     GrantSpec(5, "紫垣密码", None, G.APPROVED, Decimal("260"), d("2025-04-02"), Decimal("220"), d("2025-06-18")),
     GrantSpec(8, "芯格睿特", None, G.REJECTED, Decimal("100"), d("2025-08-01")),
     GrantSpec(7, "西湖阳光", None, G.APPLIED, Decimal("80"), d("2026-11-02")),
+    GrantSpec(4, "精创激光", _K[3].name, G.APPROVED, Decimal("600"), d("2025-11-10"), Decimal("600"), d("2025-12-15")),
 )
+# 双兑现: 精创激光's 固定资产投资奖励 paid in two instalments, one per year of its landing commitment (投产 2025). Its
+# 2025 review fell short (亩均税收 55 % of the commitment), so the first is held; 2026 is not reviewed yet.
+INSTALMENT_GRANT = (4, "精创激光")
+INSTALMENTS = ((2025, Decimal("300")), (2026, Decimal("300")))
 
 
 # ---------------------------------------------------------------------------------------------

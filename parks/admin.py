@@ -5,9 +5,11 @@ page (``admin/parks/<model>/change_form.html``); criteria are edited with select
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -22,10 +24,12 @@ from .forms import (
     ApplicationDecisionForm,
     EligibilityCriterionForm,
     GrantDecisionForm,
+    GrantInstalmentForm,
     GrantRecordForm,
     ParcelMoveForm,
     PolicyClauseForm,
 )
+from .instalments import commitments_by_project, grant_standing
 from .models import (
     BenefitKind,
     EligibilityCriterion,
@@ -53,7 +57,15 @@ from .services.grants import (
     policy_grant_record,
     policy_grant_reject,
 )
+from .services.instalments import grant_instalment_pay, grant_instalment_record_clawback, grant_instalments_plan
 from .services.parcels import allowed_parcel_moves, parcel_change_status, parcel_reserve, parcel_transfer
+from .services.proposals import (
+    clause_propose_grants,
+    grant_confirm_proposal,
+    grant_dismiss_proposal,
+    grants_confirm_proposals,
+    proposals_total,
+)
 
 
 class ChildParkInline(admin.TabularInline):
@@ -180,7 +192,10 @@ def _criteria_summary(clause) -> str:
 
 class PolicyClauseInline(admin.TabularInline):
     model = PolicyClause
-    fields = ("number", "title", "benefit_kind", "amount_cap", "formula", "valid_from", "valid_until", "criteria_summary")
+    fields = (
+        "number", "title", "benefit_kind", "amount_cap", "formula", "no_application", "valid_from", "valid_until",
+        "criteria_summary",
+    )
     readonly_fields = ("criteria_summary",)
     extra = 0
     show_change_link = True
@@ -232,11 +247,11 @@ class BenefitKindAdmin(ListEntryAdmin):
 @admin.register(PolicyClause)
 class PolicyClauseAdmin(admin.ModelAdmin):
     list_display = (
-        "__str__", "policy", "number", "benefit_kind", "amount_cap", "valid_from", "valid_until",
+        "__str__", "policy", "number", "benefit_kind", "amount_cap", "no_application", "valid_from", "valid_until",
         "application_closes_on", "criteria_summary",
     )
     list_select_related = ("policy",)
-    list_filter = ("benefit_kind", "policy")
+    list_filter = ("benefit_kind", "no_application", "policy")
     search_fields = ("title", "text", "policy__name", "policy__short_name")
     autocomplete_fields = ("policy",)
     form = PolicyClauseForm
@@ -252,8 +267,10 @@ class PolicyClauseAdmin(admin.ModelAdmin):
             "fields": ("application_opens_on", "application_closes_on", "required_documents", "appeal_days"),
             "description": _("填写申报期后，符合条件（或信息待确认）的企业可在门户在线申报；申报即一条“政策兑现”类诉求。"),
         }),
+        (_("免申即享"), {"fields": ("no_application",)}),
     )
     inlines = [EligibilityCriterionInline]
+    actions = ["propose_grants"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(
@@ -263,6 +280,15 @@ class PolicyClauseAdmin(admin.ModelAdmin):
     @admin.display(description=_("申报条件"))
     def criteria_summary(self, obj):
         return _criteria_summary(obj)
+
+    @admin.action(description=_("立即匹配并生成免申即享待确认记录"), permissions=["view"])
+    def propose_grants(self, request, queryset):
+        """What the daily task does, now, for the selected 免申即享 clauses (the others are skipped)."""
+        total = 0
+        with show_refusal(request):
+            for clause in queryset.filter(no_application=True).order_by("pk"):
+                total += len(clause_propose_grants(clause=clause, actor=request.user))
+            messages.success(request, _t("已生成 %(n)s 条免申即享待确认记录。") % {"n": total})
 
 
 @admin.register(EligibilityCriterion)
@@ -303,7 +329,76 @@ class PolicyGrantAdmin(ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdm
     autocomplete_fields = ("clause", "enterprise", "project")
     form = GrantRecordForm
     add_fields = ("clause", "enterprise", "project", "applied_amount", "applied_on")
-    decided_fields = ("status", "approved_amount", "approved_on", "disbursed_amount", "disbursed_on", "decision_note")
+    decided_fields = (
+        "status", "approved_amount", "approved_on", "disbursed_amount", "disbursed_on", "decision_note",
+        "proposal_reasons_display", "instalments_display",
+    )
+    actions = ["confirm_proposals"]
+
+    @admin.display(description=_("免申即享匹配依据"))
+    def proposal_reasons_display(self, obj):
+        reasons = obj.proposal_reasons if obj else None
+        if not reasons:
+            return "—"
+        head = _t("%(day)s 匹配结论：%(verdict)s") % {"day": reasons.get("as_of", ""), "verdict": reasons.get("verdict_label", "")}
+        return format_html(
+            "<p>{}</p><ul>{}</ul>", head,
+            format_html_join("", "<li>{}（{}）：{}</li>", [
+                (c.get("kind_label", ""), c.get("outcome_label", ""), c.get("reason", "")) for c in reasons.get("criteria", [])
+            ]) or format_html("<li>{}</li>", _t("本条款未设申报条件。")),
+        )
+
+    @admin.display(description=_("分期兑现"))
+    def instalments_display(self, obj):
+        """Each instalment with its standing by the one rule (``parks.instalments``), its reasons, and the clawback."""
+        rows = list(obj.instalments.order_by("sequence")) if obj and obj.pk else []
+        if not rows:
+            return "—"
+        commitments = commitments_by_project([obj.project_id]).get(obj.project_id, {})
+        standing = grant_standing(rows, commitments, today=timezone.localdate())
+        lines = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", [
+            (i.sequence, i.commitment_year, money_wan(i.amount), i.Status(status).label,
+             "；".join(year.reasons), money_wan(standing.clawback_of(i)) if standing.clawback_of(i) else "—")
+            for i, status, year in standing.instalments
+        ])
+        table = format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _t("期次"), _t("承诺年度"), _t("金额"), _t("状态"), _t("依据"), _t("应追回"), lines,
+        )
+        if standing.clawback:
+            return format_html(
+                "{}<p><strong>{}</strong></p>", table,
+                _t("承诺最终未兑现：应追回 %(amount)s（已拨付分期 × 最大差额比例 %(share)s%%）")
+                % {"amount": money_wan(standing.clawback), "share": f"{standing.share * 100:.0f}"},
+            )
+        return table
+
+    @admin.action(description=_("确认所选免申即享兑现"), permissions=["change"])
+    def confirm_proposals(self, request, queryset):
+        """Intermediate page with the count and the total; on “确认” every proposal is approved at its amount."""
+        selection = PolicyGrant.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))).select_related(
+            "enterprise", "clause__policy"
+        ).order_by("pk")
+        if "confirm" in request.POST:
+            with show_refusal(request):
+                done = grants_confirm_proposals(grants=list(selection), actor=request.user)
+                messages.success(request, _t("已确认 %(n)s 条免申即享兑现，企业已收到通知。") % {"n": len(done)})
+            return None
+        count, total = proposals_total(selection)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _t("确认免申即享兑现"),
+            "opts": self.opts,
+            "grants": selection,
+            "count": count,
+            "total": money_wan(total),
+            "others": len(selection) - count,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+            "action_index": request.POST.get("index", "0"),
+        }
+        return TemplateResponse(request, "admin/parks/policygrant/confirm_proposals.html", context)
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else (*self.add_fields, *self.decided_fields)
@@ -333,6 +428,8 @@ class PolicyGrantAdmin(ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdm
         if obj is not None and obj.pk and self.has_change_permission(request, obj) and GrantDecisionForm.ACTIONS[obj.status]:
             context["decision_form"] = GrantDecisionForm(grant=obj)
             context["decision_form_url"] = reverse("admin:parks_policygrant_decide", args=[obj.pk])
+            if obj.status == PolicyGrant.Status.PROPOSED:
+                context["decision_form"].initial = {"amount": obj.applied_amount, "on": timezone.localdate()}
             cap = obj.clause.amount_cap
             context["decision_help"] = format_html_join(
                 "；", "{}", [(t,) for t in (
@@ -342,17 +439,42 @@ class PolicyGrantAdmin(ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdm
                     _t("已拨付 %(a)s") % {"a": money_wan(obj.disbursed_amount)} if obj.disbursed_amount is not None else "",
                 ) if t]
             )
+        if obj is not None and obj.pk and self.has_change_permission(request, obj) and obj.status in (
+            PolicyGrant.Status.APPROVED, PolicyGrant.Status.DISBURSED
+        ) and obj.project_id:
+            context["instalment_form"] = GrantInstalmentForm(grant=obj)
+            context["instalment_form_url"] = reverse("admin:parks_policygrant_instalments", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
         own = [
-            path("<path:object_id>/decide/", self.admin_site.admin_view(self.decide_view), name="parks_policygrant_decide")
+            path("<path:object_id>/decide/", self.admin_site.admin_view(self.decide_view), name="parks_policygrant_decide"),
+            path("<path:object_id>/instalments/", self.admin_site.admin_view(self.instalments_view),
+                 name="parks_policygrant_instalments"),
         ]
         return own + super().get_urls()
 
+    def instalments_view(self, request, object_id):
+        def act(grant, data):
+            if data["action"] == GrantInstalmentForm.PLAN:
+                rows = grant_instalments_plan(grant=grant, plan=data["plan_rows"], actor=request.user)
+                return _t("已分为 %(n)s 期。") % {"n": len(rows)}
+            instalment = grant.instalments.get(pk=data["instalment"])
+            if data["action"] == GrantInstalmentForm.PAY:
+                instalment = grant_instalment_pay(instalment=instalment, on=data["on"], actor=request.user)
+                return _t("%(instalment)s 已拨付。") % {"instalment": instalment}
+            instalment = grant_instalment_record_clawback(instalment=instalment, actor=request.user)
+            return _t("%(instalment)s 已登记追回。") % {"instalment": instalment}
+
+        return self.service_form_view(request, object_id, GrantInstalmentForm, act, object_kwarg="grant")
+
     def decide_view(self, request, object_id):
         def decide(grant, data):
-            if data["action"] == GrantDecisionForm.APPROVE:
+            if data["action"] == GrantDecisionForm.CONFIRM:
+                grant = grant_confirm_proposal(grant=grant, amount=data["amount"], on=data["on"], actor=request.user)
+            elif data["action"] == GrantDecisionForm.DISMISS:
+                grant = grant_dismiss_proposal(grant=grant, reason=data["note"], actor=request.user)
+            elif data["action"] == GrantDecisionForm.APPROVE:
                 grant = policy_grant_approve(grant=grant, amount=data["amount"], on=data["on"], actor=request.user,
                                              note=data["note"])
             elif data["action"] == GrantDecisionForm.DISBURSE:

@@ -1,6 +1,7 @@
 """Forms of the parks admin: they collect input; the model's ``clean`` and the services decide what is legal."""
 
 import json
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import admin
@@ -136,14 +137,19 @@ class GrantDecisionForm(forms.Form):
     """审核与拨付 on the grant page: approve (amount ≤ the clause's cap), pay an instalment, or refuse with a reason."""
 
     APPROVE, DISBURSE, REJECT = "approve", "disburse", "reject"
+    CONFIRM, DISMISS = "confirm", "dismiss"  # 免申即享
     ACTIONS = {
+        PolicyGrant.Status.PROPOSED: [(CONFIRM, _("确认兑现")), (DISMISS, _("不予推送"))],
         PolicyGrant.Status.APPLIED: [(APPROVE, _("核准")), (REJECT, _("不予兑现"))],
         PolicyGrant.Status.APPROVED: [(DISBURSE, _("拨付"))],
         PolicyGrant.Status.DISBURSED: [(DISBURSE, _("继续拨付"))],
         PolicyGrant.Status.REJECTED: [],
+        PolicyGrant.Status.DISMISSED: [],
     }
 
-    action = forms.ChoiceField(label=_("操作"), choices=[(APPROVE, _("核准")), (DISBURSE, _("拨付")), (REJECT, _("不予兑现"))])
+    action = forms.ChoiceField(label=_("操作"), choices=[
+        (APPROVE, _("核准")), (DISBURSE, _("拨付")), (REJECT, _("不予兑现")), (CONFIRM, _("确认兑现")), (DISMISS, _("不予推送")),
+    ])
     amount = forms.DecimalField(label=_("金额（万元）"), required=False, max_digits=14, decimal_places=2)
     on = forms.DateField(
         label=_("日期"), required=False, validators=[validate_plausible_date],
@@ -159,12 +165,64 @@ class GrantDecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("action") in (self.APPROVE, self.DISBURSE):
+        if data.get("action") in (self.APPROVE, self.DISBURSE, self.CONFIRM):
             if data.get("amount") is None:
                 self.add_error("amount", _("请填写金额。"))
             if data.get("on") is None:
                 self.add_error("on", _("请填写日期。"))
         return data
+
+
+class GrantInstalmentForm(forms.Form):
+    """分期兑现 on the grant page: plan the instalments (one line per instalment: 年度 金额), pay one that the rule
+    releases, or record a clawback recovered. The services decide what is legal."""
+
+    PLAN, PAY, CLAWBACK = "plan", "pay", "clawback"
+
+    action = forms.ChoiceField(label=_("操作"), choices=[(PLAN, _("分期")), (PAY, _("按期拨付")), (CLAWBACK, _("登记已追回"))])
+    plan = forms.CharField(
+        label=_("分期计划"), required=False, max_length=500, validators=[validate_long_text],
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 24, "placeholder": "2026 100\n2027 200"}),
+        help_text=_("每行一期：承诺年度 与 金额（万元），如“2026 100”；合计须等于核准金额。"),
+    )
+    instalment = forms.TypedChoiceField(label=_("分期"), required=False, coerce=int, empty_value=None)
+    on = forms.DateField(
+        label=_("拨付日期"), required=False, validators=[validate_plausible_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, grant: PolicyGrant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instalment"].choices = [("", "——")] + [(i.pk, str(i)) for i in grant.instalments.all()]
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == self.PLAN:
+            data["plan_rows"] = self._plan_rows(data.get("plan") or "")
+        elif action in (self.PAY, self.CLAWBACK) and data.get("instalment") is None:
+            self.add_error("instalment", _("请选择一期。"))
+        if action == self.PAY and data.get("on") is None:
+            self.add_error("on", _("请填写日期。"))
+        return data
+
+    def _plan_rows(self, text: str) -> list:
+        rows = []
+        for line in text.replace("，", " ").replace(",", " ").replace("：", " ").replace(":", " ").splitlines():
+            parts = line.split()
+            if not parts:
+                continue
+            try:
+                year, amount = int(parts[0]), Decimal(parts[1])
+                if len(parts) != 2 or not amount.is_finite():
+                    raise ValueError
+            except (ValueError, IndexError, InvalidOperation):
+                self.add_error("plan", _("无法识别“%(line)s”：每行填写 承诺年度 与 金额，如“2026 100”。") % {"line": line.strip()})
+                return []
+            rows.append((year, amount))
+        if not rows:
+            self.add_error("plan", _("请至少填写一期。"))
+        return rows
 
 
 class GrantRecordForm(forms.ModelForm):

@@ -363,6 +363,10 @@ class PolicyClause(TimeStampedModel):
     appeal_days = models.PositiveSmallIntegerField(
         _("异议期（天）"), default=15, help_text=_("申报未通过后，企业可在这么多天内提出异议、申请复核。"),
     )
+    no_application = models.BooleanField(
+        _("免申即享"), default=False,
+        help_text=_("勾选后，每日匹配出的符合条件企业自动生成“待确认”的兑现记录，经办人确认后即核准，企业无需申请。"),
+    )
 
     class Meta:
         verbose_name = _("政策条款")
@@ -606,10 +610,12 @@ class PolicyGrant(TimeStampedModel):
     """
 
     class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待确认")
         APPLIED = "applied", _("已申请")
         APPROVED = "approved", _("已核准")
         DISBURSED = "disbursed", _("已拨付")
         REJECTED = "rejected", _("未通过")
+        DISMISSED = "dismissed", _("不予推送")
 
     clause = models.ForeignKey(PolicyClause, verbose_name=_("条款"), on_delete=models.PROTECT, related_name="grants")
     enterprise = models.ForeignKey("crm.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="grants")
@@ -628,6 +634,10 @@ class PolicyGrant(TimeStampedModel):
     decision_note = models.TextField(
         _("审核意见"), blank=True, help_text=_("不予兑现时必须填写原因。"),
         max_length=LONG_TEXT_MAX_LENGTH, validators=LONG_TEXT_VALIDATORS,
+    )
+    proposal_reasons = models.JSONField(
+        _("免申即享匹配依据"), null=True, blank=True, editable=False,
+        help_text=_("系统推送时的匹配结论与各项条件的比对结果，作为免申即享的审计依据。"),
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -654,6 +664,10 @@ class PolicyGrant(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status="disbursed") | Q(disbursed_amount__isnull=False, disbursed_on__isnull=False),
                 name="parks_grant_disbursed_has_amount",
+            ),
+            # 免申即享: at most one proposal waiting per enterprise and clause (two daily runs racing write one).
+            models.UniqueConstraint(
+                fields=["clause", "enterprise"], condition=Q(status="proposed"), name="parks_grant_one_proposal",
             ),
         ]
 
@@ -957,3 +971,58 @@ class MuMethod(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class GrantInstalment(TimeStampedModel):
+    """分期兑现（双兑现）: one instalment of an approved grant, tied to a year of the project's landing commitment.
+
+    Its standing is read by one rule, ``parks.instalments`` (held while that year's 年度考核 shows a shortfall,
+    released when met, clawed back when finally missed); the stored ``status`` is refreshed by
+    ``parks.services.instalments`` (the reminder sweep and every payment), never edited by hand.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("待兑现")
+        HELD = "held", _("暂缓拨付")
+        RELEASED = "released", _("可拨付")
+        PAID = "paid", _("已拨付")
+        CLAWED_BACK = "clawed_back", _("已追回")
+
+    grant = models.ForeignKey(PolicyGrant, verbose_name=_("政策兑现"), on_delete=models.CASCADE, related_name="instalments")
+    sequence = models.PositiveSmallIntegerField(_("期次"))
+    amount = models.DecimalField(_("本期金额（万元）"), max_digits=14, decimal_places=2)
+    commitment_year = models.PositiveSmallIntegerField(
+        _("对应承诺年度"), help_text=_("本期拨付所依据的项目落地承诺年度：该年度考核达标后方可拨付。")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SCHEDULED, editable=False)
+    released_on = models.DateField(
+        _("可拨付日期"), null=True, blank=True, editable=False, validators=[validate_plausible_date]
+    )
+    paid_on = models.DateField(_("拨付日期"), null=True, blank=True, editable=False, validators=[validate_plausible_date])
+    clawback_amount = models.DecimalField(
+        _("应追回金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False,
+        help_text=_("承诺最终未兑现时按差额比例计算：本期已拨付金额 × 最大差额比例。"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("分期兑现")
+        verbose_name_plural = _("分期兑现")
+        ordering = ["grant", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "sequence"], name="parks_instalment_unique_sequence"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="parks_instalment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(clawback_amount__isnull=True)
+                | (Q(clawback_amount__gte=0) & Q(clawback_amount__lte=models.F("amount"))),
+                name="parks_instalment_clawback_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["paid", "clawed_back"]) | Q(paid_on__isnull=False),
+                name="parks_instalment_paid_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return _("第 %(sequence)s 期（%(year)s 年度）") % {"sequence": self.sequence, "year": self.commitment_year}

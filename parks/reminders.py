@@ -11,13 +11,19 @@ code                    fires                                                  r
 space_rent_free_ending  ``days`` (60) before a space's rent-free period ends    the occupant's users; groups
 policy_eligible         once a day at ``send_at`` (07:30): an enterprise is    the enterprise's users
                         eligible for a clause in force it had not been told
-                        of, and has no grant of
+                        of, and has no grant of; then hands over the daily
+                        grants task (免申即享 proposals, instalments)
 policy_window_closing   ``days`` (7) before a clause's online application      the enterprise's users
                         window closes: each enterprise eligible for it that
                         has not applied (once per clause and enterprise)
 policy_application_     an online application (政策申报) has waited            the request's officer
 waiting                 ``days`` (3) for a decision since it was submitted     (经办人); groups (service
                         or appealed                                            officers)
+instalment_changed      an instalment of a grant (双兑现) became 暂缓拨付 or    groups (企业服务专员)
+                        可拨付, or owes a clawback (应追回) — each sweep
+                        refreshes the stored standing first
+grant_confirmed         (immediate, ``parks.notify``) a 免申即享 proposal was   the enterprise's users
+                        confirmed
 ======================  =====================================================  ==============================
 
 ``parks.apps`` imports this module, which registers :data:`RULES` (the codes are ``ReminderRule.Code``
@@ -25,8 +31,10 @@ values); their rows come from parks' own data migration (parks.0004, ``reminders
 """
 
 import datetime as dt
+import logging
 from functools import partial
 
+from django.db import transaction
 from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,17 +43,21 @@ from crm.models import Enterprise, User
 from crm.notifications.links import site_link
 from crm.notifications.rules import rules_register
 from crm.notifications.sweep import Due
-from crm.text import number
+from crm.text import number, wan
 
 from .matching import ELIGIBLE, without_cycle_collector
 from .models import PolicyApplication, PolicyClause, PolicyGrant
 from .selectors.policies import enterprises_policy_matches_in_chunks, policy_matcher_for
 from .selectors.spaces import spaces_rent_free_ending
 
+logger = logging.getLogger(__name__)
+
 SPACE_RENT_FREE_ENDING = "space_rent_free_ending"
 POLICY_ELIGIBLE = "policy_eligible"
 POLICY_WINDOW_CLOSING = "policy_window_closing"
 POLICY_APPLICATION_WAITING = "policy_application_waiting"
+INSTALMENT_CHANGED = "instalment_changed"
+GRANT_CONFIRMED = "grant_confirmed"
 
 RENT_FREE_DAYS = 60
 WINDOW_CLOSING_DAYS = 7
@@ -133,6 +145,45 @@ def policy_eligible(sweep, rule, lower: dt.datetime) -> list:
                         people=people.get(enterprise_id, []),
                         render=partial(_policy_body, name, match, link),  # only for the ones not told before
                     ))
+    if not sweep.dry_run:
+        transaction.on_commit(_hand_over_grants_daily, robust=True)
+    return found
+
+
+def _hand_over_grants_daily() -> None:
+    """After the daily match: the 免申即享 proposals and the instalments' refresh, in a task of their own."""
+    from .tasks import grants_daily_task
+
+    try:
+        grants_daily_task.apply_async(retry=False)
+    except Exception:  # the broker is down: tomorrow's match hands it over again (the task is idempotent)
+        logger.exception("parks.grants_daily could not be handed over")
+
+
+def instalment_changed(sweep, rule, lower: dt.datetime) -> list:
+    """双兑现: refresh every instalment's standing by the rule (``parks.instalments``; a dry run only reads) and tell
+    the grants officers of each change — 暂缓拨付, 可拨付, 应追回 — once per instalment, status and amount
+    (key ``instalment:<id>:<status>:<clawback>``). A review recorded in crm is seen by the next sweep."""
+    from .services.instalments import instalments_refresh
+
+    today = timezone.localdate(sweep.now)
+    found = []
+    for change in instalments_refresh(today=today, write=not sweep.dry_run):
+        instalment = change.instalment
+        grant = instalment.grant
+        if change.clawback:
+            what = _("应追回 %(amount)s") % {"amount": wan(change.clawback)}
+        else:
+            what = instalment.Status(change.status).label
+        found.append(Due(
+            key=f"instalment:{instalment.pk}:{change.status}:{change.clawback or 0}",
+            rule=rule,
+            subject=_("分期兑现%(what)s：%(enterprise)s · %(clause)s %(instalment)s") % {
+                "what": what, "enterprise": grant.enterprise, "clause": grant.clause.title, "instalment": instalment,
+            },
+            body="\n".join(change.reasons),
+            target=grant,
+        ))
     return found
 
 
@@ -255,6 +306,11 @@ RULES = {
     POLICY_APPLICATION_WAITING: (
         policy_application_waiting,
         {"days": APPLICATION_WAITING_DAYS, "notify_responsible": True, "groups": ["service_officer"]},
+    ),
+    GRANT_CONFIRMED: (None, {"notify_responsible": True, "groups": [], "send_webhook": False}),
+    INSTALMENT_CHANGED: (
+        instalment_changed,
+        {"notify_responsible": False, "groups": ["service_officer"], "send_webhook": False},
     ),
 }
 rules_register(app_label="parks", rules=RULES)

@@ -368,6 +368,12 @@ class ReportGrantFiguresSerializer(serializers.Serializer):
     disbursed_count = serializers.IntegerField()
     disbursed_total = Money()
     disbursement_rate = Number(help_text=_("拨付金额 / 核准金额（%）。"))
+    proposed_count = serializers.IntegerField(help_text=_("免申即享待确认笔数（不计入申请）。"))
+    proposed_total = Money()
+    dismissed_count = serializers.IntegerField(help_text=_("免申即享不予推送笔数。"))
+    held_total = Money(help_text=_("分期兑现中暂缓拨付的金额（当前）。"))
+    released_total = Money(help_text=_("分期兑现中可拨付的金额（当前）。"))
+    clawback_total = Money(help_text=_("承诺最终未兑现时应追回的金额（当前）。"))
 
 
 class ReportPolicyTotalsSerializer(ReportGrantFiguresSerializer):

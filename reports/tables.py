@@ -499,15 +499,21 @@ def policy_page(report: dict) -> Page:
         Kpi(_("核准金额"), cell_text(totals["approved_total"]), _("万元"), note=_("%(approved_count)s 笔") % {"approved_count": totals['approved_count']}),
         Kpi(_("拨付金额"), cell_text(totals["disbursed_total"]), _("万元"), note=_("%(disbursed_count)s 笔") % {"disbursed_count": totals['disbursed_count']}),
         Kpi(_("拨付率"), cell_text(totals["disbursement_rate"]), "%", note=_("拨付金额 / 核准金额")),
+        Kpi(_("免申即享待确认"), cell_text(totals["proposed_count"]), _("笔"), note=_("%(proposed_total)s 万元") % {"proposed_total": cell_text(totals['proposed_total'])}),
+        Kpi(_("应追回"), cell_text(totals["clawback_total"]), _("万元"), note=_("暂缓拨付 %(held_total)s 万元") % {"held_total": cell_text(totals['held_total'])}),
     ]
     money_columns = [
         Column(_("申请"), _("笔")), Column(_("申请金额"), _("万元")), Column(_("核准"), _("笔")), Column(_("核准金额"), _("万元")),
         Column(_("拨付"), _("笔")), Column(_("拨付金额"), _("万元")), Column(_("拨付率"), "%"),
+        Column(_("免申待确认"), _("笔")), Column(_("待确认金额"), _("万元")), Column(_("不予推送"), _("笔")),
+        Column(_("暂缓拨付"), _("万元")), Column(_("可拨付"), _("万元")), Column(_("应追回"), _("万元")),
     ]
 
     def money_cells(item):
         return [item["grants"], item["applied_total"], item["approved_count"], item["approved_total"],
-                item["disbursed_count"], item["disbursed_total"], item["disbursement_rate"]]
+                item["disbursed_count"], item["disbursed_total"], item["disbursement_rate"],
+                item["proposed_count"], item["proposed_total"], item["dismissed_count"],
+                item["held_total"], item["released_total"], item["clawback_total"]]
 
     tables = [
         Table(
@@ -523,7 +529,8 @@ def policy_page(report: dict) -> Page:
             [[c["policy"], _("第%(number)s条 %(title)s") % {"number": c['number'], "title": c['title']}, *money_cells(c)] for c in report["clauses"]],
             total=[_("合计"), "", *money_cells(totals)],
             chart=Chart("hbar", [5, 7], category=1),
-            note=_("申请按申请日期、核准金额按核准日期、拨付金额按拨付日期计入统计区间。"),
+            note=_("申请按申请日期、核准金额按核准日期、拨付金额按拨付日期计入统计区间；免申即享按推送日期另计，不计入申请。"
+                   "暂缓拨付、可拨付、应追回为分期兑现（双兑现）当前状态，不受统计区间影响。"),
         ),
     ]
     return Page(kpis, tables)

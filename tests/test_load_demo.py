@@ -42,7 +42,7 @@ from crm.models import (
 from crm.validators import validate_credit_code
 from demo import data
 from demo.builder import DemoBuilder
-from parks.models import PARCEL_COMMITTED_STATUSES, LandParcel, LandUse, Policy, PolicyGrant, Space
+from parks.models import PARCEL_COMMITTED_STATUSES, GrantInstalment, LandParcel, LandUse, Policy, PolicyGrant, Space
 from tests.support.request_states import LEGAL
 
 pytestmark = pytest.mark.django_db
@@ -326,10 +326,10 @@ def test_every_history_row_the_demo_writes_names_who_made_the_change(world):
     """load_demo runs outside any web request: each change must carry its actor itself."""
     nameless = {
         model.__name__: model.history.filter(history_user__isnull=True).count()
-        for model in (Project, ServiceRequest, LandParcel, PolicyGrant)
+        for model in (Project, ServiceRequest, LandParcel, PolicyGrant, GrantInstalment)
     }
 
-    assert nameless == {"Project": 0, "ServiceRequest": 0, "LandParcel": 0, "PolicyGrant": 0}
+    assert nameless == {"Project": 0, "ServiceRequest": 0, "LandParcel": 0, "PolicyGrant": 0, "GrantInstalment": 0}
 
 
 # --- departments and routing (承办单位、分办) --------------------------------------------------------------------------

@@ -232,6 +232,9 @@ BENCH_CEILING_VIEW = env.bool("DJANGO_BENCH_CEILING_VIEW", default=False)
 # The land map (/land/): a plain background by default — no online tile server. An intranet tile server
 # may be named with a template such as http://tiles.park.intranet/{z}/{x}/{y}.png (checked by parks.E001).
 PARKS_MAP_TILE_URL = env("DJANGO_PARKS_MAP_TILE_URL", default="")
+# 双兑现: days after an annual review showing a shortfall before the commitment counts as finally missed (整改期) and
+# the instalments already paid owe a clawback (parks.instalments).
+PARKS_INSTALMENT_RECTIFICATION_DAYS = env.int("DJANGO_PARKS_INSTALMENT_RECTIFICATION_DAYS", default=180)
 
 REST_FRAMEWORK = {
     # Token first: an anonymous client is told 401 with "WWW-Authenticate: Token" (not a bare 403).

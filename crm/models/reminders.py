@@ -47,6 +47,8 @@ class ReminderRule(models.Model):
         ENTERPRISE_NOT_VISITED = "enterprise_not_visited", _("在园企业久未走访")
         POLICY_WINDOW_CLOSING = "policy_window_closing", _("政策网上申报即将截止")
         POLICY_APPLICATION_WAITING = "policy_application_waiting", _("政策申报待审核")
+        GRANT_CONFIRMED = "grant_confirmed", _("免申即享兑现已确认（即时）")
+        INSTALMENT_CHANGED = "instalment_changed", _("分期兑现暂缓、可拨付或应追回")
 
     class Weekday(models.IntegerChoices):
         MONDAY = 1, _("周一")

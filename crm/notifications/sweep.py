@@ -81,6 +81,7 @@ class Sweep:
     rules: dict
     catch_up: dt.timedelta
     _memo: dict = field(default_factory=dict)
+    dry_run: bool = False  # a rule with a side effect of its own (parks: the daily grants task) skips it then
 
     def lower(self, rule: ReminderRule) -> dt.datetime:
         """Objects that crossed the rule's threshold after this moment are looked at."""
@@ -111,7 +112,7 @@ def reminders_sweep(*, now: dt.datetime, dry_run: bool = False, deliver: Deliver
     docstring; ``deliver`` is the Celery enqueue by default and a direct call in ``send_reminders``.
     """
     rules = {rule.code: rule for rule in ReminderRule.objects.prefetch_related("recipient_groups")}
-    sweep = Sweep(now=now, rules=rules, catch_up=dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS))
+    sweep = Sweep(now=now, rules=rules, catch_up=dt.timedelta(hours=settings.REMINDERS_CATCH_UP_HOURS), dry_run=dry_run)
     due, swept = [], []
     for registered in registered_rules():
         rule = rules.get(registered.code)

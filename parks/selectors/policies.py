@@ -328,11 +328,15 @@ def enterprises_policy_matches_in_chunks(
 
 
 def policy_grant_list(*, user) -> QuerySet[PolicyGrant]:
-    """Staff see every grant; an enterprise user only those of its own enterprises. Newest first, 1 query a page."""
+    """Staff see every grant; an enterprise user only those of its own enterprises, and not the 免申即享 proposals an
+    officer has not confirmed yet (待确认, 不予推送: the park's work, not yet news to the enterprise). Newest first,
+    1 query a page."""
     grants = PolicyGrant.objects.select_related("clause__policy", "enterprise", "project").order_by("-applied_on", "-id")
     if user.is_staff:
         return grants
-    return grants.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
+    return grants.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk")).exclude(
+        status__in=[PolicyGrant.Status.PROPOSED, PolicyGrant.Status.DISMISSED]
+    )
 
 
 

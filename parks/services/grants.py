@@ -2,6 +2,7 @@
 
     已申请 applied → 已核准 approved → 已拨付 disbursed (one or more instalments)
     已申请 applied → 未通过 rejected (with a reason)
+    待确认 proposed (免申即享, ``parks.services.proposals``) → 已核准 approved, or → 不予推送 dismissed (with a reason)
 
 Amounts are in 万元. Each step locks the grant and writes its history (who, when).
 """
@@ -101,13 +102,9 @@ def policy_grant_record(
     return grant
 
 
-@transaction.atomic
-def policy_grant_approve(*, grant: PolicyGrant, amount: Decimal, on: dt.date, actor: User, note: str = "") -> PolicyGrant:
-    """核准: approve ``amount`` 万元 — never more than the clause's 最高金额 nor than was applied for."""
-    require_role(actor, Work.GRANTS)
-    grant = _locked(grant)
-    if grant.status != G.APPLIED:
-        raise _illegal(grant, _("核准"))
+def approval_amount_check(*, grant: PolicyGrant, amount: Decimal | None) -> None:
+    """The approval's cap check, shared by 核准 and the confirmation of a 免申即享 proposal: positive, and never
+    more than the clause's 最高金额."""
     _positive_amount(amount, "approved_amount", _("核准金额"))
     cap = grant.clause.amount_cap
     if cap is not None and amount > cap:
@@ -116,6 +113,16 @@ def policy_grant_approve(*, grant: PolicyGrant, amount: Decimal, on: dt.date, ac
             % {"amount": wan(amount), "clause": grant.clause.title, "cap": wan(cap)},
             field="approved_amount",
         )
+
+
+@transaction.atomic
+def policy_grant_approve(*, grant: PolicyGrant, amount: Decimal, on: dt.date, actor: User, note: str = "") -> PolicyGrant:
+    """核准: approve ``amount`` 万元 — never more than the clause's 最高金额 nor than was applied for."""
+    require_role(actor, Work.GRANTS)
+    grant = _locked(grant)
+    if grant.status != G.APPLIED:
+        raise _illegal(grant, _("核准"))
+    approval_amount_check(grant=grant, amount=amount)
     if amount > grant.applied_amount:
         raise DomainError(
             _("核准金额 %(amount)s 高于申请金额 %(applied)s。") % {"amount": wan(amount), "applied": wan(grant.applied_amount)},
@@ -133,7 +140,17 @@ def policy_grant_approve(*, grant: PolicyGrant, amount: Decimal, on: dt.date, ac
 
 @transaction.atomic
 def policy_grant_disburse(*, grant: PolicyGrant, amount: Decimal, on: dt.date, actor: User) -> PolicyGrant:
-    """拨付: pay ``amount`` 万元 of an approved grant; instalments add up, never beyond the approved amount."""
+    """拨付: pay ``amount`` 万元 of an approved grant; instalments add up, never beyond the approved amount.
+
+    A grant planned in instalments tied to landing commitments (双兑现) is paid only instalment by instalment
+    (``parks.services.instalments.grant_instalment_pay``), so a held instalment can never be paid this way."""
+    if PolicyGrant.objects.filter(pk=grant.pk, instalments__isnull=False).exists():
+        raise DomainError(_("该兑现已按落地承诺分期，请按期拨付可拨付的分期。"), code=DomainError.ILLEGAL_TRANSITION)
+    return disburse(grant=grant, amount=amount, on=on, actor=actor)
+
+
+def disburse(*, grant: PolicyGrant, amount: Decimal, on: dt.date, actor: User) -> PolicyGrant:
+    """The payment itself, for ``policy_grant_disburse`` and the instalments' service (inside their transaction)."""
     require_role(actor, Work.GRANTS)
     grant = _locked(grant)
     if grant.status not in (G.APPROVED, G.DISBURSED):

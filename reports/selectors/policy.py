@@ -1,29 +1,79 @@
-"""The policy page (政策兑现): applications, approved and disbursed money per policy and clause."""
+"""The policy page (政策兑现): applications, approved and disbursed money per policy and clause; the 免申即享
+proposals apart; the instalments held, released and the clawbacks owed (双兑现)."""
 
 import datetime as dt
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from parks.models import PolicyClause, PolicyGrant
+from crm.models import AnnualCommitment
+from parks.instalments import I, grant_standing
+from parks.models import GrantInstalment, PolicyClause, PolicyGrant
 from reports.selectors.common import ZERO, ReportFilters, date_range, money, percent
+
+G = PolicyGrant.Status
+# Figures summed per clause, per policy and in total (counts, then money in 万元).
+FIGURES = ("grants", "applied_total", "approved_count", "approved_total", "disbursed_count", "disbursed_total",
+           "proposed_count", "proposed_total", "dismissed_count", "held_total", "released_total", "clawback_total")
+
+
+def _instalment_figures(grants, today: dt.date) -> dict[int, dict]:
+    """clause id → the money of its instalments by the one rule (``parks.instalments``) on ``today``: 暂缓拨付
+    (held), 可拨付 (released) and 应追回 (clawback). 2 queries: the instalments with their grants, the commitments
+    of their projects."""
+    instalments = list(
+        GrantInstalment.objects.filter(grant__in=grants.values("pk")).select_related("grant").order_by("grant_id", "sequence")
+    )
+    commitments: dict[int, dict[int, AnnualCommitment]] = {}
+    for commitment in AnnualCommitment.objects.filter(
+        project__grants__in=grants.filter(instalments__isnull=False).values("pk")
+    ).distinct():
+        commitments.setdefault(commitment.project_id, {})[commitment.year] = commitment
+    by_grant: dict[int, list[GrantInstalment]] = {}
+    for instalment in instalments:
+        by_grant.setdefault(instalment.grant_id, []).append(instalment)
+    figures: dict[int, dict] = {}
+    for rows in by_grant.values():
+        grant = rows[0].grant
+        standing = grant_standing(rows, commitments.get(grant.project_id, {}), today=today)
+        clause = figures.setdefault(grant.clause_id, {"held_total": ZERO, "released_total": ZERO, "clawback_total": ZERO})
+        for instalment, status, _year in standing.instalments:
+            if status == I.HELD:
+                clause["held_total"] += instalment.amount
+            elif status == I.RELEASED:
+                clause["released_total"] += instalment.amount
+        clause["clawback_total"] += standing.clawback
+    return figures
 
 
 def policy_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
-    """The policy page (政策兑现): money applied for, approved and disbursed per policy and clause; 1 query.
+    """The policy page (政策兑现): money applied for, approved and disbursed per policy and clause; 3 queries (the
+    clauses with their sums, then the instalments and their projects' commitments).
 
-    Every clause is listed, with zeros where nothing matched. Approved money counts grants approved or
-    disbursed (已核准/已拨付); disbursement rate = disbursed / approved.
+    Every clause is listed, with zeros where nothing matched. Applications (申请) are the grants applied for —
+    not the 免申即享 proposals, counted apart: 待确认 (proposed, with the proposed money) and 不予推送 (dismissed),
+    by the proposal date. Approved money counts grants approved or disbursed (已核准/已拨付), a confirmed
+    proposal included; disbursement rate = disbursed / approved. The instalments (双兑现) are their standing
+    today, whatever the period: 暂缓拨付, 可拨付 and 应追回 (``parks.instalments``).
     """
     now = now or timezone.now()
     grant = Q()
+    own = Q()  # the same filters, on PolicyGrant itself
     if filters.park is not None:
         grant &= Q(grants__enterprise__park=filters.park)
+        own &= Q(enterprise__park=filters.park)
     if filters.chain:
         grant &= Q(grants__enterprise__industry_chain=filters.chain)
+        own &= Q(enterprise__industry_chain=filters.chain)
     if filters.owner is not None:
         grant &= Q(grants__project__owner=filters.owner)
-    applied = grant & date_range("grants__applied_on", filters.start, filters.end)
+        own &= Q(project__owner=filters.owner)
+    proposal_date = date_range("grants__applied_on", filters.start, filters.end)
+    proposed = grant & Q(grants__status=G.PROPOSED) & proposal_date
+    dismissed = grant & Q(grants__status=G.DISMISSED) & proposal_date
+    # A confirmed proposal (it keeps its reasons) was never applied for.
+    applied = grant & Q(grants__status__in=[G.APPLIED, G.APPROVED, G.DISBURSED, G.REJECTED],
+                        grants__proposal_reasons__isnull=True) & proposal_date
     approved = (
         grant
         & Q(grants__status__in=[PolicyGrant.Status.APPROVED, PolicyGrant.Status.DISBURSED])
@@ -39,9 +89,14 @@ def policy_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> 
             approved=Sum("grants__approved_amount", filter=approved),
             disbursed_count=Count("grants", filter=disbursed & Q(grants__disbursed_amount__isnull=False)),
             disbursed=Sum("grants__disbursed_amount", filter=disbursed),
+            proposed_count=Count("grants", filter=proposed),
+            proposed=Sum("grants__applied_amount", filter=proposed),
+            dismissed_count=Count("grants", filter=dismissed),
         )
         .order_by("policy_id", "number", "id")
     )
+    instalments = _instalment_figures(PolicyGrant.objects.filter(own), timezone.localdate(now))
+    none = {"held_total": ZERO, "released_total": ZERO, "clawback_total": ZERO}
     clauses = [
         {
             "policy_id": row["policy_id"],
@@ -56,24 +111,27 @@ def policy_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> 
             "disbursed_count": row["disbursed_count"],
             "disbursed_total": money(row["disbursed"]),
             "disbursement_rate": percent(money(row["disbursed"]), money(row["approved"])),
+            "proposed_count": row["proposed_count"],
+            "proposed_total": money(row["proposed"]),
+            "dismissed_count": row["dismissed_count"],
+            **instalments.get(row["id"], none),
         }
         for row in rows
     ]
     policies: dict[int, dict] = {}
     for clause in clauses:
         policy = policies.setdefault(clause["policy_id"], {
-            "policy_id": clause["policy_id"], "policy": clause["policy"], "clauses": 0, "grants": 0,
-            "applied_total": ZERO, "approved_count": 0, "approved_total": ZERO, "disbursed_count": 0,
-            "disbursed_total": ZERO,
+            "policy_id": clause["policy_id"], "policy": clause["policy"], "clauses": 0,
+            **{key: ZERO if key.endswith("_total") else 0 for key in FIGURES},
         })
         policy["clauses"] += 1
-        for key in ("grants", "applied_total", "approved_count", "approved_total", "disbursed_count", "disbursed_total"):
+        for key in FIGURES:
             policy[key] += clause[key]
     for policy in policies.values():
         policy["disbursement_rate"] = percent(policy["disbursed_total"], policy["approved_total"])
     totals = {
         key: sum((p[key] for p in policies.values()), ZERO if key.endswith("_total") else 0)
-        for key in ("grants", "applied_total", "approved_count", "approved_total", "disbursed_count", "disbursed_total")
+        for key in FIGURES
     }
     totals["disbursement_rate"] = percent(totals["disbursed_total"], totals["approved_total"])
     return {"as_of": now, "policies": list(policies.values()), "clauses": clauses, "totals": totals}

@@ -130,3 +130,19 @@ def test_the_talent_subsidy_is_open_for_online_application_around_the_demos_toda
     match = next(m for m in enterprise_policy_matches(enterprise=enterprise) if m.clause.number == 7)
     assert policy_application_refusal(clause=open_now[0], enterprise=enterprise, today=timezone.localdate(),
                                       match=match) is None
+
+
+def test_the_demo_has_proposals_waiting_and_a_grant_in_instalments_with_one_held(world):
+    from parks.models import GrantInstalment, PolicyGrant
+
+    proposals = PolicyGrant.objects.filter(status=PolicyGrant.Status.PROPOSED)
+    assert proposals.exists()
+    assert set(proposals.values_list("clause__number", flat=True)) == {data.NO_APPLICATION_CLAUSE}
+    assert all(g.proposal_reasons["verdict"] == "eligible" for g in proposals)
+    number, enterprise = data.INSTALMENT_GRANT
+    instalments = GrantInstalment.objects.filter(grant__clause__number=number, grant__enterprise__short_name=enterprise)
+    assert list(instalments.order_by("sequence").values_list("commitment_year", "status")) == [
+        (2025, GrantInstalment.Status.HELD), (2026, GrantInstalment.Status.SCHEDULED),
+    ]
+    report = policy_report(filters=ReportFilters())["totals"]
+    assert (report["proposed_count"], report["held_total"]) == (proposals.count(), Decimal("300"))

@@ -16,6 +16,8 @@ from crm.notifications.sweep import reminders_sweep
 from crm.pipeline.services import project_change_stage
 from parks.models import EligibilityCriterion, Space
 from parks.reminders import (
+    GRANT_CONFIRMED,
+    INSTALMENT_CHANGED,
     POLICY_APPLICATION_WAITING,
     POLICY_ELIGIBLE,
     POLICY_WINDOW_CLOSING,
@@ -65,11 +67,15 @@ def test_the_migrations_register_the_parks_rules_with_their_defaults(parks_rules
         POLICY_ELIGIBLE: (True, None, True, []),
         POLICY_WINDOW_CLOSING: (True, 7, True, []),
         POLICY_APPLICATION_WAITING: (True, 3, True, ["service_officer"]),
+        GRANT_CONFIRMED: (True, None, True, []),
+        INSTALMENT_CHANGED: (True, None, False, ["service_officer"]),
     }
     assert parks_rules[POLICY_ELIGIBLE].send_at == dt.time(7, 30)
     # Spaces and policies registered by parks, milestones by crm's pipeline; swept in ReminderRule.Code order.
     assert [r.code for r in registered_rules(app_label="parks")] == [
-        SPACE_RENT_FREE_ENDING, POLICY_ELIGIBLE, POLICY_WINDOW_CLOSING, POLICY_APPLICATION_WAITING]
+        SPACE_RENT_FREE_ENDING, POLICY_ELIGIBLE, POLICY_WINDOW_CLOSING, POLICY_APPLICATION_WAITING, GRANT_CONFIRMED,
+        INSTALMENT_CHANGED,
+    ]
     assert {r.code for r in registered_rules(app_label="crm")} >= {MILESTONE_DUE_SOON, MILESTONE_MISSED}
 
 
