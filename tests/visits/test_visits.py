@@ -258,6 +258,14 @@ def test_the_visits_list_masks_who_was_met(seen, zhou):
     assert "王**（总经理）" in page and "王建国" not in page
 
 
+def test_the_problems_list_shows_each_problem_s_state_and_request(seen, zhou, boss, general):
+    request = visit_problem_to_request(problem=seen.problems.first(), category=general, actor=zhou)
+
+    page = _client(boss).get(reverse("admin:crm_visitproblem_changelist")).content.decode()
+
+    assert "办理中" in page and f"#{request.pk} 已提交" in page and "待转诉求" in page
+
+
 @pytest.mark.parametrize("size", [2, 12])
 def test_the_visits_list_runs_the_same_queries_however_many_visits(sunshine, qian, zhou, size,
                                                                     django_assert_num_queries):
@@ -285,6 +293,7 @@ def test_an_enterprise_user_reaches_no_visit_over_the_admin_the_api_or_the_porta
         reverse("admin:crm_visit_changelist"),
         reverse("admin:crm_visit_change", args=[seen.pk]),
         reverse("admin:crm_visit_add"),
+        reverse("admin:crm_visitproblem_changelist"),
         reverse("admin:crm_visit_problem_to_request", args=[seen.pk, seen.problems.last().pk]),
     ]
     for url in urls:
