@@ -602,6 +602,22 @@ class ServiceRequestTransitionAdmin(DepartmentScopedMixin, ReadOnlyAdminMixin, a
         return action_label(obj.action)
 
 
+@admin.register(RequestCallBack)
+class RequestCallBackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """回访记录 across requests, to look them up (results by officer and date); each is recorded from its request's page
+    (记录回访, through ``request_record_callback``)."""
+
+    list_display = ("request", "result", "recorded_by", "recorded_at", "excerpt")
+    list_select_related = ("request", "recorded_by")
+    list_filter = ("result", ("recorded_by", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("request__title", "comment")
+    date_hierarchy = "recorded_at"
+
+    @admin.display(description=_("回访意见"))
+    def excerpt(self, obj):
+        return obj.comment[:60]
+
+
 @admin.register(ServiceRequestMessage)
 class ServiceRequestMessageAdmin(DepartmentScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Messages are written from the request page (through ``message_post``); this list is for looking them up."""

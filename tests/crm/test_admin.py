@@ -130,6 +130,9 @@ def _one(model, i):
         return ApprovalStep.objects.create(
             request=_service_request(), sequence=1, name="材料审核", due_at=timezone.now() + dt.timedelta(days=1)
         )
+    if model.__name__ == "RequestCallBack":
+        return model.objects.create(request=_service_request(), result="satisfied", comment=f"回访{i}",
+                                    recorded_by=service_officer(), recorded_at=timezone.now())
     if model is CalendarDay:
         return CalendarDay.objects.create(date=dt.date(2031, 1, 1) + dt.timedelta(days=i), is_working_day=False, name="假日")
     if model is Notification:
@@ -791,6 +794,8 @@ def _request_page_data(request, **extra):
         "attachments-MAX_NUM_FORMS": "0",
         "approval_steps-TOTAL_FORMS": "0", "approval_steps-INITIAL_FORMS": "0", "approval_steps-MIN_NUM_FORMS": "0",
         "approval_steps-MAX_NUM_FORMS": "1000",
+        "callbacks-TOTAL_FORMS": "0", "callbacks-INITIAL_FORMS": "0", "callbacks-MIN_NUM_FORMS": "0",
+        "callbacks-MAX_NUM_FORMS": "0",
         "transitions-TOTAL_FORMS": str(request.transitions.count()), "transitions-INITIAL_FORMS": str(request.transitions.count()),
         "transitions-MIN_NUM_FORMS": "0", "transitions-MAX_NUM_FORMS": "0",
         "_continue": "保存并继续编辑",

@@ -16,7 +16,7 @@ from crm.service_requests import clock
 from crm.service_requests.callbacks import request_record_callback
 from crm.service_requests.services import allowed_actions, service_request_transition, transition_label
 from tests.api.support import api_client, results
-from tests.factories import manager, request_moved_to
+from tests.factories import manager, request_moved_to, service_officer
 
 pytestmark = pytest.mark.django_db
 S = RequestStatus
@@ -255,3 +255,33 @@ def test_the_portal_shows_the_enterprise_its_request_reopened_without_the_call_b
     assert "办理中" in page
     assert "回访结果：不满意" in page  # the history row, as the enterprise said it on the phone
     assert "企业情绪激动" not in page
+
+
+def _closed_requests(n, enterprise, submitter, officer):
+    from tests.factories import service_request
+
+    return [
+        request_moved_to(service_request(enterprise=enterprise, submitted_by=submitter, title=f"诉求{i}"), S.CLOSED, officer=officer)
+        for i in range(n)
+    ]
+
+
+def test_the_call_back_list_runs_the_same_number_of_queries_for_2_and_12_rows(sunshine, alice, zhou, boss,
+                                                                              django_assert_num_queries):
+    """Session, user, the user's groups, the recorder filter's choices, the date hierarchy, the counts and the page
+    of rows with their request and recorder (joined), the header's badge, the site profile: pinned by measuring at 2
+    rows, then the same at 12. Explain any change."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _admin(boss)
+    for request in _closed_requests(2, sunshine, alice, zhou):
+        request_record_callback(service_request=request, result="satisfied", actor=zhou)
+    client.get("/admin/crm/requestcallback/")  # warm per-process caches
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/admin/crm/requestcallback/").context["cl"].result_count == 2
+    for request in _closed_requests(10, sunshine, alice, zhou):
+        request_record_callback(service_request=request, result="basic", actor=service_officer())
+    with django_assert_num_queries(len(small)):
+        response = client.get("/admin/crm/requestcallback/")
+    assert response.context["cl"].result_count == 12
