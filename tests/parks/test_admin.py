@@ -81,6 +81,8 @@ def _one(model, i):
         )
     if model is BenefitKind:
         return BenefitKind.objects.create(code=f"benefit{i}", name=f"支持方式{i}", order=100 + i)
+    if model.__name__ == "MuMethod":  # 亩均评价办法: one active row (seeded), the others kept inactive
+        return model.objects.create(name=f"亩均评价办法{i}", is_active=False)
     raise AssertionError(f"no row builder for {model.__name__}")
 
 
