@@ -13,7 +13,7 @@ from crm.roles import Work, may
 
 from .common import collision_texts, warn_collisions
 from .excel import ExcelFileNameMixin
-from .figures import EnterpriseFigureInline
+from .figures import ENTERPRISE_FIGURES_FIELDSETS, EnterpriseFiguresPanelMixin
 from .forms import EnterpriseForm
 from .parks_panels import ENTERPRISE_PARKS_FIELDSETS, EnterprisePolicyPanelMixin
 from .resources import EnterpriseResource
@@ -52,7 +52,7 @@ class QualificationInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExcelFileNameMixin, ExportMixin, admin.ModelAdmin):
+class EnterpriseAdmin(EnterpriseFiguresPanelMixin, EnterprisePolicyPanelMixin, ExcelFileNameMixin, ExportMixin, admin.ModelAdmin):
     form = EnterpriseForm
     resource_classes = [EnterpriseResource]
     export_formats = [XLSX]
@@ -69,8 +69,12 @@ class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExcelFileNameMixin, ExportMixi
     search_fields = ("name", "short_name", "credit_code", "contacts__name", "contacts__phone")
     search_help_text = _("按企业名称、简称、统一社会信用代码、联系人姓名或电话搜索。")
     autocomplete_fields = ("park",)
-    readonly_fields = (*EnterprisePolicyPanelMixin.parks_readonly_fields, "last_visited_on")
-    inlines = [ContactInline, QualificationInline, EnterpriseFigureInline, EnterpriseVisitInline]
+    readonly_fields = (
+        *EnterpriseFiguresPanelMixin.figures_readonly_fields,
+        *EnterprisePolicyPanelMixin.parks_readonly_fields,
+        "last_visited_on",
+    )
+    inlines = [ContactInline, QualificationInline, EnterpriseVisitInline]
     fieldsets = (
         (None, {"fields": ("name", "short_name", "credit_code", "status", "industry_chain", "chain_segment", "park",
                            "jurisdiction")}),
@@ -86,7 +90,7 @@ class EnterpriseAdmin(EnterprisePolicyPanelMixin, ExcelFileNameMixin, ExportMixi
 
     def get_fieldsets(self, request, obj=None):
         # The policy panel once the enterprise exists (its matches need its record).
-        return self.fieldsets if obj is None else (*self.fieldsets, *ENTERPRISE_PARKS_FIELDSETS)
+        return self.fieldsets if obj is None else (*self.fieldsets, *ENTERPRISE_FIGURES_FIELDSETS, *ENTERPRISE_PARKS_FIELDSETS)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

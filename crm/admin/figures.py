@@ -3,6 +3,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -195,34 +196,18 @@ class EnterpriseFigureAdmin(ServiceRefusalsAsMessagesMixin, NoRevertHistoryAdmin
         return None
 
 
-class EnterpriseFigureInline(admin.TabularInline):
-    """The enterprise page's yearly figures, read-only: entered on the figures' own page (one door, the services)."""
+class EnterpriseFiguresPanelMixin:
+    """The enterprise page's yearly figures, every year and source, read-only (a panel, not an inline formset: they
+    are entered on the figures' own page, through the services; each row links there)."""
 
-    model = EnterpriseFigure
-    fields = (
-        "year",
-        "source",
-        "status",
-        "revenue",
-        "tax",
-        "value_added",
-        "energy_tce",
-        "land_mu",
-        "rd_expense",
-        "employees",
-    )
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    classes = ["collapse"]
-    verbose_name_plural = _("年度指标")
+    figures_readonly_fields = ("figures_panel",)
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("年度指标"))
+    def figures_panel(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = EnterpriseFigure.objects.filter(enterprise=obj).order_by("-year", "source")
+        return render_to_string("admin/crm/enterprisefigure/_panel.html", {"rows": rows, "enterprise": obj})
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).order_by("-year", "source")
+ENTERPRISE_FIGURES_FIELDSETS = ((_("年度指标"), {"classes": ["collapse"], "fields": ("figures_panel",)}),)

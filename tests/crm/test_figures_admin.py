@@ -142,6 +142,8 @@ def test_the_enterprise_page_shows_the_class_beside_the_figures(client, zhou, su
     assert 'data-mu-class="B"' in page
     assert "B 类（鼓励提升类）" in page and "100.00" in page
     assert "2024 年度" in page and "税务" in page
+    assert "data-figures-panel" in page  # every year's rows, read-only, each linking to its own page
+    assert reverse("admin:crm_enterprisefigure_change", args=[EnterpriseFigure.objects.get().pk]) in page
 
 
 def test_the_evidence_is_downloaded_by_staff_and_its_own_enterprise_only(client, zhou, qian, sunshine, alice, bob):

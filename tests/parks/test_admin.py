@@ -93,6 +93,8 @@ def _one(model, i):
         )
     if model is BenefitKind:
         return BenefitKind.objects.create(code=f"benefit{i}", name=f"支持方式{i}", order=100 + i)
+    if model.__name__ == "MuMethod":  # 亩均评价办法: one active row (seeded), the others kept inactive
+        return model.objects.create(name=f"亩均评价办法{i}", is_active=False)
     if model in (PolicyApplication, SuppliedFact):
         enterprise = EnterpriseFactory()
         request = service_request(enterprise=enterprise, submitted_by=enterprise_user(enterprise, username=f"applicant{i}"))
