@@ -425,7 +425,12 @@ class PolicyGrantAdmin(ServiceFormViewMixin, ListExportMixin, NoRevertHistoryAdm
         return super().change_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.pk and self.has_change_permission(request, obj) and GrantDecisionForm.ACTIONS[obj.status]:
+        # A grant in instalments (双兑现) is paid instalment by instalment, from the instalments' form below.
+        in_instalments = obj is not None and obj.pk and obj.instalments.exists()
+        actions = [] if in_instalments and obj.status != PolicyGrant.Status.APPLIED else GrantDecisionForm.ACTIONS.get(
+            obj.status if obj is not None else None, []
+        )
+        if obj is not None and obj.pk and self.has_change_permission(request, obj) and actions:
             context["decision_form"] = GrantDecisionForm(grant=obj)
             context["decision_form_url"] = reverse("admin:parks_policygrant_decide", args=[obj.pk])
             if obj.status == PolicyGrant.Status.PROPOSED:

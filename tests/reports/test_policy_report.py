@@ -48,19 +48,24 @@ def test_money_is_summed_per_clause_and_per_policy(three_ways):
     assert api["totals"] == {
         "grants": 5, "applied_total": "440.00", "approved_count": 3, "approved_total": "290.75", "disbursed_count": 2,
         "disbursed_total": "120.50", "disbursement_rate": "41.44",
+        # 免申即享 and 双兑现 (none in this world): tests/parks/test_no_application.py, test_instalments.py
+        "proposed_count": 0, "proposed_total": "0.00", "dismissed_count": 0, "held_total": "0.00",
+        "released_total": "0.00", "clawback_total": "0.00",
     }
     tables = page_tables(page)
     assert tables["policies"]["headers"] == [
         "政策", "条款（条）", "申请（笔）", "申请金额（万元）", "核准（笔）", "核准金额（万元）", "拨付（笔）", "拨付金额（万元）",
-        "拨付率（%）",
+        "拨付率（%）", "免申待确认（笔）", "待确认金额（万元）", "不予推送（笔）", "暂缓拨付（万元）", "可拨付（万元）",
+        "应追回（万元）",
     ]
-    assert tables["policies"]["total"] == ["合计", "3", "5", "440.00", "3", "290.75", "2", "120.50", "41.44"]
+    none = ["0", "0.00", "0", "0.00", "0.00", "0.00"]
+    assert tables["policies"]["total"] == ["合计", "3", "5", "440.00", "3", "290.75", "2", "120.50", "41.44", *none]
     assert tables["clauses"]["rows"][0] == [
-        "紫金十条", "第1条 研发补助", "2", "300.00", "2", "230.75", "1", "80.50", "34.89",
+        "紫金十条", "第1条 研发补助", "2", "300.00", "2", "230.75", "1", "80.50", "34.89", *none,
     ]
     assert page_kpis(page)["拨付金额"] == "120.50 万元"
     assert sheet_table(sheets, "政策兑现（按条款）")["rows"][1] == [
-        "紫金十条", "第2条 房租补贴", 2, 80, 0, 0, 0, 0, None,
+        "紫金十条", "第2条 房租补贴", 2, 80, 0, 0, 0, 0, None, 0, 0, 0, 0, 0, 0,
     ]
 
 
