@@ -33,9 +33,11 @@ ZERO = Decimal("0")
 def clause_estimate(*, clause: PolicyClause, match: ClauseMatch, enterprise_id: int) -> Decimal | None:
     """预计可享: the clause's amount rule applied to the enterprise, or None when the clause has no rule.
 
-    The hook for the amount rules of issue 17 (fixed, share of a figure with a cap, per person, per m², per month
-    of rent): until a clause carries one, a proposal is made at the clause's cap (or 0 without a cap)."""
-    return None
+    The clause's amount rule (``parks.estimates``, read through ``ClauseMatch.estimate`` — the same 预计可享 the
+    admin, the portal and the API show); None when the clause has no rule or a fact it needs is missing, and the
+    proposal is then made at the clause's cap (or 0 without a cap)."""
+    estimate = match.estimate
+    return estimate.amount if estimate is not None else None
 
 
 def proposal_amount(*, clause: PolicyClause, match: ClauseMatch, enterprise_id: int) -> tuple[Decimal, str]:

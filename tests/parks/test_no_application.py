@@ -76,6 +76,18 @@ def test_proposals_go_to_exactly_the_eligible_enterprises_with_the_reasons_as_au
     assert grant.applied_on == timezone.localdate() and grant.history.get().history_change_reason == "免申即享推送"
 
 
+def test_a_proposal_is_made_at_the_clause_s_estimate_when_it_has_an_amount_rule(clause, firms):
+    # 按人: 0.5 万元 per employee, capped at the clause's 30 万元 — 大企业 (80 people) at the cap, 刚好五十 at 25.
+    clause.amount_rule, clause.amount_basis, clause.amount_value = "per_person", "headcount", Decimal("0.5")
+    clause.save()
+
+    clause_propose_grants(clause=clause)
+
+    assert _proposed(clause) == {"大企业": Decimal("30"), "刚好五十": Decimal("25")}
+    grant = PolicyGrant.objects.get(clause=clause, enterprise=firms["edge"])
+    assert grant.proposal_reasons["amount_basis"] == "estimate"
+
+
 def test_proposals_are_not_made_twice_nor_to_an_enterprise_with_a_grant_of_the_clause(clause, firms, zhou):
     policy_grant_record(
         clause=clause,
