@@ -4,8 +4,9 @@ The admin stays thin: writes go through the domain packages' services (``crm.pip
 ``crm.service_requests``, ``crm.enterprises``), reads that cross models through their selectors.
 """
 
-from . import commitments, enterprises, lists, notifications, projects, service_requests, site, targets, users
+from . import commitments, enterprises, lists, notifications, projects, routing, service_requests, site, targets, users
 
 __all__ = [
-    "commitments", "enterprises", "lists", "notifications", "projects", "service_requests", "site", "targets", "users",
+    "commitments", "enterprises", "lists", "notifications", "projects", "routing", "service_requests", "site", "targets",
+    "users",
 ]
