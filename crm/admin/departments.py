@@ -23,12 +23,15 @@ class DepartmentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Queries: the page's departments with their active routings counted, then their liaisons in one prefetch.
-        return (
+        departments = (
             super()
             .get_queryset(request)
             .annotate(active_count=Count("routings", filter=Q(routings__status="active")))
             .prefetch_related("liaisons")
         )
+        if getattr(request.user, "reads_routed_requests_only", False):
+            departments = departments.filter(liaisons=request.user)  # a liaison names its own departments only
+        return departments
 
     @admin.display(description=_("联络员"))
     def liaison_names(self, obj):

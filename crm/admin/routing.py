@@ -24,7 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import ApprovalStep, Routing, RoutingExtension
+from crm.models import ApprovalStep, Routing, RoutingEvent, RoutingExtension
 from crm.models.departments import ROUTING_STATUSES_VISIBLE_TO_DEPARTMENT
 from crm.roles import Work, may
 from crm.service_requests import clock
@@ -38,7 +38,7 @@ from crm.service_requests.selectors import (
     routings_of,
 )
 
-from .common import show_refusal
+from .common import ReadOnlyAdminMixin, show_refusal
 from .routing_forms import (
     DepartmentMessageForm,
     ExtensionDecisionForm,
@@ -357,3 +357,76 @@ class RoutingAdminMixin:
 # The panel's views: URL name ``crm_servicerequest_<name>``, path ``<id>/<name with dashes>/``, method ``<name>_view``.
 ROUTING_VIEWS = ("route", "transfer", "hand_back", "extension", "complete", "decide", "step_complete",
                  "department_message")
+
+
+# ---- the lists across requests: looked up here, worked on the request's page ----
+
+
+def _request_link(service_request):
+    url = reverse("admin:crm_servicerequest_change", args=[service_request.pk])
+    return format_html('<a href="{}">{}</a>', url, service_request.title)
+
+
+@admin.register(Routing)
+class RoutingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """分办: every routing the user may read (a liaison its own departments'), due time in the queue's colours; each is
+    worked on its request's page (``RoutingAdminMixin``) through the routing services."""
+
+    list_display = ("request_link", "department", "role", "status", "due_at", "clock", "routed_by", "routed_at")
+    list_filter = ("status", "role", "department")
+    search_fields = ("service_request__title", "department__name")
+    ordering = ("due_at", "id")
+
+    def get_queryset(self, request):
+        # Queries: the page's routings with their request, department and routing officer, in one.
+        return routings_of(user=request.user).select_related("routed_by")
+
+    @admin.display(description=_("诉求"), ordering="service_request__title")
+    def request_link(self, obj):
+        return _request_link(obj.service_request)
+
+    @admin.display(description=_("剩余时间"))
+    def clock(self, obj):
+        return routing_clock_html(obj)
+
+
+@admin.register(RoutingExtension)
+class RoutingExtensionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """延期申请: the station head's list (待审批 first); decided on the request's page, asked first."""
+
+    list_display = ("request_link", "department", "requested_due_at", "reason", "requested_by", "status", "decided_by")
+    list_filter = ("status",)
+    ordering = ("-status", "requested_at", "id")  # "pending" sorts after "approved"/"refused": descending first
+
+    def get_queryset(self, request):
+        return extensions_of(user=request.user).select_related("requested_by", "decided_by")
+
+    @admin.display(description=_("诉求"))
+    def request_link(self, obj):
+        return _request_link(obj.routing.service_request)
+
+    @admin.display(description=_("承办单位"))
+    def department(self, obj):
+        return obj.routing.department
+
+
+@admin.register(RoutingEvent)
+class RoutingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """流转记录: every step of the routings the user may read, who and when."""
+
+    list_display = ("created_at", "request_link", "department", "kind", "actor", "note")
+    list_filter = ("kind",)
+    ordering = ("-created_at", "-id")
+
+    def get_queryset(self, request):
+        return RoutingEvent.objects.filter(routing__in=routings_of(user=request.user)).select_related(
+            "actor", "routing__department", "routing__service_request"
+        )
+
+    @admin.display(description=_("诉求"))
+    def request_link(self, obj):
+        return _request_link(obj.routing.service_request)
+
+    @admin.display(description=_("承办单位"))
+    def department(self, obj):
+        return obj.routing.department

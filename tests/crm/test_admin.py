@@ -86,6 +86,25 @@ def _service_request(*, enterprise=None, category=None, at=None, title="外籍�
 
 # ---- every list runs a constant number of queries ---------------------------------------------------
 
+def _routing_row(model, i):
+    """A department with a liaison, a request routed to it, and an extension of that routing asked."""
+    from crm.service_requests.routing import routing_create, routing_request_extension
+    from crm.service_requests.services import service_request_transition
+    from tests.factories import DepartmentFactory, department_liaison
+
+    department = DepartmentFactory(name=f"承办单位{i}")
+    liaison = department_liaison(department)
+    if model._meta.model_name == "department":
+        return department
+    desk = service_officer()
+    request = service_request_transition(service_request=_service_request(), action="accept", actor=desk)
+    routing = routing_create(service_request=request, department=department, role="lead", note="", actor=desk)
+    if model._meta.model_name != "routingextension":
+        return routing if model is routing.__class__ else routing.events.get()  # one row each
+    return routing_request_extension(routing=routing, due_at=routing.due_at + dt.timedelta(days=1), reason="理由",
+                                     actor=liaison)
+
+
 def _one(model, i):
     """Create one row of ``model`` with its own related rows, so a per-row query would show up."""
     if model is Enterprise:
@@ -144,6 +163,8 @@ def _one(model, i):
                                     weekday=1, send_at=dt.time(9))
     if model.__name__ == "NotificationWebhook":
         return model.objects.create(name=f"工作群{i}", url=f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k{i}")
+    if model._meta.model_name in ("department", "routing", "routingevent", "routingextension"):
+        return _routing_row(model, i)
     if model._meta.model_name == "user":
         return UserFactory(role="service_officer" if i % 2 else "investment_officer")
     if model._meta.model_name == "calendarfeed":
