@@ -41,7 +41,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ENTERPRISES = 10_000
+# BENCH_ENTERPRISES for a smaller world on a busy machine (the growth line then compares 1,000 with it).
+ENTERPRISES = int(os.environ.get("BENCH_ENTERPRISES", 10_000))
 POLICIES, CLAUSES_PER_POLICY = 50, 10
 OLD_KINDS = ["industry_chain", "qualification", "min_investment", "min_fixed_asset", "min_headcount",
              "min_rd_headcount", "in_park", "min_stage"]
