@@ -52,7 +52,8 @@ bench-reports: install
 	$(PY) bench/reports_bench.py
 
 ## Benchmark (not a test): policy matching for one project against 500 clauses and for all 10,000 enterprises at
-## once, with query counts, on PostgreSQL (DATABASE_URL=postgres://...; it creates and drops a database of its own).
+## once, with query counts, on PostgreSQL (DATABASE_URL=postgres://...; it creates and drops a database of its own):
+## an old criterion mix (8 kinds) and a new one (13, with the yearly figures), side by side.
 .PHONY: bench-matching
 bench-matching: install
 	$(PY) bench/matching_bench.py

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 
 from crm.text import number, wan
 
-from .matching import Facts, figure_year
 from .models import AMOUNT_FIGURES, PolicyClause
 
 Rule = PolicyClause.AmountRule
@@ -47,13 +46,20 @@ class Estimate(NamedTuple):
 NOT_ELIGIBLE_ESTIMATE = Estimate(None, gettext_lazy("不符合申报条件"))
 
 
+def figure_year(figures, today: dt.date) -> int:
+    """The year a yearly figure is read for (``parks.matching.YearFigures``): the latest confirmed one, or last
+    year when none is confirmed — the same in a criterion's reason and an estimate's."""
+    return figures.year if figures.year is not None else today.year - 1
+
+
 def monthly_rent(area_rent_per_day: Decimal) -> Decimal:
     """月租金 in 元 of spaces whose Σ(m² × 元/m²·天) is ``area_rent_per_day``."""
     return area_rent_per_day * DAYS_PER_MONTH
 
 
-def clause_estimate(clause: PolicyClause, facts: Facts, *, today: dt.date | None = None) -> Estimate | None:
-    """预计可享 of ``clause`` for the record ``facts`` describe: None when the clause has no amount rule."""
+def clause_estimate(clause: PolicyClause, facts, *, today: dt.date | None = None) -> Estimate | None:
+    """预计可享 of ``clause`` for the record ``facts`` (``parks.matching.Facts``) describe: None when the clause
+    has no amount rule. (matching imports this module, never the reverse.)"""
     rule, value = clause.amount_rule, clause.amount_value
     if not rule or value is None:
         return None

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from crm.models import PIPELINE, IndustryChain, Stage, list_labels
 from crm.text import number, wan
 
+from .estimates import NOT_ELIGIBLE_ESTIMATE, clause_estimate, figure_year
 from .models import EligibilityCriterion
 
 Kind = EligibilityCriterion.Kind
@@ -171,8 +172,6 @@ class ClauseMatch:
     def estimate(self):
         """预计可享 (``parks.estimates.Estimate``), computed when read; None when the clause has no amount rule
         (or the match was built without facts). Not eligible: no amount, the reason says why."""
-        from .estimates import NOT_ELIGIBLE_ESTIMATE, clause_estimate
-
         if self.basis is None or not self.clause.amount_rule:
             return None
         if self.verdict == NOT_ELIGIBLE:
@@ -218,11 +217,6 @@ _FIGURE_LABELS = {
 _FIGURE_FIELDS = {
     Kind.MIN_REVENUE: "revenue", Kind.MIN_TAX: "tax", Kind.MIN_RD_RATIO: "rd_ratio", Kind.MIN_TAX_PER_MU: "tax_per_mu",
 }
-
-
-def figure_year(figures: YearFigures, today: dt.date) -> int:
-    """The year a yearly figure is read for: the latest confirmed one, or last year when none is confirmed."""
-    return figures.year if figures.year is not None else today.year - 1
 
 
 def _figure_amount(kind: str, value) -> str:

@@ -165,9 +165,9 @@ class CriterionResultSerializer(serializers.Serializer):
 
 
 class EstimateSerializer(serializers.Serializer):
-    amount = _amount(allow_null=True, help_text=_("预计可享金额（万元），已按最高金额封顶；无法估算时为 null。"))
-    reason = serializers.CharField(help_text=_("算法与数字，如“2025 年研发投入 800 万元 × 20% = 160 万元”，或缺少的数据。"))
-    label = serializers.CharField(help_text=_("如“预计可享 160 万元”。"))
+    amount = _amount(read_only=True, allow_null=True, help_text=_("预计可享金额（万元），已按最高金额封顶；无法估算时为 null。"))
+    reason = serializers.CharField(read_only=True, help_text=_("算法与数字，如“2025 年研发投入 800 万元 × 20% = 160 万元”，或缺少的数据。"))
+    label = serializers.CharField(read_only=True, help_text=_("如“预计可享 160 万元”。"))
 
 
 class ClauseMatchSerializer(serializers.Serializer):
@@ -185,7 +185,7 @@ class ClauseMatchSerializer(serializers.Serializer):
     verdict_display = serializers.CharField(source="verdict_label")
     criteria = CriterionResultSerializer(many=True)
     estimate = EstimateSerializer(
-        allow_null=True,
+        read_only=True, allow_null=True,
         help_text=_("预计可享：按条款的金额算法估算（万元）；条款未设算法时为 null。不符合条件或缺少数据时 amount 为 null，reason 说明原因。"),
     )
 

@@ -187,11 +187,12 @@ def _criterion_form(clause, **data):
                                     instance=EligibilityCriterion(clause=clause))
 
 
-def test_the_option_of_a_criterion_is_picked_from_groups_of_chains_qualifications_and_stages():
+def test_the_option_of_a_criterion_is_picked_from_groups_of_chains_qualifications_stages_and_mu_classes():
     form = _criterion_form(PolicyClauseFactory())
 
     groups = {label: [code for code, _ in options] for label, options in form.fields["choice"].choices[1:]}
-    assert list(groups) == ["产业链", "企业资质", "项目至少达到阶段"]
+    assert list(groups) == ["产业链", "企业资质", "项目至少达到阶段", "亩均评价类别属于"]
+    assert groups["亩均评价类别属于"] == ["A", "B", "C", "D"]  # one class per row: several rows are alternatives
     assert "xinchuang" in groups["产业链"] and "other" not in groups["产业链"]
     assert groups["企业资质"] == ["little_giant", "provincial_srdi", "high_tech", "listed", "tech_sme", "first_of_kind"]
     assert groups["项目至少达到阶段"] == ["lead", "contacted", "negotiating", "signed", "registered", "construction",
