@@ -197,6 +197,24 @@ def _one(model, i):
         )
     if issubclass(model, ListEntry):
         return model.objects.create(code=f"entry{i}", name=f"条目{i}", order=100 + i)
+    if model.__name__ in ("Department", "Routing", "RoutingEvent", "RoutingExtension"):
+        from crm.models import Department
+        from crm.service_requests.routing import routing_create, routing_request_extension
+        from crm.service_requests.services import service_request_transition
+        from tests.factories import department_liaison
+
+        department = Department.objects.create(name=f"承办单位{i}")
+        if model is Department:
+            return department
+        desk = service_officer()
+        request = service_request_transition(service_request=_service_request(), action="accept", actor=desk)
+        routing = routing_create(service_request=request, department=department, role="lead", actor=desk)
+        if model.__name__ == "Routing":
+            return routing
+        if model.__name__ == "RoutingEvent":
+            return routing.events.get()
+        return routing_request_extension(routing=routing, due_at=routing.due_at + dt.timedelta(days=1), reason="忙",
+                                         actor=department_liaison(department))
     raise AssertionError(f"no row builder for {model.__name__}")
 
 

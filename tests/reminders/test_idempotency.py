@@ -78,10 +78,11 @@ def test_a_quiet_sweep_costs_the_same_few_queries_however_many_requests_are_open
     # If this changes, explain why in the commit: 1 rules, 2 their groups, 3 unassigned, 4 categories,
     # 5–6 SLA 50 % and 80 %, 7 due, 8 overdue, 9 leadership, 10 approval soon, 11 approval overdue,
     # 12 landing milestones due within 30 days (a milestone planned at short notice is found by the next
-    # sweep), 13 savepoint, 14 last_swept_at, 15 unsent retry scan, 16 release. The project, rent-free and
+    # sweep), 13 routings due soon, 14 routings overdue (the departments' rules, crm_routing_active_due_idx),
+    # 15 savepoint, 16 last_swept_at, 17 unsent retry scan, 18 release. The project, rent-free and
     # missed-milestone rules ask nothing until the window crosses a midnight (their thresholds are dates),
     # the policy match nothing until 07:30 the next day (it ran in the warm-up sweep).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         result = reminders_sweep(now=T + dt.timedelta(hours=8, minutes=5))
     assert result.created == []
 
@@ -96,16 +97,17 @@ def test_a_busy_sweep_adds_a_fixed_number_of_queries_not_one_per_reminder(people
         follow_up_create(project=project, officer=li, occurred_on=dt.date(2026, 10, 18 + day), note="电话沟通。")
     ContentType.objects.get_for_models(ServiceRequest, Project)  # cached for the process, as in a worker
 
-    # If this changes, explain why in the commit: the 12 rule queries above, plus 13 stale projects,
+    # If this changes, explain why in the commit: the 14 rule queries above (routings due soon and overdue
+    # included: +2 in the numbers below), plus 13 stale projects,
     # 14 follow-up dates, 15 rent-free periods (the distinct lengths; none here, so no range scan) and
     # 16 missed milestones (the window crosses midnight), 17–25 the daily policy match (its first sweep
     # past 07:30: grants, names, users, the ids of enterprises with users, clauses in force — no criteria
     # query when there are none — parks, then per 1,000 enterprises: enterprises, qualifications, projects),
     # 26 keys already sent, 27 robots, 28 savepoint, 29 insert, 30 read back by batch, 31 last_swept_at,
     # 32 unsent retry scan, 33 release, 34 the in-park enterprises not visited for too long (包联, once a day when
-    # the window crosses midnight; crm.visits.reminders). No group query: the 50 % and stale rules go to the
-    # responsible person only.
-    with django_assert_num_queries(34):
+    # the window crosses midnight; crm.visits.reminders), plus the departments' two swept routing rules. No group
+    # query: the 50 % and stale rules go to the responsible person only.
+    with django_assert_num_queries(36):
         result = reminders_sweep(now=T + dt.timedelta(hours=12), deliver=lambda pk: None)
     assert len(result.created) == 6 * 2 + 3 * 2  # six 50 % reminders and three stale projects, in-app + e-mail
 
