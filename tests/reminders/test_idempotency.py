@@ -79,10 +79,12 @@ def test_a_quiet_sweep_costs_the_same_few_queries_however_many_requests_are_open
     # 5–6 SLA 50 % and 80 %, 7 due, 8 overdue, 9 leadership, 10 approval soon, 11 approval overdue,
     # 12 landing milestones due within 30 days (a milestone planned at short notice is found by the next
     # sweep), 13 routings due soon, 14 routings overdue (the departments' rules, crm_routing_active_due_idx),
-    # 15 savepoint, 16 last_swept_at, 17 unsent retry scan, 18 release. The project, rent-free and
+    # 15 online applications waiting for review (parks, policy_application_waiting), 16 grant instalments whose
+    # standing may have changed (parks, instalment_changed), 17 savepoint, 18 last_swept_at, 19 unsent retry scan,
+    # 20 release. The project, rent-free and
     # missed-milestone rules ask nothing until the window crosses a midnight (their thresholds are dates),
     # the policy match nothing until 07:30 the next day (it ran in the warm-up sweep).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(20):
         result = reminders_sweep(now=T + dt.timedelta(hours=8, minutes=5))
     assert result.created == []
 
@@ -105,9 +107,10 @@ def test_a_busy_sweep_adds_a_fixed_number_of_queries_not_one_per_reminder(people
     # query when there are none — parks, then per 1,000 enterprises: enterprises, qualifications, projects),
     # 26 keys already sent, 27 robots, 28 savepoint, 29 insert, 30 read back by batch, 31 last_swept_at,
     # 32 unsent retry scan, 33 release, 34 the in-park enterprises not visited for too long (包联, once a day when
-    # the window crosses midnight; crm.visits.reminders), plus the departments' two swept routing rules. No group
+    # the window crosses midnight; crm.visits.reminders), plus the departments' two swept routing rules, the
+    # applications waiting, the instalments and the application windows closing (parks, once a day). No group
     # query: the 50 % and stale rules go to the responsible person only.
-    with django_assert_num_queries(36):
+    with django_assert_num_queries(39):
         result = reminders_sweep(now=T + dt.timedelta(hours=12), deliver=lambda pk: None)
     assert len(result.created) == 6 * 2 + 3 * 2  # six 50 % reminders and three stale projects, in-app + e-mail
 
