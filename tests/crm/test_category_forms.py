@@ -25,7 +25,8 @@ def admin_post(client, category: ServiceCategory, *, fields: list[dict], steps: 
     data = {
         "code": category.code, "name": category.name, "description": category.description,
         "sla_unit": category.sla_unit, "sla_value": category.sla_value, "is_active": "on",
-        "sort_order": category.sort_order,
+        "sort_order": category.sort_order, "routing_limit_unit": category.routing_limit_unit,
+        "lead_limit": category.lead_limit, "assist_limit": category.assist_limit,
     }
     for prefix, rows, columns in (("form_fields", fields, FIELD_COLUMNS),
                                   ("step_templates", steps, ("sequence", "name", "authority", "offset_value",

@@ -160,6 +160,7 @@ def test_adding_an_enterprise_that_a_colleague_already_works_warns(client):
         "contacts-MAX_NUM_FORMS": "1000",
         "qualifications-TOTAL_FORMS": "0", "qualifications-INITIAL_FORMS": "0", "qualifications-MIN_NUM_FORMS": "0",
         "qualifications-MAX_NUM_FORMS": "1000",
+        "visits-TOTAL_FORMS": "0", "visits-INITIAL_FORMS": "0", "visits-MIN_NUM_FORMS": "0", "visits-MAX_NUM_FORMS": "0",
         "_save": "保存",
     })
     assert response.status_code == 302
@@ -249,7 +250,7 @@ def test_renaming_an_enterprise_in_the_admin_updates_its_key(client):
     form = client.get(url).context["adminform"].form
     data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
     data.update({"name": "杭州新名科技有限公司", "_save": "保存"})
-    for prefix in ("contacts", "qualifications"):
+    for prefix in ("contacts", "qualifications", "visits"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0,
                      f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
     assert client.post(url, data).status_code == 302

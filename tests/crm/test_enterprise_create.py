@@ -40,6 +40,7 @@ def _over_admin(client, user, *, name, code):
         "contacts-MAX_NUM_FORMS": "1000",
         "qualifications-TOTAL_FORMS": "0", "qualifications-INITIAL_FORMS": "0", "qualifications-MIN_NUM_FORMS": "0",
         "qualifications-MAX_NUM_FORMS": "1000",
+        "visits-TOTAL_FORMS": "0", "visits-INITIAL_FORMS": "0", "visits-MIN_NUM_FORMS": "0", "visits-MAX_NUM_FORMS": "0",
         "_save": "保存",
     })
     if response.status_code == 302:
@@ -118,6 +119,7 @@ def test_an_enterprise_edited_in_the_admin_keeps_a_pasted_credit_code_compact(cl
         "contacts-MAX_NUM_FORMS": "1000",
         "qualifications-TOTAL_FORMS": "0", "qualifications-INITIAL_FORMS": "0", "qualifications-MIN_NUM_FORMS": "0",
         "qualifications-MAX_NUM_FORMS": "1000",
+        "visits-TOTAL_FORMS": "0", "visits-INITIAL_FORMS": "0", "visits-MIN_NUM_FORMS": "0", "visits-MAX_NUM_FORMS": "0",
         "_save": "保存",
     })
 

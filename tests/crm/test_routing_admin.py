@@ -235,6 +235,7 @@ def test_the_desk_plans_a_step_for_a_department_whose_liaison_then_sees_it(world
         "messages-TOTAL_FORMS": "0", "messages-INITIAL_FORMS": "0",
         "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
         "transitions-TOTAL_FORMS": "0", "transitions-INITIAL_FORMS": "0",
+        "callbacks-TOTAL_FORMS": "0", "callbacks-INITIAL_FORMS": "0",
         "approval_steps-TOTAL_FORMS": "1", "approval_steps-INITIAL_FORMS": "0",
         "approval_steps-0-request": request.pk, "approval_steps-0-name": "核发营业执照",
         "approval_steps-0-authority": "西湖区市场监管局", "approval_steps-0-department": world.market.pk,
