@@ -108,6 +108,7 @@ class Enterprise(TimeStampedModel):
         null=True,
         blank=True,
         editable=False,
+        validators=[validate_plausible_date],
         help_text=_("最近一次走访的日期，由系统按走访记录维护。"),
     )
 
