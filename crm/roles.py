@@ -298,7 +298,8 @@ AREA_OF_MODEL: dict[str, Area] = {
     **dict.fromkeys(["crm.visit", "crm.visitproblem"], Area.VISITS),
     **dict.fromkeys(["parks.policy", "parks.policyclause", "parks.eligibilitycriterion"], Area.POLICIES),
     **dict.fromkeys(["parks.policygrant", "parks.historicalpolicygrant", "parks.policyapplication",
-                     "parks.historicalpolicyapplication"], Area.GRANTS),
+                     "parks.historicalpolicyapplication", "parks.grantinstalment", "parks.historicalgrantinstalment"],
+                    Area.GRANTS),
     "parks.suppliedfact": Area.ENTERPRISES,
     **dict.fromkeys(
         ["crm.enterprisefigure", "crm.historicalenterprisefigure", "parks.mumethod", "parks.historicalmumethod"],

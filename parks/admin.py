@@ -33,6 +33,7 @@ from .instalments import commitments_by_project, grant_standing
 from .models import (
     BenefitKind,
     EligibilityCriterion,
+    GrantInstalment,
     LandParcel,
     MuMethod,
     ParcelStatus,
@@ -695,3 +696,25 @@ class MuMethodAdmin(NoRevertHistoryAdmin):
                        "min_land_mu"),
         }),
     )
+
+
+@admin.register(GrantInstalment)
+class GrantInstalmentAdmin(admin.ModelAdmin):
+    """分期兑现 across grants, read-only: planned, paid and clawed back on the grant's own page (the services in
+    ``parks.services.instalments``); the stored standing is the sweep's copy of ``parks.instalments``."""
+
+    list_display = ("grant", "sequence", "amount", "commitment_year", "status", "released_on", "paid_on",
+                    "clawback_amount")
+    list_filter = ("status", "commitment_year")
+    list_select_related = ("grant__clause__policy", "grant__enterprise")
+    search_fields = ("grant__enterprise__name", "grant__clause__title")
+    ordering = ("grant", "sequence")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

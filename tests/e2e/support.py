@@ -66,7 +66,8 @@ def ensure_reference_data():
     if not Group.objects.filter(name=Role.MANAGER).exists():
         importlib.import_module("crm.migrations.0003_role_groups").create_groups(apps, None)
         importlib.import_module("crm.migrations.0005_yearly_target").grant_permissions(apps, None)
-        importlib.import_module("parks.migrations.0009_online_applications").grant_permissions(apps, None)
+        importlib.import_module("parks.migrations.0010_online_applications").grant_permissions(apps, None)
+        importlib.import_module("parks.migrations.0013_instalment_view_permission").grant_permissions(apps, None)
     reminders_setup(apps)
     from crm.models import IndustryChain, forget_lists
     from parks.models import BenefitKind

@@ -110,6 +110,14 @@ def _one(model, i):
         )
         return SuppliedFact.objects.create(enterprise=request.enterprise, application=application, kind="headcount",
                                            value=10 + i, evidence=evidence, submitted_by=request.submitted_by)
+    if model.__name__ == "GrantInstalment":  # 分期兑现: an approved grant's instalment, its grant and enterprise its own
+        project = ProjectFactory()
+        grant = PolicyGrant.objects.create(
+            clause=PolicyClauseFactory(), enterprise=project.enterprise, project=project, applied_amount=100,
+            approved_amount=100, status=PolicyGrant.Status.APPROVED, applied_on=dt.date(2025, 3, 1),
+            approved_on=dt.date(2025, 3, 2),
+        )
+        return model.objects.create(grant=grant, sequence=1, amount=100, commitment_year=2025)
     raise AssertionError(f"no row builder for {model.__name__}")
 
 
