@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -557,7 +558,7 @@ class PolicyApplicationAdmin(ServiceFormViewMixin, NoRevertHistoryAdmin):
         if not obj.documents:
             return "—"
         return format_html_join(
-            format_html("<br>"), '{}：<a href="{}">{}</a>',
+            mark_safe("<br>"), '{}：<a href="{}">{}</a>',
             [(d["name"], reverse("attachment-download", args=[d["attachment"]]), _t("下载")) for d in obj.documents],
         )
 
