@@ -352,10 +352,17 @@ class DemoBuilder:
                 "rent_free_months": spec.rent_free_months,
             })
 
-    def _application_window(self, spec) -> dict:
-        """网上申报 open around the demo's today for the clauses that have a window (人才安家补贴)."""
+    def _application_window(self, spec, policy) -> dict:
+        """网上申报 open around the demo's today for the clauses that have a window (人才安家补贴).
+
+        Dated when the clause first gets its window, like the open pipeline: a rerun days later keeps the dates
+        (and changes nothing), as an administrator's own window would be kept."""
         if spec.application_window is None:
             return {"application_opens_on": None, "application_closes_on": None, "required_documents": ""}
+        kept = (PolicyClause.objects.filter(policy=policy, number=spec.number, application_opens_on__isnull=False)
+                .values("application_opens_on", "application_closes_on").first())
+        if kept:
+            return {**kept, "required_documents": spec.required_documents}
         opens, closes = spec.application_window
         return {"application_opens_on": self.today + dt.timedelta(days=opens),
                 "application_closes_on": self.today + dt.timedelta(days=closes),
@@ -378,7 +385,7 @@ class DemoBuilder:
                 **dict(zip(("amount_rule", "amount_basis", "amount_value"), clause_spec.amount or ("", "", None), strict=True)),
                 "valid_from": policy.valid_from,
                 "valid_until": policy.valid_until,
-                **self._application_window(clause_spec),
+                **self._application_window(clause_spec, policy),
                 "no_application": clause_spec.no_application,
             })
             self.clauses[clause_spec.number] = clause
