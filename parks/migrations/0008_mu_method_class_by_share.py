@@ -3,6 +3,27 @@
 from django.db import migrations, models
 
 
+def seed_default_method(apps, schema_editor):
+    """The default method of docs/mu-average.md, written once every column of the model exists (a re-run of the data
+    migrations on a schema that has them all, as the tests do after a flush, then writes every column too)."""
+    MuMethod = apps.get_model("parks", "MuMethod")
+    if not MuMethod.objects.exists():
+        MuMethod.objects.create(
+            name="亩均效益综合评价（浙江办法，默认）",
+            is_active=True,
+            weight_tax_per_mu=50,
+            weight_value_added_per_mu=20,
+            weight_value_added_per_energy=15,
+            weight_rd_ratio=15,
+            cap_ratio=2,
+            threshold_a=120,
+            threshold_b=80,
+            threshold_c=50,
+            min_land_mu=5,
+            source_note="浙江省工业企业亩均效益综合评价（浙政发〔2018〕5 号）；权重与分数线见 docs/mu-average.md，按本区实施细则调整",
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -54,4 +75,5 @@ class Migration(migrations.Migration):
             model_name='mumethod',
             constraint=models.CheckConstraint(condition=models.Q(('share_a__gte', 0), ('share_b__gte', models.F('share_a')), ('share_c__gte', models.F('share_b')), ('share_c__lte', 100)), name='parks_mumethod_shares_ordered'),
         ),
+        migrations.RunPython(seed_default_method, migrations.RunPython.noop),
     ]
