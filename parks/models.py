@@ -334,11 +334,11 @@ class PolicyClause(TimeStampedModel):
         _("计算方式"), max_length=200, blank=True, help_text=_("如“按实际研发投入的 20% 补助”。"), validators=LINE_VALIDATORS
     )
     amount_rule = models.CharField(
-        _("预计金额算法"), max_length=20, choices=AmountRule.choices, blank=True,
+        _("预计金额算法"), max_length=20, choices=AmountRule.choices, blank=True, db_default="",
         help_text=_("用于给符合条件的企业估算“预计可享”金额；留空表示不估算。"),
     )
     amount_basis = models.CharField(
-        _("计算依据"), max_length=30, blank=True, choices=[*AMOUNT_FIGURES.items(), *AMOUNT_PEOPLE.items()],
+        _("计算依据"), max_length=30, blank=True, db_default="", choices=[*AMOUNT_FIGURES.items(), *AMOUNT_PEOPLE.items()],
         help_text=_("“按指标比例”选一项年度指标，“按人”选从业人员或研发人员；其他算法不填。"),
     )
     amount_value = models.DecimalField(
@@ -357,14 +357,14 @@ class PolicyClause(TimeStampedModel):
         help_text=_("当天仍可申报。"),
     )
     required_documents = models.TextField(
-        _("申报材料"), blank=True, max_length=2000, validators=LONG_TEXT_VALIDATORS,
+        _("申报材料"), blank=True, db_default="", max_length=2000, validators=LONG_TEXT_VALIDATORS,
         help_text=_("在线申报须上传的材料，每行一项，如“研发费用专项审计报告”。"),
     )
     appeal_days = models.PositiveSmallIntegerField(
-        _("异议期（天）"), default=15, help_text=_("申报未通过后，企业可在这么多天内提出异议、申请复核。"),
+        _("异议期（天）"), default=15, db_default=15, help_text=_("申报未通过后，企业可在这么多天内提出异议、申请复核。"),
     )
     no_application = models.BooleanField(
-        _("免申即享"), default=False,
+        _("免申即享"), default=False, db_default=False,
         help_text=_("勾选后，每日匹配出的符合条件企业自动生成“待确认”的兑现记录，经办人确认后即核准，企业无需申请。"),
     )
 

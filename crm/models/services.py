@@ -38,13 +38,13 @@ class ServiceCategory(TimeStampedModel):
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     routing_limit_unit = models.CharField(
         _("承办时限单位"), max_length=20, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS,
-        help_text=_("分办给承办单位后的办理时限单位。"),
+        db_default=SlaUnit.WORKING_DAYS, help_text=_("分办给承办单位后的办理时限单位。"),
     )
     lead_limit = models.PositiveIntegerField(
-        _("主办时限"), default=7, help_text=_("主办单位自交办起的办理时限，按承办时限单位计。")
+        _("主办时限"), default=7, db_default=7, help_text=_("主办单位自交办起的办理时限，按承办时限单位计。")
     )
     assist_limit = models.PositiveIntegerField(
-        _("协办时限"), default=3, help_text=_("协办单位自交办起的办理时限，按承办时限单位计。")
+        _("协办时限"), default=3, db_default=3, help_text=_("协办单位自交办起的办理时限，按承办时限单位计。")
     )
 
     class Meta:
@@ -371,7 +371,7 @@ class ServiceRequestMessage(TimeStampedModel):
     body = models.TextField(_("内容"), max_length=5000, validators=[validate_long_text, MaxLengthValidator(5000)])
     is_internal = models.BooleanField(_("内部备注"), default=False, help_text=_("内部备注企业不可见。"))
     shared_with_departments = models.BooleanField(
-        _("承办单位可见"), default=False, help_text=_("驿站发给承办单位的留言：分办到的承办单位联络员可见，企业不可见。")
+        _("承办单位可见"), default=False, db_default=False, help_text=_("驿站发给承办单位的留言：分办到的承办单位联络员可见，企业不可见。")
     )
     department = models.ForeignKey(
         "crm.Department", verbose_name=_("承办单位"), on_delete=models.PROTECT, null=True, blank=True,
