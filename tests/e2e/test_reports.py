@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 PAGES = [
     # (path, screenshot name, a heading that must show, how many charts)
     ("/reports/?end=2024-12-31", "pipeline", "累计漏斗与阶段转化", 13),
-    ("/reports/service/", "service", "办理时效与满意度", 6),
+    # 6, and the departments (承办单位办理情况) and call-back satisfaction by department and by officer (回访)
+    ("/reports/service/", "service", "办理时效与满意度", 9),
     ("/reports/land/?start=2024-01-01&end=2024-12-31", "land", "出让地块（2024-01-01 至 2024-12-31）", 4),
     ("/reports/policies/", "policies", "政策兑现（按条款）", 2),
 ]
