@@ -334,11 +334,11 @@ class PolicyClause(TimeStampedModel):
         _("计算方式"), max_length=200, blank=True, help_text=_("如“按实际研发投入的 20% 补助”。"), validators=LINE_VALIDATORS
     )
     amount_rule = models.CharField(
-        _("预计金额算法"), max_length=20, choices=AmountRule.choices, blank=True, db_default="",
+        _("预计金额算法"), max_length=20, choices=AmountRule.choices, blank=True, default="", db_default="",
         help_text=_("用于给符合条件的企业估算“预计可享”金额；留空表示不估算。"),
     )
     amount_basis = models.CharField(
-        _("计算依据"), max_length=30, blank=True, db_default="", choices=[*AMOUNT_FIGURES.items(), *AMOUNT_PEOPLE.items()],
+        _("计算依据"), max_length=30, blank=True, default="", db_default="", choices=[*AMOUNT_FIGURES.items(), *AMOUNT_PEOPLE.items()],
         help_text=_("“按指标比例”选一项年度指标，“按人”选从业人员或研发人员；其他算法不填。"),
     )
     amount_value = models.DecimalField(
@@ -357,7 +357,7 @@ class PolicyClause(TimeStampedModel):
         help_text=_("当天仍可申报。"),
     )
     required_documents = models.TextField(
-        _("申报材料"), blank=True, db_default="", max_length=2000, validators=LONG_TEXT_VALIDATORS,
+        _("申报材料"), blank=True, default="", db_default="", max_length=2000, validators=LONG_TEXT_VALIDATORS,
         help_text=_("在线申报须上传的材料，每行一项，如“研发费用专项审计报告”。"),
     )
     appeal_days = models.PositiveSmallIntegerField(

@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='policyclause',
             name='amount_basis',
-            field=models.CharField(blank=True, choices=[('revenue', '营业收入'), ('tax', '税收'), ('rd_expense', '研发投入'), ('industrial_output', '工业产值'), ('value_added', '工业增加值'), ('financing', '融资额'), ('fixed_asset_investment', '固定资产投资（项目）'), ('headcount', '从业人员（每人）'), ('rd_headcount', '研发人员（每人）')], db_default='', help_text='“按指标比例”选一项年度指标，“按人”选从业人员或研发人员；其他算法不填。', max_length=30, verbose_name='计算依据'),
+            field=models.CharField(blank=True, choices=[('revenue', '营业收入'), ('tax', '税收'), ('rd_expense', '研发投入'), ('industrial_output', '工业产值'), ('value_added', '工业增加值'), ('financing', '融资额'), ('fixed_asset_investment', '固定资产投资（项目）'), ('headcount', '从业人员（每人）'), ('rd_headcount', '研发人员（每人）')], db_default='', default='', help_text='“按指标比例”选一项年度指标，“按人”选从业人员或研发人员；其他算法不填。', max_length=30, verbose_name='计算依据'),
         ),
         migrations.AlterField(
             model_name='policyclause',
             name='amount_rule',
-            field=models.CharField(blank=True, choices=[('fixed', '定额'), ('share_of_figure', '按指标比例'), ('per_person', '按人'), ('per_sqm', '按面积'), ('per_month_rent', '按月租金')], db_default='', help_text='用于给符合条件的企业估算“预计可享”金额；留空表示不估算。', max_length=20, verbose_name='预计金额算法'),
+            field=models.CharField(blank=True, choices=[('fixed', '定额'), ('share_of_figure', '按指标比例'), ('per_person', '按人'), ('per_sqm', '按面积'), ('per_month_rent', '按月租金')], db_default='', default='', help_text='用于给符合条件的企业估算“预计可享”金额；留空表示不估算。', max_length=20, verbose_name='预计金额算法'),
         ),
         migrations.AlterField(
             model_name='policyclause',
@@ -35,6 +35,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='policyclause',
             name='required_documents',
-            field=models.TextField(blank=True, db_default='', help_text='在线申报须上传的材料，每行一项，如“研发费用专项审计报告”。', max_length=2000, validators=[crm.validators.validate_long_text, django.core.validators.MaxLengthValidator(10000)], verbose_name='申报材料'),
+            field=models.TextField(blank=True, db_default='', default='', help_text='在线申报须上传的材料，每行一项，如“研发费用专项审计报告”。', max_length=2000, validators=[crm.validators.validate_long_text, django.core.validators.MaxLengthValidator(10000)], verbose_name='申报材料'),
         ),
     ]
