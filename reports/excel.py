@@ -27,7 +27,7 @@ from reports.selectors.common import ReportFilters
 from reports.selectors.service import overdue_item, overdue_requests
 
 from .forms import describe
-from .tables import Table, overdue_row
+from .tables import Table, overdue_row, unlinked
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE_FONT = Font(bold=True, size=13)
@@ -50,6 +50,7 @@ def sheet_name(title: str, used: set[str]) -> str:
 
 
 def _cell(sheet, value, *, font=None):
+    value = unlinked(value)
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).replace(tzinfo=None)
     cell = WriteOnlyCell(sheet, value=spreadsheet_value(value))

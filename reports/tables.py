@@ -27,6 +27,27 @@ def to_yi(wan: Decimal | None) -> Decimal | None:
     return None if wan is None else (wan / YI).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+@dataclass(frozen=True)
+class Linked:
+    """A figure with the link to the rows behind it (its drill-down list, filtered the same way).
+
+    Any table cell may be one; the page draws it as a link, the chart opens ``href`` when its segment is
+    clicked, and the Excel export writes the bare ``value``.
+    """
+
+    value: object
+    href: str
+
+
+def unlinked(value):
+    """The bare figure of a cell, linked or not."""
+    return value.value if isinstance(value, Linked) else value
+
+
+def cell_href(value) -> str:
+    return value.href if isinstance(value, Linked) else ""
+
+
 @dataclass
 class Column:
     label: str
@@ -59,13 +80,13 @@ class Table:
     note: str = ""
 
     @property
-    def display_rows(self) -> list[list[tuple[str, bool]]]:
-        """Each cell as (text, is a number): numbers are right-aligned on the page."""
-        return [[(cell_text(cell), _is_number(cell)) for cell in row] for row in self.rows]
+    def display_rows(self) -> list[list[tuple[str, bool, str]]]:
+        """Each cell as (text, is a number, drill-down link or ""): numbers are right-aligned on the page."""
+        return [[(cell_text(cell), _is_number(cell), cell_href(cell)) for cell in row] for row in self.rows]
 
     @property
-    def display_total(self) -> list[tuple[str, bool]] | None:
-        return [(cell_text(cell), _is_number(cell)) for cell in self.total] if self.total else None
+    def display_total(self) -> list[tuple[str, bool, str]] | None:
+        return [(cell_text(cell), _is_number(cell), cell_href(cell)) for cell in self.total] if self.total else None
 
     def chart_data(self) -> dict | None:
         """The chart's data: the table's own cells (numbers as JSON numbers, a missing figure as null)."""
@@ -76,7 +97,12 @@ class Table:
             "title": self.title,
             "categories": [cell_text(row[self.chart.category]) for row in self.rows],
             "series": [
-                {"name": self.columns[i].header, "data": [_number(row[i]) for row in self.rows]} for i in self.chart.series
+                {
+                    "name": self.columns[i].header,
+                    "data": [_number(row[i]) for row in self.rows],
+                    "links": [cell_href(row[i]) for row in self.rows],
+                }
+                for i in self.chart.series
             ],
             "colors": self.chart.colors,
         }
@@ -89,6 +115,9 @@ class Kpi:
     unit: str = ""
     note: str = ""
     level: str = ""  # "", "green", "yellow", "red"
+    href: str = ""  # the drill-down list of the rows behind the figure
+    help: str = ""  # the figure's written definition, shown on hover (docs/reports.md collects them)
+    previous: str = ""  # 同比: the same figure for the same period a year earlier, as text
 
 
 @dataclass
@@ -98,10 +127,12 @@ class Page:
 
 
 def _is_number(value) -> bool:
+    value = unlinked(value)
     return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
 def _number(value):
+    value = unlinked(value)
     if value is None:
         return None
     return float(value) if isinstance(value, Decimal) else value
@@ -109,6 +140,7 @@ def _number(value):
 
 def cell_text(value) -> str:
     """A cell as the page shows it: thousands separators, two decimals for Decimals, local time, — for nothing."""
+    value = unlinked(value)
     if value is None:
         return "—"
     if isinstance(value, bool):

@@ -92,6 +92,13 @@
       option.graphic = { type: "text", left: "center", top: "middle", style: { text: node.getAttribute("data-empty") || "暂无数据", fill: "#59636e", fontSize: 14, fontFamily: FONT } };
     }
     chart.setOption(option);
+    // A segment opens the rows behind it: the table cell's own drill-down link (series and data index
+    // follow the table's columns and rows, in every chart kind).
+    chart.on("click", function (p) {
+      var serie = spec.series[p.seriesIndex] || spec.series[0];
+      var href = serie && serie.links ? serie.links[p.dataIndex] : "";
+      if (href) { window.location.href = href; }
+    });
     instances.push(chart);
   });
   window.addEventListener("resize", function () { instances.forEach(function (c) { c.resize(); }); });

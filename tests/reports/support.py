@@ -27,8 +27,8 @@ def page_tables(response) -> dict[str, dict]:
         table.key: {
             "title": table.title,
             "headers": [c.header for c in table.columns],
-            "rows": [[text for text, _numeric in row] for row in table.display_rows],
-            "total": [text for text, _numeric in table.display_total] if table.total else None,
+            "rows": [[text for text, _numeric, _href in row] for row in table.display_rows],
+            "total": [text for text, _numeric, _href in table.display_total] if table.total else None,
         }
         for table in response.context["tables"]
     }
