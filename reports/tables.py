@@ -215,18 +215,18 @@ def pipeline_page(report: dict) -> Page:
         Table(
             "stages", _("当前阶段分布"),
             [Column(_("阶段")), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("总投资"), _("亿元"))],
-            [[s["label"], *(drill(v, "pipeline.projects", filters, stage=s["stage"])
-                             for v in (s["count"], s["investment_total"], to_yi(s["investment_total"])))]
+            [[_stage_label(s), *(drill(v, "pipeline.projects", filters, in_stage=s["stage"])
+                                 for v in (s["count"], s["investment_total"], to_yi(s["investment_total"])))]
              for s in stages],
             total=[_("合计"), *(drill(v, "pipeline.projects", filters) for v in (
                 report["totals"]["count"], report["totals"]["investment_total"], to_yi(report["totals"]["investment_total"])))],
             chart=Chart("dual", [1, 3]),
-            note=_("每个项目按其当前阶段计一次。"),
+            note=_("每个项目按其当前阶段计一次；标注“不计入合计”的阶段（默认为暂缓、终止）列出但不计入合计，可在“阶段”筛选中选择计入。"),
         ),
         Table(
             "funnel", _("累计漏斗与阶段转化"),
             [Column(_("阶段")), Column(_("曾到达项目数"), _("个")), Column(_("较上一阶段转化率"), "%"), Column(_("较线索转化率"), "%")],
-            [[f["label"], drill(f["reached"], "pipeline.reached", filters, stage=f["stage"]), f["conversion_from_previous"],
+            [[f["label"], drill(f["reached"], "pipeline.reached", filters, in_stage=f["stage"]), f["conversion_from_previous"],
               f["conversion_from_lead"]] for f in report["funnel"]],
             chart=Chart("funnel", [1]),
             note=_("按阶段变更记录统计曾进入各阶段的项目（含其后暂缓、终止的项目）。"),
@@ -235,7 +235,7 @@ def pipeline_page(report: dict) -> Page:
             "durations", _("各阶段停留时长"),
             [Column(_("阶段")), Column(_("已结束的停留"), _("次")), Column(_("平均停留"), _("天"), drill=False),
              Column(_("中位停留"), _("天"), drill=False)],
-            [[d["label"], drill(d["stays"], "pipeline.stays", filters, stage=d["stage"]), d["average_days"], d["median_days"]]
+            [[d["label"], drill(d["stays"], "pipeline.stays", filters, in_stage=d["stage"]), d["average_days"], d["median_days"]]
              for d in report["durations"]],
             chart=Chart("bar", [2, 3]),
             note=_("从进入该阶段到下一次阶段变更；尚未离开当前阶段的项目不计入。"),
@@ -260,17 +260,17 @@ def pipeline_page(report: dict) -> Page:
             "key_projects", _("重点项目（≥1亿元）与重大项目（≥10亿元）"),
             [Column(_("阶段")), Column(_("重点项目"), _("个")), Column(_("重点项目总投资"), _("万元")),
              Column(_("重大项目"), _("个")), Column(_("重大项目总投资"), _("万元"))],
-            [[s["label"], drill(s["key_count"], "pipeline.key", filters, stage=s["stage"]),
-              drill(s["key_investment_total"], "pipeline.key", filters, stage=s["stage"]),
-              drill(s["major_count"], "pipeline.major", filters, stage=s["stage"]),
-              drill(s["major_investment_total"], "pipeline.major", filters, stage=s["stage"])]
-             for s in stages if s["stage"] != "lost"],
+            [[s["label"], drill(s["key_count"], "pipeline.key", filters, in_stage=s["stage"]),
+              drill(s["key_investment_total"], "pipeline.key", filters, in_stage=s["stage"]),
+              drill(s["major_count"], "pipeline.major", filters, in_stage=s["stage"]),
+              drill(s["major_investment_total"], "pipeline.major", filters, in_stage=s["stage"])]
+             for s in stages if s["in_total"]],
             total=[_("合计"), drill(report["key_projects"]["count"], "pipeline.key", filters),
                    drill(report["key_projects"]["investment_total"], "pipeline.key", filters),
                    drill(report["major_projects"]["count"], "pipeline.major", filters),
                    drill(report["major_projects"]["investment_total"], "pipeline.major", filters)],
             chart=Chart("bar", [1, 3]),
-            note=_("按当前阶段；不含已终止项目。重大项目同时计入重点项目。"),
+            note=_("按当前阶段；默认不含暂缓、终止的项目（见“阶段”筛选）。重大项目同时计入重点项目。"),
         ),
         Table(
             "capital", _("实际到资与承诺投资"),
@@ -327,6 +327,13 @@ def pipeline_page(report: dict) -> Page:
         note=_("计划日期已过仍未完成或逾期完成为红，%(days)s 天内到期为黄，其余（含按期完成）为绿；按期完成、逾期完成是绿、红之中已完成的节点。不含已终止项目。") % {"days": lights.AT_RISK_DAYS},
     ))
     return Page(kpis, tables)
+
+
+def _stage_label(stage: dict) -> str:
+    """A stage's row label; a stage left out of the totals says so."""
+    if stage["in_total"]:
+        return stage["label"]
+    return _("%(stage)s（不计入合计）") % {"stage": stage["label"]}
 
 
 def _count_target(target: Decimal | None) -> int | None:

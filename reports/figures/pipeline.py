@@ -1,6 +1,6 @@
 """The drill-down lists of the pipeline page (招商项目): each figure's rows, by the selector's own rules.
 
-Every function here filters with what ``reports.selectors.pipeline`` aggregates (``_projects``, ``KEY``,
+Every function here filters with what ``reports.selectors.pipeline`` aggregates (``report_projects``, ``KEY``,
 ``COMMITTED``, ``started_q``, ``stage_changes``, ``finished_stays`` …), so a list counts what its figure says.
 """
 
@@ -22,7 +22,8 @@ COLOURS = {
 
 
 def _stage(params, *, required=False) -> Stage | None:
-    value = params.get("stage")
+    """The figure's own stage (``in_stage``: a row of the stage, funnel or stays table; ``stage`` is the page's filter)."""
+    value = params.get("in_stage")
     if not value:
         if required:
             raise BadParameter("stage")
@@ -34,7 +35,7 @@ def _stage(params, *, required=False) -> Stage | None:
 
 def _stage_title(text):
     def title(params):
-        stage = STAGES.get(params.get("stage") or "")
+        stage = STAGES.get(params.get("in_stage") or "")
         return text % {"stage": stage.label} if stage else text % {"stage": _("全部阶段")}
 
     return title
@@ -47,15 +48,14 @@ def _year(filters) -> int:
 @register("pipeline.projects", page="pipeline", sum_field="total_investment",
           title=_stage_title(gettext_lazy("项目（当前阶段：%(stage)s）")))
 def projects(filters, params):
-    rows = selector._projects(filters)
+    """The page's projects (``report_projects``: the totals), or the period's projects now at one stage (a row of
+    the stage table, listed whether or not the stage filter counts it in the totals)."""
     stage = _stage(params)
-    return rows.filter(stage=stage) if stage else rows
+    return selector._projects(filters).filter(stage=stage) if stage else selector.report_projects(filters)
 
 
 def _sized(size_q, filters, params):
-    rows = selector._projects(filters).filter(size_q)
-    stage = _stage(params)
-    return rows.filter(stage=stage) if stage else rows.filter(stage__in=selector.KEY_STAGES)
+    return projects(filters, params).filter(size_q)
 
 
 @register("pipeline.key", page="pipeline", sum_field="total_investment",
@@ -108,7 +108,7 @@ def group(filters, params):
     """One row of a breakdown (``by`` the dimension, ``value`` its code; no ``value``: not filled in)."""
     if params.get("by") not in selector.BREAKDOWNS:
         raise BadParameter("by")
-    rows = selector._projects(filters).filter(selector.group_q(params["by"], params.get("value")))
+    rows = selector.report_projects(filters).filter(selector.group_q(params["by"], params.get("value")))
     return rows.filter(selector.LANDED) if params.get("landed") else rows
 
 
@@ -127,29 +127,29 @@ def year_signed(filters, params):
 @register("pipeline.committed", page="pipeline", sum_field="total_investment",
           title=gettext_lazy("承诺投资的项目（签约及以后阶段）"))
 def committed(filters, params):
-    return selector._projects(filters).filter(selector.COMMITTED)
+    return selector.report_projects(filters).filter(selector.COMMITTED)
 
 
 @register("pipeline.arrivals", page="pipeline", sum_field="amount",
           title=lambda params: _("年内到资记录") if params.get("year") else _("累计到资记录"))
 def arrivals(filters, params):
-    rows = selector.committed_arrivals(selector._projects(filters))
+    rows = selector.committed_arrivals(selector.report_projects(filters))
     return rows.filter(selector.year_arrivals_q(_year(filters))) if params.get("year") else rows
 
 
 @register("pipeline.landed", page="pipeline", sum_field="total_investment", title=gettext_lazy("已落地项目"))
 def landed(filters, params):
-    return selector._projects(filters).filter(selector.LANDED)
+    return selector.report_projects(filters).filter(selector.LANDED)
 
 
 @register("pipeline.started", page="pipeline", sum_field="total_investment", title=gettext_lazy("已开工项目"))
 def started(filters, params):
-    return selector._projects(filters).filter(selector.started_q())
+    return selector.report_projects(filters).filter(selector.started_q())
 
 
 @register("pipeline.producing", page="pipeline", sum_field="total_investment", title=gettext_lazy("已投产项目"))
 def producing(filters, params):
-    return selector._projects(filters).filter(selector.PRODUCING)
+    return selector.report_projects(filters).filter(selector.PRODUCING)
 
 
 def _milestone_title(params):
@@ -166,7 +166,7 @@ def milestones(filters, params):
                   "done_on_time": lights.DONE_ON_TIME, "done_late": lights.DONE_LATE}
     if colour not in conditions or (kind and kind not in Milestone.values):
         raise BadParameter("colour")
-    rows = selector.milestones_of(selector._projects(filters)).filter(conditions[colour])
+    rows = selector.milestones_of(selector.report_projects(filters)).filter(conditions[colour])
     return rows.filter(kind=kind) if kind else rows
 
 

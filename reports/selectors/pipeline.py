@@ -26,6 +26,7 @@ from crm.models import (
 from crm.models.functions import SecondsBetween
 from crm.pipeline import lights
 from reports.selectors.common import (
+    ALL_STAGES,
     SECONDS_PER_DAY,
     USER_COLUMNS,
     ZERO,
@@ -41,10 +42,37 @@ from reports.selectors.common import (
 
 # The report's stage order: the pipeline first, then the two side states.
 REPORT_STAGES = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
-# The stages the 重点/重大项目 totals count: all but 终止.
-KEY_STAGES = [stage for stage in REPORT_STAGES if stage != Stage.LOST]
 # 已开工: in construction or production now, or with an actual 开工 date on the landing record.
 STARTED_STAGES = [Stage.CONSTRUCTION, Stage.PRODUCTION]
+# Left out of the pipeline's totals unless the stage filter asks for them: 暂缓 (on hold) and 终止 (lost).
+SIDE_STAGES = [Stage.ON_HOLD, Stage.LOST]
+
+
+def stage_condition(filters: ReportFilters) -> Q:
+    """The stage filter as a condition on ``Project``: in the pipeline (default), one stage, or every stage."""
+    if filters.stage == ALL_STAGES:
+        return Q()
+    if filters.stage:
+        return Q(stage=filters.stage)
+    return Q(stage__in=PIPELINE)
+
+
+def in_total(filters: ReportFilters, stage: str) -> bool:
+    """Whether projects now at ``stage`` count in the page's totals under ``filters`` (the stage table's mark)."""
+    if filters.stage == ALL_STAGES:
+        return True
+    if filters.stage:
+        return stage == filters.stage
+    return stage not in SIDE_STAGES
+
+
+def report_projects(filters: ReportFilters) -> QuerySet[Project]:
+    """The projects behind the page's totals: the cohort of the period, at the stages the stage filter keeps.
+
+    项目总数, 总投资, the key and major projects, the breakdowns, 承诺投资 and 到资, 开工率 and 投产率 all count these:
+    by default the projects still in the pipeline, 暂缓 and 终止 left out. The drill-down lists use the same queryset.
+    """
+    return _projects(filters).filter(stage_condition(filters))
 
 # -- one reading of each figure's rule: the page aggregates these, its drill-down lists filter by them ---------
 # (reports/figures/pipeline.py registers the drill-down lists; tests/reports/test_drill_equality.py checks that
@@ -118,7 +146,7 @@ def group_q(key: str, value: str | None) -> Q:
 
 
 def _projects(filters: ReportFilters, *, cohort: bool = True) -> QuerySet[Project]:
-    """The projects a pipeline figure is about; with ``cohort``, only those that entered the pipeline in range."""
+    """The projects a pipeline figure is about, at every stage; with ``cohort``, only those that entered in range."""
     projects = Project.objects.order_by()
     if filters.park is not None:
         projects = projects.filter(park=filters.park)
@@ -140,8 +168,9 @@ def _is_filtered(filters: ReportFilters) -> bool:
     return bool(filters.park or filters.chain or filters.owner or filters.start or filters.end)
 
 
-def _stage_rows(projects: QuerySet[Project]) -> list[dict]:
-    """Projects by current stage: count and investment, and the key (≥ 1 亿) and major (≥ 10 亿) ones."""
+def _stage_rows(projects: QuerySet[Project], filters: ReportFilters) -> list[dict]:
+    """Projects by current stage (every stage, 暂缓 and 终止 too): count and investment, the key (≥ 1 亿) and major
+    (≥ 10 亿) ones, and whether the stage counts in the page's totals under the stage filter (``in_total``)."""
     key, major = KEY, MAJOR
     rows = {
         row["stage"]: row
@@ -160,6 +189,7 @@ def _stage_rows(projects: QuerySet[Project]) -> list[dict]:
         stages.append({
             "stage": stage.value,
             "label": str(stage.label),
+            "in_total": in_total(filters, stage),
             "count": row.get("count", 0),
             "investment_total": money(row.get("investment")),
             "key_count": row.get("key_count", 0),
@@ -365,10 +395,12 @@ def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -
     now = now or timezone.now()
     today = timezone.localdate(now)
     year = filters.report_year(today)
-    projects = _projects(filters)
+    cohort = _projects(filters)
+    projects = cohort.filter(stage_condition(filters))
+    # The funnel and the stays follow every project of the cohort, those later paused or lost included.
     changes = stage_changes(filters)
-    stages = _stage_rows(projects)
-    key_stages = [s for s in stages if s["stage"] in KEY_STAGES]
+    stages = _stage_rows(cohort, filters)
+    counted = [s for s in stages if s["in_total"]]
     landing = _landing(projects, year)
     funnel = _funnel(changes)
     return {
@@ -377,18 +409,18 @@ def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -
         "year": year,
         "stages": stages,
         "totals": {
-            "count": sum(s["count"] for s in stages),
-            "investment_total": sum((s["investment_total"] for s in stages), ZERO),
+            "count": sum(s["count"] for s in counted),
+            "investment_total": sum((s["investment_total"] for s in counted), ZERO),
         },
         "key_projects": {
             "threshold": KEY_PROJECT_THRESHOLD,
-            "count": sum(s["key_count"] for s in key_stages),
-            "investment_total": sum((s["key_investment_total"] for s in key_stages), ZERO),
+            "count": sum(s["key_count"] for s in counted),
+            "investment_total": sum((s["key_investment_total"] for s in counted), ZERO),
         },
         "major_projects": {
             "threshold": MAJOR_PROJECT_THRESHOLD,
-            "count": sum(s["major_count"] for s in key_stages),
-            "investment_total": sum((s["major_investment_total"] for s in key_stages), ZERO),
+            "count": sum(s["major_count"] for s in counted),
+            "investment_total": sum((s["major_investment_total"] for s in counted), ZERO),
         },
         "funnel": funnel,
         "conversions": [
