@@ -183,7 +183,9 @@ def drill_rows(request, key: str):
     figure, form, filters, params, queryset = read
     count, total = _summary(figure, queryset)
     columns = columns_of(figure, queryset)
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
+    paginator = Paginator(queryset, PER_PAGE)
+    paginator.count = count  # counted once, above (Paginator.count is a cached property)
+    page = paginator.get_page(request.GET.get(PAGE_PARAM))
     rows = [
         [(cell_text(v), isinstance(unlinked(v), int | Decimal) and not isinstance(unlinked(v), bool),
           v.href if isinstance(v, Linked) else "")

@@ -33,10 +33,14 @@ def _stage(params, *, required=False) -> Stage | None:
     return STAGES[value]
 
 
-def _stage_title(text):
+def _stage_title(text, whole=None):
+    """A title naming the figure's stage; ``whole`` when it has none (the page's total: the stages it counts)."""
+
     def title(params):
         stage = STAGES.get(params.get("in_stage") or "")
-        return text % {"stage": stage.label} if stage else text % {"stage": _("全部阶段")}
+        if stage:
+            return text % {"stage": stage.label}
+        return str(whole) if whole is not None else text % {"stage": _("全部阶段")}
 
     return title
 
@@ -46,7 +50,7 @@ def _year(filters) -> int:
 
 
 @register("pipeline.projects", page="pipeline", sum_field="total_investment",
-          title=_stage_title(gettext_lazy("项目（当前阶段：%(stage)s）")))
+          title=_stage_title(gettext_lazy("项目（当前阶段：%(stage)s）"), gettext_lazy("计入合计的项目")))
 def projects(filters, params):
     """The page's projects (``report_projects``: the totals), or the period's projects now at one stage (a row of
     the stage table, listed whether or not the stage filter counts it in the totals)."""
@@ -59,13 +63,13 @@ def _sized(size_q, filters, params):
 
 
 @register("pipeline.key", page="pipeline", sum_field="total_investment",
-          title=_stage_title(gettext_lazy("重点项目（≥1亿元，当前阶段：%(stage)s）")))
+          title=_stage_title(gettext_lazy("重点项目（≥1亿元，当前阶段：%(stage)s）"), gettext_lazy("计入合计的重点项目（≥1亿元）")))
 def key_projects(filters, params):
     return _sized(selector.KEY, filters, params)
 
 
 @register("pipeline.major", page="pipeline", sum_field="total_investment",
-          title=_stage_title(gettext_lazy("重大项目（≥10亿元，当前阶段：%(stage)s）")))
+          title=_stage_title(gettext_lazy("重大项目（≥10亿元，当前阶段：%(stage)s）"), gettext_lazy("计入合计的重大项目（≥10亿元）")))
 def major_projects(filters, params):
     return _sized(selector.MAJOR, filters, params)
 

@@ -55,7 +55,7 @@ def test_a_manager_opens_the_rows_behind_a_card_a_cell_and_a_chart_segment(live_
     assert total > 0
     card.click()
     assert _listed(page) == total
-    assert page.locator("h1").inner_text().startswith("项目")
+    assert page.locator("h1").inner_text() == "计入合计的项目"
     assert "统计区间：2024-01-01 至 2024-12-31" in page.locator(".report-subtitle").inner_text()
     rows_shown = page.locator("table[data-table=rows] tbody tr").count()
     assert rows_shown == min(total, 50)

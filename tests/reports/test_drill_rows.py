@@ -3,13 +3,15 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from crm.models import Project
+from crm.models import Project, warm_lists
 from reports import drill
 from reports.drill import link
 from reports.selectors.common import ReportFilters
-from tests.factories import officer
+from tests.factories import ProjectFactory, officer
 from tests.reports.support import workbook
 
 
@@ -41,8 +43,6 @@ def test_the_list_shows_the_rows_their_count_and_their_sum(manager_client, pipel
 
 
 def test_the_list_pages_by_fifty_and_the_export_holds_every_row(manager_client, by_stage):
-    from tests.factories import ProjectFactory
-
     ProjectFactory.create_batch(51, owner=officer(username="wang"), total_investment=Decimal("1"), fixed_asset_investment=Decimal("0"))
     url = link(by_stage, in_stage="lead")
     first, second = manager_client.get(url), manager_client.get(url + "&page=2")
@@ -66,3 +66,22 @@ def test_only_managers_read_the_rows(db, by_stage):
     client.force_login(officer(username="wang"))
     assert client.get(link(by_stage)).status_code == 403
     assert client.get(link(by_stage).replace("/rows/test.by_stage/", "/rows/test.by_stage/export.xlsx")).status_code == 403
+
+
+def test_the_list_reads_its_rows_in_the_same_queries_however_many_there_are(manager_client, by_stage):
+    """session + user (2), the user's groups for the manager check (1), the count (1), the sum (1), the page of rows
+    with their park and owner (1), the site profile of the header (1). A park or owner filter adds its lookup."""
+    wang = officer(username="wang")
+    url = link(by_stage, in_stage="lead")
+
+    def queries():
+        warm_lists()
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get(url).status_code == 200
+        return len(captured)
+
+    ProjectFactory.create_batch(2, owner=wang, total_investment=Decimal("1"), fixed_asset_investment=Decimal("0"))
+    few = queries()
+    ProjectFactory.create_batch(30, owner=wang, total_investment=Decimal("1"), fixed_asset_investment=Decimal("0"),
+                                park=None)
+    assert queries() == few == 7, few
