@@ -48,9 +48,9 @@ def test_a_manager_opens_the_rows_behind_a_card_a_cell_and_a_chart_segment(live_
     page.on("pageerror", lambda error: errors.append(str(error)))
     log_in_admin(page, base, "manager", DEMO_PASSWORD, via="/reports/")
 
-    # The card: 项目总数, clicked, lists as many projects as it says.
+    # The card: 期内入库项目, clicked, lists as many projects as it says.
     page.goto(f"{base}{PIPELINE_2024}")
-    card = page.locator(".kpi", has_text="项目总数").first.locator(".kpi__value a")
+    card = page.locator(".kpi", has_text="期内入库项目").first.locator(".kpi__value a")
     total = _figure(card.inner_text().replace("个", ""))
     assert total > 0
     card.click()
