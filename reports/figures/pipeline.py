@@ -49,6 +49,11 @@ def _year(filters) -> int:
     return filters.report_year(timezone.localdate())
 
 
+def _period(filters):
+    """The days of 期内落地, 期内签约 and 期内到资: the period's, or the report year's without one (as the selector)."""
+    return selector.event_period(filters, _year(filters))
+
+
 @register("pipeline.projects", page="pipeline", sum_field="total_investment",
           title=_stage_title(gettext_lazy("项目（当前阶段：%(stage)s）"), gettext_lazy("计入合计的项目")))
 def projects(filters, params):
@@ -117,15 +122,15 @@ def group(filters, params):
 
 
 @register("pipeline.year_landed", page="pipeline", sum_field="total_investment",
-          title=lambda params: (_("年内落地的亿元以上项目") if params.get("size") == "key" else _("年内落地的项目")))
+          title=lambda params: (_("期内落地的亿元以上项目") if params.get("size") == "key" else _("期内落地的项目")))
 def year_landed(filters, params):
-    rows = selector._projects(filters, cohort=False).filter(selector.moved_in_year_q(Stage.REGISTERED, _year(filters)))
+    rows = selector._projects(filters, cohort=False).filter(selector.moved_in_period_q(Stage.REGISTERED, _period(filters)))
     return rows.filter(selector.KEY) if params.get("size") == "key" else rows
 
 
-@register("pipeline.year_signed", page="pipeline", sum_field="total_investment", title=gettext_lazy("年内签约的项目"))
+@register("pipeline.year_signed", page="pipeline", sum_field="total_investment", title=gettext_lazy("期内签约的项目"))
 def year_signed(filters, params):
-    return selector._projects(filters, cohort=False).filter(selector.moved_in_year_q(Stage.SIGNED, _year(filters)))
+    return selector._projects(filters, cohort=False).filter(selector.moved_in_period_q(Stage.SIGNED, _period(filters)))
 
 
 @register("pipeline.committed", page="pipeline", sum_field="total_investment",
@@ -135,10 +140,10 @@ def committed(filters, params):
 
 
 @register("pipeline.arrivals", page="pipeline", sum_field="amount",
-          title=lambda params: _("年内到资记录") if params.get("year") else _("累计到资记录"))
+          title=lambda params: _("期内到资记录") if params.get("year") else _("累计到资记录"))
 def arrivals(filters, params):
     rows = selector.committed_arrivals(selector.report_projects(filters))
-    return rows.filter(selector.year_arrivals_q(_year(filters))) if params.get("year") else rows
+    return rows.filter(selector.arrivals_in_period_q(_period(filters))) if params.get("year") else rows
 
 
 @register("pipeline.landed", page="pipeline", sum_field="total_investment", title=gettext_lazy("已落地项目"))

@@ -222,7 +222,7 @@ def test_the_walker_catches_a_list_that_drifts_from_its_figure(world, manager_cl
     walker = Walker(manager_client)
     walker.page("pipeline", {"park": world["xike"].pk})
     drifted = "\n".join(walker.problems)
-    assert "card 项目总数: figure" in drifted
+    assert "card 期内入库项目: figure" in drifted
     assert "stages[0] 项目数（个）" in drifted
     walker = Walker(manager_client)
     walker.page("pipeline", {})
