@@ -82,8 +82,12 @@ def combinations(world, page: str) -> list[dict]:
     li = world["service"]["zhou"] if page == "service" else world["li"]
     wang = world["service"]["wu"] if page == "service" else world["wang"]
     return [
-        {},
-        {"park": world["xike"].pk},
+        {},  # the page's default period (本年, or the latest year with data)
+        {"period": "all"},
+        {"period": "last_year", "chain": "robotics"},
+        {"period": "this_quarter"},
+        {"period": "last_12_months", "park": world["xike"].pk},
+        {"park": world["xike"].pk, "period": "all"},
         {"chain": "robotics", "owner": li.pk},
         {"start": "2024-01-01", "end": "2024-12-31"},
         {"end": "2023-12-31"},
@@ -186,7 +190,7 @@ def test_every_linked_figure_counts_the_rows_its_list_shows(world, manager_clien
 def test_the_pipeline_figures_on_this_world_are_not_all_zero(world, manager_client):
     """The walk means something: the world puts rows behind the figures it checks."""
     walker = Walker(manager_client)
-    walker.page("pipeline", {})
+    walker.page("pipeline", {"period": "all"})
     counts = [count for count, _total in walker.lists.values()]
     assert sum(1 for count in counts if count > 0) >= 30
     assert walker.problems == []
