@@ -6,13 +6,14 @@ adds up to them — their definition says which list they are computed from.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.drill import link
 from reports.selectors.credit import FIGURE_DRILLS, completion_level
 
 from .tables import GREEN, Chart, Column, Kpi, Linked, Page, Table, cell_text
 
-LEVEL_TEXT = {"green": "绿", "yellow": "黄", "red": "红", "": "—"}
+LEVEL_TEXT = {"green": gettext_lazy("绿"), "yellow": gettext_lazy("黄"), "red": gettext_lazy("红"), "": "—"}
 
 
 def _ranking_columns(first: str, first_help: str) -> list[Column]:
@@ -73,7 +74,7 @@ def credit_page(report: dict) -> Page:
                     target_year=year)
         assessment_rows.append([
             item["holder_label"], item["holder_kind_label"], item["metric_label"], item["target"],
-            Linked(item["actual"], href), item["credited_actual"], item["completion"], LEVEL_TEXT[item["level"]],
+            Linked(item["actual"], href), item["credited_actual"], item["completion"], str(LEVEL_TEXT[item["level"]]),
         ])
     tables.append(Table(
         "assessment", _("%(year)s 年度考核") % {"year": year},
