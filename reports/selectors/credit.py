@@ -268,7 +268,7 @@ def _assessment(filters: ReportFilters, year: int, officers: dict, units: dict, 
         figures = _figures(row or _empty({"y": None}), "y")
         figure = METRIC_FIGURES[target.metric]
         actual = figures[figure]
-        credited = figures[_credited_name(figure)] if shared else money(Decimal(actual))
+        credited = figures[_credited_name(figure)] if shared else actual  # 全区, a park: every project in full
         completion = percent(credited, target.target)
         items.append({
             "holder_kind": target.holder_kind,
