@@ -26,9 +26,10 @@ class UnitFilter(admin.SimpleListFilter):
 @admin.register(YearlyTarget)
 class YearlyTargetAdmin(admin.ModelAdmin):
     list_display = ("year", "holder_display", "metric", "target_display", "note", "updated_at")
-    list_filter = ("year", "metric", "holder_kind", "park", UnitFilter, "officer")
+    list_filter = ("year", "metric", "holder_kind", ("park", admin.RelatedOnlyFieldListFilter), UnitFilter,
+                   ("officer", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("park", "officer")
-    ordering = ("-year", "metric", "holder_kind")
+    ordering = ("-year", "metric", "holder_kind", "id")
     fields = ("year", "metric", "holder_kind", "park", "unit", "officer", "target", "note")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
