@@ -15,7 +15,9 @@ year of its end (``ReportFilters.report_year``), which the 考核 table compares
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +42,7 @@ from reports.selectors.common import (
     percent,
     user_label,
 )
+from reports.tables import Linked
 
 # 在库项目: the projects still being worked on or landed; 终止 (lost) and 暂缓 (on hold) are left out.
 IN_BOOK_STAGES = [s for s in Stage if s not in (Stage.LOST, Stage.ON_HOLD)]
@@ -360,24 +363,61 @@ def _window(filters: ReportFilters, params: dict) -> tuple:
     return filters.start, filters.end
 
 
+def holder_share(params: dict):
+    """The holder's share (%) of each listed project, for one officer or unit; ``None`` for a group of holders."""
+    kind, key = params.get("holder", ""), params.get("holder_key", "")
+    rows = ProjectCredit.objects.filter(project=OuterRef("pk"))
+    if kind == "officer" and key.isdigit():
+        # No credit row naming the officer: the project is credited to its owner, 100%.
+        share = rows.filter(officer_id=int(key)).values("share_percent")[:1]
+        return Coalesce(Subquery(share), Value(FULL_SHARE), output_field=DECIMAL)
+    if kind == "unit" and key:
+        return Subquery(rows.filter(unit=key).values("share_percent")[:1], output_field=DECIMAL)
+    return None
+
+
+def _project_link(project):
+    return Linked(project.name, reverse("admin:crm_project_change", args=[project.pk]))
+
+
+def _share(project):
+    share = getattr(project, "credit_share", None)
+    return None if share is None else money(share)
+
+
+PROJECT_COLUMNS = (
+    (gettext_lazy("项目名称"), _project_link),
+    (gettext_lazy("阶段"), "stage"),
+    (gettext_lazy("拟落地园区"), "park"),
+    (gettext_lazy("负责人"), "owner"),
+    (gettext_lazy("总投资（万元）"), "total_investment"),
+    (gettext_lazy("该对象分成比例（%）"), _share),
+)
+
+
 def _drill_projects(figure: str):
     def rows(filters, params):
         credited = holder_q(params)
         if credited is None:
             return Project.objects.none()
         start, end = _window(filters, params)
-        return scope(filters).filter(credited).filter(event_q(figure, start, end)).select_related("park", "owner")
+        projects = scope(filters).filter(credited).filter(event_q(figure, start, end)).select_related("park", "owner")
+        share = holder_share(params)
+        return projects if share is None else projects.annotate(credit_share=share)
 
     return rows
 
 
-register("credit.projects", title=gettext_lazy("在库项目（按业绩归属）"), page="credit")(_drill_projects("projects"))
-register("credit.signed", title=gettext_lazy("签约项目（按业绩归属）"), page="credit")(_drill_projects("signed_count"))
+register("credit.projects", title=gettext_lazy("在库项目（按业绩归属）"), page="credit", columns=PROJECT_COLUMNS)(
+    _drill_projects("projects"))
+register("credit.signed", title=gettext_lazy("签约项目（按业绩归属）"), page="credit", columns=PROJECT_COLUMNS)(
+    _drill_projects("signed_count"))
 register("credit.signed_investment", title=gettext_lazy("签约项目总投资（按业绩归属）"), page="credit",
-         sum_field="total_investment")(_drill_projects("signed_investment"))
-register("credit.landed_key", title=gettext_lazy("落地亿元以上项目（按业绩归属）"), page="credit")(
+         sum_field="total_investment", columns=PROJECT_COLUMNS)(_drill_projects("signed_investment"))
+register("credit.landed_key", title=gettext_lazy("落地亿元以上项目（按业绩归属）"), page="credit", columns=PROJECT_COLUMNS)(
     _drill_projects("landed_key_count"))
-register("credit.starts", title=gettext_lazy("开工项目（按业绩归属）"), page="credit")(_drill_projects("starts_count"))
+register("credit.starts", title=gettext_lazy("开工项目（按业绩归属）"), page="credit", columns=PROJECT_COLUMNS)(
+    _drill_projects("starts_count"))
 
 
 @register("credit.arrived", title=gettext_lazy("实际到资（按业绩归属）"), page="credit", sum_field="amount")

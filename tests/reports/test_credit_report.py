@@ -234,3 +234,16 @@ def test_a_bad_drill_down_holder_lists_nothing_rather_than_failing(credit_world,
     response = manager_client.get("/reports/rows/credit.signed/?holder=officer&holder_key=abc")
     assert response.status_code == 200
     assert response.context["count"] == 0
+
+
+def test_an_officers_drill_down_list_shows_each_projects_share_of_the_credit(credit_world, manager_client):
+    page = manager_client.get(f"{PAGE}?{YEAR_2024}")
+    officers = next(t for t in page.context["tables"] if t.key == "officers")
+    li_signed = officers.rows[1][2]  # 李晓燕's 签约项目: A (30%), B and E (no credit rows: hers, 100%)
+
+    rows = manager_client.get(li_signed.href)
+
+    assert rows.context["columns"][-1] == "该对象分成比例（%）"
+    assert sorted((row[0][0], row[-1][0]) for row in rows.context["rows"]) == [
+        ("A 智算中心", "30.00"), ("B 机器人", "100.00"), ("E 终止", "100.00")
+    ]
