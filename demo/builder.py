@@ -206,8 +206,22 @@ class DemoBuilder:
         forget_lists()
 
     def build_targets(self) -> None:
-        """The yearly target managers set: 2024's 32 landed projects of ≥ 1 亿 (the article's figure)."""
-        upsert(YearlyTarget, {"year": 2024, "metric": YearlyTarget.Metric.LANDED_KEY_PROJECTS}, {"target": Decimal("32")})
+        """The yearly targets managers set: 2024's 32 landed projects of ≥ 1 亿 park-wide (the article's figure), and the
+        2024 targets of the two officers, two towns (the credit splits name them) and 西科园, for the 业绩考核 page."""
+        M, H = YearlyTarget.Metric, YearlyTarget.Holder
+        upsert(YearlyTarget, {"year": 2024, "metric": M.LANDED_KEY_PROJECTS, "holder_kind": H.PARK_WIDE},
+               {"target": Decimal("32")})
+        for metric, holder, target in [
+            (M.LANDED_KEY_PROJECTS, {"holder_kind": H.OFFICER, "officer": self.users["officer"]}, "18"),
+            (M.SIGNED_INVESTMENT, {"holder_kind": H.OFFICER, "officer": self.users["officer"]}, "500000"),
+            (M.LANDED_KEY_PROJECTS, {"holder_kind": H.OFFICER, "officer": self.users["officer2"]}, "14"),
+            (M.SIGNED_PROJECTS, {"holder_kind": H.OFFICER, "officer": self.users["officer2"]}, "15"),
+            (M.LANDED_KEY_PROJECTS, {"holder_kind": H.UNIT, "unit": "三墩镇"}, "2"),
+            (M.CAPITAL_ARRIVED, {"holder_kind": H.UNIT, "unit": "三墩镇"}, "20000"),
+            (M.SIGNED_PROJECTS, {"holder_kind": H.UNIT, "unit": "蒋村街道"}, "2"),
+            (M.LANDED_KEY_PROJECTS, {"holder_kind": H.PARK, "park": self.parks[data.XIKE]}, "10"),
+        ]:
+            upsert(YearlyTarget, {"year": 2024, "metric": metric, **holder}, {"target": Decimal(target)})
 
     def build_figures(self) -> None:
         """企业年度指标 for 2023–2025 (统计, and the tax office's 税收 for 2025), recorded by the service desk; 西湖阳光's

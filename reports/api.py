@@ -17,9 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.api.permissions import ReadsArea
-from crm.models import Milestone, RequestStatus, Stage
+from crm.models import Milestone, RequestStatus, Stage, YearlyTarget
 from crm.roles import Area
 from parks.models import LandUse, ParcelStatus
+from reports.selectors.credit import credit_report
 from reports.selectors.land import land_report
 from reports.selectors.pipeline import pipeline_report
 from reports.selectors.policy import policy_report
@@ -410,6 +411,53 @@ class PolicyReportSerializer(YearEarlierMixin):
     totals = ReportGrantFiguresSerializer()
 
 
+# -- 业绩考核 ------------------------------------------------------------------------------------------
+
+
+class ReportCreditFiguresSerializer(serializers.Serializer):
+    projects = serializers.IntegerField(help_text=_("归属项目中不处于终止、暂缓阶段的项目数。"))
+    signed_count = serializers.IntegerField(help_text=_("统计区间内签约的归属项目数（共享项目全数计入）。"))
+    signed_credited = Number(help_text=_("折算签约项目数：Σ 分成比例 / 100。"))
+    signed_investment = Money(help_text=_("这些签约项目的总投资（万元，全额）。"))
+    signed_investment_credited = Money(help_text=_("折算签约额：Σ 总投资 × 分成比例（万元）。"))
+    landed_key_count = serializers.IntegerField(help_text=_("统计区间内落地（注册落地）且总投资 ≥ 1 亿元的归属项目数。"))
+    landed_key_credited = Number()
+    starts_count = serializers.IntegerField(help_text=_("统计区间内转入开工阶段的归属项目数。"))
+    starts_credited = Number()
+    arrived = Money(help_text=_("归属项目在统计区间内的实际到资（万元，全额）。"))
+    arrived_credited = Money(help_text=_("折算到资：Σ 到资金额 × 分成比例（万元）。"))
+
+
+class ReportCreditHolderSerializer(ReportCreditFiguresSerializer):
+    key = serializers.CharField(help_text=_("人员的用户编号，或单位名称。"))
+    label = serializers.CharField()
+
+
+class ReportAssessmentSerializer(serializers.Serializer):
+    holder_kind = serializers.ChoiceField(choices=YearlyTarget.Holder.choices)
+    holder_kind_label = serializers.CharField()
+    holder_key = serializers.CharField(allow_blank=True, help_text=_("园区或人员的编号、单位名称；全区为空。"))
+    holder_label = serializers.CharField()
+    metric = serializers.ChoiceField(choices=YearlyTarget.Metric.choices)
+    metric_label = serializers.CharField()
+    target = Number(help_text=_("年度目标（项目数按个，金额按万元）。"))
+    actual = Number(help_text=_("归属项目的全年实际（全额）。"))
+    credited_actual = Number(help_text=_("考核实际：人员、单位按分成比例折算；全区、园区同 actual。"))
+    completion = Number(help_text=_("credited_actual / target（%）。"))
+    level = serializers.CharField(allow_blank=True, help_text=_("green ≥ 100%，yellow ≥ 60%，red 其余。"))
+
+
+class CreditReportSerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    as_of = serializers.DateTimeField()
+    year = serializers.IntegerField(help_text=_("考核年度：统计区间截止日所在年度。"))
+    officers = ReportCreditHolderSerializer(many=True)
+    officer_totals = ReportCreditFiguresSerializer(help_text=_("按项目去重的合计；折算值为各行之和。"))
+    units = ReportCreditHolderSerializer(many=True)
+    unit_totals = ReportCreditFiguresSerializer()
+    assessment = ReportAssessmentSerializer(many=True)
+
+
 # -- views ---------------------------------------------------------------------------------------------
 
 FILTER_PARAMETERS = [
@@ -487,3 +535,10 @@ class PolicyReportView(ReportView):
     page = "policies"
     selector = staticmethod(policy_report)
     serializer_class = PolicyReportSerializer
+
+
+@_report_schema(_("业绩考核报表：按人员、按单位的业绩排名（共享业绩合计不重复计算）与年度考核（目标、实际、完成率）"),
+                CreditReportSerializer)
+class CreditReportView(ReportView):
+    selector = staticmethod(credit_report)
+    serializer_class = CreditReportSerializer

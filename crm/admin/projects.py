@@ -7,12 +7,14 @@ their own pages and the inlines of the project page — go through ``crm.pipelin
 and formsets of ``.commitments``).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.forms import Textarea
+from django.forms import BaseInlineFormSet, Textarea
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -38,6 +40,7 @@ from crm.models import (
     Role,
 )
 from crm.pipeline.collisions import project_collisions
+from crm.pipeline.credit import credit_split_check
 from crm.pipeline.lights import attach_milestone_dates, milestone_labels
 from crm.pipeline.notify import notify_project_edited
 from crm.pipeline.ownership import may_assign_owners, require_project_change
@@ -238,8 +241,48 @@ class CapitalArrivalInline(ChangedWithProjectInline, admin.TabularInline):
         return False
 
 
+class CreditFormSet(BaseInlineFormSet):
+    """业绩分成 on the project page: the rows kept (not deleted) must pass ``credit_split_check`` together."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        try:
+            credit_split_check(
+                (data["officer"].pk if data.get("officer") else None, data.get("unit", ""), data.get("share_percent"))
+                for data in kept
+            )
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+class ProjectCreditForm(forms.ModelForm):
+    """One 业绩分成 row on its own page: checked with the project's other rows (``credit_split_check``)."""
+
+    class Meta:
+        model = ProjectCredit
+        fields = ("project", "officer", "unit", "share_percent")
+
+    def clean(self):
+        data = super().clean()
+        project = data.get("project")
+        if project is not None and not self.errors:
+            others = ProjectCredit.objects.filter(project=project).exclude(pk=self.instance.pk)
+            rows = [(o, u, s) for o, u, s in others.values_list("officer_id", "unit", "share_percent")]
+            officer = data.get("officer")
+            rows.append((officer.pk if officer else None, data.get("unit", ""), data.get("share_percent")))
+            try:
+                credit_split_check(rows)
+            except ValidationError as error:
+                raise ValidationError(error.messages) from error
+        return data
+
+
 class CreditInline(ChangedWithProjectInline, OfficerFieldsMixin, admin.TabularInline):
     model = ProjectCredit
+    formset = CreditFormSet
     fields = ("officer", "unit", "share_percent")
     autocomplete_fields = ("officer",)
     officer_fields = ("officer",)
@@ -680,6 +723,7 @@ class CapitalArrivalAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesM
 
 @admin.register(ProjectCredit)
 class ProjectCreditAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, OfficerFieldsMixin, admin.ModelAdmin):
+    form = ProjectCreditForm
     list_display = ("project", "officer", "unit", "share_percent")
     list_select_related = ("project", "officer")
     search_fields = ("project__name", "unit")

@@ -311,7 +311,7 @@ def _year_figures(filters: ReportFilters, year: int) -> dict:
         signed=Count("id", filter=signed),
         signed_investment=Sum("total_investment", filter=signed),
     )
-    targets = dict(YearlyTarget.objects.filter(year=year).values_list("metric", "target"))
+    targets = dict(YearlyTarget.objects.filter(year=year).for_pipeline(filters.park).values_list("metric", "target"))
     landed_target = targets.get(YearlyTarget.Metric.LANDED_KEY_PROJECTS)
     signed_target = targets.get(YearlyTarget.Metric.SIGNED_INVESTMENT)
     return {

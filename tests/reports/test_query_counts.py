@@ -5,7 +5,10 @@ count must not move. The numbers are pinned; if one changes, explain why in the 
 
 A page: session + user (2), the user's groups for the manager check (1), the park and owner choices of
 the filter form (2), the site profile the header and footer name the park by (1, crm.notifications.site), then the
-selector — pipeline 13, service 9 (4, and the departments 3 and call-backs 2), land 3, policies 3 (see their docstrings: the
+selector — pipeline 13, credit 13 (reports.selectors.credit.credit_report: officers' credit rows, owned uncredited
+projects and the arrivals of each (4), the units' credit rows and arrivals (2), the totals over distinct projects and
+their arrivals for officers and units (4), the year's targets with their park and officer (1), the figures by park and
+their arrivals (2)), service 9 (4, and the departments 3 and call-backs 2), land 3, policies 3 (see their docstrings: the
 clauses' sums, then the instalments (双兑现) and their projects' commitments, read by the instalment rule).
 The export: the same without the form's choices (they are only rendered on the page); the service
 export reads the full overdue list once more. The API: the token with its user (1), the user's groups for
@@ -22,7 +25,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm.models import CapitalArrival, Milestone, ProjectMilestone, warm_lists
+from crm.models import CapitalArrival, Milestone, ProjectCredit, ProjectMilestone, YearlyTarget, warm_lists
 from crm.service_requests.callbacks import request_record_callback
 from crm.service_requests.routing import routing_create, routing_hand_back
 from crm.service_requests.services import service_request_transition
@@ -30,13 +33,16 @@ from tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,
     LandParcelFactory,
+    ParkFactory,
     PolicyClauseFactory,
     ProjectFactory,
     department_liaison,
     enterprise_user,
+    officer,
 )
 from tests.factories import service_request as make_request
 from tests.reports.conftest import at, walk
+from tests.reports.test_credit_report import credit_world  # noqa: F401 - the 业绩考核 page's world
 from tests.reports.test_service_departments import build_department_world
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +54,7 @@ EXPECTED = {
     "service": (15 + 1 + 9, 13 + 1, 11 + 1 + 9),
     "land": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
     "policies": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
+    "credit": (19, 16, 15),
 }
 
 
@@ -135,6 +142,25 @@ def test_the_policy_report_takes_the_same_queries_with_three_or_thirteen_clauses
     for i in range(10):
         PolicyClauseFactory(title=f"追加条款{i}")
     assert_report_queries("policies")
+
+
+def test_the_credit_report_takes_the_same_queries_with_five_or_seventeen_projects_and_more_holders(
+    credit_world, assert_report_queries  # noqa: F811 - the fixture imported above
+):
+    assert_report_queries("credit")
+    more_projects(6)  # owned by new officers, no credit rows: theirs 100%
+    for i in range(6):  # shared between two new officers and a new unit, each with targets
+        park, first, second = ParkFactory(name=f"追加园区{i}"), officer(), officer()
+        project = walk(ProjectFactory(name=f"共享项目{i}", total_investment=Decimal("30000"), owner=first, park=park,
+                                      at=at("2024-02-01")),
+                       "2024-02-01", [("contacted", 5), ("negotiating", 5), ("signed", 5), ("registered", 5)])
+        CapitalArrival.objects.create(project=project, arrived_on=dt.date(2024, 3, 1), amount=Decimal("100"))
+        for who, unit, share in [(first, "", "40"), (second, "", "40"), (None, f"追加镇街{i}", "20")]:
+            ProjectCredit.objects.create(project=project, officer=who, unit=unit, share_percent=Decimal(share))
+        for holder in [{"holder_kind": "officer", "officer": first}, {"holder_kind": "unit", "unit": f"追加镇街{i}"},
+                       {"holder_kind": "park", "park": park}]:
+            YearlyTarget.objects.create(year=2024, metric="signed_projects", target=Decimal("1"), **holder)
+    assert_report_queries("credit")
 
 
 def test_filters_add_only_their_own_lookups(pipeline_world, manager_client, manager_api, assert_queries):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_manager_sets_a_yearly_target_in_the_admin_and_the_report_reads_it(manager_client, manager_api):
     response = manager_client.post(
         "/admin/crm/yearlytarget/add/",
-        {"year": "2024", "metric": "landed_key_projects", "target": "32", "note": "2024 年工作要点"},
+        {"year": "2024", "metric": "landed_key_projects", "holder_kind": "park_wide", "target": "32", "note": "2024 年工作要点"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(YearlyTarget.objects.values_list("year", "metric", "target")) == [
