@@ -10,4 +10,5 @@ urlpatterns = [
     path("service/", api.ServiceReportView.as_view(), name="service"),
     path("land/", api.LandReportView.as_view(), name="land"),
     path("policies/", api.PolicyReportView.as_view(), name="policies"),
+    path("capital/", api.CapitalReportView.as_view(), name="capital"),
 ]

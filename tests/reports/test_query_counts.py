@@ -6,7 +6,8 @@ count must not move. The numbers are pinned; if one changes, explain why in the 
 A page: session + user (2), the user's groups for the manager check (1), the park and owner choices of
 the filter form (2), the site profile the header and footer name the park by (1, crm.notifications.site), then the
 selector — pipeline 13, service 9 (4, and the departments 3 and call-backs 2), land 3, policies 3 (see their docstrings: the
-clauses' sums, then the instalments (双兑现) and their projects' commitments, read by the instalment rule).
+clauses' sums, then the instalments (双兑现) and their projects' commitments, read by the instalment rule);
+capital 4 (the period's arrivals by source and month, by park, by chain, and the same period a year earlier by source).
 The export: the same without the form's choices (they are only rendered on the page); the service
 export reads the full overdue list once more. The API: the token with its user (1), the user's groups for
 the role table's manager check (1, as on the pages), then the selector.
@@ -32,6 +33,7 @@ from tests.factories import (
 )
 from tests.factories import service_request as make_request
 from tests.reports.conftest import at, walk
+from tests.reports.test_capital_report import build_capital_world
 from tests.reports.test_service_departments import build_department_world
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,7 @@ EXPECTED = {
     "service": (15, 13, 11),
     "land": (9, 6, 5),
     "policies": (9, 6, 5),
+    "capital": (10, 7, 6),
 }
 
 
@@ -129,6 +132,16 @@ def test_the_policy_report_takes_the_same_queries_with_three_or_thirteen_clauses
     for i in range(10):
         PolicyClauseFactory(title=f"追加条款{i}")
     assert_report_queries("policies")
+
+
+def test_the_capital_report_takes_the_same_queries_with_seven_or_twenty_seven_arrivals(db, assert_report_queries):
+    world = build_capital_world()
+    assert_report_queries("capital")
+    project = ProjectFactory(name="追加到资项目", park=world["xike"])
+    for i in range(20):
+        CapitalArrival.objects.create(project=project, arrived_on=dt.date(2024, 1 + i % 12, 5), amount=Decimal("100"),
+                                      source=("in_province", "out_of_province", "foreign")[i % 3])
+    assert_report_queries("capital")
 
 
 def test_filters_add_only_their_own_lookups(pipeline_world, manager_client, manager_api, assert_queries):
