@@ -94,7 +94,7 @@ COLUMNS = (
     (_("原币金额（元）"), "original"),
     (_("汇率中间价"), lambda arrival: f"{arrival.rate:f}".rstrip("0").rstrip(".")),  # 7.0709, not 7.07
     (_("折人民币（万元）"), "amount"),
-    (_("凭证"), "evidence_kind"),
+    (_("凭证"), lambda arrival: arrival.get_evidence_kind_display() or str(_("未上传"))),
 )
 
 register("capital.count", title=_("到资笔数"), page="capital", columns=COLUMNS)(_drill_rows)
