@@ -5,7 +5,7 @@ An arrival counts in the period of its 到资日期; the page's park, chain and 
 (拟落地园区, 产业链, 负责人). Amounts are the ledger's 万元 (each arrival converted at the 中间价 of its day,
 ``crm.pipeline.commitments``). Every project stage counts: money that arrived stays arrived when a project is later
 paused or terminated. ``arrivals`` is the one reading of "the arrivals of this page": the figures and their
-drill-down lists (registered below) both start from it, so a figure and the count of its list cannot differ.
+drill-down lists (``reports.figures.capital``) both start from it, so a figure and the count of its list cannot differ.
 """
 
 import datetime as dt
@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import CapitalArrival, CapitalSource, Currency
 from crm.models.lists import list_labels
 from crm.pipeline.commitments import exchange_rate_on
-from reports.drill import register
 from reports.selectors.common import ZERO, ReportFilters, date_range, money, percent
 
 WAN = Decimal("10000")
@@ -53,7 +52,7 @@ def arrivals(filters: ReportFilters, *, start: dt.date, end: dt.date) -> QuerySe
     return _of_projects(CapitalArrival.objects.filter(date_range("arrived_on", start, end)), filters)
 
 
-def _narrowed(rows: QuerySet, params: dict) -> QuerySet:
+def narrowed(rows: QuerySet, params: dict) -> QuerySet:
     """A figure's own parameters: ``source``, ``month`` (YYYY-MM), ``in_park`` (a park's id or ``none``),
     ``in_chain`` (a chain code). An unreadable one selects nothing rather than everything."""
     if params.get("source"):
@@ -74,31 +73,6 @@ def _narrowed(rows: QuerySet, params: dict) -> QuerySet:
     if params.get("in_chain"):
         rows = rows.filter(project__industry_chain=params["in_chain"])
     return rows
-
-
-def _drill_rows(filters: ReportFilters, params: dict) -> QuerySet:
-    start, end = period_of(filters, timezone.localdate())
-    if params.get("previous"):  # the 同比 figure beside a card: the same period a year earlier
-        start, end = year_earlier(start), year_earlier(end)
-    return _narrowed(arrivals(filters, start=start, end=end), params).select_related(
-        "project", "project__enterprise"
-    ).order_by("-arrived_on", "-pk")
-
-
-COLUMNS = (
-    (_("项目名称"), "project.name"),
-    (_("投资方"), "project.enterprise.name"),
-    (_("资金来源"), "source"),
-    (_("到资日期"), "arrived_on"),
-    (_("币种"), "currency"),
-    (_("原币金额（元）"), "original"),
-    (_("汇率中间价"), lambda arrival: f"{arrival.rate:f}".rstrip("0").rstrip(".")),  # 7.0709, not 7.07
-    (_("折人民币（万元）"), "amount"),
-    (_("凭证"), lambda arrival: arrival.get_evidence_kind_display() or str(_("未上传"))),
-)
-
-register("capital.count", title=_("到资笔数"), page="capital", columns=COLUMNS)(_drill_rows)
-register("capital.amount", title=_("实际到资金额"), page="capital", sum_field="amount", columns=COLUMNS)(_drill_rows)
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
