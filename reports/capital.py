@@ -81,8 +81,9 @@ def capital_page(report: dict) -> Page:
     sources = list(CapitalSource)
     by_month = Table(
         "by_month", _("按月份"),
-        [Column(_("月份")), Column(_("笔数"), _("笔")), Column(_("合计"), _("万元")),
-         *[Column(str(s.label), _("万元")) for s in sources]],
+        [Column(_("月份")), Column(_("笔数"), _("笔"), help=_("到资日期在该月的到资记录笔数。")),
+         Column(_("合计"), _("万元"), help=_("到资日期在该月的到资折人民币金额之和。")),
+         *[Column(str(s.label), _("万元"), help=str(SOURCE_HELP[s.value])) for s in sources]],
         [[m["month"], count(m["count"], month=m["month"]), amount(m["amount"], month=m["month"]),
           *[amount(m["by_source"][s.value], month=m["month"], source=s.value) for s in sources]]
          for m in report["by_month"]],
@@ -91,7 +92,8 @@ def capital_page(report: dict) -> Page:
     )
     by_park = Table(
         "by_park", _("按园区"),
-        [Column(_("园区")), Column(_("笔数"), _("笔")), Column(_("到资金额"), _("万元"))],
+        [Column(_("园区")), Column(_("笔数"), _("笔"), help=_("拟落地该园区的项目的到资记录笔数。")),
+         Column(_("到资金额"), _("万元"), help=_("拟落地该园区的项目的到资折人民币金额之和；未定园区的单列。"))],
         [[p["park"], count(p["count"], in_park=p["park_id"] or NO_PARK), amount(p["amount"], in_park=p["park_id"] or NO_PARK)]
          for p in report["by_park"]],
         total=[_("合计"), count(totals["count"]), amount(totals["amount"])],
@@ -100,7 +102,8 @@ def capital_page(report: dict) -> Page:
     )
     by_chain = Table(
         "by_chain", _("按产业链"),
-        [Column(_("产业链")), Column(_("笔数"), _("笔")), Column(_("到资金额"), _("万元"))],
+        [Column(_("产业链")), Column(_("笔数"), _("笔"), help=_("该产业链项目的到资记录笔数。")),
+         Column(_("到资金额"), _("万元"), help=_("该产业链项目的到资折人民币金额之和。"))],
         [[c["label"], count(c["count"], in_chain=c["chain"]), amount(c["amount"], in_chain=c["chain"])]
          for c in report["by_chain"]],
         total=[_("合计"), count(totals["count"]), amount(totals["amount"])],
