@@ -33,6 +33,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("attachments/<int:pk>/", crm.views.attachment_download, name="attachment-download"),
     path("figures/<int:pk>/evidence/", crm.views.figure_evidence_download, name="figure-evidence"),
+    path("capital-arrivals/<int:pk>/evidence/", crm.views.capital_evidence_download, name="capital-evidence"),
     path("calendar/<str:token>.ics", crm.views.calendar_feed, name="calendar-feed"),
     path("site/logo/", crm.views.site_logo, name="site-logo"),
     # Browsers ask for /favicon.ico whatever the page links: the same icon, from the static files.

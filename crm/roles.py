@@ -279,7 +279,8 @@ def who_reads_table() -> str:
 AREA_OF_MODEL: dict[str, Area] = {
     **dict.fromkeys(
         ["crm.project", "crm.projectstagechange", "crm.followup", "crm.event", "crm.projectcredit",
-         "crm.projectmilestone", "crm.capitalarrival", "crm.annualcommitment", "crm.historicalproject"],
+         "crm.projectmilestone", "crm.capitalarrival", "crm.exchangerate", "crm.annualcommitment",
+         "crm.historicalproject"],
         Area.PIPELINE,
     ),
     **dict.fromkeys(["parks.landparcel", "parks.historicallandparcel"], Area.PARCELS),

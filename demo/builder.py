@@ -28,6 +28,7 @@ from crm.models import (
     KEY_PROJECT_THRESHOLD,
     AnnualCommitment,
     CapitalArrival,
+    CapitalSource,
     ChainSegment,
     Contact,
     Department,
@@ -35,6 +36,7 @@ from crm.models import (
     EnterpriseFigure,
     EnterpriseQualification,
     Event,
+    ExchangeRate,
     IndustryChain,
     Milestone,
     Project,
@@ -152,6 +154,7 @@ class DemoBuilder:
         self.users: dict[str, User] = {}
         self.parks: dict[str, Park] = {}
         self.enterprises: dict[str, Enterprise] = {}
+        self.enterprise_areas = {spec.short_name: spec.area_code for spec in data.ENTERPRISES}
         self.events: dict[str, Event] = {}
         self.projects: dict[str, Project] = {}
         self.clauses: dict[int, PolicyClause] = {}
@@ -187,6 +190,7 @@ class DemoBuilder:
         self.build_spaces()
         self.build_policy()
         self.build_events()
+        self.build_exchange_rates()
         self.build_projects()
         self.build_parcels()
         self.build_grants()
@@ -481,6 +485,16 @@ class DemoBuilder:
             self.add_landing_records(project, spec)
         return project
 
+    def build_exchange_rates(self) -> None:
+        """汇率中间价: one a month (its first day) for each currency in ``data.DEMO_RATES``, from 2023 to today; a
+        second run adds only the months since."""
+        month = dt.date(2023, 1, 1)
+        while month <= self.today:
+            for currency in data.DEMO_RATES:
+                ExchangeRate.objects.get_or_create(day=month, currency=currency,
+                                                   defaults={"rate": data.demo_rate(currency, month)})
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+
     def add_landing_records(self, project: Project, spec: data.ProjectSpec) -> None:
         """Milestones, capital arrivals and yearly commitments of a landed project, derived from its dates.
 
@@ -506,16 +520,33 @@ class DemoBuilder:
         for kind, (planned_on, actual_on) in plan.items():
             ProjectMilestone.objects.create(project=project, kind=kind, planned_on=planned_on, actual_on=actual_on)
 
-        # 实际到资: 30 % a month after registering, 25 % two months after 开工, 20 % at 投产.
+        # 实际到资: 30 % a month after registering, 25 % two months after 开工, 20 % at 投产. The source is
+        # data.FOREIGN_FUNDED's or data.FROM_OUTSIDE_THE_PROVINCE's, else where the investor is registered (浙江 →
+        # 内资（省内）); a foreign-funded project's arrivals come in its currency, a round sum at the day's 中间价.
+        area = self.enterprise_areas.get(spec.enterprise, "330106")
+        outside = spec.name in data.FROM_OUTSIDE_THE_PROVINCE or not area.startswith("33")
+        source = CapitalSource.OUT_OF_PROVINCE if outside else CapitalSource.IN_PROVINCE
+        currency = data.FOREIGN_FUNDED.get(spec.name)
         arrivals = [(registered + dt.timedelta(days=30), Decimal("0.30"), "首期注册资本金到位")]
         if construction:
             arrivals.append((construction + dt.timedelta(days=60), Decimal("0.25"), "工程建设资金"))
         if production:
             arrivals.append((production, Decimal("0.20"), "设备购置资金"))
         for arrived_on, share, note in arrivals:
-            if arrived_on <= self.today:
-                amount = (spec.total * share).quantize(Decimal("0.01"))
-                CapitalArrival.objects.create(project=project, arrived_on=arrived_on, amount=amount, note=note)
+            if arrived_on > self.today:
+                continue
+            amount = (spec.total * share).quantize(Decimal("0.01"))
+            if currency is None:
+                CapitalArrival.objects.create(project=project, arrived_on=arrived_on, amount=amount, note=note,
+                                              source=source, original_amount=amount * 10_000)
+                continue
+            rate = data.demo_rate(currency, arrived_on)
+            original = (amount * 10 / rate).quantize(Decimal("1")) * 1000  # a round sum: whole thousands
+            CapitalArrival.objects.create(
+                project=project, arrived_on=arrived_on, source=CapitalSource.FOREIGN, currency=currency,
+                original_amount=original, rate=rate, amount=(original * rate / 10_000).quantize(Decimal("0.01")),
+                note=note,
+            )
 
         # 亩均 commitments for producing projects on their own land, reviewed for the years gone by.
         if production and spec.land_m2:

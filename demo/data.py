@@ -728,6 +728,25 @@ def landed(
     )
 
 
+# 实际到资 from abroad (外资): the project's arrivals come in this currency. From elsewhere in China (省外资金): the
+# parent of the local company invests from outside Zhejiang. The others are 人民币 内资（省内）, unless the investor
+# itself is registered outside Zhejiang.
+FOREIGN_FUNDED = {"精创激光高端激光装备产业化项目": "USD"}
+FROM_OUTSIDE_THE_PROVINCE = {"启衡国产服务器整机制造基地", "航芯传感 MEMS 传感器产线项目"}
+# 人民币汇率中间价 for the demo, 元 per unit, one level a year (close to the published ones; illustrative only).
+DEMO_RATES = {
+    "USD": {2023: Decimal("7.0467"), 2024: Decimal("7.1043"), 2025: Decimal("7.1700"), 2026: Decimal("7.1300")},
+    "EUR": {2023: Decimal("7.6100"), 2024: Decimal("7.7000"), 2025: Decimal("7.9500"), 2026: Decimal("8.0500")},
+    "HKD": {2023: Decimal("0.9010"), 2024: Decimal("0.9105"), 2025: Decimal("0.9190"), 2026: Decimal("0.9150")},
+}
+
+
+def demo_rate(currency: str, day: dt.date) -> Decimal:
+    """The demo's 中间价 of ``currency`` on ``day`` (the level of its year; the nearest year outside the table)."""
+    levels = DEMO_RATES[currency]
+    return levels[min(max(day.year, min(levels)), max(levels))]
+
+
 # The 32 projects of ≥ 1 亿 (10,000 万元) that landed (注册落地) in 2024. The first 11 have fixed-asset
 # investment ≥ 1 亿, the first two ≥ 10 亿; the first 7 industrial parcels of 2024 went to 7 of them.
 LANDED_2024_KEY = (

@@ -1,4 +1,4 @@
-"""The reports over the API: ``GET /api/v1/reports/{pipeline,service,land,policies}/``, read-only, for staff.
+"""The reports over the API: ``GET /api/v1/reports/{pipeline,service,land,policies,capital}/``, read-only, for staff.
 
 Each view validates its query parameters with the pages' own filter form and returns what the page's
 selector computed, so the API and the pages always agree. Money is a string with two decimals in 万元
@@ -17,9 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.api.permissions import ReadsArea
-from crm.models import Milestone, RequestStatus, Stage, YearlyTarget
+from crm.models import CapitalSource, Milestone, RequestStatus, Stage, YearlyTarget
 from crm.roles import Area
 from parks.models import LandUse, ParcelStatus
+from reports.selectors.capital import capital_report
 from reports.selectors.credit import credit_report
 from reports.selectors.land import land_report
 from reports.selectors.pipeline import pipeline_report
@@ -542,3 +543,67 @@ class PolicyReportView(ReportView):
 class CreditReportView(ReportView):
     selector = staticmethod(credit_report)
     serializer_class = CreditReportSerializer
+
+
+# -- capital (实际到资) ----------------------------------------------------------------------------------
+
+
+class ReportCapitalSourceSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=CapitalSource.choices,
+                                     help_text=_("资金来源：in_province 内资（省内）、out_of_province 省外资金、foreign 外资。"))
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text=_("到资笔数。"))
+    amount = Money(help_text=_("折人民币金额（万元），按到资当日汇率中间价折算。"))
+    share = Number(help_text=_("占实际到资合计的比例（%）。"))
+
+
+class ReportCapitalMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text=_("月份，YYYY-MM。"))
+    count = serializers.IntegerField()
+    amount = Money()
+    by_source = serializers.DictField(child=Money(), help_text=_("各资金来源的金额（万元）。"))
+
+
+class ReportCapitalParkSerializer(serializers.Serializer):
+    park_id = serializers.IntegerField(allow_null=True)
+    park = serializers.CharField()
+    count = serializers.IntegerField()
+    amount = Money()
+
+
+class ReportCapitalChainSerializer(serializers.Serializer):
+    chain = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    amount = Money()
+
+
+class ReportCapitalTotalsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    amount = Money()
+
+
+class ReportCapitalPreviousSerializer(ReportCapitalTotalsSerializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    by_source = serializers.DictField(child=Money())
+
+
+class CapitalReportSerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    as_of = serializers.DateTimeField()
+    start = serializers.DateField(help_text=_("统计区间起始日（未选时为本年 1 月 1 日）。"))
+    end = serializers.DateField(help_text=_("统计区间截止日（未选时为本年 12 月 31 日）。"))
+    totals = ReportCapitalTotalsSerializer()
+    by_source = ReportCapitalSourceSerializer(many=True)
+    by_month = ReportCapitalMonthSerializer(many=True)
+    by_park = ReportCapitalParkSerializer(many=True)
+    by_chain = ReportCapitalChainSerializer(many=True)
+    previous = ReportCapitalPreviousSerializer(help_text=_("上年同期（统计区间前移一年）的合计。"))
+    growth = Number(help_text=_("实际到资同比增长（%），上年同期为 0 时为 null。"))
+
+
+@_report_schema(_("实际到资报表：按资金来源（内资、省外、外资）、月份、园区、产业链，及上年同期"), CapitalReportSerializer)
+class CapitalReportView(ReportView):
+    selector = staticmethod(capital_report)
+    serializer_class = CapitalReportSerializer

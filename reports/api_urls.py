@@ -11,4 +11,5 @@ urlpatterns = [
     path("land/", api.LandReportView.as_view(), name="land"),
     path("policies/", api.PolicyReportView.as_view(), name="policies"),
     path("credit/", api.CreditReportView.as_view(), name="credit"),
+    path("capital/", api.CapitalReportView.as_view(), name="capital"),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from reports.selectors.capital import capital_report
 from reports.selectors.credit import credit_report
 from reports.selectors.land import land_report
 from reports.selectors.mu import mu_report
@@ -21,6 +22,7 @@ from reports.selectors.visits import visit_report
 
 from . import tables
 from .access import manager_required
+from .capital import capital_page, page_links
 from .credit_page import credit_page
 from .excel import workbook_response
 from .forms import FILTER_FIELDS, PERIOD_PAGES, MuFilterForm, ReportFilterForm, describe, has_nul_byte
@@ -35,7 +37,9 @@ REPORTS = {
     "visits": (visit_report, gettext_lazy("走访覆盖"), visits_page),
     "mu": (mu_report, gettext_lazy("亩均论英雄"), tables.mu_page),
     "credit": (credit_report, gettext_lazy("业绩考核"), credit_page),
+    "capital": (capital_report, gettext_lazy("实际到资"), capital_page),
 }
+PAGE_LINKS = {"capital": page_links}
 # A page whose filters are not the common ones (date range, park, chain, owner).
 FORMS = {"mu": MuFilterForm}
 
@@ -48,6 +52,7 @@ PAGE_NOTES = {
     "policies": gettext_lazy("园区、产业链为申请企业所属；负责人为所涉项目的负责人。申请、核准、拨付分别按各自日期计入统计区间。"),
     "visits": gettext_lazy("统计区间按月计（未选时为最近 6 个月，最多 24 个月）；园区、产业链为企业所属；负责人为包联干部。包联企业按当前的包联安排计。"),
     "credit": gettext_lazy("业绩排名按统计区间（未选时为全部时间）；年度考核按统计区间截止日所在年度（未选时为今年）。园区、产业链筛选项目；负责人筛选不适用（业绩按分成记录归属）。"),
+    "capital": gettext_lazy("统计区间按到资日期筛选（未选时为本年度）；园区、产业链、负责人为到资项目所属；金额按到资当日汇率中间价折人民币万元。"),
     "mu": gettext_lazy("在园企业按当年已确认的年度指标和启用的亩均评价办法计算（年度未选时为上一年度）；等级筛选只作用于企业列表，用地不足和未评价的企业始终单独列出。"),
 }
 
@@ -98,6 +103,8 @@ def report_page(request, page: str = "pipeline"):
             "tables": laid_out.tables,
             "charts": [{"id": f"chart-{t.key}", **t.chart_data()} for t in laid_out.tables if t.chart],
             "export_url": reverse(f"reports:{page}-export"),
+            # A page's further downloads (the capital page's provincial monthly return).
+            "page_links": PAGE_LINKS[page](filters, timezone.localdate()) if page in PAGE_LINKS else [],
         }
     return render(request, "reports/report.html", context)
 

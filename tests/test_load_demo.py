@@ -420,3 +420,19 @@ def test_the_demo_workbench_shows_an_officer_the_enterprises_due_for_a_visit(wor
     panel = workbench_for(user=User.objects.get(username="officer2")).visits
     assert [e.short_name for e in panel.rows][:2] == ["玉之泉", "羲和光电"]
     assert [e.visit_overdue for e in panel.rows][:2] == [True, False]
+
+
+def test_the_demos_capital_arrives_from_the_province_from_elsewhere_in_china_and_from_abroad_in_dollars(world):
+    from decimal import Decimal
+
+    from crm.models import CapitalArrival
+
+    in_2024 = CapitalArrival.objects.filter(arrived_on__year=2024)
+    assert set(in_2024.values_list("source", flat=True)) == {"in_province", "out_of_province", "foreign"}
+    foreign = list(in_2024.filter(source="foreign").order_by("arrived_on"))
+    assert [(a.project.name, a.currency, a.rate) for a in foreign] == [
+        ("精创激光高端激光装备产业化项目", "USD", Decimal("7.1043")),
+        ("精创激光高端激光装备产业化项目", "USD", Decimal("7.1043")),
+    ]
+    for arrival in CapitalArrival.objects.all():  # every 万元 is its 原币 at its rate
+        assert arrival.amount == (arrival.original_amount * arrival.rate / 10_000).quantize(Decimal("0.01"))

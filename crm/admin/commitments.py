@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from crm.errors import DomainError
 from crm.models import AnnualCommitment, CapitalArrival, ProjectMilestone
 from crm.pipeline.commitments import (
     annual_commitment_check,
@@ -227,23 +228,52 @@ class MilestoneFormSet(ThroughServicesFormSet):
 
 
 class CapitalArrivalForm(forms.ModelForm):
-    """A new arrival of capital, checked as ``capital_arrival_record`` checks it."""
+    """A new arrival of capital, checked as ``capital_arrival_check`` checks it (the day's 中间价 included)."""
+
+    evidence_upload = forms.FileField(
+        label=_("到资凭证"), required=False,
+        help_text=_("银行进账单或验资报告：PDF、JPEG、PNG、DOCX 或 XLSX，不超过 10 MB。"),
+    )
 
     class Meta:
         model = CapitalArrival
-        fields = ("project", "arrived_on", "amount", "note")
+        fields = ("project", "arrived_on", "source", "currency", "original_amount", "amount", "evidence_kind", "note")
+        help_texts = {"amount": _("人民币到资可只填万元；外币到资填原币金额，按到资当日汇率中间价折算。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "amount" in self.fields:
+            self.fields["amount"].required = False
+
+    def _get_validation_exclusions(self):
+        # 万元 is the service's to compute (from 原币金额 at the day's rate): its positivity is checked there.
+        return {*super()._get_validation_exclusions(), "amount"}
+
+    def _arrival(self, data) -> dict:
+        return {
+            "arrived_on": data.get("arrived_on"), "amount": data.get("amount"),
+            "original_amount": data.get("original_amount"), "currency": data.get("currency") or "CNY",
+            "source": data.get("source") or CapitalArrival._meta.get_field("source").default,
+            "evidence": data.get("evidence_upload") or None, "evidence_kind": data.get("evidence_kind") or "",
+        }
 
     def clean(self):
         data = super().clean()
-        if self.has_changed() and not {"arrived_on", "amount"} & set(self.errors):
+        checked = {"arrived_on", "amount", "original_amount", "currency", "source", "evidence_upload", "evidence_kind"}
+        if self.has_changed() and not checked & set(self.errors):
             with show_refusal(form=self):
-                capital_arrival_check(arrived_on=data.get("arrived_on"), amount=data.get("amount"))
+                try:
+                    capital_arrival_check(**self._arrival(data))
+                except DomainError as error:
+                    if error.field == "evidence":  # the service's name for the file; this form's upload field
+                        error.field = "evidence_upload"
+                    raise
         return data
 
     def save_through_services(self, *, actor) -> CapitalArrival:
         data = self.cleaned_data
-        return capital_arrival_record(project=data["project"], arrived_on=data["arrived_on"], amount=data["amount"],
-                                      note=data.get("note", ""), actor=actor)
+        return capital_arrival_record(project=data["project"], note=data.get("note", ""), actor=actor,
+                                      **self._arrival(data))
 
 
 class CapitalArrivalAdminForm(CapitalArrivalForm):

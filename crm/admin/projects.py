@@ -32,6 +32,7 @@ from crm.models import (
     AnnualCommitment,
     CapitalArrival,
     Event,
+    ExchangeRate,
     FollowUp,
     Project,
     ProjectCredit,
@@ -232,13 +233,27 @@ class CapitalArrivalInline(ChangedWithProjectInline, admin.TabularInline):
     model = CapitalArrival
     form = CapitalArrivalForm
     formset = CapitalArrivalFormSet
-    fields = ("arrived_on", "amount", "note")
+    fields = ("arrived_on", "source", "currency", "original_amount", "amount", "evidence_kind", "evidence_upload",
+              "evidence_link", "note")
+    readonly_fields = ("evidence_link",)
     extra = 0
     classes = ["collapse"]
     verbose_name_plural = _("到资记录（登记后不可修改；登记有误请删除后重新登记）")
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("凭证"))
+    def evidence_link(self, obj):
+        return capital_evidence_link(obj)
+
+
+def capital_evidence_link(arrival) -> str:
+    """The arrival's evidence as a link to its download (staff only: ``crm.views.capital_evidence_download``)."""
+    if arrival is None or arrival.pk is None or not arrival.evidence:
+        return "—"
+    return format_html('<a href="{}">{}：{}</a>', reverse("capital-evidence", args=[arrival.pk]),
+                       arrival.get_evidence_kind_display(), arrival.evidence_name or _("下载"))
 
 
 class CreditFormSet(BaseInlineFormSet):
@@ -692,18 +707,37 @@ class ProjectMilestoneAdmin(
         take_identity(obj, form.save_through_services(actor=request.user))
 
 
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """汇率中间价: the 中国人民银行 人民币汇率中间价 of a day, entered by staff; an arrival in a foreign currency is
+    converted at its day's rate (or the latest earlier one) and refused when there is none. A rate already used by
+    an arrival stays on that arrival as recorded; correcting a rate here does not change past arrivals."""
+
+    list_display = ("day", "currency", "rate")
+    list_filter = ("currency",)
+    date_hierarchy = "day"
+    fields = ("day", "currency", "rate")
+
+
 @admin.register(CapitalArrival)
 class CapitalArrivalAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
     """实际到资, a ledger: an arrival is recorded through ``capital_arrival_record`` (the API's rules and words)
     and then only read — a wrong one is deleted and recorded again, so every amount passed the service's checks."""
 
-    list_display = ("project", "arrived_on", "amount_display", "note")
+    list_display = ("project", "arrived_on", "source", "currency", "original_amount", "rate", "amount_display",
+                    "evidence_kind", "note")
+    list_filter = ("source", "currency", "evidence_kind")
     list_select_related = ("project",)
     search_fields = ("project__name", "project__enterprise__name")
     date_hierarchy = "arrived_on"
     autocomplete_fields = ("project",)
     form = CapitalArrivalAdminForm
-    fields = ("project", "arrived_on", "amount", "note")
+    fields = ("project", "arrived_on", "source", "currency", "original_amount", "amount", "evidence_kind",
+              "evidence_upload", "note")
+    # A recorded arrival is shown, not edited: its rate and evidence as stored.
+    recorded_fields = ("project", "arrived_on", "source", "currency", "original_amount", "rate", "amount",
+                       "evidence_kind", "evidence_link", "note")
+    readonly_fields = ("evidence_link",)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -711,7 +745,12 @@ class CapitalArrivalAdmin(ChangedWithItsProjectAdmin, ServiceRefusalsAsMessagesM
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": self.fields})]
-        return [(None, {"fields": self.fields, "description": _("到资记录登记后不可修改；登记有误请删除后重新登记。")})]
+        return [(None, {"fields": self.recorded_fields,
+                        "description": _("到资记录登记后不可修改；登记有误请删除后重新登记。")})]
+
+    @admin.display(description=_("凭证"))
+    def evidence_link(self, obj):
+        return capital_evidence_link(obj)
 
     def save_model(self, request, obj, form, change):
         take_identity(obj, form.save_through_services(actor=request.user))

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -320,19 +321,117 @@ class ProjectMilestone(TimeStampedModel):
         ]
 
 
+class CapitalSource(models.TextChoices):
+    """资金来源, as the Zhejiang 招商引资 statistics split 实际到位资金 (docs/reports.md, “实际到资”)."""
+
+    IN_PROVINCE = "in_province", _("内资（省内）")
+    OUT_OF_PROVINCE = "out_of_province", _("省外资金")
+    FOREIGN = "foreign", _("外资")
+
+
+class Currency(models.TextChoices):
+    """到资币种: 人民币 and the currencies of the 中国人民银行 人民币汇率中间价 the park meets most."""
+
+    CNY = "CNY", _("人民币")
+    USD = "USD", _("美元")
+    EUR = "EUR", _("欧元")
+    HKD = "HKD", _("港元")
+    JPY = "JPY", _("日元")
+    GBP = "GBP", _("英镑")
+
+
+class EvidenceKind(models.TextChoices):
+    """到资凭证: what proves the money arrived."""
+
+    BANK_SLIP = "bank_slip", _("银行进账单")
+    CAPITAL_VERIFICATION = "capital_verification", _("验资报告")
+
+
+def capital_evidence_upload_to(instance, filename):
+    # Under MEDIA_ROOT (outside the web root) with a random name; served only by crm.views.capital_evidence_download.
+    return f"capital/{instance.project_id}/{uuid.uuid4().hex}"
+
+
+class ExchangeRate(TimeStampedModel):
+    """人民币汇率中间价: how many 元 one unit of a currency was worth on a day, as the 中国人民银行 published it
+    (staff enter it; JPY is published per 100 and is entered here per 1). An arrival in that currency is converted
+    at the rate of its day, or of the latest earlier day that has one."""
+
+    day = models.DateField(_("日期"), validators=[validate_plausible_date])
+    currency = models.CharField(_("币种"), max_length=3, choices=[c for c in Currency.choices if c[0] != "CNY"])
+    rate = models.DecimalField(
+        _("中间价（元/单位外币）"), max_digits=12, decimal_places=6,
+        help_text=_("1 单位外币折合人民币元数，如 1 美元 = 7.1000 元；日元按 1 日元填写（中间价公布的是 100 日元）。"),
+    )
+
+    class Meta:
+        verbose_name = _("汇率中间价")
+        verbose_name_plural = _("汇率中间价")
+        ordering = ["-day", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "day"], name="crm_exchangerate_unique_day"),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="crm_exchangerate_rate_positive"),
+            models.CheckConstraint(condition=~Q(currency="CNY"), name="crm_exchangerate_not_cny"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.day:%Y-%m-%d} {self.rate}"
+
+
 class CapitalArrival(TimeStampedModel):
-    """实际到资: one arrival of committed capital, in 万元."""
+    """实际到资: one arrival of committed capital. ``original_amount`` is what the bank slip says, in 元 of its
+    currency; ``amount`` is that in 万元 at the day's rate (original × rate / 10,000, to the fen), the figure every
+    report sums. ``original_amount`` is empty only on a row an older release wrote (then it is CNY, amount × 10,000)."""
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="capital_arrivals")
     arrived_on = models.DateField(_("到资日期"), validators=[validate_plausible_date])
     amount = models.DecimalField(_("到资金额（万元）"), max_digits=14, decimal_places=2)
+    # db_default: the previous release's code, which does not know these columns, still inserts rows (docs/upgrades.md).
+    source = models.CharField(
+        _("资金来源"), max_length=20, choices=CapitalSource.choices,
+        default=CapitalSource.IN_PROVINCE, db_default=CapitalSource.IN_PROVINCE,
+        help_text=_("内资（省内）：省内企业或个人的资金；省外资金：浙江省外境内的资金；外资：境外投资者的资金（实际使用外资）。"),
+    )
+    currency = models.CharField(_("币种"), max_length=3, choices=Currency.choices, default=Currency.CNY,
+                                db_default=Currency.CNY)
+    original_amount = models.DecimalField(
+        _("原币金额（元）"), max_digits=18, decimal_places=2, null=True, blank=True,
+        help_text=_("银行进账单上的金额，以原币种的元计（如 1,000,000.00 美元）。"),
+    )
+    rate = models.DecimalField(
+        _("折算汇率（元/单位外币）"), max_digits=12, decimal_places=6, default=Decimal("1"), db_default=Decimal("1"),
+        help_text=_("到资当日（或之前最近一日）的人民币汇率中间价；人民币为 1。"),
+    )
+    evidence_kind = models.CharField(_("凭证类型"), max_length=30, choices=EvidenceKind.choices, blank=True,
+                                     default="", db_default="")
+    evidence = models.FileField(
+        _("到资凭证"), upload_to=capital_evidence_upload_to, blank=True, default="", db_default="",
+        help_text=_("银行进账单或验资报告：PDF、JPEG、PNG、DOCX 或 XLSX，不超过 10 MB。"),
+    )
+    evidence_name = models.CharField(_("凭证文件名"), max_length=200, blank=True, default="", db_default="",
+                                     validators=LINE_VALIDATORS)
     note = models.CharField(_("说明"), max_length=200, blank=True, validators=LINE_VALIDATORS)
 
     class Meta:
         verbose_name = _("到资记录")
         verbose_name_plural = _("到资记录")
         ordering = ["arrived_on"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="crm_capital_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="crm_capital_amount_positive"),
+            models.CheckConstraint(condition=Q(original_amount__isnull=True) | Q(original_amount__gt=0),
+                                   name="crm_capital_original_positive"),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="crm_capital_rate_positive"),
+            models.CheckConstraint(condition=~Q(currency="CNY") | Q(rate=1), name="crm_capital_cny_rate_one"),
+        ]
+        indexes = [
+            # The capital report and the monthly return: arrivals of a period, split by source.
+            models.Index(fields=["arrived_on", "source"], name="crm_capital_day_source_idx"),
+        ]
+
+    @property
+    def original(self) -> Decimal:
+        """原币金额 in 元, also for a row an older release wrote (CNY, 万元 × 10,000)."""
+        return self.original_amount if self.original_amount is not None else self.amount * 10_000
 
 
 class AnnualCommitment(TimeStampedModel):

@@ -11,16 +11,29 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.errors import DomainError
-from crm.models import SIGNED_OR_LATER, AnnualCommitment, CapitalArrival, Milestone, Project, ProjectMilestone, User
+from crm.models import (
+    SIGNED_OR_LATER,
+    AnnualCommitment,
+    CapitalArrival,
+    CapitalSource,
+    Currency,
+    EvidenceKind,
+    ExchangeRate,
+    Milestone,
+    Project,
+    ProjectMilestone,
+    User,
+)
 from crm.pipeline.lights import MILESTONE_ORDER, Shortfall, annual_shortfalls
 from crm.roles import Work, require_role
+from crm.service_requests.attachments import attachment_validate
 
 from .ownership import require_project_change
 
@@ -106,25 +119,111 @@ def milestone_record_actual(*, milestone: ProjectMilestone, actual_on: dt.date, 
     return milestone
 
 
-def capital_arrival_check(*, arrived_on: dt.date | None, amount: Decimal | None) -> None:
-    """Raise ``DomainError`` (naming the field) unless this is an arrival that may be recorded."""
-    if amount is None or amount <= 0:
+WAN = Decimal("10000")  # 1 万元 = 10,000 元
+CENT = Decimal("0.01")
+# 折人民币 above this does not fit the ledger's 万元 column (14 digits): a typing slip, not an arrival.
+AMOUNT_MAX_WAN = Decimal("999999999999.99")
+
+
+def exchange_rate_on(*, currency: str, day: dt.date) -> Decimal | None:
+    """The 中间价 (元 per unit) an arrival in ``currency`` on ``day`` is converted at: that day's, else the latest
+    earlier day's; 1 for 人民币; None when staff have entered none on or before ``day``."""
+    if currency == Currency.CNY:
+        return Decimal("1")
+    return (ExchangeRate.objects.filter(currency=currency, day__lte=day).order_by("-day")
+            .values_list("rate", flat=True).first())
+
+
+@dataclass(frozen=True)
+class ArrivalFigures:
+    """An arrival's amounts as the ledger stores them: 原币金额 (元 of ``currency``), the rate and 万元."""
+
+    currency: str
+    original_amount: Decimal
+    rate: Decimal
+    amount: Decimal
+
+
+def capital_arrival_check(
+    *, arrived_on: dt.date | None, amount: Decimal | None = None, original_amount: Decimal | None = None,
+    currency: str = Currency.CNY, source: str = CapitalSource.IN_PROVINCE, evidence=None, evidence_kind: str = "",
+) -> ArrivalFigures:
+    """Raise ``DomainError`` (naming the field) unless this is an arrival that may be recorded; else its figures.
+
+    The amount is given either as ``original_amount`` in 元 of ``currency`` (what the bank slip says), converted
+    at the arrival day's 中间价 (``exchange_rate_on``), or — for 人民币 only — as ``amount`` in 万元 (the API's and
+    the admin's older way). 万元 = 原币 × rate / 10,000, rounded half up to the fen."""
+    if currency not in Currency.values:
+        raise DomainError(_("未知的币种：%(currency)s") % {"currency": currency}, field="currency")
+    if source not in CapitalSource.values:
+        raise DomainError(_("未知的资金来源：%(source)s") % {"source": source}, field="source")
+    if original_amount is None and amount is None:
+        raise DomainError(_("请填写原币金额。"), field="original_amount")
+    if original_amount is not None and original_amount <= 0:
+        raise DomainError(_("原币金额必须大于 0。"), field="original_amount")
+    if original_amount is None and amount <= 0:
         raise DomainError(_("到资金额必须大于 0。"), field="amount")
+    if original_amount is None and currency != Currency.CNY:
+        raise DomainError(_("外币到资请填写原币金额，按到资当日汇率折算为万元。"), field="original_amount")
     if arrived_on is None or arrived_on > timezone.localdate():
         raise DomainError(_("到资日期不能为空，也不能晚于今天。"), field="arrived_on")
+    if evidence_kind and evidence_kind not in EvidenceKind.values:
+        raise DomainError(_("未知的凭证类型：%(kind)s") % {"kind": evidence_kind}, field="evidence_kind")
+    if evidence is not None and not evidence_kind:
+        raise DomainError(_("请选择凭证类型（银行进账单或验资报告）。"), field="evidence_kind")
+    if evidence_kind and evidence is None:
+        raise DomainError(_("请上传%(kind)s。") % {"kind": EvidenceKind(evidence_kind).label}, field="evidence")
+    if evidence is not None:
+        try:
+            attachment_validate(evidence)
+        except DomainError as error:
+            error.field = "evidence"
+            raise
+    rate = exchange_rate_on(currency=currency, day=arrived_on)
+    if rate is None:
+        raise DomainError(
+            _("没有 %(day)s 或之前的%(currency)s汇率中间价，请先在“汇率中间价”中登记后再登记到资。")
+            % {"day": arrived_on, "currency": Currency(currency).label},
+            field="currency",
+        )
+    if original_amount is None:
+        original_amount = amount * WAN
+    wan = (original_amount * rate / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+    if wan <= 0:
+        raise DomainError(_("折合人民币不足 0.01 万元。"), field="original_amount")
+    if wan > AMOUNT_MAX_WAN:
+        raise DomainError(_("折合人民币超过 %(max)s 万元，请核对金额。") % {"max": f"{AMOUNT_MAX_WAN:,}"},
+                          field="original_amount")
+    return ArrivalFigures(currency=currency, original_amount=original_amount, rate=rate, amount=wan)
 
 
 @transaction.atomic
 def capital_arrival_record(
-    *, project: Project, arrived_on: dt.date, amount: Decimal, actor: User, note: str = ""
+    *, project: Project, arrived_on: dt.date, actor: User, amount: Decimal | None = None,
+    original_amount: Decimal | None = None, currency: str = Currency.CNY, source: str = CapitalSource.IN_PROVINCE,
+    evidence=None, evidence_kind: str = "", note: str = "",
 ) -> CapitalArrival:
-    """实际到资: one arrival of capital in 万元 (positive, not in the future). The ledger is not edited: a wrong
-    arrival is deleted and recorded again, so every amount on it passed these checks."""
+    """实际到资: one arrival of capital (not in the future), with its 资金来源, 币种, 原币金额, the day's rate and the
+    万元 it makes (``capital_arrival_check``), and its evidence (银行进账单 / 验资报告, validated by content). A
+    foreign currency without a 中间价 on or before the day is refused and nothing is stored. The ledger is not
+    edited: a wrong arrival is deleted and recorded again, so every amount on it passed these checks."""
     require_role(actor, Work.LAND)
     require_project_change(actor, project)
     _require_signed(project)
-    capital_arrival_check(arrived_on=arrived_on, amount=amount)
-    return CapitalArrival.objects.create(project=project, arrived_on=arrived_on, amount=amount, note=note.strip()[:200])
+    figures = capital_arrival_check(
+        arrived_on=arrived_on, amount=amount, original_amount=original_amount, currency=currency, source=source,
+        evidence=evidence, evidence_kind=evidence_kind,
+    )
+    arrival = CapitalArrival(
+        project=project, arrived_on=arrived_on, source=source, currency=figures.currency,
+        original_amount=figures.original_amount, rate=figures.rate, amount=figures.amount, note=note.strip()[:200],
+    )
+    if evidence is not None:
+        arrival.evidence = evidence
+        arrival.evidence_kind = evidence_kind
+        arrival.evidence_name = (evidence.name or "evidence").replace("\x00", "")[-200:]
+    arrival.save()
+    return arrival
 
 
 # A headcount beyond any plant in the park is a typing slip (an extra zero or two), not a commitment.

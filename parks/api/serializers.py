@@ -1,11 +1,12 @@
 """Serializers of the parks API: shapes in and out; the services decide what is legal."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.api.fields import ListCodeFieldsMixin
-from crm.models import Enterprise, Milestone, Project
+from crm.models import CapitalSource, Currency, Enterprise, EvidenceKind, Milestone, Project
 from crm.validators import LINE_VALIDATORS, validate_long_text, validate_plausible_date
 
 from ..matching import OUTCOME_LABELS, VERDICT_LABELS
@@ -359,12 +360,34 @@ class MilestoneActualSerializer(serializers.Serializer):
 
 
 class CapitalArrivalSerializer(serializers.Serializer):
+    """One arrival: ``original_amount`` in 元 of ``currency`` (converted at the 中间价 of the day, or the latest
+    earlier day; 400 when staff have entered none), or — 人民币 only — ``amount`` in 万元. The evidence file
+    (银行进账单 / 验资报告) is sent as multipart with its ``evidence_kind``; it is downloaded by staff at ``evidence_url``."""
+
     id = serializers.IntegerField(read_only=True)
     arrived_on = serializers.DateField(validators=[validate_plausible_date])
-    amount = _amount(help_text=_("到资金额（万元）。"))
+    source = serializers.ChoiceField(choices=CapitalSource.choices, default=CapitalSource.IN_PROVINCE,
+                                     help_text=_("资金来源：in_province 内资（省内）、out_of_province 省外资金、foreign 外资。"))
+    currency = serializers.ChoiceField(choices=Currency.choices, default=Currency.CNY, help_text=_("币种。"))
+    original_amount = serializers.DecimalField(
+        max_digits=18, decimal_places=2, required=False, allow_null=True, default=None,
+        help_text=_("原币金额（元），即银行进账单上的金额。"),
+    )
+    amount = _amount(required=False, allow_null=True, default=None,
+                     help_text=_("到资金额（万元）：人民币到资可只填此项；外币到资由原币金额按当日汇率折算。"))
+    rate = serializers.DecimalField(max_digits=12, decimal_places=6, read_only=True,
+                                    help_text=_("折算所用的汇率中间价（元/单位外币），人民币为 1。"))
+    evidence_kind = serializers.ChoiceField(choices=EvidenceKind.choices, required=False, allow_blank=True, default="")
+    evidence = serializers.FileField(write_only=True, required=False, allow_null=True, default=None,
+                                     help_text=_("到资凭证：PDF、JPEG、PNG、DOCX 或 XLSX，不超过 10 MB。"))
+    evidence_url = serializers.SerializerMethodField()
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200, validators=LINE_VALIDATORS
     )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_evidence_url(self, arrival):
+        return reverse("capital-evidence", args=[arrival.pk]) if arrival.evidence else None
 
 
 class AnnualCommitmentSetSerializer(serializers.Serializer):

@@ -131,6 +131,8 @@ def _one(model, i):
         return CapitalArrival.objects.create(project=ProjectFactory(), arrived_on=dt.date(2025, 6, 1), amount=1000)
     if model is AnnualCommitment:
         return AnnualCommitment.objects.create(project=ProjectFactory(), year=2025)
+    if model.__name__ == "ExchangeRate":  # 汇率中间价: one a day per currency
+        return model.objects.create(day=dt.date(2024, 1, 1) + dt.timedelta(days=i), currency="USD", rate="7.1")
     if model is ServiceCategory:
         return ServiceCategoryFactory(code=f"cat{i}", name=f"类别{i}")
     if model is ServiceRequest:

@@ -89,3 +89,32 @@ def test_the_reports_read_on_a_phone(live_server, new_page, artifacts, demo_worl
     assert len(charts) == next(count for path, _name, _heading, count in PAGES if path == "/reports/service/"), charts
     assert all(chart["width"] > 200 for chart in charts), charts
     page.screenshot(path=artifacts / "reports-service-phone.png", full_page=True)
+
+
+def test_a_manager_reads_capital_by_source_opens_the_foreign_arrivals_and_downloads_the_monthly_return(
+    live_server, new_page, artifacts, demo_world
+):
+    base = live_server.url
+    page = new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in_admin(page, base, "manager", DEMO_PASSWORD, via="/reports/")
+
+    page.goto(f"{base}/reports/capital/?start=2024-01-01&end=2024-12-31")
+    page.wait_for_selector(".chart svg")
+    charts = _chart_sizes(page)
+    assert len(charts) == 4 and all(chart["width"] > 200 and chart["texts"] > 0 for chart in charts), charts
+    page.screenshot(path=artifacts / "reports-capital.png", full_page=True)
+
+    # The 外资 card opens the foreign-funded project's arrivals, in dollars at the 2024 中间价.
+    page.locator(".kpi a[data-drill][href*='source=foreign']").click()
+    page.wait_for_selector("table")
+    assert "精创激光高端激光装备产业化项目" in page.content()
+    assert "7.1043" in page.content()
+    page.screenshot(path=artifacts / "reports-capital-foreign-rows.png", full_page=True)
+
+    page.goto(f"{base}/reports/capital/?start=2024-01-01&end=2024-12-31")
+    with page.expect_download() as download:
+        page.click("text=2024-12 月报（Excel）")
+    assert download.value.suggested_filename == "招商引资实际到位资金月报-202412.xlsx"
+    assert errors == []

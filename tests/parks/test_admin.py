@@ -648,7 +648,7 @@ def test_the_capital_arrival_page_refuses_a_project_not_signed_with_the_apis_wor
     client.force_login(qian)
 
     response = client.post(reverse("admin:crm_capitalarrival_add"),
-                           {"project": project.pk, "arrived_on": "2025-01-10", "amount": "5000", "note": ""})
+                           {"project": project.pk, "arrived_on": "2025-01-10", "source": "in_province", "currency": "CNY", "amount": "5000", "note": ""})
 
     assert response.context["adminform"].form.errors == {
         "__all__": [f"项目“{project.name}”当前“深度洽谈”，签约后才能登记落地承诺。"]
@@ -666,7 +666,7 @@ def test_the_capital_arrival_page_checks_the_amount_and_the_day_with_the_apis_wo
     client.force_login(qian)
 
     response = client.post(reverse("admin:crm_capitalarrival_add"),
-                           {"project": project.pk, "arrived_on": day, "amount": amount, "note": ""})
+                           {"project": project.pk, "arrived_on": day, "source": "in_province", "currency": "CNY", "amount": amount, "note": ""})
 
     assert response.context["adminform"].form.errors == errors
     assert CapitalArrival.objects.count() == 0
@@ -677,7 +677,7 @@ def test_an_officer_records_a_capital_arrival_from_its_page(client, qian):
     client.force_login(qian)
 
     response = client.post(reverse("admin:crm_capitalarrival_add"),
-                           {"project": project.pk, "arrived_on": "2025-01-10", "amount": "5000", "note": "首期"})
+                           {"project": project.pk, "arrived_on": "2025-01-10", "source": "in_province", "currency": "CNY", "amount": "5000", "note": "首期"})
 
     assert response.status_code == 302
     assert _arrivals(project) == [(dt.date(2025, 1, 10), Decimal("5000"), "首期")]
@@ -693,7 +693,7 @@ def test_a_recorded_capital_arrival_is_read_only_on_its_page(client, qian):
     url = reverse("admin:crm_capitalarrival_change", args=[arrival.pk])
 
     page = client.get(url)
-    response = client.post(url, {"project": project.pk, "arrived_on": TOMORROW, "amount": "50000", "note": ""})
+    response = client.post(url, {"project": project.pk, "arrived_on": TOMORROW, "source": "in_province", "currency": "CNY", "amount": "50000", "note": ""})
 
     assert page.context["has_change_permission"] is False
     assert "登记有误请删除后重新登记" in page.content.decode()
@@ -705,7 +705,7 @@ def test_capital_arrivals_of_an_unsigned_project_are_refused_on_its_page(client,
     project = project_at(Stage.NEGOTIATING, owner=qian)
     client.force_login(qian)
     data = _add_rows(_project_page(client, project), "capital_arrivals",
-                     {"arrived_on": "2025-01-10", "amount": "5000", "note": ""})
+                     {"arrived_on": "2025-01-10", "source": "in_province", "currency": "CNY", "amount": "5000", "note": ""})
 
     response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
 
@@ -719,8 +719,8 @@ def test_a_capital_arrival_on_the_project_page_is_checked_with_the_apis_words(cl
     project = project_at(Stage.SIGNED, owner=qian)
     client.force_login(qian)
     data = _add_rows(_project_page(client, project), "capital_arrivals",
-                     {"arrived_on": "2025-01-10", "amount": "3000", "note": ""},
-                     {"arrived_on": TOMORROW, "amount": "5000", "note": ""})
+                     {"arrived_on": "2025-01-10", "source": "in_province", "currency": "CNY", "amount": "3000", "note": ""},
+                     {"arrived_on": TOMORROW, "source": "in_province", "currency": "CNY", "amount": "5000", "note": ""})
 
     response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
 
@@ -734,7 +734,7 @@ def test_on_the_project_page_a_wrong_capital_arrival_is_deleted_and_recorded_aga
     client.force_login(qian)
     data = _project_page(client, project)
     data.update({"capital_arrivals-0-amount": "7000", "capital_arrivals-0-DELETE": "on"})
-    _add_rows(data, "capital_arrivals", {"arrived_on": "2025-01-10", "amount": "5000", "note": "更正金额"})
+    _add_rows(data, "capital_arrivals", {"arrived_on": "2025-01-10", "source": "in_province", "currency": "CNY", "amount": "5000", "note": "更正金额"})
 
     response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)
 
@@ -819,7 +819,7 @@ def test_a_refused_row_on_the_project_page_means_nothing_of_that_submit_is_saved
     client.force_login(qian)
     data = _project_page(client, project)
     data.update({"name": "改名后的项目", "commitments-0-output_per_mu": "40"})
-    _add_rows(data, "capital_arrivals", {"arrived_on": "2025-01-10", "amount": "5000", "note": ""})
+    _add_rows(data, "capital_arrivals", {"arrived_on": "2025-01-10", "source": "in_province", "currency": "CNY", "amount": "5000", "note": ""})
     _add_rows(data, "milestones", {"kind": "land_delivery", "planned_on": "2027-01-10", "actual_on": ""})
 
     response = client.post(reverse("admin:crm_project_change", args=[project.pk]), data)

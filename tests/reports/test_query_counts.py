@@ -9,7 +9,8 @@ selector — pipeline 13, credit 13 (reports.selectors.credit.credit_report: off
 projects and the arrivals of each (4), the units' credit rows and arrivals (2), the totals over distinct projects and
 their arrivals for officers and units (4), the year's targets with their park and officer (1), the figures by park and
 their arrivals (2)), service 9 (4, and the departments 3 and call-backs 2), land 3, policies 3 (see their docstrings: the
-clauses' sums, then the instalments (双兑现) and their projects' commitments, read by the instalment rule).
+clauses' sums, then the instalments (双兑现) and their projects' commitments, read by the instalment rule);
+capital 4 (the period's arrivals by source and month, by park, by chain, and the same period a year earlier by source).
 The export: the same without the form's choices (they are only rendered on the page); the service
 export reads the full overdue list once more. The API: the token with its user (1), the user's groups for
 the role table's manager check (1, as on the pages), then the selector.
@@ -42,6 +43,7 @@ from tests.factories import (
 )
 from tests.factories import service_request as make_request
 from tests.reports.conftest import at, walk
+from tests.reports.test_capital_report import build_capital_world
 from tests.reports.test_credit_report import credit_world  # noqa: F401 - the 业绩考核 page's world
 from tests.reports.test_service_departments import build_department_world
 
@@ -55,6 +57,7 @@ EXPECTED = {
     "land": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
     "policies": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
     "credit": (19, 16, 15),
+    "capital": (10, 7, 6),
 }
 
 
@@ -161,6 +164,16 @@ def test_the_credit_report_takes_the_same_queries_with_five_or_seventeen_project
                        {"holder_kind": "park", "park": park}]:
             YearlyTarget.objects.create(year=2024, metric="signed_projects", target=Decimal("1"), **holder)
     assert_report_queries("credit")
+
+
+def test_the_capital_report_takes_the_same_queries_with_seven_or_twenty_seven_arrivals(db, assert_report_queries):
+    world = build_capital_world()
+    assert_report_queries("capital")
+    project = ProjectFactory(name="追加到资项目", park=world["xike"])
+    for i in range(20):
+        CapitalArrival.objects.create(project=project, arrived_on=dt.date(2024, 1 + i % 12, 5), amount=Decimal("100"),
+                                      source=("in_province", "out_of_province", "foreign")[i % 3])
+    assert_report_queries("capital")
 
 
 def test_filters_add_only_their_own_lookups(pipeline_world, manager_client, manager_api, assert_queries):
