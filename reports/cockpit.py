@@ -44,9 +44,10 @@ def cockpit_filter_data(params, today: dt.date):
 
 
 def _kpi(page: tables.Page, label: str) -> tables.Kpi:
-    """A card of a page's layout, by its (translated) label: the layout is the one place a card is made."""
+    """A card of a page's layout, by its (translated) label or the start of it (a label may add what it leaves
+    out): the layout is the one place a card is made."""
     for kpi in page.kpis:
-        if str(kpi.label) == label:
+        if str(kpi.label).startswith(label):
             return kpi
     raise LookupError(f"The report layout has no card {label!r}")
 

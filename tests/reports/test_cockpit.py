@@ -81,11 +81,26 @@ def test_every_card_is_the_report_pages_own_figure_for_the_same_period(both_worl
     assert _as_shown(cards["on_time_rate"]) == service["按时办结率"]
     assert _as_shown(cards["overdue"]) == service["超期未办结"]
 
+    # … with the page card's own drill-down link, definition and 同比.
+    page_cards = {
+        kpi.label: kpi
+        for url in (f"/reports/?{THIS_YEAR}", f"/reports/service/?{THIS_YEAR}")
+        for kpi in manager_client.get(url).context["kpis"]
+    }
+    for key, label in [("landed_key", "2024 年落地亿元以上项目"), ("projects", "项目总数"), ("investment", "总投资"),
+                       ("arrival_rate", "到资率"), ("start_rate", "开工率"), ("requests", "诉求总数"),
+                       ("on_time_rate", "按时办结率"), ("overdue", "超期未办结")]:
+        kpi = page_cards[label]
+        assert (cards[key]["href"], cards[key]["help"], cards[key]["previous"], cards[key]["note"]) == (
+            kpi.href, str(kpi.help), str(kpi.previous), str(kpi.note)), key
+
     tables = {t.key: t for t in manager_client.get(f"/reports/?{THIS_YEAR}").context["tables"]}
     signed_row = next(row for row in tables["this_year"].display_rows if row[0][0] == "签约项目（个）")
-    assert cards["signed"]["value"] == signed_row[1][0]
+    assert (cards["signed"]["value"], cards["signed"]["href"]) == (signed_row[1][0], signed_row[1][2])
     colours = {t.key: t for t in manager_client.get(f"/reports/service/?{THIS_YEAR}").context["tables"]}["request_colours"]
-    assert [c["value"] for c in cards["colours"]["colours"]] == [text for text, _n, _h in colours.display_total[1:4]]
+    assert [(c["value"], c["href"]) for c in cards["colours"]["colours"]] == [
+        (text, href) for text, _n, href in colours.display_total[1:4]
+    ]
 
 
 def test_the_charts_are_the_pages_tables_funnel_stages_colours_and_categories(both_worlds, manager_client):
