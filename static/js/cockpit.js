@@ -146,7 +146,7 @@
     node.querySelector('[data-field="note"]').textContent = card.note;
   }
 
-  function alert(text, expired) {
+  function showAlert(text, expired) {
     var node = screen.querySelector("[data-alert]");
     node.textContent = text || "";
     node.hidden = !text;
@@ -170,7 +170,7 @@
     fetch(screen.getAttribute("data-url"), { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (response.status === 401 || response.status === 403) {
-          alert(texts.expired, true);
+          showAlert(texts.expired, true);
           timer = null;  // the session ended: asking again would only be refused again
           return null;
         }
@@ -179,12 +179,12 @@
         }
         return response.json().then(function (figures) {
           draw(figures);
-          alert("");
+          showAlert("");
           schedule();
         });
       })
       .catch(function () {
-        alert(texts.offline.replace("%(time)s", lastTime));
+        showAlert(texts.offline.replace("%(time)s", lastTime));
         schedule();
       });
   }

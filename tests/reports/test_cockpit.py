@@ -11,6 +11,8 @@ from django.test import Client
 
 from reports.cockpit import cockpit_figures
 from reports.forms import ReportFilterForm
+from reports.selectors.pipeline import pipeline_report
+from reports.selectors.service import service_report
 from tests.factories import EnterpriseFactory, enterprise_user, officer, service_officer
 from tests.factories import service_request as make_request
 from tests.reports.conftest import NOW, at
@@ -194,11 +196,28 @@ def test_the_report_pages_link_to_the_cockpit_with_their_filters(db, manager_cli
     assert f'href="/reports/cockpit/?{THIS_YEAR.replace("&", "&amp;")}" data-cockpit-link>大屏</a>' in html
 
 
-def test_the_figures_are_read_once_from_the_selectors(both_worlds):
+def test_the_figures_are_the_selectors_own(both_worlds):
     form = ReportFilterForm({"start": "2024-01-01", "end": "2024-12-31"})
     assert form.is_valid()
-    figures = cockpit_figures(form.filters(), NOW)
-    assert len(figures["cards"]) == 10 and len(figures["charts"]) == 4
+    filters = form.filters()
+    figures = cockpit_figures(filters, NOW)
+    pipeline = pipeline_report(filters=filters, now=NOW)
+    service = service_report(filters=filters, now=NOW)
+
+    cards = {card["key"]: card for card in figures["cards"]}
+    assert cards["landed_key"]["value"] == str(pipeline["this_year"]["landed_key_count"])
+    assert cards["signed"]["value"] == str(pipeline["this_year"]["signed_count"])
+    assert cards["projects"]["value"] == str(pipeline["totals"]["count"])
+    assert cards["investment"]["note"] == f"{pipeline['totals']['investment_total']:,} 万元"
+    assert cards["arrival_rate"]["value"] == str(pipeline["capital"]["arrival_rate"])
+    assert cards["start_rate"]["value"] == str(pipeline["rates"]["construction_start_rate"])
+    assert cards["requests"]["value"] == str(service["totals"]["total"])
+    assert cards["on_time_rate"]["value"] == str(service["totals"]["sla_compliance"])
+    assert cards["overdue"]["value"] == str(service["totals"]["overdue"])
+    assert [c["value"] for c in cards["colours"]["colours"]] == [str(service["totals"][k]) for k in ("green", "yellow", "red")]
+    charts = {chart["id"]: chart for chart in figures["charts"]}
+    assert charts["cockpit-funnel"]["series"][0]["data"] == [f["reached"] for f in pipeline["funnel"]]
+    assert charts["cockpit-categories"]["series"][0]["data"] == [c["total"] for c in service["categories"]]
 
 
 def test_the_cockpit_takes_the_same_queries_however_much_data(both_worlds, manager_client, django_assert_num_queries):
