@@ -83,6 +83,15 @@ def test_the_cockpit_fills_the_big_screen_without_scrollbars_and_refreshes_itsel
             assert chart["width"] > 300 and chart["height"] > 200, chart
             assert chart["bottom"] <= SCREEN["height"] and chart["texts"] > 0, chart
         assert layout["clipped"] == []
+    # With a 同比 line on every card (the periods' Kpi.previous) the screen still fits: the charts give way.
+    page.evaluate("""() => document.querySelectorAll('[data-field="previous"]').forEach(node => {
+        node.textContent = '上年同期 1,234.56'; node.hidden = false; })""")
+    page.evaluate("() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))")
+    layout = _layout(page)
+    page.screenshot(path=artifacts / "cockpit-screen-previous.png")
+    assert layout["scrollHeight"] <= layout["innerHeight"] and layout["scrollWidth"] <= layout["innerWidth"], layout
+    assert all(card["bottom"] <= SCREEN["height"] for card in layout["cards"]), layout["cards"]
+    assert all(chart["height"] > 200 for chart in layout["charts"]), layout["charts"]
     assert page.locator("text=退出大屏").is_visible()
     assert page.locator("[data-updated]").inner_text().startswith("更新于 ")
 
