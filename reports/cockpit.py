@@ -69,11 +69,11 @@ def _row(table: tables.Table, label: str) -> list:
     return next(row for row in table.rows if str(tables.unlinked(row[0])) == label)
 
 
-def _chart(table: tables.Table, chart: tables.Chart | None = None, title: str = "") -> dict:
+def _chart(group: str, table: tables.Table, chart: tables.Chart | None = None, title: str = "") -> dict:
     """A page table drawn on the big screen; ``chart`` redraws the same cells another way (fewer series)."""
     if chart is not None:
         table = dataclasses.replace(table, chart=chart)
-    return {"id": f"cockpit-{table.key}", **table.chart_data(), "title": title or str(table.title)}
+    return {"id": f"cockpit-{table.key}", "group": group, **table.chart_data(), "title": title or str(table.title)}
 
 
 def cockpit_figures(filters, now: dt.datetime) -> dict:
@@ -112,10 +112,10 @@ def cockpit_figures(filters, now: dt.datetime) -> dict:
         ]),
     ]
     charts = [
-        _chart(_table(pipeline, "funnel")),
-        _chart(_table(pipeline, "stages")),
-        _chart(colours, title=_("未办结诉求三色预警（件）")),
-        _chart(_table(service, "categories"), tables.Chart("hbar", [1]), _("诉求类别（件）")),
+        _chart("pipeline", _table(pipeline, "funnel")),
+        _chart("pipeline", _table(pipeline, "stages")),
+        _chart("service", colours, title=_("未办结诉求三色预警（件）")),
+        _chart("service", _table(service, "categories"), tables.Chart("hbar", [1]), _("诉求类别（件）")),
     ]
     return {"cards": cards, "charts": charts}
 
@@ -184,10 +184,15 @@ def _page(request):
         },
     }
     if figures:
-        context |= {
-            "pipeline_cards": [c for c in figures["cards"] if c["group"] == "pipeline"],
-            "service_cards": [c for c in figures["cards"] if c["group"] == "service"],
-        }
+        context["sections"] = [
+            {
+                "group": group,
+                "title": title,
+                "cards": [c for c in figures["cards"] if c["group"] == group],
+                "charts": [c for c in figures["charts"] if c["group"] == group],
+            }
+            for group, title in (("pipeline", _("招商项目")), ("service", _("企业服务")))
+        ]
     return render(request, "reports/cockpit.html", context, status=400 if errors else 200)
 
 
