@@ -1,13 +1,14 @@
-"""The report pages at /reports/ (``/reports/`` itself is the pipeline page), their Excel export, and the
-drill-down list behind each figure (``/reports/rows/<key>/``, ``reports.drill``) with its own export."""
+"""The report pages at /reports/ (``/reports/`` itself is the pipeline page), their Excel export, the drill-down
+list behind each figure (``/reports/rows/<key>/``, ``reports.drill``) with its own export, and the cockpit (大屏)."""
 
 from django.urls import path
 
-from . import capital, drill_views, views
+from . import capital, cockpit, drill_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.report_page, {"page": "pipeline"}, name="index"),
+    path("cockpit/", cockpit.cockpit, name="cockpit"),
     path("rows/<str:key>/", drill_views.drill_rows, name="rows"),
     path("rows/<str:key>/export.xlsx", drill_views.drill_export, name="rows-export"),
     path("capital/monthly-return.xlsx", capital.monthly_return_export, name="capital-monthly-return"),

@@ -1,0 +1,239 @@
+"""The cockpit (大屏, /reports/cockpit/): the pipeline and service figures on one screen, the same numbers as the pages.
+
+On the worlds of tests/reports/conftest.py at 2024-12-20 10:00: "本年" is 2024, so the cockpit without parameters
+shows what the pipeline and service pages show for 2024-01-01 to 2024-12-31.
+"""
+
+import json
+
+import pytest
+from django.test import Client
+
+from reports.cockpit import cockpit_figures
+from reports.forms import ReportFilterForm
+from reports.selectors.pipeline import pipeline_report
+from reports.selectors.service import service_report
+from tests.factories import EnterpriseFactory, enterprise_user, officer, service_officer
+from tests.factories import service_request as make_request
+from tests.reports.conftest import NOW, at
+from tests.reports.support import page_kpis
+
+pytestmark = pytest.mark.django_db
+
+URL = "/reports/cockpit/"
+THIS_YEAR = "start=2024-01-01&end=2024-12-31"
+# session + user (2), the user's groups for the manager check (1), the site profile (1), then the selectors:
+# pipeline 13, service 9. The JSON answer reads no site profile.
+PAGE_QUERIES = 4 + 13 + 9
+JSON_QUERIES = 3 + 13 + 9
+
+
+@pytest.fixture
+def both_worlds(pipeline_world, service_world):
+    return pipeline_world | service_world
+
+
+def _cards(response) -> dict[str, dict]:
+    return {card["key"]: card for card in response.context["figures"]["cards"]}
+
+
+def _as_shown(card: dict) -> str:
+    return f"{card['value']} {card['unit']}".strip()
+
+
+def test_a_manager_opens_the_cockpit_with_this_years_pipeline_and_service_figures(both_worlds, manager_client):
+    response = manager_client.get(URL)
+
+    assert response.status_code == 200
+    cards = _cards(response)
+    assert {key: _as_shown(card) for key, card in cards.items() if key != "colours"} == {
+        "landed_key": "1 个",  # P5 (15 亿) landed in 2024; P9 landed too but is under 1 亿
+        "signed": "3 个",  # P5, P8, P9 signed in 2024
+        "projects": "6 个",
+        "investment": "4.80 亿元",  # the projects registered in 2024: P1 P2 P3 P7 P8 P9
+        "arrival_rate": "0.00 %",  # P8 and P9 are signed or beyond (1.6 亿 committed); no money arrived for them
+        "start_rate": "100.00 %",  # P9, the one landed, has an actual 开工 date
+        "requests": "8 件",
+        "on_time_rate": "50.00 %",
+        "overdue": "1 件",
+    }
+    assert cards["landed_key"]["note"] == "年度目标 2 个，完成 50.00%"
+    assert cards["signed"]["note"] == "签约总投资 16.60 亿元"
+    assert cards["overdue"]["level"] == "red"
+    assert [(c["label"], c["value"]) for c in cards["colours"]["colours"]] == [("正常", "1"), ("临期", "1"), ("超时", "1")]
+    html = response.content.decode()
+    assert "更新于 10:00" in html
+    assert "统计区间：2024-01-01 至 2024-12-31" in html
+    assert 'href="/reports/?start=2024-01-01&amp;end=2024-12-31"' in html  # 退出大屏 keeps the period
+    assert "退出大屏" in html and "全屏" in html
+    assert "/static/vendor/echarts/echarts.min.js" in html and "cdn" not in html.lower()
+
+
+def test_every_card_is_the_report_pages_own_figure_for_the_same_period(both_worlds, manager_client):
+    cards = _cards(manager_client.get(URL))
+    pipeline = page_kpis(manager_client.get(f"/reports/?{THIS_YEAR}"))
+    service = page_kpis(manager_client.get(f"/reports/service/?{THIS_YEAR}"))
+
+    assert _as_shown(cards["landed_key"]) == pipeline["2024 年落地亿元以上项目"]
+    assert _as_shown(cards["projects"]) == pipeline["项目总数"]
+    assert _as_shown(cards["investment"]) == pipeline["总投资"]
+    assert _as_shown(cards["arrival_rate"]) == pipeline["到资率"]
+    assert _as_shown(cards["start_rate"]) == pipeline["开工率"]
+    assert _as_shown(cards["requests"]) == service["诉求总数"]
+    assert _as_shown(cards["on_time_rate"]) == service["按时办结率"]
+    assert _as_shown(cards["overdue"]) == service["超期未办结"]
+
+    # … with the page card's own drill-down link, definition and 同比.
+    page_cards = {
+        kpi.label: kpi
+        for url in (f"/reports/?{THIS_YEAR}", f"/reports/service/?{THIS_YEAR}")
+        for kpi in manager_client.get(url).context["kpis"]
+    }
+    for key, label in [("landed_key", "2024 年落地亿元以上项目"), ("projects", "项目总数"), ("investment", "总投资"),
+                       ("arrival_rate", "到资率"), ("start_rate", "开工率"), ("requests", "诉求总数"),
+                       ("on_time_rate", "按时办结率"), ("overdue", "超期未办结")]:
+        kpi = page_cards[label]
+        assert (cards[key]["href"], cards[key]["help"], cards[key]["previous"], cards[key]["note"]) == (
+            kpi.href, str(kpi.help), str(kpi.previous), str(kpi.note)), key
+
+    tables = {t.key: t for t in manager_client.get(f"/reports/?{THIS_YEAR}").context["tables"]}
+    signed_row = next(row for row in tables["this_year"].display_rows if row[0][0] == "签约项目（个）")
+    assert (cards["signed"]["value"], cards["signed"]["href"]) == (signed_row[1][0], signed_row[1][2])
+    colours = {t.key: t for t in manager_client.get(f"/reports/service/?{THIS_YEAR}").context["tables"]}["request_colours"]
+    assert [(c["value"], c["href"]) for c in cards["colours"]["colours"]] == [
+        (text, href) for text, _n, href in colours.display_total[1:4]
+    ]
+
+
+def test_the_charts_are_the_pages_tables_funnel_stages_colours_and_categories(both_worlds, manager_client):
+    charts = {c["id"]: c for c in manager_client.get(URL).context["figures"]["charts"]}
+
+    assert list(charts) == ["cockpit-funnel", "cockpit-stages", "cockpit-request_colours", "cockpit-categories"]
+    assert charts["cockpit-funnel"]["kind"] == "funnel"
+    assert charts["cockpit-funnel"]["series"][0]["data"] == [6, 5, 4, 2, 1, 0, 0]
+    assert charts["cockpit-stages"]["categories"][:3] == ["线索", "初步接洽", "深度洽谈"]
+    assert charts["cockpit-request_colours"]["series"][2]["data"] == [1, 0]  # red: R4, a work permit
+    assert charts["cockpit-categories"]["kind"] == "hbar"
+    assert charts["cockpit-categories"]["series"][0]["data"] == [4, 4]
+
+
+def test_a_period_in_the_url_is_passed_to_the_same_filter_form(both_worlds, manager_client):
+    cards = _cards(manager_client.get(f"{URL}?start=2024-12-01&end=2024-12-31"))
+
+    assert _as_shown(cards["requests"]) == "7 件"  # all but R7, submitted on 11-01
+    response = manager_client.get(f"{URL}?start=2024-12-31&end=2024-01-01")
+    assert response.status_code == 400
+    assert "截止日期不能早于起始日期。" in response.content.decode()
+
+
+def test_the_json_answer_has_the_same_figures_as_the_page(both_worlds, manager_client):
+    page = manager_client.get(URL).context["figures"]
+    response = manager_client.get(f"{URL}?format=json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert set(data) == {"cards", "charts", "as_of", "updated_at", "period"}
+    assert data["updated_at"] == "10:00"
+    assert data["period"].startswith("统计区间：2024-01-01 至 2024-12-31")
+    assert [c["key"] for c in data["cards"]] == [
+        "landed_key", "signed", "projects", "investment", "arrival_rate", "start_rate", "requests", "on_time_rate", "overdue", "colours",
+    ]
+    assert set(data["cards"][0]) == {"key", "group", "label", "value", "unit", "note", "level", "href", "help", "previous"}
+    assert data["cards"] == json.loads(json.dumps(page["cards"]))
+    assert data["charts"] == json.loads(json.dumps(page["charts"]))
+
+
+def test_the_json_answer_follows_a_change_in_the_database(both_worlds, manager_client):
+    before = {c["key"]: c["value"] for c in manager_client.get(f"{URL}?format=json").json()["cards"]}
+    make_request(enterprise=both_worlds["sunshine"], category=both_worlds["permit"], title="新诉求", at=at("2024-12-20", 9))
+
+    after = {c["key"]: c["value"] for c in manager_client.get(f"{URL}?format=json").json()["cards"]}
+    assert (before["requests"], after["requests"]) == ("8", "9")
+
+
+def test_anonymous_visitors_go_to_the_login_but_the_json_answer_says_401(db):
+    response = Client().get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=")
+
+    response = Client().get(f"{URL}?format=json")
+    assert response.status_code == 401
+    assert response.json() == {"error": "登录已失效，请重新登录后再打开大屏。"}
+
+
+@pytest.mark.parametrize("make_user", [officer, service_officer], ids=["investment_officer", "service_officer"])
+def test_officers_are_refused_the_cockpit(db, make_user):
+    client = Client()
+    client.force_login(make_user())
+    assert client.get(URL).status_code == 403
+    assert client.get(f"{URL}?format=json").status_code == 403
+
+
+def test_an_enterprise_user_is_refused_the_cockpit(db):
+    client = Client()
+    client.force_login(enterprise_user(EnterpriseFactory()))
+    response = client.get(URL)
+    assert response.status_code == 403
+    assert "无权访问数据报表" in response.content.decode()
+    assert client.get(f"{URL}?format=json").json() == {"error": "无权访问数据报表。"}
+
+
+def test_the_refresh_interval_is_a_minute_and_never_under_two_seconds(db, manager_client):
+    assert 'data-refresh="60"' in manager_client.get(URL).content.decode()
+    assert 'data-refresh="5"' in manager_client.get(f"{URL}?refresh=5").content.decode()
+    assert 'data-refresh="2"' in manager_client.get(f"{URL}?refresh=0").content.decode()
+    assert 'data-refresh="60"' in manager_client.get(f"{URL}?refresh=abc").content.decode()
+
+
+def test_the_cockpit_does_not_accept_a_post_or_a_nul_byte(db, manager_client):
+    assert manager_client.post(URL).status_code == 405
+    assert manager_client.get(f"{URL}?start=%00").status_code == 400
+
+
+def test_the_report_pages_link_to_the_cockpit_with_their_filters(db, manager_client):
+    html = manager_client.get(f"/reports/service/?{THIS_YEAR}").content.decode()
+    assert f'href="/reports/cockpit/?{THIS_YEAR.replace("&", "&amp;")}" data-cockpit-link>大屏</a>' in html
+
+
+def test_the_figures_are_the_selectors_own(both_worlds):
+    form = ReportFilterForm({"start": "2024-01-01", "end": "2024-12-31"})
+    assert form.is_valid()
+    filters = form.filters()
+    figures = cockpit_figures(filters, NOW)
+    pipeline = pipeline_report(filters=filters, now=NOW)
+    service = service_report(filters=filters, now=NOW)
+
+    cards = {card["key"]: card for card in figures["cards"]}
+    assert cards["landed_key"]["value"] == str(pipeline["this_year"]["landed_key_count"])
+    assert cards["signed"]["value"] == str(pipeline["this_year"]["signed_count"])
+    assert cards["projects"]["value"] == str(pipeline["totals"]["count"])
+    assert cards["investment"]["note"] == f"{pipeline['totals']['investment_total']:,} 万元"
+    assert cards["arrival_rate"]["value"] == str(pipeline["capital"]["arrival_rate"])
+    assert cards["start_rate"]["value"] == str(pipeline["rates"]["construction_start_rate"])
+    assert cards["requests"]["value"] == str(service["totals"]["total"])
+    assert cards["on_time_rate"]["value"] == str(service["totals"]["sla_compliance"])
+    assert cards["overdue"]["value"] == str(service["totals"]["overdue"])
+    assert [c["value"] for c in cards["colours"]["colours"]] == [str(service["totals"][k]) for k in ("green", "yellow", "red")]
+    charts = {chart["id"]: chart for chart in figures["charts"]}
+    assert charts["cockpit-funnel"]["series"][0]["data"] == [f["reached"] for f in pipeline["funnel"]]
+    assert charts["cockpit-categories"]["series"][0]["data"] == [c["total"] for c in service["categories"]]
+
+
+def test_the_cockpit_takes_the_same_queries_however_much_data(both_worlds, manager_client, django_assert_num_queries):
+    from crm.models import warm_lists
+
+    def count():
+        warm_lists()
+        with django_assert_num_queries(PAGE_QUERIES, info="cockpit page"):
+            assert manager_client.get(URL).status_code == 200
+        with django_assert_num_queries(JSON_QUERIES, info="cockpit JSON"):
+            assert manager_client.get(f"{URL}?format=json").status_code == 200
+
+    count()
+    enterprise = EnterpriseFactory()
+    user = enterprise_user(enterprise)
+    for i in range(10):
+        make_request(enterprise=enterprise, submitted_by=user, category=both_worlds["permit"], title=f"追加{i}",
+                     at=at("2024-12-01"))
+    count()
