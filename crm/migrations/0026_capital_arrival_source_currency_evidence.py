@@ -41,7 +41,7 @@ def grant_rate_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0024_previous_release_inserts'),
+        ('crm', '0025_yearly_target_holders_and_metrics'),
     ]
 
     operations = [
