@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.pipeline import lights
+from reports.drill import link
 from reports.selectors.service import APPROVAL_AT_RISK_HOURS, OVERDUE_LIST_LIMIT
 
 YI = Decimal("10000")  # 1 亿元 = 10,000 万元
@@ -309,30 +310,45 @@ STATUS_COLUMNS = [
 ]
 
 
-def service_page(report: dict) -> Page:
+def service_page(report: dict, filters=None) -> Page:
+    """Every count of the page links to its rows (``reports.selectors.service``'s drill-downs): requests by
+    category, status, colour and score; approval steps by colour; routings and their events by department;
+    call-backs by result and department or officer. Rates, medians and averages link their denominator's rows."""
     totals, categories = report["totals"], report["categories"]
+    filters = filters if filters is not None else report.get("filters")
+
+    def requests(figure: str, value, category=None, **params):
+        return Linked(value, link(f"service.{figure}", filters, category=category, **params))
+
     kpis = [
-        Kpi(_("诉求总数"), cell_text(totals["total"]), _("件"), note=_("未办结 %(open)s 件") % {"open": totals['open']}),
+        Kpi(_("诉求总数"), cell_text(totals["total"]), _("件"), note=_("未办结 %(open)s 件") % {"open": totals['open']},
+            href=link("service.total", filters)),
         Kpi(_("按时办结率"), cell_text(totals["sla_compliance"]), "%",
             note=_("%(on_time)s / %(resolved)s 件按时办结") % {"on_time": totals['on_time'], "resolved": totals['resolved']},
-            level="" if totals["sla_compliance"] is None else "green" if totals["sla_compliance"] >= 90 else "yellow"),
-        Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时")),
-        Kpi(_("超期未办结"), cell_text(totals["overdue"]), _("件"), level="red" if totals["overdue"] else "green"),
-        Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']}),
+            level="" if totals["sla_compliance"] is None else "green" if totals["sla_compliance"] >= 90 else "yellow",
+            href=link("service.resolved", filters)),
+        Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时"), href=link("service.resolved", filters)),
+        Kpi(_("超期未办结"), cell_text(totals["overdue"]), _("件"), level="red" if totals["overdue"] else "green",
+            href=link("service.red", filters)),
+        Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']},
+            href=link("service.rated", filters)),
     ]
     tables = [
         Table(
             "categories", _("诉求类别与状态"),
             [Column(_("类别")), Column(_("合计"), _("件")), *(Column(label, _("件")) for _code, label in STATUS_COLUMNS)],
-            [[c["label"], c["total"], *(c["statuses"][code] for code, _label in STATUS_COLUMNS)] for c in categories],
-            total=[_("合计"), totals["total"], *(s["count"] for s in report["statuses"])],
+            [[c["label"], requests("total", c["total"], c["category_id"]),
+              *(requests("status", c["statuses"][code], c["category_id"], status=code) for code, _label in STATUS_COLUMNS)]
+             for c in categories],
+            total=[_("合计"), requests("total", totals["total"]),
+                   *(requests("status", s["count"], status=s["status"]) for s in report["statuses"])],
             chart=Chart("stack", list(range(2, 2 + len(STATUS_COLUMNS)))),
         ),
         Table(
             "statuses", _("诉求状态"),
             [Column(_("状态")), Column(_("件数"), _("件"))],
-            [[s["label"], s["count"]] for s in report["statuses"]],
-            total=[_("合计"), totals["total"]],
+            [[s["label"], requests("status", s["count"], status=s["status"])] for s in report["statuses"]],
+            total=[_("合计"), requests("total", totals["total"])],
             chart=Chart("pie", [1]),
         ),
         Table(
@@ -340,18 +356,22 @@ def service_page(report: dict) -> Page:
             [Column(_("类别")), Column(_("已办结"), _("件")), Column(_("按时办结"), _("件")), Column(_("按时办结率"), "%"),
              Column(_("办理时长中位数"), _("小时")), Column(_("平均办理时长"), _("小时")), Column(_("已评价"), _("件")),
              Column(_("满意度均分"), _("分"))],
-            [[c["label"], c["resolved"], c["on_time"], c["sla_compliance"], c["median_handling_hours"],
-              c["average_handling_hours"], c["rated"], c["satisfaction_average"]] for c in categories],
-            total=[_("全部"), totals["resolved"], totals["on_time"], totals["sla_compliance"], totals["median_handling_hours"],
-                   totals["average_handling_hours"], totals["rated"], totals["satisfaction_average"]],
+            [[c["label"], requests("resolved", c["resolved"], c["category_id"]),
+              requests("on_time", c["on_time"], c["category_id"]), c["sla_compliance"], c["median_handling_hours"],
+              c["average_handling_hours"], requests("rated", c["rated"], c["category_id"]), c["satisfaction_average"]]
+             for c in categories],
+            total=[_("全部"), requests("resolved", totals["resolved"]), requests("on_time", totals["on_time"]),
+                   totals["sla_compliance"], totals["median_handling_hours"], totals["average_handling_hours"],
+                   requests("rated", totals["rated"]), totals["satisfaction_average"]],
             chart=Chart("bar", [3]),
             note=_("按时办结率 = 在办理时限内办结的诉求 / 已办结的诉求；办理时长为提交到办结的自然时长（含待外部审批）。"),
         ),
         Table(
             "request_colours", _("未办结诉求三色预警"),
             [Column(_("类别")), Column(_("正常（绿）"), _("件")), Column(_("临期（黄）"), _("件")), Column(_("超时（红）"), _("件"))],
-            [[c["label"], c["green"], c["yellow"], c["red"]] for c in categories],
-            total=[_("合计"), totals["green"], totals["yellow"], totals["red"]],
+            [[c["label"], *(requests(colour, c[colour], c["category_id"]) for colour in ("green", "yellow", "red"))]
+             for c in categories],
+            total=[_("合计"), *(requests(colour, totals[colour]) for colour in ("green", "yellow", "red"))],
             chart=Chart("stack", [1, 2, 3], colors=[GREEN, YELLOW, RED]),
             note=_("剩余时间不足办理时限的 20% 为黄，已超时为红；待外部审批暂停计时的诉求按暂停时的剩余时间计。"),
         ),
@@ -360,19 +380,21 @@ def service_page(report: dict) -> Page:
     tables.append(Table(
         "approval_steps", _("审批环节三色预警"),
         [Column(_("状态")), Column(_("环节数"), _("个"))],
-        [[_("正常（绿）"), steps["green"]], [_("临期（黄）"), steps["yellow"]], [_("逾期（红）"), steps["red"]],
-         [_("按期完成"), steps["done_on_time"]], [_("逾期完成"), steps["done_late"]]],
+        [[label, Linked(steps[colour], link("service.approval_steps", filters, colour=colour))] for colour, label in (
+            ("green", _("正常（绿）")), ("yellow", _("临期（黄）")), ("red", _("逾期（红）")),
+            ("done_on_time", _("按期完成")), ("done_late", _("逾期完成")))],
         chart=Chart("bar", [1], colors=[GREEN, YELLOW, RED, BLUE, GREY]),
         note=_("未完成的环节：已过应完成时间为红，%(hours)s 小时内到期为黄。") % {"hours": APPROVAL_AT_RISK_HOURS},
     ))
     tables.append(Table(
         "satisfaction", _("满意度分布"),
         [Column(_("评分")), Column(_("件数"), _("件"))],
-        [[_("%(score)s 分") % {"score": s['score']}, s["count"]] for s in report["satisfaction"]],
-        total=[_("合计"), totals["rated"]],
+        [[_("%(score)s 分") % {"score": s['score']}, requests("score", s["count"], score=s["score"])]
+         for s in report["satisfaction"]],
+        total=[_("合计"), requests("rated", totals["rated"])],
         chart=Chart("bar", [1]),
     ))
-    tables.extend(department_tables(report))
+    tables.extend(department_tables(report, filters))
     tables.append(overdue_table(report["overdue"], totals["overdue"]))
     return Page(kpis, tables)
 
@@ -409,19 +431,34 @@ def _satisfaction_columns(first: str, first_help: str):
     ]
 
 
-def _satisfaction_rows(rows: list[dict]) -> list[list]:
-    return [[r["label"], r["callbacks"], r["satisfied"], r["basic"], r["unsatisfied"], r["satisfied_rate"]] for r in rows]
+def _satisfaction_rows(rows: list[dict], filters, by: str) -> list[list]:
+    """The call-back counts of each department or officer (``by``), each linked to its call-backs."""
+
+    def callbacks(row, value, result=None):
+        return Linked(value, link("service.callbacks", filters, result=result, **{by: row["key"] or "none"}))
+
+    return [[r["label"], callbacks(r, r["callbacks"]), callbacks(r, r["satisfied"], "satisfied"),
+             callbacks(r, r["basic"], "basic"), callbacks(r, r["unsatisfied"], "unsatisfied"), r["satisfied_rate"]]
+            for r in rows]
 
 
-def department_tables(report: dict) -> list[Table]:
+def department_tables(report: dict, filters=None) -> list[Table]:
     """承办单位办理情况 and the satisfaction of the call-backs (回访) by department and by officer."""
     departments = report["departments"]
+    filters = filters if filters is not None else report.get("filters")
+
+    def routings(d, figure):
+        return Linked(d[figure], link(f"service.routing_{figure}", filters, department=d["department"]))
+
+    def events(d, figure):
+        return Linked(d[figure], link("service.routing_events", filters, department=d["department"], figure=figure))
+
     return [
         Table(
             "departments", _("承办单位办理情况"), _department_columns(),
-            [[d["label"], d["routings"], d["lead"], d["assist"], d["completed"], d["on_time"], d["late"],
-              d["on_time_rate"], d["median_hours"], d["extensions_requested"], d["extensions_approved"],
-              d["handed_back"], d["transferred"]] for d in departments],
+            [[d["label"], *(routings(d, f) for f in ("routings", "lead", "assist", "completed", "on_time", "late")),
+              d["on_time_rate"], d["median_hours"], events(d, "extensions_requested"), events(d, "extensions_approved"),
+              events(d, "handed_back"), routings(d, "transferred")] for d in departments],
             chart=Chart("bar", [7]),
             note=_(
                 "按时率 = 按时办结 /（按时办结 + 逾期），逾期含超过时限才办结的和仍在办理且已超时的；办理时限为分办的时限，"
@@ -431,14 +468,14 @@ def department_tables(report: dict) -> list[Table]:
         Table(
             "department_satisfaction", _("回访满意度（按主办单位）"),
             _satisfaction_columns(_("主办单位"), _("诉求的主办单位：最近一次未退回、未转办的主办分办。")),
-            _satisfaction_rows(report["department_satisfaction"]),
+            _satisfaction_rows(report["department_satisfaction"], filters, "department"),
             chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
             note=str(SATISFACTION_HELP),
         ),
         Table(
             "officer_satisfaction", _("回访满意度（按经办人）"),
             _satisfaction_columns(_("经办人"), _("诉求的经办人（企业服务专员）。")),
-            _satisfaction_rows(report["officer_satisfaction"]),
+            _satisfaction_rows(report["officer_satisfaction"], filters, "officer"),
             chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
             note=str(SATISFACTION_HELP),
         ),
@@ -467,41 +504,65 @@ def overdue_table(items: list[dict], count: int) -> Table:
 # -- land and space ----------------------------------------------------------------------------------
 
 
-def land_page(report: dict) -> Page:
+def land_page(report: dict, filters=None) -> Page:
+    """Every count and area links to its parcels or spaces (``reports.selectors.land``'s drill-downs); the
+    occupancy rate links the spaces it is of."""
     transferred, occupancy, parcels = report["transferred"], report["occupancy"], report["parcel_totals"]
+    filters = filters if filters is not None else report.get("filters")
     period = _("%(start)s 至 %(end)s") % {"start": f"{transferred['start']:%Y-%m-%d}", "end": f"{transferred['end']:%Y-%m-%d}"}
+
+    def rows(key, count, area, **params):
+        """A count and its area, each linked to the same rows (the area as their sum)."""
+        return [Linked(count, link(f"land.{key}", filters, **params)),
+                Linked(area, link(f"land.{key}_area", filters, **params))]
+
+    def spaces(value, figure, *, area=False, park=None):
+        return Linked(value, link("land.spaces_area" if area else "land.spaces", filters, figure=figure, park=park))
+
+    def occupancy_cells(p, park=None):
+        return [spaces(p["units"], "units", park=park), spaces(p["occupied_units"], "occupied", park=park),
+                spaces(p["area_m2"], "units", area=True, park=park),
+                spaces(p["occupied_area_m2"], "occupied", area=True, park=park),
+                spaces(p["reserved_area_m2"], "reserved", area=True, park=park),
+                spaces(p["vacant_area_m2"], "vacant", area=True, park=park), p["occupancy_rate"]]
+
     kpis = [
-        Kpi(_("地块总数"), cell_text(parcels["count"]), _("宗"), note=f"{cell_text(parcels['area_m2'])} m²"),
-        Kpi(_("区间内出让"), cell_text(transferred["count"]), _("宗"), note=_("%(area)s m²（%(period)s）") % {"area": cell_text(transferred['area_m2']), "period": period}),
+        Kpi(_("地块总数"), cell_text(parcels["count"]), _("宗"), note=f"{cell_text(parcels['area_m2'])} m²",
+            href=link("land.parcels", filters)),
+        Kpi(_("区间内出让"), cell_text(transferred["count"]), _("宗"), note=_("%(area)s m²（%(period)s）") % {"area": cell_text(transferred['area_m2']), "period": period},
+            href=link("land.transferred", filters)),
         Kpi(_("载体入驻率"), cell_text(occupancy["occupancy_rate"]), "%",
-            note=_("已入驻 %(occupied_area_m2)s / %(area_m2)s m²") % {"occupied_area_m2": cell_text(occupancy['occupied_area_m2']), "area_m2": cell_text(occupancy['area_m2'])}),
+            note=_("已入驻 %(occupied_area_m2)s / %(area_m2)s m²") % {"occupied_area_m2": cell_text(occupancy['occupied_area_m2']), "area_m2": cell_text(occupancy['area_m2'])},
+            href=link("land.spaces", filters, figure="units")),
     ]
     tables = [
         Table(
             "by_status", _("地块库存（按状态）"),
             [Column(_("状态")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
-            [[s["label"], s["count"], s["area_m2"]] for s in report["by_status"]],
-            total=[_("合计"), parcels["count"], parcels["area_m2"]],
+            [[s["label"], *rows("parcels", s["count"], s["area_m2"], status=s["status"])] for s in report["by_status"]],
+            total=[_("合计"), *rows("parcels", parcels["count"], parcels["area_m2"])],
             chart=Chart("bar", [2]),
         ),
         Table(
             "by_land_use", _("地块库存（按用地性质）"),
             [Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
-            [[u["label"], u["count"], u["area_m2"]] for u in report["by_land_use"]],
-            total=[_("合计"), parcels["count"], parcels["area_m2"]],
+            [[u["label"], *rows("parcels", u["count"], u["area_m2"], land_use=u["land_use"])] for u in report["by_land_use"]],
+            total=[_("合计"), *rows("parcels", parcels["count"], parcels["area_m2"])],
             chart=Chart("pie", [2]),
         ),
         Table(
             "inventory", _("地块库存明细（状态 × 用地性质）"),
             [Column(_("状态")), Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
-            [[c["status_label"], c["land_use_label"], c["count"], c["area_m2"]] for c in report["inventory"]],
-            total=[_("合计"), "", parcels["count"], parcels["area_m2"]],
+            [[c["status_label"], c["land_use_label"],
+              *rows("parcels", c["count"], c["area_m2"], status=c["status"], land_use=c["land_use"])]
+             for c in report["inventory"]],
+            total=[_("合计"), "", *rows("parcels", parcels["count"], parcels["area_m2"])],
         ),
         Table(
             "transferred", _("出让地块（%(period)s）") % {"period": period},
             [Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
-            [[t["label"], t["count"], t["area_m2"]] for t in transferred["items"]],
-            total=[_("合计"), transferred["count"], transferred["area_m2"]],
+            [[t["label"], *rows("transferred", t["count"], t["area_m2"], land_use=t["land_use"])] for t in transferred["items"]],
+            total=[_("合计"), *rows("transferred", transferred["count"], transferred["area_m2"])],
             chart=Chart("bar", [1]),
             note=_("按出让日期统计；未选统计区间时为本年度。"),
         ),
@@ -509,11 +570,8 @@ def land_page(report: dict) -> Page:
             "occupancy", _("载体空间入驻率（按园区）"),
             [Column(_("园区")), Column(_("单元"), _("个")), Column(_("已入驻单元"), _("个")), Column(_("总面积"), "m²"),
              Column(_("已入驻面积"), "m²"), Column(_("已预定面积"), "m²"), Column(_("空置面积"), "m²"), Column(_("入驻率"), "%")],
-            [[p["park"], p["units"], p["occupied_units"], p["area_m2"], p["occupied_area_m2"], p["reserved_area_m2"],
-              p["vacant_area_m2"], p["occupancy_rate"]] for p in occupancy["items"]],
-            total=[_("合计"), occupancy["units"], occupancy["occupied_units"], occupancy["area_m2"],
-                   occupancy["occupied_area_m2"], occupancy["reserved_area_m2"], occupancy["vacant_area_m2"],
-                   occupancy["occupancy_rate"]],
+            [[p["park"], *occupancy_cells(p, park=p["park_id"])] for p in occupancy["items"]],
+            total=[_("合计"), *occupancy_cells(occupancy)],
             chart=Chart("stack", [4, 5, 6], colors=[BLUE, YELLOW, GREY]),
             note=_("入驻率 = 已入驻面积 / 总面积。"),
         ),
@@ -524,14 +582,28 @@ def land_page(report: dict) -> Page:
 # -- policies ----------------------------------------------------------------------------------------
 
 
-def policy_page(report: dict) -> Page:
+def policy_page(report: dict, filters=None) -> Page:
+    """Every count and amount links to its grants (``reports.selectors.policy``'s drill-downs; an amount is their
+    sum), 暂缓拨付 and 可拨付 to the instalments they add up; the disbursement rate links the approved grants it is of.
+    应追回 is worked out per grant from its instalments and its project's commitments (not a column to add up),
+    so it is not linked."""
     totals = report["totals"]
+    filters = filters if filters is not None else report.get("filters")
+
+    def grants(figure, item, **params):
+        return Linked(item[figure], link(f"policies.{figure}", filters, **params))
+
     kpis = [
-        Kpi(_("申请"), cell_text(totals["grants"]), _("笔"), note=_("%(applied_total)s 万元") % {"applied_total": cell_text(totals['applied_total'])}),
-        Kpi(_("核准金额"), cell_text(totals["approved_total"]), _("万元"), note=_("%(approved_count)s 笔") % {"approved_count": totals['approved_count']}),
-        Kpi(_("拨付金额"), cell_text(totals["disbursed_total"]), _("万元"), note=_("%(disbursed_count)s 笔") % {"disbursed_count": totals['disbursed_count']}),
-        Kpi(_("拨付率"), cell_text(totals["disbursement_rate"]), "%", note=_("拨付金额 / 核准金额")),
-        Kpi(_("免申即享待确认"), cell_text(totals["proposed_count"]), _("笔"), note=_("%(proposed_total)s 万元") % {"proposed_total": cell_text(totals['proposed_total'])}),
+        Kpi(_("申请"), cell_text(totals["grants"]), _("笔"), note=_("%(applied_total)s 万元") % {"applied_total": cell_text(totals['applied_total'])},
+            href=link("policies.grants", filters)),
+        Kpi(_("核准金额"), cell_text(totals["approved_total"]), _("万元"), note=_("%(approved_count)s 笔") % {"approved_count": totals['approved_count']},
+            href=link("policies.approved_total", filters)),
+        Kpi(_("拨付金额"), cell_text(totals["disbursed_total"]), _("万元"), note=_("%(disbursed_count)s 笔") % {"disbursed_count": totals['disbursed_count']},
+            href=link("policies.disbursed_total", filters)),
+        Kpi(_("拨付率"), cell_text(totals["disbursement_rate"]), "%", note=_("拨付金额 / 核准金额"),
+            href=link("policies.approved_total", filters)),
+        Kpi(_("免申即享待确认"), cell_text(totals["proposed_count"]), _("笔"), note=_("%(proposed_total)s 万元") % {"proposed_total": cell_text(totals['proposed_total'])},
+            href=link("policies.proposed_count", filters)),
         Kpi(_("应追回"), cell_text(totals["clawback_total"]), _("万元"), note=_("暂缓拨付 %(held_total)s 万元") % {"held_total": cell_text(totals['held_total'])}),
     ]
     money_columns = [
@@ -541,24 +613,29 @@ def policy_page(report: dict) -> Page:
         Column(_("暂缓拨付"), _("万元")), Column(_("可拨付"), _("万元")), Column(_("应追回"), _("万元")),
     ]
 
-    def money_cells(item):
-        return [item["grants"], item["applied_total"], item["approved_count"], item["approved_total"],
-                item["disbursed_count"], item["disbursed_total"], item["disbursement_rate"],
-                item["proposed_count"], item["proposed_total"], item["dismissed_count"],
-                item["held_total"], item["released_total"], item["clawback_total"]]
+    def money_cells(item, **params):
+        def instalments(figure):
+            return Linked(item[figure], link("policies.instalments", filters, figure=figure, **params))
+
+        return [*(grants(f, item, **params) for f in ("grants", "applied_total", "approved_count", "approved_total",
+                                                       "disbursed_count", "disbursed_total")),
+                item["disbursement_rate"],
+                *(grants(f, item, **params) for f in ("proposed_count", "proposed_total", "dismissed_count")),
+                instalments("held_total"), instalments("released_total"), item["clawback_total"]]
 
     tables = [
         Table(
             "policies", _("政策兑现（按政策）"),
             [Column(_("政策")), Column(_("条款"), _("条")), *money_columns],
-            [[p["policy"], p["clauses"], *money_cells(p)] for p in report["policies"]],
+            [[p["policy"], p["clauses"], *money_cells(p, policy=p["policy_id"])] for p in report["policies"]],
             total=[_("合计"), sum(p["clauses"] for p in report["policies"]), *money_cells(totals)],
             chart=Chart("bar", [5, 7]),
         ),
         Table(
             "clauses", _("政策兑现（按条款）"),
             [Column(_("政策")), Column(_("条款")), *money_columns],
-            [[c["policy"], _("第%(number)s条 %(title)s") % {"number": c['number'], "title": c['title']}, *money_cells(c)] for c in report["clauses"]],
+            [[c["policy"], _("第%(number)s条 %(title)s") % {"number": c['number'], "title": c['title']},
+              *money_cells(c, clause=c["clause_id"])] for c in report["clauses"]],
             total=[_("合计"), "", *money_cells(totals)],
             chart=Chart("hbar", [5, 7], category=1),
             note=_("申请按申请日期、核准金额按核准日期、拨付金额按拨付日期计入统计区间；免申即享按推送日期另计，不计入申请。"
@@ -577,15 +654,24 @@ PAGES = {"pipeline": pipeline_page, "service": service_page, "land": land_page, 
 MU_COLOURS = {"A": GREEN, "B": BLUE, "C": YELLOW, "D": RED}
 
 
-def mu_page(report: dict) -> Page:
+def mu_page(report: dict, filters=None) -> Page:
+    """The counts of enterprises link to them (``reports.selectors.mu``'s drill-down, by the same evaluation); the
+    sums of tax and land and the per-mu figures come from each enterprise's confirmed yearly figures, not from a
+    column of a list, and are not linked."""
     summary = {s["klass"]: s for s in report["summary"]}
-    kpis = [Kpi(_("参评企业"), cell_text(report["evaluated"]), _("家"))]
+    filters = filters if filters is not None else report.get("filters")
+
+    def enterprises(group):
+        return link("mu.enterprises", filters, group=group)
+
+    kpis = [Kpi(_("参评企业"), cell_text(report["evaluated"]), _("家"), href=enterprises("evaluated"))]
     kpis += [
         Kpi(s["label"], cell_text(s["count"]), _("家"), note=_("占 %(share)s%%") % {"share": cell_text(s["share"])},
-            level={"A": "green", "C": "yellow", "D": "red"}.get(k, ""))
+            level={"A": "green", "C": "yellow", "D": "red"}.get(k, ""), href=enterprises(k))
         for k, s in summary.items()
     ]
-    kpis.append(Kpi(_("用地不足、单独列出"), cell_text(len(report["below_min_land"])), _("家")))
+    kpis.append(Kpi(_("用地不足、单独列出"), cell_text(len(report["below_min_land"])), _("家"),
+                    href=enterprises("below_min_land")))
     indicator_columns = [
         Column(_("亩均税收"), _("万元/亩")), Column(_("亩均增加值"), _("万元/亩")),
         Column(_("单位能耗增加值"), _("万元/吨标煤")), Column(_("研发经费占比"), "%"),
@@ -604,8 +690,9 @@ def mu_page(report: dict) -> Page:
             "classes", _("分类汇总"),
             [Column(_("等级")), Column(_("企业数"), _("家")), Column(_("占比"), "%"), Column(_("税收合计"), _("万元")),
              Column(_("用地合计"), _("亩")), Column(_("亩均税收"), _("万元/亩"))],
-            [[s["label"], s["count"], s["share"], s["tax"], s["land_mu"], s["tax_per_mu"]] for s in report["summary"]],
-            total=[_("合计"), report["evaluated"], None, sum((s["tax"] for s in report["summary"]), Decimal("0.00")),
+            [[s["label"], Linked(s["count"], enterprises(s["klass"])), s["share"], s["tax"], s["land_mu"], s["tax_per_mu"]]
+             for s in report["summary"]],
+            total=[_("合计"), Linked(report["evaluated"], enterprises("evaluated")), None, sum((s["tax"] for s in report["summary"]), Decimal("0.00")),
                    sum((s["land_mu"] for s in report["summary"]), Decimal("0.00")), None],
             chart=Chart("pie", [1], colors=list(MU_COLOURS.values())),
             note=_("占比为各等级企业数占参评企业数的比例。"),

@@ -11,10 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.models import Enterprise
 from parks.models import Park
 from parks.mu import CLASSES, mu_evaluate
+from reports.drill import register
+from reports.selectors.params import choice
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -27,6 +30,15 @@ class MuFilters:
     year: int
     klass: str = ""
     park: Park | None = None
+
+    def as_params(self) -> dict[str, str]:
+        """The filters back as the page's GET parameters (``reports.drill.link`` carries them to a drill-down)."""
+        params = {"year": str(self.year)}
+        if self.klass:
+            params["klass"] = self.klass
+        if self.park is not None:
+            params["park"] = str(self.park.pk)
+        return params
 
     def describe(self) -> str:
         """The filters in words, for the page's subtitle and the Excel sheets' title row."""
@@ -44,15 +56,23 @@ def _sum(values) -> Decimal:
     return sum((Decimal(v) for v in values if v is not None), ZERO).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _enterprises(filters: MuFilters):
+    """The enterprises the page evaluates: in the park (of one sub-park when chosen)."""
+    enterprises = Enterprise.objects.in_park().order_by("name")
+    return enterprises.filter(park=filters.park) if filters.park is not None else enterprises
+
+
+def _evaluated(filters: MuFilters) -> tuple[dict[int, str], dict]:
+    """Each enterprise's name and its result by the one evaluation (``parks.mu.mu_evaluate``)."""
+    names = dict(_enterprises(filters).values_list("pk", "name"))
+    return names, mu_evaluate(names, filters.year)
+
+
 def mu_report(*, filters: MuFilters, now: dt.datetime | None = None) -> dict:
     """Per class A–D the enterprises (score high to low) with their indicators and figures; the enterprises below the
     minimum land and those without a class (with the reason), each listed apart; a summary per class."""
     now = now or timezone.now()
-    enterprises = Enterprise.objects.in_park().order_by("name")
-    if filters.park is not None:
-        enterprises = enterprises.filter(park=filters.park)
-    names = dict(enterprises.values_list("pk", "name"))
-    results = mu_evaluate(names, filters.year)
+    names, results = _evaluated(filters)
 
     def item(result):
         f = result.figures
@@ -108,4 +128,27 @@ def mu_report(*, filters: MuFilters, now: dt.datetime | None = None) -> dict:
         "below_min_land": below,
         "unclassed": unclassed,
         "evaluated": sum(s["count"] for s in summary),
+        "filters": filters,  # what the layout's drill-down links carry (reports.drill.link)
     }
+
+
+# -- drill-down: the enterprises behind each count (reports.drill), by the same evaluation -----------------------------
+
+GROUPS = {
+    "evaluated": lambda result: bool(result.klass),
+    **{klass: (lambda result, klass=klass: result.klass == klass) for klass in CLASSES},
+    "below_min_land": lambda result: result.below_min_land,
+}
+
+
+@register("mu.enterprises", title=gettext_lazy("亩均评价企业"), page="mu", columns=(
+    (gettext_lazy("企业"), "name"),
+    (gettext_lazy("园区"), "park"),
+))
+def enterprise_rows(filters: MuFilters, params: dict):
+    """The enterprises of ``group``: every class (evaluated), one class (A–D), or below the minimum land. The class
+    filter of the page narrows only its enterprise list, not these counts."""
+    belongs = GROUPS[choice(params, "group", GROUPS)]
+    _names, results = _evaluated(filters)
+    chosen = [eid for eid, result in results.items() if belongs(result)]
+    return _enterprises(filters).filter(pk__in=chosen).select_related("park")

@@ -17,13 +17,19 @@ visited per officer and month, the same over the whole range, problems per offic
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.core.exceptions import BadRequest
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.models import SOLVED_REQUEST_STATUSES, Enterprise, Visit, VisitProblem
+from reports.drill import register
 
 from .common import USER_COLUMNS, ReportFilters, date_range, percent, user_label
+from .params import optional_id
 
 DEFAULT_MONTHS = 6
 MAX_MONTHS = 24
@@ -58,11 +64,16 @@ def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
-    today = timezone.localdate(now)
+def report_span(filters: ReportFilters, today: dt.date, month: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last day of the report's months (of ``month`` alone when given)."""
+    if month is not None:
+        return month, _next_month(month) - dt.timedelta(days=1)
     months = report_months(filters, today)
-    start, end = months[0], _next_month(months[-1]) - dt.timedelta(days=1)
+    return months[0], _next_month(months[-1]) - dt.timedelta(days=1)
 
+
+def _of_enterprise(filters: ReportFilters) -> dict:
+    """The enterprises the page is about: in the park, with a 包联干部; of the park, chain and owner (the 包联干部)."""
     of_enterprise = {"status": Enterprise.Status.IN_PARK, "responsible_officer__isnull": False}
     if filters.park is not None:
         of_enterprise["park"] = filters.park
@@ -70,18 +81,42 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
         of_enterprise["industry_chain"] = filters.chain
     if filters.owner is not None:
         of_enterprise["responsible_officer"] = filters.owner
-    enterprise_q = Q(**of_enterprise)
-    in_visit = Q(**{f"enterprise__{key}": value for key, value in of_enterprise.items()})
-    in_problem = Q(**{f"visit__enterprise__{key}": value for key, value in of_enterprise.items()})
+    return of_enterprise
+
+
+def in_charge(filters: ReportFilters) -> QuerySet[Enterprise]:
+    """包联企业: the enterprises in charge of an officer now."""
+    return Enterprise.objects.filter(**_of_enterprise(filters))
+
+
+def visits_of(filters: ReportFilters, start: dt.date, end: dt.date) -> QuerySet[Visit]:
+    """The visits of those enterprises from ``start`` to ``end``."""
+    of = {f"enterprise__{key}": value for key, value in _of_enterprise(filters).items()}
+    return Visit.objects.filter(Q(**of) & date_range("visited_on", start, end))
+
+
+def problems_of(filters: ReportFilters, start: dt.date, end: dt.date) -> QuerySet[VisitProblem]:
+    """The problems raised at those visits; ``SOLVED`` are those solved."""
+    of = {f"visit__enterprise__{key}": value for key, value in _of_enterprise(filters).items()}
+    return VisitProblem.objects.filter(Q(**of) & date_range("visit__visited_on", start, end))
+
+
+SOLVED = Q(service_request__status__in=SOLVED_REQUEST_STATUSES)
+
+
+def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
+    today = timezone.localdate(now)
+    months = report_months(filters, today)
+    start, end = report_span(filters, today)
     officer = "responsible_officer"
 
     in_charge_rows = (
-        Enterprise.objects.filter(enterprise_q)
+        in_charge(filters)
         .values(officer, *(f"{officer}__{c}" for c in USER_COLUMNS))
         .annotate(n=Count("id"))
         .order_by()
     )
-    visits = Visit.objects.filter(in_visit & date_range("visited_on", start, end))
+    visits = visits_of(filters, start, end)
     visited_rows = (
         visits.annotate(month=TruncMonth("visited_on"))
         .values(f"enterprise__{officer}", "month")
@@ -92,10 +127,10 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
         visits.values_list(f"enterprise__{officer}").annotate(n=Count("enterprise", distinct=True)).order_by()
     )
     problem_rows = (
-        VisitProblem.objects.filter(in_problem & date_range("visit__visited_on", start, end))
+        problems_of(filters, start, end)
         .annotate(month=TruncMonth("visit__visited_on"))
         .values(f"visit__enterprise__{officer}", "month")
-        .annotate(raised=Count("id"), solved=Count("id", filter=Q(service_request__status__in=SOLVED_REQUEST_STATUSES)))
+        .annotate(raised=Count("id"), solved=Count("id", filter=SOLVED))
         .order_by()
     )
 
@@ -124,7 +159,7 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
         for month in months:
             cell = cells.get((o["id"], month), {})
             visited, raised, solved = cell.get("visited", 0), cell.get("raised", 0), cell.get("solved", 0)
-            by_officer_month.append({"officer": o["name"], "month": month, **figures(o["in_charge"], visited, raised, solved)})
+            by_officer_month.append({"officer": o["name"], "officer_id": o["id"], "month": month, **figures(o["in_charge"], visited, raised, solved)})
             totals = month_totals[month]
             totals[0] += o["in_charge"]
             totals[1] += visited
@@ -132,7 +167,7 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
             totals[3] += solved
             sums[0] += raised
             sums[1] += solved
-        by_officer.append({"officer": o["name"], **figures(o["in_charge"], visited_in_range.get(o["id"], 0), *sums)})
+        by_officer.append({"officer": o["name"], "officer_id": o["id"], **figures(o["in_charge"], visited_in_range.get(o["id"], 0), *sums)})
     in_charge_total = sum(o["in_charge"] for o in ordered)
     raised_total = sum(row["problems_raised"] for row in by_officer)
     solved_total = sum(row["problems_solved"] for row in by_officer)
@@ -141,6 +176,74 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
         "by_officer_month": by_officer_month,
         "by_officer": by_officer,
         "by_month": [{"month": month, **figures(*month_totals[month])} for month in months],
+        "filters": filters,  # what the layout's drill-down links carry (reports.drill.link)
         "totals": figures(in_charge_total, sum(visited_in_range.get(o["id"], 0) for o in ordered), raised_total,
                           solved_total),
     }
+
+
+# -- drill-down: the enterprises and problems behind each figure (reports.drill) --------------------------------------
+
+
+def _month_param(params: dict) -> dt.date | None:
+    """``month`` as ``YYYY-MM`` (a month of the report), or ``None``."""
+    value = params.get("month")
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise BadRequest(_("下钻参数 %(name)s 有误。") % {"name": "month"}) from None
+
+
+def _of_officer(rows: QuerySet, params: dict, path: str) -> QuerySet:
+    officer = optional_id(params, "officer")
+    return rows if officer is None else rows.filter(**{f"{path}responsible_officer_id": officer})
+
+
+ENTERPRISE_COLUMNS = (
+    (gettext_lazy("企业"), "name"),
+    (gettext_lazy("园区"), "park"),
+    (gettext_lazy("包联干部"), "responsible_officer"),
+)
+
+
+@register("visits.in_charge", title=gettext_lazy("包联企业"), page="visits", columns=ENTERPRISE_COLUMNS)
+def in_charge_rows(filters: ReportFilters, params: dict) -> QuerySet[Enterprise]:
+    """The enterprises in charge (of one ``officer`` when given)."""
+    return _of_officer(in_charge(filters), params, "").select_related("park", "responsible_officer").order_by("name", "id")
+
+
+@register("visits.visited", title=gettext_lazy("已走访的包联企业"), page="visits", columns=ENTERPRISE_COLUMNS)
+def visited_rows(filters: ReportFilters, params: dict) -> QuerySet[Enterprise]:
+    """The enterprises in charge visited at least once in the report's months (in ``month`` when given)."""
+    start, end = report_span(filters, timezone.localdate(), _month_param(params))
+    visited = in_charge(filters).filter(pk__in=visits_of(filters, start, end).values("enterprise_id"))
+    return _of_officer(visited, params, "").select_related("park", "responsible_officer").order_by("name", "id")
+
+
+PROBLEM_COLUMNS = (
+    (gettext_lazy("企业"), "visit.enterprise"),
+    (gettext_lazy("走访日期"), "visit.visited_on"),
+    (gettext_lazy("问题"), lambda problem: Truncator(problem.description).chars(60)),
+    (gettext_lazy("对应诉求状态"), "service_request.status"),
+)
+
+
+def _problem_rows(solved: bool):
+    def rows(filters: ReportFilters, params: dict) -> QuerySet[VisitProblem]:
+        start, end = report_span(filters, timezone.localdate(), _month_param(params))
+        problems = _of_officer(problems_of(filters, start, end), params, "visit__enterprise__")
+        if solved:
+            problems = problems.filter(SOLVED)
+        return problems.select_related("visit__enterprise", "service_request").order_by("visit__visited_on", "id")
+
+    return rows
+
+
+register("visits.problems_raised", title=gettext_lazy("走访反映问题"), page="visits", columns=PROBLEM_COLUMNS)(
+    _problem_rows(solved=False)
+)
+register("visits.problems_solved", title=gettext_lazy("走访反映问题（已解决）"), page="visits", columns=PROBLEM_COLUMNS)(
+    _problem_rows(solved=True)
+)
