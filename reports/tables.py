@@ -40,6 +40,19 @@ class Linked:
     href: str
 
 
+def drill(value, key: str, filters, /, **params):
+    """``value`` linked to the rows of figure ``key`` (``reports.drill``) under ``filters``; bare without filters."""
+    if filters is None or value is None:
+        return value
+    return Linked(value, link(key, filters, **params))
+
+
+def drill_href(key: str, filters, /, **params) -> str:
+    """A card's link to the rows of figure ``key`` under ``filters``; none without filters (a layout drawn from a
+    report computed elsewhere, e.g. the workbench, has no filters to carry)."""
+    return link(key, filters, **params) if filters is not None else ""
+
+
 def unlinked(value):
     """The bare figure of a cell, linked or not."""
     return value.value if isinstance(value, Linked) else value
@@ -54,6 +67,9 @@ class Column:
     label: str
     unit: str = ""
     help: str = ""  # the definition, shown when hovering the header (its ``title``)
+    # False for a figure no list of rows adds up to (an average, a median, a target); a percentage never is one.
+    # Every other number of a table links to its rows (tests/reports/test_drill_equality.py checks it).
+    drill: bool = True
 
     @property
     def header(self) -> str:
@@ -320,25 +336,25 @@ STATUS_COLUMNS = [
 def service_page(report: dict, filters=None) -> Page:
     """Every count of the page links to its rows (``reports.selectors.service``'s drill-downs): requests by
     category, status, colour and score; approval steps by colour; routings and their events by department;
-    call-backs by result and department or officer. Rates, medians and averages link their denominator's rows."""
+    call-backs by result and department or officer. Rates link their denominator's rows; medians and averages add up
+    no rows and are not linked (``Column(drill=False)``)."""
     totals, categories = report["totals"], report["categories"]
     filters = filters if filters is not None else report.get("filters")
 
     def requests(figure: str, value, category=None, **params):
-        return Linked(value, link(f"service.{figure}", filters, category=category, **params))
+        return drill(value, f"service.{figure}", filters, category=category, **params)
 
     kpis = [
         Kpi(_("诉求总数"), cell_text(totals["total"]), _("件"), note=_("未办结 %(open)s 件") % {"open": totals['open']},
-            href=link("service.total", filters)),
+            href=drill_href("service.total", filters)),
         Kpi(_("按时办结率"), cell_text(totals["sla_compliance"]), "%",
             note=_("%(on_time)s / %(resolved)s 件按时办结") % {"on_time": totals['on_time'], "resolved": totals['resolved']},
             level="" if totals["sla_compliance"] is None else "green" if totals["sla_compliance"] >= 90 else "yellow",
-            href=link("service.resolved", filters)),
-        Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时"), href=link("service.resolved", filters)),
+            href=drill_href("service.resolved", filters)),
+        Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时")),
         Kpi(_("超期未办结"), cell_text(totals["overdue"]), _("件"), level="red" if totals["overdue"] else "green",
-            href=link("service.red", filters)),
-        Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']},
-            href=link("service.rated", filters)),
+            href=drill_href("service.red", filters)),
+        Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']}),
     ]
     tables = [
         Table(
@@ -361,8 +377,8 @@ def service_page(report: dict, filters=None) -> Page:
         Table(
             "sla", _("办理时效与满意度"),
             [Column(_("类别")), Column(_("已办结"), _("件")), Column(_("按时办结"), _("件")), Column(_("按时办结率"), "%"),
-             Column(_("办理时长中位数"), _("小时")), Column(_("平均办理时长"), _("小时")), Column(_("已评价"), _("件")),
-             Column(_("满意度均分"), _("分"))],
+             Column(_("办理时长中位数"), _("小时"), drill=False), Column(_("平均办理时长"), _("小时"), drill=False),
+             Column(_("已评价"), _("件")), Column(_("满意度均分"), _("分"), drill=False)],
             [[c["label"], requests("resolved", c["resolved"], c["category_id"]),
               requests("on_time", c["on_time"], c["category_id"]), c["sla_compliance"], c["median_handling_hours"],
               c["average_handling_hours"], requests("rated", c["rated"], c["category_id"]), c["satisfaction_average"]]
@@ -387,7 +403,7 @@ def service_page(report: dict, filters=None) -> Page:
     tables.append(Table(
         "approval_steps", _("审批环节三色预警"),
         [Column(_("状态")), Column(_("环节数"), _("个"))],
-        [[label, Linked(steps[colour], link("service.approval_steps", filters, colour=colour))] for colour, label in (
+        [[label, drill(steps[colour], "service.approval_steps", filters, colour=colour)] for colour, label in (
             ("green", _("正常（绿）")), ("yellow", _("临期（黄）")), ("red", _("逾期（红）")),
             ("done_on_time", _("按期完成")), ("done_late", _("逾期完成")))],
         chart=Chart("bar", [1], colors=[GREEN, YELLOW, RED, BLUE, GREY]),
@@ -416,7 +432,7 @@ def _department_columns():
         Column(_("按时办结"), _("件"), help=_("在办理时限内办结；批准延期后按延期后的时限。")),
         Column(_("逾期"), _("件"), help=_("超过办理时限才办结的，加上仍在办理且已超过时限的。")),
         Column(_("按时率"), "%", help=_("按时办结 /（按时办结 + 逾期）；未到期的在办分办、退回和转办不计。")),
-        Column(_("办理时长中位数"), _("小时"), help=_("已办结分办从交办到办结的自然时长的中位数。")),
+        Column(_("办理时长中位数"), _("小时"), help=_("已办结分办从交办到办结的自然时长的中位数。"), drill=False),
         Column(_("延期申请"), _("次")),
         Column(_("延期批准"), _("次")),
         Column(_("退回"), _("件"), help=_("承办单位退回驿站的分办。")),
@@ -442,7 +458,7 @@ def _satisfaction_rows(rows: list[dict], filters, by: str) -> list[list]:
     """The call-back counts of each department or officer (``by``), each linked to its call-backs."""
 
     def callbacks(row, value, result=None):
-        return Linked(value, link("service.callbacks", filters, result=result, **{by: row["key"] or "none"}))
+        return drill(value, "service.callbacks", filters, result=result, **{by: row["key"] or "none"})
 
     return [[r["label"], callbacks(r, r["callbacks"]), callbacks(r, r["satisfied"], "satisfied"),
              callbacks(r, r["basic"], "basic"), callbacks(r, r["unsatisfied"], "unsatisfied"), r["satisfied_rate"]]
@@ -455,10 +471,10 @@ def department_tables(report: dict, filters=None) -> list[Table]:
     filters = filters if filters is not None else report.get("filters")
 
     def routings(d, figure):
-        return Linked(d[figure], link(f"service.routing_{figure}", filters, department=d["department"]))
+        return drill(d[figure], f"service.routing_{figure}", filters, department=d["department"])
 
     def events(d, figure):
-        return Linked(d[figure], link("service.routing_events", filters, department=d["department"], figure=figure))
+        return drill(d[figure], "service.routing_events", filters, department=d["department"], figure=figure)
 
     return [
         Table(
@@ -491,7 +507,7 @@ def department_tables(report: dict, filters=None) -> list[Table]:
 
 OVERDUE_COLUMNS = [
     Column(gettext_lazy("编号")), Column(gettext_lazy("标题")), Column(gettext_lazy("企业")), Column(gettext_lazy("类别")), Column(gettext_lazy("状态")), Column(gettext_lazy("经办人")),
-    Column(gettext_lazy("提交时间")), Column(gettext_lazy("办理时限")), Column(gettext_lazy("已超时"), gettext_lazy("小时")),
+    Column(gettext_lazy("提交时间")), Column(gettext_lazy("办理时限")), Column(gettext_lazy("已超时"), gettext_lazy("小时"), drill=False),
 ]
 
 
@@ -520,11 +536,11 @@ def land_page(report: dict, filters=None) -> Page:
 
     def rows(key, count, area, **params):
         """A count and its area, each linked to the same rows (the area as their sum)."""
-        return [Linked(count, link(f"land.{key}", filters, **params)),
-                Linked(area, link(f"land.{key}_area", filters, **params))]
+        return [drill(count, f"land.{key}", filters, **params),
+                drill(area, f"land.{key}_area", filters, **params)]
 
     def spaces(value, figure, *, area=False, park=None):
-        return Linked(value, link("land.spaces_area" if area else "land.spaces", filters, figure=figure, park=park))
+        return drill(value, "land.spaces_area" if area else "land.spaces", filters, figure=figure, park=park)
 
     def occupancy_cells(p, park=None):
         return [spaces(p["units"], "units", park=park), spaces(p["occupied_units"], "occupied", park=park),
@@ -535,12 +551,12 @@ def land_page(report: dict, filters=None) -> Page:
 
     kpis = [
         Kpi(_("地块总数"), cell_text(parcels["count"]), _("宗"), note=f"{cell_text(parcels['area_m2'])} m²",
-            href=link("land.parcels", filters)),
+            href=drill_href("land.parcels", filters)),
         Kpi(_("区间内出让"), cell_text(transferred["count"]), _("宗"), note=_("%(area)s m²（%(period)s）") % {"area": cell_text(transferred['area_m2']), "period": period},
-            href=link("land.transferred", filters)),
+            href=drill_href("land.transferred", filters)),
         Kpi(_("载体入驻率"), cell_text(occupancy["occupancy_rate"]), "%",
             note=_("已入驻 %(occupied_area_m2)s / %(area_m2)s m²") % {"occupied_area_m2": cell_text(occupancy['occupied_area_m2']), "area_m2": cell_text(occupancy['area_m2'])},
-            href=link("land.spaces", filters, figure="units")),
+            href=drill_href("land.spaces", filters, figure="units")),
     ]
     tables = [
         Table(
@@ -598,31 +614,31 @@ def policy_page(report: dict, filters=None) -> Page:
     filters = filters if filters is not None else report.get("filters")
 
     def grants(figure, item, **params):
-        return Linked(item[figure], link(f"policies.{figure}", filters, **params))
+        return drill(item[figure], f"policies.{figure}", filters, **params)
 
     kpis = [
         Kpi(_("申请"), cell_text(totals["grants"]), _("笔"), note=_("%(applied_total)s 万元") % {"applied_total": cell_text(totals['applied_total'])},
-            href=link("policies.grants", filters)),
+            href=drill_href("policies.grants", filters)),
         Kpi(_("核准金额"), cell_text(totals["approved_total"]), _("万元"), note=_("%(approved_count)s 笔") % {"approved_count": totals['approved_count']},
-            href=link("policies.approved_total", filters)),
+            href=drill_href("policies.approved_total", filters)),
         Kpi(_("拨付金额"), cell_text(totals["disbursed_total"]), _("万元"), note=_("%(disbursed_count)s 笔") % {"disbursed_count": totals['disbursed_count']},
-            href=link("policies.disbursed_total", filters)),
+            href=drill_href("policies.disbursed_total", filters)),
         Kpi(_("拨付率"), cell_text(totals["disbursement_rate"]), "%", note=_("拨付金额 / 核准金额"),
-            href=link("policies.approved_total", filters)),
+            href=drill_href("policies.approved_total", filters)),
         Kpi(_("免申即享待确认"), cell_text(totals["proposed_count"]), _("笔"), note=_("%(proposed_total)s 万元") % {"proposed_total": cell_text(totals['proposed_total'])},
-            href=link("policies.proposed_count", filters)),
+            href=drill_href("policies.proposed_count", filters)),
         Kpi(_("应追回"), cell_text(totals["clawback_total"]), _("万元"), note=_("暂缓拨付 %(held_total)s 万元") % {"held_total": cell_text(totals['held_total'])}),
     ]
     money_columns = [
         Column(_("申请"), _("笔")), Column(_("申请金额"), _("万元")), Column(_("核准"), _("笔")), Column(_("核准金额"), _("万元")),
         Column(_("拨付"), _("笔")), Column(_("拨付金额"), _("万元")), Column(_("拨付率"), "%"),
         Column(_("免申待确认"), _("笔")), Column(_("待确认金额"), _("万元")), Column(_("不予推送"), _("笔")),
-        Column(_("暂缓拨付"), _("万元")), Column(_("可拨付"), _("万元")), Column(_("应追回"), _("万元")),
+        Column(_("暂缓拨付"), _("万元")), Column(_("可拨付"), _("万元")), Column(_("应追回"), _("万元"), drill=False),
     ]
 
     def money_cells(item, **params):
         def instalments(figure):
-            return Linked(item[figure], link("policies.instalments", filters, figure=figure, **params))
+            return drill(item[figure], "policies.instalments", filters, figure=figure, **params)
 
         return [*(grants(f, item, **params) for f in ("grants", "applied_total", "approved_count", "approved_total",
                                                        "disbursed_count", "disbursed_total")),
@@ -633,7 +649,7 @@ def policy_page(report: dict, filters=None) -> Page:
     tables = [
         Table(
             "policies", _("政策兑现（按政策）"),
-            [Column(_("政策")), Column(_("条款"), _("条")), *money_columns],
+            [Column(_("政策")), Column(_("条款"), _("条"), drill=False), *money_columns],
             [[p["policy"], p["clauses"], *money_cells(p, policy=p["policy_id"])] for p in report["policies"]],
             total=[_("合计"), sum(p["clauses"] for p in report["policies"]), *money_cells(totals)],
             chart=Chart("bar", [5, 7]),
@@ -669,7 +685,7 @@ def mu_page(report: dict, filters=None) -> Page:
     filters = filters if filters is not None else report.get("filters")
 
     def enterprises(group):
-        return link("mu.enterprises", filters, group=group)
+        return drill_href("mu.enterprises", filters, group=group)
 
     kpis = [Kpi(_("参评企业"), cell_text(report["evaluated"]), _("家"), href=enterprises("evaluated"))]
     kpis += [
@@ -679,13 +695,16 @@ def mu_page(report: dict, filters=None) -> Page:
     ]
     kpis.append(Kpi(_("用地不足、单独列出"), cell_text(len(report["below_min_land"])), _("家"),
                     href=enterprises("below_min_land")))
+    # An enterprise's own indicators and figures (one row each, from its confirmed yearly figures): no list adds up
+    # to them, so they are not linked; nor are the classes' sums of them.
     indicator_columns = [
-        Column(_("亩均税收"), _("万元/亩")), Column(_("亩均增加值"), _("万元/亩")),
-        Column(_("单位能耗增加值"), _("万元/吨标煤")), Column(_("研发经费占比"), "%"),
+        Column(_("亩均税收"), _("万元/亩"), drill=False), Column(_("亩均增加值"), _("万元/亩"), drill=False),
+        Column(_("单位能耗增加值"), _("万元/吨标煤"), drill=False), Column(_("研发经费占比"), "%"),
     ]
     figure_columns = [
-        Column(_("税收"), _("万元")), Column(_("工业增加值"), _("万元")), Column(_("综合能耗"), _("吨标煤")),
-        Column(_("营业收入"), _("万元")), Column(_("研发投入"), _("万元")), Column(_("用地面积"), _("亩")),
+        Column(_("税收"), _("万元"), drill=False), Column(_("工业增加值"), _("万元"), drill=False),
+        Column(_("综合能耗"), _("吨标煤"), drill=False), Column(_("营业收入"), _("万元"), drill=False),
+        Column(_("研发投入"), _("万元"), drill=False), Column(_("用地面积"), _("亩"), drill=False),
     ]
 
     def cells(i):
@@ -695,18 +714,18 @@ def mu_page(report: dict, filters=None) -> Page:
     tables = [
         Table(
             "classes", _("分类汇总"),
-            [Column(_("等级")), Column(_("企业数"), _("家")), Column(_("占比"), "%"), Column(_("税收合计"), _("万元")),
-             Column(_("用地合计"), _("亩")), Column(_("亩均税收"), _("万元/亩"))],
-            [[s["label"], Linked(s["count"], enterprises(s["klass"])), s["share"], s["tax"], s["land_mu"], s["tax_per_mu"]]
+            [Column(_("等级")), Column(_("企业数"), _("家")), Column(_("占比"), "%"), Column(_("税收合计"), _("万元"), drill=False),
+             Column(_("用地合计"), _("亩"), drill=False), Column(_("亩均税收"), _("万元/亩"), drill=False)],
+            [[s["label"], drill(s["count"], "mu.enterprises", filters, group=s["klass"]), s["share"], s["tax"], s["land_mu"], s["tax_per_mu"]]
              for s in report["summary"]],
-            total=[_("合计"), Linked(report["evaluated"], enterprises("evaluated")), None, sum((s["tax"] for s in report["summary"]), Decimal("0.00")),
+            total=[_("合计"), drill(report["evaluated"], "mu.enterprises", filters, group="evaluated"), None, sum((s["tax"] for s in report["summary"]), Decimal("0.00")),
                    sum((s["land_mu"] for s in report["summary"]), Decimal("0.00")), None],
             chart=Chart("pie", [1], colors=list(MU_COLOURS.values())),
             note=_("占比为各等级企业数占参评企业数的比例。"),
         ),
         Table(
             "enterprises", _("企业亩均评价"),
-            [Column(_("企业")), Column(_("等级")), Column(_("得分"), _("分")), *indicator_columns, *figure_columns],
+            [Column(_("企业")), Column(_("等级")), Column(_("得分"), _("分"), drill=False), *indicator_columns, *figure_columns],
             [[i["enterprise"], i["klass"], i["score"], *cells(i)] for i in report["enterprises"]],
             note=_("按等级、得分从高到低；指标取当年已确认的年度指标（税务优先于统计，统计优先于企业自报）。"),
         ),

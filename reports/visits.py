@@ -3,8 +3,7 @@ month, per month — drawn on the page, written to the Excel export, from ``repo
 
 from django.utils.translation import gettext as _
 
-from .drill import link
-from .tables import Chart, Column, Kpi, Linked, Page, Table, cell_text
+from .tables import Chart, Column, Kpi, Page, Table, cell_text, drill, drill_href
 
 
 def _month(day) -> str:
@@ -26,14 +25,14 @@ def visits_page(report: dict, filters=None) -> Page:
     span = _("%(first)s 至 %(last)s") % {"first": _month(months[0]), "last": _month(months[-1])}
     kpis = [
         Kpi(_("包联企业"), cell_text(totals["in_charge"]), _("家"), note=_("在园企业中已安排包联干部的"),
-            href=link("visits.in_charge", filters)),
+            href=drill_href("visits.in_charge", filters)),
         Kpi(_("期内走访覆盖率"), cell_text(totals["coverage"]), "%",
             note=_("%(visited)s 家在 %(span)s 至少走访一次") % {"visited": totals["visited"], "span": span},
-            level=_level(totals["coverage"]), href=link("visits.in_charge", filters)),
+            level=_level(totals["coverage"]), href=drill_href("visits.in_charge", filters)),
         Kpi(_("走访反映问题"), cell_text(totals["problems_raised"]), _("个"),
             note=_("已解决 %(solved)s 个") % {"solved": totals["problems_solved"]},
-            href=link("visits.problems_raised", filters)),
-        Kpi(_("问题解决率"), cell_text(totals["solved_rate"]), "%", href=link("visits.problems_raised", filters)),
+            href=drill_href("visits.problems_raised", filters)),
+        Kpi(_("问题解决率"), cell_text(totals["solved_rate"]), "%", href=drill_href("visits.problems_raised", filters)),
     ]
     figures = [Column(_("包联企业"), _("家")), Column(_("已走访"), _("家")), Column(_("覆盖率"), "%"),
                Column(_("反映问题"), _("个")), Column(_("已解决"), _("个"))]
@@ -42,7 +41,7 @@ def visits_page(report: dict, filters=None) -> Page:
         """The figures of a row, each linked to its rows (the enterprises in charge are today's, whatever the month)."""
 
         def linked(figure, **params):
-            return Linked(row[figure], link(f"visits.{figure}", filters, officer=officer, **params))
+            return drill(row[figure], f"visits.{figure}", filters, officer=officer, **params)
 
         of_month = {"month": _month(month)} if month is not None else {}
         return [linked("in_charge"), linked("visited", **of_month), row["coverage"],
