@@ -11,13 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from crm.models import Enterprise
 from parks.models import Park
 from parks.mu import CLASSES, mu_evaluate
-from reports.drill import register
-from reports.selectors.params import choice
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -130,25 +127,3 @@ def mu_report(*, filters: MuFilters, now: dt.datetime | None = None) -> dict:
         "evaluated": sum(s["count"] for s in summary),
         "filters": filters,  # what the layout's drill-down links carry (reports.drill.link)
     }
-
-
-# -- drill-down: the enterprises behind each count (reports.drill), by the same evaluation -----------------------------
-
-GROUPS = {
-    "evaluated": lambda result: bool(result.klass),
-    **{klass: (lambda result, klass=klass: result.klass == klass) for klass in CLASSES},
-    "below_min_land": lambda result: result.below_min_land,
-}
-
-
-@register("mu.enterprises", title=gettext_lazy("亩均评价企业"), page="mu", columns=(
-    (gettext_lazy("企业"), "name"),
-    (gettext_lazy("园区"), "park"),
-))
-def enterprise_rows(filters: MuFilters, params: dict):
-    """The enterprises of ``group``: every class (evaluated), one class (A–D), or below the minimum land. The class
-    filter of the page narrows only its enterprise list, not these counts."""
-    belongs = GROUPS[choice(params, "group", GROUPS)]
-    _names, results = _evaluated(filters)
-    chosen = [eid for eid, result in results.items() if belongs(result)]
-    return _enterprises(filters).filter(pk__in=chosen).select_related("park")

@@ -4,10 +4,8 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from crm.models import (
     OPEN_REQUEST_STATUSES,
@@ -20,7 +18,6 @@ from crm.models import (
 )
 from crm.models.functions import SecondsBetween
 from crm.service_requests import clock
-from reports.drill import register
 from reports.selectors.common import (
     CENT,
     SECONDS_PER_HOUR,
@@ -32,7 +29,6 @@ from reports.selectors.common import (
     seconds_to,
     user_label,
 )
-from reports.selectors.params import choice, optional_id, required_id
 
 # 三色预警 of a request is crm.service_requests.clock's (``colour_conditions``, the twin of what every screen shows);
 # of an approval step (no start of its own): yellow within this many hours of its due time, as the
@@ -406,160 +402,3 @@ def overdue_item(request: ServiceRequest, now: dt.datetime) -> dict:
         "due_at": request.due_at,
         "overdue_hours": seconds_to(-remaining.total_seconds(), SECONDS_PER_HOUR),
     }
-
-
-# -- drill-down: the rows behind each figure (reports.drill), from the same conditions the figures count --------------
-
-
-def _request_ref(request: ServiceRequest):
-    from reports.tables import Linked  # reports.tables reads this module's limits: imported when a list is drawn
-
-    return Linked(f"#{request.pk}", reverse("admin:crm_servicerequest_change", args=[request.pk]))
-
-
-# The columns of a list of requests: what the admin's queue shows (no contact details, no description).
-REQUEST_COLUMNS = (
-    (gettext_lazy("编号"), _request_ref),
-    (gettext_lazy("标题"), "title"),
-    (gettext_lazy("类别"), "category.name"),
-    (gettext_lazy("企业"), "enterprise"),
-    (gettext_lazy("状态"), "status"),
-    (gettext_lazy("办理时限"), "due_at"),
-)
-REQUEST_TITLES = {
-    "total": gettext_lazy("企业诉求"),
-    "open": gettext_lazy("未办结诉求"),
-    "resolved": gettext_lazy("已办结诉求"),
-    "on_time": gettext_lazy("按时办结诉求"),
-    "rated": gettext_lazy("已评价诉求"),
-    clock.GREEN: gettext_lazy("未办结诉求：正常（绿）"),
-    clock.YELLOW: gettext_lazy("未办结诉求：临期（黄）"),
-    clock.RED: gettext_lazy("未办结诉求：超时（红）"),
-}
-
-
-def _request_rows(name: str):
-    """The requests counted in figure ``name`` (``request_conditions``), of one category when ``category`` is given."""
-
-    def rows(filters: ReportFilters, params: dict) -> QuerySet[ServiceRequest]:
-        requests = _requests(filters).filter(request_conditions(timezone.now())[name])
-        category = optional_id(params, "category")
-        if category is not None:
-            requests = requests.filter(category_id=category)
-        return requests.select_related("category", "enterprise").order_by("due_at", "id")
-
-    return rows
-
-
-for _name, _title in REQUEST_TITLES.items():
-    register(f"service.{_name}", title=_title, page="service", columns=REQUEST_COLUMNS)(_request_rows(_name))
-
-
-@register("service.status", title=gettext_lazy("企业诉求（按状态）"), page="service", columns=REQUEST_COLUMNS)
-def status_rows(filters: ReportFilters, params: dict) -> QuerySet[ServiceRequest]:
-    """The requests in status ``status`` (of one ``category`` when given)."""
-    status = choice(params, "status", RequestStatus.values)
-    return _request_rows(f"status_{status}")(filters, params)
-
-
-@register("service.score", title=gettext_lazy("企业诉求（按满意度评分）"), page="service", columns=REQUEST_COLUMNS)
-def score_rows(filters: ReportFilters, params: dict) -> QuerySet[ServiceRequest]:
-    """The requests rated ``score`` (1–5)."""
-    score = choice(params, "score", [str(n) for n in SATISFACTION_SCORES])
-    return _request_rows(f"score_{score}")(filters, params)
-
-
-@register("service.approval_steps", title=gettext_lazy("审批环节"), page="service", columns=(
-    (gettext_lazy("诉求"), lambda step: _request_ref(step.request)),
-    (gettext_lazy("诉求标题"), "request.title"),
-    (gettext_lazy("环节"), "name"),
-    (gettext_lazy("审批部门"), "authority"),
-    (gettext_lazy("应完成时间"), "due_at"),
-    (gettext_lazy("完成时间"), "completed_at"),
-))
-def approval_step_rows(filters: ReportFilters, params: dict) -> QuerySet[ApprovalStep]:
-    """The approval steps of the page's requests in ``colour`` (green, yellow, red, done_on_time, done_late)."""
-    conditions = approval_step_conditions(timezone.now())
-    colour = choice(params, "colour", conditions)
-    return _approval_steps(_requests(filters)).filter(conditions[colour]).select_related("request").order_by("due_at", "id")
-
-
-ROUTING_TITLES = {
-    "routings": gettext_lazy("分办"),
-    "lead": gettext_lazy("主办分办"),
-    "assist": gettext_lazy("协办分办"),
-    "completed": gettext_lazy("已办结分办"),
-    "on_time": gettext_lazy("按时办结分办"),
-    "late": gettext_lazy("逾期分办"),
-    "transferred": gettext_lazy("转办的分办"),
-}
-ROUTING_COLUMNS = (
-    (gettext_lazy("诉求"), lambda routing: _request_ref(routing.service_request)),
-    (gettext_lazy("诉求标题"), "service_request.title"),
-    (gettext_lazy("承办单位"), "department.name"),
-    (gettext_lazy("承办方式"), "role"),
-    (gettext_lazy("状态"), "status"),
-    (gettext_lazy("交办时间"), "routed_at"),
-    (gettext_lazy("办理时限"), "due_at"),
-    (gettext_lazy("办结时间"), "completed_at"),
-)
-
-
-def _routing_rows(name: str):
-    """The routings of one ``department`` counted in figure ``name`` (``routing_conditions``)."""
-
-    def rows(filters: ReportFilters, params: dict) -> QuerySet[Routing]:
-        department = required_id(params, "department")
-        return (
-            _routings(_requests(filters))
-            .filter(routing_conditions(timezone.now())[name], department_id=department)
-            .select_related("service_request", "department")
-            .order_by("routed_at", "id")
-        )
-
-    return rows
-
-
-for _name, _title in ROUTING_TITLES.items():
-    register(f"service.routing_{_name}", title=_title, page="service", columns=ROUTING_COLUMNS)(_routing_rows(_name))
-
-
-@register("service.routing_events", title=gettext_lazy("分办流转记录（退回、延期）"), page="service", columns=(
-    (gettext_lazy("诉求"), lambda event: _request_ref(event.routing.service_request)),
-    (gettext_lazy("承办单位"), "routing.department.name"),
-    (gettext_lazy("操作"), "kind"),
-    (gettext_lazy("时间"), "created_at"),
-))
-def routing_event_rows(filters: ReportFilters, params: dict) -> QuerySet[RoutingEvent]:
-    """The hand-backs or extension requests/approvals (``figure``) of one ``department``'s routings."""
-    figure = choice(params, "figure", ROUTING_EVENT_FIGURES)
-    department = required_id(params, "department")
-    return (
-        _routing_events(_routings(_requests(filters)))
-        .filter(kind=ROUTING_EVENT_FIGURES[figure], routing__department_id=department)
-        .select_related("routing__service_request", "routing__department")
-        .order_by("created_at", "id")
-    )
-
-
-@register("service.callbacks", title=gettext_lazy("回访记录"), page="service", columns=(
-    (gettext_lazy("诉求"), lambda callback: _request_ref(callback.request)),
-    (gettext_lazy("诉求标题"), "request.title"),
-    (gettext_lazy("企业"), "request.enterprise"),
-    (gettext_lazy("经办人"), "request.assignee"),
-    (gettext_lazy("回访结果"), "result"),
-    (gettext_lazy("回访时间"), "recorded_at"),
-))
-def callback_rows(filters: ReportFilters, params: dict) -> QuerySet[RequestCallBack]:
-    """The call-backs of the page's requests with ``result`` (all results without it), of the requests led by
-    ``department`` or handled by ``officer`` (``none``: not assigned) when given."""
-    callbacks = _callbacks(_requests(filters))
-    if params.get("result"):
-        callbacks = callbacks.filter(result=choice(params, "result", CALLBACK_RESULTS))
-    if params.get("department"):
-        callbacks = _with_lead_department(callbacks).filter(_department=required_id(params, "department"))
-    if params.get("officer") == "none":
-        callbacks = callbacks.filter(request__assignee__isnull=True)
-    elif params.get("officer"):
-        callbacks = callbacks.filter(request__assignee_id=required_id(params, "officer"))
-    return callbacks.select_related("request__enterprise", "request__assignee").order_by("recorded_at", "id")
