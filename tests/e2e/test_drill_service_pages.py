@@ -44,7 +44,7 @@ def test_a_manager_clicks_a_card_and_a_cell_and_lands_on_as_many_rows(live_serve
     page.on("pageerror", lambda error: errors.append(str(error)))
     log_in_admin(page, base, "leader", via="/reports/service/")
 
-    card = page.locator(".kpi", has_text="超期未办结").locator("a[data-drill]")
+    card = page.locator('.kpi a[data-drill][href*="/rows/service.red/"]')
     assert card.inner_text() == "2"
     card.click()
     page.wait_for_url(f"{base}/reports/rows/service.red/**")
