@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.pipeline import lights
+from reports.definitions import define
 from reports.drill import link
 from reports.selectors.service import APPROVAL_AT_RISK_HOURS, OVERDUE_LIST_LIMIT
 
@@ -135,6 +136,21 @@ class Kpi:
     href: str = ""  # the drill-down list of the rows behind the figure
     help: str = ""  # the figure's written definition, shown on hover (docs/reports.md collects them)
     previous: str = ""  # 同比: the same figure for the same period a year earlier, as text
+    key: str = ""  # pairs the card with its year-earlier twin (``with_previous``); the label when empty
+
+    @property
+    def pair_key(self) -> str:
+        return self.key or str(self.label)
+
+
+def with_previous(page: "Page", earlier: "Page") -> "Page":
+    """Each card of ``page`` gets its year-earlier value (同比) from the card of ``earlier`` with the same key."""
+    before = {kpi.pair_key: kpi for kpi in earlier.kpis}
+    for kpi in page.kpis:
+        twin = before.get(kpi.pair_key)
+        if twin is not None:
+            kpi.previous = f"{twin.value} {twin.unit}".strip()
+    return page
 
 
 @dataclass
@@ -190,29 +206,42 @@ BREAKDOWN_TITLES = {
 }
 
 
+def P(key: str) -> str:  # the pipeline page's definition of ``key`` (reports/definitions.py)
+    return define("pipeline", key)
+
+
+def S(key: str) -> str:  # the service page's definition of ``key``
+    return define("service", key)
+
+
 def pipeline_page(report: dict) -> Page:
     year = report["year"]
     this_year, capital, rates = report["this_year"], report["capital"], report["rates"]
     stages = report["stages"]
     kpis = [
-        Kpi(_("项目总数"), cell_text(report["totals"]["count"]), _("个")),
-        Kpi(_("总投资"), cell_text(to_yi(report["totals"]["investment_total"])), _("亿元"),
-            note=_("%(investment_total)s 万元") % {"investment_total": cell_text(report['totals']['investment_total'])}),
-        Kpi(_("%(year)s 年落地亿元以上项目") % {"year": year}, cell_text(this_year["landed_key_count"]), _("个"),
-            note=(_("年度目标 %(landed_key_target)s 个，完成 %(landed_key_completion)s%%") % {"landed_key_target": cell_text(_count_target(this_year['landed_key_target'])), "landed_key_completion": cell_text(this_year['landed_key_completion'])}
-                  if this_year["landed_key_target"] is not None else _("尚未设定年度目标")),
-            level=_completion_level(this_year["landed_key_completion"])),
+        Kpi(_("期内入库项目"), cell_text(report["totals"]["count"]), _("个"), key="cohort_count", help=P("cohort_count")),
+        Kpi(_("期内入库项目总投资"), cell_text(to_yi(report["totals"]["investment_total"])), _("亿元"),
+            note=_("%(investment_total)s 万元") % {"investment_total": cell_text(report['totals']['investment_total'])},
+            key="cohort_investment", help=P("cohort_investment")),
+        Kpi(_("期内落地亿元以上项目"), cell_text(this_year["landed_key_count"]), _("个"),
+            note=(_("%(year)s 年度目标 %(landed_key_target)s 个，完成 %(landed_key_completion)s%%") % {"year": year, "landed_key_target": cell_text(_count_target(this_year['landed_key_target'])), "landed_key_completion": cell_text(this_year['landed_key_completion'])}
+                  if this_year["landed_key_target"] is not None else _("%(year)s 年尚未设定年度目标") % {"year": year}),
+            level=_completion_level(this_year["landed_key_completion"]), key="landed_key", help=P("landed_key")),
         Kpi(_("到资率"), cell_text(capital["arrival_rate"]), "%",
-            note=_("到资 %(arrived_total)s 亿元 / 承诺 %(committed_total)s 亿元") % {"arrived_total": cell_text(to_yi(capital['arrived_total'])), "committed_total": cell_text(to_yi(capital['committed_total']))}),
+            note=_("到资 %(arrived_total)s 亿元 / 承诺 %(committed_total)s 亿元") % {"arrived_total": cell_text(to_yi(capital['arrived_total'])), "committed_total": cell_text(to_yi(capital['committed_total']))},
+            key="arrival_rate", help=P("arrival_rate")),
         Kpi(_("开工率"), cell_text(rates["construction_start_rate"]), "%",
-            note=_("%(started_count)s / %(landed_count)s 个已落地项目") % {"started_count": rates['started_count'], "landed_count": rates['landed_count']}),
+            note=_("%(started_count)s / %(landed_count)s 个期内入库且已落地的项目") % {"started_count": rates['started_count'], "landed_count": rates['landed_count']},
+            key="start_rate", help=P("start_rate")),
         Kpi(_("投产率"), cell_text(rates["production_rate"]), "%",
-            note=_("%(producing_count)s / %(landed_count)s 个已落地项目") % {"producing_count": rates['producing_count'], "landed_count": rates['landed_count']}),
+            note=_("%(producing_count)s / %(landed_count)s 个期内入库且已落地的项目") % {"producing_count": rates['producing_count'], "landed_count": rates['landed_count']},
+            key="production_rate", help=P("production_rate")),
     ]
     tables = [
         Table(
             "stages", _("当前阶段分布"),
-            [Column(_("阶段")), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("总投资"), _("亿元"))],
+            [Column(_("阶段"), help=P("stage")), Column(_("项目数"), _("个"), help=P("stage_count")),
+             Column(_("总投资"), _("万元"), help=P("stage_investment")), Column(_("总投资"), _("亿元"), help=P("stage_investment"))],
             [[_stage_label(s), s["count"], s["investment_total"], to_yi(s["investment_total"])] for s in stages],
             total=[_("合计"), report["totals"]["count"], report["totals"]["investment_total"],
                    to_yi(report["totals"]["investment_total"])],
@@ -221,37 +250,42 @@ def pipeline_page(report: dict) -> Page:
         ),
         Table(
             "funnel", _("累计漏斗与阶段转化"),
-            [Column(_("阶段")), Column(_("曾到达项目数"), _("个")), Column(_("较上一阶段转化率"), "%"), Column(_("较线索转化率"), "%")],
+            [Column(_("阶段"), help=P("stage")), Column(_("曾到达项目数"), _("个"), help=P("funnel_reached")),
+             Column(_("较上一阶段转化率"), "%", help=P("funnel_from_previous")),
+             Column(_("较线索转化率"), "%", help=P("funnel_from_lead"))],
             [[f["label"], f["reached"], f["conversion_from_previous"], f["conversion_from_lead"]] for f in report["funnel"]],
             chart=Chart("funnel", [1]),
             note=_("按阶段变更记录统计曾进入各阶段的项目（含其后暂缓、终止的项目）。"),
         ),
         Table(
             "durations", _("各阶段停留时长"),
-            [Column(_("阶段")), Column(_("已结束的停留"), _("次")), Column(_("平均停留"), _("天")), Column(_("中位停留"), _("天"))],
+            [Column(_("阶段"), help=P("stage")), Column(_("已结束的停留"), _("次"), help=P("stays")),
+             Column(_("平均停留"), _("天"), help=P("average_stay")), Column(_("中位停留"), _("天"), help=P("median_stay"))],
             [[d["label"], d["stays"], d["average_days"], d["median_days"]] for d in report["durations"]],
             chart=Chart("bar", [2, 3]),
             note=_("从进入该阶段到下一次阶段变更；尚未离开当前阶段的项目不计入。"),
         ),
         Table(
             "this_year", _("%(year)s 年度目标完成情况") % {"year": year},
-            [Column(_("指标")), Column(_("实际")), Column(_("年度目标")), Column(_("完成率"), "%")],
+            [Column(_("指标"), help=P("target_metric")), Column(_("实际"), help=P("target_actual")),
+             Column(_("年度目标"), help=P("target")), Column(_("完成率"), "%", help=P("target_completion"))],
             [
-                [_("落地亿元以上项目（个）"), this_year["landed_key_count"], _count_target(this_year["landed_key_target"]),
+                [_("期内落地亿元以上项目（个）"), this_year["landed_key_count"], _count_target(this_year["landed_key_target"]),
                  this_year["landed_key_completion"]],
-                [_("落地亿元以上项目总投资（万元）"), this_year["landed_key_investment_total"], None, None],
-                [_("落地项目（个，不限规模）"), this_year["landed_count"], None, None],
-                [_("签约项目（个）"), this_year["signed_count"], None, None],
-                [_("签约项目总投资（万元）"), this_year["signed_investment_total"], this_year["signed_investment_target"],
+                [_("期内落地亿元以上项目总投资（万元）"), this_year["landed_key_investment_total"], None, None],
+                [_("期内落地项目（个，不限规模）"), this_year["landed_count"], None, None],
+                [_("期内签约项目（个）"), this_year["signed_count"], None, None],
+                [_("期内签约项目总投资（万元）"), this_year["signed_investment_total"], this_year["signed_investment_target"],
                  this_year["signed_investment_completion"]],
             ],
             chart=Chart("hbar", [3]),
-            note=_("%(year)s 年内转入“注册落地”“签约”阶段的项目（按阶段变更记录）；目标由管理人员在后台“年度目标”中设定。") % {"year": year},
+            note=_("统计区间内转入“注册落地”“签约”阶段的项目（按阶段变更记录，不论何时入库、现处何阶段）；目标为区间截止日所在年度（%(year)s 年）的年度目标，由管理人员在后台“年度目标”中设定。") % {"year": year},
         ),
         Table(
             "key_projects", _("重点项目（≥1亿元）与重大项目（≥10亿元）"),
-            [Column(_("阶段")), Column(_("重点项目"), _("个")), Column(_("重点项目总投资"), _("万元")),
-             Column(_("重大项目"), _("个")), Column(_("重大项目总投资"), _("万元"))],
+            [Column(_("阶段"), help=P("stage")), Column(_("重点项目"), _("个"), help=P("key_count")),
+             Column(_("重点项目总投资"), _("万元"), help=P("key_investment")),
+             Column(_("重大项目"), _("个"), help=P("major_count")), Column(_("重大项目总投资"), _("万元"), help=P("major_investment"))],
             [[s["label"], s["key_count"], s["key_investment_total"], s["major_count"], s["major_investment_total"]]
              for s in stages if s["in_total"]],
             total=[_("合计"), report["key_projects"]["count"], report["key_projects"]["investment_total"],
@@ -261,12 +295,13 @@ def pipeline_page(report: dict) -> Page:
         ),
         Table(
             "capital", _("实际到资与承诺投资"),
-            [Column(_("指标")), Column(_("金额"), _("万元")), Column(_("金额"), _("亿元")), Column(_("占承诺投资"), "%")],
+            [Column(_("指标"), help=P("capital_metric")), Column(_("金额"), _("万元"), help=P("capital_amount")),
+             Column(_("金额"), _("亿元"), help=P("capital_amount")), Column(_("占承诺投资"), "%", help=P("capital_share"))],
             [
                 [_("承诺投资"), capital["committed_total"],
                  to_yi(capital["committed_total"]), Decimal("100.00") if capital["committed_total"] else None],
                 [_("累计到资"), capital["arrived_total"], to_yi(capital["arrived_total"]), capital["arrival_rate"]],
-                [_("%(year)s 年到资") % {"year": year}, capital["arrived_in_year"], to_yi(capital["arrived_in_year"]),
+                [_("期内到资"), capital["arrived_in_year"], to_yi(capital["arrived_in_year"]),
                  _share(capital["arrived_in_year"], capital["committed_total"])],
             ],
             chart=Chart("bar", [1]),
@@ -274,7 +309,8 @@ def pipeline_page(report: dict) -> Page:
         ),
         Table(
             "rates", _("开工率与投产率"),
-            [Column(_("指标")), Column(_("项目数"), _("个")), Column(_("占已落地项目"), "%")],
+            [Column(_("指标"), help=P("rates_metric")), Column(_("项目数"), _("个"), help=P("rates_count")),
+             Column(_("占已落地项目"), "%", help=P("rates_share"))],
             [
                 [_("已落地"), rates["landed_count"],
                  Decimal("100.00") if rates["landed_count"] else None],
@@ -289,7 +325,9 @@ def pipeline_page(report: dict) -> Page:
         title, label, kind = map(str, BREAKDOWN_TITLES[key])
         tables.append(Table(
             f"by_{key}", _("项目分布：%(title)s") % {"title": title},
-            [Column(label), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("已落地项目"), _("个"))],
+            [Column(label, help=P("breakdown")), Column(_("项目数"), _("个"), help=P("breakdown_count")),
+             Column(_("总投资"), _("万元"), help=P("breakdown_investment")),
+             Column(_("已落地项目"), _("个"), help=P("breakdown_landed"))],
             [[i["label"], i["count"], i["investment_total"], i["landed_count"]] for i in items],
             total=[_("合计"), sum(i["count"] for i in items), sum((i["investment_total"] for i in items), Decimal("0.00")),
                    sum(i["landed_count"] for i in items)],
@@ -298,8 +336,9 @@ def pipeline_page(report: dict) -> Page:
     milestones = report["milestones"]
     tables.append(Table(
         "milestones", _("落地节点三色预警"),
-        [Column(_("节点")), Column(_("正常（绿）"), _("个")), Column(_("临期（黄）"), _("个")), Column(_("逾期（红）"), _("个")),
-         Column(_("按期完成"), _("个")), Column(_("逾期完成"), _("个"))],
+        [Column(_("节点"), help=P("milestone")), Column(_("正常（绿）"), _("个"), help=P("milestone_green")),
+         Column(_("临期（黄）"), _("个"), help=P("milestone_yellow")), Column(_("逾期（红）"), _("个"), help=P("milestone_red")),
+         Column(_("按期完成"), _("个"), help=P("milestone_on_time")), Column(_("逾期完成"), _("个"), help=P("milestone_late"))],
         [[m["label"], m["green"], m["yellow"], m["red"], m["done_on_time"], m["done_late"]] for m in milestones["items"]],
         total=[_("合计"), *(milestones["totals"][k] for k in ("green", "yellow", "red", "done_on_time", "done_late"))],
         chart=Chart("stack", [1, 2, 3], colors=[GREEN, YELLOW, RED]),
@@ -345,21 +384,24 @@ def service_page(report: dict, filters=None) -> Page:
         return drill(value, f"service.{figure}", filters, category=category, **params)
 
     kpis = [
-        Kpi(_("诉求总数"), cell_text(totals["total"]), _("件"), note=_("未办结 %(open)s 件") % {"open": totals['open']},
-            href=drill_href("service.total", filters)),
+        Kpi(_("期内提交诉求"), cell_text(totals["total"]), _("件"), note=_("未办结 %(open)s 件") % {"open": totals['open']},
+            key="total", help=S("total"), href=drill_href("service.total", filters)),
         Kpi(_("按时办结率"), cell_text(totals["sla_compliance"]), "%",
             note=_("%(on_time)s / %(resolved)s 件按时办结") % {"on_time": totals['on_time'], "resolved": totals['resolved']},
             level="" if totals["sla_compliance"] is None else "green" if totals["sla_compliance"] >= 90 else "yellow",
-            href=drill_href("service.resolved", filters)),
-        Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时")),
+            key="sla_compliance", help=S("sla_compliance"), href=drill_href("service.resolved", filters)),
+        Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时"), key="median_hours",
+            help=S("median_hours")),
         Kpi(_("超期未办结"), cell_text(totals["overdue"]), _("件"), level="red" if totals["overdue"] else "green",
-            href=drill_href("service.red", filters)),
-        Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']}),
+            key="overdue", help=S("overdue"), href=drill_href("service.red", filters)),
+        Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']},
+            key="satisfaction", help=S("satisfaction")),
     ]
     tables = [
         Table(
             "categories", _("诉求类别与状态"),
-            [Column(_("类别")), Column(_("合计"), _("件")), *(Column(label, _("件")) for _code, label in STATUS_COLUMNS)],
+            [Column(_("类别"), help=S("category")), Column(_("合计"), _("件"), help=S("category_total")),
+             *(Column(label, _("件"), help=S("status_count")) for _code, label in STATUS_COLUMNS)],
             [[c["label"], requests("total", c["total"], c["category_id"]),
               *(requests("status", c["statuses"][code], c["category_id"], status=code) for code, _label in STATUS_COLUMNS)]
              for c in categories],
@@ -369,16 +411,19 @@ def service_page(report: dict, filters=None) -> Page:
         ),
         Table(
             "statuses", _("诉求状态"),
-            [Column(_("状态")), Column(_("件数"), _("件"))],
+            [Column(_("状态"), help=S("status")), Column(_("件数"), _("件"), help=S("status_count"))],
             [[s["label"], requests("status", s["count"], status=s["status"])] for s in report["statuses"]],
             total=[_("合计"), requests("total", totals["total"])],
             chart=Chart("pie", [1]),
         ),
         Table(
             "sla", _("办理时效与满意度"),
-            [Column(_("类别")), Column(_("已办结"), _("件")), Column(_("按时办结"), _("件")), Column(_("按时办结率"), "%"),
-             Column(_("办理时长中位数"), _("小时"), drill=False), Column(_("平均办理时长"), _("小时"), drill=False),
-             Column(_("已评价"), _("件")), Column(_("满意度均分"), _("分"), drill=False)],
+            [Column(_("类别"), help=S("category")), Column(_("已办结"), _("件"), help=S("resolved")),
+             Column(_("按时办结"), _("件"), help=S("on_time")), Column(_("按时办结率"), "%", help=S("category_sla")),
+             Column(_("办理时长中位数"), _("小时"), help=S("category_median"), drill=False),
+             Column(_("平均办理时长"), _("小时"), help=S("average_hours"), drill=False),
+             Column(_("已评价"), _("件"), help=S("rated")),
+             Column(_("满意度均分"), _("分"), help=S("rating_average"), drill=False)],
             [[c["label"], requests("resolved", c["resolved"], c["category_id"]),
               requests("on_time", c["on_time"], c["category_id"]), c["sla_compliance"], c["median_handling_hours"],
               c["average_handling_hours"], requests("rated", c["rated"], c["category_id"]), c["satisfaction_average"]]
@@ -391,7 +436,8 @@ def service_page(report: dict, filters=None) -> Page:
         ),
         Table(
             "request_colours", _("未办结诉求三色预警"),
-            [Column(_("类别")), Column(_("正常（绿）"), _("件")), Column(_("临期（黄）"), _("件")), Column(_("超时（红）"), _("件"))],
+            [Column(_("类别"), help=S("category")), Column(_("正常（绿）"), _("件"), help=S("request_green")),
+             Column(_("临期（黄）"), _("件"), help=S("request_yellow")), Column(_("超时（红）"), _("件"), help=S("request_red"))],
             [[c["label"], *(requests(colour, c[colour], c["category_id"]) for colour in ("green", "yellow", "red"))]
              for c in categories],
             total=[_("合计"), *(requests(colour, totals[colour]) for colour in ("green", "yellow", "red"))],
@@ -402,7 +448,7 @@ def service_page(report: dict, filters=None) -> Page:
     steps = report["approval_steps"]
     tables.append(Table(
         "approval_steps", _("审批环节三色预警"),
-        [Column(_("状态")), Column(_("环节数"), _("个"))],
+        [Column(_("状态"), help=S("step_status")), Column(_("环节数"), _("个"), help=S("step_count"))],
         [[label, drill(steps[colour], "service.approval_steps", filters, colour=colour)] for colour, label in (
             ("green", _("正常（绿）")), ("yellow", _("临期（黄）")), ("red", _("逾期（红）")),
             ("done_on_time", _("按期完成")), ("done_late", _("逾期完成")))],
@@ -411,7 +457,7 @@ def service_page(report: dict, filters=None) -> Page:
     ))
     tables.append(Table(
         "satisfaction", _("满意度分布"),
-        [Column(_("评分")), Column(_("件数"), _("件"))],
+        [Column(_("评分"), help=S("score")), Column(_("件数"), _("件"), help=S("score_count"))],
         [[_("%(score)s 分") % {"score": s['score']}, requests("score", s["count"], score=s["score"])]
          for s in report["satisfaction"]],
         total=[_("合计"), requests("rated", totals["rated"])],
@@ -424,19 +470,19 @@ def service_page(report: dict, filters=None) -> Page:
 
 def _department_columns():
     return [
-        Column(_("承办单位")),
-        Column(_("分办"), _("件"), help=_("交办给该单位的分办（主办与协办），无论结果如何。")),
-        Column(_("主办"), _("件")),
-        Column(_("协办"), _("件")),
-        Column(_("已办结"), _("件")),
-        Column(_("按时办结"), _("件"), help=_("在办理时限内办结；批准延期后按延期后的时限。")),
-        Column(_("逾期"), _("件"), help=_("超过办理时限才办结的，加上仍在办理且已超过时限的。")),
-        Column(_("按时率"), "%", help=_("按时办结 /（按时办结 + 逾期）；未到期的在办分办、退回和转办不计。")),
-        Column(_("办理时长中位数"), _("小时"), help=_("已办结分办从交办到办结的自然时长的中位数。"), drill=False),
-        Column(_("延期申请"), _("次")),
-        Column(_("延期批准"), _("次")),
-        Column(_("退回"), _("件"), help=_("承办单位退回驿站的分办。")),
-        Column(_("转办"), _("件"), help=_("驿站转给其他单位的分办。")),
+        Column(_("承办单位"), help=S("department")),
+        Column(_("分办"), _("件"), help=S("routings")),
+        Column(_("主办"), _("件"), help=S("lead")),
+        Column(_("协办"), _("件"), help=S("assist")),
+        Column(_("已办结"), _("件"), help=S("completed")),
+        Column(_("按时办结"), _("件"), help=S("routing_on_time")),
+        Column(_("逾期"), _("件"), help=S("late")),
+        Column(_("按时率"), "%", help=S("on_time_rate")),
+        Column(_("办理时长中位数"), _("小时"), help=S("routing_median"), drill=False),
+        Column(_("延期申请"), _("次"), help=S("extensions_requested")),
+        Column(_("延期批准"), _("次"), help=S("extensions_approved")),
+        Column(_("退回"), _("件"), help=S("handed_back")),
+        Column(_("转办"), _("件"), help=S("transferred")),
     ]
 
 
@@ -446,11 +492,11 @@ SATISFACTION_HELP = gettext_lazy("满意率 =（满意 + 基本满意）/ 回访
 def _satisfaction_columns(first: str, first_help: str):
     return [
         Column(first, help=first_help),
-        Column(_("回访"), _("次")),
-        Column(_("满意"), _("次")),
-        Column(_("基本满意"), _("次")),
-        Column(_("不满意"), _("次")),
-        Column(_("满意率"), "%", help=str(SATISFACTION_HELP)),
+        Column(_("回访"), _("次"), help=S("callbacks")),
+        Column(_("满意"), _("次"), help=S("satisfied")),
+        Column(_("基本满意"), _("次"), help=S("basic")),
+        Column(_("不满意"), _("次"), help=S("unsatisfied")),
+        Column(_("满意率"), "%", help=S("satisfied_rate")),
     ]
 
 
@@ -490,14 +536,14 @@ def department_tables(report: dict, filters=None) -> list[Table]:
         ),
         Table(
             "department_satisfaction", _("回访满意度（按主办单位）"),
-            _satisfaction_columns(_("主办单位"), _("诉求的主办单位：最近一次未退回、未转办的主办分办。")),
+            _satisfaction_columns(_("主办单位"), S("lead_department")),
             _satisfaction_rows(report["department_satisfaction"], filters, "department"),
             chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
             note=str(SATISFACTION_HELP),
         ),
         Table(
             "officer_satisfaction", _("回访满意度（按经办人）"),
-            _satisfaction_columns(_("经办人"), _("诉求的经办人（企业服务专员）。")),
+            _satisfaction_columns(_("经办人"), S("assignee")),
             _satisfaction_rows(report["officer_satisfaction"], filters, "officer"),
             chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
             note=str(SATISFACTION_HELP),
@@ -505,10 +551,13 @@ def department_tables(report: dict, filters=None) -> list[Table]:
     ]
 
 
-OVERDUE_COLUMNS = [
-    Column(gettext_lazy("编号")), Column(gettext_lazy("标题")), Column(gettext_lazy("企业")), Column(gettext_lazy("类别")), Column(gettext_lazy("状态")), Column(gettext_lazy("经办人")),
-    Column(gettext_lazy("提交时间")), Column(gettext_lazy("办理时限")), Column(gettext_lazy("已超时"), gettext_lazy("小时"), drill=False),
-]
+def overdue_columns() -> list[Column]:
+    return [
+        Column(_("编号"), help=S("number")), Column(_("标题"), help=S("title")), Column(_("企业"), help=S("enterprise")),
+        Column(_("类别"), help=S("overdue_category")), Column(_("状态"), help=S("overdue_status")),
+        Column(_("经办人"), help=S("overdue_assignee")), Column(_("提交时间"), help=S("submitted_at")),
+        Column(_("办理时限"), help=S("due_at")), Column(_("已超时"), _("小时"), help=S("overdue_hours"), drill=False),
+    ]
 
 
 def overdue_row(item: dict) -> list:
@@ -519,7 +568,7 @@ def overdue_row(item: dict) -> list:
 def overdue_table(items: list[dict], count: int) -> Table:
     shown = _("，列出超期最久的 %(limit)s 件（Excel 导出全部）") % {"limit": OVERDUE_LIST_LIMIT} if count > len(items) else ""
     return Table(
-        "overdue", _("超期未办结诉求"), OVERDUE_COLUMNS, [overdue_row(i) for i in items],
+        "overdue", _("超期未办结诉求"), overdue_columns(), [overdue_row(i) for i in items],
         note=_("共 %(count)s 件%(shown)s。") % {"count": count, "shown": shown},
     )
 
@@ -551,31 +600,32 @@ def land_page(report: dict, filters=None) -> Page:
 
     kpis = [
         Kpi(_("地块总数"), cell_text(parcels["count"]), _("宗"), note=f"{cell_text(parcels['area_m2'])} m²",
-            href=drill_href("land.parcels", filters)),
+            href=drill_href("land.parcels", filters), help=define("land", "parcel_count")),
         Kpi(_("区间内出让"), cell_text(transferred["count"]), _("宗"), note=_("%(area)s m²（%(period)s）") % {"area": cell_text(transferred['area_m2']), "period": period},
-            href=drill_href("land.transferred", filters)),
+            href=drill_href("land.transferred", filters), help=define("land", "transferred_count")),
         Kpi(_("载体入驻率"), cell_text(occupancy["occupancy_rate"]), "%",
             note=_("已入驻 %(occupied_area_m2)s / %(area_m2)s m²") % {"occupied_area_m2": cell_text(occupancy['occupied_area_m2']), "area_m2": cell_text(occupancy['area_m2'])},
-            href=drill_href("land.spaces", filters, figure="units")),
+            href=drill_href("land.spaces", filters, figure="units"), help=define("land", "occupancy_rate")),
     ]
     tables = [
         Table(
             "by_status", _("地块库存（按状态）"),
-            [Column(_("状态")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
+            [Column(_("状态")), Column(_("地块"), _("宗"), help=define("land", "parcels")), Column(_("面积"), "m²", help=define("land", "parcel_area"))],
             [[s["label"], *rows("parcels", s["count"], s["area_m2"], status=s["status"])] for s in report["by_status"]],
             total=[_("合计"), *rows("parcels", parcels["count"], parcels["area_m2"])],
             chart=Chart("bar", [2]),
         ),
         Table(
             "by_land_use", _("地块库存（按用地性质）"),
-            [Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
+            [Column(_("用地性质")), Column(_("地块"), _("宗"), help=define("land", "parcels")), Column(_("面积"), "m²", help=define("land", "parcel_area"))],
             [[u["label"], *rows("parcels", u["count"], u["area_m2"], land_use=u["land_use"])] for u in report["by_land_use"]],
             total=[_("合计"), *rows("parcels", parcels["count"], parcels["area_m2"])],
             chart=Chart("pie", [2]),
         ),
         Table(
             "inventory", _("地块库存明细（状态 × 用地性质）"),
-            [Column(_("状态")), Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
+            [Column(_("状态")), Column(_("用地性质")), Column(_("地块"), _("宗"), help=define("land", "parcels")),
+             Column(_("面积"), "m²", help=define("land", "parcel_area"))],
             [[c["status_label"], c["land_use_label"],
               *rows("parcels", c["count"], c["area_m2"], status=c["status"], land_use=c["land_use"])]
              for c in report["inventory"]],
@@ -583,7 +633,8 @@ def land_page(report: dict, filters=None) -> Page:
         ),
         Table(
             "transferred", _("出让地块（%(period)s）") % {"period": period},
-            [Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
+            [Column(_("用地性质")), Column(_("地块"), _("宗"), help=define("land", "transferred_parcels")),
+             Column(_("面积"), "m²", help=define("land", "transferred_area"))],
             [[t["label"], *rows("transferred", t["count"], t["area_m2"], land_use=t["land_use"])] for t in transferred["items"]],
             total=[_("合计"), *rows("transferred", transferred["count"], transferred["area_m2"])],
             chart=Chart("bar", [1]),
@@ -591,8 +642,10 @@ def land_page(report: dict, filters=None) -> Page:
         ),
         Table(
             "occupancy", _("载体空间入驻率（按园区）"),
-            [Column(_("园区")), Column(_("单元"), _("个")), Column(_("已入驻单元"), _("个")), Column(_("总面积"), "m²"),
-             Column(_("已入驻面积"), "m²"), Column(_("已预定面积"), "m²"), Column(_("空置面积"), "m²"), Column(_("入驻率"), "%")],
+            [Column(_("园区")), *(Column(label, unit, help=define("land", key)) for label, unit, key in (
+                (_("单元"), _("个"), "units"), (_("已入驻单元"), _("个"), "occupied_units"), (_("总面积"), "m²", "space_area"),
+                (_("已入驻面积"), "m²", "occupied_area"), (_("已预定面积"), "m²", "reserved_area"),
+                (_("空置面积"), "m²", "vacant_area"), (_("入驻率"), "%", "space_rate")))],
             [[p["park"], *occupancy_cells(p, park=p["park_id"])] for p in occupancy["items"]],
             total=[_("合计"), *occupancy_cells(occupancy)],
             chart=Chart("stack", [4, 5, 6], colors=[BLUE, YELLOW, GREY]),
@@ -618,22 +671,27 @@ def policy_page(report: dict, filters=None) -> Page:
 
     kpis = [
         Kpi(_("申请"), cell_text(totals["grants"]), _("笔"), note=_("%(applied_total)s 万元") % {"applied_total": cell_text(totals['applied_total'])},
-            href=drill_href("policies.grants", filters)),
+            href=drill_href("policies.grants", filters), help=define("policies", "grants")),
         Kpi(_("核准金额"), cell_text(totals["approved_total"]), _("万元"), note=_("%(approved_count)s 笔") % {"approved_count": totals['approved_count']},
-            href=drill_href("policies.approved_total", filters)),
+            href=drill_href("policies.approved_total", filters), help=define("policies", "approved_total")),
         Kpi(_("拨付金额"), cell_text(totals["disbursed_total"]), _("万元"), note=_("%(disbursed_count)s 笔") % {"disbursed_count": totals['disbursed_count']},
-            href=drill_href("policies.disbursed_total", filters)),
+            href=drill_href("policies.disbursed_total", filters), help=define("policies", "disbursed_total")),
         Kpi(_("拨付率"), cell_text(totals["disbursement_rate"]), "%", note=_("拨付金额 / 核准金额"),
-            href=drill_href("policies.approved_total", filters)),
+            href=drill_href("policies.approved_total", filters), help=define("policies", "disbursement_rate")),
         Kpi(_("免申即享待确认"), cell_text(totals["proposed_count"]), _("笔"), note=_("%(proposed_total)s 万元") % {"proposed_total": cell_text(totals['proposed_total'])},
-            href=drill_href("policies.proposed_count", filters)),
-        Kpi(_("应追回"), cell_text(totals["clawback_total"]), _("万元"), note=_("暂缓拨付 %(held_total)s 万元") % {"held_total": cell_text(totals['held_total'])}),
+            href=drill_href("policies.proposed_count", filters), help=define("policies", "proposed_count")),
+        Kpi(_("应追回"), cell_text(totals["clawback_total"]), _("万元"), note=_("暂缓拨付 %(held_total)s 万元") % {"held_total": cell_text(totals['held_total'])},
+            help=define("policies", "clawback_total")),
     ]
     money_columns = [
-        Column(_("申请"), _("笔")), Column(_("申请金额"), _("万元")), Column(_("核准"), _("笔")), Column(_("核准金额"), _("万元")),
-        Column(_("拨付"), _("笔")), Column(_("拨付金额"), _("万元")), Column(_("拨付率"), "%"),
-        Column(_("免申待确认"), _("笔")), Column(_("待确认金额"), _("万元")), Column(_("不予推送"), _("笔")),
-        Column(_("暂缓拨付"), _("万元")), Column(_("可拨付"), _("万元")), Column(_("应追回"), _("万元"), drill=False),
+        Column(label, unit, help=define("policies", key), drill=key != "clawback_total") for label, unit, key in (
+            (_("申请"), _("笔"), "grants"), (_("申请金额"), _("万元"), "applied_total"),
+            (_("核准"), _("笔"), "approved_count"), (_("核准金额"), _("万元"), "approved_total"),
+            (_("拨付"), _("笔"), "disbursed_count"), (_("拨付金额"), _("万元"), "disbursed_total"),
+            (_("拨付率"), "%", "disbursement_rate"), (_("免申待确认"), _("笔"), "proposed_count"),
+            (_("待确认金额"), _("万元"), "proposed_total"), (_("不予推送"), _("笔"), "dismissed_count"),
+            (_("暂缓拨付"), _("万元"), "held_total"), (_("可拨付"), _("万元"), "released_total"),
+            (_("应追回"), _("万元"), "clawback_total"))
     ]
 
     def money_cells(item, **params):
@@ -649,7 +707,7 @@ def policy_page(report: dict, filters=None) -> Page:
     tables = [
         Table(
             "policies", _("政策兑现（按政策）"),
-            [Column(_("政策")), Column(_("条款"), _("条"), drill=False), *money_columns],
+            [Column(_("政策")), Column(_("条款"), _("条"), help=define("policies", "clauses"), drill=False), *money_columns],
             [[p["policy"], p["clauses"], *money_cells(p, policy=p["policy_id"])] for p in report["policies"]],
             total=[_("合计"), sum(p["clauses"] for p in report["policies"]), *money_cells(totals)],
             chart=Chart("bar", [5, 7]),
@@ -687,14 +745,15 @@ def mu_page(report: dict, filters=None) -> Page:
     def enterprises(group):
         return drill_href("mu.enterprises", filters, group=group)
 
-    kpis = [Kpi(_("参评企业"), cell_text(report["evaluated"]), _("家"), href=enterprises("evaluated"))]
+    kpis = [Kpi(_("参评企业"), cell_text(report["evaluated"]), _("家"), href=enterprises("evaluated"),
+                help=define("mu", "evaluated"))]
     kpis += [
         Kpi(s["label"], cell_text(s["count"]), _("家"), note=_("占 %(share)s%%") % {"share": cell_text(s["share"])},
-            level={"A": "green", "C": "yellow", "D": "red"}.get(k, ""), href=enterprises(k))
+            level={"A": "green", "C": "yellow", "D": "red"}.get(k, ""), href=enterprises(k), help=define("mu", "class_count"))
         for k, s in summary.items()
     ]
     kpis.append(Kpi(_("用地不足、单独列出"), cell_text(len(report["below_min_land"])), _("家"),
-                    href=enterprises("below_min_land")))
+                    href=enterprises("below_min_land"), help=define("mu", "below_min_land")))
     # An enterprise's own indicators and figures (one row each, from its confirmed yearly figures): no list adds up
     # to them, so they are not linked; nor are the classes' sums of them.
     indicator_columns = [
@@ -714,8 +773,11 @@ def mu_page(report: dict, filters=None) -> Page:
     tables = [
         Table(
             "classes", _("分类汇总"),
-            [Column(_("等级")), Column(_("企业数"), _("家")), Column(_("占比"), "%"), Column(_("税收合计"), _("万元"), drill=False),
-             Column(_("用地合计"), _("亩"), drill=False), Column(_("亩均税收"), _("万元/亩"), drill=False)],
+            [Column(_("等级")), Column(_("企业数"), _("家"), help=define("mu", "class_count")),
+             Column(_("占比"), "%", help=define("mu", "class_share")),
+             Column(_("税收合计"), _("万元"), help=define("mu", "class_tax"), drill=False),
+             Column(_("用地合计"), _("亩"), help=define("mu", "class_land"), drill=False),
+             Column(_("亩均税收"), _("万元/亩"), help=define("mu", "class_tax_per_mu"), drill=False)],
             [[s["label"], drill(s["count"], "mu.enterprises", filters, group=s["klass"]), s["share"], s["tax"], s["land_mu"], s["tax_per_mu"]]
              for s in report["summary"]],
             total=[_("合计"), drill(report["evaluated"], "mu.enterprises", filters, group="evaluated"), None, sum((s["tax"] for s in report["summary"]), Decimal("0.00")),

@@ -3,6 +3,7 @@ month, per month — drawn on the page, written to the Excel export, from ``repo
 
 from django.utils.translation import gettext as _
 
+from .definitions import define
 from .tables import Chart, Column, Kpi, Page, Table, cell_text, drill, drill_href
 
 
@@ -25,17 +26,21 @@ def visits_page(report: dict, filters=None) -> Page:
     span = _("%(first)s 至 %(last)s") % {"first": _month(months[0]), "last": _month(months[-1])}
     kpis = [
         Kpi(_("包联企业"), cell_text(totals["in_charge"]), _("家"), note=_("在园企业中已安排包联干部的"),
-            href=drill_href("visits.in_charge", filters)),
+            href=drill_href("visits.in_charge", filters), help=define("visits", "in_charge")),
         Kpi(_("期内走访覆盖率"), cell_text(totals["coverage"]), "%",
             note=_("%(visited)s 家在 %(span)s 至少走访一次") % {"visited": totals["visited"], "span": span},
-            level=_level(totals["coverage"]), href=drill_href("visits.in_charge", filters)),
+            level=_level(totals["coverage"]), href=drill_href("visits.in_charge", filters), help=define("visits", "coverage")),
         Kpi(_("走访反映问题"), cell_text(totals["problems_raised"]), _("个"),
             note=_("已解决 %(solved)s 个") % {"solved": totals["problems_solved"]},
-            href=drill_href("visits.problems_raised", filters)),
-        Kpi(_("问题解决率"), cell_text(totals["solved_rate"]), "%", href=drill_href("visits.problems_raised", filters)),
+            href=drill_href("visits.problems_raised", filters), help=define("visits", "problems_raised")),
+        Kpi(_("问题解决率"), cell_text(totals["solved_rate"]), "%", href=drill_href("visits.problems_raised", filters),
+            help=define("visits", "solved_rate")),
     ]
-    figures = [Column(_("包联企业"), _("家")), Column(_("已走访"), _("家")), Column(_("覆盖率"), "%"),
-               Column(_("反映问题"), _("个")), Column(_("已解决"), _("个"))]
+    figures = [Column(_("包联企业"), _("家"), help=define("visits", "in_charge")),
+               Column(_("已走访"), _("家"), help=define("visits", "visited")),
+               Column(_("覆盖率"), "%", help=define("visits", "coverage")),
+               Column(_("反映问题"), _("个"), help=define("visits", "problems_raised")),
+               Column(_("已解决"), _("个"), help=define("visits", "problems_solved"))]
 
     def cells(row, officer=None, month=None):
         """The figures of a row, each linked to its rows (the enterprises in charge are today's, whatever the month)."""
@@ -50,7 +55,7 @@ def visits_page(report: dict, filters=None) -> Page:
     tables = [
         Table(
             "visit_officers", _("包联干部走访覆盖（统计期内）"),
-            [Column(_("包联干部")), *figures, Column(_("解决率"), "%")],
+            [Column(_("包联干部")), *figures, Column(_("解决率"), "%", help=define("visits", "solved_rate"))],
             [[row["officer"], *cells(row, row["officer_id"]), row["solved_rate"]] for row in report["by_officer"]],
             total=[_("合计"), *cells(totals), totals["solved_rate"]],
             chart=Chart("bar", [3]),

@@ -218,9 +218,20 @@ def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
     return items
 
 
+def event_period(filters: ReportFilters, year: int) -> tuple[dt.date | None, dt.date | None]:
+    """The days that decide 期内落地, 期内签约 and 期内到资: the period's, or the whole report year without one."""
+    if filters.start or filters.end:
+        return filters.start, filters.end
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 def _year_figures(filters: ReportFilters, year: int) -> dict:
-    """This year's landed (≥ 1 亿) projects and signed investment, against the targets managers set."""
-    year_range = moment_range("changed_at", dt.date(year, 1, 1), dt.date(year, 12, 31))
+    """The projects that moved to 注册落地 (and those ≥ 1 亿) and to 签约 within the period, against the year's targets.
+
+    Counted by the stage history whatever the project's stage now (a project landed in the period and paused later
+    still landed then), and whenever it entered the pipeline; the targets are those of the period's end year.
+    """
+    year_range = moment_range("changed_at", *event_period(filters, year))
     landed_ids = ProjectStageChange.objects.filter(year_range, to_stage=Stage.REGISTERED).values("project_id")
     signed_ids = ProjectStageChange.objects.filter(year_range, to_stage=Stage.SIGNED).values("project_id")
     landed, signed = Q(pk__in=landed_ids), Q(pk__in=signed_ids)
@@ -251,7 +262,7 @@ def _year_figures(filters: ReportFilters, year: int) -> dict:
     }
 
 
-def _landing(projects: QuerySet[Project], year: int) -> dict:
+def _landing(projects: QuerySet[Project], period: tuple[dt.date | None, dt.date | None], year: int) -> dict:
     """到资 against committed investment, and the 开工率 and 投产率 of the landed projects.
 
     Committed (承诺投资) is the total investment of the projects at 签约 or beyond; arrived (实际到资)
@@ -273,7 +284,7 @@ def _landing(projects: QuerySet[Project], year: int) -> dict:
     )
     arrivals = CapitalArrival.objects.filter(project__in=projects.filter(committed_q).values("pk")).aggregate(
         arrived=Sum("amount"),
-        arrived_in_year=Sum("amount", filter=date_range("arrived_on", dt.date(year, 1, 1), dt.date(year, 12, 31))),
+        arrived_in_year=Sum("amount", filter=date_range("arrived_on", *period)),
     )
     committed, arrived = money(figures["committed"]), money(arrivals["arrived"])
     return {
@@ -344,7 +355,7 @@ def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -
         changes = changes.filter(project__in=cohort.values("pk"))
     stages = _stage_rows(cohort, filters)
     counted = [s for s in stages if s["in_total"]]
-    landing = _landing(projects, year)
+    landing = _landing(projects, event_period(filters, year), year)
     funnel = _funnel(changes)
     return {
         "as_of": now,

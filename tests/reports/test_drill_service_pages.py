@@ -233,3 +233,25 @@ def test_a_figure_parameter_that_does_not_read_is_a_400_not_a_500(department_wor
     assert manager_client.get(link("service.routing_lead", ReportFilters(), department="x1")).status_code == 400
     assert manager_client.get(link("visits.visited", ReportFilters(), month="2024-13")).status_code == 400
     assert manager_client.get(link("mu.enterprises", None, group="E")).status_code == 400
+
+
+# -- one written definition per figure ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("page", "url", "world"), [
+    ("land", "/reports/land/", "land_world"),
+    ("policies", "/reports/policies/", "proposals"),
+    ("visits", "/reports/visits/?start=2024-10-01&end=2024-12-31", "visit_world"),
+    ("mu", "/reports/mu/?year=2024", "mu_world"),
+])
+def test_every_card_and_figure_column_shows_its_written_definition(page, url, world, request, manager_client):
+    from reports.definitions import DEFINITIONS
+
+    request.getfixturevalue(world)
+    response = manager_client.get(url)
+    texts = {str(d.text) for d in DEFINITIONS[page].values()}
+    assert [k.label for k in response.context["kpis"] if k.help not in texts] == []
+    tables = {"land": None, "policies": None, "visits": None, "mu": {"classes"}}[page]
+    figures = [(t.key, c.label) for t in response.context["tables"] if tables is None or t.key in tables
+               for c in t.columns if c.unit and c.help not in texts]
+    assert figures == []
