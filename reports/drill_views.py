@@ -149,7 +149,6 @@ def _read(request, key: str):
     if figure is None:
         raise Http404(_("没有这个下钻指标。"))
     form_class = FORMS.get(figure.page, ReportFilterForm)
-    # The page's own form, as the page reads it (its owner choices are the page's officers).
     form = form_class(request.GET, page=figure.page) if form_class is ReportFilterForm else form_class(request.GET)
     if not form.is_valid():
         return None, render(request, "reports/bad_request.html", status=400)
