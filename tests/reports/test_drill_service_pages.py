@@ -255,3 +255,35 @@ def test_every_card_and_figure_column_shows_its_written_definition(page, url, wo
     figures = [(t.key, c.label) for t in response.context["tables"] if tables is None or t.key in tables
                for c in t.columns if c.unit and c.help not in texts]
     assert figures == []
+
+
+# -- the lists read their rows' columns without a query per row -------------------------------------------------------
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_a_list_takes_as_many_queries_for_two_rows_as_for_twenty(every_state, land_world, proposals, manager_client):
+    from tests.factories import LandParcelFactory
+
+    urls = [link("service.total", ReportFilters()), link("service.status", ReportFilters(), status="resolved"),
+            link("land.parcels", ReportFilters()), link("policies.grants", ReportFilters())]
+    before = [_queries(manager_client, url) for url in urls]
+    sunshine, permit, zhou = every_state["sunshine"], every_state["permit"], every_state["zhou"]
+    alice = enterprise_user(sunshine, username="alice3")
+    for i in range(15):
+        request = service_request(enterprise=sunshine, submitted_by=alice, category=permit, title=f"追加{i}",
+                                  at=at("2024-12-19", 15))
+        request_moved_to(request, "resolved", officer=zhou)
+        LandParcelFactory(code=f"X{i}", park=land_world["xike"], area_m2=Decimal("100"))
+    template = PolicyGrant.objects.filter(status="applied").first()
+    PolicyGrant.objects.bulk_create([
+        PolicyGrant(clause=template.clause, enterprise=template.enterprise, status="applied", applied_amount=Decimal("1"),
+                    applied_on=dt.date(2024, 5, 1)) for _i in range(15)])
+    assert [_queries(manager_client, url) for url in urls] == before
