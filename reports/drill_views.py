@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from .access import manager_required
-from .drill import FIGURES, DrillFigure
+from .drill import FIGURES, DrillFigure, title_of
 from .excel import XLSX, write_table
 from .forms import ReportFilterForm, describe, has_nul_byte
 from .selectors.common import money
@@ -154,7 +154,10 @@ def _read(request, key: str):
         return None, render(request, "reports/bad_request.html", status=400)
     params = {name: request.GET.get(name) for name in request.GET if name not in form.fields and name != PAGE_PARAM}
     filters = form.filters()
-    queryset = figure.rows(filters, params)
+    try:
+        queryset = figure.rows(filters, params)
+    except ValueError:  # BadParameter, or a parameter the database cannot compare (a word for a number)
+        return None, render(request, "reports/bad_request.html", status=400)
     model_name = queryset.model._meta.model_name
     if figure.columns == () and model_name in DEFAULT_RELATED:
         queryset = queryset.select_related(*DEFAULT_RELATED[model_name])
@@ -180,7 +183,9 @@ def drill_rows(request, key: str):
     figure, form, filters, params, queryset = read
     count, total = _summary(figure, queryset)
     columns = columns_of(figure, queryset)
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
+    paginator = Paginator(queryset, PER_PAGE)
+    paginator.count = count  # counted once, above (Paginator.count is a cached property)
+    page = paginator.get_page(request.GET.get(PAGE_PARAM))
     rows = [
         [(cell_text(v), isinstance(unlinked(v), int | Decimal) and not isinstance(unlinked(v), bool),
           v.href if isinstance(v, Linked) else "")
@@ -194,7 +199,7 @@ def drill_rows(request, key: str):
         "page": figure.page,
         "pages": [(k, reverse(f"reports:{k}"), name) for k, (_s, name, _l) in REPORTS.items()],
         "figure": figure,
-        "title": figure.title,
+        "title": title_of(figure, params),
         "filters_text": describe(filters),
         "params": params,
         "count": count,
@@ -238,13 +243,14 @@ def drill_export(request, key: str):
     read, error = _read(request, key)
     if error is not None:
         return error
-    figure, _form, filters, _params, queryset = read
+    figure, _form, filters, params, queryset = read
     columns = columns_of(figure, queryset)
     count, total = _summary(figure, queryset)
     note = _("共 %(count)s 条") % {"count": count}
     if total is not None:
         note += _("，%(header)s合计 %(total)s") % {"header": _sum_header(figure, queryset), "total": cell_text(total)}
-    table = Table(figure.key, str(figure.title), [Column(str(c.header)) for c in columns], [])
+    title = title_of(figure, params)
+    table = Table(figure.key, title, [Column(str(c.header)) for c in columns], [])
     rows: Iterable[list] = ([_cell(c.value(obj)) for c in columns] for obj in queryset.iterator(chunk_size=2000))
     now = timezone.now()
     workbook = Workbook(write_only=True)
@@ -252,5 +258,5 @@ def drill_export(request, key: str):
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes (and so deletes) it
     workbook.save(handle)
     handle.seek(0)
-    filename = _("%(title)s明细-%(now)s.xlsx") % {"title": figure.title, "now": f"{timezone.localtime(now):%Y%m%d-%H%M}"}
+    filename = _("%(title)s明细-%(now)s.xlsx") % {"title": title, "now": f"{timezone.localtime(now):%Y%m%d-%H%M}"}
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)

@@ -206,6 +206,9 @@ BREAKDOWN_TITLES = {
 }
 
 
+MILESTONE_COLUMNS = ("green", "yellow", "red", "done_on_time", "done_late")
+
+
 def P(key: str) -> str:  # the pipeline page's definition of ``key`` (reports/definitions.py)
     return define("pipeline", key)
 
@@ -218,22 +221,30 @@ def pipeline_page(report: dict) -> Page:
     year = report["year"]
     this_year, capital, rates = report["this_year"], report["capital"], report["rates"]
     stages = report["stages"]
+    filters = report.get("filters")
+
+    def href(key, /, **params):
+        return link(key, filters, **params) if filters is not None else ""
+
     kpis = [
-        Kpi(_("期内入库项目"), cell_text(report["totals"]["count"]), _("个"), key="cohort_count", help=P("cohort_count")),
+        Kpi(_("期内入库项目"), cell_text(report["totals"]["count"]), _("个"), href=href("pipeline.projects"),
+            key="cohort_count", help=P("cohort_count")),
         Kpi(_("期内入库项目总投资"), cell_text(to_yi(report["totals"]["investment_total"])), _("亿元"),
+            href=href("pipeline.projects"),
             note=_("%(investment_total)s 万元") % {"investment_total": cell_text(report['totals']['investment_total'])},
             key="cohort_investment", help=P("cohort_investment")),
         Kpi(_("期内落地亿元以上项目"), cell_text(this_year["landed_key_count"]), _("个"),
             note=(_("%(year)s 年度目标 %(landed_key_target)s 个，完成 %(landed_key_completion)s%%") % {"year": year, "landed_key_target": cell_text(_count_target(this_year['landed_key_target'])), "landed_key_completion": cell_text(this_year['landed_key_completion'])}
                   if this_year["landed_key_target"] is not None else _("%(year)s 年尚未设定年度目标") % {"year": year}),
-            level=_completion_level(this_year["landed_key_completion"]), key="landed_key", help=P("landed_key")),
-        Kpi(_("到资率"), cell_text(capital["arrival_rate"]), "%",
+            level=_completion_level(this_year["landed_key_completion"]), href=href("pipeline.year_landed", size="key"),
+            key="landed_key", help=P("landed_key")),
+        Kpi(_("到资率"), cell_text(capital["arrival_rate"]), "%", href=href("pipeline.committed"),
             note=_("到资 %(arrived_total)s 亿元 / 承诺 %(committed_total)s 亿元") % {"arrived_total": cell_text(to_yi(capital['arrived_total'])), "committed_total": cell_text(to_yi(capital['committed_total']))},
             key="arrival_rate", help=P("arrival_rate")),
-        Kpi(_("开工率"), cell_text(rates["construction_start_rate"]), "%",
+        Kpi(_("开工率"), cell_text(rates["construction_start_rate"]), "%", href=href("pipeline.landed"),
             note=_("%(started_count)s / %(landed_count)s 个期内入库且已落地的项目") % {"started_count": rates['started_count'], "landed_count": rates['landed_count']},
             key="start_rate", help=P("start_rate")),
-        Kpi(_("投产率"), cell_text(rates["production_rate"]), "%",
+        Kpi(_("投产率"), cell_text(rates["production_rate"]), "%", href=href("pipeline.landed"),
             note=_("%(producing_count)s / %(landed_count)s 个期内入库且已落地的项目") % {"producing_count": rates['producing_count'], "landed_count": rates['landed_count']},
             key="production_rate", help=P("production_rate")),
     ]
@@ -242,9 +253,11 @@ def pipeline_page(report: dict) -> Page:
             "stages", _("当前阶段分布"),
             [Column(_("阶段"), help=P("stage")), Column(_("项目数"), _("个"), help=P("stage_count")),
              Column(_("总投资"), _("万元"), help=P("stage_investment")), Column(_("总投资"), _("亿元"), help=P("stage_investment"))],
-            [[_stage_label(s), s["count"], s["investment_total"], to_yi(s["investment_total"])] for s in stages],
-            total=[_("合计"), report["totals"]["count"], report["totals"]["investment_total"],
-                   to_yi(report["totals"]["investment_total"])],
+            [[_stage_label(s), *(drill(v, "pipeline.projects", filters, in_stage=s["stage"])
+                                 for v in (s["count"], s["investment_total"], to_yi(s["investment_total"])))]
+             for s in stages],
+            total=[_("合计"), *(drill(v, "pipeline.projects", filters) for v in (
+                report["totals"]["count"], report["totals"]["investment_total"], to_yi(report["totals"]["investment_total"])))],
             chart=Chart("dual", [1, 3]),
             note=_("每个项目按其当前阶段计一次；标注“不计入合计”的阶段（默认为暂缓、终止）列出但不计入合计，可在“阶段”筛选中选择计入。"),
         ),
@@ -253,30 +266,34 @@ def pipeline_page(report: dict) -> Page:
             [Column(_("阶段"), help=P("stage")), Column(_("曾到达项目数"), _("个"), help=P("funnel_reached")),
              Column(_("较上一阶段转化率"), "%", help=P("funnel_from_previous")),
              Column(_("较线索转化率"), "%", help=P("funnel_from_lead"))],
-            [[f["label"], f["reached"], f["conversion_from_previous"], f["conversion_from_lead"]] for f in report["funnel"]],
+            [[f["label"], drill(f["reached"], "pipeline.reached", filters, in_stage=f["stage"]), f["conversion_from_previous"],
+              f["conversion_from_lead"]] for f in report["funnel"]],
             chart=Chart("funnel", [1]),
             note=_("按阶段变更记录统计曾进入各阶段的项目（含其后暂缓、终止的项目）。"),
         ),
         Table(
             "durations", _("各阶段停留时长"),
             [Column(_("阶段"), help=P("stage")), Column(_("已结束的停留"), _("次"), help=P("stays")),
-             Column(_("平均停留"), _("天"), help=P("average_stay")), Column(_("中位停留"), _("天"), help=P("median_stay"))],
-            [[d["label"], d["stays"], d["average_days"], d["median_days"]] for d in report["durations"]],
+             Column(_("平均停留"), _("天"), help=P("average_stay"), drill=False),
+             Column(_("中位停留"), _("天"), help=P("median_stay"), drill=False)],
+            [[d["label"], drill(d["stays"], "pipeline.stays", filters, in_stage=d["stage"]), d["average_days"], d["median_days"]]
+             for d in report["durations"]],
             chart=Chart("bar", [2, 3]),
             note=_("从进入该阶段到下一次阶段变更；尚未离开当前阶段的项目不计入。"),
         ),
         Table(
             "this_year", _("%(year)s 年度目标完成情况") % {"year": year},
             [Column(_("指标"), help=P("target_metric")), Column(_("实际"), help=P("target_actual")),
-             Column(_("年度目标"), help=P("target")), Column(_("完成率"), "%", help=P("target_completion"))],
+             Column(_("年度目标"), help=P("target"), drill=False), Column(_("完成率"), "%", help=P("target_completion"))],
             [
-                [_("期内落地亿元以上项目（个）"), this_year["landed_key_count"], _count_target(this_year["landed_key_target"]),
-                 this_year["landed_key_completion"]],
-                [_("期内落地亿元以上项目总投资（万元）"), this_year["landed_key_investment_total"], None, None],
-                [_("期内落地项目（个，不限规模）"), this_year["landed_count"], None, None],
-                [_("期内签约项目（个）"), this_year["signed_count"], None, None],
-                [_("期内签约项目总投资（万元）"), this_year["signed_investment_total"], this_year["signed_investment_target"],
-                 this_year["signed_investment_completion"]],
+                [_("期内落地亿元以上项目（个）"), drill(this_year["landed_key_count"], "pipeline.year_landed", filters, size="key"),
+                 _count_target(this_year["landed_key_target"]), this_year["landed_key_completion"]],
+                [_("期内落地亿元以上项目总投资（万元）"),
+                 drill(this_year["landed_key_investment_total"], "pipeline.year_landed", filters, size="key"), None, None],
+                [_("期内落地项目（个，不限规模）"), drill(this_year["landed_count"], "pipeline.year_landed", filters), None, None],
+                [_("期内签约项目（个）"), drill(this_year["signed_count"], "pipeline.year_signed", filters), None, None],
+                [_("期内签约项目总投资（万元）"), drill(this_year["signed_investment_total"], "pipeline.year_signed", filters),
+                 this_year["signed_investment_target"], this_year["signed_investment_completion"]],
             ],
             chart=Chart("hbar", [3]),
             note=_("统计区间内转入“注册落地”“签约”阶段的项目（按阶段变更记录，不论何时入库、现处何阶段）；目标为区间截止日所在年度（%(year)s 年）的年度目标，由管理人员在后台“年度目标”中设定。") % {"year": year},
@@ -286,10 +303,15 @@ def pipeline_page(report: dict) -> Page:
             [Column(_("阶段"), help=P("stage")), Column(_("重点项目"), _("个"), help=P("key_count")),
              Column(_("重点项目总投资"), _("万元"), help=P("key_investment")),
              Column(_("重大项目"), _("个"), help=P("major_count")), Column(_("重大项目总投资"), _("万元"), help=P("major_investment"))],
-            [[s["label"], s["key_count"], s["key_investment_total"], s["major_count"], s["major_investment_total"]]
+            [[s["label"], drill(s["key_count"], "pipeline.key", filters, in_stage=s["stage"]),
+              drill(s["key_investment_total"], "pipeline.key", filters, in_stage=s["stage"]),
+              drill(s["major_count"], "pipeline.major", filters, in_stage=s["stage"]),
+              drill(s["major_investment_total"], "pipeline.major", filters, in_stage=s["stage"])]
              for s in stages if s["in_total"]],
-            total=[_("合计"), report["key_projects"]["count"], report["key_projects"]["investment_total"],
-                   report["major_projects"]["count"], report["major_projects"]["investment_total"]],
+            total=[_("合计"), drill(report["key_projects"]["count"], "pipeline.key", filters),
+                   drill(report["key_projects"]["investment_total"], "pipeline.key", filters),
+                   drill(report["major_projects"]["count"], "pipeline.major", filters),
+                   drill(report["major_projects"]["investment_total"], "pipeline.major", filters)],
             chart=Chart("bar", [1, 3]),
             note=_("按当前阶段；默认不含暂缓、终止的项目（见“阶段”筛选）。重大项目同时计入重点项目。"),
         ),
@@ -298,10 +320,13 @@ def pipeline_page(report: dict) -> Page:
             [Column(_("指标"), help=P("capital_metric")), Column(_("金额"), _("万元"), help=P("capital_amount")),
              Column(_("金额"), _("亿元"), help=P("capital_amount")), Column(_("占承诺投资"), "%", help=P("capital_share"))],
             [
-                [_("承诺投资"), capital["committed_total"],
-                 to_yi(capital["committed_total"]), Decimal("100.00") if capital["committed_total"] else None],
-                [_("累计到资"), capital["arrived_total"], to_yi(capital["arrived_total"]), capital["arrival_rate"]],
-                [_("期内到资"), capital["arrived_in_year"], to_yi(capital["arrived_in_year"]),
+                [_("承诺投资"), drill(capital["committed_total"], "pipeline.committed", filters),
+                 drill(to_yi(capital["committed_total"]), "pipeline.committed", filters),
+                 Decimal("100.00") if capital["committed_total"] else None],
+                [_("累计到资"), drill(capital["arrived_total"], "pipeline.arrivals", filters),
+                 drill(to_yi(capital["arrived_total"]), "pipeline.arrivals", filters), capital["arrival_rate"]],
+                [_("期内到资"), drill(capital["arrived_in_year"], "pipeline.arrivals", filters, year=1),
+                 drill(to_yi(capital["arrived_in_year"]), "pipeline.arrivals", filters, year=1),
                  _share(capital["arrived_in_year"], capital["committed_total"])],
             ],
             chart=Chart("bar", [1]),
@@ -312,10 +337,10 @@ def pipeline_page(report: dict) -> Page:
             [Column(_("指标"), help=P("rates_metric")), Column(_("项目数"), _("个"), help=P("rates_count")),
              Column(_("占已落地项目"), "%", help=P("rates_share"))],
             [
-                [_("已落地"), rates["landed_count"],
+                [_("已落地"), drill(rates["landed_count"], "pipeline.landed", filters),
                  Decimal("100.00") if rates["landed_count"] else None],
-                [_("已开工"), rates["started_count"], rates["construction_start_rate"]],
-                [_("已投产"), rates["producing_count"], rates["production_rate"]],
+                [_("已开工"), drill(rates["started_count"], "pipeline.started", filters), rates["construction_start_rate"]],
+                [_("已投产"), drill(rates["producing_count"], "pipeline.producing", filters), rates["production_rate"]],
             ],
             chart=Chart("bar", [1]),
             note=_("已落地 = 处于注册落地、开工、投产阶段；开工率 = 已开工（处于开工、投产阶段，或落地节点记有实际开工日期）/ 已落地；投产率 = 已投产 / 已落地。"),
@@ -328,9 +353,13 @@ def pipeline_page(report: dict) -> Page:
             [Column(label, help=P("breakdown")), Column(_("项目数"), _("个"), help=P("breakdown_count")),
              Column(_("总投资"), _("万元"), help=P("breakdown_investment")),
              Column(_("已落地项目"), _("个"), help=P("breakdown_landed"))],
-            [[i["label"], i["count"], i["investment_total"], i["landed_count"]] for i in items],
-            total=[_("合计"), sum(i["count"] for i in items), sum((i["investment_total"] for i in items), Decimal("0.00")),
-                   sum(i["landed_count"] for i in items)],
+            [[i["label"], *(drill(v, "pipeline.group", filters, by=key, value=None if i["is_null"] else i["key"])
+                            for v in (i["count"], i["investment_total"])),
+              drill(i["landed_count"], "pipeline.group", filters, by=key, value=None if i["is_null"] else i["key"], landed=1)]
+             for i in items],
+            total=[_("合计"), drill(sum(i["count"] for i in items), "pipeline.projects", filters),
+                   drill(sum((i["investment_total"] for i in items), Decimal("0.00")), "pipeline.projects", filters),
+                   drill(sum(i["landed_count"] for i in items), "pipeline.landed", filters)],
             chart=Chart(kind, [1] if kind == "pie" else [2]),
         ))
     milestones = report["milestones"]
@@ -339,8 +368,9 @@ def pipeline_page(report: dict) -> Page:
         [Column(_("节点"), help=P("milestone")), Column(_("正常（绿）"), _("个"), help=P("milestone_green")),
          Column(_("临期（黄）"), _("个"), help=P("milestone_yellow")), Column(_("逾期（红）"), _("个"), help=P("milestone_red")),
          Column(_("按期完成"), _("个"), help=P("milestone_on_time")), Column(_("逾期完成"), _("个"), help=P("milestone_late"))],
-        [[m["label"], m["green"], m["yellow"], m["red"], m["done_on_time"], m["done_late"]] for m in milestones["items"]],
-        total=[_("合计"), *(milestones["totals"][k] for k in ("green", "yellow", "red", "done_on_time", "done_late"))],
+        [[m["label"], *(drill(m[c], "pipeline.milestones", filters, kind=m["kind"], colour=c) for c in MILESTONE_COLUMNS)]
+         for m in milestones["items"]],
+        total=[_("合计"), *(drill(milestones["totals"][c], "pipeline.milestones", filters, colour=c) for c in MILESTONE_COLUMNS)],
         chart=Chart("stack", [1, 2, 3], colors=[GREEN, YELLOW, RED]),
         note=_("计划日期已过仍未完成或逾期完成为红，%(days)s 天内到期为黄，其余（含按期完成）为绿；按期完成、逾期完成是绿、红之中已完成的节点。不含已终止项目。") % {"days": lights.AT_RISK_DAYS},
     ))

@@ -69,10 +69,81 @@ def in_total(filters: ReportFilters, stage: str) -> bool:
 def report_projects(filters: ReportFilters) -> QuerySet[Project]:
     """The projects behind the page's totals: the cohort of the period, at the stages the stage filter keeps.
 
-    项目总数, 总投资, the key and major projects, the breakdowns, 承诺投资 and 到资, 开工率 and 投产率 all count these:
+    期内入库项目 and their 总投资, the key and major projects, the breakdowns, 承诺投资 and 到资, 开工率 and 投产率 all count these:
     by default the projects still in the pipeline, 暂缓 and 终止 left out. The drill-down lists use the same queryset.
     """
     return _projects(filters).filter(stage_condition(filters))
+
+# -- one reading of each figure's rule: the page aggregates these, its drill-down lists filter by them ---------
+# (reports/figures/pipeline.py registers the drill-down lists; tests/reports/test_drill_equality.py checks that
+# every list counts what its figure says.)
+KEY = Q(total_investment__gte=KEY_PROJECT_THRESHOLD)  # 重点项目: ≥ 1 亿元
+MAJOR = Q(total_investment__gte=MAJOR_PROJECT_THRESHOLD)  # 重大项目: ≥ 10 亿元
+COMMITTED = Q(stage__in=SIGNED_OR_LATER)  # 承诺投资: signed or beyond
+LANDED = Q(stage__in=LANDED_STAGES)  # 已落地: 注册落地, 开工, 投产
+PRODUCING = Q(stage=Stage.PRODUCTION)  # 已投产
+
+
+def started_q() -> Q:
+    """已开工 (of the landed): at 开工/投产 now, or an actual 开工 date on the landing record."""
+    started_ids = ProjectMilestone.objects.filter(
+        kind=Milestone.CONSTRUCTION_START, actual_on__isnull=False
+    ).values("project_id")
+    return LANDED & (Q(stage__in=STARTED_STAGES) | Q(pk__in=started_ids))
+
+
+def moved_in_period_q(stage: str, period: tuple[dt.date | None, dt.date | None]) -> Q:
+    """Projects with a history row into ``stage`` within ``period`` (落地 = into 注册落地, 签约 = into 签约)."""
+    in_period = moment_range("changed_at", *period)
+    return Q(pk__in=ProjectStageChange.objects.filter(in_period, to_stage=stage).values("project_id"))
+
+
+def committed_arrivals(projects: QuerySet[Project]) -> QuerySet[CapitalArrival]:
+    """实际到资: the arrival records of the committed projects (a lost project's money is not counted)."""
+    return CapitalArrival.objects.order_by().filter(project__in=projects.filter(COMMITTED).values("pk"))
+
+
+def arrivals_in_period_q(period: tuple[dt.date | None, dt.date | None]) -> Q:
+    """期内到资: arrival records dated within ``period``."""
+    return date_range("arrived_on", *period)
+
+
+def milestones_of(projects: QuerySet[Project]) -> QuerySet[ProjectMilestone]:
+    """The landing milestones the 三色预警 counts: those of the projects not lost."""
+    return ProjectMilestone.objects.order_by().filter(project__in=projects.exclude(stage=Stage.LOST).values("pk"))
+
+
+def stage_changes(filters: ReportFilters) -> QuerySet[ProjectStageChange]:
+    """The history rows the funnel and the stays read: whole projects of the filtered cohort."""
+    changes = ProjectStageChange.objects.order_by()
+    if _is_filtered(filters):
+        changes = changes.filter(project__in=_projects(filters).values("pk"))
+    return changes
+
+
+def stay_rows(changes: QuerySet[ProjectStageChange]) -> QuerySet[ProjectStageChange]:
+    """Each history row with the seconds until the project's next one (``_v``; NULL for the current stage)."""
+    following = Window(
+        Lead("changed_at"), partition_by=[F("project_id")], order_by=[F("changed_at").asc(), F("id").asc()]
+    )
+    return changes.annotate(_g=F("to_stage"), _v=SecondsBetween(following, F("changed_at")))
+
+
+def finished_stays(changes: QuerySet[ProjectStageChange], stage: str) -> QuerySet[ProjectStageChange]:
+    """The finished stays in ``stage``: its history rows followed by another (the window runs over whole projects)."""
+    ended = stay_rows(changes).filter(_v__isnull=False).values("pk")
+    return ProjectStageChange.objects.filter(pk__in=ended, to_stage=stage)
+
+
+def reached(changes: QuerySet[ProjectStageChange], stage: str) -> QuerySet[Project]:
+    """The projects that ever reached ``stage`` (a history row into it)."""
+    return Project.objects.filter(pk__in=changes.filter(to_stage=stage).values("project_id"))
+
+
+def group_q(key: str, value: str | None) -> Q:
+    """The projects of one row of breakdown ``key``: the group column equal to ``value`` (None: not filled in)."""
+    column = BREAKDOWNS[key][0]
+    return Q(**{f"{column}__isnull": True}) if value is None else Q(**{column: value})
 
 
 def _projects(filters: ReportFilters, *, cohort: bool = True) -> QuerySet[Project]:
@@ -101,7 +172,7 @@ def _is_filtered(filters: ReportFilters) -> bool:
 def _stage_rows(projects: QuerySet[Project], filters: ReportFilters) -> list[dict]:
     """Projects by current stage (every stage, 暂缓 and 终止 too): count and investment, the key (≥ 1 亿) and major
     (≥ 10 亿) ones, and whether the stage counts in the page's totals under the stage filter (``in_total``)."""
-    key, major = Q(total_investment__gte=KEY_PROJECT_THRESHOLD), Q(total_investment__gte=MAJOR_PROJECT_THRESHOLD)
+    key, major = KEY, MAJOR
     rows = {
         row["stage"]: row
         for row in projects.values("stage").annotate(
@@ -162,10 +233,7 @@ def _durations(changes: QuerySet[ProjectStageChange]) -> list[dict]:
     from ``LEAD(changed_at) OVER (PARTITION BY project ORDER BY changed_at, id)``; ``changes`` always
     holds whole projects, so no stay is cut short by a filter.
     """
-    following = Window(
-        Lead("changed_at"), partition_by=[F("project_id")], order_by=[F("changed_at").asc(), F("id").asc()]
-    )
-    stats = grouped_stats(changes.annotate(_g=F("to_stage"), _v=SecondsBetween(following, F("changed_at"))))
+    stats = grouped_stats(stay_rows(changes))
     durations = []
     for stage in REPORT_STAGES:
         stays, average, median = stats.get(stage, (0, None, None))
@@ -194,7 +262,7 @@ def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
     column, label_columns, list_model = BREAKDOWNS[key]
     labels = list_labels(list_model) if list_model else {}
     rows = projects.values(column, *label_columns).annotate(
-        count=Count("id"), investment=Sum("total_investment"), landed=Count("id", filter=Q(stage__in=LANDED_STAGES))
+        count=Count("id"), investment=Sum("total_investment"), landed=Count("id", filter=LANDED)
     )
     items = []
     for row in rows:
@@ -209,6 +277,7 @@ def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
             label = _("未填写")
         items.append({
             "key": "" if value is None else str(value),
+            "is_null": value is None,  # "" and NULL are two rows, both 未填写: the drill-down tells them apart
             "label": label,
             "count": row["count"],
             "investment_total": money(row["investment"]),
@@ -231,11 +300,9 @@ def _year_figures(filters: ReportFilters, year: int) -> dict:
     Counted by the stage history whatever the project's stage now (a project landed in the period and paused later
     still landed then), and whenever it entered the pipeline; the targets are those of the period's end year.
     """
-    year_range = moment_range("changed_at", *event_period(filters, year))
-    landed_ids = ProjectStageChange.objects.filter(year_range, to_stage=Stage.REGISTERED).values("project_id")
-    signed_ids = ProjectStageChange.objects.filter(year_range, to_stage=Stage.SIGNED).values("project_id")
-    landed, signed = Q(pk__in=landed_ids), Q(pk__in=signed_ids)
-    key = Q(total_investment__gte=KEY_PROJECT_THRESHOLD)
+    period = event_period(filters, year)
+    landed, signed = moved_in_period_q(Stage.REGISTERED, period), moved_in_period_q(Stage.SIGNED, period)
+    key = KEY
     figures = _projects(filters, cohort=False).aggregate(
         landed=Count("id", filter=landed),
         landed_investment=Sum("total_investment", filter=landed),
@@ -270,21 +337,16 @@ def _landing(projects: QuerySet[Project], period: tuple[dt.date | None, dt.date 
     开工率 = landed projects that started construction (stage 开工/投产, or an actual 开工 date on the
     landing record) / landed projects; 投产率 = landed projects at 投产 / landed projects.
     """
-    committed_q = Q(stage__in=SIGNED_OR_LATER)
-    landed_q = Q(stage__in=LANDED_STAGES)
-    started_ids = ProjectMilestone.objects.filter(
-        kind=Milestone.CONSTRUCTION_START, actual_on__isnull=False
-    ).values("project_id")
     figures = projects.aggregate(
-        committed_count=Count("id", filter=committed_q),
-        committed=Sum("total_investment", filter=committed_q),
-        landed=Count("id", filter=landed_q),
-        started=Count("id", filter=landed_q & (Q(stage__in=STARTED_STAGES) | Q(pk__in=started_ids))),
-        producing=Count("id", filter=Q(stage=Stage.PRODUCTION)),
+        committed_count=Count("id", filter=COMMITTED),
+        committed=Sum("total_investment", filter=COMMITTED),
+        landed=Count("id", filter=LANDED),
+        started=Count("id", filter=started_q()),
+        producing=Count("id", filter=PRODUCING),
     )
-    arrivals = CapitalArrival.objects.filter(project__in=projects.filter(committed_q).values("pk")).aggregate(
+    arrivals = committed_arrivals(projects).aggregate(
         arrived=Sum("amount"),
-        arrived_in_year=Sum("amount", filter=date_range("arrived_on", *period)),
+        arrived_in_year=Sum("amount", filter=arrivals_in_period_q(period)),
     )
     committed, arrived = money(figures["committed"]), money(arrivals["arrived"])
     return {
@@ -318,8 +380,7 @@ def _milestone_colours(projects: QuerySet[Project], today: dt.date) -> dict:
     colours = lights.milestone_colour_conditions(today)
     rows = {
         row["kind"]: row
-        for row in ProjectMilestone.objects.filter(project__in=projects.exclude(stage=Stage.LOST).values("pk"))
-        .order_by()
+        for row in milestones_of(projects)
         .values("kind")
         .annotate(
             **{colour: Count("id", filter=condition) for colour, condition in colours.items()},
@@ -349,16 +410,15 @@ def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -
     year = filters.report_year(today)
     cohort = _projects(filters)
     projects = cohort.filter(stage_condition(filters))
-    changes = ProjectStageChange.objects.order_by()
-    if _is_filtered(filters):
-        # The funnel and the stays follow every project of the cohort, those later paused or lost included.
-        changes = changes.filter(project__in=cohort.values("pk"))
+    # The funnel and the stays follow every project of the cohort, those later paused or lost included.
+    changes = stage_changes(filters)
     stages = _stage_rows(cohort, filters)
     counted = [s for s in stages if s["in_total"]]
     landing = _landing(projects, event_period(filters, year), year)
     funnel = _funnel(changes)
     return {
         "as_of": now,
+        "filters": filters,  # what the figures were computed under: the layout's drill-down links carry them
         "year": year,
         "stages": stages,
         "totals": {
