@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from parks.models import LandParcel, LandUse, ParcelStatus, Space
+from parks.models import LandParcel, LandUse, ParcelStatus, Park, Space
 from reports.drill import register
 from reports.selectors import land as selector
 from reports.selectors.common import ReportFilters
-from reports.selectors.params import choice, optional_id
+from reports.selectors.params import choice, label_of, name_of, optional_id, titled
 from reports.tables import Linked
 
 
@@ -26,6 +26,10 @@ PARCEL_COLUMNS = (
     (gettext_lazy("出让日期"), "transferred_on"),
     (gettext_lazy("面积（m²）"), "area_m2"),
 )
+SPACE_LABELS = {
+    "units": gettext_lazy("全部单元"), "occupied": gettext_lazy("已入驻"), "reserved": gettext_lazy("已预定"),
+    "vacant": gettext_lazy("空置"),
+}
 SPACE_COLUMNS = (
     (gettext_lazy("园区"), "park"),
     (gettext_lazy("楼宇"), "building"),
@@ -70,5 +74,7 @@ for _key, _rows, _title in (
     ("spaces", space_rows, gettext_lazy("载体空间")),
 ):
     _columns = SPACE_COLUMNS if _key == "spaces" else PARCEL_COLUMNS
-    register(f"land.{_key}", title=_title, page="land", columns=_columns)(_rows)
-    register(f"land.{_key}_area", title=_title, page="land", sum_field="area_m2", columns=_columns)(_rows)
+    _titled = titled(_title, label_of("status", ParcelStatus), label_of("land_use", LandUse),
+                     label_of("figure", SPACE_LABELS), name_of("park", Park))
+    register(f"land.{_key}", title=_titled, page="land", columns=_columns)(_rows)
+    register(f"land.{_key}_area", title=_titled, page="land", sum_field="area_m2", columns=_columns)(_rows)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from parks.mu import CLASSES
 from reports.drill import register
 from reports.selectors import mu as selector
-from reports.selectors.params import choice
+from reports.selectors.params import choice, label_of, titled
 
 GROUPS = {
     "evaluated": lambda result: bool(result.klass),
@@ -14,7 +14,10 @@ GROUPS = {
 }
 
 
-@register("mu.enterprises", title=gettext_lazy("亩均评价企业"), page="mu", columns=(
+GROUP_LABELS = {"evaluated": gettext_lazy("参评企业"), **CLASSES, "below_min_land": gettext_lazy("用地不足、单独列出")}
+
+
+@register("mu.enterprises", title=titled(gettext_lazy("亩均评价企业"), label_of("group", GROUP_LABELS)), page="mu", columns=(
     (gettext_lazy("企业"), "name"),
     (gettext_lazy("园区"), "park"),
 ))

@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from parks.models import GrantInstalment, PolicyGrant
+from parks.models import GrantInstalment, Policy, PolicyClause, PolicyGrant
 from reports.drill import register
 from reports.selectors import policy as selector
 from reports.selectors.common import ReportFilters
-from reports.selectors.params import choice, optional_id
+from reports.selectors.params import choice, label_of, name_of, optional_id, titled
 from reports.tables import Linked
 
 
@@ -17,6 +17,7 @@ def _grant_link(grant: PolicyGrant):
     return Linked(f"#{grant.pk}", reverse("admin:parks_policygrant_change", args=[grant.pk]))
 
 
+INSTALMENT_LABELS = {"held_total": gettext_lazy("暂缓拨付"), "released_total": gettext_lazy("可拨付")}
 GRANT_COLUMNS = (
     (gettext_lazy("编号"), _grant_link),
     (gettext_lazy("企业"), "enterprise"),
@@ -61,12 +62,15 @@ def _grant_rows(condition: str):
 
 
 for _key, (_condition, _sum_field, _title) in GRANT_FIGURES.items():
-    register(f"policies.{_key}", title=_title, page="policies", sum_field=_sum_field, columns=GRANT_COLUMNS)(
+    register(f"policies.{_key}", title=titled(_title, name_of("policy", Policy), name_of("clause", PolicyClause)),
+             page="policies", sum_field=_sum_field, columns=GRANT_COLUMNS)(
         _grant_rows(_condition)
     )
 
 
-@register("policies.instalments", title=gettext_lazy("分期兑现（按当前状态）"), page="policies", sum_field="amount",
+@register("policies.instalments", title=titled(gettext_lazy("分期兑现"), label_of("figure", INSTALMENT_LABELS),
+                                               name_of("policy", Policy), name_of("clause", PolicyClause)),
+          page="policies", sum_field="amount",
           columns=(
               (gettext_lazy("政策兑现"), lambda instalment: _grant_link(instalment.grant)),
               (gettext_lazy("企业"), "grant.enterprise"),

@@ -3,14 +3,25 @@
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm.models import ApprovalStep, RequestCallBack, RequestStatus, Routing, RoutingEvent, ServiceRequest
+from crm.models import (
+    ApprovalStep,
+    Department,
+    RequestCallBack,
+    RequestStatus,
+    Routing,
+    RoutingEvent,
+    ServiceCategory,
+    ServiceRequest,
+    User,
+)
 from crm.service_requests import clock
 from reports.drill import register
 from reports.selectors import service as selector
 from reports.selectors.common import ReportFilters
-from reports.selectors.params import choice, optional_id, required_id
+from reports.selectors.params import choice, label_of, name_of, optional_id, required_id, titled
 from reports.tables import Linked
 
 
@@ -27,6 +38,14 @@ REQUEST_COLUMNS = (
     (gettext_lazy("状态"), "status"),
     (gettext_lazy("办理时限"), "due_at"),
 )
+STEP_COLOURS = {
+    "green": gettext_lazy("正常（绿）"), "yellow": gettext_lazy("临期（黄）"), "red": gettext_lazy("逾期（红）"),
+    "done_on_time": gettext_lazy("按期完成"), "done_late": gettext_lazy("逾期完成"),
+}
+EVENT_LABELS = {
+    "handed_back": gettext_lazy("退回"), "extensions_requested": gettext_lazy("延期申请"),
+    "extensions_approved": gettext_lazy("延期批准"),
+}
 REQUEST_TITLES = {
     "total": gettext_lazy("企业诉求"),
     "open": gettext_lazy("未办结诉求"),
@@ -53,24 +72,27 @@ def _request_rows(name: str):
 
 
 for _name, _title in REQUEST_TITLES.items():
-    register(f"service.{_name}", title=_title, page="service", columns=REQUEST_COLUMNS)(_request_rows(_name))
+    register(f"service.{_name}", title=titled(_title, name_of("category", ServiceCategory)), page="service",
+             columns=REQUEST_COLUMNS)(_request_rows(_name))
 
 
-@register("service.status", title=gettext_lazy("企业诉求（按状态）"), page="service", columns=REQUEST_COLUMNS)
+@register("service.status", title=titled(gettext_lazy("企业诉求"), label_of("status", RequestStatus),
+                                         name_of("category", ServiceCategory)), page="service", columns=REQUEST_COLUMNS)
 def status_rows(filters: ReportFilters, params: dict) -> QuerySet[ServiceRequest]:
     """The requests in status ``status`` (of one ``category`` when given)."""
     status = choice(params, "status", RequestStatus.values)
     return _request_rows(f"status_{status}")(filters, params)
 
 
-@register("service.score", title=gettext_lazy("企业诉求（按满意度评分）"), page="service", columns=REQUEST_COLUMNS)
+@register("service.score", title=titled(gettext_lazy("已评价诉求"), lambda params: _("%(score)s 分") % {"score": params.get("score")}),
+          page="service", columns=REQUEST_COLUMNS)
 def score_rows(filters: ReportFilters, params: dict) -> QuerySet[ServiceRequest]:
     """The requests rated ``score`` (1–5)."""
     score = choice(params, "score", [str(n) for n in selector.SATISFACTION_SCORES])
     return _request_rows(f"score_{score}")(filters, params)
 
 
-@register("service.approval_steps", title=gettext_lazy("审批环节"), page="service", columns=(
+@register("service.approval_steps", title=titled(gettext_lazy("审批环节"), label_of("colour", STEP_COLOURS)), page="service", columns=(
     (gettext_lazy("诉求"), lambda step: _request_ref(step.request)),
     (gettext_lazy("诉求标题"), "request.title"),
     (gettext_lazy("环节"), "name"),
@@ -122,10 +144,12 @@ def _routing_rows(name: str):
 
 
 for _name, _title in ROUTING_TITLES.items():
-    register(f"service.routing_{_name}", title=_title, page="service", columns=ROUTING_COLUMNS)(_routing_rows(_name))
+    register(f"service.routing_{_name}", title=titled(_title, name_of("department", Department)), page="service",
+             columns=ROUTING_COLUMNS)(_routing_rows(_name))
 
 
-@register("service.routing_events", title=gettext_lazy("分办流转记录（退回、延期）"), page="service", columns=(
+@register("service.routing_events", title=titled(gettext_lazy("分办流转记录"), name_of("department", Department),
+                                                  label_of("figure", EVENT_LABELS)), page="service", columns=(
     (gettext_lazy("诉求"), lambda event: _request_ref(event.routing.service_request)),
     (gettext_lazy("承办单位"), "routing.department.name"),
     (gettext_lazy("操作"), "kind"),
@@ -143,7 +167,10 @@ def routing_event_rows(filters: ReportFilters, params: dict) -> QuerySet[Routing
     )
 
 
-@register("service.callbacks", title=gettext_lazy("回访记录"), page="service", columns=(
+@register("service.callbacks", title=titled(gettext_lazy("回访记录"), label_of("result", RequestCallBack.Result),
+                                            name_of("department", Department),
+                                            name_of("officer", User, none_label=gettext_lazy("未分派"))),
+          page="service", columns=(
     (gettext_lazy("诉求"), lambda callback: _request_ref(callback.request)),
     (gettext_lazy("诉求标题"), "request.title"),
     (gettext_lazy("企业"), "request.enterprise"),

@@ -9,11 +9,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm.models import Enterprise, VisitProblem
+from crm.models import Enterprise, User, VisitProblem
 from reports.drill import register
 from reports.selectors import visits as selector
 from reports.selectors.common import ReportFilters
-from reports.selectors.params import optional_id
+from reports.selectors.params import name_of, optional_id, titled
 
 
 def _month_param(params: dict) -> dt.date | None:
@@ -32,6 +32,10 @@ def _of_officer(rows: QuerySet, params: dict, path: str) -> QuerySet:
     return rows if officer is None else rows.filter(**{f"{path}responsible_officer_id": officer})
 
 
+_OFFICER = name_of("officer", User)
+_MONTH = lambda params: params.get("month")  # noqa: E731 - "2024-10" as it is
+
+
 ENTERPRISE_COLUMNS = (
     (gettext_lazy("企业"), "name"),
     (gettext_lazy("园区"), "park"),
@@ -39,13 +43,13 @@ ENTERPRISE_COLUMNS = (
 )
 
 
-@register("visits.in_charge", title=gettext_lazy("包联企业"), page="visits", columns=ENTERPRISE_COLUMNS)
+@register("visits.in_charge", title=titled(gettext_lazy("包联企业"), _OFFICER, _MONTH), page="visits", columns=ENTERPRISE_COLUMNS)
 def in_charge_rows(filters: ReportFilters, params: dict) -> QuerySet[Enterprise]:
     """The enterprises in charge (of one ``officer`` when given)."""
     return _of_officer(selector.in_charge(filters), params, "").select_related("park", "responsible_officer").order_by("name", "id")
 
 
-@register("visits.visited", title=gettext_lazy("已走访的包联企业"), page="visits", columns=ENTERPRISE_COLUMNS)
+@register("visits.visited", title=titled(gettext_lazy("已走访的包联企业"), _OFFICER, _MONTH), page="visits", columns=ENTERPRISE_COLUMNS)
 def visited_rows(filters: ReportFilters, params: dict) -> QuerySet[Enterprise]:
     """The enterprises in charge visited at least once in the report's months (in ``month`` when given)."""
     start, end = selector.report_span(filters, timezone.localdate(), _month_param(params))
@@ -72,9 +76,9 @@ def _problem_rows(solved: bool):
     return rows
 
 
-register("visits.problems_raised", title=gettext_lazy("走访反映问题"), page="visits", columns=PROBLEM_COLUMNS)(
+register("visits.problems_raised", title=titled(gettext_lazy("走访反映问题"), _OFFICER, _MONTH), page="visits", columns=PROBLEM_COLUMNS)(
     _problem_rows(solved=False)
 )
-register("visits.problems_solved", title=gettext_lazy("走访反映问题（已解决）"), page="visits", columns=PROBLEM_COLUMNS)(
+register("visits.problems_solved", title=titled(gettext_lazy("走访反映问题（已解决）"), _OFFICER, _MONTH), page="visits", columns=PROBLEM_COLUMNS)(
     _problem_rows(solved=True)
 )

@@ -31,3 +31,33 @@ def required_id(params: dict, name: str) -> int:
     if value is None:
         raise BadRequest(_("下钻参数 %(name)s 有误。") % {"name": name})
     return value
+
+
+def titled(base, *readers):
+    """A drill-down title naming the figure's own parameters, ``base（part · part）`` (``reports.drill.title_of``):
+    each reader gives its part from the parameters, or nothing."""
+
+    def title(params: dict) -> str:
+        parts = [str(part) for part in (read(params) for read in readers) if part]
+        return f"{base}（{' · '.join(parts)}）" if parts else str(base)
+
+    return title
+
+
+def label_of(name: str, labels):
+    """The label of ``params[name]`` among ``labels`` (a dict, or TextChoices)."""
+    labels = labels if isinstance(labels, dict) else dict(labels.choices)
+    return lambda params: labels.get(params.get(name) or "")
+
+
+def name_of(name: str, model, *, none_label=None):
+    """What the row of ``model`` whose primary key is ``params[name]`` is called (``none_label`` for ``none``)."""
+
+    def read(params):
+        value = params.get(name) or ""
+        if value == "none" and none_label is not None:
+            return none_label
+        found = model.objects.filter(pk=int(value)).first() if value.isdigit() and len(value) <= 18 else None
+        return str(found) if found is not None else None
+
+    return read

@@ -287,3 +287,14 @@ def test_a_list_takes_as_many_queries_for_two_rows_as_for_twenty(every_state, la
         PolicyGrant(clause=template.clause, enterprise=template.enterprise, status="applied", applied_amount=Decimal("1"),
                     applied_on=dt.date(2024, 5, 1)) for _i in range(15)])
     assert [_queries(manager_client, url) for url in urls] == before
+
+
+def test_a_list_names_the_figure_it_is_the_rows_of(department_world, manager_client):
+    a, zhou = department_world["a"], department_world["zhou"]
+    assert manager_client.get(link("service.callbacks", ReportFilters(), result="unsatisfied", officer=zhou.pk)
+                              ).context["title"] == "回访记录（不满意 · 周敏）"
+    assert manager_client.get(link("service.routing_late", ReportFilters(), department=a.pk)
+                              ).context["title"] == f"逾期分办（{a.name}）"
+    assert manager_client.get(link("service.status", ReportFilters(), status="in_progress")
+                              ).context["title"] == "企业诉求（办理中）"
+    assert manager_client.get(link("mu.enterprises", None, group="A")).context["title"].startswith("亩均评价企业（A 类")
