@@ -40,6 +40,24 @@ PERIODS = {
     "all": _("全部时间"),
     "custom": _("自定义"),
 }
+# Whole calendar years before 上年 offered by name (2024 年 …), so a past year is one choice away, not typed dates.
+EARLIER_YEARS = 5
+
+
+def period_choices(today: dt.date) -> list[tuple[str, str]]:
+    years = [(str(y), gettext("%(year)s 年") % {"year": y})
+             for y in range(today.year - 2, max(FIRST_YEAR, today.year - 1 - EARLIER_YEARS), -1)]
+    presets = list(PERIODS.items())
+    return [*presets[:5], *years, *presets[5:]]
+
+
+def period_label(period: str) -> str:
+    """A preset's name (本年, 2024 年 …); "" for 全部时间 and 自定义, whose dates say it all."""
+    if period.isdigit():
+        return gettext("%(year)s 年") % {"year": period}
+    return "" if period in ("all", "custom") else str(PERIODS.get(period, ""))
+
+
 # The pages whose filters carry a period (走访覆盖 counts months of its own; 亩均 has its year).
 PERIOD_PAGES = ("pipeline", "service", "policies", "land")
 
@@ -59,6 +77,8 @@ def period_dates(period: str, today: dt.date) -> tuple[dt.date | None, dt.date |
         return dt.date(end.year, (end.month - 1) // 3 * 3 + 1, 1), end
     if period == "last_12_months":
         return shift_years(today, -1) + dt.timedelta(days=1), today
+    if period.isdigit():  # one whole calendar year
+        return dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
     return None, None
 
 
@@ -110,7 +130,8 @@ def default_period(page: str, today: dt.date) -> tuple[str, dt.date | None, dt.d
     }
     if latest.year == today.year - 1:
         return ("last_year", *period_dates("last_year", today), note)
-    return ("custom", dt.date(latest.year, 1, 1), dt.date(latest.year, 12, 31), note)
+    named = str(latest.year) in dict(period_choices(today))
+    return ("custom" if not named else str(latest.year), dt.date(latest.year, 1, 1), dt.date(latest.year, 12, 31), note)
 
 
 # The pages that filter by stage (only the pipeline's figures are about projects' stages).
@@ -136,9 +157,9 @@ def officers(roles=ALL_OFFICERS):
 
 def stage_choices():
     return [
-        ("", _("全部在途（不含暂缓、终止）")),
+        ("", _("全部在途")),
         *((stage.value, stage.label) for stage in REPORT_STAGES),
-        (ALL_STAGES, _("全部（含暂缓、终止）")),
+        (ALL_STAGES, _("含暂缓、终止")),
     ]
 
 
@@ -148,7 +169,7 @@ DATE_ERRORS = {"invalid": _("请输入有效的日期，如 2024-12-31。")}
 class ReportFilterForm(forms.Form):
     period = forms.ChoiceField(
         label=_("统计区间"),
-        choices=lambda: list(PERIODS.items()),
+        choices=lambda: period_choices(timezone.localdate()),
         required=False,
         help_text=_("选择“自定义”时按起止日期统计。"),
         error_messages={"invalid_choice": _("没有这个统计区间。")},
@@ -193,6 +214,8 @@ class ReportFilterForm(forms.Form):
         self.period_note = ""  # why the page opened on another period than 本年, when it did
         if page not in PERIOD_PAGES:
             del self.fields["period"]
+        else:
+            self.fields["period"].choices = period_choices(self.today)
         self.fields["owner"].queryset = officers(OWNER_ROLES.get(page, ALL_OFFICERS))
         if page not in STAGE_PAGES:
             del self.fields["stage"]
@@ -258,8 +281,8 @@ def describe(filters) -> str:
         period = gettext("截至 %(end)s") % {"end": f"{filters.end:%Y-%m-%d}"}
     else:
         period = gettext("全部")
-    if filters.period in PERIODS and filters.period not in ("custom", "all"):
-        period = gettext("%(name)s（%(dates)s）") % {"name": PERIODS[filters.period], "dates": period}
+    if period_label(filters.period):
+        period = gettext("%(name)s（%(dates)s）") % {"name": period_label(filters.period), "dates": period}
     chain = list_labels("crm.IndustryChain").get(filters.chain, filters.chain) if filters.chain else gettext("全部")
     return gettext("；").join([
         gettext("统计区间：%(period)s") % {"period": period},

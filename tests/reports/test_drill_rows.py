@@ -87,3 +87,20 @@ def test_the_list_reads_its_rows_in_the_same_queries_however_many_there_are(mana
     ProjectFactory.create_batch(30, owner=wang, total_investment=Decimal("1"), fixed_asset_investment=Decimal("0"),
                                 park=None)
     assert queries() == few == 8, few
+
+
+@pytest.mark.parametrize("query", [
+    "/reports/rows/pipeline.projects/?in_stage=nosuchstage",
+    "/reports/rows/pipeline.reached/",  # a funnel step names its stage
+    "/reports/rows/pipeline.group/?by=nosuchdimension&value=x",
+    "/reports/rows/pipeline.group/?by=owner&value=abc",
+    "/reports/rows/pipeline.milestones/?colour=purple",
+    "/reports/rows/pipeline.milestones/?colour=red&kind=nosuchkind",
+    "/reports/rows/pipeline.projects/?period=nosuchperiod",
+])
+def test_a_figure_parameter_that_names_nothing_is_a_400_not_an_error_page(manager_client, query):
+    response = manager_client.get(query)
+    assert response.status_code == 400
+    assert "请求参数有误" in response.content.decode()
+    assert manager_client.get(query.replace("/?", "/export.xlsx?", 1) if "?" in query
+                              else query + "export.xlsx").status_code == 400

@@ -138,6 +138,7 @@ def test_a_person_who_is_not_an_officer_is_refused_as_owner(pipeline_world, mana
     ("last_12_months", "2024-12-20", "2023-12-21", "2024-12-20"),
     ("last_12_months", "2024-02-29", "2023-03-01", "2024-02-29"),  # a leap day: 28 February + 1
     ("all", "2024-12-20", None, None),
+    ("2022", "2024-12-20", "2022-01-01", "2022-12-31"),  # an earlier whole year, by name
 ])
 def test_each_preset_resolves_to_its_dates_on_the_parks_today(period, today, start, end):
     day = dt.date.fromisoformat
@@ -166,8 +167,10 @@ def test_a_bare_start_and_end_without_period_is_a_custom_range():
         "custom", dt.date(2024, 3, 1), dt.date(2024, 3, 31))
 
 
-def test_an_unknown_period_is_a_form_error(pipeline_world, manager_api):
-    answer = manager_api.get(f"{API}?period=next_year")
+@pytest.mark.parametrize("period", ["next_year", "2025", "2018"])
+def test_an_unknown_period_is_a_form_error(pipeline_world, manager_api, period):
+    """2025 is not over on 2024-12-20; 2018 is more than five years before 上年 (a custom range reaches it)."""
+    answer = manager_api.get(f"{API}?period={period}")
 
     assert answer.status_code == 400
     assert answer.json() == {"period": ["没有这个统计区间。"]}
@@ -197,7 +200,9 @@ def test_without_activity_this_year_the_page_opens_on_the_latest_year_with_data_
         assert a_year_later.is_valid()
 
     filters = response.context["filters"]
-    assert (filters.period, filters.start, filters.end) == ("custom", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    # 2024 is offered by name (2024 年), so the list shows it
+    assert (filters.period, filters.start, filters.end) == ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert "2024 年（2024-01-01 至 2024-12-31）" in response.context["filters_text"]
     assert response.context["period_note"] == "本年（2026 年）尚无数据，默认显示有数据的最近一年：2024 年。"
     assert "本年（2026 年）尚无数据" in response.content.decode()
     assert response.context["form"]["start"].value() == "2024-01-01"  # the fields show the dates in use
