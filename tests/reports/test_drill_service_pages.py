@@ -289,7 +289,7 @@ def test_a_list_takes_as_many_queries_for_two_rows_as_for_twenty(every_state, la
     assert [_queries(manager_client, url) for url in urls] == before
 
 
-def test_a_list_names_the_figure_it_is_the_rows_of(department_world, manager_client):
+def test_a_list_names_the_figure_it_is_the_rows_of(department_world, manager_client):  # noqa: F811
     a, zhou = department_world["a"], department_world["zhou"]
     assert manager_client.get(link("service.callbacks", ReportFilters(), result="unsatisfied", officer=zhou.pk)
                               ).context["title"] == "回访记录（不满意 · 周敏）"
