@@ -224,3 +224,94 @@ SECTIONS = {"pipeline": _("招商项目"), "service": _("企业服务")}
 def define(page: str, key: str) -> str:
     """The hover text of figure ``key`` of ``page``."""
     return str(DEFINITIONS[page][key].text)
+
+
+# -- the land, policies, visits and 亩均 pages (their drill-down lists: reports.selectors.land / policy / visits / mu) --
+
+TRANSFERRED_ON = _("出让日期（未选区间时为本年度）")
+NOW = _("当前状态，不受统计区间影响")
+APPLIED_ON = _("申请日期")
+VISIT_MONTHS = _("走访日期所在月份")
+MU_YEAR = _("评价年度")
+
+LAND = {
+    "parcel_count": Definition(
+        _("地块总数"), _("所选园区登记的全部地块宗数，不论状态。"), NOW, NONE),
+    "transferred_count": Definition(
+        _("区间内出让"), _("出让日期在统计区间内的地块宗数。"), TRANSFERRED_ON, _("未出让的地块")),
+    "occupancy_rate": Definition(
+        _("载体入驻率"), _("已入驻载体单元的面积之和除以全部载体单元的面积之和。"), NOW, NONE),
+    "parcels": Definition(
+        _("地块（宗）"), _("该状态、用地性质的地块宗数。"), NOW, NONE),
+    "parcel_area": Definition(
+        _("面积（地块）"), _("这些地块的面积之和（m²）。"), NOW, NONE),
+    "transferred_parcels": Definition(
+        _("地块（出让）"), _("出让日期在统计区间内、该用地性质的地块宗数。"), TRANSFERRED_ON, _("未出让的地块")),
+    "transferred_area": Definition(
+        _("面积（出让）"), _("这些出让地块的面积之和（m²）。"), TRANSFERRED_ON, _("未出让的地块")),
+    "units": Definition(_("单元"), _("该园区登记的载体单元个数，不论状态。"), NOW, NONE),
+    "occupied_units": Definition(_("已入驻单元"), _("状态为已入驻的载体单元个数。"), NOW, NONE),
+    "space_area": Definition(_("总面积"), _("全部载体单元的面积之和（m²）。"), NOW, NONE),
+    "occupied_area": Definition(_("已入驻面积"), _("已入驻单元的面积之和（m²）。"), NOW, NONE),
+    "reserved_area": Definition(_("已预定面积"), _("已预定单元的面积之和（m²）。"), NOW, NONE),
+    "vacant_area": Definition(_("空置面积"), _("既未入驻也未预定的单元的面积之和（m²）。"), NOW, NONE),
+    "space_rate": Definition(_("入驻率"), _("已入驻面积除以总面积；可打开该园区的全部单元。"), NOW, NONE),
+}
+
+POLICIES = {
+    "grants": Definition(
+        _("申请"), _("申请日期在统计区间内的政策兑现申请笔数，含已核准、已拨付、未通过的。"), APPLIED_ON,
+        _("免申即享推送（另计）")),
+    "applied_total": Definition(_("申请金额"), _("这些申请的申请金额之和（万元）。"), APPLIED_ON, _("免申即享推送（另计）")),
+    "approved_count": Definition(
+        _("核准"), _("核准日期在统计区间内、现为已核准或已拨付的笔数，含确认后的免申即享。"), _("核准日期"), NONE),
+    "approved_total": Definition(_("核准金额"), _("这些政策兑现的核准金额之和（万元）。"), _("核准日期"), NONE),
+    "disbursed_count": Definition(_("拨付"), _("拨付日期在统计区间内、记有拨付金额的笔数。"), _("拨付日期"), NONE),
+    "disbursed_total": Definition(_("拨付金额"), _("这些政策兑现的拨付金额之和（万元）。"), _("拨付日期"), NONE),
+    "disbursement_rate": Definition(
+        _("拨付率"), _("拨付金额除以核准金额；可打开核准的政策兑现。"), _("拨付日期、核准日期"), NONE),
+    "proposed_count": Definition(
+        _("免申待确认"), _("推送日期在统计区间内、等待企业确认的免申即享笔数。"), _("推送日期"), NONE),
+    "proposed_total": Definition(_("待确认金额"), _("这些免申即享的金额之和（万元）。"), _("推送日期"), NONE),
+    "dismissed_count": Definition(_("不予推送"), _("推送日期在统计区间内、决定不予推送的免申即享笔数。"), _("推送日期"), NONE),
+    "held_total": Definition(
+        _("暂缓拨付"), _("按双兑现规则当前暂缓拨付的分期金额之和（万元），可打开这些分期。"), NOW, NONE),
+    "released_total": Definition(
+        _("可拨付"), _("按双兑现规则当前可拨付的分期金额之和（万元），可打开这些分期。"), NOW, NONE),
+    "clawback_total": Definition(
+        _("应追回"), _("已拨付分期按所涉项目未达标年度的比例应追回的金额（万元）；逐笔计算，不是明细列之和，故不可下钻。"),
+        NOW, NONE),
+    "clauses": Definition(_("条款"), _("该政策的条款条数（不是政策兑现笔数）。"), NONE, NONE),
+}
+
+VISITS = {
+    "in_charge": Definition(
+        _("包联企业"), _("现在在园、已安排包联干部的企业家数，按当前的包联安排计。"), _("当前"), _("已迁出等不在园的企业")),
+    "visited": Definition(
+        _("已走访"), _("包联企业中在统计期内（或该月）至少走访一次的家数，谁走访都计入。"), VISIT_MONTHS,
+        _("已迁出等不在园的企业")),
+    "coverage": Definition(_("覆盖率"), _("已走访除以包联企业；卡片可打开包联企业。"), VISIT_MONTHS, NONE),
+    "problems_raised": Definition(
+        _("反映问题"), _("统计期内（或该月）走访包联企业时记录的问题个数。"), VISIT_MONTHS, NONE),
+    "problems_solved": Definition(
+        _("已解决"), _("其中对应诉求现为已办结或已关闭的问题个数。"), VISIT_MONTHS, NONE),
+    "solved_rate": Definition(_("解决率"), _("已解决除以反映问题；卡片可打开反映的问题。"), VISIT_MONTHS, NONE),
+}
+
+MU = {
+    "evaluated": Definition(
+        _("参评企业"), _("评价年度有已确认指标、按启用的评价办法得出等级的在园企业家数。"), MU_YEAR,
+        _("用地不足最小参评面积的企业；缺指标的企业")),
+    "class_count": Definition(_("企业数（等级）"), _("得出该等级的在园企业家数（等级筛选不影响）。"), MU_YEAR, NONE),
+    "class_share": Definition(_("占比（等级）"), _("该等级企业数除以参评企业数。"), MU_YEAR, NONE),
+    "class_tax": Definition(
+        _("税收合计"), _("该等级企业当年已确认税收之和（万元），取自各企业年度指标，不可下钻。"), MU_YEAR, NONE),
+    "class_land": Definition(
+        _("用地合计"), _("该等级企业的用地面积之和（亩），取自各企业年度指标，不可下钻。"), MU_YEAR, NONE),
+    "class_tax_per_mu": Definition(_("亩均税收（等级）"), _("税收合计除以用地合计。"), MU_YEAR, NONE),
+    "below_min_land": Definition(
+        _("用地不足、单独列出"), _("用地面积小于评价办法最小参评面积、不参与评价的在园企业家数。"), MU_YEAR, NONE),
+}
+
+DEFINITIONS |= {"land": LAND, "policies": POLICIES, "visits": VISITS, "mu": MU}
+SECTIONS |= {"land": _("土地与空间"), "policies": _("政策兑现"), "visits": _("走访覆盖"), "mu": _("亩均论英雄")}

@@ -48,6 +48,12 @@ def drill(value, key: str, filters, /, **params):
     return Linked(value, link(key, filters, **params))
 
 
+def drill_href(key: str, filters, /, **params) -> str:
+    """A card's link to the rows of figure ``key`` under ``filters``; none without filters (a layout drawn from a
+    report computed elsewhere, e.g. the workbench, has no filters to carry)."""
+    return link(key, filters, **params) if filters is not None else ""
+
+
 def unlinked(value):
     """The bare figure of a cell, linked or not."""
     return value.value if isinstance(value, Linked) else value
@@ -396,19 +402,28 @@ STATUS_COLUMNS = [
 ]
 
 
-def service_page(report: dict) -> Page:
+def service_page(report: dict, filters=None) -> Page:
+    """Every count of the page links to its rows (``reports.selectors.service``'s drill-downs): requests by
+    category, status, colour and score; approval steps by colour; routings and their events by department;
+    call-backs by result and department or officer. Rates link their denominator's rows; medians and averages add up
+    no rows and are not linked (``Column(drill=False)``)."""
     totals, categories = report["totals"], report["categories"]
+    filters = filters if filters is not None else report.get("filters")
+
+    def requests(figure: str, value, category=None, **params):
+        return drill(value, f"service.{figure}", filters, category=category, **params)
+
     kpis = [
         Kpi(_("期内提交诉求"), cell_text(totals["total"]), _("件"), note=_("未办结 %(open)s 件") % {"open": totals['open']},
-            key="total", help=S("total")),
+            key="total", help=S("total"), href=drill_href("service.total", filters)),
         Kpi(_("按时办结率"), cell_text(totals["sla_compliance"]), "%",
             note=_("%(on_time)s / %(resolved)s 件按时办结") % {"on_time": totals['on_time'], "resolved": totals['resolved']},
             level="" if totals["sla_compliance"] is None else "green" if totals["sla_compliance"] >= 90 else "yellow",
-            key="sla_compliance", help=S("sla_compliance")),
+            key="sla_compliance", help=S("sla_compliance"), href=drill_href("service.resolved", filters)),
         Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时"), key="median_hours",
             help=S("median_hours")),
         Kpi(_("超期未办结"), cell_text(totals["overdue"]), _("件"), level="red" if totals["overdue"] else "green",
-            key="overdue", help=S("overdue")),
+            key="overdue", help=S("overdue"), href=drill_href("service.red", filters)),
         Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']},
             key="satisfaction", help=S("satisfaction")),
     ]
@@ -417,28 +432,35 @@ def service_page(report: dict) -> Page:
             "categories", _("诉求类别与状态"),
             [Column(_("类别"), help=S("category")), Column(_("合计"), _("件"), help=S("category_total")),
              *(Column(label, _("件"), help=S("status_count")) for _code, label in STATUS_COLUMNS)],
-            [[c["label"], c["total"], *(c["statuses"][code] for code, _label in STATUS_COLUMNS)] for c in categories],
-            total=[_("合计"), totals["total"], *(s["count"] for s in report["statuses"])],
+            [[c["label"], requests("total", c["total"], c["category_id"]),
+              *(requests("status", c["statuses"][code], c["category_id"], status=code) for code, _label in STATUS_COLUMNS)]
+             for c in categories],
+            total=[_("合计"), requests("total", totals["total"]),
+                   *(requests("status", s["count"], status=s["status"]) for s in report["statuses"])],
             chart=Chart("stack", list(range(2, 2 + len(STATUS_COLUMNS)))),
         ),
         Table(
             "statuses", _("诉求状态"),
             [Column(_("状态"), help=S("status")), Column(_("件数"), _("件"), help=S("status_count"))],
-            [[s["label"], s["count"]] for s in report["statuses"]],
-            total=[_("合计"), totals["total"]],
+            [[s["label"], requests("status", s["count"], status=s["status"])] for s in report["statuses"]],
+            total=[_("合计"), requests("total", totals["total"])],
             chart=Chart("pie", [1]),
         ),
         Table(
             "sla", _("办理时效与满意度"),
             [Column(_("类别"), help=S("category")), Column(_("已办结"), _("件"), help=S("resolved")),
              Column(_("按时办结"), _("件"), help=S("on_time")), Column(_("按时办结率"), "%", help=S("category_sla")),
-             Column(_("办理时长中位数"), _("小时"), help=S("category_median")),
-             Column(_("平均办理时长"), _("小时"), help=S("average_hours")), Column(_("已评价"), _("件"), help=S("rated")),
-             Column(_("满意度均分"), _("分"), help=S("rating_average"))],
-            [[c["label"], c["resolved"], c["on_time"], c["sla_compliance"], c["median_handling_hours"],
-              c["average_handling_hours"], c["rated"], c["satisfaction_average"]] for c in categories],
-            total=[_("全部"), totals["resolved"], totals["on_time"], totals["sla_compliance"], totals["median_handling_hours"],
-                   totals["average_handling_hours"], totals["rated"], totals["satisfaction_average"]],
+             Column(_("办理时长中位数"), _("小时"), help=S("category_median"), drill=False),
+             Column(_("平均办理时长"), _("小时"), help=S("average_hours"), drill=False),
+             Column(_("已评价"), _("件"), help=S("rated")),
+             Column(_("满意度均分"), _("分"), help=S("rating_average"), drill=False)],
+            [[c["label"], requests("resolved", c["resolved"], c["category_id"]),
+              requests("on_time", c["on_time"], c["category_id"]), c["sla_compliance"], c["median_handling_hours"],
+              c["average_handling_hours"], requests("rated", c["rated"], c["category_id"]), c["satisfaction_average"]]
+             for c in categories],
+            total=[_("全部"), requests("resolved", totals["resolved"]), requests("on_time", totals["on_time"]),
+                   totals["sla_compliance"], totals["median_handling_hours"], totals["average_handling_hours"],
+                   requests("rated", totals["rated"]), totals["satisfaction_average"]],
             chart=Chart("bar", [3]),
             note=_("按时办结率 = 在办理时限内办结的诉求 / 已办结的诉求；办理时长为提交到办结的自然时长（含待外部审批）。"),
         ),
@@ -446,8 +468,9 @@ def service_page(report: dict) -> Page:
             "request_colours", _("未办结诉求三色预警"),
             [Column(_("类别"), help=S("category")), Column(_("正常（绿）"), _("件"), help=S("request_green")),
              Column(_("临期（黄）"), _("件"), help=S("request_yellow")), Column(_("超时（红）"), _("件"), help=S("request_red"))],
-            [[c["label"], c["green"], c["yellow"], c["red"]] for c in categories],
-            total=[_("合计"), totals["green"], totals["yellow"], totals["red"]],
+            [[c["label"], *(requests(colour, c[colour], c["category_id"]) for colour in ("green", "yellow", "red"))]
+             for c in categories],
+            total=[_("合计"), *(requests(colour, totals[colour]) for colour in ("green", "yellow", "red"))],
             chart=Chart("stack", [1, 2, 3], colors=[GREEN, YELLOW, RED]),
             note=_("剩余时间不足办理时限的 20% 为黄，已超时为红；待外部审批暂停计时的诉求按暂停时的剩余时间计。"),
         ),
@@ -456,19 +479,21 @@ def service_page(report: dict) -> Page:
     tables.append(Table(
         "approval_steps", _("审批环节三色预警"),
         [Column(_("状态"), help=S("step_status")), Column(_("环节数"), _("个"), help=S("step_count"))],
-        [[_("正常（绿）"), steps["green"]], [_("临期（黄）"), steps["yellow"]], [_("逾期（红）"), steps["red"]],
-         [_("按期完成"), steps["done_on_time"]], [_("逾期完成"), steps["done_late"]]],
+        [[label, drill(steps[colour], "service.approval_steps", filters, colour=colour)] for colour, label in (
+            ("green", _("正常（绿）")), ("yellow", _("临期（黄）")), ("red", _("逾期（红）")),
+            ("done_on_time", _("按期完成")), ("done_late", _("逾期完成")))],
         chart=Chart("bar", [1], colors=[GREEN, YELLOW, RED, BLUE, GREY]),
         note=_("未完成的环节：已过应完成时间为红，%(hours)s 小时内到期为黄。") % {"hours": APPROVAL_AT_RISK_HOURS},
     ))
     tables.append(Table(
         "satisfaction", _("满意度分布"),
         [Column(_("评分"), help=S("score")), Column(_("件数"), _("件"), help=S("score_count"))],
-        [[_("%(score)s 分") % {"score": s['score']}, s["count"]] for s in report["satisfaction"]],
-        total=[_("合计"), totals["rated"]],
+        [[_("%(score)s 分") % {"score": s['score']}, requests("score", s["count"], score=s["score"])]
+         for s in report["satisfaction"]],
+        total=[_("合计"), requests("rated", totals["rated"])],
         chart=Chart("bar", [1]),
     ))
-    tables.extend(department_tables(report))
+    tables.extend(department_tables(report, filters))
     tables.append(overdue_table(report["overdue"], totals["overdue"]))
     return Page(kpis, tables)
 
@@ -483,7 +508,7 @@ def _department_columns():
         Column(_("按时办结"), _("件"), help=S("routing_on_time")),
         Column(_("逾期"), _("件"), help=S("late")),
         Column(_("按时率"), "%", help=S("on_time_rate")),
-        Column(_("办理时长中位数"), _("小时"), help=S("routing_median")),
+        Column(_("办理时长中位数"), _("小时"), help=S("routing_median"), drill=False),
         Column(_("延期申请"), _("次"), help=S("extensions_requested")),
         Column(_("延期批准"), _("次"), help=S("extensions_approved")),
         Column(_("退回"), _("件"), help=S("handed_back")),
@@ -505,19 +530,34 @@ def _satisfaction_columns(first: str, first_help: str):
     ]
 
 
-def _satisfaction_rows(rows: list[dict]) -> list[list]:
-    return [[r["label"], r["callbacks"], r["satisfied"], r["basic"], r["unsatisfied"], r["satisfied_rate"]] for r in rows]
+def _satisfaction_rows(rows: list[dict], filters, by: str) -> list[list]:
+    """The call-back counts of each department or officer (``by``), each linked to its call-backs."""
+
+    def callbacks(row, value, result=None):
+        return drill(value, "service.callbacks", filters, result=result, **{by: row["key"] or "none"})
+
+    return [[r["label"], callbacks(r, r["callbacks"]), callbacks(r, r["satisfied"], "satisfied"),
+             callbacks(r, r["basic"], "basic"), callbacks(r, r["unsatisfied"], "unsatisfied"), r["satisfied_rate"]]
+            for r in rows]
 
 
-def department_tables(report: dict) -> list[Table]:
+def department_tables(report: dict, filters=None) -> list[Table]:
     """承办单位办理情况 and the satisfaction of the call-backs (回访) by department and by officer."""
     departments = report["departments"]
+    filters = filters if filters is not None else report.get("filters")
+
+    def routings(d, figure):
+        return drill(d[figure], f"service.routing_{figure}", filters, department=d["department"])
+
+    def events(d, figure):
+        return drill(d[figure], "service.routing_events", filters, department=d["department"], figure=figure)
+
     return [
         Table(
             "departments", _("承办单位办理情况"), _department_columns(),
-            [[d["label"], d["routings"], d["lead"], d["assist"], d["completed"], d["on_time"], d["late"],
-              d["on_time_rate"], d["median_hours"], d["extensions_requested"], d["extensions_approved"],
-              d["handed_back"], d["transferred"]] for d in departments],
+            [[d["label"], *(routings(d, f) for f in ("routings", "lead", "assist", "completed", "on_time", "late")),
+              d["on_time_rate"], d["median_hours"], events(d, "extensions_requested"), events(d, "extensions_approved"),
+              events(d, "handed_back"), routings(d, "transferred")] for d in departments],
             chart=Chart("bar", [7]),
             note=_(
                 "按时率 = 按时办结 /（按时办结 + 逾期），逾期含超过时限才办结的和仍在办理且已超时的；办理时限为分办的时限，"
@@ -527,14 +567,14 @@ def department_tables(report: dict) -> list[Table]:
         Table(
             "department_satisfaction", _("回访满意度（按主办单位）"),
             _satisfaction_columns(_("主办单位"), S("lead_department")),
-            _satisfaction_rows(report["department_satisfaction"]),
+            _satisfaction_rows(report["department_satisfaction"], filters, "department"),
             chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
             note=str(SATISFACTION_HELP),
         ),
         Table(
             "officer_satisfaction", _("回访满意度（按经办人）"),
             _satisfaction_columns(_("经办人"), S("assignee")),
-            _satisfaction_rows(report["officer_satisfaction"]),
+            _satisfaction_rows(report["officer_satisfaction"], filters, "officer"),
             chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
             note=str(SATISFACTION_HELP),
         ),
@@ -546,7 +586,7 @@ def overdue_columns() -> list[Column]:
         Column(_("编号"), help=S("number")), Column(_("标题"), help=S("title")), Column(_("企业"), help=S("enterprise")),
         Column(_("类别"), help=S("overdue_category")), Column(_("状态"), help=S("overdue_status")),
         Column(_("经办人"), help=S("overdue_assignee")), Column(_("提交时间"), help=S("submitted_at")),
-        Column(_("办理时限"), help=S("due_at")), Column(_("已超时"), _("小时"), help=S("overdue_hours")),
+        Column(_("办理时限"), help=S("due_at")), Column(_("已超时"), _("小时"), help=S("overdue_hours"), drill=False),
     ]
 
 
@@ -566,53 +606,78 @@ def overdue_table(items: list[dict], count: int) -> Table:
 # -- land and space ----------------------------------------------------------------------------------
 
 
-def land_page(report: dict) -> Page:
+def land_page(report: dict, filters=None) -> Page:
+    """Every count and area links to its parcels or spaces (``reports.selectors.land``'s drill-downs); the
+    occupancy rate links the spaces it is of."""
     transferred, occupancy, parcels = report["transferred"], report["occupancy"], report["parcel_totals"]
+    filters = filters if filters is not None else report.get("filters")
     period = _("%(start)s 至 %(end)s") % {"start": f"{transferred['start']:%Y-%m-%d}", "end": f"{transferred['end']:%Y-%m-%d}"}
+
+    def rows(key, count, area, **params):
+        """A count and its area, each linked to the same rows (the area as their sum)."""
+        return [drill(count, f"land.{key}", filters, **params),
+                drill(area, f"land.{key}_area", filters, **params)]
+
+    def spaces(value, figure, *, area=False, park=None):
+        return drill(value, "land.spaces_area" if area else "land.spaces", filters, figure=figure, park=park)
+
+    def occupancy_cells(p, park=None):
+        return [spaces(p["units"], "units", park=park), spaces(p["occupied_units"], "occupied", park=park),
+                spaces(p["area_m2"], "units", area=True, park=park),
+                spaces(p["occupied_area_m2"], "occupied", area=True, park=park),
+                spaces(p["reserved_area_m2"], "reserved", area=True, park=park),
+                spaces(p["vacant_area_m2"], "vacant", area=True, park=park), p["occupancy_rate"]]
+
     kpis = [
-        Kpi(_("地块总数"), cell_text(parcels["count"]), _("宗"), note=f"{cell_text(parcels['area_m2'])} m²"),
-        Kpi(_("区间内出让"), cell_text(transferred["count"]), _("宗"), note=_("%(area)s m²（%(period)s）") % {"area": cell_text(transferred['area_m2']), "period": period}),
+        Kpi(_("地块总数"), cell_text(parcels["count"]), _("宗"), note=f"{cell_text(parcels['area_m2'])} m²",
+            href=drill_href("land.parcels", filters), help=define("land", "parcel_count")),
+        Kpi(_("区间内出让"), cell_text(transferred["count"]), _("宗"), note=_("%(area)s m²（%(period)s）") % {"area": cell_text(transferred['area_m2']), "period": period},
+            href=drill_href("land.transferred", filters), help=define("land", "transferred_count")),
         Kpi(_("载体入驻率"), cell_text(occupancy["occupancy_rate"]), "%",
-            note=_("已入驻 %(occupied_area_m2)s / %(area_m2)s m²") % {"occupied_area_m2": cell_text(occupancy['occupied_area_m2']), "area_m2": cell_text(occupancy['area_m2'])}),
+            note=_("已入驻 %(occupied_area_m2)s / %(area_m2)s m²") % {"occupied_area_m2": cell_text(occupancy['occupied_area_m2']), "area_m2": cell_text(occupancy['area_m2'])},
+            href=drill_href("land.spaces", filters, figure="units"), help=define("land", "occupancy_rate")),
     ]
     tables = [
         Table(
             "by_status", _("地块库存（按状态）"),
-            [Column(_("状态")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
-            [[s["label"], s["count"], s["area_m2"]] for s in report["by_status"]],
-            total=[_("合计"), parcels["count"], parcels["area_m2"]],
+            [Column(_("状态")), Column(_("地块"), _("宗"), help=define("land", "parcels")), Column(_("面积"), "m²", help=define("land", "parcel_area"))],
+            [[s["label"], *rows("parcels", s["count"], s["area_m2"], status=s["status"])] for s in report["by_status"]],
+            total=[_("合计"), *rows("parcels", parcels["count"], parcels["area_m2"])],
             chart=Chart("bar", [2]),
         ),
         Table(
             "by_land_use", _("地块库存（按用地性质）"),
-            [Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
-            [[u["label"], u["count"], u["area_m2"]] for u in report["by_land_use"]],
-            total=[_("合计"), parcels["count"], parcels["area_m2"]],
+            [Column(_("用地性质")), Column(_("地块"), _("宗"), help=define("land", "parcels")), Column(_("面积"), "m²", help=define("land", "parcel_area"))],
+            [[u["label"], *rows("parcels", u["count"], u["area_m2"], land_use=u["land_use"])] for u in report["by_land_use"]],
+            total=[_("合计"), *rows("parcels", parcels["count"], parcels["area_m2"])],
             chart=Chart("pie", [2]),
         ),
         Table(
             "inventory", _("地块库存明细（状态 × 用地性质）"),
-            [Column(_("状态")), Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
-            [[c["status_label"], c["land_use_label"], c["count"], c["area_m2"]] for c in report["inventory"]],
-            total=[_("合计"), "", parcels["count"], parcels["area_m2"]],
+            [Column(_("状态")), Column(_("用地性质")), Column(_("地块"), _("宗"), help=define("land", "parcels")),
+             Column(_("面积"), "m²", help=define("land", "parcel_area"))],
+            [[c["status_label"], c["land_use_label"],
+              *rows("parcels", c["count"], c["area_m2"], status=c["status"], land_use=c["land_use"])]
+             for c in report["inventory"]],
+            total=[_("合计"), "", *rows("parcels", parcels["count"], parcels["area_m2"])],
         ),
         Table(
             "transferred", _("出让地块（%(period)s）") % {"period": period},
-            [Column(_("用地性质")), Column(_("地块"), _("宗")), Column(_("面积"), "m²")],
-            [[t["label"], t["count"], t["area_m2"]] for t in transferred["items"]],
-            total=[_("合计"), transferred["count"], transferred["area_m2"]],
+            [Column(_("用地性质")), Column(_("地块"), _("宗"), help=define("land", "transferred_parcels")),
+             Column(_("面积"), "m²", help=define("land", "transferred_area"))],
+            [[t["label"], *rows("transferred", t["count"], t["area_m2"], land_use=t["land_use"])] for t in transferred["items"]],
+            total=[_("合计"), *rows("transferred", transferred["count"], transferred["area_m2"])],
             chart=Chart("bar", [1]),
             note=_("按出让日期统计；未选统计区间时为本年度。"),
         ),
         Table(
             "occupancy", _("载体空间入驻率（按园区）"),
-            [Column(_("园区")), Column(_("单元"), _("个")), Column(_("已入驻单元"), _("个")), Column(_("总面积"), "m²"),
-             Column(_("已入驻面积"), "m²"), Column(_("已预定面积"), "m²"), Column(_("空置面积"), "m²"), Column(_("入驻率"), "%")],
-            [[p["park"], p["units"], p["occupied_units"], p["area_m2"], p["occupied_area_m2"], p["reserved_area_m2"],
-              p["vacant_area_m2"], p["occupancy_rate"]] for p in occupancy["items"]],
-            total=[_("合计"), occupancy["units"], occupancy["occupied_units"], occupancy["area_m2"],
-                   occupancy["occupied_area_m2"], occupancy["reserved_area_m2"], occupancy["vacant_area_m2"],
-                   occupancy["occupancy_rate"]],
+            [Column(_("园区")), *(Column(label, unit, help=define("land", key)) for label, unit, key in (
+                (_("单元"), _("个"), "units"), (_("已入驻单元"), _("个"), "occupied_units"), (_("总面积"), "m²", "space_area"),
+                (_("已入驻面积"), "m²", "occupied_area"), (_("已预定面积"), "m²", "reserved_area"),
+                (_("空置面积"), "m²", "vacant_area"), (_("入驻率"), "%", "space_rate")))],
+            [[p["park"], *occupancy_cells(p, park=p["park_id"])] for p in occupancy["items"]],
+            total=[_("合计"), *occupancy_cells(occupancy)],
             chart=Chart("stack", [4, 5, 6], colors=[BLUE, YELLOW, GREY]),
             note=_("入驻率 = 已入驻面积 / 总面积。"),
         ),
@@ -623,41 +688,65 @@ def land_page(report: dict) -> Page:
 # -- policies ----------------------------------------------------------------------------------------
 
 
-def policy_page(report: dict) -> Page:
+def policy_page(report: dict, filters=None) -> Page:
+    """Every count and amount links to its grants (``reports.selectors.policy``'s drill-downs; an amount is their
+    sum), 暂缓拨付 and 可拨付 to the instalments they add up; the disbursement rate links the approved grants it is of.
+    应追回 is worked out per grant from its instalments and its project's commitments (not a column to add up),
+    so it is not linked."""
     totals = report["totals"]
+    filters = filters if filters is not None else report.get("filters")
+
+    def grants(figure, item, **params):
+        return drill(item[figure], f"policies.{figure}", filters, **params)
+
     kpis = [
-        Kpi(_("申请"), cell_text(totals["grants"]), _("笔"), note=_("%(applied_total)s 万元") % {"applied_total": cell_text(totals['applied_total'])}),
-        Kpi(_("核准金额"), cell_text(totals["approved_total"]), _("万元"), note=_("%(approved_count)s 笔") % {"approved_count": totals['approved_count']}),
-        Kpi(_("拨付金额"), cell_text(totals["disbursed_total"]), _("万元"), note=_("%(disbursed_count)s 笔") % {"disbursed_count": totals['disbursed_count']}),
-        Kpi(_("拨付率"), cell_text(totals["disbursement_rate"]), "%", note=_("拨付金额 / 核准金额")),
-        Kpi(_("免申即享待确认"), cell_text(totals["proposed_count"]), _("笔"), note=_("%(proposed_total)s 万元") % {"proposed_total": cell_text(totals['proposed_total'])}),
-        Kpi(_("应追回"), cell_text(totals["clawback_total"]), _("万元"), note=_("暂缓拨付 %(held_total)s 万元") % {"held_total": cell_text(totals['held_total'])}),
+        Kpi(_("申请"), cell_text(totals["grants"]), _("笔"), note=_("%(applied_total)s 万元") % {"applied_total": cell_text(totals['applied_total'])},
+            href=drill_href("policies.grants", filters), help=define("policies", "grants")),
+        Kpi(_("核准金额"), cell_text(totals["approved_total"]), _("万元"), note=_("%(approved_count)s 笔") % {"approved_count": totals['approved_count']},
+            href=drill_href("policies.approved_total", filters), help=define("policies", "approved_total")),
+        Kpi(_("拨付金额"), cell_text(totals["disbursed_total"]), _("万元"), note=_("%(disbursed_count)s 笔") % {"disbursed_count": totals['disbursed_count']},
+            href=drill_href("policies.disbursed_total", filters), help=define("policies", "disbursed_total")),
+        Kpi(_("拨付率"), cell_text(totals["disbursement_rate"]), "%", note=_("拨付金额 / 核准金额"),
+            href=drill_href("policies.approved_total", filters), help=define("policies", "disbursement_rate")),
+        Kpi(_("免申即享待确认"), cell_text(totals["proposed_count"]), _("笔"), note=_("%(proposed_total)s 万元") % {"proposed_total": cell_text(totals['proposed_total'])},
+            href=drill_href("policies.proposed_count", filters), help=define("policies", "proposed_count")),
+        Kpi(_("应追回"), cell_text(totals["clawback_total"]), _("万元"), note=_("暂缓拨付 %(held_total)s 万元") % {"held_total": cell_text(totals['held_total'])},
+            help=define("policies", "clawback_total")),
     ]
     money_columns = [
-        Column(_("申请"), _("笔")), Column(_("申请金额"), _("万元")), Column(_("核准"), _("笔")), Column(_("核准金额"), _("万元")),
-        Column(_("拨付"), _("笔")), Column(_("拨付金额"), _("万元")), Column(_("拨付率"), "%"),
-        Column(_("免申待确认"), _("笔")), Column(_("待确认金额"), _("万元")), Column(_("不予推送"), _("笔")),
-        Column(_("暂缓拨付"), _("万元")), Column(_("可拨付"), _("万元")), Column(_("应追回"), _("万元")),
+        Column(label, unit, help=define("policies", key), drill=key != "clawback_total") for label, unit, key in (
+            (_("申请"), _("笔"), "grants"), (_("申请金额"), _("万元"), "applied_total"),
+            (_("核准"), _("笔"), "approved_count"), (_("核准金额"), _("万元"), "approved_total"),
+            (_("拨付"), _("笔"), "disbursed_count"), (_("拨付金额"), _("万元"), "disbursed_total"),
+            (_("拨付率"), "%", "disbursement_rate"), (_("免申待确认"), _("笔"), "proposed_count"),
+            (_("待确认金额"), _("万元"), "proposed_total"), (_("不予推送"), _("笔"), "dismissed_count"),
+            (_("暂缓拨付"), _("万元"), "held_total"), (_("可拨付"), _("万元"), "released_total"),
+            (_("应追回"), _("万元"), "clawback_total"))
     ]
 
-    def money_cells(item):
-        return [item["grants"], item["applied_total"], item["approved_count"], item["approved_total"],
-                item["disbursed_count"], item["disbursed_total"], item["disbursement_rate"],
-                item["proposed_count"], item["proposed_total"], item["dismissed_count"],
-                item["held_total"], item["released_total"], item["clawback_total"]]
+    def money_cells(item, **params):
+        def instalments(figure):
+            return drill(item[figure], "policies.instalments", filters, figure=figure, **params)
+
+        return [*(grants(f, item, **params) for f in ("grants", "applied_total", "approved_count", "approved_total",
+                                                       "disbursed_count", "disbursed_total")),
+                item["disbursement_rate"],
+                *(grants(f, item, **params) for f in ("proposed_count", "proposed_total", "dismissed_count")),
+                instalments("held_total"), instalments("released_total"), item["clawback_total"]]
 
     tables = [
         Table(
             "policies", _("政策兑现（按政策）"),
-            [Column(_("政策")), Column(_("条款"), _("条")), *money_columns],
-            [[p["policy"], p["clauses"], *money_cells(p)] for p in report["policies"]],
+            [Column(_("政策")), Column(_("条款"), _("条"), help=define("policies", "clauses"), drill=False), *money_columns],
+            [[p["policy"], p["clauses"], *money_cells(p, policy=p["policy_id"])] for p in report["policies"]],
             total=[_("合计"), sum(p["clauses"] for p in report["policies"]), *money_cells(totals)],
             chart=Chart("bar", [5, 7]),
         ),
         Table(
             "clauses", _("政策兑现（按条款）"),
             [Column(_("政策")), Column(_("条款")), *money_columns],
-            [[c["policy"], _("第%(number)s条 %(title)s") % {"number": c['number'], "title": c['title']}, *money_cells(c)] for c in report["clauses"]],
+            [[c["policy"], _("第%(number)s条 %(title)s") % {"number": c['number'], "title": c['title']},
+              *money_cells(c, clause=c["clause_id"])] for c in report["clauses"]],
             total=[_("合计"), "", *money_cells(totals)],
             chart=Chart("hbar", [5, 7], category=1),
             note=_("申请按申请日期、核准金额按核准日期、拨付金额按拨付日期计入统计区间；免申即享按推送日期另计，不计入申请。"
@@ -676,22 +765,35 @@ PAGES = {"pipeline": pipeline_page, "service": service_page, "land": land_page, 
 MU_COLOURS = {"A": GREEN, "B": BLUE, "C": YELLOW, "D": RED}
 
 
-def mu_page(report: dict) -> Page:
+def mu_page(report: dict, filters=None) -> Page:
+    """The counts of enterprises link to them (``reports.selectors.mu``'s drill-down, by the same evaluation); the
+    sums of tax and land and the per-mu figures come from each enterprise's confirmed yearly figures, not from a
+    column of a list, and are not linked."""
     summary = {s["klass"]: s for s in report["summary"]}
-    kpis = [Kpi(_("参评企业"), cell_text(report["evaluated"]), _("家"))]
+    filters = filters if filters is not None else report.get("filters")
+
+    def enterprises(group):
+        return drill_href("mu.enterprises", filters, group=group)
+
+    kpis = [Kpi(_("参评企业"), cell_text(report["evaluated"]), _("家"), href=enterprises("evaluated"),
+                help=define("mu", "evaluated"))]
     kpis += [
         Kpi(s["label"], cell_text(s["count"]), _("家"), note=_("占 %(share)s%%") % {"share": cell_text(s["share"])},
-            level={"A": "green", "C": "yellow", "D": "red"}.get(k, ""))
+            level={"A": "green", "C": "yellow", "D": "red"}.get(k, ""), href=enterprises(k), help=define("mu", "class_count"))
         for k, s in summary.items()
     ]
-    kpis.append(Kpi(_("用地不足、单独列出"), cell_text(len(report["below_min_land"])), _("家")))
+    kpis.append(Kpi(_("用地不足、单独列出"), cell_text(len(report["below_min_land"])), _("家"),
+                    href=enterprises("below_min_land"), help=define("mu", "below_min_land")))
+    # An enterprise's own indicators and figures (one row each, from its confirmed yearly figures): no list adds up
+    # to them, so they are not linked; nor are the classes' sums of them.
     indicator_columns = [
-        Column(_("亩均税收"), _("万元/亩")), Column(_("亩均增加值"), _("万元/亩")),
-        Column(_("单位能耗增加值"), _("万元/吨标煤")), Column(_("研发经费占比"), "%"),
+        Column(_("亩均税收"), _("万元/亩"), drill=False), Column(_("亩均增加值"), _("万元/亩"), drill=False),
+        Column(_("单位能耗增加值"), _("万元/吨标煤"), drill=False), Column(_("研发经费占比"), "%"),
     ]
     figure_columns = [
-        Column(_("税收"), _("万元")), Column(_("工业增加值"), _("万元")), Column(_("综合能耗"), _("吨标煤")),
-        Column(_("营业收入"), _("万元")), Column(_("研发投入"), _("万元")), Column(_("用地面积"), _("亩")),
+        Column(_("税收"), _("万元"), drill=False), Column(_("工业增加值"), _("万元"), drill=False),
+        Column(_("综合能耗"), _("吨标煤"), drill=False), Column(_("营业收入"), _("万元"), drill=False),
+        Column(_("研发投入"), _("万元"), drill=False), Column(_("用地面积"), _("亩"), drill=False),
     ]
 
     def cells(i):
@@ -701,17 +803,21 @@ def mu_page(report: dict) -> Page:
     tables = [
         Table(
             "classes", _("分类汇总"),
-            [Column(_("等级")), Column(_("企业数"), _("家")), Column(_("占比"), "%"), Column(_("税收合计"), _("万元")),
-             Column(_("用地合计"), _("亩")), Column(_("亩均税收"), _("万元/亩"))],
-            [[s["label"], s["count"], s["share"], s["tax"], s["land_mu"], s["tax_per_mu"]] for s in report["summary"]],
-            total=[_("合计"), report["evaluated"], None, sum((s["tax"] for s in report["summary"]), Decimal("0.00")),
+            [Column(_("等级")), Column(_("企业数"), _("家"), help=define("mu", "class_count")),
+             Column(_("占比"), "%", help=define("mu", "class_share")),
+             Column(_("税收合计"), _("万元"), help=define("mu", "class_tax"), drill=False),
+             Column(_("用地合计"), _("亩"), help=define("mu", "class_land"), drill=False),
+             Column(_("亩均税收"), _("万元/亩"), help=define("mu", "class_tax_per_mu"), drill=False)],
+            [[s["label"], drill(s["count"], "mu.enterprises", filters, group=s["klass"]), s["share"], s["tax"], s["land_mu"], s["tax_per_mu"]]
+             for s in report["summary"]],
+            total=[_("合计"), drill(report["evaluated"], "mu.enterprises", filters, group="evaluated"), None, sum((s["tax"] for s in report["summary"]), Decimal("0.00")),
                    sum((s["land_mu"] for s in report["summary"]), Decimal("0.00")), None],
             chart=Chart("pie", [1], colors=list(MU_COLOURS.values())),
             note=_("占比为各等级企业数占参评企业数的比例。"),
         ),
         Table(
             "enterprises", _("企业亩均评价"),
-            [Column(_("企业")), Column(_("等级")), Column(_("得分"), _("分")), *indicator_columns, *figure_columns],
+            [Column(_("企业")), Column(_("等级")), Column(_("得分"), _("分"), drill=False), *indicator_columns, *figure_columns],
             [[i["enterprise"], i["klass"], i["score"], *cells(i)] for i in report["enterprises"]],
             note=_("按等级、得分从高到低；指标取当年已确认的年度指标（税务优先于统计，统计优先于企业自报）。"),
         ),

@@ -1,12 +1,46 @@
-"""The land page (土地与载体): parcels by status and use, transfers in the period, space occupancy."""
+"""The land page (土地与载体): parcels by status and use, transfers in the period, space occupancy.
+
+Each figure's rows come from the same function its count or sum does (``_parcels``, ``_transferred``, ``_spaces``
+with ``SPACE_CONDITIONS``): the drill-down lists (``reports/figures/land.py``) open them.
+"""
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from parks.models import LandParcel, LandUse, ParcelStatus, Space
 from reports.selectors.common import ZERO, ReportFilters, money, percent
+
+# Which spaces each occupancy figure counts or sums (入驻 occupied, 预定 reserved, 空置 the rest).
+SPACE_CONDITIONS = {
+    "units": Q(),
+    "occupied": Q(status=Space.Status.OCCUPIED),
+    "reserved": Q(status=Space.Status.RESERVED),
+    "vacant": ~Q(status__in=[Space.Status.OCCUPIED, Space.Status.RESERVED]),
+}
+
+
+def _parcels(filters: ReportFilters) -> QuerySet[LandParcel]:
+    parcels = LandParcel.objects.order_by()
+    return parcels.filter(park=filters.park) if filters.park is not None else parcels
+
+
+def _spaces(filters: ReportFilters) -> QuerySet[Space]:
+    spaces = Space.objects.order_by()
+    return spaces.filter(park=filters.park) if filters.park is not None else spaces
+
+
+def transfer_period(filters: ReportFilters, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of 出让: the range, or the report year (the range's end's, else this year) where it is open."""
+    year = filters.report_year(today)
+    return filters.start or dt.date(year, 1, 1), filters.end or dt.date(year, 12, 31)
+
+
+def _transferred(filters: ReportFilters, today: dt.date) -> QuerySet[LandParcel]:
+    """The parcels transferred (出让) in the period."""
+    start, end = transfer_period(filters, today)
+    return _parcels(filters).filter(transferred_on__gte=start, transferred_on__lte=end)
 
 
 def land_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
@@ -17,14 +51,9 @@ def land_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> di
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    year = filters.report_year(today)
-    period_start = filters.start or dt.date(year, 1, 1)
-    period_end = filters.end or dt.date(year, 12, 31)
-    parcels = LandParcel.objects.order_by()
-    spaces = Space.objects.order_by()
-    if filters.park is not None:
-        parcels = parcels.filter(park=filters.park)
-        spaces = spaces.filter(park=filters.park)
+    period_start, period_end = transfer_period(filters, today)
+    parcels = _parcels(filters)
+    spaces = _spaces(filters)
 
     cells = {
         (row["status"], row["land_use"]): row
@@ -59,7 +88,7 @@ def land_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> di
 
     transferred_rows = {
         row["land_use"]: row
-        for row in parcels.filter(transferred_on__gte=period_start, transferred_on__lte=period_end)
+        for row in _transferred(filters, today)
         .values("land_use")
         .annotate(count=Count("id"), area=Sum("area_m2"))
     }
@@ -72,7 +101,7 @@ def land_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> di
         for u in LandUse
     ]
 
-    occupied, reserved = Q(status=Space.Status.OCCUPIED), Q(status=Space.Status.RESERVED)
+    occupied, reserved, vacant = (SPACE_CONDITIONS[k] for k in ("occupied", "reserved", "vacant"))
     occupancy = []
     for row in spaces.values("park_id", "park__name", "park__short_name").annotate(
         units=Count("id"),
@@ -80,6 +109,7 @@ def land_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> di
         area=Sum("area_m2"),
         occupied_area=Sum("area_m2", filter=occupied),
         reserved_area=Sum("area_m2", filter=reserved),
+        vacant_area=Sum("area_m2", filter=vacant),
     ).order_by("park_id"):
         area, occupied_area, reserved_area = money(row["area"]), money(row["occupied_area"]), money(row["reserved_area"])
         occupancy.append({
@@ -90,13 +120,14 @@ def land_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> di
             "area_m2": area,
             "occupied_area_m2": occupied_area,
             "reserved_area_m2": reserved_area,
-            "vacant_area_m2": area - occupied_area - reserved_area,
+            "vacant_area_m2": money(row["vacant_area"]),  # = area − occupied − reserved (areas are never empty)
             "occupancy_rate": percent(occupied_area, area),
         })
     total_area = sum((p["area_m2"] for p in occupancy), ZERO)
     total_occupied = sum((p["occupied_area_m2"] for p in occupancy), ZERO)
     return {
         "as_of": now,
+        "filters": filters,  # what the layout's drill-down links carry (reports.drill.link)
         "inventory": inventory,
         "by_status": by_status,
         "by_land_use": by_land_use,

@@ -28,6 +28,15 @@ class MuFilters:
     klass: str = ""
     park: Park | None = None
 
+    def as_params(self) -> dict[str, str]:
+        """The filters back as the page's GET parameters (``reports.drill.link`` carries them to a drill-down)."""
+        params = {"year": str(self.year)}
+        if self.klass:
+            params["klass"] = self.klass
+        if self.park is not None:
+            params["park"] = str(self.park.pk)
+        return params
+
     def describe(self) -> str:
         """The filters in words, for the page's subtitle and the Excel sheets' title row."""
         klass = str(CLASSES[self.klass]) if self.klass else _("全部")
@@ -44,15 +53,23 @@ def _sum(values) -> Decimal:
     return sum((Decimal(v) for v in values if v is not None), ZERO).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _enterprises(filters: MuFilters):
+    """The enterprises the page evaluates: in the park (of one sub-park when chosen)."""
+    enterprises = Enterprise.objects.in_park().order_by("name")
+    return enterprises.filter(park=filters.park) if filters.park is not None else enterprises
+
+
+def _evaluated(filters: MuFilters) -> tuple[dict[int, str], dict]:
+    """Each enterprise's name and its result by the one evaluation (``parks.mu.mu_evaluate``)."""
+    names = dict(_enterprises(filters).values_list("pk", "name"))
+    return names, mu_evaluate(names, filters.year)
+
+
 def mu_report(*, filters: MuFilters, now: dt.datetime | None = None) -> dict:
     """Per class A–D the enterprises (score high to low) with their indicators and figures; the enterprises below the
     minimum land and those without a class (with the reason), each listed apart; a summary per class."""
     now = now or timezone.now()
-    enterprises = Enterprise.objects.in_park().order_by("name")
-    if filters.park is not None:
-        enterprises = enterprises.filter(park=filters.park)
-    names = dict(enterprises.values_list("pk", "name"))
-    results = mu_evaluate(names, filters.year)
+    names, results = _evaluated(filters)
 
     def item(result):
         f = result.figures
@@ -108,4 +125,5 @@ def mu_report(*, filters: MuFilters, now: dt.datetime | None = None) -> dict:
         "below_min_land": below,
         "unclassed": unclassed,
         "evaluated": sum(s["count"] for s in summary),
+        "filters": filters,  # what the layout's drill-down links carry (reports.drill.link)
     }

@@ -17,10 +17,10 @@ FIGURES = ("grants", "applied_total", "approved_count", "approved_total", "disbu
            "proposed_count", "proposed_total", "dismissed_count", "held_total", "released_total", "clawback_total")
 
 
-def _instalment_figures(grants, today: dt.date) -> dict[int, dict]:
-    """clause id → the money of its instalments by the one rule (``parks.instalments``) on ``today``: 暂缓拨付
-    (held), 可拨付 (released) and 应追回 (clawback). 2 queries: the instalments with their grants, the commitments
-    of their projects."""
+def _instalment_standings(grants, today: dt.date):
+    """Each instalment of ``grants`` with its status by the one rule (``parks.instalments``) on ``today``, and each
+    grant's clawback: (instalments [(instalment, status)], {grant: clawback}). 2 queries: the instalments with
+    their grants, the commitments of their projects."""
     instalments = list(
         GrantInstalment.objects.filter(grant__in=grants.values("pk")).select_related("grant").order_by("grant_id", "sequence")
     )
@@ -32,18 +32,71 @@ def _instalment_figures(grants, today: dt.date) -> dict[int, dict]:
     by_grant: dict[int, list[GrantInstalment]] = {}
     for instalment in instalments:
         by_grant.setdefault(instalment.grant_id, []).append(instalment)
-    figures: dict[int, dict] = {}
+    statuses, clawbacks = [], {}
     for rows in by_grant.values():
         grant = rows[0].grant
         standing = grant_standing(rows, commitments.get(grant.project_id, {}), today=today)
-        clause = figures.setdefault(grant.clause_id, {"held_total": ZERO, "released_total": ZERO, "clawback_total": ZERO})
-        for instalment, status, _year in standing.instalments:
-            if status == I.HELD:
-                clause["held_total"] += instalment.amount
-            elif status == I.RELEASED:
-                clause["released_total"] += instalment.amount
-        clause["clawback_total"] += standing.clawback
+        statuses += [(instalment, status) for instalment, status, _year in standing.instalments]
+        clawbacks[grant] = standing.clawback
+    return statuses, clawbacks
+
+
+# The instalment figures: the statuses each sums the instalments of.
+INSTALMENT_FIGURES = {"held_total": I.HELD, "released_total": I.RELEASED}
+
+
+def _instalment_figures(grants, today: dt.date) -> dict[int, dict]:
+    """clause id → the money of its instalments on ``today``: 暂缓拨付 (held), 可拨付 (released) and 应追回
+    (clawback)."""
+    statuses, clawbacks = _instalment_standings(grants, today)
+    figures: dict[int, dict] = {}
+
+    def of(clause_id):
+        return figures.setdefault(clause_id, {"held_total": ZERO, "released_total": ZERO, "clawback_total": ZERO})
+
+    for instalment, status in statuses:
+        for name, counted in INSTALMENT_FIGURES.items():
+            if status == counted:
+                of(instalment.grant.clause_id)[name] += instalment.amount
+    for grant, clawback in clawbacks.items():
+        of(grant.clause_id)["clawback_total"] += clawback
     return figures
+
+
+def _own(filters: ReportFilters, prefix: str = "") -> Q:
+    """The page's filters on a grant: the enterprise's park and chain, the owner of its project."""
+    own = {}
+    if filters.park is not None:
+        own["enterprise__park"] = filters.park
+    if filters.chain:
+        own["enterprise__industry_chain"] = filters.chain
+    if filters.owner is not None:
+        own["project__owner"] = filters.owner
+    return Q(**{f"{prefix}{name}": value for name, value in own.items()})
+
+
+def grant_conditions(filters: ReportFilters, prefix: str = "") -> dict[str, Q]:
+    """The one reading of each grant figure: the condition a grant meets to be counted (or summed) in it, with its
+    lookups under ``prefix`` (``"grants__"`` when the clauses aggregate their grants, ``""`` on the grants).
+
+    申请 ``applied``: applied for in the period (a confirmed 免申即享 proposal keeps its reasons and was never applied
+    for); 核准 ``approved``: approved or disbursed, approved in the period; 拨付 ``disbursed``: disbursed in the
+    period; 免申即享 ``proposed`` / ``dismissed``: by the proposal date."""
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    own = _own(filters, prefix)
+    proposal_date = date_range(f"{prefix}applied_on", filters.start, filters.end)
+    return {
+        "applied": own & q(status__in=[G.APPLIED, G.APPROVED, G.DISBURSED, G.REJECTED], proposal_reasons__isnull=True)
+        & proposal_date,
+        "approved": own & q(status__in=[G.APPROVED, G.DISBURSED])
+        & date_range(f"{prefix}approved_on", filters.start, filters.end),
+        "disbursed": own & q(disbursed_amount__isnull=False) & date_range(f"{prefix}disbursed_on", filters.start, filters.end),
+        "proposed": own & q(status=G.PROPOSED) & proposal_date,
+        "dismissed": own & q(status=G.DISMISSED) & proposal_date,
+    }
 
 
 def policy_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
@@ -57,29 +110,9 @@ def policy_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> 
     today, whatever the period: 暂缓拨付, 可拨付 and 应追回 (``parks.instalments``).
     """
     now = now or timezone.now()
-    grant = Q()
-    own = Q()  # the same filters, on PolicyGrant itself
-    if filters.park is not None:
-        grant &= Q(grants__enterprise__park=filters.park)
-        own &= Q(enterprise__park=filters.park)
-    if filters.chain:
-        grant &= Q(grants__enterprise__industry_chain=filters.chain)
-        own &= Q(enterprise__industry_chain=filters.chain)
-    if filters.owner is not None:
-        grant &= Q(grants__project__owner=filters.owner)
-        own &= Q(project__owner=filters.owner)
-    proposal_date = date_range("grants__applied_on", filters.start, filters.end)
-    proposed = grant & Q(grants__status=G.PROPOSED) & proposal_date
-    dismissed = grant & Q(grants__status=G.DISMISSED) & proposal_date
-    # A confirmed proposal (it keeps its reasons) was never applied for.
-    applied = grant & Q(grants__status__in=[G.APPLIED, G.APPROVED, G.DISBURSED, G.REJECTED],
-                        grants__proposal_reasons__isnull=True) & proposal_date
-    approved = (
-        grant
-        & Q(grants__status__in=[PolicyGrant.Status.APPROVED, PolicyGrant.Status.DISBURSED])
-        & date_range("grants__approved_on", filters.start, filters.end)
-    )
-    disbursed = grant & date_range("grants__disbursed_on", filters.start, filters.end)
+    conditions = grant_conditions(filters, "grants__")
+    applied, approved, disbursed = conditions["applied"], conditions["approved"], conditions["disbursed"]
+    proposed, dismissed = conditions["proposed"], conditions["dismissed"]
     rows = (
         PolicyClause.objects.values("id", "number", "title", "policy_id", "policy__name", "policy__short_name")
         .annotate(
@@ -87,7 +120,7 @@ def policy_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> 
             applied=Sum("grants__applied_amount", filter=applied),
             approved_count=Count("grants", filter=approved),
             approved=Sum("grants__approved_amount", filter=approved),
-            disbursed_count=Count("grants", filter=disbursed & Q(grants__disbursed_amount__isnull=False)),
+            disbursed_count=Count("grants", filter=disbursed),
             disbursed=Sum("grants__disbursed_amount", filter=disbursed),
             proposed_count=Count("grants", filter=proposed),
             proposed=Sum("grants__applied_amount", filter=proposed),
@@ -95,7 +128,7 @@ def policy_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> 
         )
         .order_by("policy_id", "number", "id")
     )
-    instalments = _instalment_figures(PolicyGrant.objects.filter(own), timezone.localdate(now))
+    instalments = _instalment_figures(PolicyGrant.objects.filter(_own(filters)), timezone.localdate(now))
     none = {"held_total": ZERO, "released_total": ZERO, "clawback_total": ZERO}
     clauses = [
         {
@@ -134,4 +167,5 @@ def policy_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> 
         for key in FIGURES
     }
     totals["disbursement_rate"] = percent(totals["disbursed_total"], totals["approved_total"])
-    return {"as_of": now, "policies": list(policies.values()), "clauses": clauses, "totals": totals}
+    # ``filters``: what the layout's drill-down links carry (reports.drill.link).
+    return {"as_of": now, "policies": list(policies.values()), "clauses": clauses, "totals": totals, "filters": filters}

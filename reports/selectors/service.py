@@ -39,6 +39,8 @@ OVERDUE_LIST_LIMIT = 100
 
 
 def _requests(filters: ReportFilters) -> QuerySet[ServiceRequest]:
+    """The requests every figure of the page is about: submitted in the range, of the park's/chain's enterprises,
+    handled by the owner."""
     requests = ServiceRequest.objects.order_by().filter(moment_range("submitted_at", filters.start, filters.end))
     if filters.park is not None:
         requests = requests.filter(enterprise__park=filters.park)
@@ -50,6 +52,31 @@ def _requests(filters: ReportFilters) -> QuerySet[ServiceRequest]:
 
 
 SATISFACTION_SCORES = (1, 2, 3, 4, 5)
+
+
+def request_conditions(now: dt.datetime) -> dict[str, Q]:
+    """The one reading of each request figure of the page: the condition a request meets to be counted in it.
+
+    The selector counts ``Count("id", filter=condition)``; the drill-down lists ``requests.filter(condition)``.
+    ``resolved`` (办结, still 办结 or since 关闭; a reopened request is not), ``on_time`` (resolved by its due time),
+    ``status_<s>`` each status, ``score_<n>`` rated ``n``, ``rated`` any score, ``open`` not yet finished, and the
+    three colours of the SLA clock (``crm.service_requests.clock.colour_conditions``).
+    """
+    resolved = Q(resolved_at__isnull=False)
+    return {
+        "total": Q(),
+        "open": Q(status__in=OPEN_REQUEST_STATUSES),
+        "resolved": resolved,
+        "on_time": resolved & Q(resolved_at__lte=F("due_at")),
+        "rated": Q(satisfaction__in=SATISFACTION_SCORES),
+        **{f"status_{s}": Q(status=s) for s in RequestStatus.values},
+        **{f"score_{n}": Q(satisfaction=n) for n in SATISFACTION_SCORES},
+        **clock.colour_conditions(now),
+    }
+
+
+def _counted(condition: Q) -> Count:
+    return Count("id", filter=condition) if condition else Count("id")
 
 
 def _satisfaction_average(counts: dict[int, int]) -> Decimal | None:
@@ -72,21 +99,15 @@ def service_report(*, filters: ReportFilters, now: dt.datetime | None = None) ->
     """
     now = now or timezone.now()
     requests = _requests(filters)
-    colours = clock.colour_conditions(now)
-    resolved = Q(resolved_at__isnull=False)
+    conditions = request_conditions(now)
+    counted = ("total", "resolved", "on_time", *(f"status_{s}" for s in RequestStatus.values),
+               *(f"score_{n}" for n in SATISFACTION_SCORES), *clock.COLOURS)
     rows = (
         requests.values("category_id", "category__code", "category__name", "category__sort_order")
-        .annotate(
-            total=Count("id"),
-            **{f"status_{s}": Count("id", filter=Q(status=s)) for s in RequestStatus.values},
-            resolved=Count("id", filter=resolved),
-            on_time=Count("id", filter=resolved & Q(resolved_at__lte=F("due_at"))),
-            **{f"score_{n}": Count("id", filter=Q(satisfaction=n)) for n in SATISFACTION_SCORES},
-            **{colour: Count("id", filter=condition) for colour, condition in colours.items()},
-        )
+        .annotate(**{name: _counted(conditions[name]) for name in counted})
         .order_by("category__sort_order", "category__code")
     )
-    handled = requests.filter(resolved).annotate(
+    handled = requests.filter(conditions["resolved"]).annotate(
         _g=F("category_id"), _v=SecondsBetween(F("resolved_at"), F("submitted_at"))
     )
     times = grouped_stats(handled, with_total=True)
@@ -97,6 +118,7 @@ def service_report(*, filters: ReportFilters, now: dt.datetime | None = None) ->
         _count, average, median = times.get(row["category_id"], (0, None, None))
         categories.append({
             "category": row["category__code"],
+            "category_id": row["category_id"],
             "label": row["category__name"],
             "total": row["total"],
             "statuses": {s: row[f"status_{s}"] for s in RequestStatus.values},
@@ -142,9 +164,10 @@ def service_report(*, filters: ReportFilters, now: dt.datetime | None = None) ->
         "totals": totals,
         "satisfaction": [{"score": n, "count": scores[n]} for n in SATISFACTION_SCORES],
         "approval_steps": _approval_step_colours(requests, now),
-        "overdue": _overdue(requests, colours[clock.RED], now),
+        "overdue": _overdue(requests, conditions[clock.RED], now),
         "departments": department_figures(requests, now),
         **callback_satisfaction(requests),
+        "filters": filters,  # what the layout's drill-down links carry (reports.drill.link)
     }
 
 
@@ -159,6 +182,37 @@ def _routings(requests: QuerySet[ServiceRequest]) -> QuerySet[Routing]:
     if requests.query.has_filters():
         routings = routings.filter(service_request__in=requests.values("pk"))
     return routings
+
+
+def routing_conditions(now: dt.datetime) -> dict[str, Q]:
+    """The one reading of each routing figure of a department (``department_figures`` says what each means)."""
+    completed = Q(status=ROUTING_STATUS.COMPLETED)
+    overdue = Q(status=ROUTING_STATUS.ACTIVE, due_at__lte=now)
+    completed_late = completed & Q(completed_at__gt=F("due_at"))
+    return {
+        "routings": Q(),
+        "lead": Q(role=Routing.Role.LEAD),
+        "assist": Q(role=Routing.Role.ASSIST),
+        "active": Q(status=ROUTING_STATUS.ACTIVE),
+        "completed": completed,
+        "on_time": completed & Q(completed_at__lte=F("due_at")),
+        "completed_late": completed_late,
+        "overdue": overdue,
+        "late": completed_late | overdue,
+        "transferred": Q(status=ROUTING_STATUS.TRANSFERRED),
+    }
+
+
+# The routing events a department's figures count (退回, 延期申请, 延期批准), read from the routing's record.
+ROUTING_EVENT_FIGURES = {
+    "handed_back": RoutingEvent.Kind.HANDED_BACK,
+    "extensions_requested": RoutingEvent.Kind.EXTENSION_REQUESTED,
+    "extensions_approved": RoutingEvent.Kind.EXTENSION_APPROVED,
+}
+
+
+def _routing_events(routings: QuerySet[Routing]) -> QuerySet[RoutingEvent]:
+    return RoutingEvent.objects.filter(routing__in=routings.values("pk"), kind__in=ROUTING_EVENT_FIGURES.values()).order_by()
 
 
 def department_figures(requests: QuerySet[ServiceRequest], now: dt.datetime) -> list[dict]:
@@ -177,39 +231,26 @@ def department_figures(requests: QuerySet[ServiceRequest], now: dt.datetime) -> 
     Departments without a routing on the report's requests are not listed.
     """
     routings = _routings(requests)
-    completed = Q(status=ROUTING_STATUS.COMPLETED)
+    conditions = routing_conditions(now)
     rows = (
         routings.values("department_id", "department__name", "department__sort_order")
-        .annotate(
-            routings=Count("id"),
-            lead=Count("id", filter=Q(role=Routing.Role.LEAD)),
-            assist=Count("id", filter=Q(role=Routing.Role.ASSIST)),
-            active=Count("id", filter=Q(status=ROUTING_STATUS.ACTIVE)),
-            completed=Count("id", filter=completed),
-            on_time=Count("id", filter=completed & Q(completed_at__lte=F("due_at"))),
-            completed_late=Count("id", filter=completed & Q(completed_at__gt=F("due_at"))),
-            overdue=Count("id", filter=Q(status=ROUTING_STATUS.ACTIVE, due_at__lte=now)),
-            transferred=Count("id", filter=Q(status=ROUTING_STATUS.TRANSFERRED)),
-        )
+        .annotate(**{name: _counted(condition) for name, condition in conditions.items()})
         .order_by("department__sort_order", "department__name")
     )
-    kinds = RoutingEvent.Kind
-    counted = {"handed_back": kinds.HANDED_BACK, "extensions_requested": kinds.EXTENSION_REQUESTED,
-               "extensions_approved": kinds.EXTENSION_APPROVED}
+    counted = ROUTING_EVENT_FIGURES
     events = {
         row["routing__department_id"]: row
-        for row in RoutingEvent.objects.filter(routing__in=routings.values("pk"), kind__in=counted.values())
-        .order_by()
+        for row in _routing_events(routings)
         .values("routing__department_id")
         .annotate(**{name: Count("id", filter=Q(kind=kind)) for name, kind in counted.items()})
     }
-    handled = routings.filter(completed).annotate(
+    handled = routings.filter(conditions["completed"]).annotate(
         _g=F("department_id"), _v=SecondsBetween(F("completed_at"), F("routed_at"))
     )
     times = grouped_stats(handled)
     departments = []
     for row in rows:
-        late = row["completed_late"] + row["overdue"]
+        late = row["late"]
         recorded = events.get(row["department_id"], {})
         _count, _average, median = times.get(row["department_id"], (0, None, None))
         departments.append({
@@ -238,6 +279,30 @@ def _satisfaction_row(row: dict, *, key, label: str) -> dict:
     return {"key": key, "label": label, "callbacks": total, **counts, "satisfied_rate": percent(satisfied, total)}
 
 
+def _callbacks(requests: QuerySet[ServiceRequest]) -> QuerySet[RequestCallBack]:
+    callbacks = RequestCallBack.objects.order_by()
+    if requests.query.has_filters():
+        callbacks = callbacks.filter(request__in=requests.values("pk"))
+    return callbacks
+
+
+def _with_lead_department(callbacks: QuerySet[RequestCallBack]) -> QuerySet[RequestCallBack]:
+    """The call-backs of requests with a lead department (主办), annotated with it: the request's latest lead
+    routing not handed back nor transferred away, as a subquery."""
+    lead = (
+        Routing.objects.filter(
+            service_request=OuterRef("request_id"), role=Routing.Role.LEAD,
+            status__in=[ROUTING_STATUS.ACTIVE, ROUTING_STATUS.COMPLETED],
+        )
+        .order_by("-routed_at", "-id")
+    )
+    return callbacks.annotate(
+        _department=Subquery(lead.values("department_id")[:1]),
+        _department_name=Subquery(lead.values("department__name")[:1]),
+        _department_order=Subquery(lead.values("department__sort_order")[:1]),
+    ).filter(_department__isnull=False)
+
+
 def callback_satisfaction(requests: QuerySet[ServiceRequest]) -> dict:
     """The call-backs (回访) of ``requests`` counted by result, by department and by officer: 2 queries.
 
@@ -246,24 +311,10 @@ def callback_satisfaction(requests: QuerySet[ServiceRequest]) -> dict:
     a subquery; a request with none is not counted there. By officer: the request's assignee (经办人).
     ``satisfied_rate`` (满意率) = (满意 + 基本满意) / call-backs.
     """
-    callbacks = RequestCallBack.objects.order_by()
-    if requests.query.has_filters():
-        callbacks = callbacks.filter(request__in=requests.values("pk"))
+    callbacks = _callbacks(requests)
     by_result = {result: Count("id", filter=Q(result=result)) for result in CALLBACK_RESULTS}
-    lead = (
-        Routing.objects.filter(
-            service_request=OuterRef("request_id"), role=Routing.Role.LEAD,
-            status__in=[ROUTING_STATUS.ACTIVE, ROUTING_STATUS.COMPLETED],
-        )
-        .order_by("-routed_at", "-id")
-    )
     department_rows = (
-        callbacks.annotate(
-            _department=Subquery(lead.values("department_id")[:1]),
-            _department_name=Subquery(lead.values("department__name")[:1]),
-            _department_order=Subquery(lead.values("department__sort_order")[:1]),
-        )
-        .filter(_department__isnull=False)
+        _with_lead_department(callbacks)
         .values("_department", "_department_name", "_department_order")
         .annotate(**by_result)
         .order_by("_department_order", "_department_name")
@@ -291,19 +342,29 @@ def callback_satisfaction(requests: QuerySet[ServiceRequest]) -> dict:
 def _approval_step_colours(requests: QuerySet[ServiceRequest], now: dt.datetime) -> dict:
     """三色预警 of approval steps of the requests: open ones red when past due, yellow within
     ``APPROVAL_AT_RISK_HOURS`` of it, green otherwise; done ones on time or late."""
+    return _approval_steps(requests).aggregate(
+        **{name: Count("id", filter=condition) for name, condition in approval_step_conditions(now).items()}
+    )
+
+
+def approval_step_conditions(now: dt.datetime) -> dict[str, Q]:
+    """The one reading of an approval step's colour (``_approval_step_colours``)."""
     soon = now + dt.timedelta(hours=APPROVAL_AT_RISK_HOURS)
     open_ = Q(completed_at__isnull=True)
-    steps = ApprovalStep.objects.all()
+    return {
+        "green": open_ & Q(due_at__gt=soon),
+        "yellow": open_ & Q(due_at__gt=now, due_at__lte=soon),
+        "red": open_ & Q(due_at__lte=now),
+        "done_on_time": Q(completed_at__lte=F("due_at")),
+        "done_late": Q(completed_at__gt=F("due_at")),
+    }
+
+
+def _approval_steps(requests: QuerySet[ServiceRequest]) -> QuerySet[ApprovalStep]:
+    steps = ApprovalStep.objects.order_by()
     if requests.query.has_filters():
         steps = steps.filter(request__in=requests.values("pk"))
-    figures = steps.aggregate(
-        green=Count("id", filter=open_ & Q(due_at__gt=soon)),
-        yellow=Count("id", filter=open_ & Q(due_at__gt=now, due_at__lte=soon)),
-        red=Count("id", filter=open_ & Q(due_at__lte=now)),
-        done_on_time=Count("id", filter=Q(completed_at__lte=F("due_at"))),
-        done_late=Count("id", filter=Q(completed_at__gt=F("due_at"))),
-    )
-    return figures
+    return steps
 
 
 def _overdue(requests: QuerySet[ServiceRequest], red: Q, now: dt.datetime) -> list[dict]:

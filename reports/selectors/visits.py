@@ -17,7 +17,7 @@ visited per officer and month, the same over the whole range, problems per offic
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -58,11 +58,16 @@ def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
-    today = timezone.localdate(now)
+def report_span(filters: ReportFilters, today: dt.date, month: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last day of the report's months (of ``month`` alone when given)."""
+    if month is not None:
+        return month, _next_month(month) - dt.timedelta(days=1)
     months = report_months(filters, today)
-    start, end = months[0], _next_month(months[-1]) - dt.timedelta(days=1)
+    return months[0], _next_month(months[-1]) - dt.timedelta(days=1)
 
+
+def _of_enterprise(filters: ReportFilters) -> dict:
+    """The enterprises the page is about: in the park, with a 包联干部; of the park, chain and owner (the 包联干部)."""
     of_enterprise = {"status": Enterprise.Status.IN_PARK, "responsible_officer__isnull": False}
     if filters.park is not None:
         of_enterprise["park"] = filters.park
@@ -70,18 +75,42 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
         of_enterprise["industry_chain"] = filters.chain
     if filters.owner is not None:
         of_enterprise["responsible_officer"] = filters.owner
-    enterprise_q = Q(**of_enterprise)
-    in_visit = Q(**{f"enterprise__{key}": value for key, value in of_enterprise.items()})
-    in_problem = Q(**{f"visit__enterprise__{key}": value for key, value in of_enterprise.items()})
+    return of_enterprise
+
+
+def in_charge(filters: ReportFilters) -> QuerySet[Enterprise]:
+    """包联企业: the enterprises in charge of an officer now."""
+    return Enterprise.objects.filter(**_of_enterprise(filters))
+
+
+def visits_of(filters: ReportFilters, start: dt.date, end: dt.date) -> QuerySet[Visit]:
+    """The visits of those enterprises from ``start`` to ``end``."""
+    of = {f"enterprise__{key}": value for key, value in _of_enterprise(filters).items()}
+    return Visit.objects.filter(Q(**of) & date_range("visited_on", start, end))
+
+
+def problems_of(filters: ReportFilters, start: dt.date, end: dt.date) -> QuerySet[VisitProblem]:
+    """The problems raised at those visits; ``SOLVED`` are those solved."""
+    of = {f"visit__enterprise__{key}": value for key, value in _of_enterprise(filters).items()}
+    return VisitProblem.objects.filter(Q(**of) & date_range("visit__visited_on", start, end))
+
+
+SOLVED = Q(service_request__status__in=SOLVED_REQUEST_STATUSES)
+
+
+def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
+    today = timezone.localdate(now)
+    months = report_months(filters, today)
+    start, end = report_span(filters, today)
     officer = "responsible_officer"
 
     in_charge_rows = (
-        Enterprise.objects.filter(enterprise_q)
+        in_charge(filters)
         .values(officer, *(f"{officer}__{c}" for c in USER_COLUMNS))
         .annotate(n=Count("id"))
         .order_by()
     )
-    visits = Visit.objects.filter(in_visit & date_range("visited_on", start, end))
+    visits = visits_of(filters, start, end)
     visited_rows = (
         visits.annotate(month=TruncMonth("visited_on"))
         .values(f"enterprise__{officer}", "month")
@@ -92,10 +121,10 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
         visits.values_list(f"enterprise__{officer}").annotate(n=Count("enterprise", distinct=True)).order_by()
     )
     problem_rows = (
-        VisitProblem.objects.filter(in_problem & date_range("visit__visited_on", start, end))
+        problems_of(filters, start, end)
         .annotate(month=TruncMonth("visit__visited_on"))
         .values(f"visit__enterprise__{officer}", "month")
-        .annotate(raised=Count("id"), solved=Count("id", filter=Q(service_request__status__in=SOLVED_REQUEST_STATUSES)))
+        .annotate(raised=Count("id"), solved=Count("id", filter=SOLVED))
         .order_by()
     )
 
@@ -124,7 +153,7 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
         for month in months:
             cell = cells.get((o["id"], month), {})
             visited, raised, solved = cell.get("visited", 0), cell.get("raised", 0), cell.get("solved", 0)
-            by_officer_month.append({"officer": o["name"], "month": month, **figures(o["in_charge"], visited, raised, solved)})
+            by_officer_month.append({"officer": o["name"], "officer_id": o["id"], "month": month, **figures(o["in_charge"], visited, raised, solved)})
             totals = month_totals[month]
             totals[0] += o["in_charge"]
             totals[1] += visited
@@ -132,7 +161,7 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
             totals[3] += solved
             sums[0] += raised
             sums[1] += solved
-        by_officer.append({"officer": o["name"], **figures(o["in_charge"], visited_in_range.get(o["id"], 0), *sums)})
+        by_officer.append({"officer": o["name"], "officer_id": o["id"], **figures(o["in_charge"], visited_in_range.get(o["id"], 0), *sums)})
     in_charge_total = sum(o["in_charge"] for o in ordered)
     raised_total = sum(row["problems_raised"] for row in by_officer)
     solved_total = sum(row["problems_solved"] for row in by_officer)
@@ -141,6 +170,7 @@ def visit_report(*, filters: ReportFilters, now: dt.datetime) -> dict:
         "by_officer_month": by_officer_month,
         "by_officer": by_officer,
         "by_month": [{"month": month, **figures(*month_totals[month])} for month in months],
+        "filters": filters,  # what the layout's drill-down links carry (reports.drill.link)
         "totals": figures(in_charge_total, sum(visited_in_range.get(o["id"], 0) for o in ordered), raised_total,
                           solved_total),
     }
