@@ -169,7 +169,6 @@ class Walker:
         assert response.context.get("tables") is not None, f"{url}: {response.context['form'].errors}"
         for kpi in response.context["kpis"]:
             where = f"{url} card {kpi.label}"
-            value = _number(kpi.value)
             if kpi.href:
                 self.figure(where, _number(kpi.value), kpi.unit, kpi.href)
             elif page in FULLY_LINKED and kpi.pair_key not in UNLINKED_CARDS:
