@@ -346,9 +346,9 @@ GENERATE = [
     "ALTER TABLE bench_spec ADD COLUMN len int",
     "UPDATE bench_spec SET len = f + 1 + 2 * h + (side > 0)::int",
     """
-    INSERT INTO crm_enterprise (id, created_at, updated_at, name, short_name, credit_code, status, industry_chain,
-                                chain_segment, jurisdiction, address, description, park_id)
-    SELECT g, %(now)s, %(now)s, '企业' || g, '', '', 'in_park', (%(chains)s::text[])[1 + g %% 9], '',
+    INSERT INTO crm_enterprise (id, created_at, updated_at, name, name_key, short_name, credit_code, status,
+                                industry_chain, chain_segment, jurisdiction, address, description, park_id)
+    SELECT g, %(now)s, %(now)s, '企业' || g, '企业' || g, '', '', 'in_park', (%(chains)s::text[])[1 + g %% 9], '',
            (ARRAY['sandun', 'jiangcun', ''])[1 + g %% 3], '', '', (%(parks)s::bigint[])[1 + g %% 20]
     FROM generate_series(1, %(enterprises)s) g
     """,

@@ -18,6 +18,7 @@ from crm.models import (
     User,
 )
 from crm.names import company_name_key
+from crm.pipeline.summaries import projects_changed
 from crm.roles import Work, require_role
 from crm.validators import normalize_credit_code, normalize_phone
 
@@ -119,4 +120,5 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **fields) -> Enter
         setattr(enterprise, name, value)
     enterprise = enterprise_check(enterprise=enterprise)
     enterprise.save()
+    projects_changed(enterprise.projects.values_list("pk", flat=True))  # 属地 is copied into the report summaries
     return enterprise

@@ -22,6 +22,7 @@ from . import tables
 from .access import manager_required
 from .excel import workbook_response
 from .forms import FILTER_FIELDS, MuFilterForm, ReportFilterForm, describe, has_nul_byte
+from .summaries import freshness_text
 from .visits import visits_page
 
 REPORTS = {
@@ -78,12 +79,14 @@ def report_page(request, page: str = "pipeline"):
     }
     if form.is_valid():
         filters = form.filters()
-        report = selector(filters=filters, now=timezone.now())
+        now = timezone.now()
+        report = selector(filters=filters, now=now)
         laid_out = layout(report)
         context |= {
             "filters": filters,
             "filters_text": describe(filters),
             "report": report,
+            "freshness": freshness_text(report.get("summaries"), now),
             "kpis": laid_out.kpis,
             "tables": laid_out.tables,
             "charts": [{"id": f"chart-{t.key}", **t.chart_data()} for t in laid_out.tables if t.chart],

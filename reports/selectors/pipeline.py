@@ -295,8 +295,29 @@ def _milestone_colours(projects: QuerySet[Project], today: dt.date) -> dict:
     return {"items": items, "totals": _colour_totals(items)}
 
 
-def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
-    """The 招商 pipeline page: 13 queries, whatever the data.
+def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None, raw: bool = False) -> dict:
+    """The 招商 pipeline page, from the summary tables once they are built (``reports.summaries``), else — or
+    with ``raw`` — from the raw rows; ``summaries`` says which, and how fresh (the page shows it).
+
+    14 queries either way, whatever the data: the summary state (1), then the 13 below — from the summaries
+    (``reports.selectors.pipeline_summary``) the same figures in the same number of queries.
+    """
+    from reports.selectors.pipeline_summary import pipeline_report_from_summaries
+    from reports.summaries import summaries_ready
+
+    state = None if raw else summaries_ready()
+    if state is not None:
+        report = pipeline_report_from_summaries(filters=filters, now=now)
+        report["summaries"] = {"from_summaries": True, "refreshed_at": state.refreshed_at,
+                               "rebuilt_at": state.rebuilt_at}
+        return report
+    report = pipeline_report_from_raw(filters=filters, now=now)
+    report["summaries"] = {"from_summaries": False, "refreshed_at": None, "rebuilt_at": None}
+    return report
+
+
+def pipeline_report_from_raw(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
+    """The 招商 pipeline page from the raw rows: 13 queries, whatever the data.
 
     stages (1), funnel (1), durations (1), five breakdowns (5), this year's figures and targets (2),
     committed/landed counts and capital arrived (2), milestone colours (1).
