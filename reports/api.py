@@ -47,6 +47,7 @@ class ReportFiltersSerializer(serializers.Serializer):
     park = serializers.IntegerField(allow_null=True, source="park.pk", default=None)
     chain = serializers.CharField(allow_blank=True)
     owner = serializers.IntegerField(allow_null=True, source="owner.pk", default=None)
+    stage = serializers.CharField(allow_blank=True, help_text=_("招商项目报表的阶段筛选：空为全部在途（不含暂缓、终止），all 为全部，或一个阶段代码。"))
 
 
 # -- pipeline ------------------------------------------------------------------------------------------
@@ -55,6 +56,7 @@ class ReportFiltersSerializer(serializers.Serializer):
 class ReportStageSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices, help_text=_("阶段代码，按招商流程顺序，暂缓、终止在后。"))
     label = serializers.CharField()
+    in_total = serializers.BooleanField(help_text=_("该阶段的项目是否计入合计（按阶段筛选；默认暂缓、终止不计入）。"))
     count = serializers.IntegerField(help_text=_("当前处于该阶段的项目数。"))
     investment_total = Money(help_text=_("这些项目的总投资（万元）。"))
     key_count = serializers.IntegerField(help_text=_("其中总投资 ≥ 1 亿元的重点项目数。"))
@@ -406,6 +408,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter("park", OpenApiTypes.INT, description=_("园区编号。")),
     OpenApiParameter("chain", OpenApiTypes.STR, description=_("产业链代码（见后台“产业链”清单）。")),
     OpenApiParameter("owner", OpenApiTypes.INT, description=_("负责人（用户编号）；企业服务报表中为经办人。")),
+    OpenApiParameter("stage", OpenApiTypes.STR, description=_("仅招商项目报表：阶段代码，或 all（含暂缓、终止）；默认为全部在途。")),
 ]
 ERRORS = {
     400: OpenApiResponse(description=_("筛选参数有误：按参数给出错误。")),
@@ -420,11 +423,12 @@ class ReportView(APIView):
     work_area = Area.REPORTS
     selector = None
     serializer_class = None
+    page = ""
 
     def get(self, request):
         if has_nul_byte(request.query_params):
             raise ValidationError({"query": [_("参数中不能包含空字符（NUL）。")]})
-        form = ReportFilterForm(request.query_params)
+        form = ReportFilterForm(request.query_params, page=self.page)
         if not form.is_valid():
             raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
         filters = form.filters()
@@ -440,23 +444,27 @@ def _report_schema(summary: str, serializer):
 
 @_report_schema(_("招商项目报表：阶段漏斗、转化、停留天数、分布、年度目标、到资、开工投产、三色预警"), PipelineReportSerializer)
 class PipelineReportView(ReportView):
+    page = "pipeline"
     selector = staticmethod(pipeline_report)
     serializer_class = PipelineReportSerializer
 
 
 @_report_schema(_("企业服务报表：类别与状态、按时办结率、办理时长中位数、超期清单、满意度、三色预警、承办单位与回访满意度"), ServiceReportSerializer)
 class ServiceReportView(ReportView):
+    page = "service"
     selector = staticmethod(service_report)
     serializer_class = ServiceReportSerializer
 
 
 @_report_schema(_("土地与空间报表：地块库存、区间内出让、载体入驻率"), LandReportSerializer)
 class LandReportView(ReportView):
+    page = "land"
     selector = staticmethod(land_report)
     serializer_class = LandReportSerializer
 
 
 @_report_schema(_("政策兑现报表：按政策和条款的申请、核准、拨付金额"), PolicyReportSerializer)
 class PolicyReportView(ReportView):
+    page = "policies"
     selector = staticmethod(policy_report)
     serializer_class = PolicyReportSerializer

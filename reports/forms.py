@@ -8,15 +8,27 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import User, list_labels
+from crm.models import Role, User, list_labels
 from parks.models import Park
 from parks.mu import CLASSES as MU_CLASSES
-from reports.selectors.common import ReportFilters
+from reports.selectors.common import ALL_STAGES, ReportFilters
 from reports.selectors.mu import MuFilters
+from reports.selectors.pipeline import REPORT_STAGES
 
 # Dates outside these years are refused: no report spans them, and the day after 9999-12-31 does not exist.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-FILTER_FIELDS = ("start", "end", "park", "chain", "owner")
+FILTER_FIELDS = ("start", "end", "park", "chain", "owner", "stage")
+# Who the owner filter lists on each page: the officers who can be the page's 负责人 (the role groups of
+# crm.roles' table) — 招商专员 and 招商负责人 own projects, 企业服务专员 handle requests. Not every staff user.
+INVESTMENT_OFFICERS = (Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD)
+OWNER_ROLES = {
+    "pipeline": INVESTMENT_OFFICERS,
+    "policies": INVESTMENT_OFFICERS,  # the 负责人 of the project a grant concerns
+    "service": (Role.SERVICE_OFFICER,),
+}
+ALL_OFFICERS = (*INVESTMENT_OFFICERS, Role.SERVICE_OFFICER)
+# The pages that filter by stage (only the pipeline's figures are about projects' stages).
+STAGE_PAGES = ("pipeline",)
 
 
 def has_nul_byte(params) -> bool:
@@ -27,6 +39,21 @@ def has_nul_byte(params) -> bool:
 class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
+
+
+def officers(roles=ALL_OFFICERS):
+    """Active users holding one of the officer role groups ``roles``, by name."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=roles).distinct().order_by("display_name", "username")
+    )
+
+
+def stage_choices():
+    return [
+        ("", _("全部在途（不含暂缓、终止）")),
+        *((stage.value, stage.label) for stage in REPORT_STAGES),
+        (ALL_STAGES, _("全部（含暂缓、终止）")),
+    ]
 
 
 DATE_ERRORS = {"invalid": _("请输入有效的日期，如 2024-12-31。")}
@@ -54,11 +81,24 @@ class ReportFilterForm(forms.Form):
     )
     owner = OwnerChoiceField(
         label=_("负责人"),
-        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("display_name", "username"),
+        queryset=officers(),
         required=False,
         empty_label=_("全部人员"),
         error_messages={"invalid_choice": _("没有这个人员。")},
     )
+    stage = forms.ChoiceField(
+        label=_("阶段"),
+        choices=stage_choices,
+        required=False,
+        error_messages={"invalid_choice": _("没有这个阶段。")},
+    )
+
+    def __init__(self, *args, page: str = "pipeline", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.fields["owner"].queryset = officers(OWNER_ROLES.get(page, ALL_OFFICERS))
+        if page not in STAGE_PAGES:
+            del self.fields["stage"]
 
     def clean(self):
         data = super().clean()
@@ -81,6 +121,7 @@ class ReportFilterForm(forms.Form):
             park=data.get("park"),
             chain=data.get("chain") or "",
             owner=data.get("owner"),
+            stage=data.get("stage") or "",
         )
 
 
@@ -102,6 +143,7 @@ def describe(filters) -> str:
         gettext("园区：%(park)s") % {"park": filters.park or gettext('全部')},
         gettext("产业链：%(chain)s") % {"chain": chain},
         gettext("负责人：%(owner)s") % {"owner": filters.owner or gettext('全部')},
+        *([gettext("阶段：%(stage)s") % {"stage": dict(stage_choices())[filters.stage]}] if filters.stage else []),
     ])
 
 

@@ -196,11 +196,11 @@ def pipeline_page(report: dict) -> Page:
         Table(
             "stages", _("当前阶段分布"),
             [Column(_("阶段")), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("总投资"), _("亿元"))],
-            [[s["label"], s["count"], s["investment_total"], to_yi(s["investment_total"])] for s in stages],
+            [[_stage_label(s), s["count"], s["investment_total"], to_yi(s["investment_total"])] for s in stages],
             total=[_("合计"), report["totals"]["count"], report["totals"]["investment_total"],
                    to_yi(report["totals"]["investment_total"])],
             chart=Chart("dual", [1, 3]),
-            note=_("每个项目按其当前阶段计一次。"),
+            note=_("每个项目按其当前阶段计一次；标注“不计入合计”的阶段（默认为暂缓、终止）列出但不计入合计，可在“阶段”筛选中选择计入。"),
         ),
         Table(
             "funnel", _("累计漏斗与阶段转化"),
@@ -236,11 +236,11 @@ def pipeline_page(report: dict) -> Page:
             [Column(_("阶段")), Column(_("重点项目"), _("个")), Column(_("重点项目总投资"), _("万元")),
              Column(_("重大项目"), _("个")), Column(_("重大项目总投资"), _("万元"))],
             [[s["label"], s["key_count"], s["key_investment_total"], s["major_count"], s["major_investment_total"]]
-             for s in stages if s["stage"] != "lost"],
+             for s in stages if s["in_total"]],
             total=[_("合计"), report["key_projects"]["count"], report["key_projects"]["investment_total"],
                    report["major_projects"]["count"], report["major_projects"]["investment_total"]],
             chart=Chart("bar", [1, 3]),
-            note=_("按当前阶段；不含已终止项目。重大项目同时计入重点项目。"),
+            note=_("按当前阶段；默认不含暂缓、终止的项目（见“阶段”筛选）。重大项目同时计入重点项目。"),
         ),
         Table(
             "capital", _("实际到资与承诺投资"),
@@ -289,6 +289,13 @@ def pipeline_page(report: dict) -> Page:
         note=_("计划日期已过仍未完成或逾期完成为红，%(days)s 天内到期为黄，其余（含按期完成）为绿；按期完成、逾期完成是绿、红之中已完成的节点。不含已终止项目。") % {"days": lights.AT_RISK_DAYS},
     ))
     return Page(kpis, tables)
+
+
+def _stage_label(stage: dict) -> str:
+    """A stage's row label; a stage left out of the totals says so."""
+    if stage["in_total"]:
+        return stage["label"]
+    return _("%(stage)s（不计入合计）") % {"stage": stage["label"]}
 
 
 def _count_target(target: Decimal | None) -> int | None:

@@ -39,7 +39,8 @@ FORMS = {"mu": MuFilterForm}
 
 # What the filters mean on each page (the selector's docstring says the same at length).
 PAGE_NOTES = {
-    "pipeline": gettext_lazy("统计区间按项目入库（线索登记）日期筛选项目；年度指标按统计区间截止日所在年度（未选时为今年）。"),
+    "pipeline": gettext_lazy("统计区间按项目入库（线索登记）日期筛选项目；年度指标按统计区间截止日所在年度（未选时为今年）。"
+                             "暂缓、终止的项目不计入合计，除非在“阶段”中选择它们。"),
     "service": gettext_lazy("统计区间按诉求提交时间筛选；园区、产业链为提出诉求的企业所属；负责人为诉求经办人。"),
     "land": gettext_lazy("统计区间为出让日期区间（未选时为本年度）；产业链、负责人筛选不适用于土地与空间。"),
     "policies": gettext_lazy("园区、产业链为申请企业所属；负责人为所涉项目的负责人。申请、核准、拨付分别按各自日期计入统计区间。"),
@@ -68,7 +69,7 @@ def report_page(request, page: str = "pipeline"):
         return _bad_request(request)
     selector, title, layout = REPORTS[page]
     form_class = FORMS.get(page, ReportFilterForm)
-    form = form_class(request.GET)
+    form = form_class(request.GET, page=page) if form_class is ReportFilterForm else form_class(request.GET)
     context = {
         "page": page,
         "title": title,
@@ -101,7 +102,8 @@ def report_export(request, page: str):
     """The page's tables as one Excel workbook, one sheet per table (the overdue list in full)."""
     if has_nul_byte(request.GET):
         return _bad_request(request)
-    form = FORMS.get(page, ReportFilterForm)(request.GET)
+    form_class = FORMS.get(page, ReportFilterForm)
+    form = form_class(request.GET, page=page) if form_class is ReportFilterForm else form_class(request.GET)
     if not form.is_valid():
         return _bad_request(request)
     selector, title, layout = REPORTS[page]

@@ -17,18 +17,13 @@ from crm.models import (
 from parks.models import Park
 
 CENT = Decimal("0.01")
-
-
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-
-ZERO = Decimal("0.00")
-SECONDS_PER_DAY = 86_400
-
-
 SECONDS_PER_DAY = 86_400
 SECONDS_PER_HOUR = 3_600
+
+# The pipeline page's stage filter (``ReportFilters.stage``): "" is every project still in the pipeline (暂缓 and
+# 终止 left out), ALL_STAGES every project, a stage code the projects now at that stage.
+ALL_STAGES = "all"
 
 
 @dataclass(frozen=True)
@@ -40,6 +35,7 @@ class ReportFilters:
     park: Park | None = None
     chain: str = ""
     owner: User | None = None
+    stage: str = ""  # the pipeline page's stage filter: "" in the pipeline (暂缓、终止 left out), "all", or a stage
 
     def report_year(self, today: dt.date) -> int:
         """The year "this year" figures are about: that of the range's end, else the current one."""

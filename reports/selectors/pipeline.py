@@ -26,6 +26,7 @@ from crm.models import (
 from crm.models.functions import SecondsBetween
 from crm.pipeline import lights
 from reports.selectors.common import (
+    ALL_STAGES,
     SECONDS_PER_DAY,
     USER_COLUMNS,
     ZERO,
@@ -43,10 +44,39 @@ from reports.selectors.common import (
 REPORT_STAGES = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
 # 已开工: in construction or production now, or with an actual 开工 date on the landing record.
 STARTED_STAGES = [Stage.CONSTRUCTION, Stage.PRODUCTION]
+# Left out of the pipeline's totals unless the stage filter asks for them: 暂缓 (on hold) and 终止 (lost).
+SIDE_STAGES = [Stage.ON_HOLD, Stage.LOST]
+
+
+def stage_condition(filters: ReportFilters) -> Q:
+    """The stage filter as a condition on ``Project``: in the pipeline (default), one stage, or every stage."""
+    if filters.stage == ALL_STAGES:
+        return Q()
+    if filters.stage:
+        return Q(stage=filters.stage)
+    return Q(stage__in=PIPELINE)
+
+
+def in_total(filters: ReportFilters, stage: str) -> bool:
+    """Whether projects now at ``stage`` count in the page's totals under ``filters`` (the stage table's mark)."""
+    if filters.stage == ALL_STAGES:
+        return True
+    if filters.stage:
+        return stage == filters.stage
+    return stage not in SIDE_STAGES
+
+
+def report_projects(filters: ReportFilters) -> QuerySet[Project]:
+    """The projects behind the page's totals: the cohort of the period, at the stages the stage filter keeps.
+
+    项目总数, 总投资, the key and major projects, the breakdowns, 承诺投资 and 到资, 开工率 and 投产率 all count these:
+    by default the projects still in the pipeline, 暂缓 and 终止 left out. The drill-down lists use the same queryset.
+    """
+    return _projects(filters).filter(stage_condition(filters))
 
 
 def _projects(filters: ReportFilters, *, cohort: bool = True) -> QuerySet[Project]:
-    """The projects a pipeline figure is about; with ``cohort``, only those that entered the pipeline in range."""
+    """The projects a pipeline figure is about, at every stage; with ``cohort``, only those that entered in range."""
     projects = Project.objects.order_by()
     if filters.park is not None:
         projects = projects.filter(park=filters.park)
@@ -68,8 +98,9 @@ def _is_filtered(filters: ReportFilters) -> bool:
     return bool(filters.park or filters.chain or filters.owner or filters.start or filters.end)
 
 
-def _stage_rows(projects: QuerySet[Project]) -> list[dict]:
-    """Projects by current stage: count and investment, and the key (≥ 1 亿) and major (≥ 10 亿) ones."""
+def _stage_rows(projects: QuerySet[Project], filters: ReportFilters) -> list[dict]:
+    """Projects by current stage (every stage, 暂缓 and 终止 too): count and investment, the key (≥ 1 亿) and major
+    (≥ 10 亿) ones, and whether the stage counts in the page's totals under the stage filter (``in_total``)."""
     key, major = Q(total_investment__gte=KEY_PROJECT_THRESHOLD), Q(total_investment__gte=MAJOR_PROJECT_THRESHOLD)
     rows = {
         row["stage"]: row
@@ -88,6 +119,7 @@ def _stage_rows(projects: QuerySet[Project]) -> list[dict]:
         stages.append({
             "stage": stage.value,
             "label": str(stage.label),
+            "in_total": in_total(filters, stage),
             "count": row.get("count", 0),
             "investment_total": money(row.get("investment")),
             "key_count": row.get("key_count", 0),
@@ -325,12 +357,14 @@ def pipeline_report_from_raw(*, filters: ReportFilters, now: dt.datetime | None 
     now = now or timezone.now()
     today = timezone.localdate(now)
     year = filters.report_year(today)
-    projects = _projects(filters)
+    cohort = _projects(filters)
+    projects = cohort.filter(stage_condition(filters))
     changes = ProjectStageChange.objects.order_by()
     if _is_filtered(filters):
-        changes = changes.filter(project__in=projects.values("pk"))
-    stages = _stage_rows(projects)
-    key_stages = [s for s in stages if s["stage"] != Stage.LOST]
+        # The funnel and the stays follow every project of the cohort, those later paused or lost included.
+        changes = changes.filter(project__in=cohort.values("pk"))
+    stages = _stage_rows(cohort, filters)
+    counted = [s for s in stages if s["in_total"]]
     landing = _landing(projects, year)
     funnel = _funnel(changes)
     return {
@@ -338,18 +372,18 @@ def pipeline_report_from_raw(*, filters: ReportFilters, now: dt.datetime | None 
         "year": year,
         "stages": stages,
         "totals": {
-            "count": sum(s["count"] for s in stages),
-            "investment_total": sum((s["investment_total"] for s in stages), ZERO),
+            "count": sum(s["count"] for s in counted),
+            "investment_total": sum((s["investment_total"] for s in counted), ZERO),
         },
         "key_projects": {
             "threshold": KEY_PROJECT_THRESHOLD,
-            "count": sum(s["key_count"] for s in key_stages),
-            "investment_total": sum((s["key_investment_total"] for s in key_stages), ZERO),
+            "count": sum(s["key_count"] for s in counted),
+            "investment_total": sum((s["key_investment_total"] for s in counted), ZERO),
         },
         "major_projects": {
             "threshold": MAJOR_PROJECT_THRESHOLD,
-            "count": sum(s["major_count"] for s in key_stages),
-            "investment_total": sum((s["major_investment_total"] for s in key_stages), ZERO),
+            "count": sum(s["major_count"] for s in counted),
+            "investment_total": sum((s["major_investment_total"] for s in counted), ZERO),
         },
         "funnel": funnel,
         "conversions": [

@@ -38,7 +38,9 @@ def test_projects_are_counted_by_their_current_stage_with_their_investment_in_wa
         ("on_hold", 0, "0.00"),
         ("lost", 1, "9000.00"),
     ]
-    assert api["totals"] == {"count": 10, "investment_total": "273000.00"}
+    # 终止 (P7) is listed but left out of the totals: the default stage filter is the projects still in the pipeline.
+    assert api["totals"] == {"count": 9, "investment_total": "264000.00"}
+    assert [s["stage"] for s in api["stages"] if not s["in_total"]] == ["on_hold", "lost"]
 
     table = page_tables(page)["stages"]
     assert table["headers"] == ["阶段", "项目数（个）", "总投资（万元）", "总投资（亿元）"]
@@ -50,10 +52,10 @@ def test_projects_are_counted_by_their_current_stage_with_their_investment_in_wa
         ["注册落地", "2", "156,000.00", "15.60"],
         ["开工", "1", "50,000.00", "5.00"],
         ["投产", "1", "20,000.00", "2.00"],
-        ["暂缓", "0", "0.00", "0.00"],
-        ["终止", "1", "9,000.00", "0.90"],
+        ["暂缓（不计入合计）", "0", "0.00", "0.00"],
+        ["终止（不计入合计）", "1", "9,000.00", "0.90"],
     ]
-    assert table["total"] == ["合计", "10", "273,000.00", "27.30"]
+    assert table["total"] == ["合计", "9", "264,000.00", "26.40"]
 
     sheet = sheet_table(sheets, "当前阶段分布")
     assert sheet["title"] == "招商项目 · 当前阶段分布（统计区间：全部；园区：全部；产业链：全部；负责人：全部）"
@@ -66,9 +68,9 @@ def test_projects_are_counted_by_their_current_stage_with_their_investment_in_wa
         ["注册落地", 2, 156000, 15.6],
         ["开工", 1, 50000, 5],
         ["投产", 1, 20000, 2],
-        ["暂缓", 0, 0, 0],
-        ["终止", 1, 9000, 0.9],
-        ["合计", 10, 273000, 27.3],
+        ["暂缓（不计入合计）", 0, 0, 0],
+        ["终止（不计入合计）", 1, 9000, 0.9],
+        ["合计", 9, 264000, 26.4],
     ]
 
 
@@ -76,8 +78,8 @@ def test_the_page_shows_the_headline_figures_in_yi_yuan_and_percent(pipeline_wor
     response = manager_client.get(PAGE)
 
     assert page_kpis(response) == {
-        "项目总数": "10 个",
-        "总投资": "27.30 亿元",
+        "项目总数": "9 个",
+        "总投资": "26.40 亿元",
         "2024 年落地亿元以上项目": "1 个",
         "到资率": "36.02 %",
         "开工率": "75.00 %",
@@ -160,7 +162,7 @@ def test_key_and_major_projects_are_counted_by_stage_without_the_lost_ones(three
 
     table = page_tables(page)["key_projects"]
     assert table["headers"] == ["阶段", "重点项目（个）", "重点项目总投资（万元）", "重大项目（个）", "重大项目总投资（万元）"]
-    assert [row[0] for row in table["rows"]] == ["线索", "初步接洽", "深度洽谈", "签约", "注册落地", "开工", "投产", "暂缓"]
+    assert [row[0] for row in table["rows"]] == ["线索", "初步接洽", "深度洽谈", "签约", "注册落地", "开工", "投产"]
     assert table["rows"][3] == ["签约", "1", "10,000.00", "0", "0.00"]  # exactly 1 亿 is a key project
     assert table["total"] == ["合计", "5", "242,000.00", "1", "150,000.00"]
     assert sheet_table(sheets, "重点项目（≥1亿元）与重大项目（≥10亿元）")["rows"][-1] == ["合计", 5, 242000, 1, 150000]
@@ -248,33 +250,33 @@ def test_projects_are_broken_down_by_chain_channel_owner_park_and_jurisdiction(t
         ("cloud", "云计算与智算", 1, "150000.00", 1),
         ("life_health", "生命健康", 1, "50000.00", 1),
         ("robotics", "智能机器人", 3, "40000.00", 1),
-        ("ai", "人工智能", 2, "12000.00", 0),
         ("smart_manufacturing", "智能制造", 1, "10000.00", 0),
         ("new_materials", "新材料", 1, "6000.00", 1),
         ("xinchuang", "信创与商用密码", 1, "5000.00", 0),
+        ("ai", "人工智能", 1, "3000.00", 0),  # P7 (人工智能, 9,000) is lost: left out
     ]
     assert rows("source_channel") == [
         ("fund_led", "基金招商", 1, "150000.00", 1),
         ("chain_led", "链式招商", 2, "70000.00", 2),
-        ("walk_in", "企业自荐", 7, "53000.00", 1),
+        ("walk_in", "企业自荐", 6, "44000.00", 1),
     ]
     wang, li = api["breakdowns"]["owner"]
     assert (wang["label"], wang["count"], wang["investment_total"], wang["landed_count"]) == ("王志远", 4, "171000.00", 1)
-    assert (li["label"], li["count"], li["investment_total"], li["landed_count"]) == ("李晓燕", 6, "102000.00", 3)
+    assert (li["label"], li["count"], li["investment_total"], li["landed_count"]) == ("李晓燕", 5, "93000.00", 3)
     assert [(i["label"], i["count"], i["investment_total"], i["landed_count"]) for i in api["breakdowns"]["park"]] == [
-        ("西科园", 5, "217000.00", 3), ("信创园", 2, "32000.00", 1), ("未定园区", 3, "24000.00", 0),
+        ("西科园", 5, "217000.00", 3), ("信创园", 2, "32000.00", 1), ("未定园区", 2, "15000.00", 0),
     ]
     assert rows("jurisdiction") == [
         ("sandun", "三墩镇", 5, "178000.00", 1),
         ("", "未填写", 1, "50000.00", 1),
-        ("jiangcun", "蒋村街道", 4, "45000.00", 2),
+        ("jiangcun", "蒋村街道", 3, "36000.00", 2),
     ]
     assert page_tables(page)["by_park"]["rows"] == [
-        ["西科园", "5", "217,000.00", "3"], ["信创园", "2", "32,000.00", "1"], ["未定园区", "3", "24,000.00", "0"],
+        ["西科园", "5", "217,000.00", "3"], ["信创园", "2", "32,000.00", "1"], ["未定园区", "2", "15,000.00", "0"],
     ]
-    assert page_tables(page)["by_park"]["total"] == ["合计", "10", "273,000.00", "4"]
+    assert page_tables(page)["by_park"]["total"] == ["合计", "9", "264,000.00", "4"]
     assert sheet_table(sheets, "项目分布：按属地镇街")["rows"] == [
-        ["三墩镇", 5, 178000, 1], ["未填写", 1, 50000, 1], ["蒋村街道", 4, 45000, 2], ["合计", 10, 273000, 4],
+        ["三墩镇", 5, 178000, 1], ["未填写", 1, 50000, 1], ["蒋村街道", 3, 36000, 2], ["合计", 9, 264000, 4],
     ]
 
 
@@ -306,7 +308,7 @@ def test_a_park_filter_keeps_only_that_parks_projects_and_names_itself_in_every_
         ("lead", 1, "3000.00"), ("negotiating", 1, "8000.00"), ("registered", 2, "156000.00"),
         ("construction", 1, "50000.00"),
     ]
-    assert api["filters"] == {"start": None, "end": None, "park": xike, "chain": "", "owner": None}
+    assert api["filters"] == {"start": None, "end": None, "park": xike, "chain": "", "owner": None, "stage": ""}
     assert page_tables(page)["stages"]["total"] == ["合计", "5", "217,000.00", "21.70"]
     assert sheet_table(sheets, "当前阶段分布")["title"] == (
         "招商项目 · 当前阶段分布（统计区间：全部；园区：西科园；产业链：全部；负责人：全部）"
@@ -331,14 +333,14 @@ def test_a_date_range_selects_the_projects_that_entered_the_pipeline_within_it(t
         ("lead", 1, "3000.00"), ("negotiating", 2, "20000.00"), ("signed", 1, "10000.00"),
         ("registered", 1, "6000.00"), ("lost", 1, "9000.00"),
     ]
-    assert api["totals"] == {"count": 6, "investment_total": "48000.00"}
+    assert api["totals"] == {"count": 5, "investment_total": "39000.00"}  # P7, lost, listed but not in the total
     assert [(f["stage"], f["reached"]) for f in api["funnel"]] == [
         ("lead", 6), ("contacted", 5), ("negotiating", 4), ("signed", 2), ("registered", 1), ("construction", 0),
         ("production", 0),
     ]
     # This year's figures are about 2024 whenever the projects entered: P5 still landed in 2024.
     assert api["this_year"]["landed_key_count"] == 1
-    assert page_tables(page)["stages"]["total"] == ["合计", "6", "48,000.00", "4.80"]
+    assert page_tables(page)["stages"]["total"] == ["合计", "5", "39,000.00", "3.90"]
 
 
 def test_a_filter_that_matches_nothing_gives_zeros_and_empty_breakdowns(three_ways):
