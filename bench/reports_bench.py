@@ -242,7 +242,7 @@ class World:
     def measure(self) -> dict:
         from reports.selectors.common import ReportFilters
         from reports.selectors.land import land_report
-        from reports.selectors.pipeline import pipeline_report
+        from reports.selectors.pipeline_summary import pipeline_page_report as pipeline_report
         from reports.selectors.policy import policy_report
         from reports.selectors.service import service_report
 

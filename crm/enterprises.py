@@ -18,7 +18,6 @@ from crm.models import (
     User,
 )
 from crm.names import company_name_key
-from crm.pipeline.summaries import projects_changed
 from crm.roles import Work, require_role
 from crm.validators import normalize_credit_code, normalize_phone
 
@@ -120,5 +119,4 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, **fields) -> Enter
         setattr(enterprise, name, value)
     enterprise = enterprise_check(enterprise=enterprise)
     enterprise.save()
-    projects_changed(enterprise.projects.values_list("pk", flat=True))  # 属地 is copied into the report summaries
     return enterprise

@@ -6,8 +6,14 @@ function ``rows(filters, params) -> QuerySet`` — and the report's layout links
 count (equal to the figure: ``tests/reports/test_drill_equality.py`` walks every figure), and an Excel export.
 ``filters`` are the page's validated filters; ``params`` the figure's own (a stage, an officer, a source…),
 passed as GET parameters next to the filters and read back as strings.
+
+Where things live: each page's figures are registered in ``reports/figures/<page>.py`` (imported at start-up by
+``ReportsConfig.ready``), their rows built by the same functions the page's selector aggregates (one reading of
+each rule); a selector's answer carries ``"filters"`` (those it computed under), so its layout links with exactly
+them. A figure whose own parameter names nothing raises ``BadParameter`` (the list answers 400).
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -16,10 +22,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 
+class BadParameter(ValueError):
+    """A figure's own parameter that does not name anything (an unknown stage, breakdown or colour): a 400."""
+
+
 @dataclass(frozen=True)
 class DrillFigure:
     key: str
-    title: str
+    title: object  # text, or a callable ``title(params)`` naming the figure with its parameters in words
     page: str  # the report page whose filter form reads the filters back
     rows: Callable[..., QuerySet]
     # Optional: the column summed to give the figure when it is an amount (e.g. "total_investment").
@@ -45,15 +55,23 @@ def filter_params(filters) -> dict[str, str]:
     if hasattr(filters, "as_params"):
         return filters.as_params()
     params = {}
-    for name in ("start", "end", "park", "chain", "owner"):
+    names = [f.name for f in dataclasses.fields(filters)] if dataclasses.is_dataclass(filters) else [
+        "start", "end", "park", "chain", "owner"]
+    for name in names:
         value = getattr(filters, name, None)
         if value is None or value == "":
             continue
+        if isinstance(value, list | tuple | set | frozenset):
+            continue  # not a single GET parameter; a page with such a filter defines ``as_params``
         params[name] = str(value.pk) if hasattr(value, "pk") else value.isoformat() if hasattr(value, "isoformat") else str(value)
     return params
 
 
-def link(key: str, filters=None, **params) -> str:
+def title_of(figure: DrillFigure, params: dict) -> str:
+    return str(figure.title(params) if callable(figure.title) else figure.title)
+
+
+def link(key: str, filters=None, /, **params) -> str:
     """The drill-down list of figure ``key`` under ``filters`` with the figure's own ``params``."""
     if key not in FIGURES:
         raise KeyError(f"no drill-down registered for {key!r}")

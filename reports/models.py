@@ -1,7 +1,7 @@
 """Summary tables of the pipeline page: what the page reads instead of the raw rows, kept current row by row.
 
 ``ProjectFact`` is one row per project with everything a pipeline figure groups or filters by (the columns of
-the project, its enterprise's 属地, when it entered the pipeline, which pipeline stages it ever reached);
+the project, when it entered the pipeline, which pipeline stages it ever reached);
 ``StageStay`` is one row per stage history row with how long the
 project stayed (the ``LEAD()`` over the history, done once at write time instead of on every view).
 ``SummaryState`` says when they were last rebuilt or refreshed; without its row the page reads the raw rows.
@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 class ProjectFact(models.Model):
     """项目汇总: one project's pipeline figures in one narrow row (``reports.summaries`` writes it)."""
 
-    project = models.OneToOneField(
-        "crm.Project", verbose_name=_("项目"), on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
+    # ``id`` is the project's id: the raw selector's helpers (``Count("id")``, ``pk__in``, ``project__in=….values("pk")``)
+    # then read a queryset of facts exactly as one of projects.
+    id = models.BigIntegerField(primary_key=True)
+    project = models.OneToOneField("crm.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+")
     park = models.ForeignKey(
         "parks.Park", verbose_name=_("拟落地园区"), on_delete=models.DO_NOTHING, null=True, related_name="+",
         db_constraint=False,
@@ -31,7 +32,10 @@ class ProjectFact(models.Model):
     )
     industry_chain = models.CharField(_("产业链"), max_length=50, blank=True)
     source_channel = models.CharField(_("来源渠道"), max_length=50, blank=True)
-    jurisdiction = models.CharField(_("属地"), max_length=50, blank=True)
+    # 属地 is read through the enterprise (a join, for one breakdown): an enterprise's edit then needs no refresh.
+    enterprise = models.ForeignKey(
+        "crm.Enterprise", verbose_name=_("投资企业"), on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     stage = models.CharField(_("阶段"), max_length=20)
     total_investment = models.DecimalField(_("总投资（万元）"), max_digits=14, decimal_places=2, default=0)
     entered_at = models.DateTimeField(_("入库时间"), null=True, help_text=_("第一条阶段记录（线索登记）的时间。"))

@@ -3,8 +3,8 @@
 ``refresh_project(project_id)`` recomputes one project's ``ProjectFact`` and ``StageStay`` rows from its raw rows
 (a deleted project's rows go with it: they cascade). The services that change what the rows copy call it in
 their own transaction — ``project_create`` / ``project_change_stage`` / ``projects_assign_owner``, the project
-admin's edit (park, chain, investment, enterprise), ``enterprise_update`` and the enterprise admin (属地) — so a
-page never reads a summary older than the data it stands for. ``rebuild()`` recomputes every row in chunks
+admin's edit (park, chain, channel, investment, enterprise) and the project import — so a page never reads a
+summary older than the data it stands for. ``rebuild()`` recomputes every row in chunks
 (the nightly task ``reports.rebuild_summaries`` and ``manage.py rebuild_summaries``); running it twice gives
 the same rows. Both write ``SummaryState``; while that row does not exist (a fresh install, before the first
 rebuild) ``summaries_ready()`` is False and the page reads the raw rows.
@@ -31,7 +31,7 @@ def _facts_and_stays(project_ids: Iterable[int]) -> tuple[list[ProjectFact], lis
     projects = {
         p["id"]: p
         for p in Project.objects.filter(pk__in=project_ids).values(
-            "id", "park_id", "owner_id", "industry_chain", "source_channel", "enterprise__jurisdiction", "stage",
+            "id", "park_id", "owner_id", "industry_chain", "source_channel", "enterprise_id", "stage",
             "total_investment",
         )
     }
@@ -49,8 +49,8 @@ def _facts_and_stays(project_ids: Iterable[int]) -> tuple[list[ProjectFact], lis
         entered = min((r[4] for r in rows if r[2] == ""), default=None)
         reached = {r[3] for r in rows}
         facts.append(ProjectFact(
-            project_id=pk, park_id=p["park_id"], owner_id=p["owner_id"], industry_chain=p["industry_chain"] or "",
-            source_channel=p["source_channel"] or "", jurisdiction=p["enterprise__jurisdiction"] or "",
+            id=pk, project_id=pk, park_id=p["park_id"], owner_id=p["owner_id"],
+            industry_chain=p["industry_chain"] or "", source_channel=p["source_channel"] or "", enterprise_id=p["enterprise_id"],
             stage=p["stage"], total_investment=p["total_investment"], entered_at=entered,
             **{f"reached_{stage}": stage in reached for stage in PIPELINE},
         ))
@@ -97,11 +97,6 @@ def refresh_projects(project_ids: Iterable[int]) -> None:
 
 def refresh_project(project_id: int) -> None:
     refresh_projects([project_id])
-
-
-def refresh_enterprise(enterprise_id: int) -> None:
-    """An enterprise's 属地 is copied into its projects' rows."""
-    refresh_projects(Project.objects.filter(enterprise_id=enterprise_id).values_list("pk", flat=True))
 
 
 def rebuild(*, now: dt.datetime | None = None, chunk: int = CHUNK) -> int:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.pipeline import lights
+from reports.drill import link
 from reports.selectors.service import APPROVAL_AT_RISK_HOURS, OVERDUE_LIST_LIMIT
 
 YI = Decimal("10000")  # 1 亿元 = 10,000 万元
@@ -39,6 +40,13 @@ class Linked:
     href: str
 
 
+def drill(value, key: str, filters, /, **params):
+    """``value`` linked to the rows of figure ``key`` (``reports.drill``) under ``filters``; bare without filters."""
+    if filters is None or value is None:
+        return value
+    return Linked(value, link(key, filters, **params))
+
+
 def unlinked(value):
     """The bare figure of a cell, linked or not."""
     return value.value if isinstance(value, Linked) else value
@@ -53,6 +61,9 @@ class Column:
     label: str
     unit: str = ""
     help: str = ""  # the definition, shown when hovering the header (its ``title``)
+    # False for a figure no list of rows adds up to (an average, a median, a target); a percentage never is one.
+    # Every other number of a table links to its rows (tests/reports/test_drill_equality.py checks it).
+    drill: bool = True
 
     @property
     def header(self) -> str:
@@ -173,60 +184,74 @@ BREAKDOWN_TITLES = {
 }
 
 
+MILESTONE_COLUMNS = ("green", "yellow", "red", "done_on_time", "done_late")
+
+
 def pipeline_page(report: dict) -> Page:
     year = report["year"]
     this_year, capital, rates = report["this_year"], report["capital"], report["rates"]
     stages = report["stages"]
+    filters = report.get("filters")
+
+    def href(key, /, **params):
+        return link(key, filters, **params) if filters is not None else ""
+
     kpis = [
-        Kpi(_("项目总数"), cell_text(report["totals"]["count"]), _("个")),
-        Kpi(_("总投资"), cell_text(to_yi(report["totals"]["investment_total"])), _("亿元"),
+        Kpi(_("项目总数"), cell_text(report["totals"]["count"]), _("个"), href=href("pipeline.projects")),
+        Kpi(_("总投资"), cell_text(to_yi(report["totals"]["investment_total"])), _("亿元"), href=href("pipeline.projects"),
             note=_("%(investment_total)s 万元") % {"investment_total": cell_text(report['totals']['investment_total'])}),
         Kpi(_("%(year)s 年落地亿元以上项目") % {"year": year}, cell_text(this_year["landed_key_count"]), _("个"),
             note=(_("年度目标 %(landed_key_target)s 个，完成 %(landed_key_completion)s%%") % {"landed_key_target": cell_text(_count_target(this_year['landed_key_target'])), "landed_key_completion": cell_text(this_year['landed_key_completion'])}
                   if this_year["landed_key_target"] is not None else _("尚未设定年度目标")),
-            level=_completion_level(this_year["landed_key_completion"])),
-        Kpi(_("到资率"), cell_text(capital["arrival_rate"]), "%",
+            level=_completion_level(this_year["landed_key_completion"]), href=href("pipeline.year_landed", size="key")),
+        Kpi(_("到资率"), cell_text(capital["arrival_rate"]), "%", href=href("pipeline.committed"),
             note=_("到资 %(arrived_total)s 亿元 / 承诺 %(committed_total)s 亿元") % {"arrived_total": cell_text(to_yi(capital['arrived_total'])), "committed_total": cell_text(to_yi(capital['committed_total']))}),
-        Kpi(_("开工率"), cell_text(rates["construction_start_rate"]), "%",
+        Kpi(_("开工率"), cell_text(rates["construction_start_rate"]), "%", href=href("pipeline.landed"),
             note=_("%(started_count)s / %(landed_count)s 个已落地项目") % {"started_count": rates['started_count'], "landed_count": rates['landed_count']}),
-        Kpi(_("投产率"), cell_text(rates["production_rate"]), "%",
+        Kpi(_("投产率"), cell_text(rates["production_rate"]), "%", href=href("pipeline.landed"),
             note=_("%(producing_count)s / %(landed_count)s 个已落地项目") % {"producing_count": rates['producing_count'], "landed_count": rates['landed_count']}),
     ]
     tables = [
         Table(
             "stages", _("当前阶段分布"),
             [Column(_("阶段")), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("总投资"), _("亿元"))],
-            [[_stage_label(s), s["count"], s["investment_total"], to_yi(s["investment_total"])] for s in stages],
-            total=[_("合计"), report["totals"]["count"], report["totals"]["investment_total"],
-                   to_yi(report["totals"]["investment_total"])],
+            [[_stage_label(s), *(drill(v, "pipeline.projects", filters, stage=s["stage"])
+                             for v in (s["count"], s["investment_total"], to_yi(s["investment_total"])))]
+             for s in stages],
+            total=[_("合计"), *(drill(v, "pipeline.projects", filters) for v in (
+                report["totals"]["count"], report["totals"]["investment_total"], to_yi(report["totals"]["investment_total"])))],
             chart=Chart("dual", [1, 3]),
             note=_("每个项目按其当前阶段计一次；标注“不计入合计”的阶段（默认为暂缓、终止）列出但不计入合计，可在“阶段”筛选中选择计入。"),
         ),
         Table(
             "funnel", _("累计漏斗与阶段转化"),
             [Column(_("阶段")), Column(_("曾到达项目数"), _("个")), Column(_("较上一阶段转化率"), "%"), Column(_("较线索转化率"), "%")],
-            [[f["label"], f["reached"], f["conversion_from_previous"], f["conversion_from_lead"]] for f in report["funnel"]],
+            [[f["label"], drill(f["reached"], "pipeline.reached", filters, stage=f["stage"]), f["conversion_from_previous"],
+              f["conversion_from_lead"]] for f in report["funnel"]],
             chart=Chart("funnel", [1]),
             note=_("按阶段变更记录统计曾进入各阶段的项目（含其后暂缓、终止的项目）。"),
         ),
         Table(
             "durations", _("各阶段停留时长"),
-            [Column(_("阶段")), Column(_("已结束的停留"), _("次")), Column(_("平均停留"), _("天")), Column(_("中位停留"), _("天"))],
-            [[d["label"], d["stays"], d["average_days"], d["median_days"]] for d in report["durations"]],
+            [Column(_("阶段")), Column(_("已结束的停留"), _("次")), Column(_("平均停留"), _("天"), drill=False),
+             Column(_("中位停留"), _("天"), drill=False)],
+            [[d["label"], drill(d["stays"], "pipeline.stays", filters, stage=d["stage"]), d["average_days"], d["median_days"]]
+             for d in report["durations"]],
             chart=Chart("bar", [2, 3]),
             note=_("从进入该阶段到下一次阶段变更；尚未离开当前阶段的项目不计入。"),
         ),
         Table(
             "this_year", _("%(year)s 年度目标完成情况") % {"year": year},
-            [Column(_("指标")), Column(_("实际")), Column(_("年度目标")), Column(_("完成率"), "%")],
+            [Column(_("指标")), Column(_("实际")), Column(_("年度目标"), drill=False), Column(_("完成率"), "%")],
             [
-                [_("落地亿元以上项目（个）"), this_year["landed_key_count"], _count_target(this_year["landed_key_target"]),
-                 this_year["landed_key_completion"]],
-                [_("落地亿元以上项目总投资（万元）"), this_year["landed_key_investment_total"], None, None],
-                [_("落地项目（个，不限规模）"), this_year["landed_count"], None, None],
-                [_("签约项目（个）"), this_year["signed_count"], None, None],
-                [_("签约项目总投资（万元）"), this_year["signed_investment_total"], this_year["signed_investment_target"],
-                 this_year["signed_investment_completion"]],
+                [_("落地亿元以上项目（个）"), drill(this_year["landed_key_count"], "pipeline.year_landed", filters, size="key"),
+                 _count_target(this_year["landed_key_target"]), this_year["landed_key_completion"]],
+                [_("落地亿元以上项目总投资（万元）"),
+                 drill(this_year["landed_key_investment_total"], "pipeline.year_landed", filters, size="key"), None, None],
+                [_("落地项目（个，不限规模）"), drill(this_year["landed_count"], "pipeline.year_landed", filters), None, None],
+                [_("签约项目（个）"), drill(this_year["signed_count"], "pipeline.year_signed", filters), None, None],
+                [_("签约项目总投资（万元）"), drill(this_year["signed_investment_total"], "pipeline.year_signed", filters),
+                 this_year["signed_investment_target"], this_year["signed_investment_completion"]],
             ],
             chart=Chart("hbar", [3]),
             note=_("%(year)s 年内转入“注册落地”“签约”阶段的项目（按阶段变更记录）；目标由管理人员在后台“年度目标”中设定。") % {"year": year},
@@ -235,10 +260,15 @@ def pipeline_page(report: dict) -> Page:
             "key_projects", _("重点项目（≥1亿元）与重大项目（≥10亿元）"),
             [Column(_("阶段")), Column(_("重点项目"), _("个")), Column(_("重点项目总投资"), _("万元")),
              Column(_("重大项目"), _("个")), Column(_("重大项目总投资"), _("万元"))],
-            [[s["label"], s["key_count"], s["key_investment_total"], s["major_count"], s["major_investment_total"]]
+            [[s["label"], drill(s["key_count"], "pipeline.key", filters, stage=s["stage"]),
+              drill(s["key_investment_total"], "pipeline.key", filters, stage=s["stage"]),
+              drill(s["major_count"], "pipeline.major", filters, stage=s["stage"]),
+              drill(s["major_investment_total"], "pipeline.major", filters, stage=s["stage"])]
              for s in stages if s["in_total"]],
-            total=[_("合计"), report["key_projects"]["count"], report["key_projects"]["investment_total"],
-                   report["major_projects"]["count"], report["major_projects"]["investment_total"]],
+            total=[_("合计"), drill(report["key_projects"]["count"], "pipeline.key", filters),
+                   drill(report["key_projects"]["investment_total"], "pipeline.key", filters),
+                   drill(report["major_projects"]["count"], "pipeline.major", filters),
+                   drill(report["major_projects"]["investment_total"], "pipeline.major", filters)],
             chart=Chart("bar", [1, 3]),
             note=_("按当前阶段；默认不含暂缓、终止的项目（见“阶段”筛选）。重大项目同时计入重点项目。"),
         ),
@@ -246,10 +276,13 @@ def pipeline_page(report: dict) -> Page:
             "capital", _("实际到资与承诺投资"),
             [Column(_("指标")), Column(_("金额"), _("万元")), Column(_("金额"), _("亿元")), Column(_("占承诺投资"), "%")],
             [
-                [_("承诺投资"), capital["committed_total"],
-                 to_yi(capital["committed_total"]), Decimal("100.00") if capital["committed_total"] else None],
-                [_("累计到资"), capital["arrived_total"], to_yi(capital["arrived_total"]), capital["arrival_rate"]],
-                [_("%(year)s 年到资") % {"year": year}, capital["arrived_in_year"], to_yi(capital["arrived_in_year"]),
+                [_("承诺投资"), drill(capital["committed_total"], "pipeline.committed", filters),
+                 drill(to_yi(capital["committed_total"]), "pipeline.committed", filters),
+                 Decimal("100.00") if capital["committed_total"] else None],
+                [_("累计到资"), drill(capital["arrived_total"], "pipeline.arrivals", filters),
+                 drill(to_yi(capital["arrived_total"]), "pipeline.arrivals", filters), capital["arrival_rate"]],
+                [_("%(year)s 年到资") % {"year": year}, drill(capital["arrived_in_year"], "pipeline.arrivals", filters, year=1),
+                 drill(to_yi(capital["arrived_in_year"]), "pipeline.arrivals", filters, year=1),
                  _share(capital["arrived_in_year"], capital["committed_total"])],
             ],
             chart=Chart("bar", [1]),
@@ -259,10 +292,10 @@ def pipeline_page(report: dict) -> Page:
             "rates", _("开工率与投产率"),
             [Column(_("指标")), Column(_("项目数"), _("个")), Column(_("占已落地项目"), "%")],
             [
-                [_("已落地"), rates["landed_count"],
+                [_("已落地"), drill(rates["landed_count"], "pipeline.landed", filters),
                  Decimal("100.00") if rates["landed_count"] else None],
-                [_("已开工"), rates["started_count"], rates["construction_start_rate"]],
-                [_("已投产"), rates["producing_count"], rates["production_rate"]],
+                [_("已开工"), drill(rates["started_count"], "pipeline.started", filters), rates["construction_start_rate"]],
+                [_("已投产"), drill(rates["producing_count"], "pipeline.producing", filters), rates["production_rate"]],
             ],
             chart=Chart("bar", [1]),
             note=_("已落地 = 处于注册落地、开工、投产阶段；开工率 = 已开工（处于开工、投产阶段，或落地节点记有实际开工日期）/ 已落地；投产率 = 已投产 / 已落地。"),
@@ -273,9 +306,13 @@ def pipeline_page(report: dict) -> Page:
         tables.append(Table(
             f"by_{key}", _("项目分布：%(title)s") % {"title": title},
             [Column(label), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("已落地项目"), _("个"))],
-            [[i["label"], i["count"], i["investment_total"], i["landed_count"]] for i in items],
-            total=[_("合计"), sum(i["count"] for i in items), sum((i["investment_total"] for i in items), Decimal("0.00")),
-                   sum(i["landed_count"] for i in items)],
+            [[i["label"], *(drill(v, "pipeline.group", filters, by=key, value=None if i["is_null"] else i["key"])
+                            for v in (i["count"], i["investment_total"])),
+              drill(i["landed_count"], "pipeline.group", filters, by=key, value=None if i["is_null"] else i["key"], landed=1)]
+             for i in items],
+            total=[_("合计"), drill(sum(i["count"] for i in items), "pipeline.projects", filters),
+                   drill(sum((i["investment_total"] for i in items), Decimal("0.00")), "pipeline.projects", filters),
+                   drill(sum(i["landed_count"] for i in items), "pipeline.landed", filters)],
             chart=Chart(kind, [1] if kind == "pie" else [2]),
         ))
     milestones = report["milestones"]
@@ -283,8 +320,9 @@ def pipeline_page(report: dict) -> Page:
         "milestones", _("落地节点三色预警"),
         [Column(_("节点")), Column(_("正常（绿）"), _("个")), Column(_("临期（黄）"), _("个")), Column(_("逾期（红）"), _("个")),
          Column(_("按期完成"), _("个")), Column(_("逾期完成"), _("个"))],
-        [[m["label"], m["green"], m["yellow"], m["red"], m["done_on_time"], m["done_late"]] for m in milestones["items"]],
-        total=[_("合计"), *(milestones["totals"][k] for k in ("green", "yellow", "red", "done_on_time", "done_late"))],
+        [[m["label"], *(drill(m[c], "pipeline.milestones", filters, kind=m["kind"], colour=c) for c in MILESTONE_COLUMNS)]
+         for m in milestones["items"]],
+        total=[_("合计"), *(drill(milestones["totals"][c], "pipeline.milestones", filters, colour=c) for c in MILESTONE_COLUMNS)],
         chart=Chart("stack", [1, 2, 3], colors=[GREEN, YELLOW, RED]),
         note=_("计划日期已过仍未完成或逾期完成为红，%(days)s 天内到期为黄，其余（含按期完成）为绿；按期完成、逾期完成是绿、红之中已完成的节点。不含已终止项目。") % {"days": lights.AT_RISK_DAYS},
     ))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from reports.selectors.land import land_report
 from reports.selectors.mu import mu_report
-from reports.selectors.pipeline import pipeline_report
+from reports.selectors.pipeline_summary import pipeline_page_report
 from reports.selectors.policy import policy_report
 from reports.selectors.service import service_report
 from reports.selectors.visits import visit_report
@@ -27,7 +27,7 @@ from .visits import visits_page
 
 REPORTS = {
     # page: (selector, title, layout)
-    "pipeline": (pipeline_report, gettext_lazy("招商项目"), tables.pipeline_page),
+    "pipeline": (pipeline_page_report, gettext_lazy("招商项目"), tables.pipeline_page),
     "service": (service_report, gettext_lazy("企业服务"), tables.service_page),
     "land": (land_report, gettext_lazy("土地与空间"), tables.land_page),
     "policies": (policy_report, gettext_lazy("政策兑现"), tables.policy_page),

@@ -9,7 +9,6 @@ from import_export.formats.base_formats import XLSX
 from crm.enterprises import enterprise_create
 from crm.models import ACTIVE_STAGES, Contact, Enterprise, EnterpriseQualification
 from crm.pipeline.collisions import project_collisions
-from crm.pipeline.summaries import projects_changed
 from crm.roles import Work, may
 
 from .common import collision_texts, warn_collisions
@@ -108,7 +107,6 @@ class EnterpriseAdmin(EnterpriseFiguresPanelMixin, EnterprisePolicyPanelMixin, E
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
-            projects_changed(obj.projects.values_list("pk", flat=True))  # 属地 is copied into the report summaries
         else:
             created = enterprise_create(actor=request.user, **form.cleaned_data)
             # The admin goes on with ``obj`` (inlines, log entry): give it the identity of the created row.

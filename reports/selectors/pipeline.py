@@ -42,6 +42,8 @@ from reports.selectors.common import (
 
 # The report's stage order: the pipeline first, then the two side states.
 REPORT_STAGES = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
+# The stages the 重点/重大项目 totals count: all but 终止.
+KEY_STAGES = [stage for stage in REPORT_STAGES if stage != Stage.LOST]
 # 已开工: in construction or production now, or with an actual 开工 date on the landing record.
 STARTED_STAGES = [Stage.CONSTRUCTION, Stage.PRODUCTION]
 # Left out of the pipeline's totals unless the stage filter asks for them: 暂缓 (on hold) and 终止 (lost).
@@ -74,6 +76,76 @@ def report_projects(filters: ReportFilters) -> QuerySet[Project]:
     """
     return _projects(filters).filter(stage_condition(filters))
 
+# -- one reading of each figure's rule: the page aggregates these, its drill-down lists filter by them ---------
+# (reports/figures/pipeline.py registers the drill-down lists; tests/reports/test_drill_equality.py checks that
+# every list counts what its figure says.)
+KEY = Q(total_investment__gte=KEY_PROJECT_THRESHOLD)  # 重点项目: ≥ 1 亿元
+MAJOR = Q(total_investment__gte=MAJOR_PROJECT_THRESHOLD)  # 重大项目: ≥ 10 亿元
+COMMITTED = Q(stage__in=SIGNED_OR_LATER)  # 承诺投资: signed or beyond
+LANDED = Q(stage__in=LANDED_STAGES)  # 已落地: 注册落地, 开工, 投产
+PRODUCING = Q(stage=Stage.PRODUCTION)  # 已投产
+
+
+def started_q() -> Q:
+    """已开工 (of the landed): at 开工/投产 now, or an actual 开工 date on the landing record."""
+    started_ids = ProjectMilestone.objects.filter(
+        kind=Milestone.CONSTRUCTION_START, actual_on__isnull=False
+    ).values("project_id")
+    return LANDED & (Q(stage__in=STARTED_STAGES) | Q(pk__in=started_ids))
+
+
+def moved_in_year_q(stage: str, year: int) -> Q:
+    """Projects with a history row into ``stage`` in ``year`` (落地 = into 注册落地, 签约 = into 签约)."""
+    year_range = moment_range("changed_at", dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return Q(pk__in=ProjectStageChange.objects.filter(year_range, to_stage=stage).values("project_id"))
+
+
+def committed_arrivals(projects: QuerySet[Project]) -> QuerySet[CapitalArrival]:
+    """实际到资: the arrival records of the committed projects (a lost project's money is not counted)."""
+    return CapitalArrival.objects.order_by().filter(project__in=projects.filter(COMMITTED).values("pk"))
+
+
+def year_arrivals_q(year: int) -> Q:
+    return date_range("arrived_on", dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def milestones_of(projects: QuerySet[Project]) -> QuerySet[ProjectMilestone]:
+    """The landing milestones the 三色预警 counts: those of the projects not lost."""
+    return ProjectMilestone.objects.order_by().filter(project__in=projects.exclude(stage=Stage.LOST).values("pk"))
+
+
+def stage_changes(filters: ReportFilters) -> QuerySet[ProjectStageChange]:
+    """The history rows the funnel and the stays read: whole projects of the filtered cohort."""
+    changes = ProjectStageChange.objects.order_by()
+    if _is_filtered(filters):
+        changes = changes.filter(project__in=_projects(filters).values("pk"))
+    return changes
+
+
+def stay_rows(changes: QuerySet[ProjectStageChange]) -> QuerySet[ProjectStageChange]:
+    """Each history row with the seconds until the project's next one (``_v``; NULL for the current stage)."""
+    following = Window(
+        Lead("changed_at"), partition_by=[F("project_id")], order_by=[F("changed_at").asc(), F("id").asc()]
+    )
+    return changes.annotate(_g=F("to_stage"), _v=SecondsBetween(following, F("changed_at")))
+
+
+def finished_stays(changes: QuerySet[ProjectStageChange], stage: str) -> QuerySet[ProjectStageChange]:
+    """The finished stays in ``stage``: its history rows followed by another (the window runs over whole projects)."""
+    ended = stay_rows(changes).filter(_v__isnull=False).values("pk")
+    return ProjectStageChange.objects.filter(pk__in=ended, to_stage=stage)
+
+
+def reached(changes: QuerySet[ProjectStageChange], stage: str) -> QuerySet[Project]:
+    """The projects that ever reached ``stage`` (a history row into it)."""
+    return Project.objects.filter(pk__in=changes.filter(to_stage=stage).values("project_id"))
+
+
+def group_q(key: str, value: str | None) -> Q:
+    """The projects of one row of breakdown ``key``: the group column equal to ``value`` (None: not filled in)."""
+    column = BREAKDOWNS[key][0]
+    return Q(**{f"{column}__isnull": True}) if value is None else Q(**{column: value})
+
 
 def _projects(filters: ReportFilters, *, cohort: bool = True) -> QuerySet[Project]:
     """The projects a pipeline figure is about, at every stage; with ``cohort``, only those that entered in range."""
@@ -101,7 +173,7 @@ def _is_filtered(filters: ReportFilters) -> bool:
 def _stage_rows(projects: QuerySet[Project], filters: ReportFilters) -> list[dict]:
     """Projects by current stage (every stage, 暂缓 and 终止 too): count and investment, the key (≥ 1 亿) and major
     (≥ 10 亿) ones, and whether the stage counts in the page's totals under the stage filter (``in_total``)."""
-    key, major = Q(total_investment__gte=KEY_PROJECT_THRESHOLD), Q(total_investment__gte=MAJOR_PROJECT_THRESHOLD)
+    key, major = KEY, MAJOR
     rows = {
         row["stage"]: row
         for row in projects.values("stage").annotate(
@@ -162,10 +234,7 @@ def _durations(changes: QuerySet[ProjectStageChange]) -> list[dict]:
     from ``LEAD(changed_at) OVER (PARTITION BY project ORDER BY changed_at, id)``; ``changes`` always
     holds whole projects, so no stay is cut short by a filter.
     """
-    following = Window(
-        Lead("changed_at"), partition_by=[F("project_id")], order_by=[F("changed_at").asc(), F("id").asc()]
-    )
-    stats = grouped_stats(changes.annotate(_g=F("to_stage"), _v=SecondsBetween(following, F("changed_at"))))
+    stats = grouped_stats(stay_rows(changes))
     durations = []
     for stage in REPORT_STAGES:
         stays, average, median = stats.get(stage, (0, None, None))
@@ -194,7 +263,7 @@ def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
     column, label_columns, list_model = BREAKDOWNS[key]
     labels = list_labels(list_model) if list_model else {}
     rows = projects.values(column, *label_columns).annotate(
-        count=Count("id"), investment=Sum("total_investment"), landed=Count("id", filter=Q(stage__in=LANDED_STAGES))
+        count=Count("id"), investment=Sum("total_investment"), landed=Count("id", filter=LANDED)
     )
     items = []
     for row in rows:
@@ -209,6 +278,7 @@ def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
             label = _("未填写")
         items.append({
             "key": "" if value is None else str(value),
+            "is_null": value is None,  # "" and NULL are two rows, both 未填写: the drill-down tells them apart
             "label": label,
             "count": row["count"],
             "investment_total": money(row["investment"]),
@@ -220,11 +290,8 @@ def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
 
 def _year_figures(filters: ReportFilters, year: int) -> dict:
     """This year's landed (≥ 1 亿) projects and signed investment, against the targets managers set."""
-    year_range = moment_range("changed_at", dt.date(year, 1, 1), dt.date(year, 12, 31))
-    landed_ids = ProjectStageChange.objects.filter(year_range, to_stage=Stage.REGISTERED).values("project_id")
-    signed_ids = ProjectStageChange.objects.filter(year_range, to_stage=Stage.SIGNED).values("project_id")
-    landed, signed = Q(pk__in=landed_ids), Q(pk__in=signed_ids)
-    key = Q(total_investment__gte=KEY_PROJECT_THRESHOLD)
+    landed, signed = moved_in_year_q(Stage.REGISTERED, year), moved_in_year_q(Stage.SIGNED, year)
+    key = KEY
     figures = _projects(filters, cohort=False).aggregate(
         landed=Count("id", filter=landed),
         landed_investment=Sum("total_investment", filter=landed),
@@ -259,21 +326,16 @@ def _landing(projects: QuerySet[Project], year: int) -> dict:
     开工率 = landed projects that started construction (stage 开工/投产, or an actual 开工 date on the
     landing record) / landed projects; 投产率 = landed projects at 投产 / landed projects.
     """
-    committed_q = Q(stage__in=SIGNED_OR_LATER)
-    landed_q = Q(stage__in=LANDED_STAGES)
-    started_ids = ProjectMilestone.objects.filter(
-        kind=Milestone.CONSTRUCTION_START, actual_on__isnull=False
-    ).values("project_id")
     figures = projects.aggregate(
-        committed_count=Count("id", filter=committed_q),
-        committed=Sum("total_investment", filter=committed_q),
-        landed=Count("id", filter=landed_q),
-        started=Count("id", filter=landed_q & (Q(stage__in=STARTED_STAGES) | Q(pk__in=started_ids))),
-        producing=Count("id", filter=Q(stage=Stage.PRODUCTION)),
+        committed_count=Count("id", filter=COMMITTED),
+        committed=Sum("total_investment", filter=COMMITTED),
+        landed=Count("id", filter=LANDED),
+        started=Count("id", filter=started_q()),
+        producing=Count("id", filter=PRODUCING),
     )
-    arrivals = CapitalArrival.objects.filter(project__in=projects.filter(committed_q).values("pk")).aggregate(
+    arrivals = committed_arrivals(projects).aggregate(
         arrived=Sum("amount"),
-        arrived_in_year=Sum("amount", filter=date_range("arrived_on", dt.date(year, 1, 1), dt.date(year, 12, 31))),
+        arrived_in_year=Sum("amount", filter=year_arrivals_q(year)),
     )
     committed, arrived = money(figures["committed"]), money(arrivals["arrived"])
     return {
@@ -307,8 +369,7 @@ def _milestone_colours(projects: QuerySet[Project], today: dt.date) -> dict:
     colours = lights.milestone_colour_conditions(today)
     rows = {
         row["kind"]: row
-        for row in ProjectMilestone.objects.filter(project__in=projects.exclude(stage=Stage.LOST).values("pk"))
-        .order_by()
+        for row in milestones_of(projects)
         .values("kind")
         .annotate(
             **{colour: Count("id", filter=condition) for colour, condition in colours.items()},
@@ -327,29 +388,9 @@ def _milestone_colours(projects: QuerySet[Project], today: dt.date) -> dict:
     return {"items": items, "totals": _colour_totals(items)}
 
 
-def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None, raw: bool = False) -> dict:
-    """The 招商 pipeline page, from the summary tables once they are built (``reports.summaries``), else — or
-    with ``raw`` — from the raw rows; ``summaries`` says which, and how fresh (the page shows it).
-
-    14 queries either way, whatever the data: the summary state (1), then the 13 below — from the summaries
-    (``reports.selectors.pipeline_summary``) the same figures in the same number of queries.
-    """
-    from reports.selectors.pipeline_summary import pipeline_report_from_summaries
-    from reports.summaries import summaries_ready
-
-    state = None if raw else summaries_ready()
-    if state is not None:
-        report = pipeline_report_from_summaries(filters=filters, now=now)
-        report["summaries"] = {"from_summaries": True, "refreshed_at": state.refreshed_at,
-                               "rebuilt_at": state.rebuilt_at}
-        return report
-    report = pipeline_report_from_raw(filters=filters, now=now)
-    report["summaries"] = {"from_summaries": False, "refreshed_at": None, "rebuilt_at": None}
-    return report
-
-
-def pipeline_report_from_raw(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
-    """The 招商 pipeline page from the raw rows: 13 queries, whatever the data.
+def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
+    """The 招商 pipeline page from the raw rows: 13 queries, whatever the data (the page reads
+    ``pipeline_summary.pipeline_page_report``: the same figures from the summary tables once they are built).
 
     stages (1), funnel (1), durations (1), five breakdowns (5), this year's figures and targets (2),
     committed/landed counts and capital arrived (2), milestone colours (1).
@@ -359,16 +400,15 @@ def pipeline_report_from_raw(*, filters: ReportFilters, now: dt.datetime | None 
     year = filters.report_year(today)
     cohort = _projects(filters)
     projects = cohort.filter(stage_condition(filters))
-    changes = ProjectStageChange.objects.order_by()
-    if _is_filtered(filters):
-        # The funnel and the stays follow every project of the cohort, those later paused or lost included.
-        changes = changes.filter(project__in=cohort.values("pk"))
+    # The funnel and the stays follow every project of the cohort, those later paused or lost included.
+    changes = stage_changes(filters)
     stages = _stage_rows(cohort, filters)
     counted = [s for s in stages if s["in_total"]]
     landing = _landing(projects, year)
     funnel = _funnel(changes)
     return {
         "as_of": now,
+        "filters": filters,  # what the figures were computed under: the layout's drill-down links carry them
         "year": year,
         "stages": stages,
         "totals": {

@@ -1,11 +1,14 @@
-"""The pipeline page read from the summary tables (``reports.models``): the same figures as
-``reports.selectors.pipeline`` computes from the raw rows, from narrow, indexed rows.
+"""The pipeline page read from the summary tables (``reports.models``): the figures ``pipeline.pipeline_report``
+computes from the raw rows, from narrow, indexed rows — and ``pipeline_page_report``, which the page, the Excel
+export and the API call: the summaries once they are built, the raw rows before.
 
-What changes is only where each figure is read: the projects' columns (and their enterprise's 属地) from
-``ProjectFact`` with no join; "entered the pipeline in range" from ``ProjectFact.entered_at`` instead of a
-subquery on the history; the funnel from the ``reached_<stage>`` flags instead of ``COUNT(DISTINCT)`` over the
-history; the days in each stage from ``StageStay.seconds`` instead of ``LEAD()`` over the whole history. The
-milestone and capital tables are small (a few rows per landed project) and are read raw, filtered by the facts.
+What changes is only where each figure is read. ``ProjectFact`` has the project's columns under the project's
+names (its ``id`` is the project's), so the raw selector's own helpers — stage rows, breakdowns, 到资 and rates,
+milestone colours, and the rules they apply (``stage_condition``, ``KEY``, ``COMMITTED``, ``started_q`` …) —
+run on it unchanged (属地 through ``enterprise``, as from the project). What reads the history differs:
+"entered the pipeline in range" is ``ProjectFact.entered_at`` (not a subquery on the history), the funnel the
+``reached_<stage>`` flags (not ``COUNT(DISTINCT)`` over the history), the days in each stage
+``StageStay.seconds`` (not ``LEAD()`` over the whole history), 本年落地/签约 the stays begun in the year.
 ``tests/reports/test_summaries_equal_raw.py`` holds the two paths equal after every kind of change.
 """
 
@@ -14,44 +17,43 @@ from itertools import pairwise
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from crm.models import (
-    KEY_PROJECT_THRESHOLD,
-    LANDED_STAGES,
-    MAJOR_PROJECT_THRESHOLD,
-    PIPELINE,
-    SIGNED_OR_LATER,
-    CapitalArrival,
-    Milestone,
-    ProjectMilestone,
-    Stage,
-    YearlyTarget,
-    list_labels,
-)
-from crm.pipeline import lights
+from crm.models import KEY_PROJECT_THRESHOLD, MAJOR_PROJECT_THRESHOLD, PIPELINE, Stage, YearlyTarget
 from reports.models import ProjectFact, StageStay
+from reports.selectors import pipeline as raw
 from reports.selectors.common import (
     SECONDS_PER_DAY,
-    USER_COLUMNS,
     ZERO,
     ReportFilters,
-    date_range,
     grouped_stats,
     moment_range,
     money,
     percent,
     seconds_to,
-    user_label,
 )
+from reports.summaries import summaries_ready
 
-# As in reports.selectors.pipeline (which imports this module, so it cannot be imported from here; the
-# equality test holds the two the same): the pipeline, then the two side states; 已开工 stages.
-REPORT_STAGES = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
-STARTED_STAGES = [Stage.CONSTRUCTION, Stage.PRODUCTION]
+
+def pipeline_page_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
+    """The pipeline page's figures: from the summaries once built (``reports.summaries``), else from the raw rows;
+    ``summaries`` says which, and how fresh (the page shows it).
+
+    14 queries either way, whatever the data: the summary state (1), then the 13 of ``pipeline.pipeline_report``
+    — stages (1), funnel (1), durations (1), five breakdowns (5), this year's figures and targets (2),
+    committed/landed counts and capital arrived (2), milestone colours (1) — read from the summaries or the raw rows.
+    """
+    state = summaries_ready()
+    if state is None:
+        report = raw.pipeline_report(filters=filters, now=now)
+        report["summaries"] = {"from_summaries": False, "refreshed_at": None, "rebuilt_at": None}
+        return report
+    report = pipeline_report_from_summaries(filters=filters, now=now)
+    report["summaries"] = {"from_summaries": True, "refreshed_at": state.refreshed_at, "rebuilt_at": state.rebuilt_at}
+    return report
 
 
 def _facts(filters: ReportFilters, *, cohort: bool = True) -> QuerySet[ProjectFact]:
+    """``raw._projects`` on the facts: park, chain and owner, and with ``cohort`` the entry date."""
     facts = ProjectFact.objects.order_by()
     if filters.park is not None:
         facts = facts.filter(park_id=filters.park.pk)
@@ -65,6 +67,7 @@ def _facts(filters: ReportFilters, *, cohort: bool = True) -> QuerySet[ProjectFa
 
 
 def _stays(filters: ReportFilters) -> QuerySet[StageStay]:
+    """``raw.stage_changes`` on the stays: every stay of the projects of the cohort (their filter columns copied)."""
     stays = StageStay.objects.order_by()
     if filters.park is not None:
         stays = stays.filter(park_id=filters.park.pk)
@@ -77,36 +80,9 @@ def _stays(filters: ReportFilters) -> QuerySet[StageStay]:
     return stays
 
 
-def _stage_rows(facts: QuerySet[ProjectFact]) -> list[dict]:
-    key, major = Q(total_investment__gte=KEY_PROJECT_THRESHOLD), Q(total_investment__gte=MAJOR_PROJECT_THRESHOLD)
-    rows = {
-        row["stage"]: row
-        for row in facts.values("stage").annotate(
-            count=Count("pk"),
-            investment=Sum("total_investment"),
-            key_count=Count("pk", filter=key),
-            key_investment=Sum("total_investment", filter=key),
-            major_count=Count("pk", filter=major),
-            major_investment=Sum("total_investment", filter=major),
-        )
-    }
-    return [
-        {
-            "stage": stage.value,
-            "label": str(stage.label),
-            "count": rows.get(stage, {}).get("count", 0),
-            "investment_total": money(rows.get(stage, {}).get("investment")),
-            "key_count": rows.get(stage, {}).get("key_count", 0),
-            "key_investment_total": money(rows.get(stage, {}).get("key_investment")),
-            "major_count": rows.get(stage, {}).get("major_count", 0),
-            "major_investment_total": money(rows.get(stage, {}).get("major_investment")),
-        }
-        for stage in REPORT_STAGES
-    ]
-
-
 def _funnel(facts: QuerySet[ProjectFact]) -> list[dict]:
-    reached = facts.aggregate(**{stage: Count("pk", filter=Q(**{f"reached_{stage}": True})) for stage in PIPELINE})
+    """``raw._funnel`` from the ``reached_<stage>`` flags: one row per fact, no DISTINCT over the history."""
+    reached = facts.aggregate(**{stage: Count("id", filter=Q(**{f"reached_{stage}": True})) for stage in PIPELINE})
     funnel, previous, first = [], None, None
     for stage in PIPELINE:
         n = reached[stage]
@@ -123,9 +99,10 @@ def _funnel(facts: QuerySet[ProjectFact]) -> list[dict]:
 
 
 def _durations(stays: QuerySet[StageStay]) -> list[dict]:
+    """``raw._durations`` from the stored seconds of each finished stay."""
     stats = grouped_stats(stays.filter(seconds__isnull=False).annotate(_g=F("stage"), _v=F("seconds")))
     durations = []
-    for stage in REPORT_STAGES:
+    for stage in raw.REPORT_STAGES:
         count, average, median = stats.get(stage, (0, None, None))
         durations.append({
             "stage": stage.value,
@@ -137,56 +114,18 @@ def _durations(stays: QuerySet[StageStay]) -> list[dict]:
     return durations
 
 
-# key: (the fact's column, extra label columns, the editable list naming its codes, or None); as raw.BREAKDOWNS,
-# with 属地 read from the fact's own column instead of through the enterprise.
-BREAKDOWNS = {
-    "industry_chain": ("industry_chain", (), "crm.IndustryChain"),
-    "source_channel": ("source_channel", (), "crm.SourceChannel"),
-    "owner": ("owner_id", tuple(f"owner__{c}" for c in USER_COLUMNS), None),
-    "park": ("park_id", ("park__name", "park__short_name"), None),
-    "jurisdiction": ("jurisdiction", (), "crm.Jurisdiction"),
-}
-
-
-def _breakdown(facts: QuerySet[ProjectFact], key: str) -> list[dict]:
-    column, label_columns, list_model = BREAKDOWNS[key]
-    labels = list_labels(list_model) if list_model else {}
-    rows = facts.values(column, *label_columns).annotate(
-        count=Count("pk"), investment=Sum("total_investment"), landed=Count("pk", filter=Q(stage__in=LANDED_STAGES))
-    )
-    items = []
-    for row in rows:
-        value = row[column]
-        if key == "owner":
-            label = user_label(row, "owner")
-        elif key == "park":
-            label = (row["park__short_name"] or row["park__name"]) if value is not None else _("未定园区")
-        elif value:
-            label = labels.get(value, value)
-        else:
-            label = _("未填写")
-        items.append({
-            "key": "" if value is None else str(value),
-            "label": label,
-            "count": row["count"],
-            "investment_total": money(row["investment"]),
-            "landed_count": row["landed"],
-        })
-    items.sort(key=lambda item: (-item["investment_total"], -item["count"], item["label"]))
-    return items
-
-
 def _year_figures(filters: ReportFilters, year: int) -> dict:
+    """``raw._year_figures`` with "moved into 注册落地 / 签约 in the year" read from the stays."""
     year_range = moment_range("entered_at", dt.date(year, 1, 1), dt.date(year, 12, 31))
     landed = Q(pk__in=StageStay.objects.filter(year_range, stage=Stage.REGISTERED).values("project_id"))
     signed = Q(pk__in=StageStay.objects.filter(year_range, stage=Stage.SIGNED).values("project_id"))
-    key = Q(total_investment__gte=KEY_PROJECT_THRESHOLD)
+    key = raw.KEY
     figures = _facts(filters, cohort=False).aggregate(
-        landed=Count("pk", filter=landed),
+        landed=Count("id", filter=landed),
         landed_investment=Sum("total_investment", filter=landed),
-        landed_key=Count("pk", filter=landed & key),
+        landed_key=Count("id", filter=landed & key),
         landed_key_investment=Sum("total_investment", filter=landed & key),
-        signed=Count("pk", filter=signed),
+        signed=Count("id", filter=signed),
         signed_investment=Sum("total_investment", filter=signed),
     )
     targets = dict(YearlyTarget.objects.filter(year=year).values_list("metric", "target"))
@@ -207,91 +146,35 @@ def _year_figures(filters: ReportFilters, year: int) -> dict:
     }
 
 
-def _landing(facts: QuerySet[ProjectFact], year: int) -> dict:
-    committed_q = Q(stage__in=SIGNED_OR_LATER)
-    landed_q = Q(stage__in=LANDED_STAGES)
-    started_ids = ProjectMilestone.objects.filter(
-        kind=Milestone.CONSTRUCTION_START, actual_on__isnull=False
-    ).values("project_id")
-    figures = facts.aggregate(
-        committed_count=Count("pk", filter=committed_q),
-        committed=Sum("total_investment", filter=committed_q),
-        landed=Count("pk", filter=landed_q),
-        started=Count("pk", filter=landed_q & (Q(stage__in=STARTED_STAGES) | Q(pk__in=started_ids))),
-        producing=Count("pk", filter=Q(stage=Stage.PRODUCTION)),
-    )
-    arrivals = CapitalArrival.objects.filter(project_id__in=facts.filter(committed_q).values("pk")).aggregate(
-        arrived=Sum("amount"),
-        arrived_in_year=Sum("amount", filter=date_range("arrived_on", dt.date(year, 1, 1), dt.date(year, 12, 31))),
-    )
-    committed, arrived = money(figures["committed"]), money(arrivals["arrived"])
-    return {
-        "capital": {
-            "committed_count": figures["committed_count"],
-            "committed_total": committed,
-            "arrived_total": arrived,
-            "arrival_rate": percent(arrived, committed),
-            "year": year,
-            "arrived_in_year": money(arrivals["arrived_in_year"]),
-        },
-        "rates": {
-            "landed_count": figures["landed"],
-            "started_count": figures["started"],
-            "producing_count": figures["producing"],
-            "construction_start_rate": percent(figures["started"], figures["landed"]),
-            "production_rate": percent(figures["producing"], figures["landed"]),
-        },
-    }
-
-
-def _milestone_colours(facts: QuerySet[ProjectFact], today: dt.date) -> dict:
-    colours = lights.milestone_colour_conditions(today)
-    keys = ("green", "yellow", "red", "done_on_time", "done_late")
-    rows = {
-        row["kind"]: row
-        for row in ProjectMilestone.objects.filter(project_id__in=facts.exclude(stage=Stage.LOST).values("pk"))
-        .order_by()
-        .values("kind")
-        .annotate(
-            **{colour: Count("id", filter=condition) for colour, condition in colours.items()},
-            done_on_time=Count("id", filter=lights.DONE_ON_TIME),
-            done_late=Count("id", filter=lights.DONE_LATE),
-        )
-    }
-    items = [
-        {"kind": kind.value, "label": str(kind.label), **{key: rows.get(kind, {}).get(key, 0) for key in keys}}
-        for kind in Milestone
-    ]
-    return {"items": items, "totals": {key: sum(item[key] for item in items) for key in keys}}
-
-
 def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
-    """The pipeline page's figures from the summary tables: the dict ``pipeline.pipeline_report`` returns."""
+    """The dict ``raw.pipeline_report`` returns, assembled the same way from the summary tables."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     year = filters.report_year(today)
-    facts = _facts(filters)
-    stages = _stage_rows(facts)
-    key_stages = [s for s in stages if s["stage"] != Stage.LOST]
-    landing = _landing(facts, year)
-    funnel = _funnel(facts)
+    cohort = _facts(filters)
+    projects = cohort.filter(raw.stage_condition(filters))
+    stages = raw._stage_rows(cohort, filters)
+    counted = [s for s in stages if s["in_total"]]
+    landing = raw._landing(projects, year)
+    funnel = _funnel(cohort)
     return {
         "as_of": now,
+        "filters": filters,
         "year": year,
         "stages": stages,
         "totals": {
-            "count": sum(s["count"] for s in stages),
-            "investment_total": sum((s["investment_total"] for s in stages), ZERO),
+            "count": sum(s["count"] for s in counted),
+            "investment_total": sum((s["investment_total"] for s in counted), ZERO),
         },
         "key_projects": {
             "threshold": KEY_PROJECT_THRESHOLD,
-            "count": sum(s["key_count"] for s in key_stages),
-            "investment_total": sum((s["key_investment_total"] for s in key_stages), ZERO),
+            "count": sum(s["key_count"] for s in counted),
+            "investment_total": sum((s["key_investment_total"] for s in counted), ZERO),
         },
         "major_projects": {
             "threshold": MAJOR_PROJECT_THRESHOLD,
-            "count": sum(s["major_count"] for s in key_stages),
-            "investment_total": sum((s["major_investment_total"] for s in key_stages), ZERO),
+            "count": sum(s["major_count"] for s in counted),
+            "investment_total": sum((s["major_investment_total"] for s in counted), ZERO),
         },
         "funnel": funnel,
         "conversions": [
@@ -305,9 +188,9 @@ def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime |
             for before, after in pairwise(funnel)
         ],
         "durations": _durations(_stays(filters)),
-        "breakdowns": {key: _breakdown(facts, key) for key in BREAKDOWNS},
+        "breakdowns": {key: raw._breakdown(projects, key) for key in raw.BREAKDOWNS},
         "this_year": _year_figures(filters, year),
         "capital": landing["capital"],
         "rates": landing["rates"],
-        "milestones": _milestone_colours(facts, today),
+        "milestones": raw._milestone_colours(projects, today),
     }

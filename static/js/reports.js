@@ -43,7 +43,8 @@
     };
     if (spec.kind === "pie" || spec.kind === "funnel") {
       var s = spec.series[0];
-      var data = spec.categories.map(function (name, i) { return { name: name, value: s.data[i] }; })
+      // Empty slices are left out, so each slice keeps its own row's link (its index no longer is the row's).
+      var data = spec.categories.map(function (name, i) { return { name: name, value: s.data[i], href: s.links ? s.links[i] : "" }; })
         .filter(function (d) { return d.value; });
       var serie = spec.kind === "pie"
         ? { type: "pie", radius: ["35%", "65%"], center: ["50%", "56%"], data: data, label: { formatter: "{b}\n{d}%" } }
@@ -96,7 +97,7 @@
     // follow the table's columns and rows, in every chart kind).
     chart.on("click", function (p) {
       var serie = spec.series[p.seriesIndex] || spec.series[0];
-      var href = serie && serie.links ? serie.links[p.dataIndex] : "";
+      var href = p.data && p.data.href !== undefined ? p.data.href : serie && serie.links ? serie.links[p.dataIndex] : "";
       if (href) { window.location.href = href; }
     });
     instances.push(chart);

@@ -20,8 +20,8 @@ from crm.pipeline.services import follow_up_create, project_change_stage
 from crm.service_requests.services import service_request_transition
 from reports.models import ProjectFact, StageStay, SummaryState
 from reports.selectors.common import ReportFilters
-from reports.selectors.pipeline import pipeline_report, pipeline_report_from_raw
-from reports.selectors.pipeline_summary import pipeline_report_from_summaries
+from reports.selectors.pipeline import pipeline_report as pipeline_report_from_raw
+from reports.selectors.pipeline_summary import pipeline_page_report, pipeline_report_from_summaries
 from reports.summaries import rebuild
 from tests.factories import EnterpriseFactory, ServiceCategoryFactory, enterprise_user, service_officer, service_request
 
@@ -117,6 +117,7 @@ def reassign_owner(world, root):
 
 
 def edit_jurisdiction(world, root):
+    # 属地 is read through the enterprise, never copied: the enterprise's services need not refresh anything.
     from crm.enterprises import enterprise_update
 
     enterprise_update(actor=root, enterprise=world["projects"][9].enterprise, jurisdiction="sandun")
@@ -212,7 +213,7 @@ def test_the_nightly_rebuild_is_in_the_beat_schedule(db):
 def test_before_the_first_rebuild_the_page_reads_the_raw_rows_and_says_so(pipeline_world, manager_client):
     page = manager_client.get(reverse("reports:pipeline"))
 
-    assert pipeline_report(filters=ReportFilters(), now=NOW)["summaries"]["from_summaries"] is False
+    assert pipeline_page_report(filters=ReportFilters(), now=NOW)["summaries"]["from_summaries"] is False
     assert "汇总数据尚未生成：本页按原始数据计算" in page.content.decode()
 
 
@@ -225,4 +226,4 @@ def test_the_page_says_how_fresh_the_summaries_are(built, boss, root):
         page = client.get(reverse("reports:pipeline")).content.decode()
 
     assert "汇总数据更新于 2024-12-20 10:05（42 分钟前）" in page
-    assert pipeline_report(filters=ReportFilters(), now=NOW)["summaries"]["from_summaries"] is True
+    assert pipeline_page_report(filters=ReportFilters(), now=NOW)["summaries"]["from_summaries"] is True
