@@ -93,6 +93,9 @@ class SummaryState(models.Model):
 
     rebuilt_at = models.DateTimeField(_("最近全量重建"))
     refreshed_at = models.DateTimeField(_("最近更新"))
+    # Raised by every write of the summary rows, in the same transaction: a figure computed from the summaries
+    # alone may be cached under it (reports.selectors.pipeline_summary) and is never served after a change.
+    version = models.PositiveBigIntegerField(_("版本"), default=0)
 
     class Meta:
         verbose_name = _("汇总数据状态")

@@ -80,9 +80,10 @@ def _touch(now: dt.datetime, *, rebuilt: bool) -> None:
         SummaryState.objects.create(rebuilt_at=now, refreshed_at=now)
         return
     state.refreshed_at = now
+    state.version += 1
     if rebuilt:
         state.rebuilt_at = now
-    state.save(update_fields=["refreshed_at", "rebuilt_at"] if rebuilt else ["refreshed_at"])
+    state.save(update_fields=["refreshed_at", "version", "rebuilt_at"] if rebuilt else ["refreshed_at", "version"])
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ run on it unchanged (属地 through ``enterprise``, as from the project). What r
 import datetime as dt
 from itertools import pairwise
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -40,16 +42,39 @@ def pipeline_page_report(*, filters: ReportFilters, now: dt.datetime | None = No
 
     14 queries either way, whatever the data: the summary state (1), then the 13 of ``pipeline.pipeline_report``
     — stages (1), funnel (1), durations (1), five breakdowns (5), this year's figures and targets (2),
-    committed/landed counts and capital arrived (2), milestone colours (1) — read from the summaries or the raw rows.
+    committed/landed counts and capital arrived (2), milestone colours (1) — read from the summaries or the raw rows;
+    12 when the funnel and the durations of this version of the summaries are in the cache.
     """
     state = summaries_ready()
     if state is None:
         report = raw.pipeline_report(filters=filters, now=now)
         report["summaries"] = {"from_summaries": False, "refreshed_at": None, "rebuilt_at": None}
         return report
-    report = pipeline_report_from_summaries(filters=filters, now=now)
+    report = pipeline_report_from_summaries(filters=filters, now=now, state=state)
     report["summaries"] = {"from_summaries": True, "refreshed_at": state.refreshed_at, "rebuilt_at": state.rebuilt_at}
     return report
+
+
+def _cached(state, part: str, filters: ReportFilters, compute):
+    """``compute()``, kept for ``REPORTS_SUMMARY_CACHE_SECONDS`` under the summaries' version and the filters.
+
+    Only for figures read from the summary tables alone (the days in each stage, the funnel): every write of those
+    rows raises ``SummaryState.version`` in its own transaction, so a cached figure is never served after a change.
+    The days in each stage are the page's costliest query (a median over every finished stay).
+    """
+    seconds = getattr(settings, "REPORTS_SUMMARY_CACHE_SECONDS", 600)
+    if state is None or not seconds:
+        return compute()
+    # The state row's id and rebuild moment too: a database rebuilt from nothing starts its versions again.
+    key = "reports:pipeline:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
+        state.pk, state.rebuilt_at.timestamp(), state.version, part, filters.start, filters.end, getattr(filters.park, "pk", ""), filters.chain,
+        getattr(filters.owner, "pk", ""),
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 def _facts(filters: ReportFilters, *, cohort: bool = True) -> QuerySet[ProjectFact]:
@@ -146,8 +171,9 @@ def _year_figures(filters: ReportFilters, year: int) -> dict:
     }
 
 
-def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
-    """The dict ``raw.pipeline_report`` returns, assembled the same way from the summary tables."""
+def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime | None = None, state=None) -> dict:
+    """The dict ``raw.pipeline_report`` returns, assembled the same way from the summary tables; with the summaries'
+    ``state``, the funnel and the days in each stage may come from the cache (``_cached``)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     year = filters.report_year(today)
@@ -156,7 +182,7 @@ def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime |
     stages = raw._stage_rows(cohort, filters)
     counted = [s for s in stages if s["in_total"]]
     landing = raw._landing(projects, year)
-    funnel = _funnel(cohort)
+    funnel = _cached(state, "funnel", filters, lambda: _funnel(cohort))
     return {
         "as_of": now,
         "filters": filters,
@@ -187,7 +213,7 @@ def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime |
             }
             for before, after in pairwise(funnel)
         ],
-        "durations": _durations(_stays(filters)),
+        "durations": _cached(state, "durations", filters, lambda: _durations(_stays(filters))),
         "breakdowns": {key: raw._breakdown(projects, key) for key in raw.BREAKDOWNS},
         "this_year": _year_figures(filters, year),
         "capital": landing["capital"],

@@ -227,3 +227,21 @@ def test_the_page_says_how_fresh_the_summaries_are(built, boss, root):
 
     assert "汇总数据更新于 2024-12-20 10:05（42 分钟前）" in page
     assert pipeline_page_report(filters=ReportFilters(), now=NOW)["summaries"]["from_summaries"] is True
+
+
+def test_a_second_view_reads_the_funnel_and_the_stays_from_the_cache_until_the_summaries_change(
+    built, manager_client, root, django_assert_num_queries
+):
+    from crm.models import warm_lists
+
+    warm_lists()
+    first = manager_client.get(reverse("reports:pipeline")).context["report"]
+    with django_assert_num_queries(20 - 2):  # the funnel's and the stays' queries are not made again
+        second = manager_client.get(reverse("reports:pipeline")).context["report"]
+    assert second["funnel"] == first["funnel"] and second["durations"] == first["durations"]
+
+    project_change_stage(project=built["projects"][1], to="contacted", actor=root, at=at("2024-12-19"))
+    third = manager_client.get(reverse("reports:pipeline")).context["report"]
+
+    assert third["funnel"][1]["reached"] == first["funnel"][1]["reached"] + 1  # not the cached funnel
+    assert {k: v for k, v in third.items() if k != "summaries"} == pipeline_report_from_raw(filters=ReportFilters(), now=NOW)
