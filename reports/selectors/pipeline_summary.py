@@ -18,7 +18,7 @@ from itertools import pairwise
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from crm.models import KEY_PROJECT_THRESHOLD, MAJOR_PROJECT_THRESHOLD, PIPELINE, Stage, YearlyTarget
 from reports.models import ProjectFact, StageStay
@@ -66,8 +66,9 @@ def _cached(state, part: str, filters: ReportFilters, compute):
     if state is None or not seconds:
         return compute()
     # The state row's id and rebuild moment too: a database rebuilt from nothing starts its versions again.
-    key = "reports:pipeline:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
-        state.pk, state.rebuilt_at.timestamp(), state.version, part, filters.start, filters.end, getattr(filters.park, "pk", ""), filters.chain,
+    # The language too: the rows carry the stages' translated labels.
+    key = "reports:pipeline:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
+        state.pk, state.rebuilt_at.timestamp(), state.version, translation.get_language(), part, filters.start, filters.end, getattr(filters.park, "pk", ""), filters.chain,
         getattr(filters.owner, "pk", ""),
     )
     value = cache.get(key)

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from crm.models import Milestone, Project, ProjectMilestone, User
 from crm.pipeline.commitments import capital_arrival_record, milestone_record_actual
@@ -245,3 +246,12 @@ def test_a_second_view_reads_the_funnel_and_the_stays_from_the_cache_until_the_s
 
     assert third["funnel"][1]["reached"] == first["funnel"][1]["reached"] + 1  # not the cached funnel
     assert {k: v for k, v in third.items() if k != "summaries"} == pipeline_report_from_raw(filters=ReportFilters(), now=NOW)
+
+
+def test_the_cached_stages_keep_the_language_of_the_page_that_reads_them(built, manager_client):
+    manager_client.get(reverse("reports:pipeline"))  # cached in Chinese
+
+    with translation.override("en"):
+        english = pipeline_page_report(filters=ReportFilters(), now=NOW)
+
+    assert english["durations"][0]["label"] == english["stages"][0]["label"] != "线索"
