@@ -43,7 +43,7 @@ def pipeline_page_report(*, filters: ReportFilters, now: dt.datetime | None = No
     14 queries either way, whatever the data: the summary state (1), then the 13 of ``pipeline.pipeline_report``
     — stages (1), funnel (1), durations (1), five breakdowns (5), this year's figures and targets (2),
     committed/landed counts and capital arrived (2), milestone colours (1) — read from the summaries or the raw rows;
-    12 when the funnel and the durations of this version of the summaries are in the cache.
+    10 when the stage rows, the funnel, the stays and this year's figures of this version are in the cache.
     """
     state = summaries_ready()
     if state is None:
@@ -58,18 +58,21 @@ def pipeline_page_report(*, filters: ReportFilters, now: dt.datetime | None = No
 def _cached(state, part: str, filters: ReportFilters, compute):
     """``compute()``, kept for ``REPORTS_SUMMARY_CACHE_SECONDS`` under the summaries' version and the filters.
 
-    Only for figures read from the summary tables alone (the days in each stage, the funnel): every write of those
-    rows raises ``SummaryState.version`` in its own transaction, so a cached figure is never served after a change.
-    The days in each stage are the page's costliest query (a median over every finished stay).
+    Only for figures read from the summary tables alone (the stage rows, the funnel, the days in each stage, this
+    year's landed and signed): every write of those rows raises ``SummaryState.version`` in its own transaction, so
+    a cached figure is never served after a change. The days in each stage are the page's costliest query (a median
+    over every finished stay). Breakdowns (names of people, parks, 属地 through the enterprise), 到资, 开工 and the
+    milestone colours read tables the summaries do not copy: computed on every view.
     """
     seconds = getattr(settings, "REPORTS_SUMMARY_CACHE_SECONDS", 600)
     if state is None or not seconds:
         return compute()
     # The state row's id and rebuild moment too: a database rebuilt from nothing starts its versions again.
     # The language too: the rows carry the stages' translated labels.
-    key = "reports:pipeline:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
-        state.pk, state.rebuilt_at.timestamp(), state.version, translation.get_language(), part, filters.start, filters.end, getattr(filters.park, "pk", ""), filters.chain,
-        getattr(filters.owner, "pk", ""),
+    key = "reports:pipeline:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
+        state.pk, state.rebuilt_at.timestamp(), state.version, translation.get_language(), part,
+        filters.start, filters.end, getattr(filters.park, "pk", ""), filters.chain,
+        getattr(filters.owner, "pk", ""), filters.stage,
     )
     value = cache.get(key)
     if value is None:
@@ -140,20 +143,21 @@ def _durations(stays: QuerySet[StageStay]) -> list[dict]:
     return durations
 
 
-def _year_figures(filters: ReportFilters, year: int) -> dict:
-    """``raw._year_figures`` with "moved into 注册落地 / 签约 in the year" read from the stays."""
+def _year_figures(filters: ReportFilters, year: int, state=None) -> dict:
+    """``raw._year_figures`` with "moved into 注册落地 / 签约 in the year" read from the stays (cached: summaries
+    alone); the targets are read each time (managers edit them in the admin)."""
     year_range = moment_range("entered_at", dt.date(year, 1, 1), dt.date(year, 12, 31))
     landed = Q(pk__in=StageStay.objects.filter(year_range, stage=Stage.REGISTERED).values("project_id"))
     signed = Q(pk__in=StageStay.objects.filter(year_range, stage=Stage.SIGNED).values("project_id"))
     key = raw.KEY
-    figures = _facts(filters, cohort=False).aggregate(
+    figures = _cached(state, f"year{year}", filters, lambda: _facts(filters, cohort=False).aggregate(
         landed=Count("id", filter=landed),
         landed_investment=Sum("total_investment", filter=landed),
         landed_key=Count("id", filter=landed & key),
         landed_key_investment=Sum("total_investment", filter=landed & key),
         signed=Count("id", filter=signed),
         signed_investment=Sum("total_investment", filter=signed),
-    )
+    ))
     targets = dict(YearlyTarget.objects.filter(year=year).values_list("metric", "target"))
     landed_target = targets.get(YearlyTarget.Metric.LANDED_KEY_PROJECTS)
     signed_target = targets.get(YearlyTarget.Metric.SIGNED_INVESTMENT)
@@ -180,7 +184,7 @@ def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime |
     year = filters.report_year(today)
     cohort = _facts(filters)
     projects = cohort.filter(raw.stage_condition(filters))
-    stages = raw._stage_rows(cohort, filters)
+    stages = _cached(state, "stages", filters, lambda: raw._stage_rows(cohort, filters))
     counted = [s for s in stages if s["in_total"]]
     landing = raw._landing(projects, year)
     funnel = _cached(state, "funnel", filters, lambda: _funnel(cohort))
@@ -216,7 +220,7 @@ def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime |
         ],
         "durations": _cached(state, "durations", filters, lambda: _durations(_stays(filters))),
         "breakdowns": {key: raw._breakdown(projects, key) for key in raw.BREAKDOWNS},
-        "this_year": _year_figures(filters, year),
+        "this_year": _year_figures(filters, year, state),
         "capital": landing["capital"],
         "rates": landing["rates"],
         "milestones": raw._milestone_colours(projects, today),
