@@ -43,7 +43,8 @@ def pipeline_page_report(*, filters: ReportFilters, now: dt.datetime | None = No
     14 queries either way, whatever the data: the summary state (1), then the 13 of ``pipeline.pipeline_report``
     — stages (1), funnel (1), durations (1), five breakdowns (5), this year's figures and targets (2),
     committed/landed counts and capital arrived (2), milestone colours (1) — read from the summaries or the raw rows;
-    10 when the stage rows, the funnel, the stays and this year's figures of this version are in the cache.
+    6 when the stage rows, the funnel, the stays, this year's figures and four breakdowns of this version are in
+    the cache.
     """
     state = summaries_ready()
     if state is None:
@@ -61,8 +62,8 @@ def _cached(state, part: str, filters: ReportFilters, compute):
     Only for figures read from the summary tables alone (the stage rows, the funnel, the days in each stage, this
     year's landed and signed): every write of those rows raises ``SummaryState.version`` in its own transaction, so
     a cached figure is never served after a change. The days in each stage are the page's costliest query (a median
-    over every finished stay). Breakdowns (names of people, parks, 属地 through the enterprise), 到资, 开工 and the
-    milestone colours read tables the summaries do not copy: computed on every view.
+    over every finished stay). The breakdown by 属地, 到资, 开工 and the milestone colours read tables the summaries
+    do not copy: computed on every view.
     """
     seconds = getattr(settings, "REPORTS_SUMMARY_CACHE_SECONDS", 600)
     if state is None or not seconds:
@@ -143,6 +144,15 @@ def _durations(stays: QuerySet[StageStay]) -> list[dict]:
     return durations
 
 
+def _breakdown(facts: QuerySet[ProjectFact], key: str, filters: ReportFilters, state) -> list[dict]:
+    """``raw._breakdown``; by chain, channel, owner and park cached under the summaries' version (their counts are
+    the summaries'; a person's or a park's new name shows from the next write or within the cache's lifetime), by
+    属地 computed on every view (it is the enterprise's, which the summaries do not copy)."""
+    if key == "jurisdiction":
+        return raw._breakdown(facts, key)
+    return _cached(state, f"breakdown:{key}", filters, lambda: raw._breakdown(facts, key))
+
+
 def _year_figures(filters: ReportFilters, year: int, state=None) -> dict:
     """``raw._year_figures`` with "moved into 注册落地 / 签约 in the year" read from the stays (cached: summaries
     alone); the targets are read each time (managers edit them in the admin)."""
@@ -219,7 +229,7 @@ def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime |
             for before, after in pairwise(funnel)
         ],
         "durations": _cached(state, "durations", filters, lambda: _durations(_stays(filters))),
-        "breakdowns": {key: raw._breakdown(projects, key) for key in raw.BREAKDOWNS},
+        "breakdowns": {key: _breakdown(projects, key, filters, state) for key in raw.BREAKDOWNS},
         "this_year": _year_figures(filters, year, state),
         "capital": landing["capital"],
         "rates": landing["rates"],

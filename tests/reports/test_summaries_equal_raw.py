@@ -237,7 +237,8 @@ def test_a_second_view_reads_the_summary_only_figures_from_the_cache_until_the_s
 
     warm_lists()
     first = manager_client.get(reverse("reports:pipeline")).context["report"]
-    with django_assert_num_queries(20 - 4):  # the stage rows, funnel, stays and this year's figures: not again
+    # the stage rows, funnel, stays, this year's figures and the breakdowns but 属地's: not again
+    with django_assert_num_queries(20 - 8):
         second = manager_client.get(reverse("reports:pipeline")).context["report"]
     assert second["funnel"] == first["funnel"] and second["durations"] == first["durations"]
 
