@@ -42,12 +42,22 @@ def Number(**kwargs):
 
 
 class ReportFiltersSerializer(serializers.Serializer):
+    period = serializers.CharField(allow_blank=True, help_text=_("统计区间：this_year、last_year、this_quarter、last_quarter、last_12_months、all 或 custom；start、end 为其解析后的日期。"))
     start = serializers.DateField(allow_null=True)
     end = serializers.DateField(allow_null=True)
     park = serializers.IntegerField(allow_null=True, source="park.pk", default=None)
     chain = serializers.CharField(allow_blank=True)
     owner = serializers.IntegerField(allow_null=True, source="owner.pk", default=None)
     stage = serializers.CharField(allow_blank=True, help_text=_("招商项目报表的阶段筛选：空为全部在途（不含暂缓、终止），all 为全部，或一个阶段代码。"))
+
+
+class YearEarlierMixin(serializers.Serializer):
+    """同比: the same report for the same filters a year earlier (start and end minus one year); null for 全部时间."""
+
+    previous = serializers.DictField(
+        allow_null=True, read_only=True,
+        help_text=_("上年同期：同一筛选条件、起止日期各提前一年的同一报表（结构与本报表相同，不含 previous）；全部时间时为 null。"),
+    )
 
 
 # -- pipeline ------------------------------------------------------------------------------------------
@@ -163,7 +173,7 @@ class ReportMilestonesSerializer(serializers.Serializer):
     totals = ReportColoursSerializer()
 
 
-class PipelineReportSerializer(serializers.Serializer):
+class PipelineReportSerializer(YearEarlierMixin):
     filters = ReportFiltersSerializer()
     as_of = serializers.DateTimeField()
     year = serializers.IntegerField()
@@ -278,7 +288,7 @@ class ReportCallBackSatisfactionSerializer(serializers.Serializer):
     satisfied_rate = Number(help_text=_("（满意 + 基本满意）/ 回访次数（%）。"))
 
 
-class ServiceReportSerializer(serializers.Serializer):
+class ServiceReportSerializer(YearEarlierMixin):
     filters = ReportFiltersSerializer()
     as_of = serializers.DateTimeField()
     categories = ReportCategorySerializer(many=True)
@@ -348,7 +358,7 @@ class ReportOccupancySerializer(ReportOccupancyFiguresSerializer):
     items = ReportParkOccupancySerializer(many=True)
 
 
-class LandReportSerializer(serializers.Serializer):
+class LandReportSerializer(YearEarlierMixin):
     filters = ReportFiltersSerializer()
     as_of = serializers.DateTimeField()
     inventory = ReportInventoryCellSerializer(many=True)
@@ -392,7 +402,7 @@ class ReportClauseTotalsSerializer(ReportGrantFiguresSerializer):
     title = serializers.CharField()
 
 
-class PolicyReportSerializer(serializers.Serializer):
+class PolicyReportSerializer(YearEarlierMixin):
     filters = ReportFiltersSerializer()
     as_of = serializers.DateTimeField()
     policies = ReportPolicyTotalsSerializer(many=True)
@@ -403,6 +413,9 @@ class PolicyReportSerializer(serializers.Serializer):
 # -- views ---------------------------------------------------------------------------------------------
 
 FILTER_PARAMETERS = [
+    OpenApiParameter("period", OpenApiTypes.STR, enum=["this_year", "last_year", "this_quarter", "last_quarter",
+                                                       "last_12_months", "all", "custom"],
+                     description=_("统计区间预设；custom 按 start、end。均未给出时为页面的默认区间（本年，本年无数据时为有数据的最近一年）。")),
     OpenApiParameter("start", OpenApiTypes.DATE, description=_("统计区间起始日期（含），YYYY-MM-DD。")),
     OpenApiParameter("end", OpenApiTypes.DATE, description=_("统计区间截止日期（含），YYYY-MM-DD。")),
     OpenApiParameter("park", OpenApiTypes.INT, description=_("园区编号。")),
@@ -432,8 +445,14 @@ class ReportView(APIView):
         if not form.is_valid():
             raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
         filters = form.filters()
-        report = self.selector(filters=filters, now=timezone.now())
-        return Response(self.serializer_class({"filters": filters, **report}).data)
+        now = timezone.now()
+        data = self.serializer_class({"filters": filters, **self.selector(filters=filters, now=now)}).data
+        data["previous"] = None
+        if filters.start or filters.end:
+            earlier = filters.year_earlier()
+            data["previous"] = self.serializer_class({"filters": earlier, **self.selector(filters=earlier, now=now)}).data
+            del data["previous"]["previous"]
+        return Response(data)
 
 
 def _report_schema(summary: str, serializer):

@@ -148,7 +148,8 @@ def _read(request, key: str):
     figure = FIGURES.get(key)
     if figure is None:
         raise Http404(_("没有这个下钻指标。"))
-    form = FORMS.get(figure.page, ReportFilterForm)(request.GET)
+    form_class = FORMS.get(figure.page, ReportFilterForm)
+    form = form_class(request.GET, page=figure.page) if form_class is ReportFilterForm else form_class(request.GET)
     if not form.is_valid():
         return None, render(request, "reports/bad_request.html", status=400)
     params = {name: request.GET.get(name) for name in request.GET if name not in form.fields and name != PAGE_PARAM}
@@ -182,7 +183,9 @@ def drill_rows(request, key: str):
     figure, form, filters, params, queryset = read
     count, total = _summary(figure, queryset)
     columns = columns_of(figure, queryset)
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
+    paginator = Paginator(queryset, PER_PAGE)
+    paginator.count = count  # counted once, above (Paginator.count is a cached property)
+    page = paginator.get_page(request.GET.get(PAGE_PARAM))
     rows = [
         [(cell_text(v), isinstance(unlinked(v), int | Decimal) and not isinstance(unlinked(v), bool),
           v.href if isinstance(v, Linked) else "")

@@ -3,7 +3,10 @@
 The same form validates the pages, the Excel export and the API, so all three read a parameter alike.
 """
 
+import datetime as dt
+
 from django import forms
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -11,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import Role, User, list_labels
 from parks.models import Park
 from parks.mu import CLASSES as MU_CLASSES
-from reports.selectors.common import ALL_STAGES, ReportFilters
+from reports.selectors.common import ALL_STAGES, ReportFilters, shift_years
 from reports.selectors.mu import MuFilters
 from reports.selectors.pipeline import REPORT_STAGES
 
 # Dates outside these years are refused: no report spans them, and the day after 9999-12-31 does not exist.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-FILTER_FIELDS = ("start", "end", "park", "chain", "owner", "stage")
+FILTER_FIELDS = ("period", "start", "end", "park", "chain", "owner", "stage")
 # Who the owner filter lists on each page: the officers who can be the page's 负责人 (the role groups of
 # crm.roles' table) — 招商专员 and 招商负责人 own projects, 企业服务专员 handle requests. Not every staff user.
 INVESTMENT_OFFICERS = (Role.INVESTMENT_OFFICER, Role.INVESTMENT_LEAD)
@@ -27,6 +30,89 @@ OWNER_ROLES = {
     "service": (Role.SERVICE_OFFICER,),
 }
 ALL_OFFICERS = (*INVESTMENT_OFFICERS, Role.SERVICE_OFFICER)
+# The period presets (GET ``period``), resolved to concrete dates by ``period_dates`` on the park's "today".
+PERIODS = {
+    "this_year": _("本年"),
+    "last_year": _("上年"),
+    "this_quarter": _("本季度"),
+    "last_quarter": _("上季度"),
+    "last_12_months": _("近 12 个月"),
+    "all": _("全部时间"),
+    "custom": _("自定义"),
+}
+# The pages whose filters carry a period (走访覆盖 counts months of its own; 亩均 has its year).
+PERIOD_PAGES = ("pipeline", "service", "policies", "land")
+
+
+def period_dates(period: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of a preset period as of ``today``; 本年 and 本季度 run to today (so 同比 compares like
+    with like), 上年 and 上季度 are whole, 近 12 个月 ends today; 全部时间 has no bounds."""
+    quarter_start = dt.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    if period == "this_year":
+        return dt.date(today.year, 1, 1), today
+    if period == "last_year":
+        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    if period == "this_quarter":
+        return quarter_start, today
+    if period == "last_quarter":
+        end = quarter_start - dt.timedelta(days=1)
+        return dt.date(end.year, (end.month - 1) // 3 * 3 + 1, 1), end
+    if period == "last_12_months":
+        return shift_years(today, -1) + dt.timedelta(days=1), today
+    return None, None
+
+
+def _latest_stage_change():
+    from crm.models import ProjectStageChange
+
+    latest = ProjectStageChange.objects.aggregate(latest=Max("changed_at"))["latest"]
+    return timezone.localdate(latest) if latest else None
+
+
+def _latest_request():
+    from crm.models import ServiceRequest
+
+    latest = ServiceRequest.objects.aggregate(latest=Max("submitted_at"))["latest"]
+    return timezone.localdate(latest) if latest else None
+
+
+def _latest_grant():
+    from parks.models import PolicyGrant
+
+    return PolicyGrant.objects.aggregate(latest=Max("applied_on"))["latest"]
+
+
+def _latest_transfer():
+    from parks.models import LandParcel
+
+    return LandParcel.objects.aggregate(latest=Max("transferred_on"))["latest"]
+
+
+# The latest day a page has something to show (one query): a stage change, a request, a grant application, a transfer.
+LATEST_ACTIVITY = {
+    "pipeline": _latest_stage_change,
+    "service": _latest_request,
+    "policies": _latest_grant,
+    "land": _latest_transfer,
+}
+
+
+def default_period(page: str, today: dt.date) -> tuple[str, dt.date | None, dt.date | None, str]:
+    """The period a page opens on: 本年, unless the page has nothing this year; then the latest year with data.
+
+    Returns (period, start, end, note); the note says why the page is not on 本年.
+    """
+    latest = LATEST_ACTIVITY[page]()
+    if latest is None or latest.year >= today.year:
+        return ("this_year", *period_dates("this_year", today), "")
+    note = gettext("本年（%(this)s 年）尚无数据，默认显示有数据的最近一年：%(year)s 年。") % {
+        "this": today.year, "year": latest.year,
+    }
+    if latest.year == today.year - 1:
+        return ("last_year", *period_dates("last_year", today), note)
+    return ("custom", dt.date(latest.year, 1, 1), dt.date(latest.year, 12, 31), note)
+
+
 # The pages that filter by stage (only the pipeline's figures are about projects' stages).
 STAGE_PAGES = ("pipeline",)
 
@@ -60,6 +146,13 @@ DATE_ERRORS = {"invalid": _("请输入有效的日期，如 2024-12-31。")}
 
 
 class ReportFilterForm(forms.Form):
+    period = forms.ChoiceField(
+        label=_("统计区间"),
+        choices=lambda: list(PERIODS.items()),
+        required=False,
+        help_text=_("选择“自定义”时按起止日期统计。"),
+        error_messages={"invalid_choice": _("没有这个统计区间。")},
+    )
     start = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), error_messages=DATE_ERRORS
     )
@@ -93,15 +186,21 @@ class ReportFilterForm(forms.Form):
         error_messages={"invalid_choice": _("没有这个阶段。")},
     )
 
-    def __init__(self, *args, page: str = "pipeline", **kwargs):
+    def __init__(self, *args, page: str = "pipeline", today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.page = page
+        self.today = today or timezone.localdate()
+        self.period_note = ""  # why the page opened on another period than 本年, when it did
+        if page not in PERIOD_PAGES:
+            del self.fields["period"]
         self.fields["owner"].queryset = officers(OWNER_ROLES.get(page, ALL_OFFICERS))
         if page not in STAGE_PAGES:
             del self.fields["stage"]
 
     def clean(self):
         data = super().clean()
+        if "period" in self.fields and "period" not in self.errors:
+            self._resolve_period(data)
         for name in ("start", "end"):
             day = data.get(name)
             if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
@@ -111,6 +210,27 @@ class ReportFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("end", _("截止日期不能早于起始日期。"))
         return data
+
+    def _resolve_period(self, data):
+        """Turn the period into start and end; without period, start nor end, the page's default period.
+
+        The resolved choice and dates are written back into the form's data, so the page shows them in the fields.
+        """
+        period = data.get("period") or ""
+        if not period:
+            if self.data.get("start") or self.data.get("end"):
+                period = "custom"  # a bare start/end (an older link) is a custom range
+            else:
+                period, data["start"], data["end"], self.period_note = default_period(self.page, self.today)
+        elif period != "custom":
+            data["start"], data["end"] = period_dates(period, self.today)
+        data["period"] = period
+        shown = self.data.copy()
+        shown["period"] = period
+        for name in ("start", "end"):
+            if name not in self.errors:
+                shown[name] = data[name].isoformat() if data.get(name) else ""
+        self.data = shown
 
     def filters(self) -> ReportFilters:
         """The validated filters; call only when the form is valid."""
@@ -122,6 +242,7 @@ class ReportFilterForm(forms.Form):
             chain=data.get("chain") or "",
             owner=data.get("owner"),
             stage=data.get("stage") or "",
+            period=data.get("period") or "",
         )
 
 
@@ -137,6 +258,8 @@ def describe(filters) -> str:
         period = gettext("截至 %(end)s") % {"end": f"{filters.end:%Y-%m-%d}"}
     else:
         period = gettext("全部")
+    if filters.period in PERIODS and filters.period not in ("custom", "all"):
+        period = gettext("%(name)s（%(dates)s）") % {"name": PERIODS[filters.period], "dates": period}
     chain = list_labels("crm.IndustryChain").get(filters.chain, filters.chain) if filters.chain else gettext("全部")
     return gettext("；").join([
         gettext("统计区间：%(period)s") % {"period": period},

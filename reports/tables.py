@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.pipeline import lights
+from reports.definitions import define
 from reports.drill import link
 from reports.selectors.service import APPROVAL_AT_RISK_HOURS, OVERDUE_LIST_LIMIT
 
@@ -129,6 +130,21 @@ class Kpi:
     href: str = ""  # the drill-down list of the rows behind the figure
     help: str = ""  # the figure's written definition, shown on hover (docs/reports.md collects them)
     previous: str = ""  # 同比: the same figure for the same period a year earlier, as text
+    key: str = ""  # pairs the card with its year-earlier twin (``with_previous``); the label when empty
+
+    @property
+    def pair_key(self) -> str:
+        return self.key or str(self.label)
+
+
+def with_previous(page: "Page", earlier: "Page") -> "Page":
+    """Each card of ``page`` gets its year-earlier value (同比) from the card of ``earlier`` with the same key."""
+    before = {kpi.pair_key: kpi for kpi in earlier.kpis}
+    for kpi in page.kpis:
+        twin = before.get(kpi.pair_key)
+        if twin is not None:
+            kpi.previous = f"{twin.value} {twin.unit}".strip()
+    return page
 
 
 @dataclass
@@ -187,6 +203,14 @@ BREAKDOWN_TITLES = {
 MILESTONE_COLUMNS = ("green", "yellow", "red", "done_on_time", "done_late")
 
 
+def P(key: str) -> str:  # the pipeline page's definition of ``key`` (reports/definitions.py)
+    return define("pipeline", key)
+
+
+def S(key: str) -> str:  # the service page's definition of ``key``
+    return define("service", key)
+
+
 def pipeline_page(report: dict) -> Page:
     year = report["year"]
     this_year, capital, rates = report["this_year"], report["capital"], report["rates"]
@@ -197,26 +221,34 @@ def pipeline_page(report: dict) -> Page:
         return link(key, filters, **params) if filters is not None else ""
 
     kpis = [
-        Kpi(_("项目总数"), cell_text(report["totals"]["count"]), _("个"), href=href("pipeline.projects")),
-        Kpi(_("总投资"), cell_text(to_yi(report["totals"]["investment_total"])), _("亿元"), href=href("pipeline.projects"),
-            note=_("%(investment_total)s 万元") % {"investment_total": cell_text(report['totals']['investment_total'])}),
-        Kpi(_("%(year)s 年落地亿元以上项目") % {"year": year}, cell_text(this_year["landed_key_count"]), _("个"),
-            note=(_("年度目标 %(landed_key_target)s 个，完成 %(landed_key_completion)s%%") % {"landed_key_target": cell_text(_count_target(this_year['landed_key_target'])), "landed_key_completion": cell_text(this_year['landed_key_completion'])}
-                  if this_year["landed_key_target"] is not None else _("尚未设定年度目标")),
-            level=_completion_level(this_year["landed_key_completion"]), href=href("pipeline.year_landed", size="key")),
+        Kpi(_("期内入库项目"), cell_text(report["totals"]["count"]), _("个"), href=href("pipeline.projects"),
+            key="cohort_count", help=P("cohort_count")),
+        Kpi(_("期内入库项目总投资"), cell_text(to_yi(report["totals"]["investment_total"])), _("亿元"),
+            href=href("pipeline.projects"),
+            note=_("%(investment_total)s 万元") % {"investment_total": cell_text(report['totals']['investment_total'])},
+            key="cohort_investment", help=P("cohort_investment")),
+        Kpi(_("期内落地亿元以上项目"), cell_text(this_year["landed_key_count"]), _("个"),
+            note=(_("%(year)s 年度目标 %(landed_key_target)s 个，完成 %(landed_key_completion)s%%") % {"year": year, "landed_key_target": cell_text(_count_target(this_year['landed_key_target'])), "landed_key_completion": cell_text(this_year['landed_key_completion'])}
+                  if this_year["landed_key_target"] is not None else _("%(year)s 年尚未设定年度目标") % {"year": year}),
+            level=_completion_level(this_year["landed_key_completion"]), href=href("pipeline.year_landed", size="key"),
+            key="landed_key", help=P("landed_key")),
         Kpi(_("到资率"), cell_text(capital["arrival_rate"]), "%", href=href("pipeline.committed"),
-            note=_("到资 %(arrived_total)s 亿元 / 承诺 %(committed_total)s 亿元") % {"arrived_total": cell_text(to_yi(capital['arrived_total'])), "committed_total": cell_text(to_yi(capital['committed_total']))}),
+            note=_("到资 %(arrived_total)s 亿元 / 承诺 %(committed_total)s 亿元") % {"arrived_total": cell_text(to_yi(capital['arrived_total'])), "committed_total": cell_text(to_yi(capital['committed_total']))},
+            key="arrival_rate", help=P("arrival_rate")),
         Kpi(_("开工率"), cell_text(rates["construction_start_rate"]), "%", href=href("pipeline.landed"),
-            note=_("%(started_count)s / %(landed_count)s 个已落地项目") % {"started_count": rates['started_count'], "landed_count": rates['landed_count']}),
+            note=_("%(started_count)s / %(landed_count)s 个期内入库且已落地的项目") % {"started_count": rates['started_count'], "landed_count": rates['landed_count']},
+            key="start_rate", help=P("start_rate")),
         Kpi(_("投产率"), cell_text(rates["production_rate"]), "%", href=href("pipeline.landed"),
-            note=_("%(producing_count)s / %(landed_count)s 个已落地项目") % {"producing_count": rates['producing_count'], "landed_count": rates['landed_count']}),
+            note=_("%(producing_count)s / %(landed_count)s 个期内入库且已落地的项目") % {"producing_count": rates['producing_count'], "landed_count": rates['landed_count']},
+            key="production_rate", help=P("production_rate")),
     ]
     tables = [
         Table(
             "stages", _("当前阶段分布"),
-            [Column(_("阶段")), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("总投资"), _("亿元"))],
-            [[_stage_label(s), *(drill(v, "pipeline.projects", filters, stage=s["stage"])
-                             for v in (s["count"], s["investment_total"], to_yi(s["investment_total"])))]
+            [Column(_("阶段"), help=P("stage")), Column(_("项目数"), _("个"), help=P("stage_count")),
+             Column(_("总投资"), _("万元"), help=P("stage_investment")), Column(_("总投资"), _("亿元"), help=P("stage_investment"))],
+            [[_stage_label(s), *(drill(v, "pipeline.projects", filters, in_stage=s["stage"])
+                                 for v in (s["count"], s["investment_total"], to_yi(s["investment_total"])))]
              for s in stages],
             total=[_("合计"), *(drill(v, "pipeline.projects", filters) for v in (
                 report["totals"]["count"], report["totals"]["investment_total"], to_yi(report["totals"]["investment_total"])))],
@@ -225,45 +257,50 @@ def pipeline_page(report: dict) -> Page:
         ),
         Table(
             "funnel", _("累计漏斗与阶段转化"),
-            [Column(_("阶段")), Column(_("曾到达项目数"), _("个")), Column(_("较上一阶段转化率"), "%"), Column(_("较线索转化率"), "%")],
-            [[f["label"], drill(f["reached"], "pipeline.reached", filters, stage=f["stage"]), f["conversion_from_previous"],
+            [Column(_("阶段"), help=P("stage")), Column(_("曾到达项目数"), _("个"), help=P("funnel_reached")),
+             Column(_("较上一阶段转化率"), "%", help=P("funnel_from_previous")),
+             Column(_("较线索转化率"), "%", help=P("funnel_from_lead"))],
+            [[f["label"], drill(f["reached"], "pipeline.reached", filters, in_stage=f["stage"]), f["conversion_from_previous"],
               f["conversion_from_lead"]] for f in report["funnel"]],
             chart=Chart("funnel", [1]),
             note=_("按阶段变更记录统计曾进入各阶段的项目（含其后暂缓、终止的项目）。"),
         ),
         Table(
             "durations", _("各阶段停留时长"),
-            [Column(_("阶段")), Column(_("已结束的停留"), _("次")), Column(_("平均停留"), _("天"), drill=False),
-             Column(_("中位停留"), _("天"), drill=False)],
-            [[d["label"], drill(d["stays"], "pipeline.stays", filters, stage=d["stage"]), d["average_days"], d["median_days"]]
+            [Column(_("阶段"), help=P("stage")), Column(_("已结束的停留"), _("次"), help=P("stays")),
+             Column(_("平均停留"), _("天"), help=P("average_stay"), drill=False),
+             Column(_("中位停留"), _("天"), help=P("median_stay"), drill=False)],
+            [[d["label"], drill(d["stays"], "pipeline.stays", filters, in_stage=d["stage"]), d["average_days"], d["median_days"]]
              for d in report["durations"]],
             chart=Chart("bar", [2, 3]),
             note=_("从进入该阶段到下一次阶段变更；尚未离开当前阶段的项目不计入。"),
         ),
         Table(
             "this_year", _("%(year)s 年度目标完成情况") % {"year": year},
-            [Column(_("指标")), Column(_("实际")), Column(_("年度目标"), drill=False), Column(_("完成率"), "%")],
+            [Column(_("指标"), help=P("target_metric")), Column(_("实际"), help=P("target_actual")),
+             Column(_("年度目标"), help=P("target"), drill=False), Column(_("完成率"), "%", help=P("target_completion"))],
             [
-                [_("落地亿元以上项目（个）"), drill(this_year["landed_key_count"], "pipeline.year_landed", filters, size="key"),
+                [_("期内落地亿元以上项目（个）"), drill(this_year["landed_key_count"], "pipeline.year_landed", filters, size="key"),
                  _count_target(this_year["landed_key_target"]), this_year["landed_key_completion"]],
-                [_("落地亿元以上项目总投资（万元）"),
+                [_("期内落地亿元以上项目总投资（万元）"),
                  drill(this_year["landed_key_investment_total"], "pipeline.year_landed", filters, size="key"), None, None],
-                [_("落地项目（个，不限规模）"), drill(this_year["landed_count"], "pipeline.year_landed", filters), None, None],
-                [_("签约项目（个）"), drill(this_year["signed_count"], "pipeline.year_signed", filters), None, None],
-                [_("签约项目总投资（万元）"), drill(this_year["signed_investment_total"], "pipeline.year_signed", filters),
+                [_("期内落地项目（个，不限规模）"), drill(this_year["landed_count"], "pipeline.year_landed", filters), None, None],
+                [_("期内签约项目（个）"), drill(this_year["signed_count"], "pipeline.year_signed", filters), None, None],
+                [_("期内签约项目总投资（万元）"), drill(this_year["signed_investment_total"], "pipeline.year_signed", filters),
                  this_year["signed_investment_target"], this_year["signed_investment_completion"]],
             ],
             chart=Chart("hbar", [3]),
-            note=_("%(year)s 年内转入“注册落地”“签约”阶段的项目（按阶段变更记录）；目标由管理人员在后台“年度目标”中设定。") % {"year": year},
+            note=_("统计区间内转入“注册落地”“签约”阶段的项目（按阶段变更记录，不论何时入库、现处何阶段）；目标为区间截止日所在年度（%(year)s 年）的年度目标，由管理人员在后台“年度目标”中设定。") % {"year": year},
         ),
         Table(
             "key_projects", _("重点项目（≥1亿元）与重大项目（≥10亿元）"),
-            [Column(_("阶段")), Column(_("重点项目"), _("个")), Column(_("重点项目总投资"), _("万元")),
-             Column(_("重大项目"), _("个")), Column(_("重大项目总投资"), _("万元"))],
-            [[s["label"], drill(s["key_count"], "pipeline.key", filters, stage=s["stage"]),
-              drill(s["key_investment_total"], "pipeline.key", filters, stage=s["stage"]),
-              drill(s["major_count"], "pipeline.major", filters, stage=s["stage"]),
-              drill(s["major_investment_total"], "pipeline.major", filters, stage=s["stage"])]
+            [Column(_("阶段"), help=P("stage")), Column(_("重点项目"), _("个"), help=P("key_count")),
+             Column(_("重点项目总投资"), _("万元"), help=P("key_investment")),
+             Column(_("重大项目"), _("个"), help=P("major_count")), Column(_("重大项目总投资"), _("万元"), help=P("major_investment"))],
+            [[s["label"], drill(s["key_count"], "pipeline.key", filters, in_stage=s["stage"]),
+              drill(s["key_investment_total"], "pipeline.key", filters, in_stage=s["stage"]),
+              drill(s["major_count"], "pipeline.major", filters, in_stage=s["stage"]),
+              drill(s["major_investment_total"], "pipeline.major", filters, in_stage=s["stage"])]
              for s in stages if s["in_total"]],
             total=[_("合计"), drill(report["key_projects"]["count"], "pipeline.key", filters),
                    drill(report["key_projects"]["investment_total"], "pipeline.key", filters),
@@ -274,14 +311,15 @@ def pipeline_page(report: dict) -> Page:
         ),
         Table(
             "capital", _("实际到资与承诺投资"),
-            [Column(_("指标")), Column(_("金额"), _("万元")), Column(_("金额"), _("亿元")), Column(_("占承诺投资"), "%")],
+            [Column(_("指标"), help=P("capital_metric")), Column(_("金额"), _("万元"), help=P("capital_amount")),
+             Column(_("金额"), _("亿元"), help=P("capital_amount")), Column(_("占承诺投资"), "%", help=P("capital_share"))],
             [
                 [_("承诺投资"), drill(capital["committed_total"], "pipeline.committed", filters),
                  drill(to_yi(capital["committed_total"]), "pipeline.committed", filters),
                  Decimal("100.00") if capital["committed_total"] else None],
                 [_("累计到资"), drill(capital["arrived_total"], "pipeline.arrivals", filters),
                  drill(to_yi(capital["arrived_total"]), "pipeline.arrivals", filters), capital["arrival_rate"]],
-                [_("%(year)s 年到资") % {"year": year}, drill(capital["arrived_in_year"], "pipeline.arrivals", filters, year=1),
+                [_("期内到资"), drill(capital["arrived_in_year"], "pipeline.arrivals", filters, year=1),
                  drill(to_yi(capital["arrived_in_year"]), "pipeline.arrivals", filters, year=1),
                  _share(capital["arrived_in_year"], capital["committed_total"])],
             ],
@@ -290,7 +328,8 @@ def pipeline_page(report: dict) -> Page:
         ),
         Table(
             "rates", _("开工率与投产率"),
-            [Column(_("指标")), Column(_("项目数"), _("个")), Column(_("占已落地项目"), "%")],
+            [Column(_("指标"), help=P("rates_metric")), Column(_("项目数"), _("个"), help=P("rates_count")),
+             Column(_("占已落地项目"), "%", help=P("rates_share"))],
             [
                 [_("已落地"), drill(rates["landed_count"], "pipeline.landed", filters),
                  Decimal("100.00") if rates["landed_count"] else None],
@@ -305,7 +344,9 @@ def pipeline_page(report: dict) -> Page:
         title, label, kind = map(str, BREAKDOWN_TITLES[key])
         tables.append(Table(
             f"by_{key}", _("项目分布：%(title)s") % {"title": title},
-            [Column(label), Column(_("项目数"), _("个")), Column(_("总投资"), _("万元")), Column(_("已落地项目"), _("个"))],
+            [Column(label, help=P("breakdown")), Column(_("项目数"), _("个"), help=P("breakdown_count")),
+             Column(_("总投资"), _("万元"), help=P("breakdown_investment")),
+             Column(_("已落地项目"), _("个"), help=P("breakdown_landed"))],
             [[i["label"], *(drill(v, "pipeline.group", filters, by=key, value=None if i["is_null"] else i["key"])
                             for v in (i["count"], i["investment_total"])),
               drill(i["landed_count"], "pipeline.group", filters, by=key, value=None if i["is_null"] else i["key"], landed=1)]
@@ -318,8 +359,9 @@ def pipeline_page(report: dict) -> Page:
     milestones = report["milestones"]
     tables.append(Table(
         "milestones", _("落地节点三色预警"),
-        [Column(_("节点")), Column(_("正常（绿）"), _("个")), Column(_("临期（黄）"), _("个")), Column(_("逾期（红）"), _("个")),
-         Column(_("按期完成"), _("个")), Column(_("逾期完成"), _("个"))],
+        [Column(_("节点"), help=P("milestone")), Column(_("正常（绿）"), _("个"), help=P("milestone_green")),
+         Column(_("临期（黄）"), _("个"), help=P("milestone_yellow")), Column(_("逾期（红）"), _("个"), help=P("milestone_red")),
+         Column(_("按期完成"), _("个"), help=P("milestone_on_time")), Column(_("逾期完成"), _("个"), help=P("milestone_late"))],
         [[m["label"], *(drill(m[c], "pipeline.milestones", filters, kind=m["kind"], colour=c) for c in MILESTONE_COLUMNS)]
          for m in milestones["items"]],
         total=[_("合计"), *(drill(milestones["totals"][c], "pipeline.milestones", filters, colour=c) for c in MILESTONE_COLUMNS)],
@@ -357,34 +399,42 @@ STATUS_COLUMNS = [
 def service_page(report: dict) -> Page:
     totals, categories = report["totals"], report["categories"]
     kpis = [
-        Kpi(_("诉求总数"), cell_text(totals["total"]), _("件"), note=_("未办结 %(open)s 件") % {"open": totals['open']}),
+        Kpi(_("期内提交诉求"), cell_text(totals["total"]), _("件"), note=_("未办结 %(open)s 件") % {"open": totals['open']},
+            key="total", help=S("total")),
         Kpi(_("按时办结率"), cell_text(totals["sla_compliance"]), "%",
             note=_("%(on_time)s / %(resolved)s 件按时办结") % {"on_time": totals['on_time'], "resolved": totals['resolved']},
-            level="" if totals["sla_compliance"] is None else "green" if totals["sla_compliance"] >= 90 else "yellow"),
-        Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时")),
-        Kpi(_("超期未办结"), cell_text(totals["overdue"]), _("件"), level="red" if totals["overdue"] else "green"),
-        Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']}),
+            level="" if totals["sla_compliance"] is None else "green" if totals["sla_compliance"] >= 90 else "yellow",
+            key="sla_compliance", help=S("sla_compliance")),
+        Kpi(_("办理时长中位数"), cell_text(totals["median_handling_hours"]), _("小时"), key="median_hours",
+            help=S("median_hours")),
+        Kpi(_("超期未办结"), cell_text(totals["overdue"]), _("件"), level="red" if totals["overdue"] else "green",
+            key="overdue", help=S("overdue")),
+        Kpi(_("满意度"), cell_text(totals["satisfaction_average"]), _("分"), note=_("%(rated)s 件已评价（满分 5 分）") % {"rated": totals['rated']},
+            key="satisfaction", help=S("satisfaction")),
     ]
     tables = [
         Table(
             "categories", _("诉求类别与状态"),
-            [Column(_("类别")), Column(_("合计"), _("件")), *(Column(label, _("件")) for _code, label in STATUS_COLUMNS)],
+            [Column(_("类别"), help=S("category")), Column(_("合计"), _("件"), help=S("category_total")),
+             *(Column(label, _("件"), help=S("status_count")) for _code, label in STATUS_COLUMNS)],
             [[c["label"], c["total"], *(c["statuses"][code] for code, _label in STATUS_COLUMNS)] for c in categories],
             total=[_("合计"), totals["total"], *(s["count"] for s in report["statuses"])],
             chart=Chart("stack", list(range(2, 2 + len(STATUS_COLUMNS)))),
         ),
         Table(
             "statuses", _("诉求状态"),
-            [Column(_("状态")), Column(_("件数"), _("件"))],
+            [Column(_("状态"), help=S("status")), Column(_("件数"), _("件"), help=S("status_count"))],
             [[s["label"], s["count"]] for s in report["statuses"]],
             total=[_("合计"), totals["total"]],
             chart=Chart("pie", [1]),
         ),
         Table(
             "sla", _("办理时效与满意度"),
-            [Column(_("类别")), Column(_("已办结"), _("件")), Column(_("按时办结"), _("件")), Column(_("按时办结率"), "%"),
-             Column(_("办理时长中位数"), _("小时")), Column(_("平均办理时长"), _("小时")), Column(_("已评价"), _("件")),
-             Column(_("满意度均分"), _("分"))],
+            [Column(_("类别"), help=S("category")), Column(_("已办结"), _("件"), help=S("resolved")),
+             Column(_("按时办结"), _("件"), help=S("on_time")), Column(_("按时办结率"), "%", help=S("category_sla")),
+             Column(_("办理时长中位数"), _("小时"), help=S("category_median")),
+             Column(_("平均办理时长"), _("小时"), help=S("average_hours")), Column(_("已评价"), _("件"), help=S("rated")),
+             Column(_("满意度均分"), _("分"), help=S("rating_average"))],
             [[c["label"], c["resolved"], c["on_time"], c["sla_compliance"], c["median_handling_hours"],
               c["average_handling_hours"], c["rated"], c["satisfaction_average"]] for c in categories],
             total=[_("全部"), totals["resolved"], totals["on_time"], totals["sla_compliance"], totals["median_handling_hours"],
@@ -394,7 +444,8 @@ def service_page(report: dict) -> Page:
         ),
         Table(
             "request_colours", _("未办结诉求三色预警"),
-            [Column(_("类别")), Column(_("正常（绿）"), _("件")), Column(_("临期（黄）"), _("件")), Column(_("超时（红）"), _("件"))],
+            [Column(_("类别"), help=S("category")), Column(_("正常（绿）"), _("件"), help=S("request_green")),
+             Column(_("临期（黄）"), _("件"), help=S("request_yellow")), Column(_("超时（红）"), _("件"), help=S("request_red"))],
             [[c["label"], c["green"], c["yellow"], c["red"]] for c in categories],
             total=[_("合计"), totals["green"], totals["yellow"], totals["red"]],
             chart=Chart("stack", [1, 2, 3], colors=[GREEN, YELLOW, RED]),
@@ -404,7 +455,7 @@ def service_page(report: dict) -> Page:
     steps = report["approval_steps"]
     tables.append(Table(
         "approval_steps", _("审批环节三色预警"),
-        [Column(_("状态")), Column(_("环节数"), _("个"))],
+        [Column(_("状态"), help=S("step_status")), Column(_("环节数"), _("个"), help=S("step_count"))],
         [[_("正常（绿）"), steps["green"]], [_("临期（黄）"), steps["yellow"]], [_("逾期（红）"), steps["red"]],
          [_("按期完成"), steps["done_on_time"]], [_("逾期完成"), steps["done_late"]]],
         chart=Chart("bar", [1], colors=[GREEN, YELLOW, RED, BLUE, GREY]),
@@ -412,7 +463,7 @@ def service_page(report: dict) -> Page:
     ))
     tables.append(Table(
         "satisfaction", _("满意度分布"),
-        [Column(_("评分")), Column(_("件数"), _("件"))],
+        [Column(_("评分"), help=S("score")), Column(_("件数"), _("件"), help=S("score_count"))],
         [[_("%(score)s 分") % {"score": s['score']}, s["count"]] for s in report["satisfaction"]],
         total=[_("合计"), totals["rated"]],
         chart=Chart("bar", [1]),
@@ -424,19 +475,19 @@ def service_page(report: dict) -> Page:
 
 def _department_columns():
     return [
-        Column(_("承办单位")),
-        Column(_("分办"), _("件"), help=_("交办给该单位的分办（主办与协办），无论结果如何。")),
-        Column(_("主办"), _("件")),
-        Column(_("协办"), _("件")),
-        Column(_("已办结"), _("件")),
-        Column(_("按时办结"), _("件"), help=_("在办理时限内办结；批准延期后按延期后的时限。")),
-        Column(_("逾期"), _("件"), help=_("超过办理时限才办结的，加上仍在办理且已超过时限的。")),
-        Column(_("按时率"), "%", help=_("按时办结 /（按时办结 + 逾期）；未到期的在办分办、退回和转办不计。")),
-        Column(_("办理时长中位数"), _("小时"), help=_("已办结分办从交办到办结的自然时长的中位数。")),
-        Column(_("延期申请"), _("次")),
-        Column(_("延期批准"), _("次")),
-        Column(_("退回"), _("件"), help=_("承办单位退回驿站的分办。")),
-        Column(_("转办"), _("件"), help=_("驿站转给其他单位的分办。")),
+        Column(_("承办单位"), help=S("department")),
+        Column(_("分办"), _("件"), help=S("routings")),
+        Column(_("主办"), _("件"), help=S("lead")),
+        Column(_("协办"), _("件"), help=S("assist")),
+        Column(_("已办结"), _("件"), help=S("completed")),
+        Column(_("按时办结"), _("件"), help=S("routing_on_time")),
+        Column(_("逾期"), _("件"), help=S("late")),
+        Column(_("按时率"), "%", help=S("on_time_rate")),
+        Column(_("办理时长中位数"), _("小时"), help=S("routing_median")),
+        Column(_("延期申请"), _("次"), help=S("extensions_requested")),
+        Column(_("延期批准"), _("次"), help=S("extensions_approved")),
+        Column(_("退回"), _("件"), help=S("handed_back")),
+        Column(_("转办"), _("件"), help=S("transferred")),
     ]
 
 
@@ -446,11 +497,11 @@ SATISFACTION_HELP = gettext_lazy("满意率 =（满意 + 基本满意）/ 回访
 def _satisfaction_columns(first: str, first_help: str):
     return [
         Column(first, help=first_help),
-        Column(_("回访"), _("次")),
-        Column(_("满意"), _("次")),
-        Column(_("基本满意"), _("次")),
-        Column(_("不满意"), _("次")),
-        Column(_("满意率"), "%", help=str(SATISFACTION_HELP)),
+        Column(_("回访"), _("次"), help=S("callbacks")),
+        Column(_("满意"), _("次"), help=S("satisfied")),
+        Column(_("基本满意"), _("次"), help=S("basic")),
+        Column(_("不满意"), _("次"), help=S("unsatisfied")),
+        Column(_("满意率"), "%", help=S("satisfied_rate")),
     ]
 
 
@@ -475,14 +526,14 @@ def department_tables(report: dict) -> list[Table]:
         ),
         Table(
             "department_satisfaction", _("回访满意度（按主办单位）"),
-            _satisfaction_columns(_("主办单位"), _("诉求的主办单位：最近一次未退回、未转办的主办分办。")),
+            _satisfaction_columns(_("主办单位"), S("lead_department")),
             _satisfaction_rows(report["department_satisfaction"]),
             chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
             note=str(SATISFACTION_HELP),
         ),
         Table(
             "officer_satisfaction", _("回访满意度（按经办人）"),
-            _satisfaction_columns(_("经办人"), _("诉求的经办人（企业服务专员）。")),
+            _satisfaction_columns(_("经办人"), S("assignee")),
             _satisfaction_rows(report["officer_satisfaction"]),
             chart=Chart("stack", [2, 3, 4], colors=[GREEN, YELLOW, RED]),
             note=str(SATISFACTION_HELP),
@@ -490,10 +541,13 @@ def department_tables(report: dict) -> list[Table]:
     ]
 
 
-OVERDUE_COLUMNS = [
-    Column(gettext_lazy("编号")), Column(gettext_lazy("标题")), Column(gettext_lazy("企业")), Column(gettext_lazy("类别")), Column(gettext_lazy("状态")), Column(gettext_lazy("经办人")),
-    Column(gettext_lazy("提交时间")), Column(gettext_lazy("办理时限")), Column(gettext_lazy("已超时"), gettext_lazy("小时")),
-]
+def overdue_columns() -> list[Column]:
+    return [
+        Column(_("编号"), help=S("number")), Column(_("标题"), help=S("title")), Column(_("企业"), help=S("enterprise")),
+        Column(_("类别"), help=S("overdue_category")), Column(_("状态"), help=S("overdue_status")),
+        Column(_("经办人"), help=S("overdue_assignee")), Column(_("提交时间"), help=S("submitted_at")),
+        Column(_("办理时限"), help=S("due_at")), Column(_("已超时"), _("小时"), help=S("overdue_hours")),
+    ]
 
 
 def overdue_row(item: dict) -> list:
@@ -504,7 +558,7 @@ def overdue_row(item: dict) -> list:
 def overdue_table(items: list[dict], count: int) -> Table:
     shown = _("，列出超期最久的 %(limit)s 件（Excel 导出全部）") % {"limit": OVERDUE_LIST_LIMIT} if count > len(items) else ""
     return Table(
-        "overdue", _("超期未办结诉求"), OVERDUE_COLUMNS, [overdue_row(i) for i in items],
+        "overdue", _("超期未办结诉求"), overdue_columns(), [overdue_row(i) for i in items],
         note=_("共 %(count)s 件%(shown)s。") % {"count": count, "shown": shown},
     )
 

@@ -21,7 +21,7 @@ from reports.selectors.visits import visit_report
 from . import tables
 from .access import manager_required
 from .excel import workbook_response
-from .forms import FILTER_FIELDS, MuFilterForm, ReportFilterForm, describe, has_nul_byte
+from .forms import FILTER_FIELDS, PERIOD_PAGES, MuFilterForm, ReportFilterForm, describe, has_nul_byte
 from .summaries import freshness_text
 from .visits import visits_page
 
@@ -83,7 +83,11 @@ def report_page(request, page: str = "pipeline"):
         now = timezone.now()
         report = selector(filters=filters, now=now)
         laid_out = layout(report)
+        if page in PERIOD_PAGES and (filters.start or filters.end):
+            # 同比: the same selector on the same filters a year earlier; the cards are paired by key.
+            tables.with_previous(laid_out, layout(selector(filters=filters.year_earlier(), now=now)))
         context |= {
+            "period_note": getattr(form, "period_note", ""),
             "filters": filters,
             "filters_text": describe(filters),
             "report": report,

@@ -1,6 +1,6 @@
 """The drill-down lists of the pipeline page (招商项目): each figure's rows, by the selector's own rules.
 
-Every function here filters with what ``reports.selectors.pipeline`` aggregates (``_projects``, ``KEY``,
+Every function here filters with what ``reports.selectors.pipeline`` aggregates (``report_projects``, ``KEY``,
 ``COMMITTED``, ``started_q``, ``stage_changes``, ``finished_stays`` …), so a list counts what its figure says.
 """
 
@@ -22,7 +22,8 @@ COLOURS = {
 
 
 def _stage(params, *, required=False) -> Stage | None:
-    value = params.get("stage")
+    """The figure's own stage (``in_stage``: a row of the stage, funnel or stays table; ``stage`` is the page's filter)."""
+    value = params.get("in_stage")
     if not value:
         if required:
             raise BadParameter("stage")
@@ -32,10 +33,14 @@ def _stage(params, *, required=False) -> Stage | None:
     return STAGES[value]
 
 
-def _stage_title(text):
+def _stage_title(text, whole=None):
+    """A title naming the figure's stage; ``whole`` when it has none (the page's total: the stages it counts)."""
+
     def title(params):
-        stage = STAGES.get(params.get("stage") or "")
-        return text % {"stage": stage.label} if stage else text % {"stage": _("全部阶段")}
+        stage = STAGES.get(params.get("in_stage") or "")
+        if stage:
+            return text % {"stage": stage.label}
+        return str(whole) if whole is not None else text % {"stage": _("全部阶段")}
 
     return title
 
@@ -44,28 +49,32 @@ def _year(filters) -> int:
     return filters.report_year(timezone.localdate())
 
 
+def _period(filters):
+    """The days of 期内落地, 期内签约 and 期内到资: the period's, or the report year's without one (as the selector)."""
+    return selector.event_period(filters, _year(filters))
+
+
 @register("pipeline.projects", page="pipeline", sum_field="total_investment",
-          title=_stage_title(gettext_lazy("项目（当前阶段：%(stage)s）")))
+          title=_stage_title(gettext_lazy("项目（当前阶段：%(stage)s）"), gettext_lazy("计入合计的项目")))
 def projects(filters, params):
-    rows = selector._projects(filters)
+    """The page's projects (``report_projects``: the totals), or the period's projects now at one stage (a row of
+    the stage table, listed whether or not the stage filter counts it in the totals)."""
     stage = _stage(params)
-    return rows.filter(stage=stage) if stage else rows
+    return selector._projects(filters).filter(stage=stage) if stage else selector.report_projects(filters)
 
 
 def _sized(size_q, filters, params):
-    rows = selector._projects(filters).filter(size_q)
-    stage = _stage(params)
-    return rows.filter(stage=stage) if stage else rows.filter(stage__in=selector.KEY_STAGES)
+    return projects(filters, params).filter(size_q)
 
 
 @register("pipeline.key", page="pipeline", sum_field="total_investment",
-          title=_stage_title(gettext_lazy("重点项目（≥1亿元，当前阶段：%(stage)s）")))
+          title=_stage_title(gettext_lazy("重点项目（≥1亿元，当前阶段：%(stage)s）"), gettext_lazy("计入合计的重点项目（≥1亿元）")))
 def key_projects(filters, params):
     return _sized(selector.KEY, filters, params)
 
 
 @register("pipeline.major", page="pipeline", sum_field="total_investment",
-          title=_stage_title(gettext_lazy("重大项目（≥10亿元，当前阶段：%(stage)s）")))
+          title=_stage_title(gettext_lazy("重大项目（≥10亿元，当前阶段：%(stage)s）"), gettext_lazy("计入合计的重大项目（≥10亿元）")))
 def major_projects(filters, params):
     return _sized(selector.MAJOR, filters, params)
 
@@ -108,48 +117,48 @@ def group(filters, params):
     """One row of a breakdown (``by`` the dimension, ``value`` its code; no ``value``: not filled in)."""
     if params.get("by") not in selector.BREAKDOWNS:
         raise BadParameter("by")
-    rows = selector._projects(filters).filter(selector.group_q(params["by"], params.get("value")))
+    rows = selector.report_projects(filters).filter(selector.group_q(params["by"], params.get("value")))
     return rows.filter(selector.LANDED) if params.get("landed") else rows
 
 
 @register("pipeline.year_landed", page="pipeline", sum_field="total_investment",
-          title=lambda params: (_("年内落地的亿元以上项目") if params.get("size") == "key" else _("年内落地的项目")))
+          title=lambda params: (_("期内落地的亿元以上项目") if params.get("size") == "key" else _("期内落地的项目")))
 def year_landed(filters, params):
-    rows = selector._projects(filters, cohort=False).filter(selector.moved_in_year_q(Stage.REGISTERED, _year(filters)))
+    rows = selector._projects(filters, cohort=False).filter(selector.moved_in_period_q(Stage.REGISTERED, _period(filters)))
     return rows.filter(selector.KEY) if params.get("size") == "key" else rows
 
 
-@register("pipeline.year_signed", page="pipeline", sum_field="total_investment", title=gettext_lazy("年内签约的项目"))
+@register("pipeline.year_signed", page="pipeline", sum_field="total_investment", title=gettext_lazy("期内签约的项目"))
 def year_signed(filters, params):
-    return selector._projects(filters, cohort=False).filter(selector.moved_in_year_q(Stage.SIGNED, _year(filters)))
+    return selector._projects(filters, cohort=False).filter(selector.moved_in_period_q(Stage.SIGNED, _period(filters)))
 
 
 @register("pipeline.committed", page="pipeline", sum_field="total_investment",
           title=gettext_lazy("承诺投资的项目（签约及以后阶段）"))
 def committed(filters, params):
-    return selector._projects(filters).filter(selector.COMMITTED)
+    return selector.report_projects(filters).filter(selector.COMMITTED)
 
 
 @register("pipeline.arrivals", page="pipeline", sum_field="amount",
-          title=lambda params: _("年内到资记录") if params.get("year") else _("累计到资记录"))
+          title=lambda params: _("期内到资记录") if params.get("year") else _("累计到资记录"))
 def arrivals(filters, params):
-    rows = selector.committed_arrivals(selector._projects(filters))
-    return rows.filter(selector.year_arrivals_q(_year(filters))) if params.get("year") else rows
+    rows = selector.committed_arrivals(selector.report_projects(filters))
+    return rows.filter(selector.arrivals_in_period_q(_period(filters))) if params.get("year") else rows
 
 
 @register("pipeline.landed", page="pipeline", sum_field="total_investment", title=gettext_lazy("已落地项目"))
 def landed(filters, params):
-    return selector._projects(filters).filter(selector.LANDED)
+    return selector.report_projects(filters).filter(selector.LANDED)
 
 
 @register("pipeline.started", page="pipeline", sum_field="total_investment", title=gettext_lazy("已开工项目"))
 def started(filters, params):
-    return selector._projects(filters).filter(selector.started_q())
+    return selector.report_projects(filters).filter(selector.started_q())
 
 
 @register("pipeline.producing", page="pipeline", sum_field="total_investment", title=gettext_lazy("已投产项目"))
 def producing(filters, params):
-    return selector._projects(filters).filter(selector.PRODUCING)
+    return selector.report_projects(filters).filter(selector.PRODUCING)
 
 
 def _milestone_title(params):
@@ -166,7 +175,7 @@ def milestones(filters, params):
                   "done_on_time": lights.DONE_ON_TIME, "done_late": lights.DONE_LATE}
     if colour not in conditions or (kind and kind not in Milestone.values):
         raise BadParameter("colour")
-    rows = selector.milestones_of(selector._projects(filters)).filter(conditions[colour])
+    rows = selector.milestones_of(selector.report_projects(filters)).filter(conditions[colour])
     return rows.filter(kind=kind) if kind else rows
 
 

@@ -4,7 +4,7 @@
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import NotSupportedError, connections
@@ -37,9 +37,39 @@ class ReportFilters:
     owner: User | None = None
     stage: str = ""  # the pipeline page's stage filter: "" in the pipeline (暂缓、终止 left out), "all", or a stage
 
+    period: str = ""  # the preset the dates were resolved from (reports.forms.PERIODS), for the page's words only
+
     def report_year(self, today: dt.date) -> int:
         """The year "this year" figures are about: that of the range's end, else the current one."""
         return (self.end or today).year
+
+    def year_earlier(self) -> "ReportFilters":
+        """The same filters a year earlier (同比): start and end minus one year, 29 February becoming the 28th."""
+        return replace(self, start=shift_years(self.start, -1), end=shift_years(self.end, -1), period="custom")
+
+    def as_params(self) -> dict[str, str]:
+        """The filters back as GET parameters, dates resolved (a drill-down link carries the period's own dates)."""
+        params = {"period": "custom" if self.start or self.end else "all"}
+        for name in ("start", "end"):
+            if getattr(self, name) is not None:
+                params[name] = getattr(self, name).isoformat()
+        for name in ("park", "owner"):
+            if getattr(self, name) is not None:
+                params[name] = str(getattr(self, name).pk)
+        for name in ("chain", "stage"):
+            if getattr(self, name):
+                params[name] = getattr(self, name)
+        return params
+
+
+def shift_years(day: dt.date | None, years: int) -> dt.date | None:
+    """``day`` moved by whole years; 29 February lands on the 28th in a year without one."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def grouped_stats(rows: QuerySet, *, with_total: bool = False) -> dict:

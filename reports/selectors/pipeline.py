@@ -42,8 +42,6 @@ from reports.selectors.common import (
 
 # The report's stage order: the pipeline first, then the two side states.
 REPORT_STAGES = [*PIPELINE, Stage.ON_HOLD, Stage.LOST]
-# The stages the 重点/重大项目 totals count: all but 终止.
-KEY_STAGES = [stage for stage in REPORT_STAGES if stage != Stage.LOST]
 # 已开工: in construction or production now, or with an actual 开工 date on the landing record.
 STARTED_STAGES = [Stage.CONSTRUCTION, Stage.PRODUCTION]
 # Left out of the pipeline's totals unless the stage filter asks for them: 暂缓 (on hold) and 终止 (lost).
@@ -71,7 +69,7 @@ def in_total(filters: ReportFilters, stage: str) -> bool:
 def report_projects(filters: ReportFilters) -> QuerySet[Project]:
     """The projects behind the page's totals: the cohort of the period, at the stages the stage filter keeps.
 
-    项目总数, 总投资, the key and major projects, the breakdowns, 承诺投资 and 到资, 开工率 and 投产率 all count these:
+    期内入库项目 and their 总投资, the key and major projects, the breakdowns, 承诺投资 and 到资, 开工率 and 投产率 all count these:
     by default the projects still in the pipeline, 暂缓 and 终止 left out. The drill-down lists use the same queryset.
     """
     return _projects(filters).filter(stage_condition(filters))
@@ -94,10 +92,10 @@ def started_q() -> Q:
     return LANDED & (Q(stage__in=STARTED_STAGES) | Q(pk__in=started_ids))
 
 
-def moved_in_year_q(stage: str, year: int) -> Q:
-    """Projects with a history row into ``stage`` in ``year`` (落地 = into 注册落地, 签约 = into 签约)."""
-    year_range = moment_range("changed_at", dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return Q(pk__in=ProjectStageChange.objects.filter(year_range, to_stage=stage).values("project_id"))
+def moved_in_period_q(stage: str, period: tuple[dt.date | None, dt.date | None]) -> Q:
+    """Projects with a history row into ``stage`` within ``period`` (落地 = into 注册落地, 签约 = into 签约)."""
+    in_period = moment_range("changed_at", *period)
+    return Q(pk__in=ProjectStageChange.objects.filter(in_period, to_stage=stage).values("project_id"))
 
 
 def committed_arrivals(projects: QuerySet[Project]) -> QuerySet[CapitalArrival]:
@@ -105,8 +103,9 @@ def committed_arrivals(projects: QuerySet[Project]) -> QuerySet[CapitalArrival]:
     return CapitalArrival.objects.order_by().filter(project__in=projects.filter(COMMITTED).values("pk"))
 
 
-def year_arrivals_q(year: int) -> Q:
-    return date_range("arrived_on", dt.date(year, 1, 1), dt.date(year, 12, 31))
+def arrivals_in_period_q(period: tuple[dt.date | None, dt.date | None]) -> Q:
+    """期内到资: arrival records dated within ``period``."""
+    return date_range("arrived_on", *period)
 
 
 def milestones_of(projects: QuerySet[Project]) -> QuerySet[ProjectMilestone]:
@@ -288,9 +287,21 @@ def _breakdown(projects: QuerySet[Project], key: str) -> list[dict]:
     return items
 
 
+def event_period(filters: ReportFilters, year: int) -> tuple[dt.date | None, dt.date | None]:
+    """The days that decide 期内落地, 期内签约 and 期内到资: the period's, or the whole report year without one."""
+    if filters.start or filters.end:
+        return filters.start, filters.end
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 def _year_figures(filters: ReportFilters, year: int) -> dict:
-    """This year's landed (≥ 1 亿) projects and signed investment, against the targets managers set."""
-    landed, signed = moved_in_year_q(Stage.REGISTERED, year), moved_in_year_q(Stage.SIGNED, year)
+    """The projects that moved to 注册落地 (and those ≥ 1 亿) and to 签约 within the period, against the year's targets.
+
+    Counted by the stage history whatever the project's stage now (a project landed in the period and paused later
+    still landed then), and whenever it entered the pipeline; the targets are those of the period's end year.
+    """
+    period = event_period(filters, year)
+    landed, signed = moved_in_period_q(Stage.REGISTERED, period), moved_in_period_q(Stage.SIGNED, period)
     key = KEY
     figures = _projects(filters, cohort=False).aggregate(
         landed=Count("id", filter=landed),
@@ -318,7 +329,7 @@ def _year_figures(filters: ReportFilters, year: int) -> dict:
     }
 
 
-def _landing(projects: QuerySet[Project], year: int) -> dict:
+def _landing(projects: QuerySet[Project], period: tuple[dt.date | None, dt.date | None], year: int) -> dict:
     """到资 against committed investment, and the 开工率 and 投产率 of the landed projects.
 
     Committed (承诺投资) is the total investment of the projects at 签约 or beyond; arrived (实际到资)
@@ -335,7 +346,7 @@ def _landing(projects: QuerySet[Project], year: int) -> dict:
     )
     arrivals = committed_arrivals(projects).aggregate(
         arrived=Sum("amount"),
-        arrived_in_year=Sum("amount", filter=year_arrivals_q(year)),
+        arrived_in_year=Sum("amount", filter=arrivals_in_period_q(period)),
     )
     committed, arrived = money(figures["committed"]), money(arrivals["arrived"])
     return {
@@ -404,7 +415,7 @@ def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -
     changes = stage_changes(filters)
     stages = _stage_rows(cohort, filters)
     counted = [s for s in stages if s["in_total"]]
-    landing = _landing(projects, year)
+    landing = _landing(projects, event_period(filters, year), year)
     funnel = _funnel(changes)
     return {
         "as_of": now,

@@ -154,9 +154,9 @@ def _breakdown(facts: QuerySet[ProjectFact], key: str, filters: ReportFilters, s
 
 
 def _year_figures(filters: ReportFilters, year: int, state=None) -> dict:
-    """``raw._year_figures`` with "moved into 注册落地 / 签约 in the year" read from the stays (cached: summaries
-    alone); the targets are read each time (managers edit them in the admin)."""
-    year_range = moment_range("entered_at", dt.date(year, 1, 1), dt.date(year, 12, 31))
+    """``raw._year_figures`` with "moved into 注册落地 / 签约 within the period" read from the stays (cached:
+    summaries alone); the targets are read each time (managers edit them in the admin)."""
+    year_range = moment_range("entered_at", *raw.event_period(filters, year))
     landed = Q(pk__in=StageStay.objects.filter(year_range, stage=Stage.REGISTERED).values("project_id"))
     signed = Q(pk__in=StageStay.objects.filter(year_range, stage=Stage.SIGNED).values("project_id"))
     key = raw.KEY
@@ -196,7 +196,7 @@ def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime |
     projects = cohort.filter(raw.stage_condition(filters))
     stages = _cached(state, "stages", filters, lambda: raw._stage_rows(cohort, filters))
     counted = [s for s in stages if s["in_total"]]
-    landing = raw._landing(projects, year)
+    landing = raw._landing(projects, raw.event_period(filters, year), year)
     funnel = _cached(state, "funnel", filters, lambda: _funnel(cohort))
     return {
         "as_of": now,

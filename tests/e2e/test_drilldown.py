@@ -5,6 +5,7 @@ Screenshots of the list at 1440 and 390 px wide go to /tmp/shots/drill/ (and tes
 """
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -34,9 +35,9 @@ def _listed(page) -> int:
     return int(page.locator(".drill-count").get_attribute("data-count"))
 
 
-def _shoot(page, artifacts, name):
+def _shoot(page, artifacts, name, *, full_page=True):
     path = artifacts / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=full_page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(path, SHOTS / path.name)
 
@@ -48,14 +49,17 @@ def test_a_manager_opens_the_rows_behind_a_card_a_cell_and_a_chart_segment(live_
     page.on("pageerror", lambda error: errors.append(str(error)))
     log_in_admin(page, base, "manager", DEMO_PASSWORD, via="/reports/")
 
-    # The card: 项目总数, clicked, lists as many projects as it says.
+    # The card: 期内入库项目 (the page's project total), clicked, lists as many projects as it says.
     page.goto(f"{base}{PIPELINE_2024}")
-    card = page.locator(".kpi", has_text="项目总数").first.locator(".kpi__value a")
+    page.wait_for_selector(".chart svg")
+    _shoot(page, artifacts, "drill-pipeline-1440", full_page=False)  # the cards and the stage table, links dotted
+    label = page.locator(".kpi__label", has_text=re.compile(r"^期内入库项目$"))
+    card = page.locator(".kpi", has=label).locator(".kpi__value a")
     total = _figure(card.inner_text().replace("个", ""))
     assert total > 0
     card.click()
     assert _listed(page) == total
-    assert page.locator("h1").inner_text().startswith("项目")
+    assert page.locator("h1").inner_text() == "计入合计的项目"
     assert "统计区间：2024-01-01 至 2024-12-31" in page.locator(".report-subtitle").inner_text()
     rows_shown = page.locator("table[data-table=rows] tbody tr").count()
     assert rows_shown == min(total, 50)
@@ -64,13 +68,14 @@ def test_a_manager_opens_the_rows_behind_a_card_a_cell_and_a_chart_segment(live_
         page.click("[data-export]")
     assert download.value.suggested_filename.endswith(".xlsx")
 
-    # A table cell: the number of projects now at 签约 in the stage table.
+    # A table cell: the number of projects now at 注册落地 in the stage table.
     page.goto(f"{base}{PIPELINE_2024}")
-    cell = page.locator("table[data-table=stages] tbody tr", has_text="签约").first.locator("td").nth(1).locator("a")
-    signed = _figure(cell.inner_text())
+    cell = page.locator("table[data-table=stages] tbody tr", has_text="注册落地").first.locator("td").nth(1).locator("a")
+    registered = _figure(cell.inner_text())
+    assert registered > 0
     cell.click()
-    assert _listed(page) == signed
-    assert "签约" in page.locator("h1").inner_text()
+    assert _listed(page) == registered
+    assert page.locator("h1").inner_text() == "项目（当前阶段：注册落地）"
 
     # A chart segment: the 已开工 bar of the 开工率与投产率 chart opens the started projects.
     page.goto(f"{base}{PIPELINE_2024}")

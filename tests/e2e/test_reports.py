@@ -65,10 +65,11 @@ def test_a_manager_sees_every_report_page_with_its_charts_drawn(live_server, new
         page.screenshot(path=artifacts / f"reports-{name}.png", full_page=True)
 
     # The headline of the demo: 32 projects ≥ 1 亿 landed in 2024, against a target of 32.
-    page.goto(f"{base}/reports/?end=2024-12-31")
-    kpi = page.locator(".kpi", has_text="2024 年落地亿元以上项目")
+    page.goto(f"{base}/reports/?period=custom&start=2024-01-01&end=2024-12-31")
+    kpi = page.locator(".kpi", has_text="期内落地亿元以上项目")
     assert kpi.locator(".kpi__value").inner_text().replace("\n", "") == "32个"
-    assert "年度目标 32 个，完成 100.00%" in kpi.inner_text()
+    assert "2024 年度目标 32 个，完成 100.00%" in kpi.inner_text()
+    assert "上年同期" in kpi.inner_text()
 
     # The Excel export of the page, with the filter carried over.
     with page.expect_download() as download:

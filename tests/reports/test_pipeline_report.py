@@ -75,19 +75,19 @@ def test_projects_are_counted_by_their_current_stage_with_their_investment_in_wa
 
 
 def test_the_page_shows_the_headline_figures_in_yi_yuan_and_percent(pipeline_world, manager_client):
-    response = manager_client.get(PAGE)
+    response = manager_client.get(f"{PAGE}?period=all")
 
     assert page_kpis(response) == {
-        "项目总数": "9 个",
-        "总投资": "26.40 亿元",
-        "2024 年落地亿元以上项目": "1 个",
+        "期内入库项目": "9 个",
+        "期内入库项目总投资": "26.40 亿元",
+        "期内落地亿元以上项目": "1 个",
         "到资率": "36.02 %",
         "开工率": "75.00 %",
         "投产率": "25.00 %",
     }
     html = response.content.decode()
     assert "25,000.00" in html
-    assert "年度目标 2 个，完成 50.00%" in html
+    assert "2024 年度目标 2 个，完成 50.00%" in html
 
 
 def test_the_cumulative_funnel_counts_every_project_that_reached_a_stage_and_the_conversion_between_stages(three_ways):
@@ -187,18 +187,18 @@ def test_landed_and_signed_this_year_are_read_from_the_history_against_the_yearl
     }
     assert page_tables(page)["this_year"]["title"] == "2024 年度目标完成情况"
     assert page_tables(page)["this_year"]["rows"] == [
-        ["落地亿元以上项目（个）", "1", "2", "50.00"],
-        ["落地亿元以上项目总投资（万元）", "150,000.00", "—", "—"],
-        ["落地项目（个，不限规模）", "2", "—", "—"],
-        ["签约项目（个）", "3", "—", "—"],
-        ["签约项目总投资（万元）", "166,000.00", "200,000.00", "83.00"],
+        ["期内落地亿元以上项目（个）", "1", "2", "50.00"],
+        ["期内落地亿元以上项目总投资（万元）", "150,000.00", "—", "—"],
+        ["期内落地项目（个，不限规模）", "2", "—", "—"],
+        ["期内签约项目（个）", "3", "—", "—"],
+        ["期内签约项目总投资（万元）", "166,000.00", "200,000.00", "83.00"],
     ]
-    assert sheet_table(sheets, "2024 年度目标完成情况")["rows"][0] == ["落地亿元以上项目（个）", 1, 2, 50]
+    assert sheet_table(sheets, "2024 年度目标完成情况")["rows"][0] == ["期内落地亿元以上项目（个）", 1, 2, 50]
 
 
 def test_the_year_of_the_range_end_picks_that_years_figures_and_target(three_ways):
     """2023: only P10 (50,000) moved to 注册落地; the 2023 target is 30."""
-    _page, _sheets, api = three_ways("end=2023-12-31")
+    _page, _sheets, api = three_ways("start=2023-01-01&end=2023-12-31")
 
     assert api["year"] == 2023
     assert (api["this_year"]["landed_key_count"], api["this_year"]["landed_key_target"]) == (1, "30.00")
@@ -220,7 +220,7 @@ def test_capital_arrived_is_set_against_the_investment_committed_by_signed_proje
     assert page_tables(page)["capital"]["rows"] == [
         ["承诺投资", "236,000.00", "23.60", "100.00"],
         ["累计到资", "85,000.80", "8.50", "36.02"],
-        ["2024 年到资", "60,000.80", "6.00", "25.42"],
+        ["期内到资", "60,000.80", "6.00", "25.42"],
     ]
     assert sheet_table(sheets, "实际到资与承诺投资")["rows"][1] == ["累计到资", 85000.8, 8.5, 36.02]
 
@@ -308,7 +308,7 @@ def test_a_park_filter_keeps_only_that_parks_projects_and_names_itself_in_every_
         ("lead", 1, "3000.00"), ("negotiating", 1, "8000.00"), ("registered", 2, "156000.00"),
         ("construction", 1, "50000.00"),
     ]
-    assert api["filters"] == {"start": None, "end": None, "park": xike, "chain": "", "owner": None, "stage": ""}
+    assert api["filters"] == {"period": "all", "start": None, "end": None, "park": xike, "chain": "", "owner": None, "stage": ""}
     assert page_tables(page)["stages"]["total"] == ["合计", "5", "217,000.00", "21.70"]
     assert sheet_table(sheets, "当前阶段分布")["title"] == (
         "招商项目 · 当前阶段分布（统计区间：全部；园区：西科园；产业链：全部；负责人：全部）"

@@ -201,8 +201,9 @@ def test_satisfaction_by_lead_department_and_by_officer_matches_the_call_backs(t
 def test_the_headers_explain_their_definitions_on_hover(manager_client, department_world):
     html = manager_client.get(PAGE).content.decode()
 
-    assert 'title="按时办结 /（按时办结 + 逾期）；未到期的在办分办、退回和转办不计。"' in html
-    assert 'title="满意率 =（满意 + 基本满意）/ 回访次数；每次回访都计入。"' in html
+    # reports/definitions.py is the one source of these texts (docs/reports.md lists them too)
+    assert 'title="按时办结除以按时办结与逾期之和。"' in html
+    assert 'title="满意与基本满意的回访次数之和除以回访次数，每次回访都计入。"' in html
 
 
 def test_the_owner_filter_keeps_the_departments_of_that_officers_requests(department_world, manager_api):

@@ -80,7 +80,7 @@ def test_sla_compliance_is_resolved_on_time_over_resolved_with_the_median_handli
     assert table["total"] == ["全部", "4", "2", "50.00", "25.00", "39.50", "3", "4.00"]
     assert sheet_table(sheets, "办理时效与满意度")["rows"][-1] == ["全部", 4, 2, 50, 25, 39.5, 3, 4]
     assert page_kpis(page) == {
-        "诉求总数": "8 件", "按时办结率": "50.00 %", "办理时长中位数": "25.00 小时", "超期未办结": "1 件",
+        "期内提交诉求": "8 件", "按时办结率": "50.00 %", "办理时长中位数": "25.00 小时", "超期未办结": "1 件",
         "满意度": "4.00 分",
     }
 

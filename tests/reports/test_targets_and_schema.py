@@ -62,7 +62,7 @@ def test_the_four_reports_are_in_the_openapi_schema_with_their_filters_and_answe
                             ("policies", "PolicyReport")]:
         operation = schema["paths"][f"/api/v1/reports/{name}/"]["get"]
         assert operation["tags"] == ["reports"]
-        assert [p["name"] for p in operation["parameters"]] == ["chain", "end", "owner", "park", "stage", "start"]
+        assert [p["name"] for p in operation["parameters"]] == ["chain", "end", "owner", "park", "period", "stage", "start"]
         assert set(operation["responses"]) == {"200", "400", "401", "403", "429"}
         assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
             "$ref": f"#/components/schemas/{component}"
