@@ -53,6 +53,9 @@ def _database_urls() -> tuple[str, str, str]:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["sqlite"]:
+        sqlite_main()
+        return
     import psycopg
 
     source, bench_url, name = _database_urls()
@@ -102,15 +105,24 @@ def run_benchmark(name: str) -> None:
         print(f"\n== {size:,} projects: " + ", ".join(f"{n:,} {what}" for what, n in counts.items())
               + f" — generated in {time.monotonic() - started:.0f} s")
         results[size] = world.measure()
-        print_timings(results[size]["timings"])
+        print_timings(results[size])
     print_query_counts(results)
 
 
-def print_timings(timings: list) -> None:
-    print(f"{'report':<10} {'selector':>12} {'SQL floor':>12} {'ratio':>7}  {'page (HTTP)':>12}  figures")
-    for name, orm, floor, page, same in timings:
-        print(f"{name:<10} {orm * 1000:>9.1f} ms {floor * 1000:>9.1f} ms {orm / floor:>7.2f}  {page * 1000:>9.1f} ms  "
-              f"{'same' if same else 'DIFFERENT'}")
+def print_timings(result: dict) -> None:
+    print(f"summary tables rebuilt from scratch in {result['rebuild']:.1f} s")
+    print(f"{'selector':<10} {'ours':>12} {'SQL floor':>12} {'ratio':>7}  figures")
+    for name, orm, floor, same in result["timings"]:
+        if floor is None:
+            print(f"{name:<10} {orm * 1000:>9.1f} ms {'—':>12} {'—':>7}")
+            continue
+        print(f"{name:<10} {orm * 1000:>9.1f} ms {floor * 1000:>9.1f} ms {orm / floor:>7.2f}  {'same' if same else 'DIFFERENT'}")
+    summary, raw, same = result["paths"]
+    print(f"pipeline from the summaries {summary * 1000:.1f} ms, from the raw rows {raw * 1000:.1f} ms: "
+          f"raw / summaries {raw / summary:.1f} — figures {'identical' if same else 'DIFFERENT'}")
+    print(f"{'page':<10} {'median':>12} {'floor page':>12} {'ratio':>7}")
+    for name, ours, floor in result["pages"]:
+        print(f"{name:<10} {ours * 1000:>9.1f} ms {floor * 1000:>9.1f} ms {ours / floor:>7.2f}")
 
 
 def print_query_counts(results: dict) -> None:
@@ -196,6 +208,103 @@ class World:
                 counts[label] = cursor.fetchone()[0]
         return counts
 
+    def generate_in_python(self, n: int) -> dict[str, int]:
+        """The ``GENERATE`` park in Python (``bulk_create``), for SQLite: the same shapes, ``random.Random(42)``."""
+        import random
+
+        from crm.models import (
+            CapitalArrival,
+            Enterprise,
+            FollowUp,
+            Project,
+            ProjectMilestone,
+            ProjectStageChange,
+            ServiceRequest,
+        )
+
+        rng = random.Random(42)  # noqa: S311 - test data
+        enterprises = max(n // 5, 1)
+        Enterprise.objects.bulk_create([
+            Enterprise(id=g, name=f"企业{g}", name_key=f"企业{g}", status="in_park", industry_chain=CHAINS[g % 9],
+                       jurisdiction=("sandun", "jiangcun", "")[g % 3], park_id=self.parks[g % 20])
+            for g in range(1, enterprises + 1)
+        ], batch_size=2000)
+        projects, changes, arrivals, milestones = [], [], [], []
+        start = dt.datetime(2018, 1, 1, 10, tzinfo=self.now.tzinfo)
+        for pid in range(1, n + 1):
+            r1 = rng.random()
+            f = next(i for i, edge in enumerate((.25, .45, .63, .75, .85, .93, 1.01)) if r1 < edge)
+            h = int(rng.random() * 8)
+            r3 = rng.random()
+            side = 0 if r1 >= .93 else 2 if r3 < .10 else 1 if r3 < .15 else 0
+            t0 = start + dt.timedelta(days=rng.random() * 2190)
+            gap = 3 + int(rng.random() * 30)
+            amount = Decimal(str(round(rng.random() ** 3 * 300000, 2)))
+            length = f + 1 + 2 * h + (side > 0)
+            stage = {2: "lost", 1: "on_hold"}.get(side, PIPELINE[f])
+            moments = [t0 + dt.timedelta(days=j * gap, hours=j * 7 % 5) for j in range(length)]
+            projects.append(Project(
+                id=pid, created_at=t0, name=f"项目{pid}", industry_chain=CHAINS[pid % 9], source_channel=CHANNELS[pid % 6],
+                total_investment=amount, fixed_asset_investment=(amount * Decimal("0.6")).quantize(Decimal("0.01")),
+                stage=stage, stage_changed_at=moments[-1], lost_reason="落户外地" if side == 2 else "",
+                enterprise_id=1 + pid % enterprises, owner_id=self.officers[pid % 30],
+                park_id=None if pid % 10 == 0 else self.parks[pid % 20],
+            ))
+            for j in range(length):
+                if j == 0:
+                    before = ""
+                elif j <= f:
+                    before = PIPELINE[j - 1]
+                elif j <= f + 2 * h and (j - f) % 2 == 0:
+                    before = "on_hold"
+                else:
+                    before = PIPELINE[f]
+                if j <= f:
+                    after = PIPELINE[j]
+                elif j <= f + 2 * h:
+                    after = "on_hold" if (j - f) % 2 == 1 else PIPELINE[f]
+                else:
+                    after = "lost" if side == 2 else "on_hold"
+                changes.append(ProjectStageChange(project_id=pid, from_stage=before, to_stage=after,
+                                                  changed_at=moments[j], actor_id=self.officers[pid % 30]))
+            if f >= 4:
+                for kind, days, reached in (("construction_start", 400, 5), ("completion", 900, 6)):
+                    milestones.append(ProjectMilestone(
+                        project_id=pid, kind=kind, planned_on=(t0 + dt.timedelta(days=days)).date(),
+                        actual_on=(t0 + dt.timedelta(days=days + pid % 40 - 15)).date() if f >= reached else None))
+            for days, share, reached in ((300, Decimal("0.3"), 3), (500, Decimal("0.2"), 5)):
+                if f >= reached and amount >= 10:
+                    arrivals.append(CapitalArrival(project_id=pid, arrived_on=(t0 + dt.timedelta(days=days)).date(),
+                                                   amount=(amount * share).quantize(Decimal("0.01"))))
+        Project.objects.bulk_create(projects, batch_size=2000)
+        ProjectStageChange.objects.bulk_create(changes, batch_size=5000)
+        ProjectMilestone.objects.bulk_create(milestones, batch_size=5000)
+        CapitalArrival.objects.bulk_create(arrivals, batch_size=5000)
+        FollowUp.objects.bulk_create([
+            FollowUp(kind="visit", occurred_on=dt.date(2018, 1, 1) + dt.timedelta(days=g % 3100), note="上门走访",
+                     officer_id=self.officers[g % 30], project_id=1 + g % n)
+            for g in range(1, 10 * n + 1)
+        ], batch_size=5000)
+        requests = []
+        for g in range(1, 2 * n + 1):
+            c = g % 5
+            status = ("closed", "closed", "resolved", "submitted", "accepted", "in_progress", "rejected", "closed")[g % 8]
+            submitted = self.now - dt.timedelta(hours=1 + g % 20000)
+            due = submitted + dt.timedelta(hours=CATEGORY_HOURS[c])
+            requests.append(ServiceRequest(
+                title=f"诉求{g}", status=status, submitted_at=submitted, due_at=due,
+                rejection_reason="不属于受理范围" if status == "rejected" else "",
+                resolved_at=submitted + dt.timedelta(hours=CATEGORY_HOURS[c] * (g % 3) / 2)
+                if status in ("resolved", "closed") else None,
+                satisfaction=1 + g % 5 if status == "closed" and g % 3 else None,
+                assignee_id=None if status == "submitted" else self.desk[g % 10], category_id=self.categories[c],
+                enterprise_id=1 + g % enterprises, submitted_by_id=self.submitter,
+            ))
+        ServiceRequest.objects.bulk_create(requests, batch_size=2000)
+        self._bulk_supply(n, enterprises)
+        return {"projects": n, "stage changes": len(changes), "follow-ups": 10 * n, "service requests": 2 * n,
+                "enterprises": enterprises}
+
     def _bulk_supply(self, n: int, enterprises: int) -> None:
         """Parcels, spaces and grants through the ORM (their models gain columns often; bulk_create keeps up)."""
         from parks.models import LandParcel, PolicyGrant, Space
@@ -239,28 +348,60 @@ class World:
 
     # -- measuring -------------------------------------------------------------------------------------
 
-    def measure(self) -> dict:
+    def measure(self, *, floor_sql: bool = True) -> dict:
         from reports.selectors.common import ReportFilters
         from reports.selectors.land import land_report
-        from reports.selectors.pipeline import pipeline_report
+        from reports.selectors.pipeline import pipeline_report as pipeline_from_raw
+        from reports.selectors.pipeline_summary import pipeline_page_report, pipeline_report_from_summaries
         from reports.selectors.policy import policy_report
         from reports.selectors.service import service_report
+        from reports.summaries import rebuild
 
+        started = time.monotonic()
+        rebuild()  # the nightly task's work, from scratch
+        rebuilt = time.monotonic() - started
         filters = ReportFilters()
         timings = []
         for name, selector, floor, compare in [
-            ("pipeline", pipeline_report, PIPELINE_FLOOR, same_pipeline),
+            ("pipeline", pipeline_page_report, PIPELINE_FLOOR, same_pipeline),
             ("service", service_report, SERVICE_FLOOR, same_service),
             ("land", land_report, LAND_FLOOR, same_land),
             ("policies", policy_report, POLICY_FLOOR, same_policies),
         ]:
             report = selector(filters=filters, now=self.now)
-            rows = run_floor(floor, self.params_for_floor())
             orm = median_time(lambda selector=selector: selector(filters=filters, now=self.now))
+            if not floor_sql:  # the hand-written floor is PostgreSQL SQL
+                timings.append((name, orm, None, None))
+                continue
+            rows = run_floor(floor, self.params_for_floor())
             raw = median_time(lambda floor=floor: run_floor(floor, self.params_for_floor()))
-            page = median_time(lambda name=name: self.client().get(f"/reports/{name}/"), runs=1)
-            timings.append((name, orm, raw, page, compare(report, rows)))
-        return {"timings": timings, "queries": self.query_counts()}
+            timings.append((name, orm, raw, compare(report, rows)))
+        # The pipeline's two paths side by side: the summaries (what the page reads) and the raw rows.
+        summary_report = pipeline_report_from_summaries(filters=filters, now=self.now)
+        raw_report = pipeline_from_raw(filters=filters, now=self.now)
+        paths = (
+            median_time(lambda: pipeline_report_from_summaries(filters=filters, now=self.now)),
+            median_time(lambda: pipeline_from_raw(filters=filters, now=self.now)),
+            summary_report == raw_report,
+        )
+        return {"timings": timings, "paths": paths, "rebuild": rebuilt, "pages": self.page_times(),
+                "queries": self.query_counts()}
+
+    def page_times(self, runs: int = 5) -> list[tuple]:
+        """Each whole page (test Client GET as a manager) against its floor, alternating: the same page with a
+        filter that does not validate — session, manager check, form, template and header, no figures."""
+        client = self.client()
+        times = []
+        for name in ("pipeline", "service", "land", "policies"):
+            # 全部时间: every row, as the selectors above (the page's default period is the current year's).
+            ours, floor = f"/reports/{name}/?period=all", f"/reports/{name}/?period=all&start=x"
+            client.get(ours), client.get(floor)  # warm-up
+            ours_times, floor_times = [], []
+            for _ in range(runs):
+                ours_times.append(timed(lambda url=ours: client.get(url)))
+                floor_times.append(timed(lambda url=floor: client.get(url)))
+            times.append((name, statistics.median(ours_times), statistics.median(floor_times)))
+        return times
 
     def params_for_floor(self) -> dict:
         year = self.now.year
@@ -279,6 +420,7 @@ class World:
         return client
 
     def query_counts(self) -> dict:
+        from django.core.cache import cache
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
         from rest_framework.test import APIClient
@@ -293,6 +435,7 @@ class World:
                 ("export", page_client, f"/reports/{name}/export.xlsx"),
                 ("api", api, f"/api/v1/reports/{name}/"),
             ]:
+                cache.clear()  # uncached answers: the pipeline's cached figures would make the count depend on order
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(url)
                     if getattr(response, "streaming", False):
@@ -301,6 +444,12 @@ class World:
                     raise RuntimeError(f"{url} answered {response.status_code}")
                 counts[f"{name} {kind}"] = len(queries)
         return counts
+
+
+def timed(call) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
 
 
 def median_time(call, runs: int = RUNS) -> float:
@@ -346,9 +495,9 @@ GENERATE = [
     "ALTER TABLE bench_spec ADD COLUMN len int",
     "UPDATE bench_spec SET len = f + 1 + 2 * h + (side > 0)::int",
     """
-    INSERT INTO crm_enterprise (id, created_at, updated_at, name, short_name, credit_code, status, industry_chain,
-                                chain_segment, jurisdiction, address, description, park_id)
-    SELECT g, %(now)s, %(now)s, '企业' || g, '', '', 'in_park', (%(chains)s::text[])[1 + g %% 9], '',
+    INSERT INTO crm_enterprise (id, created_at, updated_at, name, name_key, short_name, credit_code, status,
+                                industry_chain, chain_segment, jurisdiction, address, description, park_id)
+    SELECT g, %(now)s, %(now)s, '企业' || g, '企业' || g, '', '', 'in_park', (%(chains)s::text[])[1 + g %% 9], '',
            (ARRAY['sandun', 'jiangcun', ''])[1 + g %% 3], '', '', (%(parks)s::bigint[])[1 + g %% 20]
     FROM generate_series(1, %(enterprises)s) g
     """,
@@ -641,6 +790,47 @@ def same_policies(report: dict, rows: dict) -> bool:
     mine = [(c["clause_id"], c["grants"], c["applied_total"], c["approved_total"], c["disbursed_total"])
             for c in report["clauses"]]
     return floor == mine
+
+
+# -- SQLite: the pages at 10,000 projects, built in Python ------------------------------------------------------
+
+SQLITE_SIZE = int(os.environ.get("BENCH_REPORT_SQLITE_SIZE", "10000"))
+
+
+def sqlite_main() -> None:
+    """``reports_bench.py sqlite``: the same park at ``BENCH_REPORT_SQLITE_SIZE`` (10,000) projects in a temporary
+    SQLite file, generated with ``bulk_create`` (the PostgreSQL generator is ``generate_series`` SQL). Prints the
+    pipeline's summary and raw paths, each page against its floor page, and the queries per page."""
+    from bench.scratch import scratch_database
+
+    started = time.monotonic()
+    with scratch_database("zijin_reports_bench", postgres=False) as where:
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+        os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+        import logging
+
+        import django
+
+        django.setup()
+        logging.getLogger("axes").setLevel(logging.WARNING)
+        logging.getLogger("django.request").setLevel(logging.ERROR)
+        logging.getLogger("zijin.request").setLevel(logging.WARNING)
+        from django.core.management import call_command
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()
+        print(f"Manager reports benchmark — {where}")
+        call_command("migrate", verbosity=0)
+        world = World()
+        counts = world.generate_in_python(SQLITE_SIZE)
+        print(f"\n== {SQLITE_SIZE:,} projects on SQLite: " + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+              + f" — generated in {time.monotonic() - started:.0f} s")
+        result = world.measure(floor_sql=False)
+        print_timings(result)
+        print("\nqueries per answer")
+        for key, n in result["queries"].items():
+            print(f"{key:<20} {n:>6}")
+    print(f"\ntotal time: {time.monotonic() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from crm.names import company_name_key
 from crm.pipeline.collisions import project_collisions
 from crm.pipeline.ownership import require_project_change
 from crm.pipeline.services import project_change_stage, project_create
+from crm.pipeline.summaries import projects_changed
 from crm.roles import Work
 from parks.models import PARCEL_FREE_STATUSES, LandParcel, LandUse, ParcelStatus, Park, Space
 from parks.services.parcels import allowed_parcel_moves, parcel_change_status
@@ -525,6 +526,7 @@ class ProjectSpec(_Lookups, Spec):
             _checked(project, self)
             project._history_user = actor
             project.save()
+            projects_changed([pk])  # park, chain, investment…: copied into the report summaries
             project = Project.objects.select_related("owner").get(pk=pk)
         reached = PIPELINE.index(project.stage) if project.stage in PIPELINE else len(PIPELINE)
         for stage, day in stages:

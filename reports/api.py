@@ -23,7 +23,7 @@ from parks.models import LandUse, ParcelStatus
 from reports.selectors.capital import capital_report
 from reports.selectors.credit import credit_report
 from reports.selectors.land import land_report
-from reports.selectors.pipeline import pipeline_report
+from reports.selectors.pipeline_summary import pipeline_page_report
 from reports.selectors.policy import policy_report
 from reports.selectors.service import service_report
 
@@ -513,7 +513,7 @@ def _report_schema(summary: str, serializer):
 @_report_schema(_("招商项目报表：阶段漏斗、转化、停留天数、分布、年度目标、到资、开工投产、三色预警"), PipelineReportSerializer)
 class PipelineReportView(ReportView):
     page = "pipeline"
-    selector = staticmethod(pipeline_report)
+    selector = staticmethod(pipeline_page_report)
     serializer_class = PipelineReportSerializer
 
 

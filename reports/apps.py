@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
-    """Manager reports: a model-less app that reads both sides (crm and parks)."""
+    """Manager reports: reads both sides (crm and parks); its only tables are the pipeline summaries."""
 
     name = "reports"
     verbose_name = _("报表")
@@ -23,3 +23,8 @@ class ReportsConfig(AppConfig):
         from reports.workbench import leader_headlines
 
         headlines_register(leader_headlines)
+        # The summary tables follow every change of what they copy (reports.summaries).
+        from crm.pipeline.summaries import summaries_register
+        from reports.summaries import refresh_projects
+
+        summaries_register(refresh_projects)

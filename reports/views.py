@@ -15,7 +15,7 @@ from reports.selectors.capital import capital_report
 from reports.selectors.credit import credit_report
 from reports.selectors.land import land_report
 from reports.selectors.mu import mu_report
-from reports.selectors.pipeline import pipeline_report
+from reports.selectors.pipeline_summary import pipeline_page_report
 from reports.selectors.policy import policy_report
 from reports.selectors.service import service_report
 from reports.selectors.visits import visit_report
@@ -26,11 +26,12 @@ from .capital import capital_page, page_links
 from .credit_page import credit_page
 from .excel import workbook_response
 from .forms import FILTER_FIELDS, PERIOD_PAGES, MuFilterForm, ReportFilterForm, describe, has_nul_byte
+from .summaries import freshness_text
 from .visits import visits_page
 
 REPORTS = {
     # page: (selector, title, layout)
-    "pipeline": (pipeline_report, gettext_lazy("招商项目"), tables.pipeline_page),
+    "pipeline": (pipeline_page_report, gettext_lazy("招商项目"), tables.pipeline_page),
     "service": (service_report, gettext_lazy("企业服务"), tables.service_page),
     "land": (land_report, gettext_lazy("土地与空间"), tables.land_page),
     "policies": (policy_report, gettext_lazy("政策兑现"), tables.policy_page),
@@ -99,6 +100,7 @@ def report_page(request, page: str = "pipeline"):
             "filters": filters,
             "filters_text": describe(filters),
             "report": report,
+            "freshness": freshness_text(report.get("summaries"), now),
             "kpis": laid_out.kpis,
             "tables": laid_out.tables,
             "charts": [{"id": f"chart-{t.key}", **t.chart_data()} for t in laid_out.tables if t.chart],

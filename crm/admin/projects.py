@@ -53,6 +53,7 @@ from crm.pipeline.services import (
     project_create,
     projects_assign_owner,
 )
+from crm.pipeline.summaries import projects_changed
 from crm.roles import Work, may
 
 from . import kanban
@@ -507,6 +508,7 @@ class ProjectAdmin(
             if new_owner is not None:
                 projects_assign_owner(projects=Project.objects.filter(pk=obj.pk), owner=new_owner, actor=request.user)
                 obj.owner = new_owner
+            projects_changed([obj.pk])  # park, chain, channel, investment, enterprise: copied into the summaries
             if "enterprise" in form.changed_data:
                 warn_collisions(request, enterprise=obj.enterprise, owner=obj.owner, exclude_project=obj)
             return

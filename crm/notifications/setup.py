@@ -1,6 +1,7 @@
 """The rows the reminder engine needs: one ``ReminderRule`` per registered code with its defaults, the groups the
 defaults name, and the Celery beat schedule — the one place the periodic schedule is defined."""
 
+from django.conf import settings
 from django.utils import timezone
 
 from crm.notifications.rules import registered_rules
@@ -16,6 +17,14 @@ SCHEDULE = [
         # A sweep not started within 4 minutes is dropped: the next one does the same work.
         "expire_seconds": 240,
         "description": "每 5 分钟检查到期、超期、久未跟进等提醒（crm.notifications.sweep）。",
+    },
+    {
+        # The services keep the summaries current row by row; the nightly rebuild is the safety net.
+        "name": "报表汇总重建 rebuild report summaries",
+        "task": "reports.rebuild_summaries",
+        "crontab": {"minute": "30", "hour": "2"},  # 02:30 in the park's time zone, when nobody reads reports
+        "expire_seconds": 3 * 3600,
+        "description": "每晚 02:30 按原始数据全量重建招商项目报表的汇总表（reports.summaries.rebuild）。",
     },
 ]
 
@@ -39,13 +48,19 @@ def reminders_setup(apps=None, *, app_label: str | None = None) -> None:
             rule.recipient_groups.set(group_model.objects.filter(name__in=registered.defaults["groups"]))
     interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
     task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    crontab_model = apps.get_model("django_celery_beat", "CrontabSchedule")
     for entry in SCHEDULE:
-        interval, _ = interval_model.objects.get_or_create(every=entry["every_minutes"], period="minutes")
+        if "crontab" in entry:
+            when = {"crontab": crontab_model.objects.get_or_create(
+                **entry["crontab"], day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
+            )[0]}
+        else:
+            when = {"interval": interval_model.objects.get_or_create(every=entry["every_minutes"], period="minutes")[0]}
         task_model.objects.get_or_create(
             name=entry["name"],
             defaults={
                 "task": entry["task"],
-                "interval": interval,
+                **when,
                 "expire_seconds": entry["expire_seconds"],
                 "description": entry["description"],
                 "enabled": True,

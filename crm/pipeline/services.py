@@ -13,6 +13,7 @@ from crm.roles import Work, may, require_role
 
 from .notify import notify_owner_changed, notify_stage_changed_by_other
 from .ownership import require_owner_assignment, require_project_change
+from .summaries import projects_changed
 
 # Legal moves. The pipeline moves forward one stage at a time so that every stage a project
 # passed through has a history row (the funnel and velocity reports rely on it); any active
@@ -56,6 +57,7 @@ def project_create(*, actor: User, owner: User | None = None, at=None, **fields)
     if co_officers:
         project.co_officers.set(co_officers)
     ProjectStageChange.objects.create(project=project, from_stage="", to_stage=Stage.LEAD, actor=actor, changed_at=at)
+    projects_changed([project.pk])
     return project
 
 
@@ -95,6 +97,7 @@ def project_change_stage(*, project: Project, to: str, actor: User, note: str = 
         project=project, from_stage=from_stage, to_stage=to, actor=actor, note=note, changed_at=at
     )
     notify_stage_changed_by_other(change)
+    projects_changed([project.pk])
     return project
 
 
@@ -174,5 +177,6 @@ def projects_assign_owner(*, projects, owner: User, actor: User) -> int:
             project._change_reason = _("由 %(actor)s 分配") % {"actor": actor}
             project.save(update_fields=["owner", "updated_at"])
             notify_owner_changed(project=project, previous=previous, actor=actor, at=at)
+            projects_changed([project.pk])
             count += 1
     return count

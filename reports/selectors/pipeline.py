@@ -400,7 +400,8 @@ def _milestone_colours(projects: QuerySet[Project], today: dt.date) -> dict:
 
 
 def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
-    """The 招商 pipeline page: 13 queries, whatever the data.
+    """The 招商 pipeline page from the raw rows: 13 queries, whatever the data (the page reads
+    ``pipeline_summary.pipeline_page_report``: the same figures from the summary tables once they are built).
 
     stages (1), funnel (1), durations (1), five breakdowns (5), this year's figures and targets (2),
     committed/landed counts and capital arrived (2), milestone colours (1).

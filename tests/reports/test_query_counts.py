@@ -5,7 +5,7 @@ count must not move. The numbers are pinned; if one changes, explain why in the 
 
 A page: session + user (2), the user's groups for the manager check (1), the park and owner choices of
 the filter form (2), the site profile the header and footer name the park by (1, crm.notifications.site), then the
-selector — pipeline 13, credit 13 (reports.selectors.credit.credit_report: officers' credit rows, owned uncredited
+selector — pipeline 14 (the summary state, then 13 from the summaries or, before the first rebuild, the raw rows), credit 13 (reports.selectors.credit.credit_report: officers' credit rows, owned uncredited
 projects and the arrivals of each (4), the units' credit rows and arrivals (2), the totals over distinct projects and
 their arrivals for officers and units (4), the year's targets with their park and officer (1), the figures by park and
 their arrivals (2)), service 9 (4, and the departments 3 and call-backs 2), land 3, policies 3 (see their docstrings: the
@@ -52,7 +52,8 @@ pytestmark = pytest.mark.django_db
 # page, export, api
 EXPECTED = {
     # bare addresses: the default period's probe (1) everywhere, the year-earlier selector on the page and the API
-    "pipeline": (19 + 1 + 13, 16 + 1, 15 + 1 + 13),
+    # the pipeline: the summary state (1) before each selector run (14 with it: test_summaries_equal_raw.py)
+    "pipeline": (19 + 1 + 13 + 2, 16 + 1 + 1, 15 + 1 + 13 + 2),
     "service": (15 + 1 + 9, 13 + 1, 11 + 1 + 9),
     "land": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
     "policies": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
@@ -104,6 +105,18 @@ def test_the_pipeline_report_takes_the_same_queries_with_ten_or_twenty_five_proj
 ):
     assert_report_queries("pipeline")
     more_projects(15)
+    assert_report_queries("pipeline")
+
+
+def test_the_pipeline_report_from_the_summaries_takes_as_many_queries_as_from_the_raw_rows(
+    pipeline_world, assert_report_queries, settings
+):
+    from reports.summaries import rebuild
+
+    settings.REPORTS_SUMMARY_CACHE_SECONDS = 0  # every answer computed (the cache's own test: test_summaries_equal_raw)
+    rebuild()
+    assert_report_queries("pipeline")
+    more_projects(15)  # through the services: their summary rows are written as they go
     assert_report_queries("pipeline")
 
 
