@@ -3,10 +3,13 @@ and the same URL stacked in one column on a leader's phone.
 
 It computes nothing of its own: ``cockpit_figures`` runs the pages' selectors (``pipeline_report``,
 ``service_report``) under the pages' filter form and takes the cards and charts from the pages' own layouts
-(``tables.pipeline_page`` / ``tables.service_page``), so every number on the big screen is the number of the
-report page, with the same drill-down link, definition and 同比. ``?format=json`` answers the same figures for the
-page's own refresh (every 60 s; ``?refresh=N`` with N ≥ 2 for tests); a session that has ended answers 401 in
-JSON instead of the login page, so the screen says so rather than drawing a login form into its cards.
+(``tables.pipeline_page`` / ``tables.service_page``), each card by its stable ``Kpi.key``, so every number on the big
+screen is the number of the report page, with the same drill-down link, definition and 同比 (the selectors run a
+second time a year earlier and ``tables.with_previous`` pairs the cards, as on the pages). Without a period in the
+URL the screen opens on the pipeline page's own default period (``forms.default_period``: 本年, or the latest year
+with data). ``?format=json`` answers the same figures for the page's own refresh (every 60 s; ``?refresh=N`` with
+N ≥ 2 for tests); a session that has ended answers 401 in JSON instead of the login page, so the screen says so
+rather than drawing a login form into its cards.
 """
 
 import dataclasses
@@ -29,27 +32,14 @@ from .forms import FILTER_FIELDS, ReportFilterForm, describe, has_nul_byte
 REFRESH_SECONDS = 60
 MIN_REFRESH_SECONDS = 2
 MAX_REFRESH_SECONDS = 3600
-# The cockpit's period parameters, passed through to the pages' filter form as they are.
-PERIOD_FIELDS = ("period", "start", "end")
 
 
-def cockpit_filter_data(params, today: dt.date):
-    """The filter parameters, with the cockpit's default period 本年 (1 January to 31 December of this year) when
-    none is given. The form and its validation are the pages' own."""
-    data = params.copy()
-    if not any(data.get(name) for name in PERIOD_FIELDS):
-        data["start"] = dt.date(today.year, 1, 1).isoformat()
-        data["end"] = dt.date(today.year, 12, 31).isoformat()
-    return data
-
-
-def _kpi(page: tables.Page, label: str) -> tables.Kpi:
-    """A card of a page's layout, by its (translated) label or the start of it (a label may add what it leaves
-    out): the layout is the one place a card is made."""
+def _kpi(page: tables.Page, key: str) -> tables.Kpi:
+    """A card of a page's layout by its stable key (``Kpi.key``): the layout is the one place a card is made."""
     for kpi in page.kpis:
-        if str(kpi.label).startswith(label):
+        if kpi.pair_key == key:
             return kpi
-    raise LookupError(f"The report layout has no card {label!r}")
+    raise LookupError(f"The report layout has no card {key!r}")
 
 
 def _table(page: tables.Page, key: str) -> tables.Table:
@@ -65,10 +55,6 @@ def _card(key: str, group: str, kpi: tables.Kpi, **overrides) -> dict:
     return card | overrides
 
 
-def _row(table: tables.Table, label: str) -> list:
-    return next(row for row in table.rows if str(tables.unlinked(row[0])) == label)
-
-
 def _chart(group: str, table: tables.Table, chart: tables.Chart | None = None, title: str = "") -> dict:
     """A page table drawn on the big screen; ``chart`` redraws the same cells another way (fewer series)."""
     if chart is not None:
@@ -76,41 +62,59 @@ def _chart(group: str, table: tables.Table, chart: tables.Chart | None = None, t
     return {"id": f"cockpit-{table.key}", "group": group, **table.chart_data(), "title": title or str(table.title)}
 
 
+def _signed(report: dict) -> tables.Kpi:
+    """期内签约项目: the figure, link and 亿元 total of the pipeline page's 年度目标完成情况 rows (that table's rows have
+    no keys, so the card reads the same selector figures with the same drill-down)."""
+    this_year, filters = report["this_year"], report.get("filters")
+    return tables.Kpi(
+        _("期内签约项目"), tables.cell_text(this_year["signed_count"]), _("个"),
+        href=tables.drill_href("pipeline.year_signed", filters),
+        note=_("签约总投资 %(total)s 亿元") % {"total": tables.cell_text(tables.to_yi(this_year["signed_investment_total"]))},
+        key="signed", help=tables.P("target_actual"),
+    )
+
+
+def _layouts(filters, now: dt.datetime) -> tuple[tables.Page, tables.Page]:
+    """The pipeline and service pages' layouts for ``filters``, the signed card added to the pipeline's cards."""
+    pipeline_data = pipeline_report(filters=filters, now=now)
+    pipeline = tables.pipeline_page(pipeline_data)
+    pipeline.kpis.append(_signed(pipeline_data))
+    return pipeline, tables.service_page(service_report(filters=filters, now=now))
+
+
+# The cockpit's cards: (the card's key on the screen and in the JSON, its section, the page card's ``Kpi.key``).
+CARDS = (
+    ("landed_key", "pipeline", "landed_key"),
+    ("signed", "pipeline", "signed"),
+    ("projects", "pipeline", "cohort_count"),
+    ("investment", "pipeline", "cohort_investment"),
+    ("arrival_rate", "pipeline", "arrival_rate"),
+    ("start_rate", "pipeline", "start_rate"),
+    ("requests", "service", "total"),
+    ("on_time_rate", "service", "sla_compliance"),
+    ("overdue", "service", "overdue"),
+)
+
+
 def cockpit_figures(filters, now: dt.datetime) -> dict:
     """The cockpit's cards and charts, read from the pipeline and service pages' selectors and layouts.
 
-    The one place the cockpit reads the reports (pipeline 13 queries, service 9): a new selector or layout
-    (a period's 同比, a summary table) plugs in here and the cockpit shows it.
+    The one place the cockpit reads the reports: pipeline 13 queries and service 9, and as many again for 同比 (the
+    same filters a year earlier, ``views.report_page``'s rule: only for a period with dates, not 全部时间).
     """
-    pipeline_data = pipeline_report(filters=filters, now=now)
-    pipeline = tables.pipeline_page(pipeline_data)
-    service = tables.service_page(service_report(filters=filters, now=now))
-    year = pipeline_data["year"]
+    pipeline, service = _layouts(filters, now)
+    if filters.start or filters.end:
+        for page, earlier in zip((pipeline, service), _layouts(filters.year_earlier(), now), strict=True):
+            tables.with_previous(page, earlier)
+    pages = {"pipeline": pipeline, "service": service}
 
-    this_year = _table(pipeline, "this_year")
-    signed = _row(this_year, _("签约项目（个）"))
     colours = _table(service, "request_colours")
     green, yellow, red = colours.total[1:4]
-    cards = [
-        _card("landed_key", "pipeline", _kpi(pipeline, _("%(year)s 年落地亿元以上项目") % {"year": year})),
-        _card("signed", "pipeline", tables.Kpi(
-            _("%(year)s 年签约项目") % {"year": year}, tables.cell_text(signed[1]), _("个"),
-            href=tables.cell_href(signed[1]),
-            note=_("签约总投资 %(total)s 亿元") % {"total": tables.cell_text(tables.to_yi(tables.unlinked(
-                _row(this_year, _("签约项目总投资（万元）"))[1])))},
-        )),
-        _card("projects", "pipeline", _kpi(pipeline, _("项目总数"))),
-        _card("investment", "pipeline", _kpi(pipeline, _("总投资"))),
-        _card("arrival_rate", "pipeline", _kpi(pipeline, _("到资率"))),
-        _card("start_rate", "pipeline", _kpi(pipeline, _("开工率"))),
-        _card("requests", "service", _kpi(service, _("诉求总数"))),
-        _card("on_time_rate", "service", _kpi(service, _("按时办结率"))),
-        _card("overdue", "service", _kpi(service, _("超期未办结"))),
-        _card("colours", "service", tables.Kpi(_("未办结三色预警"), "", _("件")), colours=[
-            {"level": level, "label": label, "value": tables.cell_text(cell), "href": tables.cell_href(cell)}
-            for level, label, cell in (("green", _("正常"), green), ("yellow", _("临期"), yellow), ("red", _("超时"), red))
-        ]),
-    ]
+    cards = [_card(key, group, _kpi(pages[group], page_key)) for key, group, page_key in CARDS]
+    cards.append(_card("colours", "service", tables.Kpi(_("未办结三色预警"), "", _("件")), colours=[
+        {"level": level, "label": label, "value": tables.cell_text(cell), "href": tables.cell_href(cell)}
+        for level, label, cell in (("green", _("正常"), green), ("yellow", _("临期"), yellow), ("red", _("超时"), red))
+    ]))
     charts = [
         _chart("pipeline", _table(pipeline, "funnel")),
         _chart("pipeline", _table(pipeline, "stages")),
@@ -131,7 +135,7 @@ def _refresh_seconds(params) -> int:
 def _query_string(params) -> str:
     kept = params.copy()
     for key in list(kept):
-        if key not in (*FILTER_FIELDS, *PERIOD_FIELDS) or not any(kept.getlist(key)):
+        if key not in FILTER_FIELDS or not any(kept.getlist(key)):
             del kept[key]
     return kept.urlencode()
 
@@ -139,7 +143,8 @@ def _query_string(params) -> str:
 def _figures_or_errors(request):
     """(figures with their period and time, None) or (None, the form's errors in words)."""
     now = timezone.now()
-    form = ReportFilterForm(cockpit_filter_data(request.GET, timezone.localdate(now)))
+    # The pipeline page's form: its default period (本年, or the latest year with data) is the screen's.
+    form = ReportFilterForm(request.GET, page="pipeline", today=timezone.localdate(now))
     if not form.is_valid():
         return None, [str(error) for errors in form.errors.values() for error in errors]
     filters = form.filters()
@@ -172,9 +177,9 @@ def _page(request):
         "errors": errors,
         "refresh_seconds": _refresh_seconds(request.GET),
         "data_url": f"{reverse('reports:cockpit')}?{query + '&' if query else ''}format=json",
-        # Back to the reports on the period the screen shows (本年 spelled out); the refresh keeps the bare
-        # parameters, so a screen left on over New Year moves on to the new year.
-        "exit_url": f"{reverse('reports:index')}?{_query_string(cockpit_filter_data(request.GET, timezone.localdate()))}",
+        # Back to the reports with the screen's own parameters: the pipeline page resolves them, and its default
+        # period, as the screen did. The refresh keeps them bare too, so a screen left on over New Year moves on.
+        "exit_url": f"{reverse('reports:index')}{'?' + query if query else ''}",
         "texts": {
             "updated": _("更新于 %(time)s"),
             "offline": _("连接中断，显示 %(time)s 的数据"),

@@ -63,11 +63,11 @@ def test_the_cockpit_fills_the_big_screen_without_scrollbars_and_refreshes_itsel
     page.on("pageerror", lambda error: errors.append(str(error)))
     log_in_admin(page, base, "manager", DEMO_PASSWORD, via="/reports/")
 
-    # The report pages lead to the cockpit; it opens on this year.
+    # The report pages lead to the cockpit; it opens on the pipeline page's default period.
     page.click("[data-cockpit-link]")
     page.wait_for_url(f"{base}/reports/cockpit/")
     page.wait_for_selector(".cockpit-chart__canvas svg")
-    for period, name in [("", "screen"), ("?start=2024-01-01&end=2024-12-31", "screen-2024")]:
+    for period, name in [("", "screen"), ("?period=2024", "screen-2024")]:
         page.goto(f"{base}/reports/cockpit/{period}")
         page.wait_for_selector(".cockpit-chart__canvas svg")
         layout = _layout(page)
@@ -83,6 +83,10 @@ def test_the_cockpit_fills_the_big_screen_without_scrollbars_and_refreshes_itsel
             assert chart["width"] > 300 and chart["height"] > 200, chart
             assert chart["bottom"] <= SCREEN["height"] and chart["texts"] > 0, chart
         assert layout["clipped"] == []
+    # The demo's 2024: 32 projects of at least 1 亿 landed, against the year's target of 32.
+    assert page.locator("[data-period]").inner_text().startswith("统计区间：2024 年（2024-01-01 至 2024-12-31）")
+    assert _card_value(page, "landed_key") == "32"
+    assert page.locator('[data-card="landed_key"] [data-field="note"]').inner_text() == "2024 年度目标 32 个，完成 100.00%"
     # With a 同比 line on every card (the periods' Kpi.previous) the screen still fits: the charts give way.
     page.evaluate("""() => document.querySelectorAll('[data-field="previous"]').forEach(node => {
         node.textContent = '上年同期 1,234.56'; node.hidden = false; })""")

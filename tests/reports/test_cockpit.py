@@ -1,12 +1,15 @@
 """The cockpit (大屏, /reports/cockpit/): the pipeline and service figures on one screen, the same numbers as the pages.
 
-On the worlds of tests/reports/conftest.py at 2024-12-20 10:00: "本年" is 2024, so the cockpit without parameters
-shows what the pipeline and service pages show for 2024-01-01 to 2024-12-31.
+On the worlds of tests/reports/conftest.py at 2024-12-20 10:00: the cockpit without parameters opens on the pipeline
+page's own default period, 本年 (2024-01-01 to today, 2024-12-20), and shows what the pipeline and service pages show
+for it, each card beside the same figure a year earlier (同比).
 """
 
+import datetime as dt
 import json
 
 import pytest
+import time_machine
 from django.test import Client
 
 from reports.cockpit import cockpit_figures
@@ -15,17 +18,26 @@ from reports.selectors.pipeline import pipeline_report
 from reports.selectors.service import service_report
 from tests.factories import EnterpriseFactory, enterprise_user, officer, service_officer
 from tests.factories import service_request as make_request
-from tests.reports.conftest import NOW, at
+from tests.reports.conftest import NOW, SHANGHAI, at
 from tests.reports.support import page_kpis
 
 pytestmark = pytest.mark.django_db
 
 URL = "/reports/cockpit/"
-THIS_YEAR = "start=2024-01-01&end=2024-12-31"
-# session + user (2), the user's groups for the manager check (1), the site profile (1), then the selectors:
-# pipeline 13, service 9. The JSON answer reads no site profile.
-PAGE_QUERIES = 4 + 13 + 9
-JSON_QUERIES = 3 + 13 + 9
+THIS_YEAR = "period=this_year"
+# session + user (2), the user's groups for the manager check (1), the site profile (1), the pipeline page's default
+# period's probe (1: the latest stage change, reports.forms.default_period), then the selectors: pipeline 13,
+# service 9, and both again a year earlier for 同比 (as the pages do). The JSON answer reads no site profile.
+PAGE_QUERIES = 4 + 1 + (13 + 9) * 2
+JSON_QUERIES = 3 + 1 + (13 + 9) * 2
+# The cockpit's cards and the page cards they are (the pages' stable Kpi.key); 签约 is a row of the pipeline's
+# 年度目标完成情况 table and 三色预警 the total row of the service page's colours table.
+PAGE_CARDS = {
+    "landed_key": ("pipeline", "landed_key"), "projects": ("pipeline", "cohort_count"),
+    "investment": ("pipeline", "cohort_investment"), "arrival_rate": ("pipeline", "arrival_rate"),
+    "start_rate": ("pipeline", "start_rate"), "requests": ("service", "total"),
+    "on_time_rate": ("service", "sla_compliance"), "overdue": ("service", "overdue"),
+}
 
 
 @pytest.fixture
@@ -46,58 +58,50 @@ def test_a_manager_opens_the_cockpit_with_this_years_pipeline_and_service_figure
 
     assert response.status_code == 200
     cards = _cards(response)
-    assert {key: _as_shown(card) for key, card in cards.items() if key != "colours"} == {
-        "landed_key": "1 个",  # P5 (15 亿) landed in 2024; P9 landed too but is under 1 亿
-        "signed": "3 个",  # P5, P8, P9 signed in 2024
-        "projects": "6 个",
-        "investment": "4.80 亿元",  # the projects registered in 2024: P1 P2 P3 P7 P8 P9
-        "arrival_rate": "0.00 %",  # P8 and P9 are signed or beyond (1.6 亿 committed); no money arrived for them
-        "start_rate": "100.00 %",  # P9, the one landed, has an actual 开工 date
-        "requests": "8 件",
-        "on_time_rate": "50.00 %",
-        "overdue": "1 件",
+    assert {key: (card["label"], _as_shown(card), card["previous"]) for key, card in cards.items() if key != "colours"} == {
+        # P5 (15 亿) landed in 2024; P9 landed too but is under 1 亿
+        "landed_key": ("期内落地亿元以上项目", "1 个", "1 个"),
+        "signed": ("期内签约项目", "3 个", "0 个"),  # P5, P8, P9 signed in 2024
+        # entered in 2024: P1 P2 P3 P8 P9 (P7 too, but lost: left out); a year earlier P4 and P5
+        "projects": ("期内入库项目", "5 个", "2 个"),
+        "investment": ("期内入库项目总投资", "3.90 亿元", "15.50 亿元"),
+        # P8 and P9 are signed or beyond (1.6 亿 committed); no money arrived for them
+        "arrival_rate": ("到资率", "0.00 %", "30.00 %"),
+        "start_rate": ("开工率", "100.00 %", "0.00 %"),  # P9, the one landed, has an actual 开工 date
+        "requests": ("期内提交诉求", "8 件", "0 件"),
+        "on_time_rate": ("按时办结率", "50.00 %", "— %"),
+        "overdue": ("超期未办结", "1 件", "0 件"),
     }
-    assert cards["landed_key"]["note"] == "年度目标 2 个，完成 50.00%"
+    assert cards["landed_key"]["note"] == "2024 年度目标 2 个，完成 50.00%"
     assert cards["signed"]["note"] == "签约总投资 16.60 亿元"
     assert cards["overdue"]["level"] == "red"
     assert [(c["label"], c["value"]) for c in cards["colours"]["colours"]] == [("正常", "1"), ("临期", "1"), ("超时", "1")]
     html = response.content.decode()
     assert "更新于 10:00" in html
-    assert "统计区间：2024-01-01 至 2024-12-31" in html
-    assert 'href="/reports/?start=2024-01-01&amp;end=2024-12-31"' in html  # 退出大屏 keeps the period
+    assert "统计区间：本年（2024-01-01 至 2024-12-20）" in html
+    assert "上年同期 2 个" in html
+    # 退出大屏: the reports with the screen's own parameters, which open on the same default period
+    assert 'href="/reports/">退出大屏</a>' in html
     assert "退出大屏" in html and "全屏" in html
     assert "/static/vendor/echarts/echarts.min.js" in html and "cdn" not in html.lower()
 
 
 def test_every_card_is_the_report_pages_own_figure_for_the_same_period(both_worlds, manager_client):
     cards = _cards(manager_client.get(URL))
-    pipeline = page_kpis(manager_client.get(f"/reports/?{THIS_YEAR}"))
-    service = page_kpis(manager_client.get(f"/reports/service/?{THIS_YEAR}"))
+    pages = {"pipeline": manager_client.get(f"/reports/?{THIS_YEAR}"),
+             "service": manager_client.get(f"/reports/service/?{THIS_YEAR}")}
+    page_cards = {(page, kpi.key): kpi for page, response in pages.items() for kpi in response.context["kpis"]}
 
-    assert _as_shown(cards["landed_key"]) == pipeline["2024 年落地亿元以上项目"]
-    assert _as_shown(cards["projects"]) == pipeline["项目总数"]
-    assert _as_shown(cards["investment"]) == pipeline["总投资"]
-    assert _as_shown(cards["arrival_rate"]) == pipeline["到资率"]
-    assert _as_shown(cards["start_rate"]) == pipeline["开工率"]
-    assert _as_shown(cards["requests"]) == service["诉求总数"]
-    assert _as_shown(cards["on_time_rate"]) == service["按时办结率"]
-    assert _as_shown(cards["overdue"]) == service["超期未办结"]
-
-    # … with the page card's own drill-down link, definition and 同比.
-    page_cards = {
-        kpi.label: kpi
-        for url in (f"/reports/?{THIS_YEAR}", f"/reports/service/?{THIS_YEAR}")
-        for kpi in manager_client.get(url).context["kpis"]
-    }
-    for key, label in [("landed_key", "2024 年落地亿元以上项目"), ("projects", "项目总数"), ("investment", "总投资"),
-                       ("arrival_rate", "到资率"), ("start_rate", "开工率"), ("requests", "诉求总数"),
-                       ("on_time_rate", "按时办结率"), ("overdue", "超期未办结")]:
-        kpi = page_cards[label]
+    # Each card is the page card of the same key, with its own label, figure, drill-down link, definition, 同比 and note.
+    for key, (page, page_key) in PAGE_CARDS.items():
+        kpi = page_cards[page, page_key]
+        assert (cards[key]["label"], _as_shown(cards[key])) == (kpi.label, page_kpis(pages[page])[kpi.label]), key
         assert (cards[key]["href"], cards[key]["help"], cards[key]["previous"], cards[key]["note"]) == (
             kpi.href, str(kpi.help), str(kpi.previous), str(kpi.note)), key
+        assert cards[key]["previous"], key  # 本年 has a year earlier
 
-    tables = {t.key: t for t in manager_client.get(f"/reports/?{THIS_YEAR}").context["tables"]}
-    signed_row = next(row for row in tables["this_year"].display_rows if row[0][0] == "签约项目（个）")
+    tables = {t.key: t for t in pages["pipeline"].context["tables"]}
+    signed_row = next(row for row in tables["this_year"].display_rows if row[0][0] == "期内签约项目（个）")
     assert (cards["signed"]["value"], cards["signed"]["href"]) == (signed_row[1][0], signed_row[1][2])
     colours = {t.key: t for t in manager_client.get(f"/reports/service/?{THIS_YEAR}").context["tables"]}["request_colours"]
     assert [(c["value"], c["href"]) for c in cards["colours"]["colours"]] == [
@@ -126,6 +130,36 @@ def test_a_period_in_the_url_is_passed_to_the_same_filter_form(both_worlds, mana
     assert "截止日期不能早于起始日期。" in response.content.decode()
 
 
+def test_without_activity_this_year_the_cockpit_opens_on_the_pipeline_pages_default_year(
+    both_worlds, manager_client, boss
+):
+    """The worlds' last stage change is in December 2024: on 1 March 2026 both the pipeline page and the cockpit
+    open on 2024 (reports.forms.default_period), and show the same figures."""
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=SHANGHAI), tick=False):
+        manager_client.force_login(boss)  # the 2024 session has expired by then
+        response = manager_client.get(URL)
+        pipeline = manager_client.get("/reports/")
+
+    assert response.context["figures"]["period"].startswith("统计区间：2024 年（2024-01-01 至 2024-12-31）")
+    assert pipeline.context["filters_text"].startswith("统计区间：2024 年（2024-01-01 至 2024-12-31）")
+    cards = _cards(response)
+    page_cards = {kpi.key: kpi for kpi in pipeline.context["kpis"]}
+    for key, (page, page_key) in PAGE_CARDS.items():
+        if page == "pipeline":
+            kpi = page_cards[page_key]
+            assert (cards[key]["value"], cards[key]["previous"], cards[key]["href"]) == (
+                kpi.value, kpi.previous, kpi.href), key
+    assert cards["landed_key"]["note"] == "2024 年度目标 2 个，完成 50.00%"  # the year's own target
+    assert 'href="/reports/">退出大屏</a>' in response.content.decode()
+
+
+def test_all_time_has_no_year_earlier_on_the_cockpit_either(both_worlds, manager_client):
+    cards = _cards(manager_client.get(f"{URL}?period=all"))
+
+    assert [card["previous"] for card in cards.values()] == [""] * len(cards)
+    assert "上年同期" not in "".join(card["previous"] for card in cards.values())
+
+
 def test_the_json_answer_has_the_same_figures_as_the_page(both_worlds, manager_client):
     page = manager_client.get(URL).context["figures"]
     response = manager_client.get(f"{URL}?format=json")
@@ -135,7 +169,7 @@ def test_the_json_answer_has_the_same_figures_as_the_page(both_worlds, manager_c
     data = response.json()
     assert set(data) == {"cards", "charts", "as_of", "updated_at", "period"}
     assert data["updated_at"] == "10:00"
-    assert data["period"].startswith("统计区间：2024-01-01 至 2024-12-31")
+    assert data["period"].startswith("统计区间：本年（2024-01-01 至 2024-12-20）")
     assert [c["key"] for c in data["cards"]] == [
         "landed_key", "signed", "projects", "investment", "arrival_rate", "start_rate", "requests", "on_time_rate", "overdue", "colours",
     ]
