@@ -1,7 +1,7 @@
 """The cockpit (大屏): the pipeline and service figures on one dark screen for the committee's 1920×1080 display,
 and the same URL stacked in one column on a leader's phone.
 
-It computes nothing of its own: ``cockpit_figures`` runs the pages' selectors (``pipeline_report``,
+It computes nothing of its own: ``cockpit_figures`` runs the pages' selectors (``pipeline_page_report``,
 ``service_report``) under the pages' filter form and takes the cards and charts from the pages' own layouts
 (``tables.pipeline_page`` / ``tables.service_page``), each card by its stable ``Kpi.key``, so every number on the big
 screen is the number of the report page, with the same drill-down link, definition and 同比 (the selectors run a
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from reports.selectors.pipeline import pipeline_report
+from reports.selectors.pipeline_summary import pipeline_page_report
 from reports.selectors.service import service_report
 
 from . import tables
@@ -76,7 +76,7 @@ def _signed(report: dict) -> tables.Kpi:
 
 def _layouts(filters, now: dt.datetime) -> tuple[tables.Page, tables.Page]:
     """The pipeline and service pages' layouts for ``filters``, the signed card added to the pipeline's cards."""
-    pipeline_data = pipeline_report(filters=filters, now=now)
+    pipeline_data = pipeline_page_report(filters=filters, now=now)
     pipeline = tables.pipeline_page(pipeline_data)
     pipeline.kpis.append(_signed(pipeline_data))
     return pipeline, tables.service_page(service_report(filters=filters, now=now))

@@ -26,10 +26,11 @@ pytestmark = pytest.mark.django_db
 URL = "/reports/cockpit/"
 THIS_YEAR = "period=this_year"
 # session + user (2), the user's groups for the manager check (1), the site profile (1), the pipeline page's default
-# period's probe (1: the latest stage change, reports.forms.default_period), then the selectors: pipeline 13,
-# service 9, and both again a year earlier for 同比 (as the pages do). The JSON answer reads no site profile.
-PAGE_QUERIES = 4 + 1 + (13 + 9) * 2
-JSON_QUERIES = 3 + 1 + (13 + 9) * 2
+# period's probe (1: the latest stage change, reports.forms.default_period), then the selectors: pipeline 14 (the
+# page's own, reports.selectors.pipeline_summary: the summaries' state, then 13), service 9, and both again a year
+# earlier for 同比 (as the pages do). The JSON answer reads no site profile.
+PAGE_QUERIES = 4 + 1 + (14 + 9) * 2
+JSON_QUERIES = 3 + 1 + (14 + 9) * 2
 # The cockpit's cards and the page cards they are (the pages' stable Kpi.key); 签约 is a row of the pipeline's
 # 年度目标完成情况 table and 三色预警 the total row of the service page's colours table.
 PAGE_CARDS = {
