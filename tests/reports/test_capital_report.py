@@ -204,6 +204,8 @@ def test_all_time_sums_every_arrival_with_no_year_before_beside_it(capital_world
     assert page_kpis(response)["实际到资"] == "7,716.09 万元"
     assert not any(kpi.previous for kpi in response.context["kpis"])
     assert response.context["form"]["period"].value() == "all"
+    count = next(kpi for kpi in response.context["kpis"] if kpi.key == "count")
+    assert manager_client.get(count.href).context["page_obj"].paginator.count == 7  # its list is all time too
 
 
 def test_the_excel_export_of_the_page_writes_its_tables(capital_world, manager_client):
