@@ -1,4 +1,4 @@
-"""The reports over the API: ``GET /api/v1/reports/{pipeline,service,land,policies,capital}/``, read-only, for staff.
+"""The reports over the API: ``GET /api/v1/reports/{pipeline,service,land,policies,credit,capital}/``, read-only, for staff.
 
 Each view validates its query parameters with the pages' own filter form and returns what the page's
 selector computed, so the API and the pages always agree. Money is a string with two decimals in 万元
@@ -448,7 +448,7 @@ class ReportAssessmentSerializer(serializers.Serializer):
     level = serializers.CharField(allow_blank=True, help_text=_("green ≥ 100%，yellow ≥ 60%，red 其余。"))
 
 
-class CreditReportSerializer(serializers.Serializer):
+class CreditReportSerializer(YearEarlierMixin):
     filters = ReportFiltersSerializer()
     as_of = serializers.DateTimeField()
     year = serializers.IntegerField(help_text=_("考核年度：统计区间截止日所在年度。"))
@@ -541,6 +541,7 @@ class PolicyReportView(ReportView):
 @_report_schema(_("业绩考核报表：按人员、按单位的业绩排名（共享业绩合计不重复计算）与年度考核（目标、实际、完成率）"),
                 CreditReportSerializer)
 class CreditReportView(ReportView):
+    page = "credit"
     selector = staticmethod(credit_report)
     serializer_class = CreditReportSerializer
 
@@ -583,27 +584,20 @@ class ReportCapitalTotalsSerializer(serializers.Serializer):
     amount = Money()
 
 
-class ReportCapitalPreviousSerializer(ReportCapitalTotalsSerializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
-    by_source = serializers.DictField(child=Money())
-
-
-class CapitalReportSerializer(serializers.Serializer):
+class CapitalReportSerializer(YearEarlierMixin):
     filters = ReportFiltersSerializer()
     as_of = serializers.DateTimeField()
-    start = serializers.DateField(help_text=_("统计区间起始日（未选时为本年 1 月 1 日）。"))
-    end = serializers.DateField(help_text=_("统计区间截止日（未选时为本年 12 月 31 日）。"))
+    start = serializers.DateField(help_text=_("统计区间起始日（全部时间为 2000 年 1 月 1 日）。"))
+    end = serializers.DateField(help_text=_("统计区间截止日（全部时间为本年 12 月 31 日）。"))
     totals = ReportCapitalTotalsSerializer()
     by_source = ReportCapitalSourceSerializer(many=True)
     by_month = ReportCapitalMonthSerializer(many=True)
     by_park = ReportCapitalParkSerializer(many=True)
     by_chain = ReportCapitalChainSerializer(many=True)
-    previous = ReportCapitalPreviousSerializer(help_text=_("上年同期（统计区间前移一年）的合计。"))
-    growth = Number(help_text=_("实际到资同比增长（%），上年同期为 0 时为 null。"))
 
 
 @_report_schema(_("实际到资报表：按资金来源（内资、省外、外资）、月份、园区、产业链，及上年同期"), CapitalReportSerializer)
 class CapitalReportView(ReportView):
+    page = "capital"
     selector = staticmethod(capital_report)
     serializer_class = CapitalReportSerializer

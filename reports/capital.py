@@ -1,6 +1,6 @@
 """The capital page (实际到资) laid out as cards and tables, and the provincial monthly return as Excel.
 
-The page: cards for the total and each source with the same period a year earlier beside them, tables by source,
+The page: cards for the total and each source (the same period a year earlier beside them: the pages' 同比), tables by source,
 by month, by park and by chain; every count and sum opens its arrivals (``capital.count`` / ``capital.amount``,
 registered in ``reports.selectors.capital``). The monthly return (``/reports/capital/monthly-return.xlsx?month=``)
 follows the layout of the Zhejiang 招商引资 statistics monthly return (docs/reports.md says what it reproduces).
@@ -32,13 +32,8 @@ from .tables import Chart, Column, Kpi, Linked, Page, Table, cell_text
 SOURCE_COLOURS = {"in_province": "#0b5d63", "out_of_province": "#5b8def", "foreign": "#d4a72c"}
 
 
-def _previous(value, unit: str) -> str:
-    return f"{cell_text(value)} {unit}"
-
-
 def capital_page(report: dict) -> Page:
-    filters, previous = report["filters"], report["previous"]
-    totals = report["totals"]
+    filters, totals = report["filters"], report["totals"]
 
     def count(value, **params):
         return Linked(value, link("capital.count", filters, **params))
@@ -46,25 +41,21 @@ def capital_page(report: dict) -> Page:
     def amount(value, **params):
         return Linked(value, link("capital.amount", filters, **params))
 
-    growth = report["growth"]
+    # The cards' 上年同期 is the page's generic 同比 (``tables.with_previous``), paired by these keys.
     kpis = [
-        Kpi(_("实际到资"), cell_text(totals["amount"]), _("万元"),
-            note=(_("%(count)s 笔；同比 %(growth)s%%") % {"count": totals["count"], "growth": cell_text(growth)}
-                  if growth is not None else _("%(count)s 笔") % {"count": totals["count"]}),
+        Kpi(_("实际到资"), cell_text(totals["amount"]), _("万元"), key="amount",
+            note=_("%(count)s 笔") % {"count": totals["count"]},
             href=link("capital.amount", filters),
-            help=_("统计区间内到资日期的全部到资记录折人民币金额之和（按到资当日汇率中间价折算），不论项目当前阶段。"),
-            previous=_previous(previous["amount"], _("万元"))),
-        Kpi(_("到资笔数"), cell_text(totals["count"]), _("笔"), href=link("capital.count", filters),
-            help=_("统计区间内登记的到资记录笔数（一次银行进账为一笔）。"),
-            previous=_previous(previous["count"], _("笔"))),
+            help=_("统计区间内到资日期的全部到资记录折人民币金额之和（按到资当日汇率中间价折算），不论项目当前阶段。")),
+        Kpi(_("到资笔数"), cell_text(totals["count"]), _("笔"), key="count", href=link("capital.count", filters),
+            help=_("统计区间内登记的到资记录笔数（一次银行进账为一笔）。")),
     ]
     for source in report["by_source"]:
         kpis.append(Kpi(
             source["label"], cell_text(source["amount"]), _("万元"),
             note=_("占 %(share)s%%，%(count)s 笔") % {"share": cell_text(source["share"]), "count": source["count"]},
             href=link("capital.amount", filters, source=source["source"]),
-            help=SOURCE_HELP[source["source"]],
-            previous=_previous(previous["by_source"][source["source"]], _("万元")),
+            help=SOURCE_HELP[source["source"]], key=f"source.{source['source']}",
         ))
 
     by_source = Table(

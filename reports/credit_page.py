@@ -22,13 +22,13 @@ def _ranking_columns(first: str, first_help: str) -> list[Column]:
         Column(_("在库项目"), _("个"), help=_("归属于该对象、当前不处于终止或暂缓阶段的项目数（不受统计区间影响）。")),
         Column(_("签约项目"), _("个"), help=_("统计区间内转入“签约”阶段的项目数（按阶段变更记录），共享项目全数计入。")),
         Column(_("签约总投资"), _("万元"), help=_("上述签约项目的总投资之和，共享项目全额计入。")),
-        Column(_("折算签约额"), _("万元"), help=_("Σ 签约项目总投资 × 分成比例；不链接明细：明细为“签约总投资”的项目。")),
+        Column(_("折算签约额"), _("万元"), help=_("Σ 签约项目总投资 × 分成比例；不链接明细：明细为“签约总投资”的项目。"), drill=False),
         Column(_("落地亿元以上"), _("个"),
                help=_("统计区间内转入“注册落地”阶段且总投资 ≥ 1 亿元的项目数，共享项目全数计入。")),
-        Column(_("折算落地亿元以上"), _("个"), help=_("Σ 分成比例 / 100，对上述项目；不链接明细。")),
+        Column(_("折算落地亿元以上"), _("个"), help=_("Σ 分成比例 / 100，对上述项目；不链接明细。"), drill=False),
         Column(_("开工项目"), _("个"), help=_("统计区间内转入“开工”阶段的项目数（按阶段变更记录）。")),
         Column(_("实际到资"), _("万元"), help=_("归属项目在统计区间内的到资记录金额之和，共享项目全额计入。")),
-        Column(_("折算到资"), _("万元"), help=_("Σ 到资金额 × 分成比例；不链接明细：明细为“实际到资”的到资记录。")),
+        Column(_("折算到资"), _("万元"), help=_("Σ 到资金额 × 分成比例；不链接明细：明细为“实际到资”的到资记录。"), drill=False),
     ]
 
 
@@ -80,10 +80,10 @@ def credit_page(report: dict) -> Page:
         "assessment", _("%(year)s 年度考核") % {"year": year},
         [
             Column(_("考核对象")), Column(_("类型")), Column(_("指标")),
-            Column(_("年度目标"), help=_("管理人员在后台“年度目标”中为该对象设定的目标（项目数按个，金额按万元）。")),
+            Column(_("年度目标"), help=_("管理人员在后台“年度目标”中为该对象设定的目标（项目数按个，金额按万元）。"), drill=False),
             Column(_("实际（项目全额）"),
                    help=_("该对象归属项目的全年实际，与业绩排名同一口径（年度 1 月 1 日至 12 月 31 日），共享项目全额计入。")),
-            Column(_("考核实际"), help=_("人员、单位按分成比例折算；全区、园区为实际（项目全额）。")),
+            Column(_("考核实际"), help=_("人员、单位按分成比例折算；全区、园区为实际（项目全额）。"), drill=False),
             Column(_("完成率"), "%", help=_("考核实际 / 年度目标。")),
             Column(_("进度"), help=_("完成率 ≥ 100% 为绿，≥ 60% 为黄，其余为红。")),
         ],
@@ -94,7 +94,7 @@ def credit_page(report: dict) -> Page:
         Kpi(_("%(metric)s（%(holder)s）") % {"metric": item["metric_label"], "holder": item["holder_label"]},
             cell_text(item["credited_actual"]), note=_("目标 %(target)s，完成 %(completion)s%%") % {
                 "target": cell_text(item["target"]), "completion": cell_text(item["completion"])},
-            level=completion_level(item["completion"]), href=row[4].href,
+            level=completion_level(item["completion"]), href=row[4].href, key=f"park_wide.{item['metric']}",
             help=_("%(year)s 年全区实际与目标；完成率 ≥ 100%% 为绿，≥ 60%% 为黄，其余为红。") % {"year": year})
         for item, row in zip(report["assessment"], assessment_rows, strict=True) if item["holder_kind"] == "park_wide"
     ]

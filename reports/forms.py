@@ -59,7 +59,7 @@ def period_label(period: str) -> str:
 
 
 # The pages whose filters carry a period (走访覆盖 counts months of its own; 亩均 has its year).
-PERIOD_PAGES = ("pipeline", "service", "policies", "land")
+PERIOD_PAGES = ("pipeline", "service", "policies", "land", "credit", "capital")
 
 
 def period_dates(period: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
@@ -108,12 +108,21 @@ def _latest_transfer():
     return LandParcel.objects.aggregate(latest=Max("transferred_on"))["latest"]
 
 
-# The latest day a page has something to show (one query): a stage change, a request, a grant application, a transfer.
+def _latest_arrival():
+    from crm.models import CapitalArrival
+
+    return CapitalArrival.objects.aggregate(latest=Max("arrived_on"))["latest"]
+
+
+# The latest day a page has something to show (one query): a stage change, a request, a grant application, a transfer,
+# an arrival of capital. The 业绩考核 page's rankings count stage changes (签约, 落地, 开工), so it reads theirs.
 LATEST_ACTIVITY = {
     "pipeline": _latest_stage_change,
     "service": _latest_request,
     "policies": _latest_grant,
     "land": _latest_transfer,
+    "credit": _latest_stage_change,
+    "capital": _latest_arrival,
 }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import CapitalArrival, CapitalSource, Currency
 from crm.models.lists import list_labels
+from crm.models.targets import FIRST_YEAR
 from crm.pipeline.commitments import exchange_rate_on
 from reports.selectors.common import ZERO, ReportFilters, date_range, money, percent
 
@@ -27,9 +28,11 @@ NO_PARK = "none"  # the drill-down parameter of the arrivals of projects without
 
 
 def period_of(filters: ReportFilters, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The period the page covers: the filters' range, its open ends closed by the report year (本年 by default)."""
+    """The period the page covers: the filters' range, its open ends closed by the report year; 全部时间 (``all``)
+    runs from the first year the site accepts (2000) to the end of the report year."""
     year = filters.report_year(today)
-    return filters.start or dt.date(year, 1, 1), filters.end or dt.date(year, 12, 31)
+    first = dt.date(FIRST_YEAR, 1, 1) if filters.period == "all" else dt.date(year, 1, 1)
+    return filters.start or first, filters.end or dt.date(year, 12, 31)
 
 
 def year_earlier(day: dt.date) -> dt.date:
@@ -87,11 +90,11 @@ MONTHS_SHOWN = 36  # a longer period is still summed; its month table shows the 
 
 
 def capital_report(*, filters: ReportFilters, now: dt.datetime | None = None) -> dict:
-    """The capital page: 4 queries, whatever the data.
+    """The capital page: 3 queries, whatever the data.
 
     Arrivals of the period by source and month (1; the totals and the by-source split are its sums), by park (1),
-    by chain (1; the chains' names come from the lists' cache), the same period a year earlier by source (1, the
-    同比 beside each card).
+    by chain (1; the chains' names come from the lists' cache). The 同比 beside each card is the page's generic one
+    (the same report a year earlier, ``reports.views.report_page``).
     """
     now = now or timezone.now()
     start, end = period_of(filters, timezone.localdate(now))
@@ -143,18 +146,6 @@ def capital_report(*, filters: ReportFilters, now: dt.datetime | None = None) ->
         .order_by("-amount", "project__industry_chain")
     ]
 
-    previous_start, previous_end = year_earlier(start), year_earlier(end)
-    previous_rows = {
-        row["source"]: row
-        for row in arrivals(filters, start=previous_start, end=previous_end).order_by().values("source")
-        .annotate(count=Count("id"), amount=Sum("amount"))
-    }
-    previous = {
-        "start": previous_start, "end": previous_end,
-        "count": _sum(previous_rows.values(), "count"),
-        "amount": money(_sum(previous_rows.values(), "amount")),
-        "by_source": {s.value: money((previous_rows.get(s.value) or {}).get("amount")) for s in CapitalSource},
-    }
     return {
         "filters": filters, "as_of": now,
         "start": start, "end": end,
@@ -163,8 +154,6 @@ def capital_report(*, filters: ReportFilters, now: dt.datetime | None = None) ->
         "by_month": by_month,
         "by_park": by_park,
         "by_chain": by_chain,
-        "previous": previous,
-        "growth": percent(total_amount - previous["amount"], previous["amount"]),
     }
 
 

@@ -65,7 +65,9 @@ def test_the_split_by_source_adds_up_to_the_total_with_the_year_before_beside_it
         "内资（省内）": "5,000.00 万元", "省外资金": "500.00 万元", "外资": "861.09 万元",
     }
     kpis = {kpi.label: kpi for kpi in response.context["kpis"]}
-    assert (kpis["实际到资"].previous, kpis["实际到资"].note) == ("1,355.00 万元", "5 笔；同比 369.45%")
+    # A bare address is 本年 (2024-01-01 to 12-20); 上年同期 is 2023-01-01 to 12-20, paired by the cards' keys.
+    assert (kpis["实际到资"].previous, kpis["实际到资"].note) == ("1,355.00 万元", "5 笔")
+    assert kpis["到资笔数"].previous == "2 笔"
     assert (kpis["外资"].previous, kpis["外资"].note) == ("355.00 万元", "占 13.54%，2 笔")
     assert all(kpi.help for kpi in kpis.values())
     tables = page_tables(response)
@@ -188,7 +190,22 @@ def test_the_api_answers_what_the_page_shows(capital_world, manager_api):
     assert [(s["source"], s["count"], s["amount"], s["share"]) for s in body["by_source"]] == [
         ("in_province", 2, "5000.00", "78.60"), ("out_of_province", 1, "500.00", "7.86"), ("foreign", 2, "861.09", "13.54"),
     ]
-    assert (body["previous"]["amount"], body["growth"]) == ("1355.00", "369.45")
+    assert (body["filters"]["period"], body["start"], body["end"]) == ("this_year", "2024-01-01", "2024-12-20")
+    assert (body["previous"]["start"], body["previous"]["end"]) == ("2023-01-01", "2023-12-20")
+    assert body["previous"]["totals"] == {"count": 2, "amount": "1355.00"}
+    assert "previous" not in body["previous"]
+
+
+def test_all_time_sums_every_arrival_with_no_year_before_beside_it(capital_world, manager_client, manager_api):
+    body = manager_api.get("/api/v1/reports/capital/?period=all").json()
+    response = manager_client.get("/reports/capital/?period=all")
+
+    assert (body["totals"], body["start"], body["previous"]) == ({"count": 7, "amount": "7716.09"}, "2000-01-01", None)
+    assert page_kpis(response)["实际到资"] == "7,716.09 万元"
+    assert not any(kpi.previous for kpi in response.context["kpis"])
+    assert response.context["form"]["period"].value() == "all"
+    count = next(kpi for kpi in response.context["kpis"] if kpi.key == "count")
+    assert manager_client.get(count.href).context["page_obj"].paginator.count == 7  # its list is all time too
 
 
 def test_the_excel_export_of_the_page_writes_its_tables(capital_world, manager_client):

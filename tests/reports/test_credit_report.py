@@ -178,6 +178,22 @@ def test_the_year_assessed_is_that_of_the_periods_end_while_the_ranking_follows_
     assert api["assessment"][1]["actual"] == "183000.00"
 
 
+def test_a_bare_address_ranks_this_year_and_all_time_is_one_choice_away(credit_world, manager_api):
+    bare = manager_api.get(API).json()
+    everything = manager_api.get(f"{API}?period=all").json()
+
+    def zhao(body):
+        return next(o for o in body["officers"] if o["label"] == "赵强")
+
+    assert (bare["filters"]["period"], bare["filters"]["start"], bare["filters"]["end"]) == (
+        "this_year", "2024-01-01", "2024-12-20")
+    # D signed on 2023-12-10 and brought 7,000 万元 on 2023-12-20: all time counts them, 本年 does not.
+    assert (zhao(bare)["signed_count"], zhao(bare)["arrived"]) == (0, "2000.00")
+    assert (zhao(everything)["signed_count"], zhao(everything)["arrived"]) == (1, "9000.00")
+    assert (bare["previous"]["filters"]["start"], everything["previous"]) == ("2023-01-01", None)
+    assert zhao(bare["previous"])["signed_count"] == 1
+
+
 def test_filtered_to_a_park_the_assessment_leaves_out_the_park_wide_targets(credit_world, manager_api):
     api = manager_api.get(f"{API}?{YEAR_2024}&park={credit_world['xike'].pk}").json()
 

@@ -10,15 +10,16 @@ projects and the arrivals of each (4), the units' credit rows and arrivals (2), 
 their arrivals for officers and units (4), the year's targets with their park and officer (1), the figures by park and
 their arrivals (2)), service 9 (4, and the departments 3 and call-backs 2), land 3, policies 3 (see their docstrings: the
 clauses' sums, then the instalments (双兑现) and their projects' commitments, read by the instalment rule);
-capital 4 (the period's arrivals by source and month, by park, by chain, and the same period a year earlier by source).
+capital 3 (the period's arrivals by source and month, by park, by chain; its 同比 is the generic one below).
 The export: the same without the form's choices (they are only rendered on the page); the service
 export reads the full overdue list once more. The API: the token with its user (1), the user's groups for
 the role table's manager check (1, as on the pages), then the selector.
 
 Periods (reports/forms.py): an address naming no period nor dates opens on the page's default period, which
-reads the page's latest activity (1: the latest stage change, request, grant application or transfer). The page
-and the API then run the selector a second time on the same filters a year earlier (同比: pipeline 13, service 9,
-land 3, policies 3 more); the export writes the tables only, without 同比.
+reads the page's latest activity (1: the latest stage change — pipeline and credit —, request, grant application,
+transfer or capital arrival). The page and the API then run the selector a second time on the same filters a year
+earlier (同比: pipeline 13, service 9, land 3, policies 3, credit 13, capital 3 more); the export writes the tables
+only, without 同比.
 """
 
 import datetime as dt
@@ -57,8 +58,8 @@ EXPECTED = {
     "service": (15 + 1 + 9, 13 + 1, 11 + 1 + 9),
     "land": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
     "policies": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
-    "credit": (19, 16, 15),
-    "capital": (10, 7, 6),
+    "credit": (19 + 1 + 13, 16 + 1, 15 + 1 + 13),
+    "capital": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
 }
 
 
