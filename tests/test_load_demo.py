@@ -436,3 +436,13 @@ def test_the_demos_capital_arrives_from_the_province_from_elsewhere_in_china_and
     ]
     for arrival in CapitalArrival.objects.all():  # every 万元 is its 原币 at its rate
         assert arrival.amount == (arrival.original_amount * arrival.rate / 10_000).quantize(Decimal("0.01"))
+
+
+def test_the_demo_builds_the_report_summaries_so_the_pipeline_page_reads_them_and_says_how_fresh(world, client):
+    from reports.models import ProjectFact, SummaryState
+
+    assert SummaryState.objects.exists()
+    assert ProjectFact.objects.count() == Project.objects.count()
+    client.force_login(User.objects.get(username="manager"))
+    page = client.get("/reports/?period=2024").content.decode()
+    assert "汇总数据更新于" in page and "汇总数据尚未生成" not in page
