@@ -311,6 +311,13 @@ def _year_figures(filters: ReportFilters, year: int) -> dict:
         signed=Count("id", filter=signed),
         signed_investment=Sum("total_investment", filter=signed),
     )
+    return year_figures_answer(filters, year, figures)
+
+
+def year_figures_answer(filters: ReportFilters, year: int, figures: dict) -> dict:
+    """The year's landed/signed figures beside the targets the pipeline reads: the park-wide ones, or the filtered
+    park's (``YearlyTarget.objects.for_pipeline``) — never an officer's or a unit's. One reading for the raw rows and
+    the summaries (reports.selectors.pipeline_summary)."""
     targets = dict(YearlyTarget.objects.filter(year=year).for_pipeline(filters.park).values_list("metric", "target"))
     landed_target = targets.get(YearlyTarget.Metric.LANDED_KEY_PROJECTS)
     signed_target = targets.get(YearlyTarget.Metric.SIGNED_INVESTMENT)

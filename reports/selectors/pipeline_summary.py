@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone, translation
 
-from crm.models import KEY_PROJECT_THRESHOLD, MAJOR_PROJECT_THRESHOLD, PIPELINE, Stage, YearlyTarget
+from crm.models import KEY_PROJECT_THRESHOLD, MAJOR_PROJECT_THRESHOLD, PIPELINE, Stage
 from reports.models import ProjectFact, StageStay
 from reports.selectors import pipeline as raw
 from reports.selectors.common import (
@@ -29,7 +29,6 @@ from reports.selectors.common import (
     ReportFilters,
     grouped_stats,
     moment_range,
-    money,
     percent,
     seconds_to,
 )
@@ -168,22 +167,7 @@ def _year_figures(filters: ReportFilters, year: int, state=None) -> dict:
         signed=Count("id", filter=signed),
         signed_investment=Sum("total_investment", filter=signed),
     ))
-    targets = dict(YearlyTarget.objects.filter(year=year).values_list("metric", "target"))
-    landed_target = targets.get(YearlyTarget.Metric.LANDED_KEY_PROJECTS)
-    signed_target = targets.get(YearlyTarget.Metric.SIGNED_INVESTMENT)
-    return {
-        "year": year,
-        "landed_count": figures["landed"],
-        "landed_investment_total": money(figures["landed_investment"]),
-        "landed_key_count": figures["landed_key"],
-        "landed_key_investment_total": money(figures["landed_key_investment"]),
-        "landed_key_target": landed_target,
-        "landed_key_completion": percent(figures["landed_key"], landed_target),
-        "signed_count": figures["signed"],
-        "signed_investment_total": money(figures["signed_investment"]),
-        "signed_investment_target": signed_target,
-        "signed_investment_completion": percent(money(figures["signed_investment"]), signed_target),
-    }
+    return raw.year_figures_answer(filters, year, figures)
 
 
 def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime | None = None, state=None) -> dict:
