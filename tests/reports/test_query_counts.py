@@ -8,7 +8,7 @@ the filter form (2), the site profile the header and footer name the park by (1,
 selector — pipeline 14 (the summary state, then 13 from the summaries or, before the first rebuild, the raw rows), credit 13 (reports.selectors.credit.credit_report: officers' credit rows, owned uncredited
 projects and the arrivals of each (4), the units' credit rows and arrivals (2), the totals over distinct projects and
 their arrivals for officers and units (4), the year's targets with their park and officer (1), the figures by park and
-their arrivals (2)), service 10 computed (5, and the departments 3 and call-backs 2) or 7 with its clock-free figures cached, land 3, policies 3 (see their docstrings: the
+their arrivals (2)), service 11 computed (5, and the departments 4 and call-backs 2) or 5 with its clock-free figures cached, land 3, policies 3 (see their docstrings: the
 clauses' sums, then the instalments (双兑现) and their projects' commitments, read by the instalment rule);
 capital 4 (the period's arrivals by source and month, by park, by chain, and the same period a year earlier by source).
 The export: the same without the form's choices (they are only rendered on the page); the service
@@ -17,7 +17,7 @@ the role table's manager check (1, as on the pages), then the selector.
 
 Periods (reports/forms.py): an address naming no period nor dates opens on the page's default period, which
 reads the page's latest activity (1: the latest stage change, request, grant application or transfer). The page
-and the API then run the selector a second time on the same filters a year earlier (同比: pipeline 13, service 10,
+and the API then run the selector a second time on the same filters a year earlier (同比: pipeline 13, service 11,
 land 3, policies 3 more); the export writes the tables only, without 同比.
 """
 
@@ -54,8 +54,9 @@ EXPECTED = {
     # bare addresses: the default period's probe (1) everywhere, the year-earlier selector on the page and the API
     # the pipeline: the summary state (1) before each selector run (14 with it: test_summaries_equal_raw.py)
     "pipeline": (19 + 1 + 13 + 2, 16 + 1 + 1, 15 + 1 + 13 + 2),
-    # the service page computed (no cache): 10 (reports.selectors.service: the colours read apart from the counts)
-    "service": (16 + 1 + 10, 14 + 1, 12 + 1 + 10),
+    # the service page computed (no cache): 11 (reports.selectors.service: the colours and the departments' 超期
+    # read apart from the clock-free counts)
+    "service": (17 + 1 + 11, 15 + 1, 13 + 1 + 11),
     "land": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
     "policies": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
     "credit": (19, 16, 15),
@@ -133,8 +134,9 @@ def test_the_service_report_takes_the_same_queries_with_eight_or_twenty_requests
 
 
 # The service page with its clock-free figures in the cache (reports.selectors.service._cached): the version row (1),
-# then only what depends on now — colours (1), approval steps (1), overdue list (1), departments (3) — per selector run.
-SERVICE_CACHED = (6 + 7 + 1 + 7, 4 + 7 + 1, 2 + 7 + 1 + 7)
+# then only what depends on now — colours (1), approval steps (1), overdue list (1), departments' 超期 (1) — per
+# selector run.
+SERVICE_CACHED = (6 + 5 + 1 + 5, 4 + 5 + 1, 2 + 5 + 1 + 5)
 
 
 def test_the_service_report_from_the_cache_takes_the_same_queries_with_eight_or_twenty_requests(

@@ -142,3 +142,14 @@ def test_the_colours_follow_the_clock_while_the_counts_come_from_the_cache(world
     # … while the clock-free figures, read from the cache, are the same.
     assert later[0]["statuses"] == at_ten[0]["statuses"]
     assert later[0]["officer_satisfaction"] == at_ten[0]["officer_satisfaction"]
+
+
+def test_the_departments_overdue_routings_follow_the_clock_while_their_counts_come_from_the_cache(world):
+    at_ten = _assert_cached_equals_raw(world, now=NOW)
+    month_later = _assert_cached_equals_raw(world, now=NOW + dt.timedelta(days=30))
+    # Every routing still active is past its due time a month later: 超期未办结 and 逾期 grow, 按时办结 does not.
+    def overdue(view):
+        return sum(d["overdue"] for d in view[0]["departments"])
+
+    assert overdue(month_later) > overdue(at_ten)
+    assert [d["on_time"] for d in month_later[0]["departments"]] == [d["on_time"] for d in at_ten[0]["departments"]]
