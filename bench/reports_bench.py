@@ -120,6 +120,9 @@ def print_timings(result: dict) -> None:
     summary, raw, same = result["paths"]
     print(f"pipeline from the summaries {summary * 1000:.1f} ms, from the raw rows {raw * 1000:.1f} ms: "
           f"raw / summaries {raw / summary:.1f} — figures {'identical' if same else 'DIFFERENT'}")
+    cached, computed, same = result["service_paths"]
+    print(f"service from the cache {cached * 1000:.1f} ms, computed {computed * 1000:.1f} ms: "
+          f"computed / cached {computed / cached:.1f} — figures {'identical' if same else 'DIFFERENT'}")
     print(f"{'page':<10} {'median':>12} {'floor page':>12} {'ratio':>7}")
     for name, ours, floor in result["pages"]:
         print(f"{name:<10} {ours * 1000:>9.1f} ms {floor * 1000:>9.1f} ms {ours / floor:>7.2f}")
@@ -384,7 +387,17 @@ class World:
             median_time(lambda: pipeline_from_raw(filters=filters, now=self.now)),
             summary_report == raw_report,
         )
-        return {"timings": timings, "paths": paths, "rebuild": rebuilt, "pages": self.page_times(),
+        # The service page's two paths: its clock-free figures from the cache (warm), and everything computed.
+        from django.test import override_settings
+
+        with override_settings(REPORTS_SUMMARY_CACHE_SECONDS=0):
+            computed = service_report(filters=filters, now=self.now)
+            computed_time = median_time(lambda: service_report(filters=filters, now=self.now))
+        cached = service_report(filters=filters, now=self.now)
+        service_paths = (median_time(lambda: service_report(filters=filters, now=self.now)), computed_time,
+                         cached == computed)
+        return {"timings": timings, "paths": paths, "service_paths": service_paths, "rebuild": rebuilt,
+                "pages": self.page_times(),
                 "queries": self.query_counts()}
 
     def page_times(self, runs: int = 5) -> list[tuple]:

@@ -28,3 +28,8 @@ class ReportsConfig(AppConfig):
         from reports.summaries import refresh_projects
 
         summaries_register(refresh_projects)
+        # The service page's cached figures follow every change of their inputs (reports.selectors.service).
+        from crm.service_requests.figures_version import service_figures_register
+        from reports.summaries import service_figures_changed
+
+        service_figures_register(service_figures_changed)

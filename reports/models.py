@@ -10,6 +10,8 @@ They are written only by ``reports.summaries`` (``refresh_project`` from the ser
 inputs, ``rebuild`` from the nightly task and ``manage.py rebuild_summaries``), never edited by hand.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -103,3 +105,24 @@ class SummaryState(models.Model):
 
     def __str__(self):
         return f"{self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class ReportVersion(models.Model):
+    """报表数据版本: a number raised by every write to one page's inputs, in the writing transaction.
+
+    The service page (``name`` "service") caches the figures that do not depend on the clock under it
+    (``reports.selectors.service``); the services of crm.service_requests raise it through
+    ``crm.service_requests.figures_version``. ``token`` is drawn when the row is created, so a database
+    restored or rebuilt from nothing, whose versions start again, never reads another database's cached figures.
+    """
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    version = models.PositiveBigIntegerField(_("版本"), default=0)
+    token = models.UUIDField(_("标识"), default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("报表数据版本")
+        verbose_name_plural = _("报表数据版本")
+
+    def __str__(self):
+        return f"{self.name} {self.version}"

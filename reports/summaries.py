@@ -131,3 +131,28 @@ def freshness_text(summaries: dict | None, now: dt.datetime) -> str:
     return _("汇总数据更新于 %(moment)s（%(minutes)s 分钟前）") % {
         "moment": timezone.localtime(refreshed).strftime("%Y-%m-%d %H:%M"), "minutes": minutes,
     }
+
+
+# -- the service page's version (reports.selectors.service caches its figures that do not depend on the clock) ----
+
+SERVICE = "service"
+
+
+def service_figures_changed() -> None:
+    """Raise the service page's version, in the caller's transaction (``crm.service_requests.figures_version``).
+
+    The ``UPDATE`` locks the row until the caller commits, so two writes never share a version, and a page that
+    reads the version before the commit caches under the old one, which no later view asks for."""
+    from django.db.models import F
+
+    from reports.models import ReportVersion
+
+    if not ReportVersion.objects.filter(name=SERVICE).update(version=F("version") + 1):
+        ReportVersion.objects.get_or_create(name=SERVICE, defaults={"version": 1})
+
+
+def service_version() -> tuple | None:
+    """(token, version) of the service page's figures, or None without the row (then nothing is cached)."""
+    from reports.models import ReportVersion
+
+    return ReportVersion.objects.filter(name=SERVICE).values_list("token", "version").first()

@@ -32,6 +32,7 @@ from crm.models import (
 )
 from crm.notifications.links import local
 from crm.roles import WHO_DOES, Work, may
+from crm.service_requests.figures_version import service_figures_changed
 from crm.service_requests.selectors import service_request_lock
 from crm.service_requests.sla import working_days_end
 
@@ -155,6 +156,7 @@ def approval_step_plan(
         step, action="step_plan", actor=actor, at=at,
         note=_("安排审批环节“%(step)s”%(where)s，应完成时间 %(due)s") % {"step": step, "where": where, "due": local(due_at)},
     )
+    service_figures_changed()  # the service page's cached figures (reports)
     return step
 
 
@@ -192,6 +194,7 @@ def approval_step_change(
         step, action="step_change", actor=actor, at=at,
         note=_("修改审批环节“%(step)s”：%(changes)s") % {"step": label, "changes": "；".join(parts)},
     )
+    service_figures_changed()  # the service page's cached figures (reports)
     return step
 
 
@@ -209,6 +212,7 @@ def approval_step_complete(*, step: ApprovalStep, actor: User, at=None) -> Appro
     step.completed_at = at
     step.save(update_fields=["completed_at", "updated_at"])
     _record(step, action="step_complete", actor=actor, at=at, note=_("完成审批环节“%(step)s”") % {"step": step})
+    service_figures_changed()  # the service page's cached figures (reports)
     return step
 
 
@@ -223,6 +227,7 @@ def approval_step_reopen(*, step: ApprovalStep, actor: User, at=None) -> Approva
     step.completed_at = None
     step.save(update_fields=["completed_at", "updated_at"])
     _record(step, action="step_reopen", actor=actor, at=at, note=_("重新打开审批环节“%(step)s”") % {"step": step})
+    service_figures_changed()  # the service page's cached figures (reports)
     return step
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from crm.errors import DomainError
 from crm.models import RequestCallBack, RequestStatus, ServiceRequest, User
 from crm.roles import Work, require_role
+from crm.service_requests.figures_version import service_figures_changed
 from crm.service_requests.services import service_request_reopen_after_callback
 
 # A call-back follows a request that the desk considers done: resolved, or since confirmed closed.
@@ -73,6 +74,7 @@ def request_record_callback(
         service_request_reopen_after_callback(
             service_request=service_request, actor=actor, note=_("回访结果：不满意"), at=at
         )
+    service_figures_changed()  # the service page's cached figures (reports)
     return callback
 
 

@@ -38,6 +38,7 @@ from crm.models import (
 )
 from crm.notifications.links import local
 from crm.roles import WHO_DOES, Work, require_role
+from crm.service_requests.figures_version import service_figures_changed
 from crm.service_requests.selectors import service_request_lock
 from crm.service_requests.sla import DueTime, limit_end, request_due_extend
 from crm.validators import LONG_TEXT_MAX_LENGTH
@@ -152,6 +153,7 @@ def routing_create(
     at = at or timezone.now()
     routing = _new_routing(service_request=service_request, department=department, role=role, note=note, actor=actor, at=at)
     _event(routing, RoutingEvent.Kind.ROUTED, actor=actor, at=at, note=note, due_after=routing.due_at)
+    service_figures_changed()  # the service page's cached figures (reports)
     return routing
 
 
@@ -168,6 +170,7 @@ def routing_hand_back(*, routing: Routing, reason: str, actor: User, at=None) ->
     routing.status = Routing.Status.HANDED_BACK
     routing.save(update_fields=["status"])
     _event(routing, RoutingEvent.Kind.HANDED_BACK, actor=actor, at=at, note=reason)
+    service_figures_changed()  # the service page's cached figures (reports)
     return routing
 
 
@@ -211,6 +214,7 @@ def routing_transfer(*, routing: Routing, to_department: Department, note: str =
         new, RoutingEvent.Kind.ROUTED, actor=actor, at=at, due_after=new.due_at,
         note=_("由“%(department)s”转办。%(note)s") % {"department": routing.department, "note": note},
     )
+    service_figures_changed()  # the service page's cached figures (reports)
     return new
 
 
@@ -249,6 +253,7 @@ def routing_request_extension(*, routing: Routing, due_at: dt.datetime, reason: 
     from crm.service_requests.notify import notify_extension_requested
 
     notify_extension_requested(extension)
+    service_figures_changed()  # the service page's cached figures (reports)
     return extension
 
 
@@ -296,6 +301,7 @@ def routing_decide_extension(*, extension: RoutingExtension, approve: bool, note
                 request=service_request, action="due_extend", from_status=service_request.status,
                 to_status=service_request.status, actor=actor, note=record, created_at=at,
             )
+    service_figures_changed()  # the service page's cached figures (reports)
     return extension
 
 
@@ -313,6 +319,7 @@ def routing_complete(*, routing: Routing, note: str = "", actor: User, at=None) 
     routing.completed_at = at
     routing.save(update_fields=["status", "completed_at"])
     _event(routing, RoutingEvent.Kind.COMPLETED, actor=actor, at=at, note=note)
+    service_figures_changed()  # the service page's cached figures (reports)
     return routing
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from crm.errors import DomainError
 from crm.models import ServiceRequest, User
 from crm.roles import Work, require_role
+from crm.service_requests.figures_version import service_figures_changed
 from crm.service_requests.services import service_request_transition
 
 MAX_COMMENT_LENGTH = 1000
@@ -36,4 +37,5 @@ def service_request_rate(*, service_request: ServiceRequest, user: User, rating,
     service_request._history_user = user
     service_request._change_reason = "rate"
     service_request.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])
+    service_figures_changed()  # the service page's cached figures (reports)
     return service_request

@@ -29,6 +29,7 @@ from crm.service_requests.approval_steps import approval_steps_from_templates
 from crm.service_requests.attachments import attachments_add
 from crm.service_requests.category_forms import category_form_current
 from crm.service_requests.details import details_clean
+from crm.service_requests.figures_version import service_figures_changed
 from crm.service_requests.notify import notify_request_submitted, notify_status_changed
 from crm.service_requests.sla import compute_due_at
 
@@ -163,6 +164,7 @@ def service_request_submit(
     )
     attachments_add(service_request=request, uploads=attachments, user=submitted_by)
     notify_request_submitted(request)
+    service_figures_changed()  # the service page's cached figures (reports)
     return request, due.warnings
 
 
@@ -236,6 +238,7 @@ def _transition(*, service_request: ServiceRequest, action: str, spec: Action, a
     if action == "accept":
         approval_steps_from_templates(service_request=service_request, actor=actor, at=at)
     notify_status_changed(service_request, transition)
+    service_figures_changed()  # the service page's cached figures (reports)
     return service_request
 
 
@@ -285,4 +288,5 @@ def service_request_assign(*, service_request: ServiceRequest, assignee: User, a
         request=service_request, action="assign", from_status=service_request.status, to_status=service_request.status, actor=actor,
         note=note, created_at=at or timezone.now(),
     )
+    service_figures_changed()  # the service page's cached figures (reports)
     return service_request

@@ -8,7 +8,7 @@ the filter form (2), the site profile the header and footer name the park by (1,
 selector — pipeline 14 (the summary state, then 13 from the summaries or, before the first rebuild, the raw rows), credit 13 (reports.selectors.credit.credit_report: officers' credit rows, owned uncredited
 projects and the arrivals of each (4), the units' credit rows and arrivals (2), the totals over distinct projects and
 their arrivals for officers and units (4), the year's targets with their park and officer (1), the figures by park and
-their arrivals (2)), service 9 (4, and the departments 3 and call-backs 2), land 3, policies 3 (see their docstrings: the
+their arrivals (2)), service 11 computed (5, and the departments 4 and call-backs 2) or 5 with its clock-free figures cached, land 3, policies 3 (see their docstrings: the
 clauses' sums, then the instalments (双兑现) and their projects' commitments, read by the instalment rule);
 capital 3 (the period's arrivals by source and month, by park, by chain; its 同比 is the generic one below).
 The export: the same without the form's choices (they are only rendered on the page); the service
@@ -18,7 +18,7 @@ the role table's manager check (1, as on the pages), then the selector.
 Periods (reports/forms.py): an address naming no period nor dates opens on the page's default period, which
 reads the page's latest activity (1: the latest stage change — pipeline and credit —, request, grant application,
 transfer or capital arrival). The page and the API then run the selector a second time on the same filters a year
-earlier (同比: pipeline 13, service 9, land 3, policies 3, credit 13, capital 3 more); the export writes the tables
+earlier (同比: pipeline 13, service 11, land 3, policies 3, credit 13, capital 3 more); the export writes the tables
 only, without 同比.
 """
 
@@ -55,7 +55,9 @@ EXPECTED = {
     # bare addresses: the default period's probe (1) everywhere, the year-earlier selector on the page and the API
     # the pipeline: the summary state (1) before each selector run (14 with it: test_summaries_equal_raw.py)
     "pipeline": (19 + 1 + 13 + 2, 16 + 1 + 1, 15 + 1 + 13 + 2),
-    "service": (15 + 1 + 9, 13 + 1, 11 + 1 + 9),
+    # the service page computed (no cache): 11 (reports.selectors.service: the colours and the departments' 超期
+    # read apart from the clock-free counts)
+    "service": (17 + 1 + 11, 15 + 1, 13 + 1 + 11),
     "land": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
     "policies": (9 + 1 + 3, 6 + 1, 5 + 1 + 3),
     "credit": (19 + 1 + 13, 16 + 1, 15 + 1 + 13),
@@ -121,10 +123,37 @@ def test_the_pipeline_report_from_the_summaries_takes_as_many_queries_as_from_th
     assert_report_queries("pipeline")
 
 
-def test_the_service_report_takes_the_same_queries_with_eight_or_twenty_requests(service_world, assert_report_queries):
+def test_the_service_report_takes_the_same_queries_with_eight_or_twenty_requests(
+    service_world, assert_report_queries, settings
+):
     # With the departments' world (tests/reports/test_service_departments.py): routings, extensions, hand-backs, call-backs.
+    settings.REPORTS_SUMMARY_CACHE_SECONDS = 0  # every answer computed (the cached ones: the test below)
     build_department_world(zhou=service_world["zhou"], wu=service_world["wu"])
     assert_report_queries("service")
+    more_service_requests(service_world)
+    assert_report_queries("service")
+
+
+# The service page with its clock-free figures in the cache (reports.selectors.service._cached): the version row (1),
+# then only what depends on now — colours (1), approval steps (1), overdue list (1), departments' 超期 (1) — per
+# selector run.
+SERVICE_CACHED = (6 + 5 + 1 + 5, 4 + 5 + 1, 2 + 5 + 1 + 5)
+
+
+def test_the_service_report_from_the_cache_takes_the_same_queries_with_eight_or_twenty_requests(
+    service_world, assert_queries, manager_client, manager_api
+):
+    build_department_world(zhou=service_world["zhou"], wu=service_world["wu"])
+    for _ in range(2):
+        urls = [(manager_client, "/reports/service/"), (manager_client, "/reports/service/export.xlsx"),
+                (manager_api, "/api/v1/reports/service/")]
+        manager_client.get("/reports/service/")  # fills the cache for this period and the year before
+        for (client, url), queries in zip(urls, SERVICE_CACHED, strict=True):
+            assert_queries(client, url, queries)
+        more_service_requests(service_world)  # through the services: each raises the version, the cache is cold again
+
+
+def more_service_requests(service_world):
     enterprise = EnterpriseFactory()
     user = enterprise_user(enterprise)
     for i in range(12):  # overdue ones, so the overdue list and its export grow too
@@ -144,7 +173,6 @@ def test_the_service_report_takes_the_same_queries_with_eight_or_twenty_requests
                 service_request=request, action="resolve", actor=service_world["zhou"], at=at("2024-12-02")
             )
             request_record_callback(service_request=request, result="basic", actor=service_world["zhou"], at=at("2024-12-03"))
-    assert_report_queries("service")
 
 
 def test_the_land_report_takes_the_same_queries_with_six_or_sixteen_parcels(land_world, assert_report_queries):
