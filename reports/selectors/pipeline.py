@@ -421,9 +421,18 @@ def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -
     # The funnel and the stays follow every project of the cohort, those later paused or lost included.
     changes = stage_changes(filters)
     stages = _stage_rows(cohort, filters)
-    counted = [s for s in stages if s["in_total"]]
     landing = _landing(projects, event_period(filters, year), year)
-    funnel = _funnel(changes)
+    return report_answer(
+        now=now, filters=filters, year=year, stages=stages, funnel=_funnel(changes), durations=_durations(changes),
+        breakdowns={key: _breakdown(projects, key) for key in BREAKDOWNS}, this_year=_year_figures(filters, year),
+        landing=landing, milestones=_milestone_colours(projects, today),
+    )
+
+
+def report_answer(*, now, filters, year, stages, funnel, durations, breakdowns, this_year, landing, milestones) -> dict:
+    """The pipeline answer from its parts — one assembly (the totals over the stages counted in them, the
+    conversions between the funnel's stages) for the raw rows and the summaries (``pipeline_summary``)."""
+    counted = [s for s in stages if s["in_total"]]
     return {
         "as_of": now,
         "filters": filters,  # what the figures were computed under: the layout's drill-down links carry them
@@ -454,10 +463,10 @@ def pipeline_report(*, filters: ReportFilters, now: dt.datetime | None = None) -
             }
             for before, after in pairwise(funnel)
         ],
-        "durations": _durations(changes),
-        "breakdowns": {key: _breakdown(projects, key) for key in BREAKDOWNS},
-        "this_year": _year_figures(filters, year),
+        "durations": durations,
+        "breakdowns": breakdowns,
+        "this_year": this_year,
         "capital": landing["capital"],
         "rates": landing["rates"],
-        "milestones": _milestone_colours(projects, today),
+        "milestones": milestones,
     }

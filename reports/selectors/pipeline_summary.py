@@ -13,19 +13,17 @@ run on it unchanged (属地 through ``enterprise``, as from the project). What r
 """
 
 import datetime as dt
-from itertools import pairwise
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone, translation
 
-from crm.models import KEY_PROJECT_THRESHOLD, MAJOR_PROJECT_THRESHOLD, PIPELINE, Stage
+from crm.models import PIPELINE, Stage
 from reports.models import ProjectFact, StageStay
 from reports.selectors import pipeline as raw
 from reports.selectors.common import (
     SECONDS_PER_DAY,
-    ZERO,
     ReportFilters,
     grouped_stats,
     moment_range,
@@ -179,43 +177,12 @@ def pipeline_report_from_summaries(*, filters: ReportFilters, now: dt.datetime |
     cohort = _facts(filters)
     projects = cohort.filter(raw.stage_condition(filters))
     stages = _cached(state, "stages", filters, lambda: raw._stage_rows(cohort, filters))
-    counted = [s for s in stages if s["in_total"]]
     landing = raw._landing(projects, raw.event_period(filters, year), year)
-    funnel = _cached(state, "funnel", filters, lambda: _funnel(cohort))
-    return {
-        "as_of": now,
-        "filters": filters,
-        "year": year,
-        "stages": stages,
-        "totals": {
-            "count": sum(s["count"] for s in counted),
-            "investment_total": sum((s["investment_total"] for s in counted), ZERO),
-        },
-        "key_projects": {
-            "threshold": KEY_PROJECT_THRESHOLD,
-            "count": sum(s["key_count"] for s in counted),
-            "investment_total": sum((s["key_investment_total"] for s in counted), ZERO),
-        },
-        "major_projects": {
-            "threshold": MAJOR_PROJECT_THRESHOLD,
-            "count": sum(s["major_count"] for s in counted),
-            "investment_total": sum((s["major_investment_total"] for s in counted), ZERO),
-        },
-        "funnel": funnel,
-        "conversions": [
-            {
-                "from_stage": before["stage"],
-                "to_stage": after["stage"],
-                "from_count": before["reached"],
-                "to_count": after["reached"],
-                "rate": after["conversion_from_previous"],
-            }
-            for before, after in pairwise(funnel)
-        ],
-        "durations": _cached(state, "durations", filters, lambda: _durations(_stays(filters))),
-        "breakdowns": {key: _breakdown(projects, key, filters, state) for key in raw.BREAKDOWNS},
-        "this_year": _year_figures(filters, year, state),
-        "capital": landing["capital"],
-        "rates": landing["rates"],
-        "milestones": raw._milestone_colours(projects, today),
-    }
+    return raw.report_answer(
+        now=now, filters=filters, year=year, stages=stages,
+        funnel=_cached(state, "funnel", filters, lambda: _funnel(cohort)),
+        durations=_cached(state, "durations", filters, lambda: _durations(_stays(filters))),
+        breakdowns={key: _breakdown(projects, key, filters, state) for key in raw.BREAKDOWNS},
+        this_year=_year_figures(filters, year, state), landing=landing,
+        milestones=raw._milestone_colours(projects, today),
+    )
