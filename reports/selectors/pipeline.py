@@ -211,6 +211,11 @@ def _funnel(changes: QuerySet[ProjectStageChange]) -> list[dict]:
         changes.filter(to_stage__in=PIPELINE).values("to_stage").annotate(n=Count("project_id", distinct=True))
         .values_list("to_stage", "n")
     )
+    return funnel_rows(reached)
+
+
+def funnel_rows(reached: dict) -> list[dict]:
+    """The funnel's rows from the count of projects that reached each pipeline stage (raw rows or summaries)."""
     funnel, previous, first = [], None, None
     for stage in PIPELINE:
         n = reached.get(stage, 0)

@@ -27,7 +27,6 @@ from reports.selectors.common import (
     ReportFilters,
     grouped_stats,
     moment_range,
-    percent,
     seconds_to,
 )
 from reports.summaries import summaries_ready
@@ -110,19 +109,7 @@ def _stays(filters: ReportFilters) -> QuerySet[StageStay]:
 def _funnel(facts: QuerySet[ProjectFact]) -> list[dict]:
     """``raw._funnel`` from the ``reached_<stage>`` flags: one row per fact, no DISTINCT over the history."""
     reached = facts.aggregate(**{stage: Count("id", filter=Q(**{f"reached_{stage}": True})) for stage in PIPELINE})
-    funnel, previous, first = [], None, None
-    for stage in PIPELINE:
-        n = reached[stage]
-        first = n if first is None else first
-        funnel.append({
-            "stage": stage.value,
-            "label": str(stage.label),
-            "reached": n,
-            "conversion_from_previous": percent(n, previous) if previous is not None else None,
-            "conversion_from_lead": percent(n, first),
-        })
-        previous = n
-    return funnel
+    return raw.funnel_rows(reached)
 
 
 def _durations(stays: QuerySet[StageStay]) -> list[dict]:
